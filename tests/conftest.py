@@ -1,0 +1,38 @@
+"""Shared fixtures: a desk on a tmp_path file with an injectable clock standing still."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from tests.helpers import TZ, FakeClock
+from watchdesk.i18n import set_language
+from watchdesk.store import Store
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """Tests run in a known language unless they choose otherwise."""
+    set_language("en")
+    monkeypatch.delenv("WATCHDESK_DB", raising=False)
+    monkeypatch.delenv("WATCHDESK_CONFIG", raising=False)
+    yield
+    set_language("en")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    # 14:29:00 in Shanghai on a Sunday: 06:29 UTC.
+    return FakeClock(datetime(2026, 11, 22, 14, 29, 0, tzinfo=TZ))
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "desk.db"
+
+
+@pytest.fixture
+def store(db_path, clock):
+    s = Store.open(db_path, clock=clock, actor="测试员", tz=TZ)
+    yield s
+    s.close()

@@ -1,0 +1,99 @@
+"""Pilot tests of the first screen, with an injected clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.helpers import TZ, facts, roster_today
+from watchdesk.app import make_app
+from watchdesk.config import Settings
+from watchdesk.models import ReportKind
+from watchdesk.store import Store
+from watchdesk.timefmt import ClockState
+from watchdesk.widgets.board import CountdownBoard
+from watchdesk.widgets.banner import OnDutyBanner
+
+
+async def wait_loaded(app, pilot, loads=1):
+    for _ in range(200):
+        await pilot.pause()
+        if app.loads >= loads:
+            return
+    raise AssertionError("dashboard never loaded")
+
+
+def left_text(board: CountdownBoard, deadline_id: int) -> str:
+    return str(board.get_cell(str(deadline_id), "left"))
+
+
+async def test_clock_with_one_second_left_goes_overdue_on_next_tick(db_path, clock, store):
+    roster_today(store, clock)
+    inc = store.incidents.add(facts(clock, dead=10, occurred_at=clock() - timedelta(minutes=30)))
+    phone = [d for d in store.incidents.deadlines(inc.id) if d.kind == ReportKind.phone][0]
+    # Stand at one second before the phone report is due.
+    clock.set(phone.due_at - timedelta(seconds=1))
+    app = make_app(db_path, settings=Settings(), clock=clock, poll=False)
+    bells = []
+    async with app.run_test(size=(140, 45)) as pilot:
+        app.bell = lambda: bells.append(clock())
+        await wait_loaded(app, pilot)
+        board = app.screen.query_one(CountdownBoard)
+        assert board.rows_data[0].deadline_id == phone.id  # soonest first
+        assert left_text(board, phone.id) == "00:01"
+        assert board.state_of(phone.id) == ClockState.amber
+        clock.advance(seconds=1)
+        app.tick()
+        await pilot.pause()
+        assert left_text(board, phone.id) == "00:00"
+        clock.advance(seconds=1)
+        app.tick()
+        await pilot.pause()
+        assert left_text(board, phone.id) == "OVER 00:01"
+        assert board.state_of(phone.id) == ClockState.overdue
+        assert len(bells) == 1
+        clock.advance(seconds=1)
+        app.tick()
+        await pilot.pause()
+        assert len(bells) == 1  # rings once, not every second
+
+
+async def test_banner_shows_leader_and_next(db_path, clock, store):
+    roster_today(store, clock)
+    app = make_app(db_path, settings=Settings(), clock=clock, poll=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_loaded(app, pilot)
+        banner = app.screen.query_one(OnDutyBanner)
+        text = banner.last_text.plain
+        assert "王建国" in text and "李红梅" in text
+        assert "Leader on duty" in text
+
+
+async def test_refreshes_when_another_process_writes(db_path, clock, store):
+    roster_today(store, clock)
+    app = make_app(db_path, settings=Settings(), clock=clock, poll=True)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_loaded(app, pilot)
+        assert app.dashboard.today == []
+        # Another connection (another process, as far as SQLite is concerned) writes.
+        other = Store.open(db_path, clock=clock, tz=TZ)
+        other.incidents.add(facts(clock, description="另一终端录入"))
+        other.close()
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app.dashboard.today:
+                break
+        assert [i.description for i in app.dashboard.today] == ["另一终端录入"]
+        table = app.screen.query_one("#today")
+        assert table.row_count == 1
+
+
+async def test_shift_change_reloads_banner(db_path, clock, store):
+    roster_today(store, clock)
+    app = make_app(db_path, settings=Settings(), clock=clock, poll=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_loaded(app, pilot)
+        first = app.dashboard.current.shift.id
+        clock.set(app.dashboard.current.shift.ends_at + timedelta(seconds=1))
+        app.tick()
+        await wait_loaded(app, pilot, loads=2)
+        assert app.dashboard.current.shift.id != first

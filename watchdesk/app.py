@@ -1,0 +1,133 @@
+"""The Textual app: thin. Screens do the showing, the DeskClient does the I/O."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable
+
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
+
+from .client import DeskClient
+from .config import Settings
+from .i18n import t
+from .models import Dashboard
+from .screens.main import MainScreen
+from .store import StoreError, system_clock
+
+Clock = Callable[[], datetime]
+
+POLL_SECONDS = 1.0  # how often to ask SQLite whether another process wrote (PRAGMA data_version)
+
+
+class WatchdeskApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "watchdesk"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("q", "quit", t("key.quit"), tooltip=t("key.quit.tip"), id="quit"),
+    ]
+
+    now: reactive[datetime] = reactive(system_clock, init=False, always_update=True)
+
+    def __init__(self, db_path: str | Path, *, settings: Settings | None = None,
+                 clock: Clock = system_clock, actor: str = "", poll: bool = True):
+        super().__init__()
+        self.settings = settings or Settings()
+        self.clock = clock
+        self.db_path = Path(db_path)
+        self.actor = actor or "duty"
+        self.client = DeskClient(self.db_path, clock=clock, actor=self.actor,
+                                 tz=self.settings.tz, rule_pack=self.settings.rule_pack)
+        self.dashboard: Dashboard | None = None
+        self._data_version: int | None = None
+        self._poll = poll
+        self._day: date | None = None
+        self.loads = 0  # completed dashboard loads (tests wait on it)
+        self.set_reactive(WatchdeskApp.now, clock())
+        self.title = t("app.title")
+        if self.settings.desk_name:
+            self.sub_title = self.settings.desk_name
+
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen()
+
+    def on_mount(self) -> None:
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        self.reload()
+        self.set_interval(1, self.tick, name="tick")
+        if self._poll:
+            self.set_timer(POLL_SECONDS, self._poll_once)
+
+    # -- time ------------------------------------------------------------------------------------
+    def tick(self) -> None:
+        """The one clock. No database work: widgets recompute from `now` and cached rows; a
+        reload is asked for only when a shift boundary or midnight has passed."""
+        now = self.clock()
+        self.now = now
+        dash = self.dashboard
+        if dash is None:
+            return
+        boundary = None
+        if dash.current is not None:
+            boundary = dash.current.shift.ends_at
+        elif dash.upcoming is not None:
+            boundary = dash.upcoming.shift.starts_at
+        day = now.astimezone(self.settings.tz).date()
+        if (boundary is not None and now >= boundary) or (self._day is not None and day != self._day):
+            self.reload()
+
+    # -- data ------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.run_worker(self._load(), exclusive=True, group="reload", exit_on_error=False)
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    async def _load(self) -> None:
+        now = self.clock()
+        dash, version = await self.client.call(lambda s: (s.dashboard(now), s.data_version()))
+        self.dashboard = dash
+        self._data_version = version
+        self._day = now.astimezone(self.settings.tz).date()
+        screen = self.get_screen_main()
+        if screen is not None:
+            screen.show(dash, self.clock())
+        self.loads += 1
+
+    def get_screen_main(self) -> MainScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    async def _poll_once(self) -> None:
+        """Re-armed after each poll finishes, so slow I/O never stacks up polls."""
+        try:
+            version = await self.client.call(lambda s: s.data_version())
+            if self._data_version is not None and version != self._data_version:
+                self.reload()
+        except StoreError as e:
+            self.notify(str(e), severity="error", timeout=10)
+        finally:
+            if self.is_running:
+                self.set_timer(POLL_SECONDS, self._poll_once)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place worker failures surface: a message, never a dead console."""
+        if event.state == WorkerState.ERROR:
+            err = event.worker.error
+            msg = str(err) if isinstance(err, StoreError) else f"{type(err).__name__}: {err}"
+            self.notify(msg, title=t("error.title"), severity="error", timeout=15)
+
+    def on_unmount(self) -> None:
+        self.client.close()
+
+
+def make_app(db_path: str | Path, *, settings: Settings | None = None,
+             clock: Clock = system_clock, actor: str = "", poll: bool = True) -> WatchdeskApp:
+    return WatchdeskApp(db_path, settings=settings, clock=clock, actor=actor, poll=poll)

@@ -1,0 +1,47 @@
+"""The UI's only way to the database: one thread that owns the connection.
+
+Every store call runs on that thread (a SQLite connection belongs to the thread that uses it, and
+one writer means no two writes of this process ever race). The UI awaits the result, so the
+event loop never blocks on I/O.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+from .store import Store
+
+T = TypeVar("T")
+
+
+class DeskClient:
+    def __init__(self, path: str | Path, **store_kwargs: Any):
+        self.path = Path(path)
+        self._store_kwargs = store_kwargs
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="watchdesk-db")
+        self._store: Store | None = None
+
+    def _ensure(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.path, **self._store_kwargs)
+        return self._store
+
+    async def call(self, fn: Callable[[Store], T]) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, lambda: fn(self._ensure()))
+
+    def call_sync(self, fn: Callable[[Store], T]) -> T:
+        """For code already off the event loop (thread workers, shutdown)."""
+        return self._pool.submit(lambda: fn(self._ensure())).result()
+
+    def close(self) -> None:
+        def _close() -> None:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+        self._pool.submit(_close).result()
+        self._pool.shutdown(wait=True)

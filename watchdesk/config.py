@@ -1,0 +1,87 @@
+"""Settings: defaults, then the TOML config file, then environment variables, then CLI flags.
+
+The config file is `watchdesk.toml` in the user's config directory (platformdirs), or the file named
+by `WATCHDESK_CONFIG`. The database path is `--db`, else `WATCHDESK_DB`, else `desk.db` in the
+user's data directory.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+APP_NAME = "watchdesk"
+
+
+class ConfigError(ValueError):
+    pass
+
+
+class Settings(BaseModel):
+    timezone: str = "Asia/Shanghai"
+    rule_pack: str = "national"  # a shipped pack id or a path to a .toml pack
+    amber_minutes: int = Field(default=10, ge=0, le=24 * 60)
+    language: str | None = None  # zh / en; None: from the locale
+    printer: str | None = None
+    desk_name: str = ""
+    keymap: dict[str, str] = Field(default_factory=dict)  # binding id -> keys
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise ValueError(f"unknown time zone {v!r}") from e
+        return v
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def config_path() -> Path:
+    env = os.environ.get("WATCHDESK_CONFIG")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "watchdesk.toml"
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("WATCHDESK_DB")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "desk.db"
+
+
+_ENV = {
+    "WATCHDESK_TZ": "timezone",
+    "WATCHDESK_RULE_PACK": "rule_pack",
+    "WATCHDESK_AMBER_MINUTES": "amber_minutes",
+    "WATCHDESK_PRINTER": "printer",
+}
+
+
+def load_settings(path: Path | None = None, **overrides: object) -> Settings:
+    path = path or config_path()
+    data: dict = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise ConfigError(f"config file {path}: {e}") from e
+    for env, key in _ENV.items():
+        if os.environ.get(env):
+            data[key] = os.environ[env]
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Settings(**data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        raise ConfigError(f"config {path}: {loc}: {err['msg']}") from e

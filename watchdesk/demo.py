@@ -1,0 +1,249 @@
+"""A demo desk: a county emergency-management bureau's duty room (应急管理局总值班室), with a month of
+roster, a dozen linkage units and incidents of several grades and categories.
+
+Everything is placed relative to the clock, so whenever the demo opens: a major incident's phone
+clock is running, one clock is overdue, and one incident has been fully reported.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+import platformdirs
+
+from .config import APP_NAME, Settings
+from .models import Contact, IncidentFacts, Officer, ReportKind, Role, Unit
+from .store import Store, StoreError, system_clock
+
+LEADERS = [("王建国", "局长"), ("李红梅", "副局长"), ("张志强", "副局长"), ("刘海涛", "党组成员"),
+           ("陈立新", "总工程师")]
+OFFICERS = [("赵磊", "值班长"), ("孙丽娜", "值班长"), ("周文博", "科员"), ("吴晓燕", "科员"),
+            ("郑浩然", "科员"), ("冯雪", "科员"), ("何俊杰", "科员"), ("马晓东", "科员"),
+            ("高婷婷", "科员"), ("林志远", "科员"), ("黄思琪", "科员"), ("徐明亮", "科员")]
+
+UNITS = [
+    ("县公安局指挥中心", 1, "0731-84521110", "0731-84521111", "0731-84521119",
+     [("刘强", "值班长", "13807310001")]),
+    ("县消防救援大队", 1, "0731-84526119", "0731-84526120", "0731-84526121",
+     [("彭勇", "大队长", "13807310002")]),
+    ("县卫生健康局", 1, "0731-84527120", "0731-84527121", "",
+     [("唐敏", "办公室主任", "13807310003")]),
+    ("县自然资源局", 1, "0731-84522301", "", "0731-84522309", [("曾凡", "地灾股长", "13807310004")]),
+    ("县水利局", 1, "0731-84523401", "0731-84523402", "", [("邓超", "防汛办主任", "13807310005")]),
+    ("县气象局", 1, "0731-84524121", "", "0731-84524129", [("罗佳", "首席预报员", "13807310006")]),
+    ("县交通运输局", 2, "0731-84525501", "", "", [("谢军", "安全股长", "13807310007")]),
+    ("国网县供电公司", 2, "0731-84528595", "95598", "", [("蒋涛", "调度主任", "13807310008")]),
+    ("县城市管理和综合执法局", 2, "0731-84529301", "", "", [("韩冰", "值班员", "13807310009")]),
+    ("中国移动县分公司", 3, "0731-84520086", "", "", [("杨帆", "网络部经理", "13807310010")]),
+    ("县红十字会", 3, "0731-84520301", "", "", [("朱琳", "秘书长", "13807310011")]),
+    ("县燃气有限公司", 2, "0731-84526601", "0731-84526602", "", [("秦刚", "抢修队长", "13807310012")]),
+]
+DUTY_ROOMS = [("城关镇值班室", "0731-84511001"), ("东坡街道值班室", "0731-84511002"),
+              ("青山铺镇值班室", "0731-84511003"), ("白沙乡值班室", "0731-84511004")]
+
+PLACES = ["城关镇东街", "东坡街道建设路", "青山铺镇石桥村", "白沙乡白沙村", "G107国道K1532处",
+          "县工业园区", "湘江大道与人民路交叉口", "城关镇老街", "东坡街道幸福小区", "青山铺镇水库"]
+
+
+def default_demo_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "demo.db"
+
+
+class _Clock:
+    """The demo writes history: its store clock is moved to each event's time."""
+
+    def __init__(self, at: datetime):
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+def build_demo(path: Path, *, settings: Settings | None = None, force: bool = False,
+               now: datetime | None = None, seed: int = 20261122) -> Path:
+    settings = settings or Settings()
+    now = now or system_clock()
+    path = Path(path)
+    if path.exists():
+        if not force:
+            try:
+                probe = Store.open(path, migrate=False)
+                is_demo = probe.get_meta("demo") == "1"
+                probe.close()
+            except Exception:
+                is_demo = False
+            if not is_demo:
+                raise StoreError(f"{path} exists and is not a demo desk; "
+                                 f"use another --db or pass --force to overwrite it")
+        for side in ("", "-wal", "-shm"):
+            Path(str(path) + side).unlink(missing_ok=True)
+    rnd = random.Random(seed)
+    tz = settings.tz
+    clock = _Clock(now - timedelta(days=21))
+    store = Store.open(path, clock=clock, actor="演示数据", tz=tz, rule_pack=settings.rule_pack)
+    try:
+        store.set_meta("demo", "1")
+        store.set_meta("desk_name", "湘江县应急管理局总值班室")
+        _roster(store, now, tz)
+        _directory(store)
+        _incidents(store, clock, now, tz, rnd)
+    finally:
+        store.close()
+    return path
+
+
+def _roster(store: Store, now: datetime, tz) -> None:
+    leaders = [store.roster.add_officer(Officer(name=n, title=t, unit="县应急管理局",
+                                                phone=f"139{7310100 + i:08d}"))
+               for i, (n, t) in enumerate(LEADERS)]
+    staff = [store.roster.add_officer(Officer(name=n, title=t, unit="县应急管理局",
+                                              phone=f"139{7310200 + i:08d}"))
+             for i, (n, t) in enumerate(OFFICERS)]
+    chiefs, officers = staff[:2], staff[2:]
+    # 24-hour shifts from 08:30, from 20 days back to 10 days ahead: a month of roster.
+    local_now = now.astimezone(tz)
+    today_start = datetime.combine(local_now.date(), time(8, 30), tzinfo=tz)
+    if local_now < today_start:
+        today_start -= timedelta(days=1)
+    for k in range(-20, 11):
+        start = today_start + timedelta(days=k)
+        n = k + 20
+        people = [(leaders[n % len(leaders)].id, Role.leader),
+                  (chiefs[n % 2].id, Role.chief),
+                  (officers[(2 * n) % len(officers)].id, Role.officer),
+                  (officers[(2 * n + 1) % len(officers)].id, Role.officer),
+                  (officers[(2 * n + 5) % len(officers)].id, Role.standby)]
+        store.roster.add_shift(start, start + timedelta(days=1),
+                               label=start.strftime("%m月%d日") + "值班", people=people)
+
+
+def _directory(store: Store) -> None:
+    for name, level, duty, backup, fax, contacts in UNITS:
+        store.directory.add_unit(Unit(name=name, level=level, duty_phone=duty, backup_phone=backup,
+                                      fax=fax, contacts=[Contact(name=c[0], role=c[1], phone=c[2])
+                                                         for c in contacts]))
+    for name, phone in DUTY_ROOMS:
+        store.directory.add_unit(Unit(name=name, kind="duty_room", area=name[:3], duty_phone=phone))
+
+
+# (category, subtype, title, description, dead, injured, seriously_injured, trapped, missing,
+#  loss in yuan, source, caller unit)
+HISTORY = [
+    ("accident", "road_traffic", "G107国道两车追尾事故", "一辆货车与一辆小轿车追尾，小轿车驾驶员受伤送医。",
+     0, 2, 0, 0, 0, 80_000, "县公安局指挥中心", "县公安局指挥中心"),
+    ("accident", "fire", "东坡街道居民楼厨房起火", "幸福小区3栋一楼住户厨房油锅起火，已扑灭，无人员伤亡。",
+     0, 0, 0, 0, 0, 20_000, "群众来电", ""),
+    ("natural", "geological", "石桥村小型山体滑坡", "持续降雨引发小型山体滑坡，掩埋村道约20米，无人员伤亡。",
+     0, 0, 0, 0, 0, 150_000, "青山铺镇值班室", "青山铺镇值班室"),
+    ("accident", "work_safety", "工业园区机械伤害事故", "园区一机械厂工人操作冲床时受伤，送县人民医院救治。",
+     0, 1, 1, 0, 0, 0, "县工业园区管委会", "县工业园区管委会"),
+    ("public_health", "food_safety", "白沙乡宴席疑似食物中毒", "白沙村一村民家办宴席后，18人出现呕吐腹泻症状，已送医。",
+     0, 18, 0, 0, 0, 0, "县卫生健康局", "县卫生健康局"),
+    ("natural", "meteorological", "城区短时强降水致道路积水", "短时强降水造成湘江大道等3处路段积水，已组织排涝。",
+     0, 0, 0, 0, 0, 0, "县气象局", "县气象局"),
+    ("accident", "gas", "城关镇老街燃气泄漏", "一餐馆燃气管道泄漏，已疏散周边群众60人，关阀处置完毕。",
+     0, 0, 0, 0, 0, 10_000, "县燃气有限公司", "县燃气有限公司"),
+    ("accident", "road_traffic", "湘江大道三车相撞事故", "三车相撞，造成3人死亡、4人受伤。",
+     3, 4, 2, 0, 0, 600_000, "县公安局指挥中心", "县公安局指挥中心"),
+    ("social_security", "mass_incident", "县政府门前群众聚集", "约30名群众因工程款纠纷聚集，已劝离。",
+     0, 0, 0, 0, 0, 0, "县公安局指挥中心", "县公安局指挥中心"),
+    ("accident", "construction", "在建工地脚手架坍塌", "东坡街道一在建工地脚手架局部坍塌，2人轻伤。",
+     0, 2, 0, 0, 0, 300_000, "县住建局", "县住建局"),
+]
+
+
+def _report_all(store: Store, clock: _Clock, inc_id: int, start: datetime, leader: str,
+                by: str, *, late_minutes: int = 0) -> None:
+    """Make every report the incident's clocks ask for, then the final report."""
+    for d in store.incidents.deadlines(inc_id):
+        if d.status.value != "running":
+            continue
+    steps = [(ReportKind.phone, 20 + late_minutes), (ReportKind.written, 50 + late_minutes)]
+    for kind, minutes in steps:
+        if any(d.kind == kind and d.status.value == "running"
+               for d in store.incidents.deadlines(inc_id)):
+            clock.at = start + timedelta(minutes=minutes)
+            store.incidents.record_report(inc_id, kind, at=clock.at, to_whom="市应急管理局总值班室",
+                                          by_whom=by, content="按要求报告事件基本情况")
+    clock.at = start + timedelta(hours=10)
+    store.incidents.record_report(inc_id, ReportKind.followup, at=clock.at,
+                                  to_whom="市应急管理局总值班室", by_whom=by,
+                                  content=f"续报：现场处置进展，{leader}已到场指挥")
+    clock.at = start + timedelta(hours=20)
+    store.incidents.record_report(inc_id, ReportKind.final, at=clock.at,
+                                  to_whom="市应急管理局总值班室", by_whom=by,
+                                  content="终报：事件处置完毕，善后工作有序开展")
+
+
+def _incidents(store: Store, clock: _Clock, now: datetime, tz, rnd: random.Random) -> None:
+    officers = [o.name for o in store.roster.officers()]
+    recorder = officers[7]
+    # History over the past three weeks: all handled and fully reported.
+    for k, (cat, sub, title, desc, dead, inj, sinj, trap, miss, loss, source, caller) in \
+            enumerate(HISTORY):
+        received = now - timedelta(days=20 - 2 * k, hours=rnd.randint(0, 10),
+                                   minutes=rnd.randint(0, 59))
+        occurred = received - timedelta(minutes=rnd.randint(5, 40))
+        clock.at = received + timedelta(minutes=3)
+        inc = store.incidents.add(IncidentFacts(
+            received_at=received, occurred_at=occurred, place=PLACES[k % len(PLACES)],
+            source=source, category=cat, subtype=sub, title=title, description=desc, dead=dead,
+            injured=inj, seriously_injured=sinj, trapped=trap, missing=miss, direct_loss=loss,
+            caller_unit=caller, caller_name="值班员" if caller else "群众",
+            caller_phone=f"1380731{rnd.randint(1000, 9999)}", recorder=recorder,
+            measures="已通知相关部门赶赴现场处置"))
+        _report_all(store, clock, inc.id, occurred, "王建国", recorder,
+                    late_minutes=15 if k == 7 else 0)
+
+    # Yesterday: a major event (重大), fully reported on time, closed.
+    occurred = now - timedelta(hours=30)
+    clock.at = occurred + timedelta(minutes=8)
+    major = store.incidents.add(IncidentFacts(
+        received_at=occurred + timedelta(minutes=6), occurred_at=occurred,
+        place="县工业园区湘化化工有限公司", source="县公安局指挥中心", category="accident",
+        subtype="hazchem", title="湘化化工储罐区爆炸事故",
+        description="园区一化工企业储罐区发生爆炸并引发火灾，造成10人死亡、26人受伤。",
+        dead=10, injured=26, seriously_injured=8, direct_loss=32_000_000,
+        scope="厂区及周边500米", trend="火势已控制，无次生灾害风险",
+        measures="消防、公安、卫健等部门已到场，周边群众已疏散",
+        caller_unit="县公安局指挥中心", caller_name="刘强", caller_title="值班长",
+        caller_phone="0731-84521110", recorder=recorder, sensitive=True))
+    _report_all(store, clock, major.id, occurred, "王建国", recorder)
+
+    # Today: the clocks the demo must show running.
+    clock.at = now - timedelta(minutes=55)
+    overdue = store.incidents.add(IncidentFacts(
+        received_at=now - timedelta(minutes=57), occurred_at=now - timedelta(minutes=62),
+        place="青山铺镇水库下游河段", source="青山铺镇值班室", category="natural",
+        subtype="flood_drought", title="青山铺镇河段群众被困",
+        description="上游泄洪致河水暴涨，河心洲有12名群众被困，另有1人落水失联。",
+        trapped=12, missing=1, measures="镇政府已组织转移沿河群众，消防救援大队正赶往现场",
+        trend="水位仍在上涨", caller_unit="青山铺镇值班室", caller_name="李明",
+        caller_title="值班员", caller_phone="0731-84511003", recorder=recorder, sensitive=True))
+    clock.at = now - timedelta(minutes=40)
+    store.incidents.record_report(overdue.id, ReportKind.phone, at=clock.at,
+                                  to_whom="市应急管理局总值班室", by_whom=recorder,
+                                  content="电话报告：12人被困、1人失联")
+    # Phone reported late; the written report (due 60 min after occurrence) is now overdue.
+
+    clock.at = now - timedelta(minutes=12)
+    store.incidents.add(IncidentFacts(
+        received_at=now - timedelta(minutes=13), occurred_at=now - timedelta(minutes=18),
+        place="G107国道K1532处", source="县公安局指挥中心", category="accident",
+        subtype="road_traffic", title="G107国道客车侧翻事故",
+        description="一辆载有45人的客车侧翻，已造成11人死亡，多人受伤，伤员正转送医院。",
+        dead=11, injured=20, seriously_injured=6, trapped=3,
+        measures="公安、消防、120已赶赴现场", trend="伤亡人数可能上升",
+        caller_unit="县公安局指挥中心", caller_name="刘强", caller_title="值班长",
+        caller_phone="0731-84521110", recorder=recorder))
+
+    clock.at = now - timedelta(minutes=30)
+    store.incidents.add(IncidentFacts(
+        received_at=now - timedelta(minutes=31), occurred_at=now - timedelta(minutes=45),
+        place="东坡街道建设路", source="群众来电", category="accident", subtype="fire",
+        title="建设路商铺火灾", description="一家五金店起火，消防已到场扑救，暂无人员伤亡。",
+        measures="消防救援大队已出动2车10人", caller_name="王女士", caller_phone="13975100000",
+        recorder=recorder))
+    clock.at = now

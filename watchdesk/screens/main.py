@@ -1,0 +1,76 @@
+"""The first screen: who is on duty, the countdown board, today's incidents."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label
+
+from ..i18n import t
+from ..labels import category_label, grade_label, status_label
+from ..models import Dashboard, Incident
+from ..timefmt import fmt_hm
+from ..widgets.banner import OnDutyBanner
+from ..widgets.board import CountdownBoard
+
+
+def casualty_text(inc: Incident) -> str:
+    parts = []
+    for key in ("dead", "injured", "trapped", "missing"):
+        n = getattr(inc, key)
+        if n:
+            parts.append(f"{t('fig.' + key + '.short')}{n}")
+    return " ".join(parts) or "—"
+
+
+class MainScreen(Screen):
+    BINDINGS = [
+        Binding("r", "app.reload", t("key.reload"), tooltip=t("key.reload.tip"), id="reload"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield OnDutyBanner(id="banner")
+        with Vertical(id="board-box"):
+            yield Label(t("board.title"), classes="section-title", id="board-title")
+            yield CountdownBoard(amber_minutes=self.app.settings.amber_minutes,  # type: ignore[attr-defined]
+                                 id="board")
+        with Vertical(id="today-box"):
+            yield Label(t("today.title"), classes="section-title", id="today-title")
+            yield DataTable(id="today", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#today", DataTable)
+        for key in ("received", "grade", "category", "place", "summary", "casualties", "status"):
+            table.add_column(t(f"today.{key}"), key=key)
+
+    def show(self, dash: Dashboard, now: datetime) -> None:
+        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        self.query_one(OnDutyBanner).set_duty(dash.current, dash.upcoming, now)
+        board = self.query_one(CountdownBoard)
+        board.set_rows(dash.clocks, now)
+        self.query_one("#board-title", Label).update(
+            t("board.title_n", n=len(dash.clocks)) if dash.clocks else t("board.title_empty"))
+        table = self.query_one("#today", DataTable)
+        table.clear()
+        for inc in dash.today:
+            status = Text(status_label(inc.status.value))
+            if inc.status.value == "voided":
+                status.stylize("strike dim")
+            table.add_row(
+                fmt_hm(inc.received_at, tz, now),
+                grade_label(inc.grade, short=True),
+                category_label(inc.category, inc.subtype),
+                inc.place,
+                inc.headline,
+                casualty_text(inc),
+                status,
+                key=str(inc.id),
+            )
+        self.query_one("#today-title", Label).update(t("today.title_n", n=len(dash.today)))

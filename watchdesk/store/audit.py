@@ -1,0 +1,149 @@
+"""Append-only, hash-chained change log, written in the same transaction as the change.
+
+Each entry's hash covers its own fields and the previous entry's hash. `verify()` walks the chain
+(an edited or deleted entry breaks it) and then compares every audited table with the latest
+after-image the log holds for each row (a row edited, inserted or deleted behind the
+application's back no longer matches).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from sqlite_utils import Database
+
+from .db import to_db
+from .migrations import AUDITED_TABLES
+
+GENESIS = "0" * 64
+
+
+def canonical(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _entry_hash(prev_hash: str, at: str, actor: str, table: str, row_id: int, action: str,
+                before: str | None, after: str | None) -> str:
+    payload = canonical([prev_hash, at, actor, table, row_id, action, before, after])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def row_digest(row: dict) -> str:
+    return hashlib.sha256(canonical(row).encode("utf-8")).hexdigest()
+
+
+class Auditor:
+    """Writes rows together with their audit entries. Call only inside a write transaction."""
+
+    def __init__(self, db: Database, clock: Callable, actor: Callable[[], str]):
+        self.db = db
+        self.clock = clock
+        self.actor = actor
+
+    def _fetch(self, table: str, row_id: int) -> dict:
+        cur = self.db.execute(f"SELECT * FROM [{table}] WHERE id = ?", [row_id])
+        cols = [d[0] for d in cur.description]
+        row = cur.fetchone()
+        return dict(zip(cols, row)) if row else {}
+
+    def _append(self, table: str, row_id: int, action: str, before: dict | None,
+                after: dict | None) -> None:
+        assert self.db.conn.in_transaction, "audited writes must run inside write_txn"
+        last = self.db.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        prev = last[0] if last else GENESIS
+        at = to_db(self.clock())
+        actor = self.actor()
+        b = canonical(before) if before is not None else None
+        a = canonical(after) if after is not None else None
+        h = _entry_hash(prev, at, actor, table, row_id, action, b, a)
+        self.db.execute(
+            "INSERT INTO audit (at, actor, table_name, row_id, action, before, after, prev_hash, hash)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            [at, actor, table, row_id, action, b, a, prev, h],
+        )
+
+    def insert(self, table: str, row: dict) -> int:
+        cols = list(row)
+        cur = self.db.execute(
+            f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
+            f"VALUES ({', '.join('?' for _ in cols)})",
+            [row[c] for c in cols],
+        )
+        row_id = int(cur.lastrowid)
+        self._append(table, row_id, "insert", None, self._fetch(table, row_id))
+        return row_id
+
+    def update(self, table: str, row_id: int, changes: dict) -> dict:
+        before = self._fetch(table, row_id)
+        if not before:
+            raise KeyError(f"{table} #{row_id} does not exist")
+        if changes:
+            sets = ", ".join(f"[{c}] = ?" for c in changes)
+            self.db.execute(f"UPDATE [{table}] SET {sets} WHERE id = ?", [*changes.values(), row_id])
+        after = self._fetch(table, row_id)
+        self._append(table, row_id, "update", before, after)
+        return after
+
+
+@dataclass
+class CheckResult:
+    integrity: str = "ok"
+    audit_entries: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.integrity == "ok" and not self.problems
+
+
+def verify(db: Database, *, max_problems: int = 50) -> CheckResult:
+    """Integrity check plus the audit chain and the row-versus-log comparison."""
+    res = CheckResult()
+    rows = db.execute("PRAGMA integrity_check").fetchall()
+    res.integrity = "; ".join(r[0] for r in rows)
+
+    def problem(msg: str) -> None:
+        if len(res.problems) < max_problems:
+            res.problems.append(msg)
+
+    latest: dict[tuple[str, int], str | None] = {}
+    prev = GENESIS
+    expected_id = 1
+    for (eid, at, actor, table, row_id, action, before, after, prev_hash, h) in db.execute(
+        "SELECT id, at, actor, table_name, row_id, action, before, after, prev_hash, hash"
+        " FROM audit ORDER BY id"
+    ):
+        res.audit_entries += 1
+        if eid != expected_id:
+            problem(f"audit entries {expected_id}–{eid - 1} are missing (deleted)")
+        expected_id = eid + 1
+        if prev_hash != prev:
+            problem(f"audit entry {eid} does not follow the previous entry (chain broken)")
+        if _entry_hash(prev_hash, at, actor, table, row_id, action, before, after) != h:
+            problem(f"audit entry {eid} was altered (hash mismatch)")
+        prev = h
+        latest[(table, row_id)] = row_digest(json.loads(after)) if after is not None else None
+
+    present = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for table in AUDITED_TABLES:
+        if table not in present:
+            continue
+        cur = db.execute(f"SELECT * FROM [{table}]")
+        cols = [d[0] for d in cur.description]
+        seen: set[int] = set()
+        for values in cur:
+            row = dict(zip(cols, values))
+            rid = row["id"]
+            seen.add(rid)
+            want = latest.get((table, rid), "absent")
+            if want == "absent":
+                problem(f"{table} #{rid} has no audit entry (written behind the application's back)")
+            elif want != row_digest(row):
+                problem(f"{table} #{rid} differs from its last audited state (edited directly)")
+        for (t, rid), digest in latest.items():
+            if t == table and rid not in seen and digest is not None:
+                problem(f"{table} #{rid} is in the audit log but missing from the table (deleted)")
+    return res

@@ -1,0 +1,97 @@
+"""The Store: one open desk database with its repositories. Returns models, never raw rows."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from ..models import Dashboard
+from . import migrations
+from .audit import Auditor, CheckResult, verify
+from .db import connect, write_txn
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Store:
+    def __init__(self, db: Database, *, clock: Clock = system_clock, actor: str = "system",
+                 tz: str | ZoneInfo = "Asia/Shanghai", rule_pack: str = "national"):
+        from .incidents import IncidentRepo  # local: the repos import Store for typing
+        from .directory import DirectoryRepo
+        from .roster import RosterRepo
+
+        self.db = db
+        self.clock = clock
+        self.actor = actor
+        self.tz = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+        self.rule_pack_id = rule_pack
+        self._pack = None
+        self.auditor = Auditor(db, clock, lambda: self.actor)
+        self.incidents = IncidentRepo(self)
+        self.roster = RosterRepo(self)
+        self.directory = DirectoryRepo(self)
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True, migrate: bool = True,
+             **kwargs) -> "Store":
+        db = connect(path, create=create)
+        if migrate and migrations.pending(db):
+            migrations.apply(db)
+        return cls(db, **kwargs)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @property
+    def pack(self):
+        if self._pack is None:
+            from ..rules import load_pack
+
+            self._pack = load_pack(self.rule_pack_id)
+        return self._pack
+
+    def write(self):
+        return write_txn(self.db)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits; cheap enough to poll."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def check(self) -> CheckResult:
+        return verify(self.db)
+
+    def dashboard(self, now: datetime | None = None) -> Dashboard:
+        now = now or self.now()
+        return Dashboard(current=self.roster.on_duty(now), upcoming=self.roster.next_shift(now),
+                         clocks=self.incidents.running_clocks(), today=self.incidents.today(now))
+
+    # -- desk metadata ------------------------------------------------------------------------
+    def get_meta(self, key: str, default: str = "") -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.write():
+            row = self.db.execute("SELECT id FROM meta WHERE key = ?", [key]).fetchone()
+            if row:
+                self.auditor.update("meta", row[0], {"value": value})
+            else:
+                self.auditor.insert("meta", {"key": key, "value": value})
+
+    def export(self) -> dict:
+        """Everything, as plain JSON-ready data (for `watchdesk export --format json`)."""
+        out: dict = {"format": "watchdesk-export", "version": 1}
+        for table in migrations.AUDITED_TABLES:
+            out[table] = [dict(r) for r in self.db.query(f"SELECT * FROM [{table}] ORDER BY id")]
+        return out

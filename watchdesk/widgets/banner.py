@@ -1,0 +1,72 @@
+"""Who is on duty now and next, with the time left in the shift."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ..i18n import language, t
+from ..labels import role_label
+from ..models import Role, ShiftView
+from ..timefmt import fmt_hm, hms, remaining_seconds
+
+
+class OnDutyBanner(Static):
+    DEFAULT_CSS = """
+    OnDutyBanner { height: auto; padding: 0 1; }
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__("", **kwargs)
+        self.current: ShiftView | None = None
+        self.upcoming: ShiftView | None = None
+        self.last_text = Text()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "now", self._redraw, init=False)
+
+    def set_duty(self, current: ShiftView | None, upcoming: ShiftView | None, now: datetime) -> None:
+        self.current, self.upcoming = current, upcoming
+        self._redraw(now)
+
+    def _people(self, view: ShiftView) -> Text:
+        line = Text()
+        sep = "，" if language() == "zh" else ", "
+        for role in Role:
+            names = view.names(role)
+            if not names:
+                continue
+            if line:
+                line.append("   ")
+            line.append(role_label(role) + ": ", style="dim")
+            line.append(sep.join(names), style="bold" if role == Role.leader else "")
+        return line
+
+    def _redraw(self, now: datetime) -> None:
+        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        if self.current is None:
+            first = Text(t("duty.none"), style="bold reverse red")
+        else:
+            s = self.current.shift
+            first = Text()
+            first.append(t("duty.now") + " ", style="bold")
+            first.append(f"{fmt_hm(s.starts_at, tz, now)}–{fmt_hm(s.ends_at, tz, now)}  ")
+            first.append_text(self._people(self.current))
+            if not self.current.names(Role.leader):
+                first.append("   " + t("duty.no_leader"), style="bold reverse red")
+            left = remaining_seconds(s.ends_at, now)
+            first.append("   " + t("duty.ends_in", time=hms(max(left, 0))), style="dim")
+        second = Text()
+        second.append(t("duty.next") + " ", style="bold dim")
+        if self.upcoming is None:
+            second.append(t("duty.next_none"), style="dim")
+        else:
+            s = self.upcoming.shift
+            second.append(f"{fmt_hm(s.starts_at, tz, now)}–{fmt_hm(s.ends_at, tz, now)}  ", style="dim")
+            nxt = self._people(self.upcoming)
+            nxt.stylize("dim")
+            second.append_text(nxt)
+        self.last_text = Text("\n").join([first, second])
+        self.update(self.last_text)

@@ -1,0 +1,90 @@
+"""The countdown board: every running clock, soonest first, ticking with the app's `now`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from ..i18n import t
+from ..labels import grade_label, kind_label
+from ..models import BoardRow
+from ..timefmt import ClockState, clock_state, countdown, fmt_hm
+
+
+class CountdownBoard(DataTable):
+    """Recomputes only the time-left cells on a tick: no database work, no row rebuilds."""
+
+    DEFAULT_CSS = """
+    CountdownBoard { height: 1fr; }
+    """
+
+    def __init__(self, *, amber_minutes: int = 10, **kwargs):
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.amber_minutes = amber_minutes
+        self.rows_data: list[BoardRow] = []
+        self._states: dict[int, ClockState] = {}
+        self._styles = {ClockState.ok: "", ClockState.amber: "bold black on #e8a300",
+                        ClockState.overdue: "bold white on #c62828"}
+
+    def on_mount(self) -> None:
+        self.add_column(t("board.incident"), key="incident")
+        self.add_column(t("board.grade"), key="grade")
+        self.add_column(t("board.kind"), key="kind")
+        self.add_column(t("board.due"), key="due")
+        self.add_column(t("board.left"), key="left", width=12)
+        variables = self.app.get_css_variables()
+        warn, err = variables.get("warning"), variables.get("error")
+        if warn and err:
+            self._styles[ClockState.amber] = f"bold black on {warn}"
+            self._styles[ClockState.overdue] = f"bold white on {err}"
+        self.watch(self.app, "now", self.tick, init=False)
+
+    def _left_cell(self, row: BoardRow, now: datetime) -> tuple[Text, ClockState]:
+        state = clock_state(row.due_at, now, self.amber_minutes)
+        text = countdown(row.due_at, now)
+        if state == ClockState.overdue:
+            text = t("board.overdue", time=text.lstrip("+"))
+        return Text(text, style=self._styles[state], justify="right"), state
+
+    def set_rows(self, rows: list[BoardRow], now: datetime) -> None:
+        """Replace the clocks (after a data refresh). Keeps the cursor on the same clock."""
+        selected = None
+        if self.row_count and self.cursor_row < len(self.rows_data):
+            selected = self.rows_data[self.cursor_row].deadline_id
+        self.rows_data = rows
+        self.clear()
+        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        for r in rows:
+            cell, state = self._left_cell(r, now)
+            # A clock seen for the first time already overdue does not ring: the bell marks the
+            # moment a deadline passes while someone is watching.
+            self._states.setdefault(r.deadline_id, state)
+            self.add_row(
+                f"#{r.incident_id} {r.incident_headline}",
+                grade_label(r.grade, short=True),
+                kind_label(r.kind, r.seq),
+                fmt_hm(r.due_at, tz, now),
+                cell,
+                key=str(r.deadline_id),
+            )
+        if selected is not None:
+            for i, r in enumerate(rows):
+                if r.deadline_id == selected:
+                    self.move_cursor(row=i)
+                    break
+
+    def tick(self, now: datetime) -> None:
+        rang = False
+        for r in self.rows_data:
+            cell, state = self._left_cell(r, now)
+            before = self._states.get(r.deadline_id)
+            if state == ClockState.overdue and before != ClockState.overdue and not rang:
+                self.app.bell()
+                rang = True
+            self._states[r.deadline_id] = state
+            self.update_cell(str(r.deadline_id), "left", cell)
+
+    def state_of(self, deadline_id: int) -> ClockState | None:
+        return self._states.get(deadline_id)
