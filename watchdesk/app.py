@@ -17,6 +17,7 @@ from .i18n import t
 from .models import Dashboard
 from .screens.main import MainScreen
 from .store import StoreError, system_clock
+from .widgets import localize_bindings
 
 Clock = Callable[[], datetime]
 
@@ -28,7 +29,7 @@ class WatchdeskApp(App):
     TITLE = "watchdesk"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("q", "quit", t("key.quit"), tooltip=t("key.quit.tip"), id="quit"),
+        Binding("q", "quit", "key.quit", id="quit"),
     ]
 
     now: reactive[datetime] = reactive(system_clock, init=False, always_update=True)
@@ -36,6 +37,7 @@ class WatchdeskApp(App):
     def __init__(self, db_path: str | Path, *, settings: Settings | None = None,
                  clock: Clock = system_clock, actor: str = "", poll: bool = True):
         super().__init__()
+        localize_bindings(self)
         self.settings = settings or Settings()
         self.clock = clock
         self.db_path = Path(db_path)

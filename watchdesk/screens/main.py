@@ -15,6 +15,7 @@ from ..i18n import t
 from ..labels import category_label, grade_label, status_label
 from ..models import Dashboard, Incident
 from ..timefmt import fmt_hm
+from ..widgets import localize_bindings
 from ..widgets.banner import OnDutyBanner
 from ..widgets.board import CountdownBoard
 
@@ -30,8 +31,12 @@ def casualty_text(inc: Incident) -> str:
 
 class MainScreen(Screen):
     BINDINGS = [
-        Binding("r", "app.reload", t("key.reload"), tooltip=t("key.reload.tip"), id="reload"),
+        Binding("r", "app.reload", "key.reload", id="reload"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        localize_bindings(self)
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)

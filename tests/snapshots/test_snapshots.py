@@ -1,0 +1,38 @@
+"""SVG snapshots of each screen at a fixed size and a fixed clock (update with --snapshot-update)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from tests.helpers import TZ, FakeClock
+from watchdesk.app import make_app
+from watchdesk.config import Settings
+from watchdesk.demo import build_demo
+from watchdesk.i18n import set_language
+
+NOW = datetime(2026, 11, 22, 14, 29, 0, tzinfo=TZ)
+
+
+@pytest.fixture
+def demo_app(tmp_path):
+    def make(lang: str):
+        set_language(lang)
+        path = build_demo(tmp_path / f"demo-{lang}.db", now=NOW)
+        return make_app(path, settings=Settings(), clock=FakeClock(NOW), poll=False)
+
+    return make
+
+
+async def _loaded(pilot):
+    for _ in range(200):
+        await pilot.pause()
+        if pilot.app.loads:
+            break
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_main_screen(snap_compare, demo_app, lang):
+    assert snap_compare(demo_app(lang), terminal_size=(140, 45), run_before=_loaded)
