@@ -18,8 +18,15 @@ _current = "en"
 
 @cache
 def _catalog(lang: str) -> dict[str, str]:
-    text = resources.files(__package__).joinpath(f"{lang}.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    """`zh.toml` plus every `zh.<area>.toml` (one file per screen area keeps edits apart)."""
+    out: dict[str, str] = {}
+    files = sorted(f.name for f in resources.files(__package__).iterdir()
+                   if f.name == f"{lang}.toml" or (f.name.startswith(f"{lang}.")
+                                                   and f.name.endswith(".toml")))
+    for name in files:
+        text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+        out.update(tomllib.loads(text))
+    return out
 
 
 def detect_language(environ: dict[str, str] | None = None) -> str:

@@ -93,5 +93,7 @@ class Store:
         """Everything, as plain JSON-ready data (for `watchdesk export --format json`)."""
         out: dict = {"format": "watchdesk-export", "version": 1}
         for table in migrations.AUDITED_TABLES:
+            if not self.db[table].exists():
+                continue
             out[table] = [dict(r) for r in self.db.query(f"SELECT * FROM [{table}] ORDER BY id")]
         return out

@@ -13,8 +13,25 @@ from sqlite_utils.migrations import Migrations
 migrations = Migrations("watchdesk")
 
 # Tables whose rows are covered by the audit chain (their latest after-image must match the row).
-AUDITED_TABLES = ("meta", "officers", "shifts", "assignments", "incidents", "reports", "deadlines",
-                  "units", "contacts")
+# Domain schema modules add theirs with `audited(...)`.
+AUDITED_TABLES: list[str] = ["meta", "officers", "shifts", "assignments", "incidents", "reports",
+                             "deadlines", "units", "contacts"]
+
+# Migration sets, applied in this order: the core set first, then one set per domain module
+# (store/schema_<domain>.py), so each domain's schema lives beside its repository.
+SETS: list[Migrations] = [migrations]
+
+
+def audited(*tables: str) -> None:
+    for t in tables:
+        if t not in AUDITED_TABLES:
+            AUDITED_TABLES.append(t)
+
+
+def register(s: Migrations) -> Migrations:
+    if s not in SETS:
+        SETS.append(s)
+    return s
 
 
 @migrations()
@@ -190,9 +207,23 @@ def _run_script(db: Database, script: str) -> None:
         raise ValueError(f"incomplete SQL statement in migration: {buf[:60]!r}")
 
 
+def _load_domains() -> None:
+    import importlib
+    import pkgutil
+
+    from . import __path__ as store_path
+
+    for mod in sorted(m.name for m in pkgutil.iter_modules(store_path)):
+        if mod.startswith("schema_"):
+            importlib.import_module(f"{__package__}.{mod}")
+
+
 def apply(db: Database) -> None:
-    migrations.apply(db)
+    _load_domains()
+    for s in SETS:
+        s.apply(db)
 
 
 def pending(db: Database) -> list[str]:
-    return [m.name for m in migrations.pending(db)]
+    _load_domains()
+    return [m.name for s in SETS for m in s.pending(db)]
