@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
@@ -12,6 +13,7 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from .client import DeskClient
+from .drafts import clear_draft, draft_path, load_draft
 from .config import Settings
 from .i18n import t
 from .models import Dashboard
@@ -29,6 +31,10 @@ class WatchdeskApp(App):
     TITLE = "watchdesk"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
+        Binding("n", "new_incident", "key.new", id="incident-new"),
+        Binding("colon", "quick_line", "key.quick", key_display=":", id="incident-quick"),
+        Binding("slash", "search", "key.search", key_display="/", id="search"),
+        Binding("l", "duty_log", "key.log", id="duty-log"),
         Binding("q", "quit", "key.quit", id="quit"),
     ]
 
@@ -42,6 +48,8 @@ class WatchdeskApp(App):
         self.clock = clock
         self.db_path = Path(db_path)
         self.actor = actor or "duty"
+        self.seat = _seat()
+        self.draft_path = draft_path(self.db_path)
         self.client = DeskClient(self.db_path, clock=clock, actor=self.actor,
                                  tz=self.settings.tz, rule_pack=self.settings.rule_pack)
         self.dashboard: Dashboard | None = None
@@ -62,8 +70,77 @@ class WatchdeskApp(App):
             self.set_keymap(self.settings.keymap)
         self.reload()
         self.set_interval(1, self.tick, name="tick")
+        self.call_after_refresh(self._offer_draft)
         if self._poll:
             self.set_timer(POLL_SECONDS, self._poll_once)
+
+    # -- intake and navigation ------------------------------------------------------------------
+    def _offer_draft(self) -> None:
+        """A half-typed form survived a crash: offer it back."""
+        draft = load_draft(self.draft_path)
+        if not draft:
+            return
+        from .screens.dialogs import ConfirmDialog
+
+        when = draft.get("saved_at", "")[:16].replace("T", " ")
+
+        def answered(restore: bool | None) -> None:
+            if restore:
+                self._open_form_from_draft(draft)
+            else:
+                clear_draft(self.draft_path)
+
+        self.push_screen(ConfirmDialog(t("draft.offer", when=when), yes=t("draft.restore"),
+                                       no=t("draft.discard")), answered)
+
+    def _open_form_from_draft(self, draft: dict) -> None:
+        from .screens.intake import FIELDS, IncidentForm
+
+        values = {k: v for k, v in draft["values"].items() if k in FIELDS}
+        cat = tuple(draft.get("category") or ("", ""))
+        if draft.get("incident_id"):
+            inc_id = draft["incident_id"]
+
+            async def open_edit() -> None:
+                inc = await self.client.call(lambda s: s.incidents.get(inc_id))
+                self.push_screen(IncidentForm(incident=inc, initial=values, category=cat))
+
+            self.run_worker(open_edit(), exit_on_error=False)
+        else:
+            self.push_screen(IncidentForm(initial=values, category=cat))
+
+    def action_new_incident(self, initial: dict | None = None) -> None:
+        from .screens.intake import IncidentForm
+
+        if isinstance(self.screen, IncidentForm):
+            return
+        cat = (initial.get("category", ""), initial.get("subtype", "")) if initial else None
+        self.push_screen(IncidentForm(initial=initial, category=cat))
+
+    def action_quick_line(self) -> None:
+        from .screens.quickline import QuickLine
+
+        def parsed(fields: dict | None) -> None:
+            if fields:
+                self.action_new_incident(fields)
+
+        self.push_screen(QuickLine(), parsed)
+
+    def action_search(self) -> None:
+        from .screens.search import SearchScreen
+
+        self.push_screen(SearchScreen())
+
+    def action_duty_log(self) -> None:
+        from .screens.dutylog import DutyLogScreen
+
+        self.push_screen(DutyLogScreen())
+
+    def after_write(self, message: str = "", *, warn: bool = False) -> None:
+        """After this console saved something: say so, and show it everywhere at once."""
+        if message:
+            self.notify(message, severity="warning" if warn else "information", timeout=6)
+        self.reload()
 
     # -- time ------------------------------------------------------------------------------------
     def tick(self) -> None:
@@ -97,7 +174,7 @@ class WatchdeskApp(App):
         self._data_version = version
         self._day = now.astimezone(self.settings.tz).date()
         screen = self.get_screen_main()
-        if screen is not None:
+        if screen is not None and screen.ready:
             screen.show(dash, self.clock())
         self.loads += 1
 
@@ -128,6 +205,16 @@ class WatchdeskApp(App):
 
     def on_unmount(self) -> None:
         self.client.close()
+
+
+def _seat() -> str:
+    """Which terminal this console runs in, for edit holds (the same person may have two)."""
+    for fd in (0, 1, 2):
+        try:
+            return os.ttyname(fd)
+        except OSError:
+            continue
+    return f"pid{os.getpid()}"
 
 
 def make_app(db_path: str | Path, *, settings: Settings | None = None,

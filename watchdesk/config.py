@@ -29,6 +29,7 @@ class Settings(BaseModel):
     language: str | None = None  # zh / en; None: from the locale
     printer: str | None = None
     desk_name: str = ""
+    report_to: str = ""  # the office reports go to by default, e.g. 市应急管理局总值班室
     keymap: dict[str, str] = Field(default_factory=dict)  # binding id -> keys
 
     @field_validator("timezone")

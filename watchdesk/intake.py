@@ -6,7 +6,7 @@ at the field and the CLI can print one line.
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Any, Mapping
 
 from pydantic import ValidationError
@@ -134,3 +134,121 @@ def facts_from_mapping(data: Mapping[str, Any], *, now: datetime, tz: tzinfo) ->
         field = ".".join(str(p) for p in err["loc"]) or "input"
         msg = err["msg"].removeprefix("Value error, ")
         raise InputError(field, msg) from None
+
+
+# -- the one-line intake ----------------------------------------------------------------------
+import re as _re  # noqa: E402
+
+_COUNT_TOKENS = [
+    (("重伤",), "seriously_injured"),
+    (("死亡", "亡", "死"), "dead"),
+    (("受伤", "伤"), "injured"),
+    (("被困", "困"), "trapped"),
+    (("失联", "失踪", "失"), "missing"),
+]
+_LOSS = _re.compile(r"^(?:损失|损)(\d+(?:\.\d+)?)(万|亿)?(?:元)?$")
+_TIME = _re.compile(r"^(昨天?|前天)?(\d{1,2})[:：](\d{2})$")
+_PHONE = _re.compile(r"^[0-9][0-9\-]{6,}$")
+_GRADES = {"特别重大": "I", "重大": "II", "较大": "III", "一般": "IV",
+           "i": "I", "ii": "II", "iii": "III", "iv": "IV"}
+
+LINE_GRAMMAR = """\
+<类别> @<地点> [亡N] [伤N] [重伤N] [困N] [失N] [损N万] [HH:MM] [敏感] [#等级] [电话] [描述…]"""
+
+
+def parse_line(line: str, *, now: datetime, tz: tzinfo) -> dict[str, Any]:
+    """`火灾 @城关镇东街 亡1 伤3 困2 敏感` → fields for the intake form (not yet saved).
+
+    Tokens are separated by spaces. The first token that names a category or subtype is the
+    category; `@…` is the place; counts are 亡/死 (dead), 伤 (injured), 重伤 (seriously
+    injured), 困 (trapped), 失/失联 (missing) followed by a number; 损N / 损N万 / 损N亿 is the
+    direct loss; HH:MM (or 昨HH:MM) is when it happened; 敏感 marks it sensitive; #重大 or #II
+    sets the grade; a phone number is the caller's phone; every other word is the description.
+    Raises InputError naming the token that cannot be understood."""
+    tokens = line.replace("\u3000", " ").split()
+    if not tokens:
+        raise InputError("line", "is empty")
+    out: dict[str, Any] = {}
+    words: list[str] = []
+    for tok in tokens:
+        if tok.startswith(("@", "＠")):
+            if len(tok) == 1:
+                raise InputError("place", "'@' must be followed by the place, e.g. @城关镇东街")
+            out["place"] = (out.get("place", "") + " " + tok[1:]).strip()
+            continue
+        if tok.startswith(("#", "＃")):
+            g = _GRADES.get(tok[1:].lower())
+            if not g:
+                raise InputError("grade", f"{tok!r}: use #特别重大 #重大 #较大 #一般 or #I…#IV")
+            out["grade"] = g
+            continue
+        if tok == "敏感":
+            out["sensitive"] = True
+            continue
+        m = _LOSS.match(tok)
+        if m:
+            amount = float(m.group(1)) * {None: 1, "万": 10_000, "亿": 100_000_000}[m.group(2)]
+            out["direct_loss"] = round(amount)
+            continue
+        m = _TIME.match(tok)
+        if m:
+            day_back = {None: 0, "昨": 1, "昨天": 1, "前天": 2}[m.group(1)]
+            hh, mm = int(m.group(2)), int(m.group(3))
+            if hh > 23 or mm > 59:
+                raise InputError("occurred_at", f"{tok!r} is not a time of day")
+            local = now.astimezone(tz)
+            out["occurred_at"] = datetime.combine(
+                local.date(), datetime.min.time().replace(hour=hh, minute=mm),
+                tzinfo=tz) - timedelta(days=day_back)
+            continue
+        matched = False
+        for prefixes, field in _COUNT_TOKENS:
+            for p in prefixes:
+                if tok.startswith(p) and tok[len(p):].isdigit():
+                    out[field] = int(tok[len(p):])
+                    matched = True
+                    break
+            if matched:
+                break
+        if matched:
+            continue
+        if _PHONE.match(tok):
+            out["caller_phone"] = tok
+            continue
+        if "category" not in out:
+            try:
+                cat, sub = categories.resolve(tok)
+            except ValueError:
+                pass
+            else:
+                out["category"] = cat.code
+                out["subtype"] = sub.code if sub else ""
+                out["_category_word"] = tok
+                continue
+        words.append(tok)
+    if "category" not in out:
+        raise InputError("category", "no word in the line names an event type (e.g. 火灾, 车祸, 滑坡)")
+    desc = " ".join(words)
+    out["description"] = desc or f"{out.pop('_category_word')}" + (
+        f"（{out['place']}）" if out.get("place") else "")
+    out.pop("_category_word", None)
+    return out
+
+
+def three_way_merge(base: Mapping[str, Any], mine: Mapping[str, Any],
+                    theirs: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Merge my edit with someone else's, both made from `base`: a field only I changed takes
+    mine, a field only they changed takes theirs; fields both changed differently are conflicts
+    (the merged value keeps theirs until the officer chooses)."""
+    merged: dict[str, Any] = {}
+    conflicts: list[str] = []
+    for k in base:
+        b, m, t = base[k], mine.get(k, base[k]), theirs.get(k, base[k])
+        if m == t or m == b:
+            merged[k] = t
+        elif t == b:
+            merged[k] = m
+        else:
+            merged[k] = t
+            conflicts.append(k)
+    return merged, conflicts

@@ -252,3 +252,105 @@ class Unit(BaseModel):
     notes: str = ""
     active: bool = True
     contacts: list[Contact] = []
+
+
+class FigureStatus(str, Enum):
+    initial = "initial"  # 初报
+    updated = "updated"  # 续报更新
+    verified = "verified"  # 核实
+
+
+FIGURE_FIELDS = ("dead", "injured", "seriously_injured", "trapped", "missing", "direct_loss")
+
+
+class FigureVersion(BaseModel):
+    """One version of an incident's figures. Figures are never overwritten: each change adds one."""
+
+    id: Optional[int] = None
+    incident_id: int
+    at: datetime
+    dead: int = Field(default=0, ge=0)
+    injured: int = Field(default=0, ge=0)
+    seriously_injured: int = Field(default=0, ge=0)
+    trapped: int = Field(default=0, ge=0)
+    missing: int = Field(default=0, ge=0)
+    direct_loss: int = Field(default=0, ge=0)
+    source: str = ""
+    status: FigureStatus = FigureStatus.initial
+    by_whom: str = ""
+    note: str = ""
+
+
+class LogKind(str, Enum):
+    call_in = "call_in"  # 来电
+    doc_in = "doc_in"  # 来文
+    instruction = "instruction"  # 领导批示
+    action = "action"  # 落实 / 处置情况
+    note = "note"  # 备注
+    verification_request = "verification_request"  # 核报要求
+
+
+class LogEntry(BaseModel):
+    """A duty-log entry (值班日志): calls and documents received, leader instructions and what was
+    done about them, notes. May be linked to an incident."""
+
+    id: Optional[int] = None
+    at: datetime
+    kind: LogKind
+    incident_id: Optional[int] = None
+    counterpart: str = Field(default="", max_length=100)  # from whom / to whom
+    content: str = Field(min_length=1, max_length=4000)
+    handling: str = Field(default="", max_length=2000)  # what was done about it
+    by_whom: str = ""
+    created_at: Optional[datetime] = None
+
+    _aware_at = field_validator("at")(_aware)
+
+    @field_validator("content")
+    @classmethod
+    def _content(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be blank")
+        return v.strip()
+
+
+class Hold(BaseModel):
+    """Who is editing an incident right now. Expires on its own."""
+
+    incident_id: int
+    holder: str
+    seat: str = ""
+    acquired_at: datetime
+    expires_at: datetime
+
+
+class TimelineItem(BaseModel):
+    at: datetime
+    kind: str  # received / report / figures / log / voided / clock
+    title: str = ""
+    detail: str = ""
+    who: str = ""
+    data: dict = {}
+
+
+class RegradeResult(BaseModel):
+    old_grade: Grade
+    new_grade: Grade
+    suggested: Grade
+    added: list[Deadline] = []
+    dropped: list[Deadline] = []
+    needs_confirmation: bool = False  # a lower grade was suggested and not accepted
+
+    @property
+    def raised(self) -> bool:
+        return self.new_grade.rank < self.old_grade.rank
+
+
+class SearchHit(BaseModel):
+    kind: str  # incident / log
+    id: int
+    at: datetime
+    title: str
+    snippet: str = ""
+    grade: Optional[Grade] = None
+    status: str = ""

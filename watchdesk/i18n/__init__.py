@@ -56,3 +56,41 @@ def language() -> str:
 def t(key: str, **kwargs: object) -> str:
     text = _catalog(_current).get(key) or _catalog("en").get(key) or key
     return text.format(**kwargs) if kwargs else text
+
+
+# Problems raised by the store and the intake parser are English sentences (the CLI prints them
+# as they are). In Chinese the UI shows them through this table; unknown ones stay English.
+_PROBLEMS_ZH: list[tuple[str, str]] = [
+    (r"^is required$", "不能为空"),
+    (r"^must not be blank$", "不能为空"),
+    (r"^must not be negative, got (.+)$", r"不能为负数（输入为 \1）"),
+    (r"^must not be negative$", "不能为负数"),
+    (r"^must be a whole number, got (.+)$", r"应为整数（输入为 \1）"),
+    (r"^must be a whole number.*$", "应为整数"),
+    (r"^is in the future$", "不能晚于当前时间"),
+    (r"^is after the time the report was received$", "事发时间不能晚于接报时间"),
+    (r"^is before the incident happened$", "不能早于事发时间"),
+    (r"^not a time: (.+)$", r"无法识别的时间：\1"),
+    (r"^empty time$", "请输入时间"),
+    (r"^a phone number has digits.*$", "电话号码只能包含数字、空格、+、- 和括号"),
+    (r"^unknown event category or subtype (.+?);.*$", r"无法识别的事件类型 \1"),
+    (r"^say where the new figures come from$", "请注明数字来源"),
+    (r"^say who asked for the verification$", "请填写要求核报的单位"),
+    (r"^must be after the request$", "应晚于要求时间"),
+    (r"^a voided incident needs a reason$", "作废须注明原因"),
+    (r"^no incident #(\d+)$", r"没有事件 #\1"),
+    (r"^String should have at most (\d+) characters?$", r"最多 \1 个字"),
+    (r"^String should have at least 1 character$", "不能为空"),
+]
+
+
+def explain(problem: str) -> str:
+    """A store or parser problem in the current language."""
+    if _current != "zh":
+        return problem
+    import re
+
+    for pattern, zh in _PROBLEMS_ZH:
+        if re.match(pattern, problem):
+            return re.sub(pattern, zh, problem)
+    return problem

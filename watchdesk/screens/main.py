@@ -16,6 +16,7 @@ from ..labels import category_label, grade_label, status_label
 from ..models import Dashboard, Incident
 from ..timefmt import fmt_hm
 from ..widgets import localize_bindings
+from .actions import LIFECYCLE_BINDINGS, IncidentActions
 from ..widgets.banner import OnDutyBanner
 from ..widgets.board import CountdownBoard
 
@@ -29,8 +30,10 @@ def casualty_text(inc: Incident) -> str:
     return " ".join(parts) or "—"
 
 
-class MainScreen(Screen):
+class MainScreen(IncidentActions, Screen):
     BINDINGS = [
+        Binding("enter", "open_incident", "key.open", id="incident-open"),
+        *LIFECYCLE_BINDINGS,
         Binding("r", "app.reload", "key.reload", id="reload"),
     ]
 
@@ -48,14 +51,22 @@ class MainScreen(Screen):
         with Vertical(id="today-box"):
             yield Label(t("today.title"), classes="section-title", id="today-title")
             yield DataTable(id="today", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#today", DataTable)
         for key in ("received", "grade", "category", "place", "summary", "casualties", "status"):
             table.add_column(t(f"today.{key}"), key=key)
+        self.ready = True
+        dash = self.app.dashboard  # type: ignore[attr-defined]
+        if dash is not None:  # the first load finished before this screen was ready
+            self.show(dash, self.app.clock())  # type: ignore[attr-defined]
+
+    ready = False
 
     def show(self, dash: Dashboard, now: datetime) -> None:
+        if not self.ready or not self.query_one(CountdownBoard).columns:
+            return
         tz = self.app.settings.tz  # type: ignore[attr-defined]
         self.query_one(OnDutyBanner).set_duty(dash.current, dash.upcoming, now)
         board = self.query_one(CountdownBoard)
@@ -79,3 +90,30 @@ class MainScreen(Screen):
                 key=str(inc.id),
             )
         self.query_one("#today-title", Label).update(t("today.title_n", n=len(dash.today)))
+
+    # -- the selected incident -------------------------------------------------------------------
+    def selected_incident_id(self) -> int | None:
+        """The incident under the cursor of the focused table (the board or today's list)."""
+        focused = self.focused
+        board = self.query_one(CountdownBoard)
+        table = self.query_one("#today", DataTable)
+        if focused is table and table.row_count:
+            key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+            return int(key) if key else None
+        if board.rows_data and board.cursor_row < len(board.rows_data):
+            return board.rows_data[board.cursor_row].incident_id
+        if table.row_count:
+            key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+            return int(key) if key else None
+        return None
+
+    def action_open_incident(self) -> None:
+        from .incident import IncidentScreen
+
+        inc_id = self.selected_incident_id()
+        if inc_id is not None:
+            self.app.push_screen(IncidentScreen(inc_id))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_incident()

@@ -38,6 +38,15 @@ class Store:
         self.incidents = IncidentRepo(self)
         self.roster = RosterRepo(self)
         self.directory = DirectoryRepo(self)
+        from .dutylog import DutyLogRepo
+        from .figures import FigureRepo
+        from .holds import HoldRepo
+        from .search import SearchRepo
+
+        self.figures = FigureRepo(self)
+        self.dutylog = DutyLogRepo(self)
+        self.holds = HoldRepo(self)
+        self.search = SearchRepo(self)
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True, migrate: bool = True,
@@ -67,6 +76,11 @@ class Store:
     def data_version(self) -> int:
         """Changes whenever another connection commits; cheap enough to poll."""
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def timeline(self, incident_id: int):
+        from .timeline import timeline
+
+        return timeline(self, incident_id)
 
     def check(self) -> CheckResult:
         return verify(self.db)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Iterable
 
+from ..fulltext import grams
 from ..models import (
+    FIGURE_FIELDS,
     BoardRow,
     Deadline,
     DeadlineStatus,
@@ -20,6 +22,7 @@ from ..rules import categories
 from ..rules.deadlines import ClockSpec, initial_clocks, lateness, next_followup
 from ..rules.grading import suggest_grade
 from .db import StoreError, from_db, to_db
+from .schema_incidents import incident_text
 
 if TYPE_CHECKING:
     from .desk import Store
@@ -189,6 +192,56 @@ class IncidentRepo:
         with self.s.write():
             incident_id = self.s.auditor.insert("incidents", row)
             self._insert_clocks(incident_id, specs)
+            self.s.auditor.insert("figures", {
+                "incident_id": incident_id, "at": to_db(facts.received_at),
+                **{f: getattr(facts, f) for f in FIGURE_FIELDS},
+                "source": facts.source or facts.caller_unit, "status": "initial",
+                "by_whom": facts.recorder or self.s.actor, "note": ""})
+            self._index(incident_id)
+        return self.get(incident_id)
+
+    def _index(self, incident_id: int) -> None:
+        """Keep the full-text row in step with the incident, in the same transaction."""
+        row = next(iter(self.s.db.query("SELECT * FROM incidents WHERE id = ?", [incident_id])))
+        uni, bi = grams(incident_text(row))
+        self.s.db.execute("DELETE FROM incidents_fts WHERE rowid = ?", [incident_id])
+        self.s.db.execute("INSERT INTO incidents_fts (rowid, uni, bi) VALUES (?,?,?)",
+                          [incident_id, uni, bi])
+
+    # Fields an edit may change (figures go through update_figures, status through reports/void).
+    EDITABLE = ("received_at", "occurred_at", "place", "source", "category", "subtype", "title",
+                "description", "scope", "trend", "measures", "caller_unit", "caller_name",
+                "caller_title", "caller_phone", "recorder", "sensitive")
+
+    def update(self, incident_id: int, facts: IncidentFacts, *, expected_version: int) -> Incident:
+        """Save an edit made on a copy read at `expected_version`. Refused with StaleVersion if
+        anyone saved in between: nothing is overwritten silently."""
+        now = self.s.now()
+        check_facts(facts, now)
+        with self.s.write():
+            current = self.get(incident_id)
+            if current.version != expected_version:
+                raise StaleVersion(incident_id, expected_version, current.version)
+            if current.status == IncidentStatus.voided:
+                raise InputError("id", f"incident #{incident_id} is voided")
+            new = facts.model_dump(mode="python", include=set(self.EDITABLE))
+            changes = {}
+            for k, v in new.items():
+                if getattr(current, k) != v:
+                    changes[k] = to_db(v) if k in _TIME_FIELDS else (int(v) if k in _BOOL_FIELDS
+                                                                       else v)
+            if not changes:
+                return current
+            changes.update(version=current.version + 1, updated_at=to_db(now))
+            self.s.auditor.update("incidents", incident_id, changes)
+            if "sensitive" in changes and facts.sensitive:
+                have = {d.kind for d in self.deadlines(incident_id)}
+                extra = [c for c in initial_clocks(
+                    self.s.pack, grade=current.grade, sensitive=True,
+                    occurred_at=facts.occurred_at, received_at=facts.received_at, tz=self.s.tz)
+                    if c.kind not in have]
+                self._insert_clocks(incident_id, extra)
+            self._index(incident_id)
         return self.get(incident_id)
 
     def void(self, incident_id: int, reason: str) -> Incident:
@@ -203,6 +256,38 @@ class IncidentRepo:
                 "updated_at": to_db(self.s.now())})
             self._drop_running(incident_id, None)
         return self.get(incident_id)
+
+    def request_verification(self, incident_id: int, *, from_whom: str, content: str = "",
+                             at: datetime | None = None, due_at: datetime | None = None) -> Deadline:
+        """A higher office asks us to verify (核报): log the request and start its clock (due when
+        they said, else the pack's default). Answering is `record_report(kind=verification)`."""
+        from ..models import LogEntry, LogKind
+        from ..rules.deadlines import verification_due
+
+        now = self.s.now()
+        at = at or now
+        if not from_whom.strip():
+            raise InputError("from_whom", "say who asked for the verification")
+        if at > now + timedelta(minutes=2):
+            raise InputError("at", "is in the future")
+        due = verification_due(self.s.pack, at, due_at)
+        if due <= at:
+            raise InputError("due_at", "must be after the request")
+        with self.s.write():
+            inc = self.get(incident_id)
+            if inc.status != IncidentStatus.open:
+                raise InputError("id", f"incident #{incident_id} is {inc.status.value}")
+            seq = 1 + self.s.db.execute(
+                "SELECT count(*) FROM deadlines WHERE incident_id = ? AND kind = 'verification'",
+                [incident_id]).fetchone()[0]
+            self.s.dutylog.add(LogEntry(at=at, kind=LogKind.verification_request,
+                                        incident_id=incident_id, counterpart=from_whom.strip(),
+                                        content=content.strip() or "要求核报"))
+            self._insert_clocks(incident_id, [ClockSpec(
+                kind=ReportKind.verification, seq=seq, due_at=due, rule_id="verification-request",
+                pack_id=self.s.pack.id, source=f"核报要求: {from_whom.strip()}")])
+        return max((d for d in self.deadlines(incident_id) if d.kind == ReportKind.verification),
+                   key=lambda d: d.id or 0)
 
     def _drop_running(self, incident_id: int, kinds: set[ReportKind] | None) -> None:
         for d in self.deadlines(incident_id):

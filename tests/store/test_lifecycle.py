@@ -1,0 +1,167 @@
+"""Figures versioning and re-grading, verification, the duty log, holds and stale saves, search."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.helpers import TZ, facts
+from watchdesk.models import (
+    DeadlineStatus,
+    FigureStatus,
+    Grade,
+    LogEntry,
+    LogKind,
+    ReportKind,
+)
+from watchdesk.store import InputError, StaleVersion, Store
+from watchdesk.store.holds import Held
+
+
+def running(store, inc_id):
+    return {(d.kind, d.seq) for d in store.incidents.deadlines(inc_id)
+            if d.status == DeadlineStatus.running}
+
+
+def test_figures_are_versioned_never_overwritten(store, clock):
+    inc = store.incidents.add(facts(clock, dead=1, injured=3, source="110"))
+    clock.advance(minutes=20)
+    store.figures.update(inc.id, {"dead": 2, "injured": 5}, source="县卫健局")
+    clock.advance(minutes=30)
+    store.figures.update(inc.id, {"dead": 2}, source="市核报", status=FigureStatus.verified)
+    hist = store.figures.history(inc.id)
+    assert [(h.dead, h.injured, h.status.value, h.source) for h in hist] == [
+        (1, 3, "initial", "110"), (2, 5, "updated", "县卫健局"), (2, 5, "verified", "市核报")]
+    assert hist[1].at == hist[0].at + timedelta(minutes=20)
+    inc = store.incidents.get(inc.id)
+    assert (inc.dead, inc.injured) == (2, 5)
+    assert store.check().ok
+
+
+def test_raised_grade_adds_clocks(store, clock):
+    inc = store.incidents.add(facts(clock, dead=2, occurred_at=clock() - timedelta(minutes=10)))
+    assert inc.grade == Grade.IV
+    assert (ReportKind.phone, 0) not in running(store, inc.id)
+    clock.advance(minutes=5)
+    res = store.figures.update(inc.id, {"dead": 10}, source="现场指挥部")
+    assert res.raised and res.new_grade == Grade.II
+    kinds = {d.kind for d in res.added}
+    assert {ReportKind.phone, ReportKind.written} <= kinds
+    phone = [d for d in res.added if d.kind == ReportKind.phone][0]
+    # Counted from the occurrence, not from the re-grade.
+    assert phone.due_at == clock() - timedelta(minutes=15) + timedelta(minutes=30)
+    assert store.incidents.get(inc.id).grade == Grade.II
+
+
+def test_lowered_grade_asks_before_dropping(store, clock):
+    inc = store.incidents.add(facts(clock, dead=10))
+    before = running(store, inc.id)
+    res = store.figures.update(inc.id, {"dead": 1}, source="核实")
+    assert res.needs_confirmation and res.new_grade == Grade.II and res.suggested == Grade.IV
+    assert running(store, inc.id) == before  # nothing dropped without consent
+    assert store.incidents.get(inc.id).grade == Grade.II
+    res = store.figures.update(inc.id, {"dead": 1}, source="核实", accept_lower=True)
+    assert not res.needs_confirmation and res.new_grade == Grade.IV
+    assert {d.kind for d in res.dropped} == {ReportKind.phone, ReportKind.written}
+    assert (ReportKind.phone, 0) not in running(store, inc.id)
+
+
+def test_bad_figures_write_nothing(store, clock):
+    inc = store.incidents.add(facts(clock))
+    n = store.db.execute("SELECT count(*) FROM figures").fetchone()[0]
+    for figs, field in (({"dead": -1}, "dead"), ({"dead": "3"}, "dead"), ({"colour": 1}, "colour")):
+        with pytest.raises(InputError) as e:
+            store.figures.update(inc.id, figs, source="x")
+        assert e.value.field == field
+    with pytest.raises(InputError):
+        store.figures.update(inc.id, {"dead": 1}, source=" ")
+    assert store.db.execute("SELECT count(*) FROM figures").fetchone()[0] == n
+
+
+def test_verification_request_and_answer(store, clock):
+    inc = store.incidents.add(facts(clock))
+    d = store.incidents.request_verification(inc.id, from_whom="市应急局总值班室",
+                                             due_at=clock() + timedelta(minutes=40))
+    assert d.kind == ReportKind.verification and d.status == DeadlineStatus.running
+    assert store.dutylog.list(incident_id=inc.id)[0].kind == LogKind.verification_request
+    clock.advance(minutes=45)
+    rep = store.incidents.record_report(inc.id, ReportKind.verification, to_whom="市应急局",
+                                        content="经核实，1人轻伤")
+    assert rep.late_seconds == 5 * 60
+    with pytest.raises(InputError):
+        store.incidents.request_verification(inc.id, from_whom="")
+
+
+def test_duty_log_and_timeline(store, clock):
+    inc = store.incidents.add(facts(clock, dead=10))
+    clock.advance(minutes=5)
+    store.dutylog.add(LogEntry(at=clock(), kind=LogKind.instruction, incident_id=inc.id,
+                               counterpart="王建国", content="立即组织救援，做好伤员救治"))
+    clock.advance(minutes=5)
+    store.incidents.record_report(inc.id, ReportKind.phone, to_whom="市应急局")
+    entry = store.dutylog.add(LogEntry(at=clock(), kind=LogKind.call_in,
+                                       counterpart="县气象局", content="暴雨黄色预警"))
+    store.dutylog.set_handling(entry.id, "已转发各乡镇")
+    kinds = [i.kind for i in store.timeline(inc.id)]
+    assert kinds == ["received", "log.instruction", "report.phone"]
+    with pytest.raises(InputError):
+        store.dutylog.add(LogEntry(at=clock() + timedelta(hours=1), kind=LogKind.note,
+                                   content="未来"))
+
+
+def test_search_in_chinese(store, clock):
+    a = store.incidents.add(facts(clock, place="城关镇东街", description="居民楼火灾，3人被困"))
+    b = store.incidents.add(facts(clock, category="natural", subtype="geological",
+                                  place="青山铺镇石桥村", description="山体滑坡掩埋村道"))
+    store.dutylog.add(LogEntry(at=clock(), kind=LogKind.call_in, counterpart="县气象局",
+                               content="发布暴雨橙色预警，注意防范滑坡"))
+    ids = lambda q, **kw: [(h.kind, h.id) for h in store.search.search(q, **kw)]
+    assert ids("火灾") == [("incident", a.id)]
+    assert ids("城关镇") == [("incident", a.id)]
+    assert ids("关镇东") == [("incident", a.id)]
+    assert ids("火") == [("incident", a.id)]
+    assert ("incident", b.id) in ids("滑坡") and any(k == "log" for k, _ in ids("滑坡"))
+    assert ids("滑坡", category="natural") == [("incident", b.id)]
+    assert ids("东街 火灾") == [("incident", a.id)]
+    assert ids("镇东街火") == []  # not a phrase that occurs
+    assert ids("关东") == []
+    assert ids("!!!") == []
+    # An edit re-indexes.
+    inc = store.incidents.get(a.id)
+    store.incidents.update(a.id, inc.model_copy(update={"description": "仓库起火"}),
+                           expected_version=inc.version)
+    assert ids("居民楼") == [] and ids("仓库") == [("incident", a.id)]
+
+
+def test_stale_save_is_refused(db_path, clock, store):
+    inc = store.incidents.add(facts(clock))
+    other = Store.open(db_path, clock=clock, tz=TZ, actor="李四")
+    try:
+        mine = inc.model_copy(update={"place": "东坡街道"})
+        theirs = other.incidents.get(inc.id).model_copy(update={"description": "已扑灭"})
+        other.incidents.update(inc.id, theirs, expected_version=inc.version)
+        with pytest.raises(StaleVersion) as e:
+            store.incidents.update(inc.id, mine, expected_version=inc.version)
+        assert e.value.actual == inc.version + 1
+        assert store.incidents.get(inc.id).place == "城关镇东街"
+    finally:
+        other.close()
+
+
+def test_holds_show_holder_and_expire(db_path, clock, store):
+    inc = store.incidents.add(facts(clock))
+    other = Store.open(db_path, clock=clock, tz=TZ)
+    try:
+        store.holds.acquire(inc.id, "张三", seat="tty1")
+        with pytest.raises(Held) as e:
+            other.holds.acquire(inc.id, "李四", seat="tty2")
+        assert "张三" in str(e.value)
+        assert other.holds.current(inc.id).holder == "张三"
+        clock.advance(seconds=121)
+        assert other.holds.current(inc.id) is None
+        assert other.holds.acquire(inc.id, "李四", seat="tty2").holder == "李四"
+        other.holds.release(inc.id, "李四", seat="tty2")
+        assert store.holds.current(inc.id) is None
+    finally:
+        other.close()

@@ -1,0 +1,111 @@
+"""The duty log (值班日志): calls and documents received, leader instructions and what was done."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label
+
+from ..i18n import t
+from ..models import LogEntry
+from ..timefmt import fmt_full
+from ..widgets import localize_bindings
+from .actions import open_log_dialog
+from .dialogs import Field, FormDialog
+
+
+class DutyLogScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "key.back", id="log-back"),
+        Binding("a", "add", "key.log_add", id="log-add"),
+        Binding("h", "handle", "key.log_handle", id="log-handle"),
+        Binding("enter", "open_incident", "key.open", id="log-open"),
+        Binding("[", "day(-1)", "key.prev_day", id="log-prev-day"),
+        Binding("]", "day(1)", "key.next_day", id="log-next-day"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.entries: list[LogEntry] = []
+        self.day_offset = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("", classes="section-title", id="log-title")
+        yield DataTable(id="log", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns(
+            t("log.at"), t("log.kind"), t("log.counterpart"), t("log.content"),
+            t("log.handling"), t("log.incident"), t("incident.who"))
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def _range(self) -> tuple[datetime, datetime]:
+        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        day = self.app.clock().astimezone(tz).date() + timedelta(days=self.day_offset)  # type: ignore[attr-defined]
+        start = datetime.combine(day, time(0), tzinfo=tz)
+        return start, start + timedelta(days=1)
+
+    def reload(self) -> None:
+        self.run_worker(self._load(), exclusive=True, group="log-load", exit_on_error=False)
+
+    async def _load(self) -> None:
+        since, until = self._range()
+        self.entries = await self.app.client.call(  # type: ignore[attr-defined]
+            lambda s: s.dutylog.list(since=since, until=until))
+        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        self.query_one("#log-title", Label).update(
+            t("log.screen_title", day=since.strftime("%Y-%m-%d"), n=len(self.entries)))
+        table = self.query_one(DataTable)
+        table.clear()
+        for e in self.entries:
+            table.add_row(fmt_full(e.at, tz)[11:16], t(f"log.kind.{e.kind.value}"), e.counterpart,
+                          e.content, e.handling or ("—" if e.kind.value in ("note", "action")
+                                                    else t("log.pending")),
+                          f"#{e.incident_id}" if e.incident_id else "", e.by_whom,
+                          key=str(e.id))
+
+    def _selected(self) -> LogEntry | None:
+        table = self.query_one(DataTable)
+        if not self.entries or table.cursor_row >= len(self.entries):
+            return None
+        return self.entries[table.cursor_row]
+
+    def action_add(self) -> None:
+        open_log_dialog(self.app)
+
+    def action_day(self, step: int) -> None:
+        self.day_offset = min(0, self.day_offset + step)
+        self.reload()
+
+    def action_handle(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        app = self.app
+
+        async def submit(v):
+            saved = await app.client.call(  # type: ignore[attr-defined]
+                lambda s: s.dutylog.set_handling(entry.id, v["handling"]))
+            app.after_write(t("log.saved"))  # type: ignore[attr-defined]
+            return saved
+
+        app.push_screen(FormDialog(t("log.handle_title"),
+                                   [Field("content", t("log.content"), entry.content, kind="static"),
+                                    Field("handling", t("log.handling"), entry.handling, wide=True)],
+                                   submit), lambda _: self.reload())
+
+    def action_open_incident(self) -> None:
+        entry = self._selected()
+        if entry and entry.incident_id:
+            from .incident import IncidentScreen
+
+            self.app.push_screen(IncidentScreen(entry.incident_id))

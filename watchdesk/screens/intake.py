@@ -1,0 +1,380 @@
+"""The intake form: log an incident while still on the phone.
+
+The received time is already now and the cursor is in the first field. Only place, category and
+a short description are required. Tab / Shift+Tab move, ctrl+s saves, Esc asks before throwing
+anything away, F2 picks the event type (Chinese or pinyin initials), F3 picks the caller from
+the directory. Every change is kept in a crash-safe draft until it is saved or discarded.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static
+
+from ..category_search import find_categories
+from ..drafts import clear_draft, save_draft
+from ..i18n import explain, t
+from ..intake import facts_from_mapping
+from ..labels import category_label, grade_label
+from ..models import FIGURE_FIELDS, Grade, Incident
+from ..store import StaleVersion, StoreError
+from ..store.holds import Held
+from ..store.incidents import InputError
+from ..timefmt import fmt_full
+from ..widgets import localize_bindings
+from .category_picker import CategoryPicker
+from .dialogs import ConfirmDialog
+
+# (field, catalog key, wide) in tab order: what is known first comes first.
+FORM = [
+    ("place", "form.place", True),
+    ("category", "form.category", False),
+    ("sensitive", "form.sensitive", False),
+    ("description", "form.description", True),
+    ("title", "form.title", False),
+    ("grade", "form.grade", False),
+    ("occurred_at", "form.occurred_at", False),
+    ("received_at", "form.received_at", False),
+    ("dead", "fig.dead", False),
+    ("injured", "fig.injured", False),
+    ("seriously_injured", "fig.seriously_injured", False),
+    ("trapped", "fig.trapped", False),
+    ("missing", "fig.missing", False),
+    ("direct_loss", "fig.direct_loss", False),
+    ("caller_unit", "form.caller_unit", False),
+    ("caller_name", "form.caller_name", False),
+    ("caller_title", "form.caller_title", False),
+    ("caller_phone", "form.caller_phone", False),
+    ("source", "form.source", False),
+    ("recorder", "form.recorder", False),
+    ("scope", "form.scope", True),
+    ("trend", "form.trend", True),
+    ("measures", "form.measures", True),
+]
+FIELDS = [f for f, _, _ in FORM]
+
+
+class IncidentForm(Screen[int | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", id="intake-save", priority=True),
+        Binding("escape", "cancel", "key.cancel", id="intake-cancel"),
+        Binding("f2", "pick_category", "key.pick_category", id="intake-category"),
+        Binding("f3", "pick_caller", "key.pick_caller", id="intake-caller"),
+    ]
+
+    def __init__(self, *, initial: dict[str, Any] | None = None, incident: Incident | None = None,
+                 category: tuple[str, str] | None = None):
+        super().__init__()
+        localize_bindings(self)
+        self.incident = incident
+        self.initial = dict(initial or {})
+        self.category_code, self.subtype_code = category or ("", "")
+        self._clean: dict[str, Any] = {}
+        self._draft_timer = None
+        self._hold_timer = None
+        self._saving = False
+        if incident is not None:
+            data = incident.model_dump()
+            self.initial = {k: data.get(k) for k in FIELDS} | self.initial
+            self.category_code, self.subtype_code = incident.category, incident.subtype
+        if self.initial.get("category") and not self.category_code:
+            self.category_code = self.initial.get("category", "")
+            self.subtype_code = self.initial.get("subtype", "")
+
+    @property
+    def editing(self) -> bool:
+        return self.incident is not None
+
+    # -- layout ----------------------------------------------------------------------------------
+    def _display(self, name: str) -> Any:
+        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        v = self.initial.get(name)
+        if name == "received_at" and v is None:
+            v = self.app.clock()  # type: ignore[attr-defined]
+        if isinstance(v, datetime):
+            return fmt_full(v, tz)
+        if name == "category" and self.category_code:
+            return category_label(self.category_code, self.subtype_code)
+        if name in FIGURE_FIELDS and not v:
+            return ""
+        return "" if v is None else str(v)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        title = (t("form.edit_title", id=self.incident.id) if self.incident
+                 else t("form.new_title"))
+        with VerticalScroll(id="intake"):
+            yield Label(title, classes="dialog-title")
+            yield Static(t("form.hint"), classes="dialog-note")
+            with Grid(id="intake-grid"):
+                for name, key, wide in FORM:
+                    if self.editing and name in FIGURE_FIELDS:
+                        continue
+                    if self.editing and name == "grade":
+                        continue
+                    yield Label(t(key) + (" *" if name in ("place", "category", "description")
+                                          else ""), classes="form-label")
+                    with Horizontal(classes="form-cell wide" if wide else "form-cell"):
+                        if name == "sensitive":
+                            yield Checkbox(t("form.sensitive_box"),
+                                           value=bool(self.initial.get("sensitive")),
+                                           id=f"f-{name}")
+                        elif name == "grade":
+                            opts = [(t("form.grade_auto"), "")] + [
+                                (grade_label(g), g.value) for g in Grade]
+                            yield Select(opts, value=self.initial.get("grade") or "",
+                                         allow_blank=False, id=f"f-{name}")
+                        else:
+                            yield Input(self._display(name), id=f"f-{name}",
+                                        placeholder=t(f"{key}.ph") if t(f"{key}.ph") != f"{key}.ph"
+                                        else "")
+                        yield Label("", classes="field-error", id=f"e-{name}")
+            if self.editing:
+                yield Static(t("form.figures_elsewhere"), classes="dialog-note")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._clean = self.values()
+        self.query_one("#f-place", Input).focus()
+        if self.editing:
+            self.run_worker(self._take_hold(), exclusive=True, group="hold")
+            self._hold_timer = self.set_interval(60, self._renew_hold)
+        elif self.initial:
+            self._schedule_draft()
+
+    # -- values ----------------------------------------------------------------------------------
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in FIELDS:
+            found = self.query(f"#f-{name}")
+            if not found:
+                continue
+            w = found.first()
+            out[name] = w.value if isinstance(w, (Input, Select, Checkbox)) else None
+        return out
+
+    def mapping(self) -> dict[str, Any]:
+        """What the officer typed, as the intake mapping (category as a code when picked)."""
+        v = self.values()
+        data = {k: val for k, val in v.items() if val not in (None, "")}
+        if self.category_code and v.get("category") == category_label(self.category_code,
+                                                                       self.subtype_code):
+            data["category"] = self.category_code
+            if self.subtype_code:
+                data["subtype"] = self.subtype_code
+        elif v.get("category"):
+            hits = find_categories(v["category"])
+            exact = [c for c in hits if v["category"].lower() in
+                     (c[1].zh if c[1] else c[0].zh, )]
+            if exact or len(hits) == 1:
+                cat, sub = (exact or hits)[0]
+                data["category"] = cat.code
+                if sub:
+                    data["subtype"] = sub.code
+        if isinstance(data.get("grade"), str) and not data["grade"]:
+            data.pop("grade")
+        return data
+
+    def show_error(self, field: str, problem: str) -> None:
+        for name in FIELDS:
+            for lbl in self.query(f"#e-{name}"):
+                lbl.update("")
+                lbl.remove_class("-shown")
+        target = self.query(f"#e-{field}")
+        if target:
+            target.first().update(explain(problem))
+            target.first().add_class("-shown")
+            self.query_one(f"#f-{field}").focus()
+        else:
+            self.notify(f"{field}: {explain(problem)}", severity="error", timeout=10)
+
+    # -- drafts ----------------------------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "f-category" and self.category_code and event.value != category_label(
+                self.category_code, self.subtype_code):
+            self.category_code = self.subtype_code = ""
+        self._schedule_draft()
+
+    def on_checkbox_changed(self, _event) -> None:
+        self._schedule_draft()
+
+    def _schedule_draft(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(0.4, self._write_draft)
+
+    def _draft_data(self) -> dict[str, Any]:
+        return {"values": self.values(), "category": [self.category_code, self.subtype_code],
+                "incident_id": self.incident.id if self.incident else None,
+                "version": self.incident.version if self.incident else None,
+                "saved_at": self.app.clock().isoformat()}  # type: ignore[attr-defined]
+
+    def _write_draft(self) -> None:
+        if not self.is_attached or self._saving:
+            return
+        data = self._draft_data()
+        path = self.app.draft_path  # type: ignore[attr-defined]
+        self.run_worker(lambda: save_draft(path, data), thread=True, group="draft",
+                        exclusive=True, exit_on_error=False)
+
+    def _forget_draft(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        clear_draft(self.app.draft_path)  # type: ignore[attr-defined]
+
+    # -- holds -----------------------------------------------------------------------------------
+    async def _take_hold(self) -> None:
+        app = self.app
+        inc_id = self.incident.id  # type: ignore[union-attr]
+        try:
+            await app.client.call(lambda s: s.holds.acquire(inc_id, app.actor, app.seat))
+        except Held as e:
+            self.notify(str(e), severity="error", timeout=10)
+            self.dismiss(None)
+
+    async def _renew_hold(self) -> None:
+        await self._take_hold()
+
+    async def _release_hold(self) -> None:
+        if self.incident is not None:
+            app = self.app
+            inc_id = self.incident.id
+            await app.client.call(lambda s: s.holds.release(inc_id, app.actor, app.seat))
+
+    # -- actions ---------------------------------------------------------------------------------
+    async def action_save(self) -> None:
+        if self._saving:
+            return
+        app = self.app
+        now = app.clock()  # type: ignore[attr-defined]
+        try:
+            data = self.mapping()
+            facts = facts_from_mapping(data, now=now, tz=app.settings.tz)  # type: ignore[attr-defined]
+        except InputError as e:
+            self.show_error(e.field, e.problem)
+            return
+        self._saving = True
+        try:
+            if self.incident is None:
+                inc = await app.client.call(lambda s: s.incidents.add(facts))  # type: ignore[attr-defined]
+            else:
+                version = self.incident.version
+                inc_id = self.incident.id
+                inc = await app.client.call(  # type: ignore[attr-defined]
+                    lambda s: s.incidents.update(inc_id, facts, expected_version=version))
+        except InputError as e:
+            self._saving = False
+            self.show_error(e.field, e.problem)
+            return
+        except StaleVersion as e:
+            self._saving = False
+            await self._resolve_conflict(facts, e)
+            return
+        except StoreError as e:
+            self._saving = False
+            self.notify(str(e), severity="error", timeout=12)
+            return
+        self._forget_draft()
+        await self._release_hold()
+        app.after_write(t("form.saved", id=inc.id, grade=grade_label(inc.grade)))  # type: ignore[attr-defined]
+        self.dismiss(inc.id)
+
+    async def _resolve_conflict(self, mine_facts, err: StaleVersion) -> None:
+        from .merge import MergeDialog
+
+        assert self.incident is not None
+        theirs = await self.app.client.call(lambda s: s.incidents.get(err.incident_id))  # type: ignore[attr-defined]
+
+        def done(result: Incident | None) -> None:
+            if result is not None:
+                # The merged record is now the base: reopen the form on it (still unsaved).
+                self.incident = theirs
+                self.category_code, self.subtype_code = result.category, result.subtype
+                for name, value in result.model_dump().items():
+                    found = self.query(f"#f-{name}")
+                    if found and isinstance(found.first(), Input):
+                        found.first().value = self._fmt_value(name, value)
+                self.notify(t("merge.review"), timeout=8)
+
+        self.app.push_screen(MergeDialog(self.incident, mine_facts, theirs), done)
+
+    def _fmt_value(self, name: str, value: Any) -> str:
+        if isinstance(value, datetime):
+            return fmt_full(value, self.app.settings.tz)  # type: ignore[attr-defined]
+        if name == "category":
+            return category_label(value, self.subtype_code)
+        return "" if value is None else str(value)
+
+    def action_pick_category(self) -> None:
+        text = self.query_one("#f-category", Input).value
+        if self.category_code and text == category_label(self.category_code, self.subtype_code):
+            text = ""
+
+        def chosen(choice) -> None:
+            if choice:
+                cat, sub = choice
+                self.category_code, self.subtype_code = cat.code, sub.code if sub else ""
+                self.query_one("#f-category", Input).value = category_label(
+                    self.category_code, self.subtype_code)
+                desc = self.query_one("#f-description", Input)
+                if not desc.value:
+                    desc.focus()
+                else:
+                    self.query_one("#f-category", Input).focus()
+                    self.focus_next()
+
+        self.app.push_screen(CategoryPicker(text), chosen)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "f-category" and not self.category_code:
+            self.action_pick_category()
+        else:
+            self.focus_next()
+
+    def action_pick_caller(self) -> None:
+        try:
+            from .pickers import UnitPickerScreen
+        except ImportError:
+            self.notify(t("form.no_directory"), severity="warning")
+            return
+        query = self.query_one("#f-caller_unit", Input).value
+
+        def chosen(result) -> None:
+            if not result:
+                return
+            for name, attr in (("caller_unit", "unit_name"), ("caller_name", "contact_name"),
+                               ("caller_title", "role"), ("caller_phone", "phone")):
+                value = getattr(result, attr, "") or ""
+                if value:
+                    self.query_one(f"#f-{name}", Input).value = value
+            self.query_one("#f-caller_name", Input).focus()
+
+        self.app.push_screen(UnitPickerScreen(query), chosen)
+
+    async def action_cancel(self) -> None:
+        async def leave() -> None:
+            self._forget_draft()
+            await self._release_hold()
+            self.dismiss(None)
+
+        if self.values() == self._clean and not (self.initial and not self.editing):
+            await leave()
+            return
+
+        async def answered(discard: bool | None) -> None:
+            if discard:
+                await leave()
+
+        self.app.push_screen(ConfirmDialog(t("form.discard"), danger=True), answered)
+
+    def on_unmount(self) -> None:
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+

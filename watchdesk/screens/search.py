@@ -1,0 +1,120 @@
+"""Finding things: type to search incidents and duty-log entries in Chinese, with filters."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select
+
+from ..i18n import explain, t
+from ..labels import grade_label, status_label
+from ..models import Grade, IncidentStatus, SearchHit
+from ..rules.categories import CATEGORIES
+from ..store.incidents import InputError
+from ..timefmt import fmt_full, parse_time
+from ..widgets import localize_bindings
+from ..i18n import language
+
+
+class SearchScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "key.back", id="search-back"),
+        Binding("ctrl+o", "open", "key.open", id="search-open"),
+    ]
+
+    def __init__(self, query: str = "") -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.initial = query
+        self.hits: list[SearchHit] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(self.initial, placeholder=t("search.placeholder"), id="q")
+        with Horizontal(id="filters"):
+            yield Input(placeholder=t("search.since"), id="since", classes="filter")
+            yield Input(placeholder=t("search.until"), id="until", classes="filter")
+            yield Select([(grade_label(g), g.value) for g in Grade], prompt=t("search.grade"),
+                         id="grade", classes="filter")
+            yield Select([(c.zh if language() == "zh" else c.en, c.code) for c in CATEGORIES],
+                         prompt=t("search.category"), id="category", classes="filter")
+            yield Select([(status_label(s.value), s.value) for s in IncidentStatus],
+                         prompt=t("search.status"), id="status", classes="filter")
+        yield Label("", id="search-info", classes="section-title")
+        yield DataTable(id="hits", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns(t("search.when"), t("search.kind"),
+                                              t("today.grade"), t("search.title"),
+                                              t("search.snippet"), t("today.status"))
+        self.query_one("#q", Input).focus()
+        self.refresh_results()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def refresh_results(self, _event=None) -> None:
+        # Exclusive: a new keystroke cancels the search still running for the previous one.
+        self.run_worker(self._search(), exclusive=True, group="search", exit_on_error=False)
+
+    def _filters(self) -> dict:
+        app = self.app
+        out: dict = {}
+        for name in ("since", "until"):
+            text = self.query_one(f"#{name}", Input).value.strip()
+            if text:
+                try:
+                    when = parse_time(text, app.settings.tz, now=app.clock())  # type: ignore[attr-defined]
+                except ValueError as e:
+                    raise InputError(name, str(e)) from None
+                out[name] = when + (timedelta(days=1) if name == "until" and len(text) <= 10
+                                    else timedelta(0))
+        for name in ("grade", "category", "status"):
+            v = self.query_one(f"#{name}", Select).value
+            if v is not Select.BLANK and v is not None:
+                out[name] = v
+        return out
+
+    async def _search(self) -> None:
+        info = self.query_one("#search-info", Label)
+        try:
+            filters = self._filters()
+        except InputError as e:
+            info.update(t("search.bad_filter", field=t(f"search.{e.field}"), problem=explain(e.problem)))
+            return
+        q = self.query_one("#q", Input).value
+        self.hits = await self.app.client.call(lambda s: s.search.search(q, **filters))  # type: ignore[attr-defined]
+        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        table = self.query_one(DataTable)
+        table.clear()
+        for h in self.hits:
+            table.add_row(fmt_full(h.at, tz)[:16], t(f"search.kind.{h.kind}"),
+                          grade_label(h.grade, short=True) if h.grade else "",
+                          h.title, h.snippet[:60],
+                          status_label(h.status) if h.kind == "incident"
+                          else t(f"log.kind.{h.status}"))
+        info.update(t("search.count", n=len(self.hits)))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self.hits:
+            self.query_one(DataTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if not self.hits or table.cursor_row >= len(self.hits):
+            return
+        hit = self.hits[table.cursor_row]
+        from .incident import IncidentScreen
+
+        if hit.kind == "incident":
+            self.app.push_screen(IncidentScreen(hit.id))
+        else:
+            self.notify(hit.snippet, timeout=10)
