@@ -14,7 +14,7 @@ from pathlib import Path
 import platformdirs
 
 from .config import APP_NAME, Settings
-from .models import Contact, IncidentFacts, Officer, ReportKind, Role, Unit
+from .models import Contact, IncidentFacts, LogEntry, LogKind, Officer, ReportKind, Role, Unit
 from .store import Store, StoreError, system_clock
 
 LEADERS = [("王建国", "局长"), ("李红梅", "副局长"), ("张志强", "副局长"), ("刘海涛", "党组成员"),
@@ -229,7 +229,7 @@ def _incidents(store: Store, clock: _Clock, now: datetime, tz, rnd: random.Rando
     # Phone reported late; the written report (due 60 min after occurrence) is now overdue.
 
     clock.at = now - timedelta(minutes=12)
-    store.incidents.add(IncidentFacts(
+    bus = store.incidents.add(IncidentFacts(
         received_at=now - timedelta(minutes=13), occurred_at=now - timedelta(minutes=18),
         place="G107国道K1532处", source="县公安局指挥中心", category="accident",
         subtype="road_traffic", title="G107国道客车侧翻事故",
@@ -246,4 +246,29 @@ def _incidents(store: Store, clock: _Clock, now: datetime, tz, rnd: random.Rando
         title="建设路商铺火灾", description="一家五金店起火，消防已到场扑救，暂无人员伤亡。",
         measures="消防救援大队已出动2车10人", caller_name="王女士", caller_phone="13975100000",
         recorder=recorder))
+    _today_log(store, clock, now, overdue.id, bus.id)
     clock.at = now
+
+
+def _today_log(store: Store, clock: _Clock, now: datetime, flood_id: int, bus_id: int) -> None:
+    """Today's duty log, new figures and a verification request, so the timelines are full."""
+    entries = [
+        (150, LogKind.call_in, None, "县气象局", "发布暴雨黄色预警信号，未来6小时县城及东部乡镇有强降水",
+         "已转发各乡镇及防汛成员单位"),
+        (95, LogKind.doc_in, None, "市应急管理局", "《关于做好近期强降雨防范应对工作的通知》",
+         "已呈王建国局长阅示"),
+        (48, LogKind.instruction, flood_id, "王建国", "立即组织救援力量转移被困群众，确保人员安全，及时续报",
+         "已传达县消防救援大队、青山铺镇"),
+        (8, LogKind.instruction, bus_id, "王建国", "全力救治伤员，核实伤亡人数，30分钟内电话报告市局", ""),
+    ]
+    for minutes, kind, inc_id, who, content, handling in entries:
+        clock.at = now - timedelta(minutes=minutes)
+        store.dutylog.add(LogEntry(at=clock.at, kind=kind, incident_id=inc_id, counterpart=who,
+                                   content=content, handling=handling))
+    clock.at = now - timedelta(minutes=25)
+    store.figures.update(flood_id, {"trapped": 9, "missing": 2}, source="县消防救援大队现场报告",
+                         at=clock.at, note="已救出3人，新增1人失联")
+    clock.at = now - timedelta(minutes=10)
+    store.incidents.request_verification(flood_id, from_whom="市应急管理局总值班室",
+                                         content="核实失联人员身份及人数",
+                                         due_at=now + timedelta(minutes=20))

@@ -36,3 +36,27 @@ async def _loaded(pilot):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_main_screen(snap_compare, demo_app, lang):
     assert snap_compare(demo_app(lang), terminal_size=(140, 45), run_before=_loaded)
+
+
+def test_intake_form(snap_compare, demo_app):
+    async def run_before(pilot):
+        await _loaded(pilot)
+        await pilot.press("n")
+        for ch in "城关镇东街":
+            await pilot.press(ch)
+        await pilot.pause()
+
+    assert snap_compare(demo_app("zh"), terminal_size=(140, 45), run_before=run_before)
+
+
+def test_incident_detail(snap_compare, demo_app):
+    async def run_before(pilot):
+        await _loaded(pilot)
+        await pilot.press("enter")  # the first clock on the board: the overdue flood incident
+        for _ in range(100):
+            await pilot.pause()
+            if getattr(pilot.app.screen, "incident", None) is not None:
+                break
+        await pilot.pause()
+
+    assert snap_compare(demo_app("zh"), terminal_size=(140, 45), run_before=run_before)

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from ..i18n import t
 from ..labels import category_label, grade_label, kind_label, status_label
 from ..models import FIGURE_FIELDS, Deadline, Hold, Incident, TimelineItem
-from ..timefmt import countdown, fmt_full, fmt_hm
+from ..timefmt import ClockState, clock_state, countdown, fmt_full, fmt_hm
 from ..widgets import localize_bindings
 from .actions import LIFECYCLE_BINDINGS, IncidentActions
 
@@ -55,6 +55,7 @@ class IncidentScreen(IncidentActions, Screen):
         localize_bindings(self)
         self.incident_id = incident_id
         self.incident: Incident | None = None
+        self.clocks: list[Deadline] = []
 
     def selected_incident_id(self) -> int | None:
         return self.incident_id
@@ -76,8 +77,12 @@ class IncidentScreen(IncidentActions, Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#incident-clocks", DataTable).add_columns(
-            t("board.kind"), t("board.due"), t("incident.clock_state"), t("incident.source"))
+        clocks = self.query_one("#incident-clocks", DataTable)
+        clocks.add_column(t("board.kind"), key="kind")
+        clocks.add_column(t("board.due"), key="due")
+        clocks.add_column(t("incident.clock_state"), key="state", width=14)
+        clocks.add_column(t("incident.source"), key="source")
+        self.watch(self.app, "now", self._tick, init=False)
         self.query_one("#incident-figures", DataTable).add_columns(
             t("fig.at"), *(t(f"fig.{f}") for f in FIGURE_FIELDS), t("fig.status"),
             t("fig.source"), t("incident.who"))
@@ -145,17 +150,10 @@ class IncidentScreen(IncidentActions, Screen):
 
         table = self.query_one("#incident-clocks", DataTable)
         table.clear()
+        self.clocks = clocks
         for d in clocks:
-            if d.status.value == "running":
-                state = countdown(d.due_at, now)
-                state = (t("board.overdue", time=state.lstrip("+")) if state.startswith("+")
-                         else state)
-            elif d.status.value == "done":
-                state = t("incident.clock_done", at=fmt_hm(d.done_at, tz, now)) if d.done_at else ""
-            else:
-                state = t("incident.clock_dropped")
-            table.add_row(kind_label(d.kind, d.seq), fmt_full(d.due_at, tz), state,
-                          d.source[:40])
+            table.add_row(kind_label(d.kind, d.seq), fmt_full(d.due_at, tz),
+                          self._clock_state(d, now), d.source[:40], key=str(d.id))
         ft = self.query_one("#incident-figures", DataTable)
         ft.clear()
         for f in figures:
@@ -166,6 +164,25 @@ class IncidentScreen(IncidentActions, Screen):
         for item in items:
             what, detail = timeline_text(item)
             tl.add_row(fmt_full(item.at, tz), what, detail, item.who)
+
+    def _clock_state(self, d: Deadline, now) -> Text:
+        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        if d.status.value == "running":
+            state = clock_state(d.due_at, now, self.app.settings.amber_minutes)  # type: ignore[attr-defined]
+            text = countdown(d.due_at, now)
+            if state == ClockState.overdue:
+                return Text(t("board.overdue", time=text.lstrip("+")), style="bold white on red")
+            return Text(text, style="bold black on yellow" if state == ClockState.amber else "")
+        if d.status.value == "done":
+            return Text(t("incident.clock_done", at=fmt_hm(d.done_at, tz, now)) if d.done_at
+                        else "", style="dim")
+        return Text(t("incident.clock_dropped"), style="dim strike")
+
+    def _tick(self, now) -> None:
+        table = self.query_one("#incident-clocks", DataTable)
+        for d in self.clocks:
+            if d.status.value == "running":
+                table.update_cell(str(d.id), "state", self._clock_state(d, now))
 
     def action_edit(self) -> None:
         from .intake import IncidentForm
