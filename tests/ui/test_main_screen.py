@@ -97,3 +97,33 @@ async def test_shift_change_reloads_banner(db_path, clock, store):
         app.tick()
         await wait_loaded(app, pilot, loads=2)
         assert app.dashboard.current.shift.id != first
+
+
+async def test_midnight_empties_today_and_keeps_clocks(db_path, clock, store):
+    """Correct across a day change: today's list follows the desk's local day, the clocks stay."""
+    clock.set(clock().replace(hour=23, minute=50))
+    roster_today(store, clock)
+    inc = store.incidents.add(facts(clock, dead=10))
+    app = make_app(db_path, settings=Settings(), clock=clock, poll=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_loaded(app, pilot)
+        assert [i.id for i in app.dashboard.today] == [inc.id]
+        clock.advance(minutes=15)  # 00:05 the next day
+        app.tick()
+        await wait_loaded(app, pilot, loads=2)
+        assert app.dashboard.today == []
+        board = app.screen.query_one(CountdownBoard)
+        assert {r.incident_id for r in board.rows_data} == {inc.id}
+
+
+async def test_amber_threshold_is_configurable(db_path, clock, store):
+    inc = store.incidents.add(facts(clock, dead=10))  # phone due in 30 minutes
+    phone = [d for d in store.incidents.deadlines(inc.id) if d.kind == ReportKind.phone][0]
+    app = make_app(db_path, settings=Settings(amber_minutes=45), clock=clock, poll=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_loaded(app, pilot)
+        assert app.screen.query_one(CountdownBoard).state_of(phone.id) == ClockState.amber
+    app = make_app(db_path, settings=Settings(amber_minutes=10), clock=clock, poll=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_loaded(app, pilot)
+        assert app.screen.query_one(CountdownBoard).state_of(phone.id) == ClockState.ok
