@@ -35,6 +35,10 @@ class WatchdeskApp(App):
         Binding("colon", "quick_line", "key.quick", key_display=":", id="incident-quick"),
         Binding("slash", "search", "key.search", key_display="/", id="search"),
         Binding("l", "duty_log", "key.log", id="duty-log"),
+        Binding("j", "handover", "key.handover", id="handover"),
+        Binding("d", "directory", "key.directory", id="directory"),
+        Binding("g", "rollcall", "key.rollcall", id="rollcall"),
+        Binding("y", "warnings", "key.warnings", id="warnings"),
         Binding("q", "quit", "key.quit", id="quit"),
     ]
 
@@ -135,6 +139,45 @@ class WatchdeskApp(App):
         from .screens.dutylog import DutyLogScreen
 
         self.push_screen(DutyLogScreen())
+
+    def _push_once(self, module: str, name: str) -> None:
+        import importlib
+
+        cls = getattr(importlib.import_module(f".screens.{module}", __package__), name)
+        if not isinstance(self.screen, cls):
+            self.push_screen(cls())
+
+    def action_directory(self) -> None:
+        self._push_once("directory", "DirectoryScreen")
+
+    def action_rollcall(self) -> None:
+        self._push_once("rollcall", "RollCallScreen")
+
+    def action_warnings(self) -> None:
+        self._push_once("warnings", "WarningsScreen")
+
+    def action_handover(self) -> None:
+        from .screens.handover import HandoverScreen
+
+        if not isinstance(self.screen, HandoverScreen):
+            self.push_screen(HandoverScreen())
+
+    def handover_frozen(self) -> None:
+        """A handover was just frozen: take the online backup that goes with it."""
+        self.backup("handover")
+
+    def backup(self, reason: str) -> None:
+        async def run() -> None:
+            try:
+                from .store import backup as backups
+            except ImportError:  # pragma: no cover
+                return
+            try:
+                await self.client.call(lambda s: backups.take(s, reason=reason))
+            except Exception as e:  # a failed backup is loud, never fatal
+                self.notify(t("backup.failed", why=str(e)), severity="error", timeout=20)
+
+        self.run_worker(run(), group="backup", exit_on_error=False)
 
     def after_write(self, message: str = "", *, warn: bool = False) -> None:
         """After this console saved something: say so, and show it everywhere at once."""

@@ -30,6 +30,10 @@ class Settings(BaseModel):
     printer: str | None = None
     desk_name: str = ""
     report_to: str = ""  # the office reports go to by default, e.g. 市应急管理局总值班室
+    handover_width: int = Field(default=80, ge=40, le=200)  # cells per line of the text sheet
+    handover_pin: bool = False  # signatures need each officer's PIN
+    pdf_font: str | None = None  # a TrueType CJK font file; default: found on the system
+    export_dir: str | None = None  # where sheets are saved; default: the user data dir
     keymap: dict[str, str] = Field(default_factory=dict)  # binding id -> keys
 
     @field_validator("timezone")

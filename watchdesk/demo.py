@@ -89,6 +89,7 @@ def build_demo(path: Path, *, settings: Settings | None = None, force: bool = Fa
         _roster(store, now, tz)
         _directory(store)
         _incidents(store, clock, now, tz, rnd)
+        _outward(store, clock, now)
     finally:
         store.close()
     return path
@@ -272,3 +273,61 @@ def _today_log(store: Store, clock: _Clock, now: datetime, flood_id: int, bus_id
     store.incidents.request_verification(flood_id, from_whom="市应急管理局总值班室",
                                          content="核实失联人员身份及人数",
                                          due_at=now + timedelta(minutes=20))
+
+
+def _outward(store: Store, clock: _Clock, now: datetime) -> None:
+    """Duty-room types, warnings in force (one re-issued at a higher level, one lifted), a finished
+    township roll-call round yesterday, a level-1 video roll-call paused today, and a check made
+    on this desk by the city's duty office."""
+    from .directory_models import CheckMethod, HigherCheckInput, UnitRecord, WarningInput
+    from .rules.warnings import Level
+
+    for u in store.directory.units(kind="duty_room"):
+        town = UnitRecord(**(u.model_dump() | {"room_type": "township"}))
+        store.directory.update_unit(u.id, town)
+    store.directory.add_unit(UnitRecord(name="县水利局防汛值班室", kind="duty_room",
+                                        room_type="department", duty_phone="0731-84523409"))
+
+    clock.at = now - timedelta(days=3, hours=2)
+    gale = store.warnings.issue(WarningInput(
+        kind="gale", level=Level.IV, area="全县", issuer="县气象台", issued_at=clock.at,
+        measures="加固户外广告牌和临时搭建物，停止高空作业"))
+    clock.at = now - timedelta(days=2, hours=8)
+    store.warnings.lift(gale.id, at=clock.at, note="大风过程结束")
+    clock.at = now - timedelta(hours=5)
+    rain = store.warnings.issue(WarningInput(
+        kind="rainstorm", level=Level.III, area="全县", issuer="县气象台", issued_at=clock.at,
+        measures="防汛值班人员上岗，巡查山塘水库和地质灾害隐患点"))
+    clock.at = now - timedelta(hours=4)
+    store.warnings.issue(WarningInput(
+        kind="geological", level=Level.III, area="青山铺镇、白沙乡", issuer="县自然资源局、县气象局",
+        issued_at=clock.at, measures="转移隐患点受威胁群众，落实群测群防"))
+    clock.at = now - timedelta(hours=2)
+    store.warnings.change(rain.id, Level.II, at=clock.at, note="未来6小时降雨将加强",
+                          measures="启动防汛Ⅲ级应急响应，转移低洼地带群众")
+
+    clock.at = now - timedelta(hours=20)
+    rep = store.rollcall.start("townships", method="phone", label="夜间电话查岗")
+    answers = [("on_post", "张伟", 5), ("on_post", "李娜", 8), ("busy", "", None),
+               ("not_on_duty", "门卫", 15)]
+    for seq, (outcome, who, secs) in enumerate(answers, start=1):
+        clock.at += timedelta(minutes=2)
+        store.rollcall.record(rep.round.id, seq, outcome, answered_by=who, answer_seconds=secs)
+    clock.at += timedelta(minutes=5)
+    store.rollcall.move(rep.round.id, 3)
+    store.rollcall.record(rep.round.id, 3, "on_post", answered_by="王强", answer_seconds=22)
+    store.rollcall.finish(rep.round.id)
+
+    clock.at = now - timedelta(hours=3)
+    store.rollcall.log_higher_check(HigherCheckInput(
+        at=clock.at, checker="市应急管理局总值班室", method=CheckMethod.video,
+        answered_by="赵磊", leader_present=True, note="带班领导和值班人员均在岗在位"))
+
+    clock.at = now - timedelta(minutes=25)
+    rep = store.rollcall.start("level1", method="video", label="汛期视频点名")
+    for seq, (outcome, who, secs) in enumerate([("on_post", "刘强", 4), ("no_answer", "", None),
+                                                ("on_post", "唐敏", 9)], start=1):
+        clock.at += timedelta(minutes=1)
+        store.rollcall.record(rep.round.id, seq, outcome, answered_by=who, answer_seconds=secs)
+    store.rollcall.pause(rep.round.id)
+    clock.at = now

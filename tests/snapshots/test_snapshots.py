@@ -26,10 +26,12 @@ def demo_app(tmp_path):
 
 
 async def _loaded(pilot):
-    for _ in range(200):
+    for _ in range(2000):
         await pilot.pause()
         if pilot.app.loads:
             break
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
     await pilot.pause()
 
 

@@ -15,9 +15,11 @@ from watchdesk.widgets.banner import OnDutyBanner
 
 
 async def wait_loaded(app, pilot, loads=1):
-    for _ in range(200):
+    for _ in range(2000):
         await pilot.pause()
         if app.loads >= loads:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
             return
     raise AssertionError("dashboard never loaded")
 

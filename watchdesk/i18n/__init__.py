@@ -94,3 +94,18 @@ def explain(problem: str) -> str:
         if re.match(pattern, problem):
             return re.sub(pattern, zh, problem)
     return problem
+
+
+class using:
+    """`with using("zh"): …` renders in one language and restores the previous one."""
+
+    def __init__(self, lang: str | None):
+        self.lang = lang
+        self.prev = _current
+
+    def __enter__(self) -> str:
+        self.prev = _current
+        return set_language(self.lang or _current)
+
+    def __exit__(self, *exc: object) -> None:
+        set_language(self.prev)

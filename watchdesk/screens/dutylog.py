@@ -37,7 +37,7 @@ class DutyLogScreen(Screen):
         yield Header()
         yield Label("", classes="section-title", id="log-title")
         yield DataTable(id="log", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(

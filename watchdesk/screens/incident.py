@@ -74,7 +74,7 @@ class IncidentScreen(IncidentActions, Screen):
             yield DataTable(id="incident-figures", cursor_type="none")
             yield Label(t("incident.timeline"), classes="section-title")
             yield DataTable(id="incident-timeline", cursor_type="row")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         clocks = self.query_one("#incident-clocks", DataTable)

@@ -137,7 +137,7 @@ class IncidentForm(Screen[int | None]):
                         yield Label("", classes="field-error", id=f"e-{name}")
             if self.editing:
                 yield Static(t("form.figures_elsewhere"), classes="dialog-note")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self._clean = self.values()
@@ -349,8 +349,8 @@ class IncidentForm(Screen[int | None]):
         def chosen(result) -> None:
             if not result:
                 return
-            for name, attr in (("caller_unit", "unit_name"), ("caller_name", "contact_name"),
-                               ("caller_title", "role"), ("caller_phone", "phone")):
+            for name, attr in (("caller_unit", "unit"), ("caller_name", "name"),
+                               ("caller_title", "title"), ("caller_phone", "phone")):
                 value = getattr(result, attr, "") or ""
                 if value:
                     self.query_one(f"#f-{name}", Input).value = value

@@ -19,6 +19,7 @@ from ..widgets import localize_bindings
 from .actions import LIFECYCLE_BINDINGS, IncidentActions
 from ..widgets.banner import OnDutyBanner
 from ..widgets.board import CountdownBoard
+from ..widgets.warnings_strip import WarningsStrip
 
 
 def casualty_text(inc: Incident) -> str:
@@ -34,7 +35,7 @@ class MainScreen(IncidentActions, Screen):
     BINDINGS = [
         Binding("enter", "open_incident", "key.open", id="incident-open"),
         *LIFECYCLE_BINDINGS,
-        Binding("r", "app.reload", "key.reload", id="reload"),
+        Binding("r", "app.reload", "key.reload", show=False, id="reload"),
     ]
 
     def __init__(self) -> None:
@@ -44,6 +45,7 @@ class MainScreen(IncidentActions, Screen):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         yield OnDutyBanner(id="banner")
+        yield WarningsStrip(id="warnings-strip")
         with Vertical(id="board-box"):
             yield Label(t("board.title"), classes="section-title", id="board-title")
             yield CountdownBoard(amber_minutes=self.app.settings.amber_minutes,  # type: ignore[attr-defined]
@@ -51,7 +53,7 @@ class MainScreen(IncidentActions, Screen):
         with Vertical(id="today-box"):
             yield Label(t("today.title"), classes="section-title", id="today-title")
             yield DataTable(id="today", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#today", DataTable)
@@ -69,6 +71,7 @@ class MainScreen(IncidentActions, Screen):
             return
         tz = self.app.settings.tz  # type: ignore[attr-defined]
         self.query_one(OnDutyBanner).set_duty(dash.current, dash.upcoming, now)
+        self.query_one(WarningsStrip).set_warnings(dash.warnings)
         board = self.query_one(CountdownBoard)
         board.set_rows(dash.clocks, now)
         self.query_one("#board-title", Label).update(

@@ -47,7 +47,7 @@ class SearchScreen(Screen):
                          prompt=t("search.status"), id="status", classes="filter")
         yield Label("", id="search-info", classes="section-title")
         yield DataTable(id="hits", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(t("search.when"), t("search.kind"),
@@ -76,7 +76,7 @@ class SearchScreen(Screen):
                                     else timedelta(0))
         for name in ("grade", "category", "status"):
             v = self.query_one(f"#{name}", Select).value
-            if v is not Select.BLANK and v is not None:
+            if v is not Select.NULL and v is not None:
                 out[name] = v
         return out
 

@@ -33,6 +33,53 @@ class DeskUnavailable(StoreError):
     pass
 
 
+class DeskReadOnly(StoreError):
+    """The file or its folder cannot be written (permissions, a read-only mount)."""
+
+
+class DeskFull(StoreError):
+    """The disk (or a file-size limit) refused the write."""
+
+
+class DeskDamaged(DeskUnavailable):
+    """The file is not a database any more, or part of it is unreadable: restore a backup."""
+
+
+def explain(e: BaseException, path: str | Path | None) -> StoreError | None:
+    """A user-facing StoreError for an SQLite failure that is about the file (busy, read-only,
+    full, damaged, unopenable), naming the file and what to do; None for anything else (a bug).
+    "database is locked" never reaches a user in SQLite's words."""
+    if isinstance(e, StoreError):
+        return e
+    if not isinstance(e, sqlite3.Error):
+        return None
+    msg = str(e).lower()
+    p = Path(path) if path else Path("the desk database")
+    if "locked" in msg or "busy" in msg:
+        return DeskBusy(f"the desk database {p} is busy with another writer; nothing was saved, "
+                        f"try again")
+    if "readonly" in msg or "read-only" in msg:
+        return DeskReadOnly(
+            f"cannot write to {p}: the file or its folder is read-only; nothing was saved (this "
+            f"user needs write access to both: SQLite also writes {p.name}-wal and {p.name}-shm "
+            f"beside it)")
+    if "disk is full" in msg:
+        return DeskFull(f"the disk holding {p} is full; nothing was saved (free some space, "
+                        f"e.g. check `df -h {p.parent}`, then save again)")
+    if "disk i/o error" in msg:
+        return DeskFull(f"could not write {p} (disk I/O error: the disk is full, over a size "
+                        f"limit or failing); nothing was saved (check `df -h {p.parent}`, then "
+                        f"save again)")
+    if "malformed" in msg or "not a database" in msg or "corrupt" in msg:
+        return DeskDamaged(f"{p} is not a usable desk database ({e}); restore the last good "
+                           f"backup: "
+                           f"`watchdesk backup --list`, then `watchdesk restore BACKUP --yes`")
+    if "unable to open" in msg:
+        return DeskUnavailable(f"cannot open {p}: check that it and its folder exist and that "
+                               f"this user may read and write both")
+    return None
+
+
 def to_db(dt: datetime | None) -> str | None:
     """Instants are stored as UTC ISO-8601 text of one fixed shape, so text order is time order."""
     if dt is None:
@@ -66,6 +113,12 @@ def connect(path: str | Path, *, create: bool = True, readonly: bool = False) ->
             _create_private(p)
         except OSError as e:
             raise DeskUnavailable(f"cannot create the desk database at {p}: {e.strerror}") from e
+    elif not create and _empty(p):
+        # SQLite would take an emptied file for a new database and the desk would silently
+        # start again from nothing.
+        raise DeskDamaged(f"{p} is not a usable desk database (it is empty, 0 bytes); restore "
+                          f"the last good backup: `watchdesk backup --list`, then "
+                          f"`watchdesk restore BACKUP --yes`")
     try:
         if readonly:
             conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
@@ -82,8 +135,9 @@ def connect(path: str | Path, *, create: bool = True, readonly: bool = False) ->
         db.execute("PRAGMA foreign_keys = ON")
         # A cheap read proves the file is a database before anyone trusts it.
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as e:
-        raise DeskUnavailable(f"{p} is not a usable desk database: {e}") from e
+    except sqlite3.Error as e:
+        raise (explain(e, p) or DeskUnavailable(f"{p} is not a usable desk database: {e}")) from e
+    db.desk_path = p  # type: ignore[attr-defined]  # named in error messages
     for side in ("-wal", "-shm"):
         with contextlib.suppress(OSError):
             os.chmod(str(p) + side, 0o600)
@@ -94,12 +148,14 @@ def connect(path: str | Path, *, create: bool = True, readonly: bool = False) ->
 def write_txn(db: Database, *, retry_seconds: float = WRITE_RETRY_SECONDS) -> Iterator[Database]:
     """One write transaction. Takes the write lock up front (BEGIN IMMEDIATE) so two writers never
     deadlock on a lock upgrade; waits up to `retry_seconds` for another writer, then gives up
-    cleanly. Anything raised inside rolls the whole transaction back."""
+    cleanly. Anything raised inside rolls the whole transaction back; a failure of the file
+    itself (read-only, disk full, damaged) becomes a StoreError naming the file."""
     conn = db.conn
     if conn.in_transaction:
         # Nested use joins the outer transaction.
         yield db
         return
+    path = getattr(db, "desk_path", None)
     deadline = time.monotonic() + retry_seconds
     while True:
         try:
@@ -107,7 +163,7 @@ def write_txn(db: Database, *, retry_seconds: float = WRITE_RETRY_SECONDS) -> It
             break
         except sqlite3.OperationalError as e:
             if "locked" not in str(e) and "busy" not in str(e):
-                raise
+                raise (explain(e, path) or e) from e
             if time.monotonic() >= deadline:
                 raise DeskBusy(
                     "the desk database is busy with another writer; nothing was saved, try again"
@@ -115,16 +171,24 @@ def write_txn(db: Database, *, retry_seconds: float = WRITE_RETRY_SECONDS) -> It
             time.sleep(0.05)
     try:
         yield db
-    except BaseException:
+        conn.execute("COMMIT")
+    except BaseException as e:
         if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    else:
-        try:
-            conn.execute("COMMIT")
-        except sqlite3.OperationalError as e:
-            if conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):  # keep the first error, not the rollback's
                 conn.execute("ROLLBACK")
-            if "full" in str(e).lower():
-                raise StoreError("the disk is full; nothing was saved") from e
-            raise
+        if isinstance(e, sqlite3.Error) and not isinstance(e, sqlite3.IntegrityError):
+            fault = explain(e, path)
+            if fault is not None:
+                raise fault from e
+        raise
+
+
+def _empty(p: Path) -> bool:
+    """A zero-byte file with no write-ahead log beside it: no database at all."""
+    try:
+        if p.stat().st_size:
+            return False
+        wal = Path(str(p) + "-wal")
+        return not wal.exists() or wal.stat().st_size == 0
+    except OSError:
+        return False

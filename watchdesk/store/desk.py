@@ -38,6 +38,11 @@ class Store:
         self.incidents = IncidentRepo(self)
         self.roster = RosterRepo(self)
         self.directory = DirectoryRepo(self)
+        from .rollcall import RollCallRepo
+        from .warnings import WarningRepo
+
+        self.rollcall = RollCallRepo(self)
+        self.warnings = WarningRepo(self)
         from .dutylog import DutyLogRepo
         from .figures import FigureRepo
         from .holds import HoldRepo
@@ -47,6 +52,9 @@ class Store:
         self.dutylog = DutyLogRepo(self)
         self.holds = HoldRepo(self)
         self.search = SearchRepo(self)
+        from .handover import HandoverRepo
+
+        self.handover = HandoverRepo(self)
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True, migrate: bool = True,
@@ -83,12 +91,16 @@ class Store:
         return timeline(self, incident_id)
 
     def check(self) -> CheckResult:
-        return verify(self.db)
+        res = verify(self.db)
+        if self.db["handovers"].exists():
+            res.problems.extend(self.handover.verify_frozen())
+        return res
 
     def dashboard(self, now: datetime | None = None) -> Dashboard:
         now = now or self.now()
         return Dashboard(current=self.roster.on_duty(now), upcoming=self.roster.next_shift(now),
-                         clocks=self.incidents.running_clocks(), today=self.incidents.today(now))
+                         clocks=self.incidents.running_clocks(), today=self.incidents.today(now),
+                         warnings=self.warnings.in_force(now))
 
     # -- desk metadata ------------------------------------------------------------------------
     def get_meta(self, key: str, default: str = "") -> str:

@@ -219,9 +219,14 @@ def _load_domains() -> None:
 
 
 def apply(db: Database) -> None:
+    """All pending migrations in one write transaction: when several processes open a desk that
+    needs them at once, one migrates and the others wait for the lock, then find nothing to do."""
+    from .db import write_txn
+
     _load_domains()
-    for s in SETS:
-        s.apply(db)
+    with write_txn(db):
+        for s in SETS:
+            s.apply(db)
 
 
 def pending(db: Database) -> list[str]:

@@ -1,0 +1,129 @@
+"""Replay a generated desk through the application's own Store API and compare.
+
+    python bench/fidelity.py bench/out/small.db
+
+`generate.py` bypasses the Store for speed. This replays the same history, write by write,
+through `Store` (roster, directory, incidents, reports, voids) at the recorded clock times and
+actors, into a fresh file, and compares the two audit logs entry by entry. Identical last hashes
+mean identical logs and rows: the generator wrote exactly what the application would have.
+Slow (one transaction per write), so use it on small desks.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from watchdesk.models import Contact, IncidentFacts, Officer, ReportKind, Role, Unit
+from watchdesk.store import Store, from_db
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.at: datetime | None = None
+
+    def __call__(self) -> datetime:
+        assert self.at is not None
+        return self.at
+
+
+def replay(src: str | Path, dst: str | Path) -> Store:
+    """Rebuild `src` in `dst` through the Store API; returns the open destination store."""
+    dst = Path(dst)
+    for side in ("", "-wal", "-shm"):
+        Path(str(dst) + side).unlink(missing_ok=True)
+    con = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    con.row_factory = sqlite3.Row
+
+    def rows(sql: str, *args) -> list[dict]:
+        return [dict(r) for r in con.execute(sql, args)]
+
+    clock = _Clock()
+    store = Store.open(dst, clock=clock, tz="Asia/Shanghai")
+    roots = con.execute(
+        "SELECT at, actor, table_name, row_id, action, after FROM audit WHERE"
+        " (action = 'insert' AND table_name IN ('meta','officers','units','shifts','incidents',"
+        "'reports')) OR (action = 'update' AND table_name = 'incidents'"
+        " AND json_extract(after, '$.status') = 'voided') ORDER BY id").fetchall()
+    for at, actor, table, row_id, action, after in roots:
+        clock.at = from_db(at)
+        store.actor = actor
+        row = json.loads(after)
+        if table == "meta":
+            store.set_meta(row["key"], row["value"])
+        elif table == "officers":
+            store.roster.add_officer(Officer(**{**row, "id": None}))
+        elif table == "units":
+            contacts = [Contact(name=c["name"], role=c["role"], phone=c["phone"])
+                        for c in rows("SELECT * FROM contacts WHERE unit_id = ? ORDER BY id",
+                                      row_id)]
+            store.directory.add_unit(Unit(**{**row, "id": None}, contacts=contacts))
+        elif table == "shifts":
+            people = [(a["officer_id"], Role(a["role"])) for a in
+                      rows("SELECT * FROM assignments WHERE shift_id = ? ORDER BY id", row_id)]
+            store.roster.add_shift(from_db(row["starts_at"]), from_db(row["ends_at"]),
+                                   row["label"], people)
+        elif table == "incidents" and action == "insert":
+            fields = {k: row[k] for k in IncidentFacts.model_fields}
+            fields["received_at"] = from_db(fields["received_at"])
+            fields["occurred_at"] = from_db(fields["occurred_at"])
+            inc = store.incidents.add(IncidentFacts(**fields))
+            assert inc.grade_suggested.value == row["grade_suggested"]
+        elif table == "incidents":
+            store.incidents.void(row_id, row["void_reason"])
+        else:  # reports
+            store.incidents.record_report(row["incident_id"], ReportKind(row["kind"]),
+                                          at=from_db(row["at"]), to_whom=row["to_whom"],
+                                          by_whom=row["by_whom"], content=row["content"])
+    con.close()
+    return store
+
+
+def compare(src: str | Path, dst: str | Path) -> list[str]:
+    """Differences between the two audit logs (empty: identical)."""
+    cols = "id, at, actor, table_name, row_id, action, before, after, prev_hash, hash"
+    a = sqlite3.connect(str(src)).execute(f"SELECT {cols} FROM audit ORDER BY id").fetchall()
+    b = sqlite3.connect(str(dst)).execute(f"SELECT {cols} FROM audit ORDER BY id").fetchall()
+    out = []
+    if len(a) != len(b):
+        out.append(f"{len(a)} entries generated, {len(b)} written by the Store")
+    for x, y in zip(a, b):
+        if x != y:
+            names = cols.split(", ")
+            diff = [f"{n}: {u!r} != {v!r}" for n, u, v in zip(names, x, y) if u != v]
+            out.append(f"entry {x[0]} ({x[3]} #{x[4]} {x[5]}): " + "; ".join(diff)[:600])
+            break
+    # Rows outside the audit chain that the Store keeps in step: the full-text index.
+    for name, sql in (("incidents_fts", "SELECT rowid, uni, bi FROM incidents_fts ORDER BY rowid"),):
+        have = [_rows(p, name, sql) for p in (src, dst)]
+        if have[0] != have[1]:
+            out.append(f"{name} differs")
+    return out
+
+
+def _rows(path: str | Path, table: str, sql: str) -> list | None:
+    con = sqlite3.connect(str(path))
+    try:
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [table]).fetchone():
+            return None
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def main(argv: list[str]) -> int:
+    src = Path(argv[0])
+    dst = src.with_name(src.stem + "-replayed.db")
+    replay(src, dst).close()
+    problems = compare(src, dst)
+    for p in problems:
+        print(p)
+    print("identical" if not problems else "DIFFERENT")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,331 @@
+"""Pydantic types of the desk's outward side: the directory, roll-call checks and warnings.
+
+Shared by the store, the CLI and the UI (pure: no textual, no sqlite). `Unit` and `Contact` come
+from `watchdesk.models`; `UnitRecord` adds what the directory keeps beyond them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Optional
+
+from pydantic import BaseModel, Field, field_validator
+
+from .models import Contact, Unit, _aware
+from .rules.warnings import COLOURS, Level, SignalType, signal_type, title
+
+PHONE_CHARS = frozenset("0123456789+-() ")
+
+
+def phone_problem(value: str) -> str | None:
+    """Why `value` is not a phone number we can dial, or None. Empty is allowed (not known)."""
+    v = (value or "").strip()
+    if not v:
+        return None
+    if not all(c in PHONE_CHARS for c in v):
+        return "a phone number has digits, spaces, +, - and brackets only"
+    if sum(c.isdigit() for c in v) < 3:
+        return "a phone number needs at least 3 digits"
+    if len(v) > 40:
+        return "a phone number is at most 40 characters"
+    return None
+
+
+# -- directory ------------------------------------------------------------------------------------
+class RoomType(str, Enum):
+    """What kind of subordinate duty room (值班室) a `duty_room` unit is."""
+
+    district = "district"  # 区/县
+    township = "township"  # 乡镇/街道
+    department = "department"  # 部门
+
+
+class UnitRecord(Unit):
+    """A unit as the directory keeps it. `room_type` is set for duty rooms only."""
+
+    room_type: str = Field(default="", pattern="^(|district|township|department)$")
+
+
+class SearchHit(BaseModel):
+    """One line of a directory search: a unit, or one of its contacts."""
+
+    unit_id: int
+    unit_name: str
+    kind: str
+    level: Optional[int] = None
+    room_type: str = ""
+    active: bool = True
+    duty_phone: str = ""
+    contact_id: Optional[int] = None
+    contact_name: str = ""
+    role: str = ""
+    phone: str = ""  # the number to call for this hit: the contact's, else the duty phone
+    score: int = 0  # 0 best (see search_text.score)
+
+    def as_caller(self) -> "PickedCaller":
+        return PickedCaller(unit=self.unit_name, name=self.contact_name, title=self.role,
+                            phone=self.phone or self.duty_phone, unit_id=self.unit_id,
+                            contact_id=self.contact_id)
+
+
+class PickedCaller(BaseModel):
+    """What `UnitPickerScreen` dismisses with: fills the intake form's caller fields."""
+
+    unit: str
+    name: str = ""
+    title: str = ""
+    phone: str = ""
+    unit_id: Optional[int] = None
+    contact_id: Optional[int] = None
+
+
+class ImportProblem(BaseModel):
+    row: int  # spreadsheet row number (the header is row 1)
+    field: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.field}: {self.problem}"
+
+
+class ImportResult(BaseModel):
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rows: int = 0
+
+
+# -- roll-call ------------------------------------------------------------------------------------
+class Outcome(str, Enum):
+    """What a check of a duty room found (查岗结果)."""
+
+    on_post = "on_post"  # 接听且在岗: answered, duty officer on post
+    no_answer = "no_answer"  # 无人接听
+    busy = "busy"  # 占线
+    not_on_duty = "not_on_duty"  # 非值班人员接听: answered by someone not on the duty roster
+    leader_absent = "leader_absent"  # 带班领导不在岗: leader on duty absent
+
+    @property
+    def answered(self) -> bool:
+        return self in (Outcome.on_post, Outcome.not_on_duty, Outcome.leader_absent)
+
+
+class RoundSet(str, Enum):
+    """Which units a round checks."""
+
+    level1 = "level1"  # 一级联动单位
+    level2 = "level2"
+    level3 = "level3"
+    linkage = "linkage"  # all linkage units
+    townships = "townships"  # 乡镇/街道值班室
+    districts = "districts"
+    departments = "departments"
+    duty_rooms = "duty_rooms"  # every subordinate duty room
+    custom = "custom"  # chosen one by one
+
+
+class CheckMethod(str, Enum):
+    phone = "phone"  # 电话查岗
+    video = "video"  # 视频点名
+    onsite = "onsite"  # 实地检查 (higher checks only)
+
+
+class RoundStatus(str, Enum):
+    running = "running"
+    paused = "paused"
+    finished = "finished"
+
+
+class RollCallEntry(BaseModel):
+    id: int
+    round_id: int
+    seq: int  # 1-based position in the round
+    unit_id: int
+    unit_name: str  # as it was when the round started
+    phone: str  # the number that was to be called
+    outcome: Optional[Outcome] = None  # None: not checked yet
+    answered_by: str = ""
+    answer_seconds: Optional[int] = None
+    called_at: Optional[datetime] = None
+    attempts: int = 0
+    note: str = ""
+
+    _v_aware = field_validator("called_at")(_aware)
+
+
+class RoundSummary(BaseModel):
+    """Tally of a round. See `rate` for the precise definition of 在岗率."""
+
+    total: int = 0
+    checked: int = 0
+    not_checked: int = 0
+    counts: dict[Outcome, int] = {}
+    mean_answer_seconds: Optional[float] = None
+
+    @property
+    def on_post(self) -> int:
+        return self.counts.get(Outcome.on_post, 0)
+
+    @property
+    def rate(self) -> Optional[float]:
+        """在岗率 (on-post rate) = units found "answered and on post" ÷ units checked.
+
+        A unit counts as checked once an outcome is recorded for it; its last recorded outcome
+        counts (a busy line called back and answered on post is on post). No answer, busy,
+        answered by someone not on duty and leader on duty absent are all *not* on post. Units the
+        round never reached (ended early) are listed as not checked and left out of the
+        denominator. None when nothing was checked."""
+        return self.on_post / self.checked if self.checked else None
+
+    def rate_text(self) -> str:
+        r = self.rate
+        return "—" if r is None else f"{r * 100:.1f}%"
+
+
+class RollCallRound(BaseModel):
+    id: int
+    label: str = ""
+    set_kind: RoundSet
+    method: CheckMethod
+    status: RoundStatus
+    started_at: datetime
+    finished_at: Optional[datetime] = None
+    position: int = 1  # the seq the runner stands on (persisted, for resume)
+    started_by: str = ""
+    note: str = ""
+    updated_at: datetime
+
+    _v_aware = field_validator("started_at", "finished_at", "updated_at")(_aware)
+
+
+class RoundReport(BaseModel):
+    """A round with its entries and tally: what the handover and the history show."""
+
+    round: RollCallRound
+    entries: list[RollCallEntry] = []
+    summary: RoundSummary = RoundSummary()
+
+
+class UnitCheck(BaseModel):
+    """One line of a unit's check history."""
+
+    entry: RollCallEntry
+    round_id: int
+    method: CheckMethod
+    round_started_at: datetime
+
+
+class HigherCheckResult(str, Enum):
+    passed = "passed"  # 在岗在位
+    problem = "problem"  # 发现问题
+
+
+class HigherCheckInput(BaseModel):
+    """A check made on us by a higher office (上级查岗)."""
+
+    at: datetime
+    checker: str = Field(min_length=1, max_length=100)  # who checked: office and person
+    method: CheckMethod
+    answered_by: str = Field(default="", max_length=40)
+    leader_present: bool = True
+    result: HigherCheckResult = HigherCheckResult.passed
+    note: str = Field(default="", max_length=1000)
+
+    _v_aware = field_validator("at")(_aware)
+
+
+class HigherCheck(HigherCheckInput):
+    id: int
+    recorded_by: str = ""
+    created_at: datetime
+
+
+# -- warnings -------------------------------------------------------------------------------------
+class WarningStatus(str, Enum):
+    in_force = "in_force"
+    lifted = "lifted"
+
+
+class WarningInput(BaseModel):
+    """What issuing a warning needs (《突发事件应对法》Art.64 content: kind, level, area, issuer,
+    issue time, measures)."""
+
+    kind: str = Field(min_length=1)  # a SignalType code
+    level: Level
+    area: str = Field(min_length=1, max_length=200)
+    issuer: str = Field(min_length=1, max_length=100)
+    issued_at: datetime
+    measures: str = Field(default="", max_length=2000)
+    note: str = Field(default="", max_length=1000)
+
+    _v_aware = field_validator("issued_at")(_aware)
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str) -> str:
+        return signal_type(v).code
+
+    @field_validator("area", "issuer")
+    @classmethod
+    def _blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be blank")
+        return v.strip()
+
+
+class EarlyWarning(BaseModel):
+    id: int
+    kind: str
+    level: Level
+    area: str
+    issuer: str
+    issued_at: datetime  # first issued
+    level_since: datetime  # when the current level was (re-)issued
+    measures: str = ""
+    status: WarningStatus = WarningStatus.in_force
+    lifted_at: Optional[datetime] = None
+    version: int = 1
+    created_at: datetime
+    updated_at: datetime
+
+    _v_aware = field_validator("issued_at", "level_since", "lifted_at", "created_at",
+                             "updated_at")(_aware)
+
+    @property
+    def signal(self) -> SignalType:
+        return signal_type(self.kind)
+
+    def title(self, lang: str) -> str:
+        return title(self.signal, self.level, lang)
+
+    @property
+    def colour(self):
+        return COLOURS[self.level]
+
+
+class WarningEvent(BaseModel):
+    """One step of a warning's history: issue, change (re-issue at a new level) or lift."""
+
+    id: int
+    warning_id: int
+    action: str  # issue / change / lift
+    at: datetime
+    level: Optional[Level] = None
+    from_level: Optional[Level] = None
+    issuer: str = ""
+    area: str = ""
+    measures: str = ""
+    note: str = ""
+    by_whom: str = ""
+
+    _v_aware = field_validator("at")(_aware)
+
+
+__all__ = [
+    "CheckMethod", "Contact", "HigherCheck", "HigherCheckInput", "HigherCheckResult",
+    "ImportProblem", "ImportResult", "Outcome", "PickedCaller", "PHONE_CHARS", "RollCallEntry",
+    "RollCallRound", "RoomType", "RoundReport", "RoundSet", "RoundStatus", "RoundSummary",
+    "SearchHit", "Unit", "UnitCheck", "UnitRecord", "WarningEvent", "WarningInput",
+    "WarningStatus", "EarlyWarning", "phone_problem",
+]

@@ -1,0 +1,1 @@
+"""Renderers for the handover sheet and exports: plain text, Markdown, PDF. No textual."""

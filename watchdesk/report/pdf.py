@@ -1,0 +1,97 @@
+"""The handover sheet on A4 with the Chinese rendered (reportlab).
+
+The font comes from a maintained package: a TrueType CJK font found on the system (Debian's
+fonts-wqy-zenhei, fonts-wqy-microhei or fonts-arphic-uming; or `pdf_font` in the config), embedded
+as a subset so the PDF shows the same everywhere. Without one, reportlab's built-in Adobe CID font
+STSong-Light is used (not embedded: the viewer must supply it) and `font_warning` says so.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import tzinfo
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+from ..i18n import t, using
+from ..models import HandoverSheet
+from .handover import header_lines, sections, signature_lines
+
+CANDIDATES = [
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+    ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
+    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),
+]
+
+
+@cache
+def cjk_font(path: str | None = None) -> tuple[str, str | None]:
+    """(registered font name, warning or None)."""
+    tries = [(path, 0)] if path else []
+    tries += CANDIDATES
+    for p, index in tries:
+        if p and Path(p).exists():
+            try:
+                pdfmetrics.registerFont(TTFont("WatchdeskCJK", p, subfontIndex=index))
+                return "WatchdeskCJK", None
+            except Exception as e:  # a font reportlab cannot embed (e.g. CFF outlines)
+                last = f"{p}: {e}"
+                continue
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light", ("no TrueType CJK font found (install fonts-wqy-zenhei or set "
+                            "pdf_font); using the non-embedded STSong-Light")
+
+
+def render_pdf(sheet: HandoverSheet, *, tz: tzinfo, lang: str | None = None,
+               font_path: str | None = None) -> bytes:
+    font, _warning = cjk_font(font_path)
+    base = ParagraphStyle("base", fontName=font, fontSize=10.5, leading=15, wordWrap="CJK")
+    title = ParagraphStyle("title", parent=base, fontSize=18, leading=24, alignment=1,
+                           spaceAfter=4)
+    sub = ParagraphStyle("sub", parent=base, alignment=1, textColor=colors.HexColor("#333333"))
+    h2 = ParagraphStyle("h2", parent=base, fontSize=12.5, leading=18, spaceBefore=8,
+                        spaceAfter=2, textColor=colors.HexColor("#8b0000"))
+    item = ParagraphStyle("item", parent=base, leftIndent=6 * mm)
+    sub_item = ParagraphStyle("subitem", parent=base, leftIndent=12 * mm, fontSize=9.5,
+                              leading=13, textColor=colors.HexColor("#333333"))
+    sig = ParagraphStyle("sig", parent=base, fontSize=11.5, leading=22, spaceBefore=4)
+    story = []
+    with using(lang):
+        head = header_lines(sheet, tz)
+        story.append(Paragraph(escape(head[0]), title))
+        for h in head[1:]:
+            story.append(Paragraph(escape(h), sub))
+        story.append(Spacer(1, 4 * mm))
+        for n, (name, lines) in enumerate(sections(sheet, tz), 1):
+            story.append(Paragraph(escape(f"{t('ho.num.' + str(n))}{t('ho.sep')}{name}"), h2))
+            for line in lines:
+                style = sub_item if line.startswith("    ") else item
+                story.append(Paragraph(escape(line.strip()).replace("\n", "<br/>"), style))
+        story.append(Spacer(1, 8 * mm))
+        for s in signature_lines(sheet, tz):
+            story.append(Paragraph(escape(s), sig))
+        buf = io.BytesIO()
+        doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
+                                topMargin=18 * mm, bottomMargin=18 * mm, title=head[0],
+                                author="watchdesk", invariant=1)
+        page_label = t("ho.page")
+
+        def footer(canvas, doc_) -> None:
+            canvas.saveState()
+            canvas.setFont(font, 8.5)
+            canvas.drawCentredString(A4[0] / 2, 10 * mm, page_label.format(n=doc_.page))
+            canvas.restoreState()
+
+        doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buf.getvalue()

@@ -1,0 +1,246 @@
+"""The end-of-shift handover (交接班): review, add notes and pending matters, check equipment,
+sign twice, then print. A frozen sheet is shown (and printed) exactly as it was signed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, Static
+
+from ..i18n import language, t
+from ..models import EquipmentItem
+from ..report.handover import render_markdown, render_text
+from ..report.printing import PrintError, print_file
+from ..store.handover import DEFAULT_EQUIPMENT, HandoverRecord
+from ..store.incidents import InputError
+from ..widgets import localize_bindings
+from .dialogs import Field, FormDialog
+
+
+def export_dir(app) -> Path:
+    import platformdirs
+
+    base = app.settings.export_dir or Path(platformdirs.user_data_dir("watchdesk")) / "exports"
+    path = Path(base)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class HandoverScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "key.back", id="handover-back"),
+        Binding("t", "notes", "key.ho_notes", id="handover-notes"),
+        Binding("a", "add_pending", "key.ho_pending", id="handover-pending"),
+        Binding("d", "drop_pending", "key.ho_drop", show=False, id="handover-drop"),
+        Binding("e", "equipment", "key.ho_equipment", id="handover-equipment"),
+        Binding("o", "sign('outgoing')", "key.ho_sign_out", id="handover-sign-out"),
+        Binding("c", "sign('incoming')", "key.ho_sign_in", id="handover-sign-in"),
+        Binding("p", "print", "key.ho_print", id="handover-print"),
+        Binding("s", "save", "key.ho_save", id="handover-save"),
+    ]
+
+    def __init__(self, shift_id: int | None = None) -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.shift_id = shift_id
+        self.record: HandoverRecord | None = None
+        self.text = ""
+        self.pdf: bytes | None = None
+        self.markdown = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("", id="ho-status", classes="section-title")
+        with VerticalScroll(id="ho-scroll"):
+            yield Static("", id="ho-text")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.run_worker(self._load(), exclusive=True, group="ho-load", exit_on_error=False)
+
+    async def _load(self) -> None:
+        app = self.app
+        shift_id = self.shift_id
+        width = app.settings.handover_width  # type: ignore[attr-defined]
+        lang = language()
+
+        def read(s):
+            sid = shift_id
+            if sid is None:
+                view = s.roster.on_duty()
+                if view is None:
+                    raise InputError("shift", "no shift is on the roster now")
+                sid = view.shift.id
+            rec = s.handover.record(sid)
+            if rec.frozen:
+                fz = s.handover.frozen(sid)
+                return sid, rec, fz.text, fz.markdown, fz.pdf
+            sheet = s.handover.compile(sid)
+            return (sid, rec, render_text(sheet, tz=s.tz, width=width, lang=lang),
+                    render_markdown(sheet, tz=s.tz, lang=lang), None)
+
+        try:
+            self.shift_id, self.record, self.text, self.markdown, self.pdf = \
+                await app.client.call(read)  # type: ignore[attr-defined]
+        except InputError as e:
+            self.query_one("#ho-status", Label).update(e.problem)
+            return
+        rec = self.record
+        status = Text()
+        if rec.frozen:
+            status.append(t("hos.frozen", at=rec.frozen_at.astimezone(
+                app.settings.tz).strftime("%Y-%m-%d %H:%M") if rec.frozen_at else ""),  # type: ignore[attr-defined]
+                style="bold green")
+        else:
+            status.append(t("hos.draft"), style="bold yellow")
+            status.append("  " + t("hos.outgoing", who=rec.outgoing.name if rec.outgoing
+                                   else t("hos.unsigned")))
+            status.append("  " + t("hos.incoming", who=rec.incoming.name if rec.incoming
+                                   else t("hos.unsigned")))
+        self.query_one("#ho-status", Label).update(status)
+        self.query_one("#ho-text", Static).update(Text(self.text))
+
+    # -- editing the draft -----------------------------------------------------------------------
+    def _editable(self) -> bool:
+        if self.record is None or self.shift_id is None:
+            return False
+        if self.record.frozen:
+            self.notify(t("hos.is_frozen"), severity="warning")
+            return False
+        return True
+
+    def _form(self, title: str, fields: list[Field], call, done_msg: str) -> None:
+        app = self.app
+        sid = self.shift_id
+
+        async def submit(v: dict[str, Any]):
+            rec = await app.client.call(lambda s: call(s, sid, v))  # type: ignore[attr-defined]
+            app.after_write(done_msg)  # type: ignore[attr-defined]
+            return rec
+
+        app.push_screen(FormDialog(title, fields, submit))
+
+    def action_notes(self) -> None:
+        if self._editable():
+            self._form(t("hos.notes_title"),
+                       [Field("notes", t("hos.notes"), self.record.notes, wide=True)],  # type: ignore[union-attr]
+                       lambda s, sid, v: s.handover.set_notes(sid, v["notes"]), t("hos.saved"))
+
+    def action_add_pending(self) -> None:
+        if self._editable():
+            self._form(t("hos.pending_title"),
+                       [Field("matter", t("hos.matter"), "", wide=True),
+                        Field("owner", t("hos.owner"), "")],
+                       lambda s, sid, v: s.handover.add_pending(sid, v["matter"], v["owner"]),
+                       t("hos.saved"))
+
+    def action_drop_pending(self) -> None:
+        if self._editable():
+            def call(s, sid, v):
+                n = v["number"].strip()
+                if not n.isdigit():
+                    raise InputError("number", "must be a number")
+                return s.handover.remove_pending(sid, int(n) - 1)
+
+            self._form(t("hos.drop_title"), [Field("number", t("hos.number"), "")], call,
+                       t("hos.saved"))
+
+    def action_equipment(self) -> None:
+        if not self._editable():
+            return
+        current = {e.key: e for e in self.record.equipment}  # type: ignore[union-attr]
+        keys = list(dict.fromkeys([*current, *DEFAULT_EQUIPMENT]))
+        fields = []
+        for k in keys:
+            e = current.get(k, EquipmentItem(key=k))
+            fields.append(Field(f"ok_{k}", t(f"ho.eq.{k}"), e.ok, kind="checkbox"))
+            fields.append(Field(f"note_{k}", t("hos.eq_note"), e.note))
+
+        def call(s, sid, v):
+            return s.handover.set_equipment(sid, [
+                EquipmentItem(key=k, ok=bool(v[f"ok_{k}"]), note=v[f"note_{k}"].strip())
+                for k in keys])
+
+        self._form(t("hos.eq_title"), fields, call, t("hos.saved"))
+
+    def action_sign(self, side: str) -> None:
+        if not self._editable():
+            return
+        app = self.app
+        sid = self.shift_id
+        fields = [Field("name", t("hos.name"), app.actor if side == "outgoing" else "")]  # type: ignore[attr-defined]
+        if app.settings.handover_pin:  # type: ignore[attr-defined]
+            fields.append(Field("pin", t("hos.pin"), ""))
+        kw = dict(pin_required=app.settings.handover_pin, lang=language(),  # type: ignore[attr-defined]
+                  width=app.settings.handover_width, font_path=app.settings.pdf_font)  # type: ignore[attr-defined]
+
+        async def submit(v: dict[str, Any]):
+            rec = await app.client.call(lambda s: s.handover.sign(  # type: ignore[attr-defined]
+                sid, side, v["name"], pin=v.get("pin") or None, **kw))
+            if rec.frozen:
+                app.after_write(t("hos.frozen_now"))  # type: ignore[attr-defined]
+                app.handover_frozen()  # type: ignore[attr-defined]
+            else:
+                app.after_write(t("hos.signed", who=v["name"]))  # type: ignore[attr-defined]
+            return rec
+
+        title = t("hos.sign_out_title") if side == "outgoing" else t("hos.sign_in_title")
+        app.push_screen(FormDialog(title, fields, submit, note=t(f"hos.sign_note.{side}")))
+
+    # -- output ----------------------------------------------------------------------------------
+    def _write_files(self) -> tuple[Path, Path | None]:
+        """The text sheet, and the PDF when frozen (drafts print as text: the PDF is rendered
+        at signing)."""
+        folder = export_dir(self.app)
+        stem = f"handover-shift{self.shift_id}" + ("" if self.record and self.record.frozen
+                                                   else "-draft")
+        txt = folder / f"{stem}.txt"
+        txt.write_text(self.text, encoding="utf-8")
+        (folder / f"{stem}.md").write_text(self.markdown, encoding="utf-8")
+        pdf = None
+        if self.pdf:
+            pdf = folder / f"{stem}.pdf"
+            pdf.write_bytes(self.pdf)
+        return txt, pdf
+
+    def action_save(self) -> None:
+        if not self.text:
+            return
+        txt, pdf = self._write_files()
+        self.notify(t("hos.saved_files", path=str(pdf or txt)), timeout=12)
+
+    def action_print(self) -> None:
+        if not self.text:
+            return
+        txt, pdf = self._write_files()
+        target = pdf or txt
+        printer = self.app.settings.printer  # type: ignore[attr-defined]
+
+        def work() -> str:
+            return print_file(target, printer, title=t("ho.title"))
+
+        async def run() -> None:
+            import asyncio
+
+            try:
+                job = await asyncio.to_thread(work)
+            except PrintError as e:
+                self.notify(t("hos.print_failed", why=str(e), path=str(target)),
+                            severity="error", timeout=20)
+            else:
+                self.notify(t("hos.printed", job=job, printer=printer or t("hos.default_printer")),
+                            timeout=10)
+
+        self.run_worker(run(), exclusive=True, group="ho-print", exit_on_error=False)

@@ -1,0 +1,293 @@
+"""The roll-call runner: one unit at a time, the number to call, one key per outcome.
+
+Keys: 1 answered and on post · 2 no answer · 3 busy · 4 answered by someone not on duty ·
+5 leader on duty absent. For 1, 4 and 5 the cursor goes to "who answered" with the seconds
+already counted since the unit came up (space restarts the count when you dial); Enter saves.
+Every step is saved at once, so p (pause), Esc or a lost terminal resumes where it stood.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+
+from ..directory_labels import method_label, outcome_label, set_label
+from ..directory_models import Outcome, RoundReport, RoundStatus
+from ..i18n import t
+from ..store import StoreError
+from ..timefmt import hms
+from ..widgets import localize_bindings
+
+KEYS = {"1": Outcome.on_post, "2": Outcome.no_answer, "3": Outcome.busy,
+        "4": Outcome.not_on_duty, "5": Outcome.leader_absent}
+
+
+def summary_text(rep: RoundReport) -> Text:
+    sm = rep.summary
+    out = Text()
+    out.append(t("rc.summary.rate") + "  ", style="bold")
+    out.append(sm.rate_text() + "\n", style="bold")
+    out.append(t("rc.summary.counts", checked=sm.checked, total=sm.total, on_post=sm.on_post)
+               + "\n")
+    for o in Outcome:
+        out.append(f"  {outcome_label(o)}: {sm.counts.get(o, 0)}\n")
+    if sm.not_checked:
+        out.append(t("rc.summary.not_checked", n=sm.not_checked) + "\n", style="bold")
+    if sm.mean_answer_seconds is not None:
+        out.append(t("rc.summary.mean", s=f"{sm.mean_answer_seconds:.0f}") + "\n")
+    out.append(t("rc.summary.definition"), style="dim")
+    return out
+
+
+class RoundSummaryScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    RoundSummaryScreen { align: center middle; }
+    RoundSummaryScreen > Vertical { width: 80; max-width: 95%; height: auto;
+        border: thick $primary; background: $surface; padding: 0 1; }
+    """
+    BINDINGS = [Binding("escape,enter", "close", "key.dir.close", id="summary-close")]
+
+    def __init__(self, report: RoundReport) -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.report = report
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(t("rc.summary.title"), classes="section-title")
+            yield Static(summary_text(self.report), id="summary-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class RollCallRunScreen(Screen):
+    DEFAULT_CSS = """
+    RollCallRunScreen #run-card { height: auto; padding: 0 1; border: round $primary; }
+    RollCallRunScreen #run-phone { text-style: bold; }
+    RollCallRunScreen #run-answer { height: auto; }
+    RollCallRunScreen #run-answer Input { width: 1fr; }
+    RollCallRunScreen #run-error { color: $error; height: auto; padding: 0 1; }
+    RollCallRunScreen #run-entries { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("1", "outcome('1')", "key.rc.on_post", id="rc-on-post"),
+        Binding("2", "outcome('2')", "key.rc.no_answer", id="rc-no-answer"),
+        Binding("3", "outcome('3')", "key.rc.busy", id="rc-busy"),
+        Binding("4", "outcome('4')", "key.rc.not_on_duty", id="rc-not-on-duty"),
+        Binding("5", "outcome('5')", "key.rc.leader_absent", id="rc-leader-absent"),
+        Binding("space", "restart_timer", "key.rc.dial", id="rc-dial"),
+        Binding("p", "pause", "key.rc.pause", id="rc-pause"),
+        Binding("f", "finish", "key.rc.finish", id="rc-finish"),
+        Binding("escape", "leave", "key.dir.back", id="rc-leave"),
+    ]
+
+    def __init__(self, round_id: int) -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.round_id = round_id
+        self.report: RoundReport | None = None
+        self.pending: Outcome | None = None
+        self.dial_started: datetime | None = None
+        self.steps = 0  # completed loads and saves (tests wait on it)
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Vertical(id="run-card"):
+            yield Label("", id="run-head")
+            yield Static("", id="run-unit")
+            yield Static("", id="run-phone")
+            yield Static("", id="run-timer")
+        with Horizontal(id="run-answer"):
+            yield Input(placeholder=t("rc.run.who"), id="run-who")
+            yield Input(placeholder=t("rc.run.secs"), id="run-secs", type="integer")
+        yield Static("", id="run-error")
+        yield DataTable(id="run-entries", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#run-entries", DataTable)
+        for key in ("seq", "unit", "phone", "outcome", "who", "secs", "attempts"):
+            table.add_column(t(f"rc.run.col.{key}"), key=key)
+        table.focus()
+        self.watch(self.app, "now", self._tick, init=False)
+        self.run_worker(self._open(), exclusive=True, group="rc-run", exit_on_error=False)
+
+    async def _open(self) -> None:
+        rid = self.round_id
+
+        def open_round(s) -> RoundReport:
+            if s.rollcall.get(rid).status == RoundStatus.paused:
+                s.rollcall.resume(rid)
+            return s.rollcall.report(rid)
+
+        self._show(await self.app.client.call(open_round))  # type: ignore[attr-defined]
+
+    # -- showing --------------------------------------------------------------------------------
+    @property
+    def current(self):
+        rep = self.report
+        if rep is None or not rep.entries:
+            return None
+        return rep.entries[min(max(rep.round.position, 1), len(rep.entries)) - 1]
+
+    def _show(self, rep: RoundReport) -> None:
+        self.report = rep
+        self.pending = None
+        self.dial_started = self.app.clock()  # type: ignore[attr-defined]
+        r, e = rep.round, self.current
+        self.query_one("#run-head", Label).update(t(
+            "rc.run.head", n=r.position, total=len(rep.entries), set=set_label(r.set_kind),
+            method=method_label(r.method), status=t(f"rc.status.{r.status.value}"),
+            rate=rep.summary.rate_text()))
+        unit = Text()
+        phone = Text()
+        if e is not None:
+            unit.append(e.unit_name, style="bold")
+            if e.outcome is not None:
+                unit.append(f"   {t('rc.run.already')} {outcome_label(e.outcome)}", style="dim")
+            phone.append(t("rc.run.call") + "  ")
+            phone.append(e.phone or t("rc.run.no_phone"), style="bold reverse")
+        if r.status == RoundStatus.finished:
+            phone = Text(t("rc.run.finished"), style="bold")
+        elif rep.summary.not_checked == 0:
+            phone.append("   " + t("rc.run.all_done"), style="bold green")
+        self.query_one("#run-unit", Static).update(unit)
+        self.query_one("#run-phone", Static).update(phone)
+        table = self.query_one("#run-entries", DataTable)
+        table.clear()
+        for x in rep.entries:
+            style = "" if x.outcome in (None, Outcome.on_post) else "bold red"
+            table.add_row(str(x.seq), x.unit_name, x.phone, Text(outcome_label(x.outcome), style),
+                          x.answered_by, "" if x.answer_seconds is None else str(x.answer_seconds),
+                          str(x.attempts or ""), key=str(x.seq))
+        if rep.entries:
+            table.move_cursor(row=r.position - 1)
+        for sel in ("#run-who", "#run-secs"):
+            self.query_one(sel, Input).value = ""
+        self._tick(self.app.clock())  # type: ignore[attr-defined]
+        self.steps += 1
+
+    def _tick(self, now: datetime) -> None:
+        if self.dial_started is None or self.report is None:
+            return
+        done = self.report.round.status == RoundStatus.finished
+        secs = max(0, int((now - self.dial_started).total_seconds()))
+        self.query_one("#run-timer", Static).update(
+            "" if done else t("rc.run.timer", time=hms(secs)))
+
+    def _error(self, message: str) -> None:
+        self.query_one("#run-error", Static).update(message)
+
+    # -- recording ------------------------------------------------------------------------------
+    def action_restart_timer(self) -> None:
+        self.dial_started = self.app.clock()  # type: ignore[attr-defined]
+        self._tick(self.dial_started)
+
+    def action_outcome(self, key: str) -> None:
+        e = self.current
+        if e is None or self.report is None or self.report.round.status == RoundStatus.finished:
+            return
+        outcome = KEYS[key]
+        self._error("")
+        if not outcome.answered:
+            self._record(outcome, "", None)
+            return
+        self.pending = outcome
+        now = self.app.clock()  # type: ignore[attr-defined]
+        secs = self.query_one("#run-secs", Input)
+        if not secs.value and self.dial_started is not None:
+            secs.value = str(max(0, int((now - self.dial_started).total_seconds())))
+        who = self.query_one("#run-who", Input)
+        who.focus()
+        self._error(t("rc.run.who_prompt", outcome=outcome_label(outcome)))
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        if self.pending is None:
+            return
+        raw = self.query_one("#run-secs", Input).value.strip()
+        try:
+            secs = int(raw) if raw else None
+        except ValueError:
+            self._error(t("rc.run.bad_secs"))
+            return
+        self._record(self.pending, self.query_one("#run-who", Input).value, secs)
+
+    def _record(self, outcome: Outcome, who: str, secs: int | None) -> None:
+        e = self.current
+        if e is None:
+            return
+        rid, seq = self.round_id, e.seq
+
+        async def go() -> None:
+            try:
+                rep = await self.app.client.call(  # type: ignore[attr-defined]
+                    lambda s: s.rollcall.record(rid, seq, outcome, answered_by=who,
+                                                answer_seconds=secs))
+            except StoreError as err:
+                self._error(str(err))  # keeps what was typed
+                return
+            self._error("")
+            self._show(rep)
+            self.query_one("#run-entries", DataTable).focus()
+
+        self.run_worker(go(), exclusive=True, group="rc-run", exit_on_error=False)
+
+    @on(DataTable.RowSelected, "#run-entries")
+    def _goto(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row: stand on that unit (call a busy line back, or correct it)."""
+        if self.report is None or self.report.round.status == RoundStatus.finished:
+            return
+        rid, seq = self.round_id, event.cursor_row + 1
+
+        async def go() -> None:
+            def move(s) -> RoundReport:
+                s.rollcall.move(rid, seq)
+                return s.rollcall.report(rid)
+
+            self._show(await self.app.client.call(move))  # type: ignore[attr-defined]
+
+        self.run_worker(go(), exclusive=True, group="rc-run", exit_on_error=False)
+
+    # -- pause, finish, leave -------------------------------------------------------------------
+    def action_pause(self) -> None:
+        if self.report is None or self.report.round.status != RoundStatus.running:
+            self.app.pop_screen()
+            return
+        rid = self.round_id
+
+        async def go() -> None:
+            await self.app.client.call(lambda s: s.rollcall.pause(rid))  # type: ignore[attr-defined]
+            self.notify(t("rc.run.paused"))
+            self.app.pop_screen()
+
+        self.run_worker(go(), exclusive=True, group="rc-run", exit_on_error=False)
+
+    def action_leave(self) -> None:
+        if self.pending is not None:
+            self.pending = None
+            self._error("")
+            self.query_one("#run-entries", DataTable).focus()
+            return
+        self.action_pause()
+
+    def action_finish(self) -> None:
+        if self.report is None or self.report.round.status == RoundStatus.finished:
+            return
+        rid = self.round_id
+
+        async def go() -> None:
+            rep = await self.app.client.call(  # type: ignore[attr-defined]
+                lambda s: s.rollcall.finish(rid))
+            self._show(rep)
+            self.app.push_screen(RoundSummaryScreen(rep), lambda _: self.app.pop_screen())
+
+        self.run_worker(go(), exclusive=True, group="rc-run", exit_on_error=False)

@@ -1,0 +1,512 @@
+"""Online backups of the desk: taken, rotated, verified and restored with SQLite's backup API.
+
+A backup is a single self-contained SQLite file (rollback-journal mode, no -wal beside it) in
+`<desk folder>/backups/<desk stem>/` unless another folder is given, named
+`<stem>-<UTC time>-<reason>.db`, readable by its owner only and fsynced before it gets its name.
+The backup API copies a consistent snapshot while other processes keep writing (WAL readers do
+not block writers), and restoring through it is one transaction on the live file: consoles that
+have the desk open simply see the restored content at their next read, and a restore that is
+interrupted leaves the desk as it was.
+
+Every new backup is `quick_check`ed before it counts: a desk that has gone bad must not push its
+last good backups out of the rotation. Never imports textual.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import sqlite3
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from sqlite_utils import Database
+
+from .audit import CheckResult
+from .db import (
+    BUSY_TIMEOUT_MS,
+    WRITE_RETRY_SECONDS,
+    DeskBusy,
+    DeskDamaged,
+    DeskReadOnly,
+    DeskUnavailable,
+    StoreError,
+    explain,
+)
+
+REASONS = ("handover", "daily", "manual", "pre-restore")
+DAMAGED = "damaged"  # a desk file set aside by `restore`; listed, never restored from silently
+# How many backups of each reason to keep (newest first). Each backup is a full copy of the desk.
+DEFAULT_KEEP: dict[str, int] = {"handover": 14, "daily": 14, "manual": 10, "pre-restore": 5,
+                                DAMAGED: 3}
+DAILY_EVERY = timedelta(hours=24)
+
+_STAMP = "%Y%m%dT%H%M%SZ"
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<ts>\d{8}T\d{6}Z)-(?P<reason>[a-z-]+?)(?:-(?P<n>\d+))?\.db$")
+
+
+class BackupError(StoreError):
+    """A backup could not be taken, verified or restored; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    reason: str
+    taken_at: datetime  # UTC, from the file name
+    seq: int = 0  # several backups in one second: 0, 2, 3, …
+    size: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": str(self.path), "name": self.path.name, "reason": self.reason,
+                "taken_at": self.taken_at.isoformat(), "size": self.size}
+
+
+@dataclass
+class RestoreResult:
+    backup: Path
+    db_path: Path
+    pre_restore: BackupInfo | None  # the desk as it was, when it could be read
+    set_aside: list[Path] = field(default_factory=list)  # damaged or stray files moved away
+    check: CheckResult = field(default_factory=CheckResult)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"restored_from": str(self.backup), "db": str(self.db_path),
+                "pre_restore": self.pre_restore.to_json() if self.pre_restore else None,
+                "set_aside": [str(p) for p in self.set_aside],
+                "check": {"ok": self.check.ok, "integrity": self.check.integrity,
+                          "audit_entries": self.check.audit_entries,
+                          "problems": self.check.problems}}
+
+
+# -- where backups live --------------------------------------------------------------------------
+def desk_path_of(source: Any) -> Path:
+    """The desk file behind a path, a Store, or a Database opened by `db.connect`."""
+    if isinstance(source, (str, os.PathLike)):
+        return Path(source)
+    db = getattr(source, "db", source)
+    path = getattr(db, "desk_path", None)
+    if path is None and isinstance(db, Database):
+        rows = db.execute("PRAGMA database_list").fetchall()
+        path = next((r[2] for r in rows if r[1] == "main" and r[2]), None)
+    if not path:
+        raise BackupError("cannot tell which file this desk lives in (an in-memory desk?)")
+    return Path(path)
+
+
+def backup_dir(db_path: str | Path, directory: str | Path | None = None) -> Path:
+    """`directory` if given, else `<desk folder>/backups/<desk stem>/`."""
+    p = Path(db_path)
+    return Path(directory) if directory else p.parent / "backups" / p.stem
+
+
+def _parse(path: Path, stem: str) -> BackupInfo | None:
+    m = _NAME.match(path.name)
+    if not m or m["stem"] != stem or m["reason"] not in (*REASONS, DAMAGED):
+        return None
+    at = datetime.strptime(m["ts"], _STAMP).replace(tzinfo=timezone.utc)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    return BackupInfo(path, m["reason"], at, int(m["n"] or 0), size)
+
+
+def list_backups(db_path: str | Path, directory: str | Path | None = None, *,
+                 reason: str | None = None) -> list[BackupInfo]:
+    """This desk's backups, newest first (optionally of one reason)."""
+    d = backup_dir(db_path, directory)
+    stem = Path(db_path).stem
+    try:
+        names = list(d.iterdir())
+    except FileNotFoundError:
+        return []
+    except OSError as e:
+        raise BackupError(f"cannot read the backup folder {d}: {e.strerror}") from e
+    out = [b for b in (_parse(p, stem) for p in names) if b and (reason is None or
+                                                                   b.reason == reason)]
+    return sorted(out, key=lambda b: (b.taken_at, b.seq), reverse=True)
+
+
+def _keep_for(keep: int | Mapping[str, int] | None, reason: str) -> int:
+    if isinstance(keep, int):
+        n = keep
+    else:
+        n = {**DEFAULT_KEEP, **(keep or {})}.get(reason, DEFAULT_KEEP["manual"])
+    return max(1, int(n))
+
+
+def rotate(db_path: str | Path, directory: str | Path | None = None, *,
+           keep: int | Mapping[str, int] | None = None,
+           reasons: Iterable[str] = (*REASONS, DAMAGED)) -> list[Path]:
+    """Delete all but the newest `keep` backups of each reason (an int applies to every reason;
+    a mapping overrides DEFAULT_KEEP). Returns what was deleted."""
+    removed: list[Path] = []
+    all_ = list_backups(db_path, directory)
+    for reason in reasons:
+        mine = [b for b in all_ if b.reason == reason]
+        for b in mine[_keep_for(keep, reason):]:
+            with contextlib.suppress(FileNotFoundError):
+                b.path.unlink()
+                removed.append(b.path)
+    _sweep_parts(backup_dir(db_path, directory))
+    return removed
+
+
+def _sweep_parts(d: Path) -> None:
+    """Half-written copies of backups killed mid-way (older than an hour)."""
+    cutoff = time.time() - 3600
+    with contextlib.suppress(OSError):
+        for p in d.glob(".*.part"):
+            with contextlib.suppress(OSError):
+                if p.stat().st_mtime < cutoff:
+                    p.unlink()
+
+
+def due_daily(db_path: str | Path, directory: str | Path | None = None, *,
+              now: datetime | None = None, every: timedelta = DAILY_EVERY) -> bool:
+    """True when no daily backup is younger than `every` (24 h)."""
+    now = now or datetime.now(timezone.utc)
+    newest = list_backups(db_path, directory, reason="daily")
+    return not newest or now - newest[0].taken_at >= every
+
+
+# -- low-level copying ---------------------------------------------------------------------------
+def _uri(path: Path, mode: str) -> str:
+    return f"file:{urllib.parse.quote(str(path.resolve()))}?mode={mode}"
+
+
+def _fsync(path: Path, *, directory: bool = False) -> None:
+    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _copy(src: sqlite3.Connection, dst: sqlite3.Connection, wait: float) -> None:
+    """All pages in one step (one consistent snapshot, one transaction on the destination).
+    Python retries a busy step for ever; the progress callback bounds that wait."""
+    deadline = time.monotonic() + wait
+
+    def progress(status: int, remaining: int, total: int) -> None:
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
+            raise DeskBusy("the desk database is busy with another writer; nothing was changed, "
+                           "try again")
+
+    src.backup(dst, pages=-1, progress=progress, sleep=0.05)
+
+
+def _open_source(path: Path) -> sqlite3.Connection:
+    if not path.exists():
+        raise DeskUnavailable(f"no desk database at {path}")
+    try:
+        try:
+            conn = sqlite3.connect(_uri(path, "rw"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError as e:
+            if "readonly" not in str(e) and "unable to open" not in str(e):
+                raise
+            # A desk we may only read can still be copied.
+            conn = sqlite3.connect(_uri(path, "ro"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as e:
+        raise (explain(e, path) or DeskUnavailable(f"cannot read {path}: {e}")) from e
+    return conn
+
+
+def _quick_check(conn: sqlite3.Connection) -> str:
+    """"ok", or SQLite's findings on one line."""
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as e:
+        return str(e)
+    return " ".join("; ".join(r[0] for r in rows).split())
+
+
+def _new_name(d: Path, stem: str, reason: str, at: datetime) -> Path:
+    base = f"{stem}-{at.astimezone(timezone.utc).strftime(_STAMP)}-{reason}"
+    p, n = d / f"{base}.db", 1
+    while p.exists():
+        n += 1
+        p = d / f"{base}-{n}.db"
+    return p
+
+
+def _make_dir(d: Path) -> None:
+    try:
+        d.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as e:
+        raise BackupError(f"cannot create the backup folder {d}: {e.strerror}; the desk itself "
+                          f"is unchanged") from e
+
+
+def _write_failure(e: BaseException, where: Path) -> BackupError:
+    why = getattr(e, "strerror", None) or str(e)
+    return BackupError(f"cannot write the backup to {where}: {why} (check free space with "
+                       f"`df -h {where}` and that this user may write there); the desk itself "
+                       f"is unchanged")
+
+
+# -- taking ------------------------------------------------------------------------------------
+def take(source: Any, *, reason: str = "manual", directory: str | Path | None = None,
+         keep: int | Mapping[str, int] | None = None, now: datetime | None = None,
+         check: bool = True) -> BackupInfo:
+    """Back the desk up now and rotate that reason's backups. `source` is the desk's path, a
+    Store or its Database (the copy uses a connection of its own, so call it from any thread).
+    With `check` (the default) the copy must pass `PRAGMA quick_check`; a copy that fails is
+    kept as `…-damaged.db` beside the others and BackupError is raised, so the desk's damage is
+    noticed and the older good backups are not rotated away."""
+    if reason not in REASONS:
+        raise ValueError(f"reason must be one of {', '.join(REASONS)} (got {reason!r})")
+    db_path = desk_path_of(source)
+    d = backup_dir(db_path, directory)
+    now = now or datetime.now(timezone.utc)
+    src = _open_source(db_path)
+    try:
+        _make_dir(d)
+        final = _new_name(d, db_path.stem, reason, now)
+        tmp = d / f".{final.name}.{os.getpid()}.part"
+        try:
+            fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            os.close(fd)
+        except OSError as e:
+            raise _write_failure(e, d) from e
+        try:
+            dst = sqlite3.connect(str(tmp))
+            try:
+                _copy(src, dst, WRITE_RETRY_SECONDS)
+                # A standalone file: no -wal to forget when it is copied elsewhere.
+                dst.execute("PRAGMA journal_mode = DELETE").fetchone()
+                verdict = _quick_check(dst) if check else "ok"
+            finally:
+                dst.close()
+            _fsync(tmp)
+            if verdict != "ok":
+                bad = _new_name(d, db_path.stem, DAMAGED, now)
+                os.replace(tmp, bad)
+                _fsync(d, directory=True)
+                raise BackupError(
+                    f"{db_path} is damaged ({verdict[:200]}); the copy was kept as {bad.name} "
+                    f"and the earlier backups were left alone: restore the last good one with "
+                    f"`watchdesk restore BACKUP --yes`")
+            os.replace(tmp, final)
+            _fsync(d, directory=True)
+        except DeskBusy:
+            raise
+        except sqlite3.Error as e:
+            msg = str(e).lower()
+            if "malformed" in msg or "not a database" in msg:
+                raise (explain(e, db_path) or BackupError(str(e))) from e
+            raise _write_failure(e, d) from e
+        except OSError as e:
+            raise _write_failure(e, d) from e
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            for side in ("-journal", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    Path(str(tmp) + side).unlink()
+    finally:
+        src.close()
+    info = _parse(final, db_path.stem)
+    assert info is not None
+    rotate(db_path, directory, keep=keep, reasons=[reason])
+    return info
+
+
+# -- verifying ---------------------------------------------------------------------------------
+def verify(path: str | Path) -> CheckResult:
+    """`PRAGMA integrity_check` plus the audit chain (watchdesk.store.audit.verify) of a backup
+    (or any desk file), opened read-only. Problems are in the result, never raised."""
+    from . import migrations
+    from .audit import verify as audit_verify
+
+    p = Path(path)
+    if not p.is_file():
+        return CheckResult(integrity="missing", problems=[f"no file at {p}"])
+    try:
+        conn = sqlite3.connect(_uri(p, "ro"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as e:
+        return CheckResult(integrity=str(e), problems=[f"{p} cannot be opened: {e}"])
+    try:
+        tables = {r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "audit" not in tables:
+            return CheckResult(integrity="ok", problems=[f"{p} is not a watchdesk desk (it has "
+                                                         f"no audit log)"])
+        migrations._load_domains()  # so every domain's audited tables are compared
+        return audit_verify(Database(conn))
+    except sqlite3.DatabaseError as e:
+        return CheckResult(integrity=str(e), problems=[f"{p} is damaged: {e}"])
+    finally:
+        conn.close()
+
+
+# -- restoring ---------------------------------------------------------------------------------
+def find(name: str | Path, db_path: str | Path, directory: str | Path | None = None) -> Path:
+    """A backup given as a path, or as a file name in the desk's backup folder."""
+    p = Path(name)
+    if p.is_file():
+        return p
+    q = backup_dir(db_path, directory) / p.name
+    if p.parent == Path(".") and q.is_file():
+        return q
+    raise BackupError(f"no backup at {p} (see `watchdesk backup --list`)")
+
+
+def _state(path: Path) -> str:
+    """What is at the desk path now: missing, unreadable (not a database, emptied), damaged
+    (a database whose quick_check fails) or ok."""
+    from .db import _empty
+
+    if not path.exists():
+        return "missing"
+    if not os.access(path, os.R_OK | os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise DeskReadOnly(f"cannot restore into {path}: this user may not write it or its "
+                           f"folder; nothing was changed")
+    if _empty(path):
+        return "unreadable"
+    try:
+        conn = sqlite3.connect(_uri(path, "rw"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as e:
+        fault = explain(e, path)
+        if isinstance(fault, DeskDamaged):
+            return "unreadable"
+        raise (fault or DeskUnavailable(f"cannot open {path}: {e}")) from e
+    try:
+        return "ok" if _quick_check(conn) == "ok" else "damaged"
+    finally:
+        conn.close()
+
+
+def _set_aside(db_path: Path, d: Path, now: datetime, *, move: bool) -> list[Path]:
+    """Keep the desk file as it is now (and any -wal beside it) in the backup folder as
+    `…-damaged.db`. With `move` the files leave the desk's folder: a stray -wal must never be
+    replayed into the restored file."""
+    moved: list[Path] = []
+    _make_dir(d)
+    target = _new_name(d, db_path.stem, DAMAGED, now)
+    try:
+        for side in ("", "-wal", "-shm"):
+            src = Path(str(db_path) + side)
+            if not src.exists():
+                continue
+            dest = Path(str(target) + side)
+            if move:
+                try:
+                    os.replace(src, dest)
+                except OSError:  # another file system: copy, then remove
+                    shutil.copy2(src, dest)
+                    src.unlink()
+            elif side != "-shm":
+                shutil.copy2(src, dest)
+            else:
+                continue
+            os.chmod(dest, 0o600)
+            moved.append(dest)
+        if moved:
+            _fsync(d, directory=True)
+            _fsync(db_path.parent, directory=True)
+    except OSError as e:
+        raise _write_failure(e, d) from e
+    return moved
+
+
+def restore(backup: str | Path, db_path: str | Path, *, directory: str | Path | None = None,
+            keep: int | Mapping[str, int] | None = None, now: datetime | None = None
+            ) -> RestoreResult:
+    """Replace the desk at `db_path` with `backup`.
+
+    1. The backup must pass `verify` (integrity and audit chain), else nothing is touched.
+    2. The current desk is kept: a readable one as a `pre-restore` backup, a damaged or
+       unreadable one as a `…-damaged.db` copy in the backup folder.
+    3. A desk that is still a database is overwritten through the backup API in one
+       transaction, so consoles that have it open are safe and an interrupted restore changes
+       nothing. A missing or unreadable file is replaced by a fsynced copy renamed into place
+       (close every console first in that case).
+    """
+    src_path = Path(backup)
+    db_path = Path(db_path)
+    now = now or datetime.now(timezone.utc)
+    d = backup_dir(db_path, directory)
+    if db_path.exists() and src_path.resolve() == db_path.resolve():
+        raise BackupError(f"{src_path} is the desk itself; choose a backup "
+                          f"(see `watchdesk backup --list`)")
+    res = verify(src_path)
+    if not res.ok:
+        first = res.problems[0] if res.problems else f"integrity_check: {res.integrity[:200]}"
+        raise BackupError(f"{src_path} failed verification ({first}); nothing was changed "
+                          f"(choose another backup: `watchdesk backup --list`)")
+    result = RestoreResult(backup=src_path, db_path=db_path, pre_restore=None)
+    state = _state(db_path)
+    if state == "ok":
+        try:
+            result.pre_restore = take(db_path, reason="pre-restore", directory=directory,
+                                      keep=keep, now=now)
+        except BackupError as e:
+            raise BackupError(f"could not back up the current desk before restoring, so "
+                              f"nothing was changed: {e}") from e
+        _restore_live(src_path, db_path)
+    elif state == "damaged":
+        result.set_aside = _set_aside(db_path, d, now, move=False)
+        try:
+            _restore_live(src_path, db_path)
+        except DeskDamaged:  # not even the header can be written through SQLite
+            result.set_aside += _set_aside(db_path, d, now, move=True)
+            _restore_fresh(src_path, db_path)
+    else:
+        result.set_aside = _set_aside(db_path, d, now, move=True)
+        _restore_fresh(src_path, db_path)
+    rotate(db_path, directory, keep=keep, reasons=[DAMAGED])
+    result.check = verify(db_path)
+    return result
+
+
+def _restore_live(src_path: Path, db_path: Path) -> None:
+    src = sqlite3.connect(_uri(src_path, "ro"), uri=True)
+    try:
+        dst = sqlite3.connect(str(db_path), timeout=1.0)
+        try:
+            _copy(src, dst, WRITE_RETRY_SECONDS)
+        except sqlite3.Error as e:
+            raise (explain(e, db_path) or BackupError(f"restore failed: {e}; the desk was "
+                                                      f"not changed")) from e
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def _restore_fresh(src_path: Path, db_path: Path) -> None:
+    tmp = db_path.parent / f".{db_path.name}.restore.{os.getpid()}.part"
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+        src = sqlite3.connect(_uri(src_path, "ro"), uri=True)
+        try:
+            dst = sqlite3.connect(str(tmp))
+            try:
+                _copy(src, dst, WRITE_RETRY_SECONDS)
+                dst.execute("PRAGMA journal_mode = WAL").fetchone()
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        _fsync(tmp)
+        os.replace(tmp, db_path)
+        _fsync(db_path.parent, directory=True)
+    except (OSError, sqlite3.Error) as e:
+        raise _write_failure(e, db_path.parent) from e
+    finally:
+        for side in ("", "-journal", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                Path(str(tmp) + side).unlink()
