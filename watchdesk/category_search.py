@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from functools import cache
 
-from pypinyin import Style, lazy_pinyin
-
 from .rules.categories import CATEGORIES, Category, Subtype
 
 Choice = tuple[Category, Subtype | None]
@@ -13,6 +11,8 @@ Choice = tuple[Category, Subtype | None]
 
 def pinyin_keys(text: str) -> list[str]:
     """Full pinyin and initials of a Chinese name: 火灾 → ['huozai', 'hz']."""
+    from pypinyin import Style, lazy_pinyin  # a large dictionary: load it only when picking
+
     return ["".join(lazy_pinyin(text)).lower(),
             "".join(lazy_pinyin(text, style=Style.FIRST_LETTER)).lower()]
 

@@ -90,6 +90,7 @@ def build_demo(path: Path, *, settings: Settings | None = None, force: bool = Fa
         _directory(store)
         _incidents(store, clock, now, tz, rnd)
         _outward(store, clock, now)
+        _takeover(store, clock, now)
     finally:
         store.close()
     return path
@@ -273,6 +274,33 @@ def _today_log(store: Store, clock: _Clock, now: datetime, flood_id: int, bus_id
     store.incidents.request_verification(flood_id, from_whom="市应急管理局总值班室",
                                          content="核实失联人员身份及人数",
                                          due_at=now + timedelta(minutes=20))
+
+
+def _takeover(store: Store, clock: _Clock, now: datetime) -> None:
+    """The current shift was taken over (接班签到) and its leader confirmed on post at the start,
+    like a desk that is being run properly; yesterday's shift signed out at handover."""
+    cur = store.roster.on_duty(now)
+    if cur is None:
+        return
+    start = cur.shift.starts_at
+    prev = store.roster.on_duty(start - timedelta(minutes=1))
+    for view, minutes in ((prev, -25), (cur, -15)):
+        if view is None:
+            continue
+        for a in view.assignments:
+            if a.role != Role.standby:
+                clock.at = min(now, view.shift.starts_at + timedelta(minutes=minutes))
+                store.roster.sign_in(view.shift.id, a.officer_id, at=clock.at)
+    if prev is not None:
+        for a in prev.assignments:
+            if a.role != Role.standby:
+                clock.at = min(now, start + timedelta(minutes=5))
+                store.roster.sign_out(prev.shift.id, a.officer_id, at=clock.at)
+    clock.at = min(now, start + timedelta(minutes=6))
+    if clock.at > start:
+        store.roster.record_check(cur.shift.id, method="in_person", result="present", at=clock.at,
+                                  note="带班领导在值班室")
+    clock.at = now
 
 
 def _outward(store: Store, clock: _Clock, now: datetime) -> None:

@@ -10,7 +10,9 @@ from datetime import datetime
 from enum import Enum
 from typing import Optional
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
+
+from .models import BaseModel  # schemas built on first use (start-up time)
 
 from .models import Contact, Unit, _aware
 from .rules.warnings import COLOURS, Level, SignalType, signal_type, title

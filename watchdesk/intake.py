@@ -20,6 +20,8 @@ INT_FIELDS = ("dead", "injured", "seriously_injured", "trapped", "missing", "dir
 TIME_FIELDS = ("received_at", "occurred_at")
 TEXT_FIELDS = ("place", "source", "title", "description", "scope", "trend", "measures",
                "caller_unit", "caller_name", "caller_title", "caller_phone", "recorder")
+MAX_INT = 2**63 - 1
+EARLIEST = datetime(1970, 1, 1)  # local wall time; earlier years are typing mistakes
 KNOWN_FIELDS = set(INT_FIELDS) | set(TIME_FIELDS) | set(TEXT_FIELDS) | {
     "category", "subtype", "sensitive", "grade"}
 
@@ -42,12 +44,14 @@ def _int(field: str, value: Any) -> int:
             text, multiplier = text[:-1], 100_000_000
         try:
             n = round(float(text) * multiplier) if multiplier != 1 else int(text)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: inf万, 1e400万
             raise InputError(field, f"must be a whole number, got {value!r}") from None
     else:
         raise InputError(field, f"must be a whole number, got {value!r}")
     if n < 0:
         raise InputError(field, f"must not be negative, got {n}")
+    if n > MAX_INT:  # SQLite stores nothing larger
+        raise InputError(field, f"is too large, got {value!r}")
     return n
 
 
@@ -71,7 +75,9 @@ def facts_from_mapping(data: Mapping[str, Any], *, now: datetime, tz: tzinfo) ->
         raise InputError("input", "must be a JSON object of incident fields")
     unknown = sorted(set(data) - KNOWN_FIELDS)
     if unknown:
-        raise InputError(unknown[0], "is not an incident field")
+        name = unknown[0]  # quoted when it would not show as itself on one line
+        raise InputError(name if name.isprintable() and name.strip() == name and name else
+                         repr(name), "is not an incident field")
     out: dict[str, Any] = {}
     for f in TEXT_FIELDS:
         v = data.get(f)
@@ -96,6 +102,9 @@ def facts_from_mapping(data: Mapping[str, Any], *, now: datetime, tz: tzinfo) ->
             out[f] = parse_time(v, tz, now=now)
         except ValueError as e:
             raise InputError(f, str(e)) from None
+    for f in TIME_FIELDS:
+        if f in out and out[f].replace(tzinfo=None) < EARLIEST:
+            raise InputError(f, "is before 1970; check the year")
     out.setdefault("received_at", now)
     if data.get("sensitive") is not None:
         out["sensitive"] = _bool("sensitive", data["sensitive"])
@@ -188,6 +197,8 @@ def parse_line(line: str, *, now: datetime, tz: tzinfo) -> dict[str, Any]:
         m = _LOSS.match(tok)
         if m:
             amount = float(m.group(1)) * {None: 1, "万": 10_000, "亿": 100_000_000}[m.group(2)]
+            if not amount <= MAX_INT:  # also inf
+                raise InputError("direct_loss", f"{tok!r} is too large")
             out["direct_loss"] = round(amount)
             continue
         m = _TIME.match(tok)
@@ -204,7 +215,7 @@ def parse_line(line: str, *, now: datetime, tz: tzinfo) -> dict[str, Any]:
         matched = False
         for prefixes, field in _COUNT_TOKENS:
             for p in prefixes:
-                if tok.startswith(p) and tok[len(p):].isdigit():
+                if tok.startswith(p) and tok[len(p):].isdecimal():  # isdigit() takes '²'
                     out[field] = int(tok[len(p):])
                     matched = True
                     break

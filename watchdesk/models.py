@@ -9,7 +9,15 @@ from datetime import datetime
 from enum import Enum
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel as _PydanticModel
+from pydantic import ConfigDict, Field, field_validator
+
+
+class BaseModel(_PydanticModel):
+    """The project's base model. Schemas are built on first use, not at import: the console
+    defines about a hundred models and the first screen needs a dozen (start-up time)."""
+
+    model_config = ConfigDict(defer_build=True)
 
 
 def _aware(v: Optional[datetime]) -> Optional[datetime]:
@@ -229,6 +237,7 @@ class Dashboard(BaseModel):
     clocks: list[BoardRow] = []
     today: list[Incident] = []
     warnings: list = []  # warnings in force (directory_models.EarlyWarning)
+    duty: Optional[object] = None  # sign-in and leader checks (roster_models.DutyStatus)
 
 
 class Contact(BaseModel):

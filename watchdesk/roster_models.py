@@ -9,7 +9,9 @@ from datetime import date, datetime, time, timedelta
 from enum import Enum
 from typing import Optional
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from .models import BaseModel  # schemas built on first use (start-up time)
 
 from .models import Assignment, Role, Shift
 

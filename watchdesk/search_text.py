@@ -22,7 +22,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pypinyin import Style, pinyin
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SEP = re.compile(r"[\s'’\-_/.·,，、]+")
@@ -47,6 +46,8 @@ def readings(text: str) -> tuple[tuple[str, ...], ...]:
     """One tuple of toneless readings per character of `text` (spaces and punctuation dropped).
     Non-Han characters read as themselves, lower-cased."""
     text = unicodedata.normalize("NFKC", text or "")
+    from pypinyin import Style, pinyin  # a large dictionary: load it only when searching
+
     context = pinyin(text, style=Style.NORMAL, errors=lambda x: list(x))
     out: list[tuple[str, ...]] = []
     for ch, ctx in zip(text, context):

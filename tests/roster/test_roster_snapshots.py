@@ -70,6 +70,8 @@ def _open(view: str):
             await pilot.pause()
             if scr.loads:
                 break
+        await pilot.app.workers.wait_for_complete()
+        await pilot.wait_for_scheduled_animations()
         await pilot.pause()
 
     return run_before

@@ -30,6 +30,9 @@ def left_text(board: CountdownBoard, deadline_id: int) -> str:
 
 async def test_clock_with_one_second_left_goes_overdue_on_next_tick(db_path, clock, store):
     roster_today(store, clock)
+    # The leader is confirmed on post: the only bell here is the countdown board's.
+    store.roster.record_check(store.roster.on_duty().shift.id, method="in_person",
+                              result="present")
     inc = store.incidents.add(facts(clock, dead=10, occurred_at=clock() - timedelta(minutes=30)))
     phone = [d for d in store.incidents.deadlines(inc.id) if d.kind == ReportKind.phone][0]
     # Stand at one second before the phone report is due.

@@ -75,7 +75,7 @@ def sections(sheet: HandoverSheet, tz: tzinfo) -> list[tuple[str, list[str]]]:
     out.append((t("ho.s.log"), [_line(x, tz) for x in sheet.log] or [t("ho.none")]))
     rc = [_line(x, tz) for x in sheet.rollcalls]
     if sheet.on_post_rate is not None:
-        rc.append(t("ho.on_post_rate", rate=f"{sheet.on_post_rate:.0%}"))
+        rc.append(t("ho.on_post_rate", rate=f"{sheet.on_post_rate * 100:.1f}%"))
     out.append((t("ho.s.rollcalls"), rc or [t("ho.none")]))
     out.append((t("ho.s.warnings"), [_line(x, tz) for x in sheet.warnings] or [t("ho.none")]))
     out.append((t("ho.s.equipment"), [

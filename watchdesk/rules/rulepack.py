@@ -35,7 +35,10 @@ def parse_duration(text: str) -> timedelta:
     if not m or not any(m.groups()):
         raise ValueError(f"invalid duration {text!r} (use e.g. 30m, 1h, 1h30m, 90s)")
     d, h, mi, s = (int(x or 0) for x in m.groups())
-    td = timedelta(days=d, hours=h, minutes=mi, seconds=s)
+    try:
+        td = timedelta(days=d, hours=h, minutes=mi, seconds=s)
+    except OverflowError:
+        raise ValueError(f"duration {text!r} is too long") from None
     if td <= timedelta(0):
         raise ValueError(f"duration {text!r} must be positive")
     return td

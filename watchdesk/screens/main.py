@@ -19,6 +19,8 @@ from ..widgets import localize_bindings
 from .actions import LIFECYCLE_BINDINGS, IncidentActions
 from ..widgets.banner import OnDutyBanner
 from ..widgets.board import CountdownBoard
+from ..widgets.keylegend import KeyLegend
+from ..widgets.leader_check import LeaderCheckBar
 from ..widgets.warnings_strip import WarningsStrip
 
 
@@ -45,6 +47,7 @@ class MainScreen(IncidentActions, Screen):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         yield OnDutyBanner(id="banner")
+        yield LeaderCheckBar(id="leader-check")
         yield WarningsStrip(id="warnings-strip")
         with Vertical(id="board-box"):
             yield Label(t("board.title"), classes="section-title", id="board-title")
@@ -53,6 +56,7 @@ class MainScreen(IncidentActions, Screen):
         with Vertical(id="today-box"):
             yield Label(t("today.title"), classes="section-title", id="today-title")
             yield DataTable(id="today", cursor_type="row", zebra_stripes=True)
+        yield KeyLegend(id="key-legend")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -71,6 +75,7 @@ class MainScreen(IncidentActions, Screen):
             return
         tz = self.app.settings.tz  # type: ignore[attr-defined]
         self.query_one(OnDutyBanner).set_duty(dash.current, dash.upcoming, now)
+        self.query_one(LeaderCheckBar).set_status(dash.duty, now)
         self.query_one(WarningsStrip).set_warnings(dash.warnings)
         board = self.query_one(CountdownBoard)
         board.set_rows(dash.clocks, now)

@@ -79,8 +79,8 @@ class RosterScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#roster-problems", DataTable)
-        for key in ("when", "what", "status"):
-            table.add_column(t(f"roster.problems.{key}"), key=key)
+        for key, width in (("when", 23), ("what", 40), ("status", 60)):
+            table.add_column(t(f"roster.problems.{key}"), key=key, width=width)
         if self.anchor_day is None:
             self.anchor_day = self.app.clock().astimezone(self.tz).date()  # type: ignore[attr-defined]
         self.query_one(RosterGrid).focus()

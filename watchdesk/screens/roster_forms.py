@@ -1,6 +1,6 @@
 """What the roster screen's keys open: each builds a modal whose `submit` does one store call.
 
-Kept apart from `roster.py` so the screen stays short; every function takes the screen.
+Kept apart from `roster.py` so the screen stays short. `leader_check_modal` serves any screen.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from ..labels import role_label
 from ..models import Role, Shift
 from ..roster_models import (
     CheckMethod,
-    DutyStatus,
     CheckOutcome,
+    DutyStatus,
     GenerateResult,
     RosterAssignment,
     RosterShift,

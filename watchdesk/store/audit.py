@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -22,7 +23,9 @@ GENESIS = "0" * 64
 
 
 def canonical(obj: Any) -> str:
-    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    # default=repr: a value no application write produces (a BLOB put in by hand) still hashes
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      default=repr)
 
 
 def _entry_hash(prev_hash: str, at: str, actor: str, table: str, row_id: int, action: str,
@@ -102,8 +105,15 @@ class CheckResult:
 def verify(db: Database, *, max_problems: int = 50) -> CheckResult:
     """Integrity check plus the audit chain and the row-versus-log comparison."""
     res = CheckResult()
-    rows = db.execute("PRAGMA integrity_check").fetchall()
+    try:
+        rows = db.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.DatabaseError as e:  # too damaged even to list the damage
+        rows = [(str(e),)]
     res.integrity = "; ".join(r[0] for r in rows)
+    if res.integrity != "ok":  # reading on could fail anywhere; the file needs restoring anyway
+        res.problems.append("the audit chain was not checked: the file is damaged (restore the "
+                            "last good backup: `watchdesk backup --list`, `watchdesk restore`)")
+        return res
 
     def problem(msg: str) -> None:
         if len(res.problems) < max_problems:
@@ -125,7 +135,11 @@ def verify(db: Database, *, max_problems: int = 50) -> CheckResult:
         if _entry_hash(prev_hash, at, actor, table, row_id, action, before, after) != h:
             problem(f"audit entry {eid} was altered (hash mismatch)")
         prev = h
-        latest[(table, row_id)] = row_digest(json.loads(after)) if after is not None else None
+        try:
+            latest[(table, row_id)] = row_digest(json.loads(after)) if after is not None else None
+        except (TypeError, ValueError):  # edited by hand into something that is not JSON
+            problem(f"audit entry {eid} was altered (its after-image is not JSON)")
+            latest[(table, row_id)] = "unreadable"
 
     present = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     for table in AUDITED_TABLES:

@@ -204,8 +204,13 @@ def _copy(src: sqlite3.Connection, dst: sqlite3.Connection, wait: float) -> None
 
 
 def _open_source(path: Path) -> sqlite3.Connection:
+    from .db import _empty
+
     if not path.exists():
         raise DeskUnavailable(f"no desk database at {path}")
+    if _empty(path):  # SQLite would copy it as an empty database and rotate good backups away
+        raise DeskDamaged(f"{path} is not a usable desk database (it is empty, 0 bytes); restore "
+                          f"the last good backup: `watchdesk restore BACKUP --yes`")
     try:
         try:
             conn = sqlite3.connect(_uri(path, "rw"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)

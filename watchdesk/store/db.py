@@ -75,8 +75,9 @@ def explain(e: BaseException, path: str | Path | None) -> StoreError | None:
                            f"backup: "
                            f"`watchdesk backup --list`, then `watchdesk restore BACKUP --yes`")
     if "unable to open" in msg:
-        return DeskUnavailable(f"cannot open {p}: check that it and its folder exist and that "
-                               f"this user may read and write both")
+        return DeskUnavailable(f"cannot open {p}: check that it, its folder and any "
+                               f"{p.name}-wal and {p.name}-shm beside it exist and that this "
+                               f"user may read and write them")
     return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo
@@ -24,10 +25,6 @@ def system_clock() -> datetime:
 class Store:
     def __init__(self, db: Database, *, clock: Clock = system_clock, actor: str = "system",
                  tz: str | ZoneInfo = "Asia/Shanghai", rule_pack: str = "national"):
-        from .incidents import IncidentRepo  # local: the repos import Store for typing
-        from .directory import DirectoryRepo
-        from .roster import RosterRepo
-
         self.db = db
         self.clock = clock
         self.actor = actor
@@ -35,26 +32,68 @@ class Store:
         self.rule_pack_id = rule_pack
         self._pack = None
         self.auditor = Auditor(db, clock, lambda: self.actor)
-        self.incidents = IncidentRepo(self)
-        self.roster = RosterRepo(self)
-        self.directory = DirectoryRepo(self)
+
+    # Repositories are built (and their modules imported) on first use, so opening the console
+    # pays only for what the first screen reads.
+    @cached_property
+    def incidents(self):
+        from .incidents import IncidentRepo
+
+        return IncidentRepo(self)
+
+    @cached_property
+    def roster(self):
+        from .roster import RosterRepo
+
+        return RosterRepo(self)
+
+    @cached_property
+    def directory(self):
+        from .directory import DirectoryRepo
+
+        return DirectoryRepo(self)
+
+    @cached_property
+    def rollcall(self):
         from .rollcall import RollCallRepo
+
+        return RollCallRepo(self)
+
+    @cached_property
+    def warnings(self):
         from .warnings import WarningRepo
 
-        self.rollcall = RollCallRepo(self)
-        self.warnings = WarningRepo(self)
-        from .dutylog import DutyLogRepo
+        return WarningRepo(self)
+
+    @cached_property
+    def figures(self):
         from .figures import FigureRepo
+
+        return FigureRepo(self)
+
+    @cached_property
+    def dutylog(self):
+        from .dutylog import DutyLogRepo
+
+        return DutyLogRepo(self)
+
+    @cached_property
+    def holds(self):
         from .holds import HoldRepo
+
+        return HoldRepo(self)
+
+    @cached_property
+    def search(self):
         from .search import SearchRepo
 
-        self.figures = FigureRepo(self)
-        self.dutylog = DutyLogRepo(self)
-        self.holds = HoldRepo(self)
-        self.search = SearchRepo(self)
+        return SearchRepo(self)
+
+    @cached_property
+    def handover(self):
         from .handover import HandoverRepo
 
-        self.handover = HandoverRepo(self)
+        return HandoverRepo(self)
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True, migrate: bool = True,
@@ -100,7 +139,8 @@ class Store:
         now = now or self.now()
         return Dashboard(current=self.roster.on_duty(now), upcoming=self.roster.next_shift(now),
                          clocks=self.incidents.running_clocks(), today=self.incidents.today(now),
-                         warnings=self.warnings.in_force(now))
+                         warnings=self.warnings.in_force(now),
+                         duty=self.roster.duty_status(now))
 
     # -- desk metadata ------------------------------------------------------------------------
     def get_meta(self, key: str, default: str = "") -> str:

@@ -182,16 +182,16 @@ class HandoverRepo:
         return sheet
 
     def _people(self, view) -> list[SheetPerson]:
-        signins = {}
-        hook = getattr(self.s.roster, "signins_for_handover", None)
-        if hook:
-            signins = hook(view.shift.id)  # officer_id -> (in_at, out_at, note)
-        out = []
-        for a in view.assignments:
-            si = signins.get(a.officer_id, (None, None, ""))
-            out.append(SheetPerson(role=a.role, name=a.officer_name, signed_in_at=si[0],
-                                   signed_out_at=si[1], note=si[2] or a.note))
-        return out
+        st = self.s.roster.signin_status(view.shift.id)
+        ins: dict[int, datetime] = {}
+        outs: dict[int, datetime] = {}
+        for e in st.signed_in:
+            ins.setdefault(e.officer_id, e.at)
+        for e in st.signed_out:
+            outs[e.officer_id] = e.at
+        return [SheetPerson(role=a.role, name=a.officer_name, signed_in_at=ins.get(a.officer_id),
+                            signed_out_at=outs.get(a.officer_id), note=a.note)
+                for a in view.assignments]
 
     def _incidents(self, start: datetime, end: datetime) -> list[SheetIncident]:
         """Received during the shift, or received earlier with a clock due inside it."""
@@ -233,17 +233,46 @@ class HandoverRepo:
 
     def _contributions(self, sheet: HandoverSheet, start: datetime, end: datetime,
                        now: datetime) -> None:
-        """Sections other areas own: leader checks, roll-calls, warnings (when present)."""
-        for attr, section in (("roster", "leader_checks"), ("rollcall", "rollcalls"),
-                              ("warnings", "warnings")):
-            repo = getattr(self.s, attr, None)
-            hook = getattr(repo, "handover_lines", None)
-            if hook is None:
-                continue
-            lines, rate = hook(start, end, now)
-            setattr(sheet, section, lines)
-            if section == "rollcalls":
-                sheet.on_post_rate = rate
+        """The sections the roster, roll-call and warnings areas own, in the current language."""
+        from ..directory_labels import level_label, method_label, outcome_label, warning_title
+        from ..i18n import t
+
+        for c in self.s.roster.checks(sheet.shift_id, now):
+            r = c.record
+            if r is None:
+                detail, flag = t(f"ho.check.{c.status.value}"), (
+                    "bad" if c.status.value == "escalated" else "warn")
+            else:
+                detail = " ".join(x for x in (
+                    t(f"check.method.{r.method.value}"), t(f"check.result.{r.result.value}"),
+                    r.leader_name, r.at.astimezone(self.s.tz).strftime("%H:%M"), r.note) if x)
+                flag = "" if r.result.value == "present" else "bad"
+            sheet.leader_checks.append(SheetLine(at=c.due_at, text=t(f"check.kind.{c.kind.value}"),
+                                                 detail=detail, flag=flag))
+        on_post = checked = 0
+        for rep in self.s.rollcall.rounds_between(start, end):
+            summ = rep.summary
+            on_post += summ.on_post
+            checked += summ.checked
+            bad = [f"{e.unit_name} {outcome_label(e.outcome)}" for e in rep.entries
+                   if e.outcome is not None and e.outcome.value != "on_post"]
+            sheet.rollcalls.append(SheetLine(
+                at=rep.round.started_at,
+                text=f"{rep.round.label or method_label(rep.round.method.value)} "
+                     + t("ho.rc.tally", checked=summ.checked, total=summ.total,
+                         rate=summ.rate_text()),
+                detail="；".join(bad), flag="warn" if bad else ""))
+        for h in self.s.rollcall.higher_checks_between(start, end):
+            sheet.rollcalls.append(SheetLine(
+                at=h.at, text=t("ho.rc.higher", who=h.checker, method=method_label(h.method.value)),
+                detail=t(f"ho.rc.higher.{h.result.value}") + (f" {h.note}" if h.note else ""),
+                flag="" if h.result.value == "passed" else "bad"))
+        sheet.on_post_rate = on_post / checked if checked else None
+        for w in self.s.warnings.in_force(now):
+            sheet.warnings.append(SheetLine(
+                at=w.level_since, text=f"{warning_title(w)} {w.area}",
+                detail=f"{w.issuer}" + (f"；{w.measures}" if w.measures else ""),
+                flag="bad" if w.level.value in ("I", "II") else "warn"))
 
     # -- signing and freezing --------------------------------------------------------------------
     def set_pin(self, officer_id: int, pin: str) -> None:
@@ -281,11 +310,8 @@ class HandoverRepo:
         nxt = self.s.roster.next_shift(view.shift.ends_at - timedelta(seconds=1)) if view else None
         if nxt is None:
             return []
-        hook = getattr(self.s.roster, "signins_for_handover", None)
-        if hook is None:
-            return []
-        return [a.officer_name for a in nxt.assignments
-                if hook(nxt.shift.id).get(a.officer_id, (None,))[0] is not None]
+        st = self.s.roster.signin_status(nxt.shift.id)
+        return list(dict.fromkeys(e.officer_name for e in st.signed_in))
 
     def sign(self, shift_id: int, side: str, name: str, *, pin: str | None = None,
              pin_required: bool = False, lang: str = "zh", width: int = 80,

@@ -76,6 +76,14 @@ class LeaderCheckBar(Static):
     def on_mount(self) -> None:
         self.watch(self.app, "now", self._redraw, init=False)
 
+    def _rings(self) -> bool:
+        """Several screens carry this bar (the first screen, the roster); only the top-most
+        one rings, so an escalation rings once however many screens are stacked."""
+        for screen in reversed(self.app.screen_stack):
+            if screen.query(LeaderCheckBar):
+                return screen is self.screen
+        return True
+
     def set_status(self, duty: DutyStatus | None, now: datetime) -> None:
         self.duty = duty
         self._redraw(now)
@@ -85,7 +93,7 @@ class LeaderCheckBar(Static):
         text, escalated = duty_line(self.duty, now, tz)
         self.escalated = escalated
         self.set_class(escalated, "-escalated")
-        if escalated:
+        if escalated and self._rings():
             if self._rung_at is None or now - self._rung_at >= BELL_EVERY:
                 self._rung_at = now
                 self.bells += 1

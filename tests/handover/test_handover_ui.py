@@ -1,0 +1,76 @@
+"""Pilot test of a handover: the keys the outgoing and incoming officers press."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tests.handover.test_sheet import night_roster
+from tests.helpers import TZ, FakeClock
+from watchdesk.app import make_app
+from watchdesk.config import Settings
+from watchdesk.screens.dialogs import FormDialog
+from watchdesk.screens.handover import HandoverScreen
+from watchdesk.store import Store
+
+
+async def settle(pilot, cond, n=2000):
+    for _ in range(n):
+        await pilot.pause()
+        if cond():
+            return
+    raise AssertionError("condition never met")
+
+
+async def test_handover_from_the_keyboard(tmp_path):
+    clock = FakeClock(datetime(2026, 11, 23, 7, 45, tzinfo=TZ))
+    db = tmp_path / "desk.db"
+    s = Store.open(db, clock=clock, tz=TZ)
+    night_id, next_id = night_roster(s)
+    app = make_app(db, settings=Settings(export_dir=str(tmp_path / "exports")), clock=clock,
+                   poll=False, actor="孙丽娜")
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot, lambda: app.loads >= 1)
+        await pilot.press("j")
+        await settle(pilot, lambda: isinstance(app.screen, HandoverScreen) and app.screen.text)
+        assert "李红梅" in app.screen.text  # the night shift's leader
+        # A pending matter with its owner.
+        await pilot.press("a")
+        await settle(pilot, lambda: isinstance(app.screen, FormDialog))
+        for ch in "跟踪化工厂事故续报":
+            await pilot.press(ch)
+        await pilot.press("tab")
+        for ch in "赵磊":
+            await pilot.press(ch)
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: isinstance(app.screen, HandoverScreen)
+                     and "跟踪化工厂事故续报" in app.screen.text)
+        # The outgoing officer signs (name defaults to who is at the console).
+        await pilot.press("o")
+        await settle(pilot, lambda: isinstance(app.screen, FormDialog))
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: isinstance(app.screen, HandoverScreen)
+                     and s.handover.record(night_id).outgoing is not None)
+        # Nobody of the next shift has signed in: the incoming signature is refused.
+        await pilot.press("c")
+        await settle(pilot, lambda: isinstance(app.screen, FormDialog))
+        for ch in "赵磊":
+            await pilot.press(ch)
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: any("signed in" in n.message for n in app._notifications))
+        assert isinstance(app.screen, FormDialog)  # still open, with what was typed
+        assert app.screen.values()["name"] == "赵磊"
+        assert not s.handover.record(night_id).frozen
+        # 赵磊 signs in for the next shift (接班签到), then signs the handover.
+        s.roster.sign_in(next_id, s.roster.officer_by_name("赵磊").id)
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: isinstance(app.screen, HandoverScreen)
+                     and s.handover.record(night_id).frozen)
+        await settle(pilot, lambda: "赵磊" in app.screen.text and app.screen.pdf)
+        frozen = s.handover.frozen(night_id)
+        assert app.screen.text == frozen.text
+        # Print: no printer here is the normal case on a dev machine, and must be loud.
+        await pilot.press("s")
+        await settle(pilot, lambda: (tmp_path / "exports" / f"handover-shift{night_id}.pdf")
+                     .exists())
+        assert (tmp_path / "exports" / f"handover-shift{night_id}.pdf").read_bytes() == frozen.pdf
+    s.close()
