@@ -37,9 +37,9 @@ from watchdesk.store.audit import GENESIS, _entry_hash, canonical
 
 try:  # the incident lifecycle (versioned figures, full-text search), when the package has it
     from watchdesk.fulltext import grams
-    from watchdesk.store.schema_incidents import incident_text
+    from watchdesk.store.schema_incidents import incident_text, log_text
 except ImportError:  # pragma: no cover - older package
-    grams = incident_text = None  # type: ignore[assignment]
+    grams = incident_text = log_text = None  # type: ignore[assignment]
 FIGURE_FIELDS = getattr(models, "FIGURE_FIELDS", ("dead", "injured", "seriously_injured",
                                                   "trapped", "missing", "direct_loss"))
 
@@ -93,6 +93,68 @@ SCOPES = ["", "", "现场周边100米", "厂区及周边500米", "涉及2个村"
           "约3000平方米", "下游5公里河段"]
 TO_WHOM = ["市应急管理局总值班室", "市应急管理局总值班室", "县委总值班室", "县政府总值班室"]
 VOID_REASONS = ["重复报送，与已登记事件为同一事件", "经核实为误报", "信息有误，已重新登记"]
+
+# The duty log (值班日志): what comes in by phone and on paper, what the leaders say, what was
+# done, and the desk's own notes. {t} town, {p} place, {u} unit, {d} department, {n} number,
+# {y} year, {l} leader, {i} a linked incident's headline.
+LOG_KINDS = (("call_in", 38), ("doc_in", 20), ("instruction", 9), ("action", 21), ("note", 12))
+HIGHER = ["市应急管理局", "市应急管理局总值班室", "市委总值班室", "市政府总值班室", "县委办公室",
+          "县政府办公室", "市防汛抗旱指挥部办公室", "市安委会办公室", "市森林防火指挥部办公室"]
+SEASONS = ["汛期", "元旦春节期间", "国庆假期", "清明节期间", "冬季", "高温天气", "森林防火期",
+           "全国两会期间", "五一假期", "中秋国庆期间", "寒潮天气", "强对流天气"]
+TOPICS = ["安全防范", "值班值守", "防汛救灾", "森林防灭火", "安全生产大检查", "燃气安全排查整治",
+          "道路交通安全", "地质灾害防御", "自建房安全专项整治", "危化品安全", "应急物资储备",
+          "突发事件信息报送"]
+LOG_TEXT: dict[str, list[tuple[str, str, str]]] = {
+    # kind -> [(counterpart, content, handling done at once or later)]
+    "call_in": [
+        ("{u}", "{u}来电：{p}发现道路积水约30厘米，已安排人员设置警示标志", "已告知县城管执法局"),
+        ("{u}", "{u}来电报告：辖区内{n}处地质灾害隐患点已安排专人巡查，暂无异常", ""),
+        ("{u}", "{u}来电询问{s}值班安排及信息报送要求", "已答复，按要求报送"),
+        ("{u}", "{u}来电：{t}一企业发生小范围停电，供电公司正在抢修，未造成人员伤亡", ""),
+        ("群众", "群众来电反映{p}附近有浓烟，经核实为农户焚烧秸秆", "已通知{t}值班室到场劝导"),
+        ("{u}", "{u}来电：{t}今日组织开展{s}{o}工作，共检查企业{n}家", ""),
+        ("{u}", "{u}来电核实{i}有关情况", "已按登记情况答复"),
+        ("{u}", "{u}来电续报{i}：现场处置有序，伤员情况稳定", "已向带班领导报告"),
+    ],
+    "doc_in": [
+        ("{h}", "收到{h}《关于做好{s}{o}工作的通知》（明电〔{y}〕{n}号）",
+         "已呈{l}阅示，已转发各乡镇（街道）及成员单位"),
+        ("{h}", "收到{h}《关于进一步加强{s}值班值守工作的紧急通知》",
+         "已按要求报送值班表并转发"),
+        ("县气象局", "收到县气象局《重要天气报告》（第{n}期）：预计未来24小时有{w}",
+         "已转发各乡镇（街道）值班室和相关成员单位"),
+        ("县自然资源局", "收到县自然资源局地质灾害气象风险预警（{w}）", "已通知相关乡镇做好防范"),
+        ("{h}", "收到{h}传真：要求于今日17时前报送{s}{o}工作开展情况", "已按时报送"),
+    ],
+    "instruction": [
+        ("{l}", "{l}批示：请{d}立即核实{i}情况，做好处置工作，及时续报", "已电话传达至{d}"),
+        ("{l}", "{l}批示：请各乡镇（街道）、各有关单位严格落实{s}{o}各项措施，确保安全",
+         "已转发各乡镇（街道）及成员单位"),
+        ("{l}", "{l}指示：{i}现场要加强警戒，防止次生灾害，伤员全力救治", "已传达现场指挥部"),
+        ("{l}", "{l}阅示：请值班室密切关注天气变化，做好信息报送", ""),
+    ],
+    "action": [
+        ("{u}", "已将{h}通知转发至{t}等{n}个乡镇（街道）值班室及相关成员单位", ""),
+        ("{u}", "已电话通知{u}值班长到场处置{i}", ""),
+        ("{h}", "已向{h}续报{i}最新情况", ""),
+        ("{u}", "已通过短信平台向{n}名防汛责任人发送预警信息", ""),
+        ("{u}", "对{t}等{n}个乡镇值班室进行视频抽查，均在岗在位", ""),
+    ],
+    "note": [
+        ("", "设备检查：值班电话、传真机、视频会议系统、网络运行正常", ""),
+        ("", "{l}到岗带班", ""),
+        ("", "值班室卫生、值班记录整理完毕", ""),
+        ("", "夜间巡查：值班人员在岗，通讯畅通", ""),
+        ("", "交班前已将未办结事项登记入交接班记录", ""),
+    ],
+}
+WEATHER = ["大到暴雨，局部大暴雨", "雷暴大风和短时强降水", "寒潮，气温下降8至10℃", "大雾，能见度低于200米",
+           "持续高温，最高气温38℃以上", "冰冻雨雪天气", "中到大雨"]
+LOG_KIND_NAMES = [k for k, _ in LOG_KINDS]
+LOG_KIND_WEIGHTS = [w for _, w in LOG_KINDS]
+LOG_DEPTS = ["县公安局", "县消防救援大队", "县交通运输局", "县住房和城乡建设局", "县卫生健康局",
+             "县自然资源局", "县水利局", "县城市管理和综合执法局", "属地乡镇"]
 
 # subtype -> (weight per mille, [(title, description), ...]); {p} place, {r} road/highway,
 # {v}/{v2} vehicles, {n}/{m} counts, {c} casualty sentence.
@@ -212,6 +274,8 @@ def local_at(day: date, hour: int, minute: int) -> int:
 AUDIT_SQL = ("INSERT INTO audit (id, at, actor, table_name, row_id, action, before, after,"
              " prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)")
 FTS_SQL = "INSERT INTO incidents_fts (rowid, uni, bi) VALUES (?,?,?)"
+LOG_FTS_SQL = "INSERT INTO log_fts (rowid, uni, bi) VALUES (?,?,?)"
+FTS_SQLS = (FTS_SQL, LOG_FTS_SQL)
 
 
 def _writer_process(path: str, batches, done) -> None:
@@ -228,8 +292,8 @@ def _writer_process(path: str, batches, done) -> None:
         while (batch := batches.get()) is not None:
             rows, audit = batch
             for sql, values in rows:
-                if sql == FTS_SQL:  # (rowid, text): the grams are made here, off the main core
-                    values = [(rowid, *grams(text)) for rowid, text in values]
+                if sql in FTS_SQLS:  # (rowid, text): the grams are made here, off the main core
+                    values = [(rowid, *grams(text)) for rowid, text in sorted(values)]
                 conn.executemany(sql, values)
             chained = []
             for entry in audit:
@@ -381,16 +445,23 @@ class Sink:
 
 
 class Desk:
-    def __init__(self, sink: Sink, rnd: random.Random, now: int, start_day: date):
+    def __init__(self, sink: Sink, rnd: random.Random, now: int, start_day: date,
+                 extra: random.Random | None = None):
         self.s = sink
         self.r = rnd
+        # The duty log and figure versions draw from their own stream, so adding them leaves the
+        # incidents, reports and clocks exactly as they were.
+        self.rx = extra or random.Random(0)
+        self.figure_updates = 0.0  # share of closed incidents with a revised figure version
+        self.log_later: dict[int, None] = {}  # log entries whose handling is still to come
         self.now = now
         self.start_day = start_day
         self.pack = load_pack("national")
         self.heap: list = []
         self.seq = 0
         self.inc: dict[int, dict] = {}  # open incidents: state for the replay
-        self.stats = {"voided": 0, "late_reports": 0}
+        self.stats = {"voided": 0, "late_reports": 0, "figure_versions": 0, "log_entries": 0,
+                      "log_handled_later": 0}
         self.names: set[str] = set()
 
     # -- helpers --------------------------------------------------------------------------------
@@ -468,6 +539,7 @@ class Desk:
         units = units[:n]
         while len(units) < n:  # more than the vocabulary holds: number the rest
             units.append((f"联动单位{len(units) + 1:04d}", "linkage", 3, ""))
+        self.unit_names = [u[0] for u in units]
         for name, kind, level, area in units:
             uid = self.s.insert("units", {
                 "name": name, "kind": kind, "level": level, "area": area,
@@ -515,6 +587,99 @@ class Desk:
         """(chief, officer) staff ids of the shift at `ts`: who records and who reports."""
         k = max(0, (ts - self.shift_starts[0]) // DAY)
         return self.chiefs[k % 10], self.duty[(2 * k + k % 2) % 40]
+
+    def leader_on_shift(self, ts: int) -> int:
+        k = max(0, (ts - self.shift_starts[0]) // DAY)
+        return self.leaders[k % 10]
+
+    # -- the duty log ---------------------------------------------------------------------------
+    def add_log(self, ts: int) -> None:
+        """`DutyLogRepo.add` at `ts`; sometimes `set_handling` follows hours later."""
+        r = self.rx
+        kind = r.choices(LOG_KIND_NAMES, weights=LOG_KIND_WEIGHTS)[0]
+        link = None
+        options = LOG_TEXT[kind]
+        counterpart, content, handling = r.choice(options)
+        if "{i}" in content + handling:
+            if self.inc and r.random() < 0.9:
+                link = r.choice(list(self.inc))
+            else:
+                counterpart, content, handling = r.choice(
+                    [o for o in options if "{i}" not in o[1] + o[2]])
+        actor = self.officer_name[self.on_shift(ts)[1]]
+        leader = self.leader_on_shift(ts)
+        town = r.choice(TOWNS)
+        incident = ""
+        if link is not None:
+            row = self.inc[link]["row"]
+            incident = f"“{row['title'] or row['description'][:30]}”"
+        values = {
+            "u": r.choice(self.unit_names), "p": f"{town}{r.choice(VILLAGES)}", "t": town,
+            "n": r.randint(2, 40), "s": r.choice(SEASONS), "o": r.choice(TOPICS),
+            "h": r.choice(HIGHER), "l": f"{self.officer_name[leader]}", "d": r.choice(LOG_DEPTS),
+            "w": r.choice(WEATHER), "y": dt(ts).astimezone(TZ).year, "i": incident}
+        counterpart = counterpart.format(**values)[:100]
+        content = content.format(**values)
+        handling = handling.format(**values)
+        later = bool(handling) and r.random() < 0.6  # handled later, not at once
+        at_ts = ts - r.randint(0, 10 * MIN)
+        now = iso(ts)
+        lid = self.s.insert("log_entries", {
+            "at": iso(at_ts), "kind": kind, "incident_id": link, "counterpart": counterpart,
+            "content": content, "handling": "" if later else handling, "by_whom": actor,
+            "created_at": now}, now, actor, live=later)
+        self.stats["log_entries"] += 1
+        if later:
+            self.log_later[lid] = None
+            self.push(ts + r.randint(10 * MIN, 8 * HOUR), self._log_handling, lid, handling)
+        elif self.fts:
+            self.s.raw_insert(LOG_FTS_SQL, (lid, log_text(self.s.row("log_entries", lid,
+                                                                      content, counterpart,
+                                                                      handling))))
+
+    def _log_handling(self, ts: int, lid: int, handling: str) -> None:
+        """`DutyLogRepo.set_handling` at `ts`."""
+        actor = self.officer_name[self.on_shift(ts)[1]]
+        now = iso(ts)
+        row = self.s.update("log_entries", lid, {"handling": handling}, now, actor)
+        self.s.finish("log_entries", lid)
+        del self.log_later[lid]
+        self.stats["log_handled_later"] += 1
+        if self.fts:
+            self.s.raw_insert(LOG_FTS_SQL, (lid, log_text(row)))
+
+    def finish_log(self) -> None:
+        """Entries whose handling would come after now: index them as they stand."""
+        for lid in self.log_later:
+            if self.fts:
+                self.s.raw_insert(LOG_FTS_SQL, (lid, log_text(self.s.live[("log_entries", lid)][0])))
+        self.log_later.clear()
+
+    # -- figure versions --------------------------------------------------------------------------
+    def _figures(self, ts: int, iid: int, status: str, more_injured: int, source: str) -> None:
+        """`FigureRepo.update` at `ts` that leaves the grade as it is (more injured, or the same
+        figures verified): a new figures row, the incident's figures and version."""
+        state = self.inc.get(iid)
+        if state is None:
+            return
+        row = state["row"]
+        merged = {f: row[f] for f in FIGURE_FIELDS}
+        merged["injured"] += more_injured
+        suggested = suggest_grade(merged["dead"], merged["seriously_injured"],
+                                  merged["direct_loss"])
+        if suggested.rank < state["grade"].rank:  # would raise the grade: not modelled here
+            return
+        actor = self.officer_name[self.on_shift(ts)[1]]
+        now = iso(ts)
+        at_ts = max(int(datetime.fromisoformat(row["received_at"]).timestamp()),
+                    ts - self.rx.randint(0, 10 * MIN))
+        self.s.insert("figures", {
+            "incident_id": iid, "at": iso(at_ts), **merged, "source": source, "status": status,
+            "by_whom": actor, "note": ""}, now, actor)
+        self.s.update("incidents", iid, {
+            **merged, "grade": state["grade"].value, "grade_suggested": suggested.value,
+            "version": row["version"] + 1, "updated_at": now}, now, actor)
+        self.stats["figure_versions"] += 1
 
     # -- incidents ------------------------------------------------------------------------------
     def facts(self, received: int, sub: str, grade: str) -> dict:
@@ -684,6 +849,16 @@ class Desk:
             events.append((final_at + r.randint(0, 240), "final", final_at))
         for rec, kind, at_ts in events:
             self.push(rec, self._report, iid, kind, at_ts)
+        x = self.rx
+        if mode == "history" and events and x.random() < self.figure_updates:
+            lo, hi = ts + 20 * MIN, events[-1][0] - 2 * MIN
+            if hi > lo:
+                verified = x.random() < 0.3
+                self.push(x.randint(lo, hi), self._figures, iid,
+                          "verified" if verified else "updated",
+                          0 if verified else x.randint(1, 4),
+                          x.choice(("现场指挥部", "县卫生健康局", "县消防救援大队", facts["source"]
+                                    or "现场核实")))
 
     def _insert_clocks(self, state: dict, specs, at: str, actor: str) -> None:
         for c in specs:

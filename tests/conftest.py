@@ -10,12 +10,19 @@ from tests.helpers import TZ, FakeClock
 from watchdesk.i18n import set_language
 from watchdesk.store import Store
 
+import tempfile  # noqa: E402
+
+_CACHE = tempfile.mkdtemp(prefix="watchdesk-test-cache-")
+
+
 @pytest.fixture(autouse=True)
 def _english(monkeypatch):
     """Tests run in a known language unless they choose otherwise."""
     set_language("en")
     monkeypatch.delenv("WATCHDESK_DB", raising=False)
     monkeypatch.delenv("WATCHDESK_CONFIG", raising=False)
+    # The holiday cache is per test run (never the developer's own cache directory).
+    monkeypatch.setenv("WATCHDESK_CACHE", str(_CACHE))
     yield
     set_language("en")
 

@@ -866,6 +866,7 @@ def build_parser() -> Parser:
     from .cli_handover import register as register_handover_commands
 
     register_handover_commands(sub, add)  # handover (issue 5)
+    from .cli_serve import register as register_serve; register_serve(sub, add)  # noqa: E702
     return p
 
 

@@ -10,7 +10,7 @@ import random
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 from dateutil.rrule import DAILY, FR, MO, SA, SU, TH, TU, WE, rrule, rruleset
 
@@ -45,29 +45,47 @@ UTC = timezone.utc
 
 
 # -- calendar ----------------------------------------------------------------------------------
-@lru_cache(maxsize=64)
-def _china(year: int, lang: str):
+class YearData(NamedTuple):
+    """One year of China's calendar: holiday names by date, and the make-up workdays (调休)."""
+
+    holidays: dict[date, str]
+    workdays: frozenset[date]
+
+
+def holidays_year(year: int, lang: str) -> YearData:
+    """From the maintained `holidays` package (its China calendar: 法定节假日 and 调休)."""
     import holidays
 
-    return holidays.China(years=year, language="zh_CN" if lang == "zh" else "en_US")
+    cal = holidays.China(years=year, language="zh_CN" if lang == "zh" else "en_US")
+    return YearData({d: "; ".join(cal.get_list(d)) for d in cal},
+                    frozenset(cal.weekend_workdays))
+
+
+_default_source = lru_cache(maxsize=64)(holidays_year)
 
 
 class ChinaCalendar:
     """China's public holidays and 调休 from the `holidays` package: a holiday (or a rest day moved
     by 调休) is a rest day even on a weekday; a make-up workday (`weekend_workdays`) is a workday
-    even on a weekend."""
+    even on a weekend. `source` gives a year's data (default: the package, cached in memory; the
+    store passes one cached on disk, because importing the package costs ~0.2 s at start-up)."""
 
     def __init__(self, lang: str = "zh", periods: Sequence[SensitivePeriod] = (),
-                 holidays_sensitive: bool = True):
+                 holidays_sensitive: bool = True,
+                 source: Callable[[int, str], YearData] | None = None):
         self.lang = lang
         self.periods = list(periods)
         self.holidays_sensitive = holidays_sensitive
+        self.source = source or _default_source
+
+    def _year(self, year: int) -> YearData:
+        return self.source(year, self.lang)
 
     def kind(self, d: date) -> tuple[DayKind, str]:
-        cal = _china(d.year, self.lang)
-        if d in cal:
-            return DayKind.holiday, "; ".join(cal.get_list(d))
-        if d in cal.weekend_workdays:
+        data = self._year(d.year)
+        if d in data.holidays:
+            return DayKind.holiday, data.holidays[d]
+        if d in data.workdays:
             return DayKind.makeup, ""
         return (DayKind.weekend if d.weekday() >= 5 else DayKind.workday), ""
 
@@ -89,13 +107,13 @@ class ChinaCalendar:
     def makeup_days(self, start: date, end: date) -> list[date]:
         out: list[date] = []
         for y in range(start.year, end.year + 1):
-            out += [d for d in _china(y, self.lang).weekend_workdays if start <= d <= end]
+            out += [d for d in self._year(y).workdays if start <= d <= end]
         return sorted(set(out))
 
     def holiday_days(self, start: date, end: date) -> list[date]:
         out: list[date] = []
         for y in range(start.year, end.year + 1):
-            out += [d for d in _china(y, self.lang) if start <= d <= end]
+            out += [d for d in self._year(y).holidays if start <= d <= end]
         return sorted(set(out))
 
 

@@ -155,6 +155,9 @@ def rotate(db_path: str | Path, directory: str | Path | None = None, *,
             with contextlib.suppress(FileNotFoundError):
                 b.path.unlink()
                 removed.append(b.path)
+            for side in ("-wal", "-shm"):  # beside a desk file that was set aside
+                with contextlib.suppress(FileNotFoundError):
+                    Path(str(b.path) + side).unlink()
     _sweep_parts(backup_dir(db_path, directory))
     return removed
 
@@ -244,6 +247,20 @@ def _new_name(d: Path, stem: str, reason: str, at: datetime) -> Path:
     return p
 
 
+def _publish(tmp: Path, d: Path, stem: str, reason: str, at: datetime) -> Path:
+    """Give the finished copy its name without replacing a backup taken in the same second."""
+    while True:
+        final = _new_name(d, stem, reason, at)
+        try:
+            os.link(tmp, final)
+        except FileExistsError:
+            continue
+        except OSError:  # no hard links on this file system
+            os.replace(tmp, final)
+        _fsync(d, directory=True)
+        return final
+
+
 def _make_dir(d: Path) -> None:
     try:
         d.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -276,8 +293,7 @@ def take(source: Any, *, reason: str = "manual", directory: str | Path | None = 
     src = _open_source(db_path)
     try:
         _make_dir(d)
-        final = _new_name(d, db_path.stem, reason, now)
-        tmp = d / f".{final.name}.{os.getpid()}.part"
+        tmp = d / f".{db_path.stem}-{reason}.{os.getpid()}.{time.monotonic_ns()}.part"
         try:
             fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             os.close(fd)
@@ -294,15 +310,13 @@ def take(source: Any, *, reason: str = "manual", directory: str | Path | None = 
                 dst.close()
             _fsync(tmp)
             if verdict != "ok":
-                bad = _new_name(d, db_path.stem, DAMAGED, now)
-                os.replace(tmp, bad)
-                _fsync(d, directory=True)
+                bad = _publish(tmp, d, db_path.stem, DAMAGED, now)
+                rotate(db_path, directory, keep=keep, reasons=[DAMAGED])
                 raise BackupError(
                     f"{db_path} is damaged ({verdict[:200]}); the copy was kept as {bad.name} "
                     f"and the earlier backups were left alone: restore the last good one with "
                     f"`watchdesk restore BACKUP --yes`")
-            os.replace(tmp, final)
-            _fsync(d, directory=True)
+            final = _publish(tmp, d, db_path.stem, reason, now)
         except DeskBusy:
             raise
         except sqlite3.Error as e:
@@ -480,6 +494,7 @@ def _restore_live(src_path: Path, db_path: Path) -> None:
     try:
         dst = sqlite3.connect(str(db_path), timeout=1.0)
         try:
+            dst.execute("PRAGMA synchronous = FULL")
             _copy(src, dst, WRITE_RETRY_SECONDS)
         except sqlite3.Error as e:
             raise (explain(e, db_path) or BackupError(f"restore failed: {e}; the desk was "

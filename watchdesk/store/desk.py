@@ -131,7 +131,7 @@ class Store:
 
     def check(self) -> CheckResult:
         res = verify(self.db)
-        if self.db["handovers"].exists():
+        if res.integrity == "ok" and self.db["handovers"].exists():  # a damaged file: restore
             res.problems.extend(self.handover.verify_frozen())
         return res
 

@@ -88,8 +88,10 @@ class RosterRepo(DutyChecks, RosterPlanning):
     def calendar(self) -> rules.ChinaCalendar:
         from ..i18n import language
 
+        from .holiday_cache import cached_year
+
         return rules.ChinaCalendar(language(), self.sensitive_periods(),
-                                   self.config().holidays_sensitive)
+                                   self.config().holidays_sensitive, source=cached_year)
 
     # -- officers -------------------------------------------------------------------------------
     def add_officer(self, officer: Officer) -> Officer:
