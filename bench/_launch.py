@@ -1,13 +1,16 @@
 """One measured start of a console, run in a fresh process by `startup.py`.
 
     python bench/_launch.py bare
-    python bench/_launch.py watchdesk DB
+    python bench/_launch.py watchdesk DB [AGE_SECONDS]
 
 Builds the app, runs it headless at 140x45 and exits right after the first screen is painted with
 its data: at once for the bare app (Header, DataTable, Footer), after the first dashboard load for
 watchdesk (`app.loads >= 1`). The watchdesk path does what `watchdesk --db DB` does before the
 screen takes over (settings, open and migrate-check the store) with the same imports.
-Prints one JSON line of in-process phase times (seconds since this script started running).
+AGE_SECONDS: run the app with its clock set back by that much (the desk's age), so a desk made
+hours ago looks as if it had just been made (`desks.desk_clock`).
+Prints one JSON line of in-process phase times (seconds since this script started running) and
+the process's peak resident memory (KiB) after it exited the app (`peak_rss_kib`).
 """
 
 import time
@@ -40,7 +43,7 @@ def bare():
     return Bare(), lambda app: True
 
 
-def watchdesk(db: str):
+def watchdesk(db: str, age: float = 0.0):
     import watchdesk.__main__  # noqa: F401  (the CLI's own import cost)
     from watchdesk.app import make_app
     from watchdesk.config import load_settings
@@ -50,7 +53,30 @@ def watchdesk(db: str):
     settings = load_settings()
     Store.open(db, create=False, tz=settings.tz, rule_pack=settings.rule_pack).close()
     mark("store_checked")
-    return make_app(db, settings=settings, actor="bench"), lambda app: app.loads >= 1
+    kwargs = {}
+    if age:
+        from datetime import UTC, datetime, timedelta
+
+        offset = timedelta(seconds=age)
+        kwargs["clock"] = lambda: datetime.now(UTC) - offset
+    return make_app(db, settings=settings, actor="bench", **kwargs), lambda app: app.loads >= 1
+
+
+def peak_rss_kib() -> int:
+    """This process's peak resident memory. `VmHWM` is the high-water mark of the address space
+    the process has had since it started this program; `ru_maxrss` would be the same, except
+    that Linux carries it over `execve` from the parent (a big parent, such as the suite after
+    it generated a desk, would show through)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 async def auto_pilot(pilot) -> None:
@@ -74,9 +100,11 @@ async def auto_pilot(pilot) -> None:
 
 if __name__ == "__main__":
     mode = sys.argv[1]
-    app, ready = bare() if mode == "bare" else watchdesk(sys.argv[2])
+    app, ready = bare() if mode == "bare" else watchdesk(
+        sys.argv[2], float(sys.argv[3]) if len(sys.argv) > 3 else 0.0)
     app.run(headless=True, size=SIZE, auto_pilot=auto_pilot)
     mark("exited")
+    marks["maxrss_kib"] = peak_rss_kib()
     if "painted" not in marks:
         sys.exit(f"{mode}: exited before the first screen was painted")
     print(json.dumps(marks))

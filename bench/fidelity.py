@@ -3,9 +3,11 @@
     python bench/fidelity.py bench/out/small.db
 
 `generate.py` bypasses the Store for speed. This replays the same history, write by write,
-through `Store` (roster, directory, incidents, reports, voids) at the recorded clock times and
-actors, into a fresh file, and compares the two audit logs entry by entry. Identical last hashes
-mean identical logs and rows: the generator wrote exactly what the application would have.
+through `Store` (roster, directory, incidents, reports, voids, figure versions, duty-log entries
+and their handling) at the recorded clock times and actors, into a fresh file, and compares the
+two audit logs entry by entry, and the full-text tables of incidents and of the duty log row by
+row. Identical last hashes mean identical logs and rows: the generator wrote exactly what the
+application would have.
 Slow (one transaction per write), so use it on small desks.
 """
 
@@ -17,7 +19,18 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from watchdesk.models import Contact, IncidentFacts, Officer, ReportKind, Role, Unit
+from watchdesk.models import (
+    FIGURE_FIELDS,
+    Contact,
+    FigureStatus,
+    IncidentFacts,
+    LogEntry,
+    LogKind,
+    Officer,
+    ReportKind,
+    Role,
+    Unit,
+)
 from watchdesk.store import Store, from_db
 
 
@@ -46,8 +59,11 @@ def replay(src: str | Path, dst: str | Path) -> Store:
     roots = con.execute(
         "SELECT at, actor, table_name, row_id, action, after FROM audit WHERE"
         " (action = 'insert' AND table_name IN ('meta','officers','units','shifts','incidents',"
-        "'reports')) OR (action = 'update' AND table_name = 'incidents'"
-        " AND json_extract(after, '$.status') = 'voided') ORDER BY id").fetchall()
+        "'reports','log_entries')) OR (action = 'update' AND table_name = 'incidents'"
+        " AND json_extract(after, '$.status') = 'voided')"
+        " OR (action = 'insert' AND table_name = 'figures'"
+        "     AND json_extract(after, '$.status') != 'initial')"
+        " OR (action = 'update' AND table_name = 'log_entries') ORDER BY id").fetchall()
     for at, actor, table, row_id, action, after in roots:
         clock.at = from_db(at)
         store.actor = actor
@@ -74,6 +90,18 @@ def replay(src: str | Path, dst: str | Path) -> Store:
             assert inc.grade_suggested.value == row["grade_suggested"]
         elif table == "incidents":
             store.incidents.void(row_id, row["void_reason"])
+        elif table == "figures":  # a revised or verified version (FigureRepo.update)
+            store.figures.update(row["incident_id"], {f: row[f] for f in FIGURE_FIELDS},
+                                 source=row["source"], status=FigureStatus(row["status"]),
+                                 at=from_db(row["at"]), note=row["note"])
+        elif table == "log_entries" and action == "insert":
+            got = store.dutylog.add(LogEntry(
+                at=from_db(row["at"]), kind=LogKind(row["kind"]), incident_id=row["incident_id"],
+                counterpart=row["counterpart"], content=row["content"],
+                handling=row["handling"], by_whom=row["by_whom"]))
+            assert got.id == row_id, (got.id, row_id)
+        elif table == "log_entries":
+            store.dutylog.set_handling(row_id, row["handling"])
         else:  # reports
             store.incidents.record_report(row["incident_id"], ReportKind(row["kind"]),
                                           at=from_db(row["at"]), to_whom=row["to_whom"],
@@ -97,7 +125,8 @@ def compare(src: str | Path, dst: str | Path) -> list[str]:
             out.append(f"entry {x[0]} ({x[3]} #{x[4]} {x[5]}): " + "; ".join(diff)[:600])
             break
     # Rows outside the audit chain that the Store keeps in step: the full-text index.
-    for name, sql in (("incidents_fts", "SELECT rowid, uni, bi FROM incidents_fts ORDER BY rowid"),):
+    for name, sql in (("incidents_fts", "SELECT rowid, uni, bi FROM incidents_fts ORDER BY rowid"),
+                      ("log_fts", "SELECT rowid, uni, bi FROM log_fts ORDER BY rowid")):
         have = [_rows(p, name, sql) for p in (src, dst)]
         if have[0] != have[1]:
             out.append(f"{name} differs")

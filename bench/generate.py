@@ -1,4 +1,5 @@
-"""Build a realistic, busy desk database fast: years of roster, incidents, reports and clocks.
+"""Build a realistic, busy desk database fast: years of roster, incidents, reports, clocks,
+figure versions and duty log.
 
     python bench/generate.py --years 10 --out bench/out/desk-10y.db [--seed N]
 
@@ -6,8 +7,9 @@ The rows are what the application itself would have written, had the desk been i
 long: the same values, the same ids in the same order, and an audit entry for every write with a
 valid hash chain, whose last after-image equals the stored row (`watchdesk check` passes).
 Instead of the per-row Store API (one transaction, several SELECTs and an fsync per write) it
-replays the desk's history in memory, mirroring `IncidentRepo`/`RosterRepo`/`DirectoryRepo`
-and `Auditor`, and bulk-inserts the final rows and the log with `executemany` in one transaction.
+replays the desk's history in memory, mirroring `IncidentRepo`/`FigureRepo`/`DutyLogRepo`/
+`RosterRepo`/`DirectoryRepo` and `Auditor`, and bulk-inserts the final rows, the full-text rows
+(`incidents_fts`, `log_fts`) and the log with `executemany` in one transaction.
 The deadline maths are the application's own (`watchdesk.rules.deadlines`).
 """
 
@@ -633,9 +635,8 @@ class Desk:
             self.log_later[lid] = None
             self.push(ts + r.randint(10 * MIN, 8 * HOUR), self._log_handling, lid, handling)
         elif self.fts:
-            self.s.raw_insert(LOG_FTS_SQL, (lid, log_text(self.s.row("log_entries", lid,
-                                                                      content, counterpart,
-                                                                      handling))))
+            self.s.raw_insert(LOG_FTS_SQL, (lid, log_text({
+                "counterpart": counterpart, "content": content, "handling": handling})))
 
     def _log_handling(self, ts: int, lid: int, handling: str) -> None:
         """`DutyLogRepo.set_handling` at `ts`."""
@@ -652,7 +653,8 @@ class Desk:
         """Entries whose handling would come after now: index them as they stand."""
         for lid in self.log_later:
             if self.fts:
-                self.s.raw_insert(LOG_FTS_SQL, (lid, log_text(self.s.live[("log_entries", lid)][0])))
+                row = self.s.live[("log_entries", lid)][0]
+                self.s.raw_insert(LOG_FTS_SQL, (lid, log_text(row)))
         self.log_later.clear()
 
     # -- figure versions --------------------------------------------------------------------------
@@ -726,7 +728,8 @@ class Desk:
             place = f"{r.choice(ROADS)}与{r.choice(ROADS)}交叉口"
         else:
             place = f"{town}{r.choice(SPOTS)}"
-        road = place if pick >= 0.6 and pick < 0.9 else f"{r.choice(HIGHWAYS)}K{r.randint(1, 1800)}处"
+        road = (place if pick >= 0.6 and pick < 0.9
+                else f"{r.choice(HIGHWAYS)}K{r.randint(1, 1800)}处")
         if dead or injured:
             parts = []
             if dead:
@@ -967,16 +970,19 @@ def _received_times(rnd: random.Random, n: int, lo: int, hi: int) -> list[int]:
 
 def generate(out: str | Path, *, years: float, incidents_per_year: int = 30000, seed: int = 1,
              now: datetime | None = None, open_incidents: int = 100, units: int = 500,
-             stale: float = 0.05, quiet: bool = False) -> dict:
+             stale: float = 0.05, log_per_year: int = 100_000, figure_updates: float = 0.15,
+             quiet: bool = False) -> dict:
     """Write the desk to `out` (replacing it) and return its figures. `stale`: share of the
-    incidents of the three days before the last one left open with a follow-up overdue."""
+    incidents of the three days before the last one left open with a follow-up overdue.
+    `log_per_year`: duty-log entries a year (a million in ten years); `figure_updates`: share of
+    closed incidents whose figures were revised or verified once (a second figure version)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove(out)
     try:
         return _generate(out, years=years, incidents_per_year=incidents_per_year, seed=seed,
                          now=now, open_incidents=open_incidents, units=units, stale=stale,
-                         quiet=quiet)
+                         log_per_year=log_per_year, figure_updates=figure_updates, quiet=quiet)
     except BaseException:
         _remove(out)  # half a desk is worse than none
         raise
@@ -989,7 +995,7 @@ def _remove(out: Path) -> None:
 
 def _generate(out: Path, *, years: float, incidents_per_year: int, seed: int,
               now: datetime | None, open_incidents: int, units: int, stale: float,
-              quiet: bool) -> dict:
+              log_per_year: int, figure_updates: float, quiet: bool) -> dict:
     t0 = time.perf_counter()
     now_ts = int((now or datetime.now(UTC)).timestamp())
     assert iso(now_ts) == to_db(dt(now_ts)), "time text differs from store.db.to_db"
@@ -999,13 +1005,16 @@ def _generate(out: Path, *, years: float, incidents_per_year: int, seed: int,
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     written = ["meta", "officers", "shifts", "assignments", "incidents", "reports", "deadlines",
                "units", "contacts"]
-    written += [t for t in ("figures",) if t in tables]  # the incident lifecycle's, when present
+    # the incident lifecycle's tables, when present
+    written += [t for t in ("figures", "log_entries") if t in tables]
+    if "log_entries" not in tables:
+        log_per_year = 0
     conn.close()
     sink = Sink(out, written)
     try:
         stats = _history(sink, tables, years=years, incidents_per_year=incidents_per_year,
                          seed=seed, now_ts=now_ts, open_incidents=open_incidents, units=units,
-                         stale=stale)
+                         stale=stale, log_per_year=log_per_year, figure_updates=figure_updates)
         sink.close()
     except BaseException:
         sink.abort()
@@ -1015,13 +1024,16 @@ def _generate(out: Path, *, years: float, incidents_per_year: int, seed: int,
 
 
 def _history(sink: Sink, tables: set[str], *, years: float, incidents_per_year: int, seed: int,
-             now_ts: int, open_incidents: int, units: int, stale: float) -> dict:
+             now_ts: int, open_incidents: int, units: int, stale: float, log_per_year: int = 0,
+             figure_updates: float = 0.0) -> dict:
     rnd = random.Random(seed)
+    extra = random.Random(seed * 7919 + 17)  # duty log and figure versions
 
     start_ts = now_ts - int(years * 365.2425 * DAY)
     start_day = dt(start_ts).astimezone(TZ).date()
-    desk = Desk(sink, rnd, now_ts, start_day)
+    desk = Desk(sink, rnd, now_ts, start_day, extra)
     desk.fts = "incidents_fts" in tables and grams is not None
+    desk.figure_updates = figure_updates if "figures" in sink.columns else 0.0
     desk.setup(local_at(start_day, 9, 0) - 30 * DAY, units)
     desk.plan_roster(now_ts + 30 * DAY)
 
@@ -1045,10 +1057,22 @@ def _history(sink: Sink, tables: set[str], *, years: float, incidents_per_year: 
     plan.sort()
     chosen_subs = rnd.choices(subs, weights=sub_w, k=len(plan))
     chosen_grades = rnd.choices(grades, weights=grade_w, k=len(plan))
+    # Duty-log entries, written when they come in (more by day than by night).
+    n_log = round(log_per_year * years)
+    log_times = _received_times(extra, n_log, local_at(start_day, 9, 0), now_ts - MIN)
+    li, n_log = 0, len(log_times)
     for i, (add_ts, rec, mode) in enumerate(plan):
+        while li < n_log and log_times[li] < add_ts:
+            desk.run_until(log_times[li])
+            desk.add_log(log_times[li])
+            li += 1
         desk.run_until(add_ts)
         desk.add_incident(add_ts, rec, chosen_subs[i], chosen_grades[i], mode)
+    for ts in log_times[li:]:
+        desk.run_until(ts)
+        desk.add_log(ts)
     desk.run_until(now_ts)  # what lies beyond now has not happened
+    desk.finish_log()
     return {"open_incidents": len(desk.inc), **desk.stats}
 
 
@@ -1088,13 +1112,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--open", type=int, default=100, dest="open_incidents",
                    help="incidents of the last day still open (default 100)")
     p.add_argument("--units", type=int, default=500)
+    p.add_argument("--log-per-year", type=int, default=100_000,
+                   help="duty-log entries a year (default 100,000: a million in ten years)")
+    p.add_argument("--figure-updates", type=float, default=0.15,
+                   help="share of closed incidents with a second figure version (default 0.15)")
     p.add_argument("--now", help="ISO instant to stand at (default: the current time)")
     a = p.parse_args(argv)
     now = datetime.fromisoformat(a.now) if a.now else None
     if now is not None and now.tzinfo is None:
         p.error("--now needs a timezone, e.g. 2026-11-22T14:29:00+08:00")
     generate(a.out, years=a.years, incidents_per_year=a.incidents_per_year, seed=a.seed, now=now,
-             open_incidents=a.open_incidents, units=a.units)
+             open_incidents=a.open_incidents, units=a.units, log_per_year=a.log_per_year,
+             figure_updates=a.figure_updates)
     return 0
 
 

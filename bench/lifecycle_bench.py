@@ -1,17 +1,24 @@
-"""Incident lifecycle benchmarks: saving an incident, searching, one countdown tick.
+"""Incident lifecycle benchmarks: saving an incident, searching, reading the dashboard, one tick.
 
-    python bench/lifecycle_bench.py [--db bench/out/desk-200k.db] [--saves 300] [--searches 200]
+    python bench/lifecycle_bench.py [--db bench/out/desk-1y.db --db bench/out/desk-10y.db]
+                                    [--saves 300] [--searches 200] [--json]
 
 Each figure is reported next to a baseline measured in the same run on the same machine, as a
-ratio, because these machines are shared and noisy:
+ratio, because these machines are shared and noisy. Subjects (desks) and baselines alternate
+inside one loop, so drift hits all of them alike.
 
 - save: `store.incidents.add()` (validation, grade, clocks, figures, full-text row, audit chain,
-  one BEGIN IMMEDIATE … COMMIT with synchronous=FULL, i.e. an fsync) against the floor of any
-  durable write: one plain INSERT + COMMIT of the same row with the same pragmas.
-- search: `store.search.search()` for realistic Chinese queries over a desk of 200,000 incidents,
-  against fetching the 50 newest incidents by the received_at index (the cheapest useful read).
-- tick: one `CountdownBoard.tick()` with 100 running clocks (countdown maths + 100 cell updates)
-  against writing the same 100 cells with fixed text (the DataTable's own cost).
+  one BEGIN IMMEDIATE … COMMIT with synchronous=FULL, i.e. an fsync) into a new desk and into
+  (copies of) the generated desks, against the floor of any durable write: one plain INSERT +
+  COMMIT of a similar row with the same pragmas into a one-table file beside them.
+- search: `store.search.search()` for realistic Chinese queries, as the search screen sends them
+  (incidents AND the duty log; also with a date range, and with a category, which leaves the log
+  out), against fetching the 50 newest incidents by the received_at index (the cheapest useful
+  read).
+- dashboard: `store.dashboard(now)`, what the first screen and every reload read, against the
+  same 50 newest incidents.
+- tick: one `CountdownBoard.tick()` with 100 running clocks (the desk's own, countdown maths +
+  100 cell updates) against writing the same 100 cells with fixed text (the DataTable's own cost).
 
 Targets from the issue: save p99 ≤ 10 ms, search p95 ≤ 50 ms, tick ≤ 5 ms (absolute, on this
 machine); the ratios say how much of that is ours.
@@ -22,23 +29,32 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
+import shutil
 import sqlite3
 import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
 from watchdesk.models import IncidentFacts  # noqa: E402
 from watchdesk.store import Store  # noqa: E402
 
+Clock = Callable[[], datetime]
+
+# What people type into the search screen: places, kinds of event, words from the duty log
+# (notices, instructions, weather), a road code, partial words as typed, and phrases that are
+# rare or absent (their common bigrams still have to be walked).
 QUERIES = ["火灾", "城关镇", "道路交通", "滑坡", "被困", "G107", "燃气泄漏", "东坡街道建设路", "亡",
-           "化工", "山体滑坡掩埋", "食物中毒", "群众聚集", "石桥村", "溺水"]
+           "化工", "山体滑坡掩埋", "食物中毒", "群众聚集", "石桥村", "溺水", "批示", "通知",
+           "值班室", "暴雨", "设备检查", "地质灾害", "城", "城关", "传真", "防汛", "已转发",
+           "续报", "视频抽查", "湘江县人民医院", "核实"]
 
 
 def pct(values: list[float], p: float) -> float:
@@ -51,154 +67,236 @@ def ms(x: float) -> str:
     return f"{x * 1000:.2f} ms"
 
 
-def bench_save(tmp: Path, n: int) -> dict:
-    db_path = tmp / "save.db"
-    store = Store.open(db_path, actor="bench")
-    now = datetime.now(timezone.utc)
-    ours, base = [], []
-    raw = sqlite3.connect(tmp / "baseline.db", isolation_level=None)
+def _system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+# -- saving ------------------------------------------------------------------------------------
+def bench_save(subjects: dict[str, tuple[Path, Clock]], workdir: Path, n: int,
+               warmup: int = 10) -> dict:
+    """Saves into each subject desk (a file that may be changed: a copy, or a new desk) and
+    plain INSERT+COMMITs into a file in `workdir`, alternating."""
+    stores = {name: Store.open(path, actor="bench", clock=clock)
+              for name, (path, clock) in subjects.items()}
+    raw_path = workdir / "baseline-save.db"
+    for side in ("", "-wal", "-shm"):
+        Path(str(raw_path) + side).unlink(missing_ok=True)
+    raw = sqlite3.connect(raw_path, isolation_level=None)
     raw.execute("PRAGMA journal_mode = WAL")
     raw.execute("PRAGMA synchronous = FULL")
     raw.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, received_at TEXT, place TEXT, "
                 "category TEXT, description TEXT, dead INTEGER)")
-    for i in range(n):
-        facts = IncidentFacts(received_at=now - timedelta(seconds=n - i), place="城关镇东街",
-                              category="accident", subtype="fire", dead=i % 12, injured=3,
-                              description=f"居民楼起火，{i % 5}人被困，消防已到场", sensitive=i % 7 == 0)
-        t0 = time.perf_counter()
-        store.incidents.add(facts)
-        ours.append(time.perf_counter() - t0)
+    times: dict[str, list[float]] = {name: [] for name in stores}
+    base: list[float] = []
+    for i in range(warmup + n):
+        for name, store in stores.items():
+            now = store.now()
+            facts = IncidentFacts(received_at=now - timedelta(seconds=30), place="城关镇东街",
+                                  category="accident", subtype="fire", dead=i % 12, injured=3,
+                                  description=f"居民楼起火，{i % 5}人被困，消防已到场",
+                                  sensitive=i % 7 == 0)
+            t0 = time.perf_counter()
+            store.incidents.add(facts)
+            if i >= warmup:
+                times[name].append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         raw.execute("BEGIN IMMEDIATE")
         raw.execute("INSERT INTO t (received_at, place, category, description, dead) "
-                    "VALUES (?,?,?,?,?)", [now.isoformat(), "城关镇东街", "accident",
-                                           "居民楼起火，消防已到场", i])
+                    "VALUES (?,?,?,?,?)", [datetime.now(UTC).isoformat(), "城关镇东街",
+                                           "accident", "居民楼起火，消防已到场", i])
         raw.execute("COMMIT")
-        base.append(time.perf_counter() - t0)
-    store.close()
+        if i >= warmup:
+            base.append(time.perf_counter() - t0)
+    for store in stores.values():
+        store.close()
     raw.close()
-    return {"n": n, "p50": statistics.median(ours), "p99": pct(ours, 99),
-            "base_p50": statistics.median(base), "base_p99": pct(base, 99),
-            "ratio_p50": statistics.median(ours) / statistics.median(base)}
+    bp50, bp99 = statistics.median(base), pct(base, 99)
+    out = {"n": n, "base_p50": bp50, "base_p99": bp99, "subjects": {}}
+    for name, xs in times.items():
+        out["subjects"][name] = {"p50": statistics.median(xs), "p99": pct(xs, 99),
+                                 "p999": pct(xs, 99.9), "max": max(xs),
+                                 "ratio_p50": statistics.median(xs) / bp50,
+                                 "ratio_p99": pct(xs, 99) / bp99}
+    return out
 
 
-def bench_search(db: Path, n: int) -> dict:
-    store = Store.open(db, actor="bench")
-    count = store.db.execute("SELECT count(*) FROM incidents").fetchone()[0]
-    fts = store.db.execute("SELECT count(*) FROM incidents_fts").fetchone()[0]
-    ours, base, hits = [], [], []
+# -- searching and reading ---------------------------------------------------------------------
+def bench_search(subjects: dict[str, tuple[Path, Clock]], n: int) -> dict:
+    """Searches on each desk (read only), alternating with the baseline read on the same desk."""
+    stores = {name: Store.open(path, actor="bench", clock=clock, migrate=False)
+              for name, (path, clock) in subjects.items()}
+    kinds = ("all", "incidents_only", "since_30d", "category", "base", "dashboard")
+    t: dict[str, dict[str, list[float]]] = {name: {k: [] for k in kinds} for name in stores}
+    hits: dict[str, list[int]] = {name: [] for name in stores}
+    log_hits: dict[str, list[int]] = {name: [] for name in stores}
+    info = {}
+    for name, store in stores.items():  # warm up: page cache, statements, imports
+        store.search.search(QUERIES[0])
+        store.dashboard(store.now())
+        info[name] = {
+            "incidents": store.db.execute("SELECT max(id) FROM incidents").fetchone()[0],
+            "log_entries": store.db.execute("SELECT max(id) FROM log_entries").fetchone()[0]}
+
+    def timed(fn) -> tuple[float, object]:
+        t0 = time.perf_counter()
+        r = fn()
+        return time.perf_counter() - t0, r
+
     for i in range(n):
         q = QUERIES[i % len(QUERIES)]
-        t0 = time.perf_counter()
-        res = store.search.search(q)
-        ours.append(time.perf_counter() - t0)
-        hits.append(len(res))
-        t0 = time.perf_counter()
-        store.incidents.list(limit=50)
-        base.append(time.perf_counter() - t0)
-    # With filters too (a grade and a date range), as the search screen sends them.
-    filt = []
-    since = store.now() - timedelta(days=365)
-    for i in range(n // 2):
-        t0 = time.perf_counter()
-        store.search.search(QUERIES[i % len(QUERIES)], since=since, category="accident")
-        filt.append(time.perf_counter() - t0)
-    store.close()
-    return {"incidents": count, "fts_rows": fts, "n": n, "p50": statistics.median(ours),
-            "p95": pct(ours, 95), "filtered_p95": pct(filt, 95),
-            "base_p50": statistics.median(base), "base_p95": pct(base, 95),
-            "ratio_p95": pct(ours, 95) / pct(base, 95), "mean_hits": statistics.mean(hits)}
+        for name, store in stores.items():
+            d, res = timed(lambda: store.search.search(q))
+            t[name]["all"].append(d)
+            hits[name].append(len(res))
+            log_hits[name].append(sum(h.kind == "log" for h in res))
+            d, _ = timed(lambda: store.search.search(q, include_log=False))
+            t[name]["incidents_only"].append(d)
+            d, _ = timed(lambda: store.incidents.list(limit=50))
+            t[name]["base"].append(d)
+            if i % 2 == 0:
+                since = store.now() - timedelta(days=30)
+                d, _ = timed(lambda: store.search.search(q, since=since))
+                t[name]["since_30d"].append(d)
+                d, _ = timed(lambda: store.search.search(q, category="accident"))
+                t[name]["category"].append(d)
+            if i % 5 == 0:
+                d, _ = timed(lambda: store.dashboard(store.now()))
+                t[name]["dashboard"].append(d)
+    for store in stores.values():
+        store.close()
+    out = {"n": n, "queries": len(QUERIES), "subjects": {}}
+    for name, d in t.items():
+        b95, b50 = pct(d["base"], 95), statistics.median(d["base"])
+        per = {"base_p50": b50, "base_p95": b95, **info[name],
+               "mean_hits": statistics.mean(hits[name]),
+               "mean_log_hits": statistics.mean(log_hits[name])}
+        for k in ("all", "incidents_only", "since_30d", "category", "dashboard"):
+            per[k] = {"p50": statistics.median(d[k]), "p95": pct(d[k], 95),
+                      "ratio_p95": pct(d[k], 95) / b95, "ratio_p50": statistics.median(d[k]) / b50}
+        per["worst"] = max(zip(d["all"], QUERIES * (n // len(QUERIES) + 1)))
+        out["subjects"][name] = per
+    return out
 
 
-def bench_tick(n_clocks: int = 100, rounds: int = 200) -> dict:
+# -- one tick ----------------------------------------------------------------------------------
+def board_rows(path: Path | None, clock: Clock, n_clocks: int = 100) -> list:
+    """The desk's running clocks (the first `n_clocks`), padded with made-up ones if it has
+    fewer; without a desk, made-up ones."""
+    from watchdesk.models import BoardRow, Grade, ReportKind
+
+    rows = []
+    if path is not None:
+        store = Store.open(path, clock=clock, migrate=False)
+        rows = store.incidents.running_clocks()[:n_clocks]
+        store.close()
+    now = clock()
+    k = len(rows)
+    while len(rows) < n_clocks:
+        k += 1
+        rows.append(BoardRow(deadline_id=10_000_000 + k, incident_id=k,
+                             incident_headline=f"城关镇事件{k}", grade=Grade.II,
+                             kind=ReportKind.phone, due_at=now + timedelta(seconds=30 * k)))
+    return rows
+
+
+def bench_tick(rows_by_subject: dict[str, tuple[list, datetime]], rounds: int = 200) -> dict:
+    """`rows_by_subject`: name -> (board rows, the instant they are read at)."""
     from textual.app import App
     from textual.reactive import reactive
     from textual.widgets import DataTable
 
     from watchdesk.config import Settings
-    from watchdesk.models import BoardRow, Grade, ReportKind
     from watchdesk.widgets.board import CountdownBoard
 
-    now = datetime.now(timezone.utc)
-    rows = [BoardRow(deadline_id=i, incident_id=i, incident_headline=f"城关镇事件{i}",
-                     grade=Grade.II, kind=ReportKind.phone, due_at=now + timedelta(seconds=30 * i))
-            for i in range(1, n_clocks + 1)]
+    names = list(rows_by_subject)
 
     class BoardApp(App):
         settings = Settings()
-        now = reactive(datetime.now(timezone.utc))
+        now = reactive(datetime.now(UTC))
 
         def compose(self):
-            yield CountdownBoard(id="board")
+            for i in range(len(names)):
+                yield CountdownBoard(id=f"board{i}")
             yield DataTable(id="plain")
 
-    result: dict = {}
+    result: dict = {"subjects": {}}
 
     async def run() -> None:
         app = BoardApp()
         async with app.run_test(size=(140, 120)) as pilot:
-            board = app.query_one(CountdownBoard)
-            board.set_rows(rows, now)
+            boards = {}
+            for i, name in enumerate(names):
+                boards[name] = app.query_one(f"#board{i}", CountdownBoard)
+                boards[name].set_rows(*rows_by_subject[name])
+            n = len(rows_by_subject[names[0]][0])
             plain = app.query_one("#plain", DataTable)
             plain.add_column("left", key="left")
-            for r in rows:
-                plain.add_row("00:00", key=str(r.deadline_id))
+            for k in range(n):
+                plain.add_row("00:00", key=str(k))
             await pilot.pause()
-            ours, base = [], []
+            ours: dict[str, list[float]] = {name: [] for name in names}
+            base: list[float] = []
             for k in range(rounds):
-                t = now + timedelta(seconds=k)
+                for name, board in boards.items():
+                    at = rows_by_subject[name][1] + timedelta(seconds=k)
+                    t0 = time.perf_counter()
+                    board.tick(at)
+                    ours[name].append(time.perf_counter() - t0)
                 t0 = time.perf_counter()
-                board.tick(t)
-                ours.append(time.perf_counter() - t0)
-                t0 = time.perf_counter()
-                for r in rows:
-                    plain.update_cell(str(r.deadline_id), "left", f"{k:05d}")
+                for j in range(n):
+                    plain.update_cell(str(j), "left", f"{k:05d}")
                 base.append(time.perf_counter() - t0)
                 if k % 20 == 0:
                     await pilot.pause()
-            result.update(n_clocks=n_clocks, p50=statistics.median(ours), p95=pct(ours, 95),
-                          base_p50=statistics.median(base),
-                          ratio_p50=statistics.median(ours) / statistics.median(base))
+            b50 = statistics.median(base)
+            result.update(n_clocks=n, base_p50=b50, base_p95=pct(base, 95))
+            for name in names:
+                result["subjects"][name] = {
+                    "p50": statistics.median(ours[name]), "p95": pct(ours[name], 95),
+                    "ratio_p50": statistics.median(ours[name]) / b50}
 
     asyncio.run(run())
     return result
 
 
+# -- stand-alone -------------------------------------------------------------------------------
+def _subjects(dbs: list[Path]) -> dict[str, tuple[Path, Clock]]:
+    from desks import desk_clock
+
+    out = {}
+    for db in dbs:
+        side = db.with_suffix(".json")
+        clock = desk_clock(json.loads(side.read_text())) if side.exists() else _system_clock
+        out[db.stem] = (db, clock)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--db", default=str(HERE / "out" / "desk-200k.db"),
-                   help="desk to search (generated with 200,000 incidents if missing)")
+    p.add_argument("--db", action="append", type=Path,
+                   help="a desk to measure (repeat); saves go into a copy of it")
     p.add_argument("--saves", type=int, default=300)
     p.add_argument("--searches", type=int, default=200)
     p.add_argument("--json", action="store_true")
     a = p.parse_args(argv)
-    db = Path(a.db)
-    if not db.exists():
-        from generate import generate  # bench/generate.py
-
-        print(f"generating {db} (200,000 incidents)…", file=sys.stderr)
-        generate(db, years=200_000 / 30_000, quiet=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        save = bench_save(Path(tmp), a.saves)
-    search = bench_search(db, a.searches)
-    tick = bench_tick()
-    res = {"save": save, "search": search, "tick": tick, "cpus": os.cpu_count(),
-           "sqlite": sqlite3.sqlite_version, "python": sys.version.split()[0]}
-    if a.json:
-        print(json.dumps(res, indent=1))
-        return 0
-    print("| measurement | ours | baseline (same run) | ratio | target |")
-    print("| --- | --- | --- | --- | --- |")
-    print(f"| save an incident, p50 / p99 ({save['n']} saves, fsync each) | {ms(save['p50'])} / "
-          f"{ms(save['p99'])} | bare INSERT+COMMIT {ms(save['base_p50'])} / "
-          f"{ms(save['base_p99'])} | {save['ratio_p50']:.2f}× (p50) | p99 ≤ 10 ms |")
-    print(f"| search {search['incidents']:,} incidents, p50 / p95 | {ms(search['p50'])} / "
-          f"{ms(search['p95'])} (with filters p95 {ms(search['filtered_p95'])}) | 50 newest by "
-          f"index {ms(search['base_p50'])} / {ms(search['base_p95'])} | "
-          f"{search['ratio_p95']:.2f}× (p95) | p95 ≤ 50 ms |")
-    print(f"| one tick, {tick['n_clocks']} running clocks, p50 / p95 | {ms(tick['p50'])} / "
-          f"{ms(tick['p95'])} | 100 fixed cell updates {ms(tick['base_p50'])} | "
-          f"{tick['ratio_p50']:.2f}× (p50) | ≤ 5 ms |")
+    dbs = a.db or [HERE / "out" / "desk-1y.db", HERE / "out" / "desk-10y.db"]
+    for db in dbs:
+        if not db.exists():
+            p.error(f"no desk at {db}; make it with bench/desks.py")
+    subjects = _subjects(dbs)
+    with tempfile.TemporaryDirectory(dir=HERE / "out") as tmp:
+        work = {}
+        for name, (db, clock) in subjects.items():
+            copy = Path(tmp) / db.name
+            shutil.copyfile(db, copy)
+            work[name] = (copy, clock)
+        work = {"new desk": (Path(tmp) / "new.db", _system_clock), **work}
+        save = bench_save(work, Path(tmp), a.saves)
+    search = bench_search(subjects, a.searches)
+    tick = bench_tick({name: (board_rows(db, clock), clock())
+                       for name, (db, clock) in subjects.items()})
+    res = {"save": save, "search": search, "tick": tick}
+    print(json.dumps(res, indent=1, ensure_ascii=False, default=str))
     return 0
 
 

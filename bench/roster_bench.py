@@ -9,7 +9,9 @@ because these machines are shared and noisy:
   rendering every visible line, for a month of day and night shifts (60 rows) with five people,
   changes, substitutes and problems; against the same DataTable of the same size (rows and
   columns) holding empty cells. The store read of that month (`store.roster.page`) is timed
-  apart.
+  apart. With generated desks (`desk_pages`), the current month of each desk is read
+  (`store.roster.page`, against a plain SELECT of the same shifts and assignments) and drawn the
+  same way, so the figure can be followed from one year of history to ten.
 - rotation: `store.roster.generate()` of a whole year of day and night shifts (730 shifts, about
   3,000 audited rows in one transaction with synchronous=FULL); against (a) a trivial loop making
   the same (day, slot, role, person) tuples by modular arithmetic and (b) plain INSERTs of the same
@@ -31,7 +33,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -140,7 +142,49 @@ def bench_rotation(tmp: Path, repeat: int) -> dict:
 
 
 # -- a month's grid ----------------------------------------------------------------------------
-async def _grid(tmp: Path, repeat: int) -> dict:
+def desk_pages(subjects: dict, repeat: int) -> dict:
+    """For each desk (name -> (path, clock)): read the grid of the month it stands in with
+    `store.roster.page`, against a plain SELECT of the same shifts and their assignments;
+    alternating. Returns timings and the pages (for drawing)."""
+    stores = {name: Store.open(path, clock=clock, migrate=False)
+              for name, (path, clock) in subjects.items()}
+    out: dict = {}
+    months = {}
+    for name, store in stores.items():
+        now = store.now().astimezone(TZ)
+        start = datetime(now.year, now.month, 1, tzinfo=TZ)
+        end = datetime(now.year + now.month // 12, now.month % 12 + 1, 1, tzinfo=TZ)
+        months[name] = (start, end, store.now())
+        store.roster.page(start, end)  # warm
+        out[name] = {"reads": [], "base": []}
+    for _ in range(repeat):
+        for name, store in stores.items():
+            start, end, _now = months[name]
+            t = time.perf_counter()
+            page = store.roster.page(start, end)
+            out[name]["reads"].append(time.perf_counter() - t)
+            out[name]["page"] = page
+            t = time.perf_counter()
+            ids = [r[0] for r in store.db.execute(
+                "SELECT id FROM shifts WHERE starts_at < ? AND ends_at > ? ORDER BY starts_at",
+                [start.astimezone(UTC).isoformat(), end.astimezone(UTC).isoformat()])]
+            store.db.execute(
+                f"SELECT a.*, o.name FROM assignments a JOIN officers o ON o.id = a.officer_id"
+                f" WHERE a.shift_id IN ({','.join('?' * len(ids))})", ids).fetchall()
+            out[name]["base"].append(time.perf_counter() - t)
+    for store in stores.values():
+        store.close()
+    res = {}
+    for name, d in out.items():
+        res[name] = {"rows": len(d["page"].shifts), "read_median": med(d["reads"]),
+                     "read_p95": p95(d["reads"]), "base_median": med(d["base"]),
+                     "ratio": med(d["reads"]) / med(d["base"]), "page": d["page"],
+                     "now": months[name][2]}
+    return res
+
+
+async def _grid(tmp: Path, repeat: int, extra: dict | None = None) -> dict:
+    """The synthetic month, and `extra` pages (name -> {"page", "now"}) drawn the same way."""
     from rich.text import Text
     from textual.app import App, ComposeResult
     from textual.geometry import Region
@@ -187,7 +231,22 @@ async def _grid(tmp: Path, repeat: int) -> dict:
         region = Region(0, 0, 140, 40)
         now = clock()
         ours_cpu, base_cpu = [], []
+        extra = extra or {}
+        extra_t: dict[str, list[float]] = {name: [] for name in extra}
+        extra_base: dict[str, list[float]] = {name: [] for name in extra}
         for _ in range(repeat):
+            for name, e in extra.items():
+                t = time.perf_counter()
+                grid.show(e["page"], e["now"], TZ)
+                grid.render_lines(region)
+                extra_t[name].append(time.perf_counter() - t)
+                t = time.perf_counter()
+                plain.clear()
+                for i in range(len(e["page"].shifts)):
+                    plain.add_row(*(Text("") for _ in COLUMNS), key=str(i))
+                plain.render_lines(region)
+                extra_base[name].append(time.perf_counter() - t)
+                await pilot.pause()
             t, c = time.perf_counter(), time.thread_time()
             grid.show(page, now, TZ)
             grid.render_lines(region)
@@ -206,7 +265,11 @@ async def _grid(tmp: Path, repeat: int) -> dict:
             "draw_cpu_p95": p95(ours_cpu),
             "empty_table_cpu_median": med(base_cpu), "empty_table_median": med(base),
             "ratio_vs_empty_table": med(ours) / med(base), "page_read_median": med(reads),
-            "page_read_p95": p95(reads), "target": 0.1, "ok": med(ours) <= 0.1}
+            "page_read_p95": p95(reads), "target": 0.1, "ok": med(ours) <= 0.1,
+            "desks": {name: {"draw_median": med(extra_t[name]), "draw_p95": p95(extra_t[name]),
+                             "empty_table_median": med(extra_base[name]),
+                             "ratio_vs_empty_table": med(extra_t[name]) / med(extra_base[name])}
+                      for name in extra}}
 
 
 def main() -> int:

@@ -8,6 +8,10 @@ screen is painted with data. The baseline is a bare Textual app with a Header, a
 Footer. Runs alternate (baseline, desk 1, desk 2, baseline, ...) after one unmeasured warm-up
 each, so drift on a shared machine hits all of them alike. Only the ratio of medians is meant to
 be compared between machines; the milliseconds are for this machine at this moment.
+
+Each process also reports its peak resident memory (VmHWM, i.e. its own ru_maxrss): the console
+that opened the desk against the bare app. A desk made by `desks.py` is opened with the app's clock set back by
+the desk's age, so its "today" and its clocks look as they did when it was made.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -43,9 +48,22 @@ def p90(xs: list[float]) -> float:
     return xs[min(len(xs) - 1, round(0.9 * (len(xs) - 1)))]
 
 
-def measure(dbs: list[Path], runs: int, warmup: int = 1) -> dict:
-    subjects = [("bare Textual app", ["bare"])] + [
-        (f"watchdesk {db.name}", ["watchdesk", str(db)]) for db in dbs]
+def subjects_for(dbs: list[Path]) -> list[tuple[str, list[str]]]:
+    """The bare app, then watchdesk on each desk (with its age when it has a sidecar)."""
+    out = [("bare Textual app", ["bare"])]
+    for db in dbs:
+        side = db.with_suffix(".json")
+        age = []
+        if side.exists():
+            made = datetime.fromisoformat(json.loads(side.read_text())["now"])
+            age = [f"{(datetime.now(UTC) - made).total_seconds():.0f}"]
+        out.append((f"watchdesk {db.name}", ["watchdesk", str(db), *age]))
+    return out
+
+
+def measure(dbs: list[Path] | None, runs: int, warmup: int = 1,
+            subjects: list[tuple[str, list[str]]] | None = None) -> dict:
+    subjects = subjects or subjects_for(dbs or [])
     walls: dict[str, list[float]] = {name: [] for name, _ in subjects}
     paints: dict[str, list[float]] = {name: [] for name, _ in subjects}
     marks: dict[str, list[dict]] = {name: [] for name, _ in subjects}
@@ -58,15 +76,18 @@ def measure(dbs: list[Path], runs: int, warmup: int = 1) -> dict:
                 marks[name].append(m)
     base = statistics.median(walls[subjects[0][0]])
     base_paint = statistics.median(paints[subjects[0][0]])
+    base_rss = max(m.get("maxrss_kib", 0) for m in marks[subjects[0][0]])
     rows = []
     for name, args in subjects:
         w, fp = walls[name], paints[name]
+        rss = max(m.pop("maxrss_kib", 0) for m in marks[name])
         phases = {k: statistics.median(m[k] for m in marks[name]) for k in marks[name][0]}
         rows.append({"subject": name, "args": args, "runs": len(w),
                      "median_s": statistics.median(w), "p90_s": p90(w),
                      "ratio": statistics.median(w) / base,
                      "paint_median_s": statistics.median(fp), "paint_p90_s": p90(fp),
                      "paint_ratio": statistics.median(fp) / base_paint, "phases_s": phases,
+                     "maxrss_kib": rss, "rss_ratio": rss / base_rss if base_rss else None,
                      "walls_s": [round(x, 4) for x in w], "paints_s": [round(x, 4) for x in fp]})
     return {"python": sys.version.split()[0], "runs": runs, "warmup": warmup, "rows": rows,
             "target_ratio": TARGET}
@@ -74,8 +95,8 @@ def measure(dbs: list[Path], runs: int, warmup: int = 1) -> dict:
 
 def table(result: dict) -> str:
     out = [("| subject | to exit: median | p90 | **× bare** | to first paint: median | p90 | "
-            "× bare | imports | store open | data loaded | painted |"),
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            "× bare | imports | store open | data loaded | painted | peak RSS | × bare |"),
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in result["rows"]:
         ph = r["phases_s"]
 
@@ -85,13 +106,15 @@ def table(result: dict) -> str:
         out.append(f"| {r['subject']} | {r['median_s'] * 1000:.0f} ms | {r['p90_s'] * 1000:.0f} ms"
                    f" | **{r['ratio']:.2f}** | {r['paint_median_s'] * 1000:.0f} ms | "
                    f"{r['paint_p90_s'] * 1000:.0f} ms | {r['paint_ratio']:.2f} | "
-                   f"{ms('imported')} | {ms('store_checked')} | {ms('loaded')} | {ms('painted')} |")
+                   f"{ms('imported')} | {ms('store_checked')} | {ms('loaded')} | {ms('painted')} | "
+                   f"{r['maxrss_kib'] / 1024:.0f} MiB | {r['rss_ratio']:.2f} |")
     out.append("")
     out.append(f"{result['runs']} runs each after {result['warmup']} warm-up, alternating. "
-               f"'To exit': wall time of the whole process (the headline figure; target ≤ {TARGET}× "
+               f"'To exit': wall time of the whole process (the headline figure; target ≤ "
+               f"{TARGET}× "
                f"bare). 'To first paint': process spawn until the screen with its data was painted "
-               f"(leaves out shutdown). Last four columns: in-process medians since the launcher's "
-               f"first line ran.")
+               f"(leaves out shutdown). Imports … painted: in-process medians since the launcher's "
+               f"first line ran. Peak RSS: the largest of the runs (VmHWM).")
     return "\n".join(out)
 
 

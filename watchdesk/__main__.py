@@ -282,11 +282,11 @@ def cmd_backup(ctx: Ctx) -> int:
 
     a = ctx.args
     if a.list:
-        items = backups.list_backups(ctx.db_path, a.dir)
+        items = backups.list_backups(ctx.db_path, a.dir or ctx.settings.backup_dir)
         if a.json:
             emit([b.to_json() for b in items])
         elif not items:
-            print(f"no backups of {ctx.db_path} in {backups.backup_dir(ctx.db_path, a.dir)}",
+            print(f"no backups of {ctx.db_path} in {backups.backup_dir(ctx.db_path, a.dir or ctx.settings.backup_dir)}",
                   file=sys.stderr)
         for b in [] if a.json else items:
             print(f"{b.path}  {b.reason}  {b.taken_at:%Y-%m-%d %H:%M:%S} UTC  {b.size:,} bytes")
@@ -295,7 +295,8 @@ def cmd_backup(ctx: Ctx) -> int:
         raise UserError("--keep: must be at least 1")
     if not ctx.db_path.exists():
         raise UserError(f"no desk database at {ctx.db_path}", EXIT_FAIL)
-    info = backups.take(ctx.db_path, reason=a.reason, directory=a.dir, keep=a.keep)
+    info = backups.take(ctx.db_path, reason=a.reason, directory=a.dir or ctx.settings.backup_dir,
+                        keep=a.keep or ctx.settings.backup_keep)
     out = info.to_json()
     ok = True
     if a.verify:
@@ -315,7 +316,7 @@ def cmd_restore(ctx: Ctx) -> int:
 
     a = ctx.args
     try:
-        src = backups.find(a.backup, ctx.db_path, a.dir)
+        src = backups.find(a.backup, ctx.db_path, a.dir or ctx.settings.backup_dir)
     except backups.BackupError as e:
         raise UserError(str(e)) from None
     if not a.yes:
@@ -326,7 +327,7 @@ def cmd_restore(ctx: Ctx) -> int:
               f"first. Type yes to go on: ", end="", file=sys.stderr, flush=True)
         if sys.stdin.readline().strip().lower() not in ("yes", "y", "是"):
             raise UserError("nothing was changed", EXIT_FAIL)
-    res = backups.restore(src, ctx.db_path, directory=a.dir)
+    res = backups.restore(src, ctx.db_path, directory=a.dir or ctx.settings.backup_dir)
     if a.json:
         emit(res.to_json())
     else:
@@ -866,7 +867,9 @@ def build_parser() -> Parser:
     from .cli_handover import register as register_handover_commands
 
     register_handover_commands(sub, add)  # handover (issue 5)
-    from .cli_serve import register as register_serve; register_serve(sub, add)  # noqa: E702
+    from .cli_serve import register as register_serve
+
+    register_serve(sub, add)  # serve (issue 7)
     return p
 
 
@@ -896,6 +899,15 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(e, (DeskUnavailable, StoreError)):
             print(f"watchdesk: {e}", file=sys.stderr)
             return EXIT_FAIL
+        import sqlite3
+
+        from .store.db import explain
+
+        if isinstance(e, sqlite3.Error):
+            known = explain(e, ctx.db_path)
+            if known is not None:
+                print(f"watchdesk: {known}", file=sys.stderr)
+                return EXIT_FAIL
         print(f"watchdesk: unexpected error: {type(e).__name__}: {e} "
               f"(set WATCHDESK_DEBUG=1 for details)", file=sys.stderr)
         return EXIT_FAIL

@@ -85,6 +85,7 @@ class WatchdeskApp(App):
         self.reload()
         self.set_interval(1, self.tick, name="tick")
         self.call_after_refresh(self._offer_draft)
+        self.set_timer(5, self._daily_backup)  # not on the path to the first screen
         if self._poll:
             self.set_timer(POLL_SECONDS, self._poll_once)
 
@@ -190,18 +191,33 @@ class WatchdeskApp(App):
         """A handover was just frozen: take the online backup that goes with it."""
         self.backup("handover")
 
-    def backup(self, reason: str) -> None:
-        async def run() -> None:
-            try:
-                from .store import backup as backups
-            except ImportError:  # pragma: no cover
+    def backup(self, reason: str, *, only_if_due: bool = False) -> None:
+        """An online backup (SQLite's backup API) in a worker thread: at every handover, and once
+        a day while a console is open."""
+        from .store import backup as backups
+
+        folder, keep = self.settings.backup_dir, self.settings.backup_keep
+
+        def run() -> None:
+            if only_if_due and not backups.due_daily(self.db_path, folder):
                 return
+            backups.take(self.db_path, reason=reason, directory=folder, keep=keep)
+
+        async def guarded() -> None:
+            import asyncio
+
             try:
-                await self.client.call(lambda s: backups.take(s, reason=reason))
+                await asyncio.to_thread(run)
             except Exception as e:  # a failed backup is loud, never fatal
                 self.notify(t("backup.failed", why=str(e)), severity="error", timeout=20)
 
-        self.run_worker(run(), group="backup", exit_on_error=False)
+        self.run_worker(guarded(), group="backup", exit_on_error=False)
+
+    def _daily_backup(self) -> None:
+        """Checked now and every hour (re-armed, never stacked)."""
+        self.backup("daily", only_if_due=True)
+        if self.is_running:
+            self.set_timer(3600, self._daily_backup)
 
     def after_write(self, message: str = "", *, warn: bool = False) -> None:
         """After this console saved something: say so, and show it everywhere at once."""
@@ -271,7 +287,10 @@ class WatchdeskApp(App):
         """The one place worker failures surface: a message, never a dead console."""
         if event.state == WorkerState.ERROR:
             err = event.worker.error
-            msg = str(err) if isinstance(err, StoreError) else f"{type(err).__name__}: {err}"
+            from .store.db import explain
+
+            known = explain(err, self.db_path) if err is not None else None
+            msg = str(known) if known is not None else f"{type(err).__name__}: {err}"
             self.notify(msg, title=t("error.title"), severity="error", timeout=15)
 
     def on_unmount(self) -> None:

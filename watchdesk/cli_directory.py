@@ -6,8 +6,6 @@ Registered from `watchdesk.__main__.build_parser`. Bad input raises the store's 
 
 from __future__ import annotations
 
-import json
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
@@ -16,16 +14,9 @@ EXIT_OK, EXIT_INPUT = 0, 2
 
 
 def _emit(obj: Any) -> None:
-    def default(o: Any) -> Any:
-        if isinstance(o, datetime):
-            return o.isoformat()
-        if hasattr(o, "model_dump"):
-            return o.model_dump(mode="json")
-        if hasattr(o, "value"):
-            return o.value
-        raise TypeError(f"cannot serialise {type(o).__name__}")
+    from .__main__ import emit  # one JSON writer for every command
 
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=default) + "\n")
+    emit(obj)
 
 
 def _bad(field: str, problem: str):

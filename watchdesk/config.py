@@ -34,6 +34,8 @@ class Settings(BaseModel):
     handover_pin: bool = False  # signatures need each officer's PIN
     pdf_font: str | None = None  # a TrueType CJK font file; default: found on the system
     export_dir: str | None = None  # where sheets are saved; default: the user data dir
+    backup_dir: str | None = None  # default: <desk folder>/backups/<desk name>/
+    backup_keep: int | None = Field(default=None, ge=1, le=1000)  # per reason; default 14
     keymap: dict[str, str] = Field(default_factory=dict)  # binding id -> keys
 
     @field_validator("timezone")
@@ -80,6 +82,8 @@ def load_settings(path: Path | None = None, **overrides: object) -> Settings:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
             raise ConfigError(f"config file {path}: {e}") from e
+        except OSError as e:
+            raise ConfigError(f"config file {path}: {e.strerror}") from e
     for env, key in _ENV.items():
         if os.environ.get(env):
             data[key] = os.environ[env]

@@ -14,7 +14,7 @@ from pydantic import Field, field_validator
 
 from .models import BaseModel  # schemas built on first use (start-up time)
 
-from .models import Contact, Unit, _aware
+from .models import Contact, RowProblem, Unit, _aware
 from .rules.warnings import COLOURS, Level, SignalType, signal_type, title
 
 PHONE_CHARS = frozenset("0123456789+-() ")
@@ -82,13 +82,7 @@ class PickedCaller(BaseModel):
     contact_id: Optional[int] = None
 
 
-class ImportProblem(BaseModel):
-    row: int  # spreadsheet row number (the header is row 1)
-    field: str
-    problem: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}: {self.field}: {self.problem}"
+ImportProblem = RowProblem
 
 
 class ImportResult(BaseModel):

@@ -264,6 +264,17 @@ class Unit(BaseModel):
     contacts: list[Contact] = []
 
 
+class RowProblem(BaseModel):
+    """A bad row in an imported file: the importers report every one, and write nothing."""
+
+    row: int  # spreadsheet row number (the header is row 1)
+    field: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.field}: {self.problem}"
+
+
 class FigureStatus(str, Enum):
     initial = "initial"  # 初报
     updated = "updated"  # 续报更新

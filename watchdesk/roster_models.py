@@ -13,7 +13,7 @@ from pydantic import Field, field_validator, model_validator
 
 from .models import BaseModel  # schemas built on first use (start-up time)
 
-from .models import Assignment, Role, Shift
+from .models import Assignment, Role, RowProblem, Shift
 
 ROLES = (Role.leader, Role.chief, Role.officer, Role.standby)
 
@@ -320,13 +320,7 @@ class RosterRow(BaseModel):
     note: str = ""
 
 
-class RowError(BaseModel):
-    row: int
-    field: str
-    problem: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}: {self.field}: {self.problem}"
+RowError = RowProblem
 
 
 class ImportResult(BaseModel):

@@ -1,7 +1,7 @@
-"""The benchmark desk generator at a tiny scale: its desk passes `check`, opens, and holds what
-the application itself would have written (replayed through the Store API, the audit logs
-match entry for entry). When the Store's write path changes, the last test fails until
-bench/generate.py follows it."""
+"""The benchmark desk generator at a tiny scale: its desk passes `check`, opens, searches, and
+holds what the application itself would have written (replayed through the Store API, the audit
+logs and the full-text tables of incidents and of the duty log match entry for entry). When the
+Store's write path changes, the last test fails until bench/generate.py follows it."""
 
 from __future__ import annotations
 
@@ -41,6 +41,9 @@ def test_tiny_desk_checks_and_opens(desk):
     assert 33 <= c["shifts"] <= 36 and c["assignments"] == 5 * c["shifts"]  # 3.65 days + 30
     assert c["deadlines"] >= c["incidents"] and c["reports"] >= c["incidents"] - 150
     assert c["audit"] > sum(v for k, v in c.items() if k != "audit")
+    # a thousand duty-log entries (100,000 a year), some handled later; revised figure versions
+    assert c["log_entries"] == 1000 and result["stats"]["log_handled_later"] > 0
+    assert c["figures"] > c["incidents"] and result["stats"]["figure_versions"] > 0
     store = Store.open(path, clock=lambda: NOW, tz=TZ)
     try:
         assert store.check().ok
@@ -51,6 +54,16 @@ def test_tiny_desk_checks_and_opens(desk):
         assert any(c.due_at < NOW for c in dash.clocks), "some clocks are overdue"
         assert dash.today and all(i.received_at >= NOW.replace(hour=0, minute=0)
                                   for i in dash.today)
+    finally:
+        store.close()
+
+
+def test_tiny_desk_searches_incidents_and_duty_log(desk):
+    path, _ = desk
+    store = Store.open(path, clock=lambda: NOW, tz=TZ)
+    try:
+        hits = store.search.search("值班室")
+        assert {h.kind for h in hits} == {"incident", "log"}
     finally:
         store.close()
 

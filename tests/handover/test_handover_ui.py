@@ -68,6 +68,11 @@ async def test_handover_from_the_keyboard(tmp_path):
         await settle(pilot, lambda: "赵磊" in app.screen.text and app.screen.pdf)
         frozen = s.handover.frozen(night_id)
         assert app.screen.text == frozen.text
+        # The freeze took an online backup of the desk.
+        from watchdesk.store import backup
+
+        await settle(pilot, lambda: backup.list_backups(db, reason="handover"))
+        assert backup.verify(backup.list_backups(db, reason="handover")[0].path).ok
         # Print: no printer here is the normal case on a dev machine, and must be loud.
         await pilot.press("s")
         await settle(pilot, lambda: (tmp_path / "exports" / f"handover-shift{night_id}.pdf")

@@ -62,3 +62,16 @@ def test_incident_detail(snap_compare, demo_app):
         await pilot.pause()
 
     assert snap_compare(demo_app("zh"), terminal_size=(140, 45), run_before=run_before)
+
+
+def test_handover_screen(snap_compare, demo_app):
+    async def run_before(pilot):
+        await _loaded(pilot)
+        await pilot.press("j")
+        for _ in range(2000):
+            await pilot.pause()
+            if getattr(pilot.app.screen, "text", ""):
+                break
+        await pilot.pause()
+
+    assert snap_compare(demo_app("zh"), terminal_size=(140, 45), run_before=run_before)

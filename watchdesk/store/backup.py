@@ -131,7 +131,15 @@ def list_backups(db_path: str | Path, directory: str | Path | None = None, *,
         raise BackupError(f"cannot read the backup folder {d}: {e.strerror}") from e
     out = [b for b in (_parse(p, stem) for p in names) if b and (reason is None or
                                                                    b.reason == reason)]
-    return sorted(out, key=lambda b: (b.taken_at, b.seq), reverse=True)
+    return sorted(out, key=lambda b: (b.taken_at, b.seq, _mtime(b.path)), reverse=True)
+
+
+def _mtime(p: Path) -> int:
+    """Orders backups of one second (file names have whole seconds)."""
+    try:
+        return p.stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 def _keep_for(keep: int | Mapping[str, int] | None, reason: str) -> int:

@@ -100,7 +100,10 @@ def _create_private(path: Path) -> None:
     """Create the file readable by its owner only before SQLite opens it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:  # another process created it a moment ago
+            return
         os.close(fd)
 
 
@@ -164,7 +167,10 @@ def write_txn(db: Database, *, retry_seconds: float = WRITE_RETRY_SECONDS) -> It
             break
         except sqlite3.OperationalError as e:
             if "locked" not in str(e) and "busy" not in str(e):
-                raise (explain(e, path) or e) from e
+                fault = explain(e, path)
+                if fault is None:
+                    raise
+                raise fault from e
             if time.monotonic() >= deadline:
                 raise DeskBusy(
                     "the desk database is busy with another writer; nothing was saved, try again"

@@ -57,3 +57,13 @@ def m001_handover(db: Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'a frozen handover is never changed'); END;
         """,
     )
+
+
+@handover_migrations()
+def m002_deadlines_due(db: Database) -> None:
+    """The sheet lists every clock due during the shift, whatever its status
+    (`HandoverRepo._incidents`: `... UNION SELECT incident_id FROM deadlines WHERE due_at >= ? AND
+    due_at < ?`). The only index on due_at is the partial one for running clocks, so that read
+    scanned every deadline ever set: O(history), about 0.3 s of a 0.35 s compile on a ten-year
+    desk (830,000 deadlines). With this index it reads the shift's own clocks."""
+    _run_script(db, "CREATE INDEX IF NOT EXISTS deadlines_due ON deadlines(due_at);")
