@@ -20,6 +20,7 @@ against a baseline measured in the same run, and how it grows from one to ten ye
 6. one countdown tick with 100 of the desk's running clocks, against 100 plain cell updates;
 7. the roster: each desk's month page read and grid drawn, a synthetic busy month drawn, a year
    of rotations generated (`roster_bench.py`);
+   with `--check`, also `watchdesk check` on both desks (time and peak memory);
 8. RESULTS.md: the figures, a scaling table (1 → 10 years, flagged when a figure grows faster
    than the data, or grows at all where it should not), the machine and the exact command.
 """
@@ -100,6 +101,28 @@ def git_state() -> str:
 
 
 # -- running it --------------------------------------------------------------------------------
+CHECK = """
+import sys
+from watchdesk.__main__ import main
+rc = main(["check", "--db", sys.argv[1]])
+for line in open("/proc/self/status"):
+    if line.startswith("VmHWM:"):
+        print("VmHWM", line.split()[1], file=sys.stderr)
+sys.exit(rc)
+"""
+
+
+def check(db: Path) -> dict:
+    """`watchdesk check` on a desk in a fresh process: result, seconds, peak memory."""
+    t0 = time.perf_counter()
+    p = subprocess.run([sys.executable, "-c", CHECK, str(db)], capture_output=True, text=True,
+                       check=False)
+    rss = next((int(x.split()[1]) for x in p.stderr.splitlines() if x.startswith("VmHWM")), 0)
+    return {"ok": p.returncode == 0, "seconds": time.perf_counter() - t0, "rss_kib": rss,
+            "output": p.stdout.strip()[-500:]}
+
+
+
 def run(a: argparse.Namespace) -> dict:
     import handover_bench
     import lifecycle_bench
@@ -174,6 +197,9 @@ def run(a: argparse.Namespace) -> dict:
         for p in pages.values():
             del p["page"]
         res["roster"] = {"pages": pages, "grid": grid, "rotation": rotation}
+    if a.check:
+        with step("watchdesk check"):
+            res["check"] = {names[y]: check(paths[y]) for y in YEARS}
     res["machine"]["load_end"] = os.getloadavg()
     res["step_seconds"] = timings
     res["seconds"] = round(time.perf_counter() - t_start, 1)
@@ -374,6 +400,11 @@ def markdown(res: dict, command: str) -> str:
         f"audited): {rot['generate_median'] * 1000:.0f} ms median, "
         f"{rot['ratio_vs_raw_insert']:.1f}× plain INSERTs of the same rows "
         f"({rot['raw_insert_median'] * 1000:.0f} ms); target ≤ 1 s.")
+    if "check" in res:
+        out.append("- **`watchdesk check`** (integrity check, audit chain, every row against its "
+                   "last audited state): " + "; ".join(
+                       f"{k} {'passes' if v['ok'] else 'FAILS'} in {v['seconds']:.0f} s, peak "
+                       f"{v['rss_kib'] / 1024:,.0f} MiB" for k, v in res["check"].items()) + ".")
     out += ["", "### Start-up", "", startup.table(res["startup"]), "",
             "Raw figures: `bench/out/results.json`.", ""]
     return "\n".join(out)
@@ -388,6 +419,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--grid-repeat", type=int, default=20)
     p.add_argument("--rotations", type=int, default=3)
     p.add_argument("--regenerate", action="store_true", help="make the desks again")
+    p.add_argument("--check", action="store_true",
+                   help="also run `watchdesk check` on both desks (about 4 min more)")
     p.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     p.add_argument("--json", type=Path, default=desks.OUT / "results.json")
     p.add_argument("--command", help="the command line to record (run.sh passes its own)")

@@ -73,7 +73,14 @@ async def test_handover_from_the_keyboard(tmp_path):
 
         await settle(pilot, lambda: backup.list_backups(db, reason="handover"))
         assert backup.verify(backup.list_backups(db, reason="handover")[0].path).ok
-        # Print: no printer here is the normal case on a dev machine, and must be loud.
+        # The history lists it; opening it shows the frozen sheet.
+        await pilot.press("h")
+        await settle(pilot, lambda: type(app.screen).__name__ == "HandoverHistoryScreen"
+                     and app.screen.records)
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, HandoverScreen)
+                     and app.screen.text == frozen.text)
+        # Save the files (the PDF is the frozen one, byte for byte).
         await pilot.press("s")
         await settle(pilot, lambda: (tmp_path / "exports" / f"handover-shift{night_id}.pdf")
                      .exists())

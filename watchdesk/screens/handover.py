@@ -43,6 +43,7 @@ class HandoverScreen(Screen):
         Binding("c", "sign('incoming')", "key.ho_sign_in", id="handover-sign-in"),
         Binding("p", "print", "key.ho_print", id="handover-print"),
         Binding("s", "save", "key.ho_save", id="handover-save"),
+        Binding("h", "history", "key.ho_history", id="handover-history"),
     ]
 
     def __init__(self, shift_id: int | None = None) -> None:
@@ -199,6 +200,9 @@ class HandoverScreen(Screen):
         title = t("hos.sign_out_title") if side == "outgoing" else t("hos.sign_in_title")
         app.push_screen(FormDialog(title, fields, submit, note=t(f"hos.sign_note.{side}")))
 
+    def action_history(self) -> None:
+        self.app.push_screen(HandoverHistoryScreen())
+
     # -- output ----------------------------------------------------------------------------------
     def _write_files(self) -> tuple[Path, Path | None]:
         """The text sheet, and the PDF when frozen (drafts print as text: the PDF is rendered
@@ -244,3 +248,66 @@ class HandoverScreen(Screen):
                             timeout=10)
 
         self.run_worker(run(), exclusive=True, group="ho-print", exit_on_error=False)
+
+
+class HandoverHistoryScreen(Screen):
+    """Every frozen handover, newest first; Enter shows one exactly as it was signed (and `p`
+    reprints it byte for byte)."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "key.back", id="ho-history-back"),
+        Binding("enter", "open", "key.open", id="ho-history-open"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.records: list[HandoverRecord] = []
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import DataTable
+
+        yield Header()
+        yield Label(t("hos.history"), classes="section-title")
+        yield DataTable(id="ho-history", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        from textual.widgets import DataTable
+
+        table = self.query_one(DataTable)
+        table.add_columns(t("hos.h.shift"), t("hos.h.frozen"), t("hos.outgoing", who=""),
+                          t("hos.incoming", who=""), "SHA-256")
+        self.run_worker(self._load(), exclusive=True, group="ho-history", exit_on_error=False)
+
+    async def _load(self) -> None:
+        from textual.widgets import DataTable
+
+        app = self.app
+        tz = app.settings.tz  # type: ignore[attr-defined]
+
+        def read(s):
+            return [(r, s.roster.view(r.shift_id)) for r in s.handover.history(500)]
+
+        rows = await app.client.call(read)  # type: ignore[attr-defined]
+        self.records = [r for r, _ in rows]
+        table = self.query_one(DataTable)
+        table.clear()
+        for rec, view in rows:
+            shift = (f"#{rec.shift_id} {view.shift.starts_at.astimezone(tz):%m-%d %H:%M}–"
+                     f"{view.shift.ends_at.astimezone(tz):%m-%d %H:%M}" if view else f"#{rec.shift_id}")
+            table.add_row(shift, f"{rec.frozen_at.astimezone(tz):%Y-%m-%d %H:%M}" if rec.frozen_at
+                          else "", rec.outgoing.name if rec.outgoing else "",
+                          rec.incoming.name if rec.incoming else "",
+                          (rec.sheet_sha256 or "")[:16])
+
+    def action_open(self) -> None:
+        from textual.widgets import DataTable
+
+        table = self.query_one(DataTable)
+        if self.records and table.cursor_row < len(self.records):
+            self.app.push_screen(HandoverScreen(self.records[table.cursor_row].shift_id))
+
+    def on_data_table_row_selected(self, event) -> None:
+        event.stop()
+        self.action_open()

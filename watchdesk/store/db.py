@@ -131,14 +131,25 @@ def connect(path: str | Path, *, create: bool = True, readonly: bool = False) ->
             conn = sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         db = Database(conn)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if not readonly:
-            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode.lower() != "wal":
-                raise DeskUnavailable(f"cannot switch {p} to WAL mode (got {mode})")
-        db.execute("PRAGMA synchronous = FULL")
-        db.execute("PRAGMA foreign_keys = ON")
-        # A cheap read proves the file is a database before anyone trusts it.
-        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        deadline = time.monotonic() + WRITE_RETRY_SECONDS
+        while True:
+            # Switching a new file to WAL needs a moment of exclusive access: when several
+            # processes open the desk at once (or one is migrating it), wait within the bound.
+            try:
+                if not readonly:
+                    mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                    if mode.lower() != "wal":
+                        raise DeskUnavailable(f"cannot switch {p} to WAL mode (got {mode})")
+                db.execute("PRAGMA synchronous = FULL")
+                db.execute("PRAGMA foreign_keys = ON")
+                # A cheap read proves the file is a database before anyone trusts it.
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                break
+            except sqlite3.OperationalError as e:
+                msg = str(e).lower()
+                if ("locked" not in msg and "busy" not in msg) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.05)
     except sqlite3.Error as e:
         raise (explain(e, p) or DeskUnavailable(f"{p} is not a usable desk database: {e}")) from e
     db.desk_path = p  # type: ignore[attr-defined]  # named in error messages

@@ -22,6 +22,24 @@ def system_clock() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _pending(db: Database) -> list[str]:
+    """Pending migrations; waits (within the write bound) while another process holds the desk
+    mid-migration, instead of failing on "database is locked"."""
+    import sqlite3
+    import time
+
+    from .db import WRITE_RETRY_SECONDS
+
+    deadline = time.monotonic() + WRITE_RETRY_SECONDS
+    while True:
+        try:
+            return migrations.pending(db)
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e).lower() or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
+
+
 class Store:
     def __init__(self, db: Database, *, clock: Clock = system_clock, actor: str = "system",
                  tz: str | ZoneInfo = "Asia/Shanghai", rule_pack: str = "national"):
@@ -99,7 +117,7 @@ class Store:
     def open(cls, path: str | Path, *, create: bool = True, migrate: bool = True,
              **kwargs) -> "Store":
         db = connect(path, create=create)
-        if migrate and migrations.pending(db):
+        if migrate and _pending(db):
             migrations.apply(db)
         return cls(db, **kwargs)
 
