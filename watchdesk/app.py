@@ -24,6 +24,7 @@ from .widgets import localize_bindings
 Clock = Callable[[], datetime]
 
 POLL_SECONDS = 1.0  # how often to ask SQLite whether another process wrote (PRAGMA data_version)
+CHECKPOINT_SECONDS = 20.0  # the console's WAL checkpoint, off the save path
 
 
 class WatchdeskApp(App):
@@ -57,7 +58,8 @@ class WatchdeskApp(App):
         self.seat = _seat()
         self.draft_path = draft_path(self.db_path)
         self.client = DeskClient(self.db_path, clock=clock, actor=self.actor,
-                                 tz=self.settings.tz, rule_pack=self.settings.rule_pack)
+                                 tz=self.settings.tz, rule_pack=self.settings.rule_pack,
+                                 autocheckpoint=False)
         self.dashboard: Dashboard | None = None
         self._data_version: int | None = None
         self._poll = poll
@@ -86,6 +88,7 @@ class WatchdeskApp(App):
         self.set_interval(1, self.tick, name="tick")
         self.call_after_refresh(self._offer_draft)
         self.set_timer(5, self._daily_backup)  # not on the path to the first screen
+        self.set_timer(CHECKPOINT_SECONDS, self._checkpoint)
         if self._poll:
             self.set_timer(POLL_SECONDS, self._poll_once)
 
@@ -212,6 +215,16 @@ class WatchdeskApp(App):
                 self.notify(t("backup.failed", why=str(e)), severity="error", timeout=20)
 
         self.run_worker(guarded(), group="backup", exit_on_error=False)
+
+    async def _checkpoint(self) -> None:
+        """The WAL checkpoint this console's saves no longer do inline (re-armed, never stacked)."""
+        try:
+            await self.client.call(lambda s: s.checkpoint())
+        except Exception:  # a busy reader elsewhere: the next one catches up
+            pass
+        finally:
+            if self.is_running:
+                self.set_timer(CHECKPOINT_SECONDS, self._checkpoint)
 
     def _daily_backup(self) -> None:
         """Checked now and every hour (re-armed, never stacked)."""

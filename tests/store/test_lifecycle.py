@@ -165,3 +165,16 @@ def test_holds_show_holder_and_expire(db_path, clock, store):
         assert store.holds.current(inc.id) is None
     finally:
         other.close()
+
+
+def test_search_with_a_date_range_finds_backdated_entries(store, clock):
+    """The date bound on the full-text walk must never drop a match: an incident entered late
+    (higher id) with an early received time is still found, and one before the range is not."""
+    old = store.incidents.add(facts(clock, received_at=clock() - timedelta(days=40),
+                                    description="旧仓库起火"))
+    new = store.incidents.add(facts(clock, description="新仓库起火"))
+    backdated = store.incidents.add(facts(clock, received_at=clock() - timedelta(days=3),
+                                          description="补录仓库起火"))
+    hits = {h.id for h in store.search.search("仓库", since=clock() - timedelta(days=7))}
+    assert hits == {new.id, backdated.id}
+    assert old.id in {h.id for h in store.search.search("仓库")}

@@ -43,10 +43,18 @@ class SearchRepo:
             args.append(IncidentStatus(status).value)
         cond = (" AND " + " AND ".join(where)) if where else ""
         if match:
+            # The full-text index is walked newest first; with a date range, start the walk at
+            # the range's first id, or a narrow range would walk back to year one (the ids follow
+            # the order of entry, and INDEXED BY makes SQLite find that id from the index).
+            bound, bargs = "", []
+            if since is not None:
+                bound = (" AND f.rowid >= (SELECT coalesce(min(id), 0) FROM incidents"
+                         " INDEXED BY incidents_received WHERE received_at >= ?)")
+                bargs = [to_db(since)]
             sql = ("SELECT i.id, i.received_at, i.title, i.description, i.place, i.grade, i.status"
                    " FROM incidents_fts f JOIN incidents i ON i.id = f.rowid"
-                   f" WHERE incidents_fts MATCH ?{cond} ORDER BY f.rowid DESC LIMIT ?")
-            rows = self.s.db.execute(sql, [match, *args, limit]).fetchall()
+                   f" WHERE incidents_fts MATCH ?{bound}{cond} ORDER BY f.rowid DESC LIMIT ?")
+            rows = self.s.db.execute(sql, [match, *bargs, *args, limit]).fetchall()
         else:
             sql = ("SELECT i.id, i.received_at, i.title, i.description, i.place, i.grade, i.status"
                    f" FROM incidents i WHERE 1=1{cond} ORDER BY i.received_at DESC, i.id DESC"
@@ -64,6 +72,10 @@ class SearchRepo:
                 lw.append("l.at < ?")
                 la.append(to_db(until))
             lcond = (" AND " + " AND ".join(lw)) if lw else ""
+            if since is not None:
+                lcond = (" AND f.rowid >= (SELECT coalesce(min(id), 0) FROM log_entries"
+                         " INDEXED BY log_at WHERE at >= ?)") + lcond
+                la.insert(0, to_db(since))
             for r in self.s.db.execute(
                     "SELECT l.id, l.at, l.kind, l.content, l.counterpart, l.incident_id"
                     " FROM log_fts f JOIN log_entries l ON l.id = f.rowid"
