@@ -126,9 +126,15 @@ class Store:
             db.execute("PRAGMA wal_autocheckpoint = 0")
         return cls(db, **kwargs)
 
-    def checkpoint(self) -> None:
-        """Copy committed WAL pages back into the database file, without waiting for readers
-        (PASSIVE). Durability does not depend on it: a commit is on disk in the WAL already."""
+    def checkpoint(self, merge_pages: int = 200) -> None:
+        """Maintenance kept off the save path, for a timer: a bounded step of full-text segment
+        merging (see schema_incidents.m002), then copying committed WAL pages back into the
+        database file without waiting for readers (PASSIVE). Durability does not depend on it:
+        a commit is on disk in the WAL already."""
+        with self.write():
+            for table in ("incidents_fts", "log_fts"):
+                self.db.execute(f"INSERT INTO {table}({table}, rank) VALUES('merge', ?)",
+                                [merge_pages])
         self.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     def close(self) -> None:
