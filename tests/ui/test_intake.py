@@ -229,3 +229,25 @@ async def test_keys_are_in_footer_and_readme(db_path, clock, store):
             assert key in keys, key
             display = {"colon": ":", "slash": "/"}.get(key, key)
             assert f"`{display}`" in readme, f"README does not list {display}"
+
+
+async def test_new_figures_that_lower_the_grade_ask_first(db_path, clock, store):
+    inc = store.incidents.add(facts(clock, dead=10, description="客车侧翻"))
+    app = make_app(db_path, settings=Settings(), clock=clock, poll=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot, lambda: app.loads >= 1)
+        await pilot.press("u")  # the board's first clock is this incident's
+        await settle(pilot, lambda: isinstance(app.screen, FormDialog))
+        dialog = app.screen
+        dialog.query_one("#f-dead").value = "1"
+        dialog.query_one("#f-source").value = "县卫健局核实"
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        # The new figures are saved already; only the lower grade waits for the answer.
+        assert store.incidents.get(inc.id).dead == 1
+        assert store.incidents.get(inc.id).grade.value == "II"
+        await pilot.press("y")
+        await settle(pilot, lambda: store.incidents.get(inc.id).grade.value == "IV")
+        kinds = {d.kind for d in store.incidents.deadlines(inc.id) if d.status.value == "running"}
+        assert ReportKind.phone not in kinds
+        assert [f.source for f in store.figures.history(inc.id)][-1] == "县卫健局核实"
