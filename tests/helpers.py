@@ -49,3 +49,19 @@ def roster_today(store: Store, clock: FakeClock) -> None:
         store.roster.add_shift(s, s + timedelta(days=1), label=f"day{k}",
                                people=[(lead.id, Role.leader), (chief.id, Role.chief),
                                        (off.id, Role.officer)])
+
+
+async def painted(pilot, rounds: int = 200) -> None:
+    """Wait until what was loaded is laid out: workers done and no DataTable with measurements
+    still pending (DataTable sizes its rows and columns when idle, which a loaded machine
+    reaches late). For snapshots, which must not depend on the machine's load."""
+    from textual.widgets import DataTable
+
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        pending = [t for t in pilot.app.screen.query(DataTable)
+                   if t._require_update_dimensions or t._new_rows or t._updated_cells]
+        if not pending:
+            break
+    await pilot.pause()

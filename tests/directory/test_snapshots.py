@@ -56,7 +56,9 @@ async def _settle(pilot, ready):
         await pilot.pause()
         if ready(pilot.app.screen):
             break
-    await pilot.pause()
+    from tests.helpers import painted
+
+    await painted(pilot)
 
 
 def _app(path):

@@ -72,7 +72,9 @@ def _open(view: str):
                 break
         await pilot.app.workers.wait_for_complete()
         await pilot.wait_for_scheduled_animations()
-        await pilot.pause()
+        from tests.helpers import painted
+
+        await painted(pilot)
 
     return run_before
 

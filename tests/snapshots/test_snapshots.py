@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.helpers import TZ, FakeClock
+from tests.helpers import TZ, FakeClock, painted
 from watchdesk.app import make_app
 from watchdesk.config import Settings
 from watchdesk.demo import build_demo
@@ -30,9 +30,11 @@ async def _loaded(pilot):
         await pilot.pause()
         if pilot.app.loads:
             break
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
+    await _painted(pilot)
+
+
+async def _painted(pilot):
+    await painted(pilot)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -46,7 +48,7 @@ def test_intake_form(snap_compare, demo_app):
         await pilot.press("n")
         for ch in "城关镇东街":
             await pilot.press(ch)
-        await pilot.pause()
+        await _painted(pilot)
 
     assert snap_compare(demo_app("zh"), terminal_size=(140, 45), run_before=run_before)
 
@@ -59,7 +61,7 @@ def test_incident_detail(snap_compare, demo_app):
             await pilot.pause()
             if getattr(pilot.app.screen, "incident", None) is not None:
                 break
-        await pilot.pause()
+        await _painted(pilot)
 
     assert snap_compare(demo_app("zh"), terminal_size=(140, 45), run_before=run_before)
 
@@ -72,6 +74,6 @@ def test_handover_screen(snap_compare, demo_app):
             await pilot.pause()
             if getattr(pilot.app.screen, "text", ""):
                 break
-        await pilot.pause()
+        await _painted(pilot)
 
     assert snap_compare(demo_app("zh"), terminal_size=(140, 45), run_before=run_before)
