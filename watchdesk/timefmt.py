@@ -21,10 +21,11 @@ def remaining_seconds(due: datetime, now: datetime) -> int:
 
 
 def clock_state(due: datetime, now: datetime, amber_minutes: int) -> ClockState:
-    left = remaining_seconds(due, now)
-    if left < 0:
+    """Overdue from the due instant on: a clock with one second left is overdue one second
+    later (a report made at that very instant still counts as on time: `rules.lateness`)."""
+    if now >= due:
         return ClockState.overdue
-    if left <= amber_minutes * 60:
+    if (due - now).total_seconds() <= amber_minutes * 60:
         return ClockState.amber
     return ClockState.ok
 
@@ -43,9 +44,12 @@ def hms(seconds: int) -> str:
 
 
 def countdown(due: datetime, now: datetime) -> str:
-    """`29:59` while running; `+05:12` (overdue by) once past due."""
-    left = remaining_seconds(due, now)
-    return hms(left) if left >= 0 else "+" + hms(-left)
+    """`29:59` while running (rounded up: `00:01` means at most one second is left); `+05:12`
+    (overdue by, rounded down) from the due instant on."""
+    delta = (due - now).total_seconds()
+    if delta > 0:
+        return hms(-int(-delta // 1))  # ceil
+    return "+" + hms(int(-delta // 1))
 
 
 def local(dt: datetime, tz: tzinfo) -> datetime:

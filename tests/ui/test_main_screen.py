@@ -46,16 +46,16 @@ async def test_clock_with_one_second_left_goes_overdue_on_next_tick(db_path, clo
         assert board.rows_data[0].deadline_id == phone.id  # soonest first
         assert left_text(board, phone.id) == "00:01"
         assert board.state_of(phone.id) == ClockState.amber
-        clock.advance(seconds=1)
+        clock.advance(seconds=1)  # the next tick: the due instant
         app.tick()
         await pilot.pause()
-        assert left_text(board, phone.id) == "00:00"
+        assert left_text(board, phone.id) == "OVER 00:00"
+        assert board.state_of(phone.id) == ClockState.overdue
+        assert len(bells) == 1
         clock.advance(seconds=1)
         app.tick()
         await pilot.pause()
         assert left_text(board, phone.id) == "OVER 00:01"
-        assert board.state_of(phone.id) == ClockState.overdue
-        assert len(bells) == 1
         clock.advance(seconds=1)
         app.tick()
         await pilot.pause()
