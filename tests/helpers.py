@@ -52,16 +52,23 @@ def roster_today(store: Store, clock: FakeClock) -> None:
 
 
 async def painted(pilot, rounds: int = 200) -> None:
-    """Wait until what was loaded is laid out: workers done and no DataTable with measurements
-    still pending (DataTable sizes its rows and columns when idle, which a loaded machine
-    reaches late). For snapshots, which must not depend on the machine's load."""
+    """Wait until the screen has settled: workers done, no DataTable with measurements still
+    pending (DataTable sizes rows and columns when idle, which a loaded machine reaches late),
+    and two screenshots in a row the same. Snapshots must not depend on the machine's load."""
     from textual.widgets import DataTable
 
+    previous, same = None, 0
     for _ in range(rounds):
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await pilot.pause(0.05)  # real time, so idle handlers (DataTable sizing) get to run
         pending = [t for t in pilot.app.screen.query(DataTable)
                    if t._require_update_dimensions or t._new_rows or t._updated_cells]
-        if not pending:
-            break
+        if pending:
+            same = 0
+            continue
+        shot = pilot.app.export_screenshot()
+        same = same + 1 if shot == previous else 0
+        previous = shot
+        if same >= 2:
+            return
     await pilot.pause()

@@ -61,8 +61,10 @@ class MainScreen(IncidentActions, Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#today", DataTable)
-        for key in ("received", "grade", "category", "place", "summary", "casualties", "status"):
-            table.add_column(t(f"today.{key}"), key=key)
+        # Fixed widths (cells): the list does not jump as incidents come in.
+        for key, width in (("received", 11), ("grade", 8), ("category", 14), ("place", 22),
+                           ("summary", 26), ("casualties", 16), ("status", 8)):
+            table.add_column(t(f"today.{key}"), key=key, width=width)
         self.ready = True
         dash = self.app.dashboard  # type: ignore[attr-defined]
         if dash is not None:  # the first load finished before this screen was ready

@@ -31,8 +31,10 @@ class HitsTable(DataTable):
         self.hits: list[SearchHit] = []
 
     def on_mount(self) -> None:
-        for key in ("unit", "class", "contact", "role", "phone"):
-            self.add_column(t(f"dir.col.{key}"), key=key)
+        # Fixed widths (cells): columns do not jump as results change while typing.
+        for key, width in (("unit", 24), ("class", 14), ("contact", 8), ("role", 10),
+                           ("phone", 16)):
+            self.add_column(t(f"dir.col.{key}"), key=key, width=width)
 
     def set_hits(self, hits: list[SearchHit]) -> None:
         self.hits = hits

@@ -114,8 +114,9 @@ class RollCallRunScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#run-entries", DataTable)
-        for key in ("seq", "unit", "phone", "outcome", "who", "secs", "attempts"):
-            table.add_column(t(f"rc.run.col.{key}"), key=key)
+        for key, width in (("seq", 4), ("unit", 22), ("phone", 16), ("outcome", 18),
+                           ("who", 10), ("secs", 6), ("attempts", 6)):
+            table.add_column(t(f"rc.run.col.{key}"), key=key, width=width)
         table.focus()
         self.watch(self.app, "now", self._tick, init=False)
         self.run_worker(self._open(), exclusive=True, group="rc-run", exit_on_error=False)

@@ -53,8 +53,9 @@ class WarningsScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#warn-table", DataTable)
-        for key in ("level", "title", "area", "issuer", "since", "status"):
-            table.add_column(t(f"warn.col.{key}"), key=key)
+        for key, width in (("level", 4), ("title", 18), ("area", 18), ("issuer", 24),
+                           ("since", 12), ("status", 6)):
+            table.add_column(t(f"warn.col.{key}"), key=key, width=width)
         table.focus()
         self.reload()
 

@@ -369,7 +369,7 @@ def verify(path: str | Path) -> CheckResult:
             return CheckResult(integrity="ok", problems=[f"{p} is not a watchdesk desk (it has "
                                                          f"no audit log)"])
         migrations._load_domains()  # so every domain's audited tables are compared
-        return audit_verify(Database(conn))
+        return audit_verify(Database(conn, execute_plugins=False))
     except sqlite3.DatabaseError as e:
         return CheckResult(integrity=str(e), problems=[f"{p} is damaged: {e}"])
     finally:

@@ -29,10 +29,10 @@ class CountdownBoard(DataTable):
                         ClockState.overdue: "bold white on #c62828"}
 
     def on_mount(self) -> None:
-        self.add_column(t("board.incident"), key="incident")
-        self.add_column(t("board.grade"), key="grade")
-        self.add_column(t("board.kind"), key="kind")
-        self.add_column(t("board.due"), key="due")
+        self.add_column(t("board.incident"), key="incident", width=32)
+        self.add_column(t("board.grade"), key="grade", width=8)
+        self.add_column(t("board.kind"), key="kind", width=14)
+        self.add_column(t("board.due"), key="due", width=12)
         self.add_column(t("board.left"), key="left", width=12)
         variables = self.app.get_css_variables()
         warn, err = variables.get("warning"), variables.get("error")
