@@ -64,6 +64,16 @@ def _cell(scr: "RosterScreen", *, partial: bool = False
     return rs, role, people
 
 
+def _occupied(scr: "RosterScreen", *, partial: bool = False
+              ) -> tuple[RosterShift, Role, list[RosterAssignment]] | None:
+    """The selected cell when someone is on it (replace, substitute, swap, remove need one)."""
+    cell = _cell(scr, partial=partial)
+    if cell is not None and not cell[2]:
+        scr.tell("roster.empty_cell")
+        return None
+    return cell
+
+
 def _target(people: list[RosterAssignment], name: str = "target", label: str = ""
             ) -> list[FormField]:
     if len(people) < 2:
@@ -97,13 +107,10 @@ def assign(scr: "RosterScreen") -> None:
 
 
 def replace(scr: "RosterScreen", substitute: bool = False) -> None:
-    cell = _cell(scr)
+    cell = _occupied(scr)
     if cell is None:
         return
     rs, role, people = cell
-    if not people:
-        scr.tell("roster.empty_cell")
-        return
     key = "roster.form.substitute" if substitute else "roster.form.replace"
     title = t(key, role=role_label(role), shift=shift_title(rs, scr.tz))
 
@@ -139,13 +146,10 @@ def substitute(scr: "RosterScreen") -> None:
 
 
 def remove(scr: "RosterScreen") -> None:
-    cell = _cell(scr, partial=True)
+    cell = _occupied(scr, partial=True)
     if cell is None:
         return
     rs, role, people = cell
-    if not people:
-        scr.tell("roster.empty_cell")
-        return
 
     async def submit(v: dict[str, str]):
         aid = _pick(v, people)
@@ -160,13 +164,10 @@ def remove(scr: "RosterScreen") -> None:
 
 
 def swap(scr: "RosterScreen") -> None:
-    cell = _cell(scr)
+    cell = _occupied(scr)
     if cell is None:
         return
     rs, role, people = cell
-    if not people:
-        scr.tell("roster.empty_cell")
-        return
     if scr.swap_from is None:
         scr.swap_from = (rs, role)
         scr.notify(t("roster.swap.marked", who="、".join(a.officer_name for a in people),

@@ -146,23 +146,23 @@ class WarningsScreen(Screen):
     def action_issue(self) -> None:
         self.app.push_screen(IssueWarningScreen(), self._done("warn.issued"))
 
-    def action_change(self) -> None:
+    def _in_force(self):
+        """The selected warning if it can still be changed or lifted (a lifted one cannot)."""
         w = self.current
-        if w is None:
-            return
-        if w.status == WarningStatus.lifted:
+        if w is not None and w.status == WarningStatus.lifted:
             self.notify(t("warn.is_lifted"), severity="warning")
-            return
-        self.app.push_screen(ChangeWarningScreen(w), self._done("warn.changed"))
+            return None
+        return w
+
+    def action_change(self) -> None:
+        w = self._in_force()
+        if w is not None:
+            self.app.push_screen(ChangeWarningScreen(w), self._done("warn.changed"))
 
     def action_lift(self) -> None:
-        w = self.current
-        if w is None:
-            return
-        if w.status == WarningStatus.lifted:
-            self.notify(t("warn.is_lifted"), severity="warning")
-            return
-        self.app.push_screen(LiftWarningScreen(w), self._done("warn.lifted"))
+        w = self._in_force()
+        if w is not None:
+            self.app.push_screen(LiftWarningScreen(w), self._done("warn.lifted"))
 
     def action_toggle_lifted(self) -> None:
         self.show_lifted = not self.show_lifted
