@@ -40,26 +40,35 @@ def bare():
             yield DataTable()
             yield Footer()
 
-    return Bare(), lambda app: True
+    async def ready(app) -> None:  # the bare app has nothing to load
+        return None
+
+    return Bare(), ready
 
 
 def watchdesk(db: str, age: float = 0.0):
-    import watchdesk.__main__  # noqa: F401  (the CLI's own import cost)
-    from watchdesk.app import make_app
-    from watchdesk.config import load_settings
-    from watchdesk.store import Store
+    """What `watchdesk --db DB` does (watchdesk.__main__.main, cmd_ui), with the same imports."""
+    import gc
 
-    mark("imported")
+    import watchdesk.__main__  # noqa: F401  (the CLI's own import cost)
+
+    gc.disable()  # as `watchdesk.__main__.main` does until the first screen is drawn
+    from watchdesk.config import load_settings
+    from watchdesk.console import open_console
+
     settings = load_settings()
-    Store.open(db, create=False, tz=settings.tz, rule_pack=settings.rule_pack).close()
-    mark("store_checked")
     kwargs = {}
     if age:
         from datetime import UTC, datetime, timedelta
 
         offset = timedelta(seconds=age)
         kwargs["clock"] = lambda: datetime.now(UTC) - offset
-    return make_app(db, settings=settings, actor="bench", **kwargs), lambda app: app.loads >= 1
+    app = open_console(db, settings=settings, actor="bench", **kwargs)
+    mark("imported")  # and the desk opened: the UI's imports overlap the DB thread's work
+    async def ready(app) -> None:
+        await app.first_load_done.wait()
+
+    return app, ready
 
 
 def peak_rss_kib() -> int:
@@ -82,20 +91,15 @@ def peak_rss_kib() -> int:
 async def auto_pilot(pilot) -> None:
     app = pilot.app
     mark("ready")
-
-    def check() -> None:
-        if ready(app):
-            mark("loaded")
-            timer.stop()
-            app.call_after_refresh(painted)
+    await ready(app)
+    mark("loaded")
 
     def painted() -> None:
         mark("painted")
         marks["painted_epoch"] = time.time()  # for the parent: spawn → first paint
         app.exit()
 
-    timer = app.set_interval(0.01, check)
-    check()
+    app.call_after_refresh(painted)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ from watchdesk.store.audit import GENESIS, _entry_hash, canonical
 
 try:  # the incident lifecycle (versioned figures, full-text search), when the package has it
     from watchdesk.fulltext import grams
-    from watchdesk.store.schema_incidents import incident_text, log_text
+    from watchdesk.fulltext import incident_text, log_text
 except ImportError:  # pragma: no cover - older package
     grams = incident_text = log_text = None  # type: ignore[assignment]
 FIGURE_FIELDS = getattr(models, "FIGURE_FIELDS", ("dead", "injured", "seriously_injured",

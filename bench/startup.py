@@ -95,8 +95,8 @@ def measure(dbs: list[Path] | None, runs: int, warmup: int = 1,
 
 def table(result: dict) -> str:
     out = [("| subject | to exit: median | p90 | **× bare** | to first paint: median | p90 | "
-            "× bare | imports | store open | data loaded | painted | peak RSS | × bare |"),
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            "× bare | imports (+ desk opened) | data loaded | painted | peak RSS | × bare |"),
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in result["rows"]:
         ph = r["phases_s"]
 
@@ -106,7 +106,7 @@ def table(result: dict) -> str:
         out.append(f"| {r['subject']} | {r['median_s'] * 1000:.0f} ms | {r['p90_s'] * 1000:.0f} ms"
                    f" | **{r['ratio']:.2f}** | {r['paint_median_s'] * 1000:.0f} ms | "
                    f"{r['paint_p90_s'] * 1000:.0f} ms | {r['paint_ratio']:.2f} | "
-                   f"{ms('imported')} | {ms('store_checked')} | {ms('loaded')} | {ms('painted')} | "
+                   f"{ms('imported')} | {ms('loaded')} | {ms('painted')} | "
                    f"{r['maxrss_kib'] / 1024:.0f} MiB | {r['rss_ratio']:.2f} |")
     out.append("")
     out.append(f"{result['runs']} runs each after {result['warmup']} warm-up, alternating. "

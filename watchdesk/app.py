@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import os
+from concurrent.futures import Future
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
@@ -13,6 +16,7 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from .client import DeskClient
+from .console import desk_client, start_first_load
 from .drafts import clear_draft, draft_path, load_draft
 from .config import Settings
 from .i18n import t
@@ -48,7 +52,10 @@ class WatchdeskApp(App):
     now: reactive[datetime] = reactive(system_clock, init=False, always_update=True)
 
     def __init__(self, db_path: str | Path, *, settings: Settings | None = None,
-                 clock: Clock = system_clock, actor: str = "", poll: bool = True):
+                 clock: Clock = system_clock, actor: str = "", poll: bool = True,
+                 client: DeskClient | None = None, first_load: Future | None = None):
+        """`client` and `first_load`: a DB thread already started on this desk and its first
+        load already under way (see `console.open_console`); by default the app starts both."""
         super().__init__()
         localize_bindings(self)
         self.settings = settings or Settings()
@@ -57,14 +64,14 @@ class WatchdeskApp(App):
         self.actor = actor or "duty"
         self.seat = _seat()
         self.draft_path = draft_path(self.db_path)
-        self.client = DeskClient(self.db_path, clock=clock, actor=self.actor,
-                                 tz=self.settings.tz, rule_pack=self.settings.rule_pack,
-                                 autocheckpoint=False)
+        self.client = client or desk_client(self.db_path, self.settings, clock, self.actor)
         self.dashboard: Dashboard | None = None
         self._data_version: int | None = None
         self._poll = poll
         self._day: date | None = None
         self.loads = 0  # completed dashboard loads (tests wait on it)
+        self.first_load_done = asyncio.Event()  # set when the first screen has its data
+        self._first_load: Future | None = first_load
         self.set_reactive(WatchdeskApp.now, clock())
         self.title = t("app.title")
         if self.settings.desk_name:
@@ -73,13 +80,25 @@ class WatchdeskApp(App):
     def run(self, *args, **kwargs):  # type: ignore[override]
         """Everything imported before the console starts lives as long as the process: freezing
         it keeps the garbage collector from walking it again and again (measured: ~140 ms)."""
-        import gc
-
         gc.freeze()
         return super().run(*args, **kwargs)
 
+    def startup_done(self) -> None:
+        """The first screen is drawn with its data: what start-up built is frozen out of the
+        garbage collector's way, and the collector (which `watchdesk` turns off while the
+        console starts, see __main__.main) runs again."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
+
     def get_default_screen(self) -> MainScreen:
         return MainScreen()
+
+    def on_load(self) -> None:
+        """The first load starts on the DB thread before the screen is built, so the first
+        screen is usually drawn once, with its data, instead of empty and then again."""
+        if self._first_load is None:
+            self._first_load = start_first_load(self.client, self.clock)
 
     def on_mount(self) -> None:
         if self.settings.keymap:
@@ -88,6 +107,7 @@ class WatchdeskApp(App):
         self.set_interval(1, self.tick, name="tick")
         self.call_after_refresh(self._offer_draft)
         self.set_timer(5, self._daily_backup)  # not on the path to the first screen
+        self.set_timer(3, self.startup_done)  # in case the first load failed
         self.set_timer(CHECKPOINT_SECONDS, self._checkpoint)
         if self._poll:
             self.set_timer(POLL_SECONDS, self._poll_once)
@@ -264,15 +284,36 @@ class WatchdeskApp(App):
         self.reload()
 
     async def _load(self) -> None:
-        now = self.clock()
-        dash, version = await self.client.call(lambda s: (s.dashboard(now), s.data_version()))
-        self.dashboard = dash
-        self._data_version = version
-        self._day = now.astimezone(self.settings.tz).date()
+        first, self._first_load = self._first_load, None
+        if first is not None:
+            now, dash, version = await asyncio.wrap_future(first)
+        else:
+            now = self.clock()
+            dash, version = await self.client.call(lambda s: (s.dashboard(now), s.data_version()))
+        self._loaded(now, dash, version)
         screen = self.get_screen_main()
         if screen is not None and screen.ready:
             screen.show(dash, self.clock())
+
+    def first_load_if_done(self) -> Dashboard | None:
+        """The first load's dashboard if it has already arrived (for the first screen to draw
+        it in its first frame); None while it is still running."""
+        first = self._first_load
+        if first is None or not first.done() or first.exception() is not None:
+            return None
+        self._first_load = None
+        now, dash, version = first.result()
+        self._loaded(now, dash, version)
+        return dash
+
+    def _loaded(self, now: datetime, dash: Dashboard, version: int) -> None:
+        self.dashboard = dash
+        self._data_version = version
+        self._day = now.astimezone(self.settings.tz).date()
         self.loads += 1
+        if self.loads == 1:
+            self.first_load_done.set()
+            self.call_after_refresh(self.startup_done)
 
     def get_screen_main(self) -> MainScreen | None:
         for screen in self.screen_stack:
@@ -321,5 +362,7 @@ def _seat() -> str:
 
 
 def make_app(db_path: str | Path, *, settings: Settings | None = None,
-             clock: Clock = system_clock, actor: str = "", poll: bool = True) -> WatchdeskApp:
-    return WatchdeskApp(db_path, settings=settings, clock=clock, actor=actor, poll=poll)
+             clock: Clock = system_clock, actor: str = "", poll: bool = True,
+             client: DeskClient | None = None, first_load: Future | None = None) -> WatchdeskApp:
+    return WatchdeskApp(db_path, settings=settings, clock=clock, actor=actor, poll=poll,
+                        client=client, first_load=first_load)

@@ -8,11 +8,12 @@ event loop never blocks on I/O.
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from .store import Store
+if TYPE_CHECKING:
+    from .store import Store
 
 T = TypeVar("T")
 
@@ -26,12 +27,19 @@ class DeskClient:
 
     def _ensure(self) -> Store:
         if self._store is None:
+            from .store import Store  # on this thread: the console imports its UI meanwhile
+
             self._store = Store.open(self.path, **self._store_kwargs)
         return self._store
 
     async def call(self, fn: Callable[[Store], T]) -> T:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, lambda: fn(self._ensure()))
+
+    def submit(self, fn: Callable[[Store], T]) -> "Future[T]":
+        """Start `fn` on the DB thread now and return its future (for work to begin before the
+        event loop is ready for it, such as the first load of the console)."""
+        return self._pool.submit(lambda: fn(self._ensure()))
 
     def call_sync(self, fn: Callable[[Store], T]) -> T:
         """For code already off the event loop (thread workers, shutdown)."""

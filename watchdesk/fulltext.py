@@ -54,3 +54,15 @@ def match_query(query: str) -> str | None:
         else:
             parts.append(f'uni:"{run}"*')
     return " AND ".join(parts) if parts else None
+
+
+INCIDENT_TEXT_COLUMNS = ("title", "place", "description", "source", "scope", "trend", "measures",
+                         "caller_unit", "caller_name", "caller_phone")
+
+
+def incident_text(row: dict) -> str:
+    return " ".join(str(row.get(c) or "") for c in INCIDENT_TEXT_COLUMNS)
+
+
+def log_text(row: dict) -> str:
+    return " ".join(str(row.get(c) or "") for c in ("counterpart", "content", "handling"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from enum import Enum
 
-from dateutil import parser as dtparser
 
 
 class ClockState(str, Enum):
@@ -77,6 +76,8 @@ def parse_time(text: str, tz: tzinfo, *, now: datetime | None = None) -> datetim
     default = (now.astimezone(tz) if now else datetime.now(tz)).replace(
         hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
     try:
+        from dateutil import parser as dtparser  # only when someone types a time
+
         dt = dtparser.parse(text, default=default)
     except (ValueError, OverflowError) as e:
         raise ValueError(f"not a time: {text!r}") from e

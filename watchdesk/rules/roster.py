@@ -12,7 +12,6 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Callable, Iterable, NamedTuple, Sequence
 
-from dateutil.rrule import DAILY, FR, MO, SA, SU, TH, TU, WE, rrule, rruleset
 
 from ..models import Role
 from ..roster_models import (
@@ -152,6 +151,8 @@ def rotation_turns(spec: RotationSpec, cal: ChinaCalendar) -> dict[date, tuple[s
     list. Built with rrule/rruleset so the calendar's exceptions are explicit: in split mode,
     workdays are Mon–Fri plus make-up workdays (rdate) minus holidays (exdate), and rest days the
     converse. In `every` mode a turn lasts N days."""
+    from dateutil.rrule import DAILY, FR, MO, SA, SU, TH, TU, WE, rrule, rruleset
+
     start, until = _dt(spec.start), _dt(spec.end)
     out: dict[date, tuple[str, int]] = {}
     if spec.mode == RotationMode.workday_split:

@@ -59,7 +59,7 @@ def _nonblank(v: str) -> str:
 
 
 class PackRule(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # see models.BaseModel
 
     id: str
     kind: Literal["phone", "written", "followup"]
@@ -96,7 +96,7 @@ class PackRule(BaseModel):
 
 
 class RulePack(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # see models.BaseModel
 
     id: str
     name_zh: str

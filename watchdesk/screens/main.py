@@ -19,6 +19,7 @@ from ..widgets import localize_bindings
 from .actions import LIFECYCLE_BINDINGS, IncidentActions
 from ..widgets.banner import OnDutyBanner
 from ..widgets.board import CountdownBoard
+from ..widgets.fixed_table import FixedTable
 from ..widgets.keylegend import KeyLegend
 from ..widgets.leader_check import LeaderCheckBar
 from ..widgets.warnings_strip import WarningsStrip
@@ -55,7 +56,7 @@ class MainScreen(IncidentActions, Screen):
                                  id="board")
         with Vertical(id="today-box"):
             yield Label(t("today.title"), classes="section-title", id="today-title")
-            yield DataTable(id="today", cursor_type="row", zebra_stripes=True)
+            yield FixedTable(id="today", cursor_type="row", zebra_stripes=True)
         yield KeyLegend(id="key-legend")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -64,9 +65,9 @@ class MainScreen(IncidentActions, Screen):
         # Fixed widths (cells): the list does not jump as incidents come in.
         for key, width in (("received", 11), ("grade", 8), ("category", 14), ("place", 22),
                            ("summary", 26), ("casualties", 16), ("status", 8)):
-            table.add_column(t(f"today.{key}"), key=key, width=width)
+            table.add_column(Text(t(f"today.{key}")), key=key, width=width)  # Text: no markup
         self.ready = True
-        dash = self.app.dashboard  # type: ignore[attr-defined]
+        dash = self.app.dashboard or self.app.first_load_if_done()  # type: ignore[attr-defined]
         if dash is not None:  # the first load finished before this screen was ready
             self.show(dash, self.app.clock())  # type: ignore[attr-defined]
 
@@ -89,13 +90,13 @@ class MainScreen(IncidentActions, Screen):
             status = Text(status_label(inc.status.value))
             if inc.status.value == "voided":
                 status.stylize("strike dim")
-            table.add_row(
-                fmt_hm(inc.received_at, tz, now),
-                grade_label(inc.grade, short=True),
-                category_label(inc.category, inc.subtype),
-                inc.place,
-                inc.headline,
-                casualty_text(inc),
+            table.add_row(  # Text, not str: see CountdownBoard.set_rows
+                Text(fmt_hm(inc.received_at, tz, now)),
+                Text(grade_label(inc.grade, short=True)),
+                Text(category_label(inc.category, inc.subtype)),
+                Text(inc.place),
+                Text(inc.headline),
+                Text(casualty_text(inc)),
                 status,
                 key=str(inc.id),
             )

@@ -12,12 +12,12 @@ import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Any, Callable
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, Callable
 
 from .db import to_db
-from .migrations import AUDITED_TABLES
+
+if TYPE_CHECKING:
+    from .db import DeskDb as Database
 
 GENESIS = "0" * 64
 
@@ -104,6 +104,9 @@ class CheckResult:
 
 def verify(db: Database, *, max_problems: int = 50) -> CheckResult:
     """Integrity check plus the audit chain and the row-versus-log comparison."""
+    from .migrations import AUDITED_TABLES, load_domains
+
+    load_domains()  # every domain's audited tables are compared
     res = CheckResult()
     try:
         rows = db.execute("PRAGMA integrity_check").fetchall()

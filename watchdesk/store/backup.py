@@ -34,6 +34,7 @@ from .db import (
     WRITE_RETRY_SECONDS,
     DeskBusy,
     DeskDamaged,
+    DeskDb,
     DeskReadOnly,
     DeskUnavailable,
     StoreError,
@@ -92,7 +93,7 @@ def desk_path_of(source: Any) -> Path:
         return Path(source)
     db = getattr(source, "db", source)
     path = getattr(db, "desk_path", None)
-    if path is None and isinstance(db, Database):
+    if path is None and isinstance(db, (DeskDb, Database)):
         rows = db.execute("PRAGMA database_list").fetchall()
         path = next((r[2] for r in rows if r[1] == "main" and r[2]), None)
     if not path:
@@ -352,7 +353,6 @@ def take(source: Any, *, reason: str = "manual", directory: str | Path | None = 
 def verify(path: str | Path) -> CheckResult:
     """`PRAGMA integrity_check` plus the audit chain (watchdesk.store.audit.verify) of a backup
     (or any desk file), opened read-only. Problems are in the result, never raised."""
-    from . import migrations
     from .audit import verify as audit_verify
 
     p = Path(path)
@@ -368,7 +368,6 @@ def verify(path: str | Path) -> CheckResult:
         if "audit" not in tables:
             return CheckResult(integrity="ok", problems=[f"{p} is not a watchdesk desk (it has "
                                                          f"no audit log)"])
-        migrations._load_domains()  # so every domain's audited tables are compared
         return audit_verify(Database(conn, execute_plugins=False))
     except sqlite3.DatabaseError as e:
         return CheckResult(integrity=str(e), problems=[f"{p} is damaged: {e}"])

@@ -13,9 +13,11 @@ import sqlite3
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 5000
 CACHE_KIB = -32768  # 32 MiB page cache per connection (negative: KiB)
@@ -108,7 +110,51 @@ def _create_private(path: Path) -> None:
         os.close(fd)
 
 
-def connect(path: str | Path, *, create: bool = True, readonly: bool = False) -> Database:
+class DeskDb:
+    """The desk's open connection, used as a sqlite-utils `Database`.
+
+    `execute` and `query` (all that reads and audited writes need) run straight on the sqlite3
+    connection, exactly as sqlite-utils runs them; everything else sqlite-utils offers (tables,
+    `Migrations`, introspection) goes to a `sqlite_utils.Database` on the same connection, made
+    the first time it is asked for. Importing sqlite-utils costs ~35 ms, which the console's
+    first screen does not wait for: it only reads."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None):
+        self.conn = conn
+        self.desk_path = path
+
+    def execute(self, sql: str, parameters: Sequence | dict | None = None) -> sqlite3.Cursor:
+        if parameters is not None:
+            return self.conn.execute(sql, parameters)
+        return self.conn.execute(sql)
+
+    def query(self, sql: str, params: Sequence | dict | None = None) -> Iterator[dict]:
+        cursor = self.execute(sql, params or ())
+        keys = [d[0] for d in cursor.description]
+        for row in cursor:
+            yield dict(zip(keys, row))
+
+    @cached_property
+    def utils(self) -> Database:
+        """The sqlite-utils Database on this connection. No sqlite-utils plugins: nothing from
+        site-packages gets to hook the desk's connection."""
+        from sqlite_utils import Database
+
+        return Database(self.conn, execute_plugins=False)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.utils[name]
+
+    def __getattr__(self, name: str) -> Any:  # table_names(), schema, ... from sqlite-utils
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.utils, name)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def connect(path: str | Path, *, create: bool = True, readonly: bool = False) -> DeskDb:
     """Open (and with `create`, make) the desk file with the pragmas every connection needs."""
     p = Path(path)
     if not p.exists():
@@ -130,9 +176,7 @@ def connect(path: str | Path, *, create: bool = True, readonly: bool = False) ->
                                    check_same_thread=False)
         else:
             conn = sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-        # No sqlite-utils plugins: nothing from site-packages gets to hook the desk's connection
-        # (and scanning every installed package for them cost ~25 ms at start-up).
-        db = Database(conn, execute_plugins=False)
+        db = DeskDb(conn, p)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         deadline = time.monotonic() + WRITE_RETRY_SECONDS
         while True:
@@ -158,7 +202,6 @@ def connect(path: str | Path, *, create: bool = True, readonly: bool = False) ->
                 time.sleep(0.05)
     except sqlite3.Error as e:
         raise (explain(e, p) or DeskUnavailable(f"{p} is not a usable desk database: {e}")) from e
-    db.desk_path = p  # type: ignore[attr-defined]  # named in error messages
     for side in ("-wal", "-shm"):
         with contextlib.suppress(OSError):
             os.chmod(str(p) + side, 0o600)
@@ -166,7 +209,7 @@ def connect(path: str | Path, *, create: bool = True, readonly: bool = False) ->
 
 
 @contextlib.contextmanager
-def write_txn(db: Database, *, retry_seconds: float = WRITE_RETRY_SECONDS) -> Iterator[Database]:
+def write_txn(db: DeskDb, *, retry_seconds: float = WRITE_RETRY_SECONDS) -> Iterator[DeskDb]:
     """One write transaction. Takes the write lock up front (BEGIN IMMEDIATE) so two writers never
     deadlock on a lock upgrade; waits up to `retry_seconds` for another writer, then gives up
     cleanly. Anything raised inside rolls the whole transaction back; a failure of the file

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from sqlite_utils import Database
 
 from ..models import Dashboard
-from . import migrations
 from .audit import Auditor, CheckResult, verify
-from .db import connect, write_txn
+from .db import DeskDb, connect, write_txn
+from .stamp import SCHEMA_STAMP
 
 Clock = Callable[[], datetime]
 
@@ -22,12 +22,13 @@ def system_clock() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _pending(db: Database) -> list[str]:
+def _pending(db: DeskDb) -> list[str]:
     """Pending migrations; waits (within the write bound) while another process holds the desk
     mid-migration, instead of failing on "database is locked"."""
     import sqlite3
     import time
 
+    from . import migrations
     from .db import WRITE_RETRY_SECONDS
 
     deadline = time.monotonic() + WRITE_RETRY_SECONDS
@@ -40,8 +41,24 @@ def _pending(db: Database) -> list[str]:
             time.sleep(0.05)
 
 
+def _stamp(db: DeskDb) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _restamp(db: DeskDb) -> None:
+    """A desk made before stamps, with nothing pending: stamp it so the next opening is quick.
+    A desk this user cannot write stays unstamped (it opens with the full check each time)."""
+    import contextlib
+
+    from .db import StoreError
+
+    with contextlib.suppress(StoreError, sqlite3.Error):
+        with write_txn(db, retry_seconds=1.0):
+            db.execute(f"PRAGMA user_version = {SCHEMA_STAMP}")
+
+
 class Store:
-    def __init__(self, db: Database, *, clock: Clock = system_clock, actor: str = "system",
+    def __init__(self, db: DeskDb, *, clock: Clock = system_clock, actor: str = "system",
                  tz: str | ZoneInfo = "Asia/Shanghai", rule_pack: str = "national"):
         self.db = db
         self.clock = clock
@@ -120,8 +137,13 @@ class Store:
         database (SQLite does that inline every ~1000 pages, a 20–30 ms stall at the keyboard);
         the owner then calls `checkpoint()` from a timer, off the save path."""
         db = connect(path, create=create)
-        if migrate and _pending(db):
-            migrations.apply(db)
+        if migrate and _stamp(db) != SCHEMA_STAMP:
+            from . import migrations
+
+            if _pending(db):
+                migrations.apply(db)  # stamps the desk
+            elif _stamp(db) < SCHEMA_STAMP:
+                _restamp(db)
         if not autocheckpoint:
             db.execute("PRAGMA wal_autocheckpoint = 0")
         return cls(db, **kwargs)
@@ -165,7 +187,8 @@ class Store:
 
     def check(self) -> CheckResult:
         res = verify(self.db)
-        if res.integrity == "ok" and self.db["handovers"].exists():  # a damaged file: restore
+        if res.integrity == "ok" and self.db.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'handovers'").fetchone():  # a damaged file: restore
             res.problems.extend(self.handover.verify_frozen())
         return res
 
@@ -192,7 +215,10 @@ class Store:
     def export(self) -> dict:
         """Everything, as plain JSON-ready data (for `watchdesk export --format json`)."""
         out: dict = {"format": "watchdesk-export", "version": 1}
-        for table in migrations.AUDITED_TABLES:
+        from .migrations import AUDITED_TABLES, load_domains
+
+        load_domains()
+        for table in AUDITED_TABLES:
             if not self.db[table].exists():
                 continue
             out[table] = [dict(r) for r in self.db.query(f"SELECT * FROM [{table}] ORDER BY id")]

@@ -20,7 +20,6 @@ from pydantic import ValidationError
 from .. import search_text
 from ..directory_models import ImportResult, SearchHit, UnitRecord, phone_problem
 from ..models import Contact, Unit
-from . import schema_directory  # noqa: F401  (registers the audited tables)
 from .incidents import InputError, NotFound
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from ..fulltext import grams
 from ..models import LogEntry, LogKind
 from .db import from_db, to_db
 from .incidents import InputError
-from .schema_incidents import log_text
+from ..fulltext import log_text
 
 if TYPE_CHECKING:
     from .desk import Store

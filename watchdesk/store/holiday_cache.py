@@ -2,31 +2,39 @@
 
 Importing the `holidays` package and building a year costs about 0.2 s, on the path to the first
 screen (the on-duty line needs to know whether today is a holiday). The cache is a small JSON file
-in the user's cache directory, keyed by the package's version, so an update of the package (new
+in the user's cache directory, keyed by the installed package (see `_package_stamp`), so an update of the package (new
 调休 announcements) replaces it. A missing or unreadable cache is rebuilt, never an error.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from datetime import date
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import platformdirs
-
+from ..cachefiles import cache_dir, write_atomic
 from ..rules.roster import YearData, holidays_year
 
 
-def _cache_file() -> Path:
+def _package_stamp() -> str:
+    """Which installed copy of `holidays` the cache was built from, without importing it (or
+    reading every installed package's metadata, as `importlib.metadata.version` does: ~5 ms):
+    the size and modification time of its China calendar module. An update of the package
+    rewrites that file and so starts a new cache."""
+    from importlib.util import find_spec
+
     try:
-        v = version("holidays")
-    except PackageNotFoundError:  # pragma: no cover
-        v = "unknown"
-    base = Path(os.environ.get("WATCHDESK_CACHE") or platformdirs.user_cache_dir("watchdesk"))
-    return base / f"china-calendar-{v}.json"
+        spec = find_spec("holidays")
+        locations = list(spec.submodule_search_locations or []) if spec else []
+        st = (Path(locations[0]) / "countries" / "china.py").stat()
+    except (ImportError, IndexError, OSError, ValueError):  # pragma: no cover
+        return "unknown"
+    return f"{st.st_size:x}-{st.st_mtime_ns:x}"
+
+
+def _cache_file() -> Path:
+    return cache_dir() / f"china-calendar-{_package_stamp()}.json"
 
 
 def _read(path: Path) -> dict:
@@ -48,14 +56,9 @@ def cached_year(year: int, lang: str) -> YearData:
         except (KeyError, ValueError, TypeError):
             pass
     data = holidays_year(year, lang)
-    try:
-        allv = _read(path)
-        allv[key] = {"holidays": {d.isoformat(): n for d, n in data.holidays.items()},
-                     "workdays": sorted(d.isoformat() for d in data.workdays)}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(allv, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only home is fine: the calendar still works, only slower to start
+    allv = _read(path)
+    allv[key] = {"holidays": {d.isoformat(): n for d, n in data.holidays.items()},
+                 "workdays": sorted(d.isoformat() for d in data.workdays)}
+    # a read-only home is fine: the calendar still works, only slower to start
+    write_atomic(path, json.dumps(allv, ensure_ascii=False))
     return data

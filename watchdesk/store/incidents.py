@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Iterable
 
-from ..fulltext import grams
+from ..fulltext import grams, incident_text
 from ..models import (
     FIGURE_FIELDS,
     BoardRow,
@@ -22,7 +22,6 @@ from ..rules import categories
 from ..rules.deadlines import ClockSpec, initial_clocks, lateness, next_followup
 from ..rules.grading import suggest_grade
 from .db import StoreError, from_db, to_db
-from .schema_incidents import incident_text
 
 if TYPE_CHECKING:
     from .desk import Store

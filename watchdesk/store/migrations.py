@@ -7,8 +7,16 @@ from __future__ import annotations
 
 import sqlite3
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
+
 from sqlite_utils.migrations import Migrations
+
+from .stamp import SCHEMA_STAMP
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from .db import DeskDb
 
 migrations = Migrations("watchdesk")
 
@@ -207,7 +215,7 @@ def _run_script(db: Database, script: str) -> None:
         raise ValueError(f"incomplete SQL statement in migration: {buf[:60]!r}")
 
 
-def _load_domains() -> None:
+def load_domains() -> None:
     import importlib
     import pkgutil
 
@@ -218,17 +226,32 @@ def _load_domains() -> None:
             importlib.import_module(f"{__package__}.{mod}")
 
 
-def apply(db: Database) -> None:
+def apply(db: DeskDb) -> None:
     """All pending migrations in one write transaction: when several processes open a desk that
-    needs them at once, one migrates and the others wait for the lock, then find nothing to do."""
+    needs them at once, one migrates and the others wait for the lock, then find nothing to do.
+    The transaction ends by stamping the desk with the schema stamp (see `stamp.py`)."""
     from .db import write_txn
 
-    _load_domains()
+    load_domains()
+    check_stamp()
     with write_txn(db):
         for s in SETS:
-            s.apply(db)
+            s.apply(db.utils)
+        db.execute(f"PRAGMA user_version = {SCHEMA_STAMP}")
 
 
-def pending(db: Database) -> list[str]:
-    _load_domains()
-    return [m.name for s in SETS for m in s.pending(db)]
+def pending(db: DeskDb) -> list[str]:
+    load_domains()
+    return [m.name for s in SETS for m in s.pending(db.utils)]
+
+
+def check_stamp() -> None:
+    """A migration added without raising SCHEMA_STAMP would let desks that lack it open
+    without it: refuse to migrate at all (the test suite runs this)."""
+    from sqlite_utils import Database
+
+    empty = Database(memory=True)
+    n = sum(len(s.pending(empty)) for s in SETS)
+    if n != SCHEMA_STAMP:
+        raise RuntimeError(f"store/stamp.py: SCHEMA_STAMP is {SCHEMA_STAMP} but there are {n} "
+                           f"migrations; set it to {n}")

@@ -29,7 +29,6 @@ from ..directory_models import (
     UnitCheck,
     UnitRecord,
 )
-from . import schema_directory  # noqa: F401  (registers the audited tables)
 from .db import from_db, to_db
 from .incidents import InputError, NotFound
 

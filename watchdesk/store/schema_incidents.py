@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
+
 from sqlite_utils.migrations import Migrations
 
-from ..fulltext import grams
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+from ..fulltext import grams, incident_text
 from .migrations import _run_script, audited, register
 
 incident_migrations = register(Migrations("watchdesk.incidents"))
 audited("figures", "log_entries")
-
-INCIDENT_TEXT_COLUMNS = ("title", "place", "description", "source", "scope", "trend", "measures",
-                         "caller_unit", "caller_name", "caller_phone")
-
-
-def incident_text(row: dict) -> str:
-    return " ".join(str(row.get(c) or "") for c in INCIDENT_TEXT_COLUMNS)
-
-
-def log_text(row: dict) -> str:
-    return " ".join(str(row.get(c) or "") for c in ("counterpart", "content", "handling"))
-
 
 @incident_migrations()
 def m001_lifecycle(db: Database) -> None:

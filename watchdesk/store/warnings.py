@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from ..directory_models import EarlyWarning, WarningEvent, WarningInput, WarningStatus
 from ..rules.warnings import Level, check_level, signal_type
-from . import schema_directory  # noqa: F401  (registers the audited tables)
 from .db import from_db, to_db
 from .incidents import InputError, NotFound
 

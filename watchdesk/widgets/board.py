@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from ..i18n import t
 from ..labels import grade_label, kind_label
 from ..models import BoardRow
 from ..timefmt import ClockState, clock_state, countdown, fmt_hm
+from .fixed_table import FixedTable
 
 
-class CountdownBoard(DataTable):
+class CountdownBoard(FixedTable):
     """Recomputes only the time-left cells on a tick: no database work, no row rebuilds."""
 
     DEFAULT_CSS = """
@@ -29,11 +29,11 @@ class CountdownBoard(DataTable):
                         ClockState.overdue: "bold white on #c62828"}
 
     def on_mount(self) -> None:
-        self.add_column(t("board.incident"), key="incident", width=32)
-        self.add_column(t("board.grade"), key="grade", width=8)
-        self.add_column(t("board.kind"), key="kind", width=14)
-        self.add_column(t("board.due"), key="due", width=12)
-        self.add_column(t("board.left"), key="left", width=12)
+        self.add_column(Text(t("board.incident")), key="incident", width=32)
+        self.add_column(Text(t("board.grade")), key="grade", width=8)
+        self.add_column(Text(t("board.kind")), key="kind", width=14)
+        self.add_column(Text(t("board.due")), key="due", width=12)
+        self.add_column(Text(t("board.left")), key="left", width=12)
         variables = self.app.get_css_variables()
         warn, err = variables.get("warning"), variables.get("error")
         if warn and err:
@@ -61,11 +61,13 @@ class CountdownBoard(DataTable):
             # A clock seen for the first time already overdue does not ring: the bell marks the
             # moment a deadline passes while someone is watching.
             self._states.setdefault(r.deadline_id, state)
+            # Text, not str: a DataTable reads a str as markup ("[" in a place name would be
+            # taken for a style), and parsing it costs time on every draw.
             self.add_row(
-                f"#{r.incident_id} {r.incident_headline}",
-                grade_label(r.grade, short=True),
-                kind_label(r.kind, r.seq),
-                fmt_hm(r.due_at, tz, now),
+                Text(f"#{r.incident_id} {r.incident_headline}"),
+                Text(grade_label(r.grade, short=True)),
+                Text(kind_label(r.kind, r.seq)),
+                Text(fmt_hm(r.due_at, tz, now)),
                 cell,
                 key=str(r.deadline_id),
             )

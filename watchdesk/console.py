@@ -1,0 +1,60 @@
+"""Opening the console quickly: the desk is opened, checked and its first screen read on the DB
+thread while the main thread is still importing the user interface (Textual and the screens), so
+that the first screen is drawn once, with its data, as soon as the UI is ready.
+
+Imports nothing of Textual: `open_console` must start the DB thread before that import begins.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from .client import DeskClient
+
+if TYPE_CHECKING:
+    from .app import WatchdeskApp
+    from .config import Settings
+
+Clock = Callable[[], datetime]
+
+
+def desk_client(db_path: str | Path, settings: Settings, clock: Clock, actor: str, *,
+                create: bool = True) -> DeskClient:
+    """The console's DB thread. The console checkpoints the WAL from a timer, never inside a
+    save (see Store.open)."""
+    return DeskClient(Path(db_path), clock=clock, actor=actor, tz=settings.tz,
+                      rule_pack=settings.rule_pack, autocheckpoint=False, create=create)
+
+
+def start_first_load(client: DeskClient, clock: Clock) -> Future:
+    """The first screen's data, read on the DB thread: (read at, dashboard, data version)."""
+    now = clock()
+    return client.submit(lambda s: (now, s.dashboard(now), s.data_version()))
+
+
+def open_console(db_path: str | Path, *, settings: Settings, actor: str,
+                 clock: Clock | None = None, **app_kwargs) -> WatchdeskApp:
+    """The console app for `watchdesk` and `watchdesk demo`, with its desk already opened.
+
+    A desk that cannot be opened (missing, damaged, not writable, needing a migration that
+    fails) raises its StoreError here, before the screen takes over the terminal."""
+    if clock is None:
+        from .store.desk import system_clock
+
+        clock = system_clock
+    # create=False: a missing or emptied file is an error to report, never a new empty desk
+    client = desk_client(db_path, settings, clock, actor, create=False)
+    try:
+        opened = client.submit(lambda s: None)  # open, migrate if needed, validate
+        first = start_first_load(client, clock)
+        from .app import make_app  # the UI's imports: while the desk is read on the DB thread
+
+        opened.result()
+    except BaseException:
+        client.close()
+        raise
+    return make_app(db_path, settings=settings, clock=clock, actor=actor, client=client,
+                    first_load=first, **app_kwargs)
