@@ -147,3 +147,16 @@ def test_no_traceback_from_the_installed_command(tmp_path):
                        text=True)
     assert p.returncode == 2 and "JSON object" in p.stderr
     assert "Traceback" not in p.stderr and len(p.stderr.strip().splitlines()) == 1
+
+
+def test_commands_leave_the_garbage_collector_on(tmp_path):
+    """`watchdesk` turns the collector off while the console starts; every command (and a
+    failing one) turns it back on."""
+    import gc
+
+    from watchdesk.__main__ import main
+
+    assert main(["--db", str(tmp_path / "d.db"), "init"]) == 0
+    assert gc.isenabled()
+    assert main(["--db", str(tmp_path / "none.db"), "incident", "list", "--json"]) != 0
+    assert gc.isenabled()

@@ -7,7 +7,7 @@ from datetime import timedelta
 from tests.helpers import TZ, facts, roster_today
 from watchdesk.app import make_app
 from watchdesk.config import Settings
-from watchdesk.models import ReportKind
+from watchdesk.models import ReportKind, Role
 from watchdesk.store import Store
 from watchdesk.timefmt import ClockState
 from watchdesk.widgets.board import CountdownBoard
@@ -132,3 +132,37 @@ async def test_amber_threshold_is_configurable(db_path, clock, store):
     async with app.run_test(size=(140, 45)) as pilot:
         await wait_loaded(app, pilot)
         assert app.screen.query_one(CountdownBoard).state_of(phone.id) == ClockState.ok
+
+
+async def test_console_opened_as_the_cli_opens_it(db_path, clock, store):
+    """`watchdesk` opens the console through console.open_console: the desk is opened on the DB
+    thread and the first screen read by the helper process while the UI is imported. The screen
+    shows what the desk holds, and another seat's later save still reaches it."""
+    from watchdesk.console import open_console
+
+    roster_today(store, clock)
+    inc = store.incidents.add(facts(clock, dead=10))
+    for prefetch in (True, False):
+        app = open_console(db_path, settings=Settings(), actor="duty", clock=clock,
+                           prefetch=prefetch)
+        async with app.run_test(size=(140, 45)) as pilot:
+            await wait_loaded(app, pilot)
+            board = app.screen.query_one(CountdownBoard)
+            assert {r.incident_id for r in board.rows_data} == {inc.id}
+            assert app.dashboard.current.names(Role.leader) == ["王建国"]
+            later = store.incidents.add(facts(clock, place="河西街道", dead=11))
+            await app._poll_once()  # the 1-second poll, run now
+            await wait_loaded(app, pilot, loads=2)
+            assert {r.incident_id for r in board.rows_data} == {inc.id, later.id}
+        store.incidents.void(later.id, "test")
+
+
+async def test_console_open_fails_cleanly_on_a_missing_desk(tmp_path):
+    import pytest
+
+    from watchdesk.console import open_console
+    from watchdesk.store import StoreError
+
+    with pytest.raises(StoreError):
+        open_console(tmp_path / "none.db", settings=Settings(), actor="duty")
+    assert not (tmp_path / "none.db").exists()

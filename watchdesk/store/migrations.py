@@ -250,6 +250,7 @@ def check_stamp() -> None:
     without it: refuse to migrate at all (the test suite runs this)."""
     from sqlite_utils import Database
 
+    load_domains()
     empty = Database(memory=True)
     n = sum(len(s.pending(empty)) for s in SETS)
     if n != SCHEMA_STAMP:

@@ -1,0 +1,154 @@
+"""Reading the first screen's data in a helper process while the console starts.
+
+Opening the console is mostly Python work on one core: importing Textual, pydantic and the
+screens, then building the first screen. Reading the desk for that screen (who is on duty, every
+running clock, today's incidents, the leader-check status: ~30 ms of Python, validating a few
+hundred models) used to take turns with it on the same core (one interpreter lock). This module
+forks a short-lived helper that does the reading on the machine's other core and hands the
+result back through a pipe, pickled; the console's DB thread takes it and carries on as before.
+
+Correctness does not depend on the helper:
+- The console's own connection reads `PRAGMA data_version` *before* the helper reads (the helper
+  waits for a "go" byte), so any write that lands after the helper's snapshot still makes the
+  console reload within its 1-second poll.
+- The helper only reads, on a connection of its own opened after the fork (none is inherited in
+  use), and only when the desk's schema stamp is current; it never migrates.
+- Anything unusual — no `fork` on this platform, the helper failing, a desk needing migration,
+  no answer within `WAIT_SECONDS` — and the DB thread reads the desk itself, as it always did.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import select
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+WAIT_SECONDS = 5.0
+_GO = b"g"
+
+
+class Prefetch:
+    """A helper process reading the dashboard as of `now`; see the module's docstring."""
+
+    def __init__(self, pid: int, data_fd: int, go_fd: int):
+        self.pid = pid
+        self._data_fd = data_fd
+        self._go_fd = go_fd
+        self._done = False
+
+    def go(self) -> None:
+        """The console's connection has read its data_version: the helper may take its snapshot."""
+        try:
+            os.write(self._go_fd, _GO)
+        except OSError:  # the helper is gone: result() will say so
+            pass
+        finally:
+            self._close_go()
+
+    def result(self, timeout: float = WAIT_SECONDS) -> Any | None:
+        """The helper's dashboard, or None (then the caller reads the desk itself). Reaps the
+        helper either way."""
+        if self._done:
+            return None
+        self._done = True
+        self._close_go()
+        chunks: list[bytes] = []
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([self._data_fd], [], [], left)[0]:
+                    self._kill()
+                    return None
+                chunk = os.read(self._data_fd, 1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        except OSError:
+            self._kill()
+            return None
+        finally:
+            os.close(self._data_fd)
+            self._reap()
+        try:
+            return pickle.loads(b"".join(chunks)) if chunks else None
+        except Exception:  # a torn or foreign payload: read the desk instead
+            return None
+
+    def abandon(self) -> None:
+        if not self._done:
+            self._done = True
+            self._close_go()
+            os.close(self._data_fd)
+            self._kill()
+
+    def _close_go(self) -> None:
+        if self._go_fd >= 0:
+            try:
+                os.close(self._go_fd)
+            except OSError:
+                pass
+            self._go_fd = -1
+
+    def _kill(self) -> None:
+        try:
+            os.kill(self.pid, 9)
+        except OSError:
+            pass
+        self._reap()
+
+    def _reap(self) -> None:
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def start(db_path: str | Path, *, tz: Any, rule_pack: str, now: datetime) -> Prefetch | None:
+    """Fork the helper. Call before any thread is started (a fork copies only the calling
+    thread) and before the desk is opened in this process. None where `fork` does not exist."""
+    if not hasattr(os, "fork"):
+        return None
+    data_r, data_w = os.pipe()
+    go_r, go_w = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        for fd in (data_r, data_w, go_r, go_w):
+            os.close(fd)
+        return None
+    if pid == 0:  # the helper: never returns
+        os.close(data_r)
+        os.close(go_w)
+        _helper(Path(db_path), tz, rule_pack, now, go_r, data_w)
+    os.close(data_w)
+    os.close(go_r)
+    return Prefetch(pid, data_r, go_w)
+
+
+def _helper(db_path: Path, tz: Any, rule_pack: str, now: datetime, go_fd: int,
+            data_fd: int) -> None:
+    payload = b""
+    try:
+        from .store.desk import Store, _stamp
+        from .store.stamp import SCHEMA_STAMP
+
+        # Imports done (in parallel with the console's): wait for the console's connection to
+        # have read its data_version, then take the snapshot.
+        if os.read(go_fd, 1) == _GO:
+            store = Store.open(db_path, create=False, migrate=False, tz=tz, rule_pack=rule_pack)
+            if _stamp(store.db) == SCHEMA_STAMP:
+                payload = pickle.dumps(store.dashboard(now), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:  # noqa: BLE001 — the console reads the desk itself
+        payload = b""
+    try:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(data_fd, view):]
+    except BaseException:  # noqa: BLE001
+        pass
+    os._exit(0)  # no atexit, no flushing of the console's buffers, no finalizers
