@@ -5,8 +5,10 @@
 
 Builds the app, runs it headless at 140x45 and exits right after the first screen is painted with
 its data: at once for the bare app (Header, DataTable, Footer), after the first dashboard load for
-watchdesk (`app.loads >= 1`). The watchdesk path does what `watchdesk --db DB` does before the
-screen takes over (settings, open and migrate-check the store) with the same imports.
+watchdesk (`app.first_load_done`, then the next refresh). The watchdesk path does what
+`watchdesk --db DB` does (watchdesk.__main__: the garbage collector off until the first screen
+is drawn, settings, `console.open_console`: the desk opened and checked on the DB thread and the
+first screen read by the helper process while the UI is imported) with the same imports.
 AGE_SECONDS: run the app with its clock set back by that much (the desk's age), so a desk made
 hours ago looks as if it had just been made (`desks.desk_clock`).
 Prints one JSON line of in-process phase times (seconds since this script started running) and

@@ -11,7 +11,8 @@ from datetime import tzinfo
 
 from ..i18n import t, using
 from ..labels import category_label, grade_label, kind_label, role_label, status_label
-from ..models import DeadlineStatus, HandoverSheet, SheetClock
+from ..handover_models import HandoverSheet, SheetClock
+from ..models import DeadlineStatus
 from .textfmt import pad_cells, rule, wrap_cells
 
 SECTIONS = ("people", "checks", "incidents", "running", "due_next", "log", "rollcalls",

@@ -24,7 +24,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from ..i18n import t, using
-from ..models import HandoverSheet
+from ..handover_models import HandoverSheet
 from .handover import header_lines, sections, signature_lines
 
 CANDIDATES = [

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from ..i18n import language, t
-from ..models import EquipmentItem
+from ..handover_models import EquipmentItem
 from ..report.handover import render_markdown, render_text
 from ..report.printing import PrintError, print_file
 from ..store.handover import DEFAULT_EQUIPMENT, HandoverRecord

@@ -17,21 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from ..models import (
-    FIGURE_FIELDS,
-    DeadlineStatus,
+from ..handover_models import (
     EquipmentItem,
     HandoverSheet,
-    IncidentStatus,
     PendingItem,
-    ReportKind,
-    Role,
     SheetClock,
     SheetIncident,
     SheetLine,
     SheetPerson,
     Signature,
 )
+from ..models import FIGURE_FIELDS, DeadlineStatus, IncidentStatus, ReportKind
 from .db import StoreError, from_db, to_db
 from .incidents import InputError
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from ..directory_models import EarlyWarning, WarningEvent, WarningInput, WarningStatus
+from ..warning_models import EarlyWarning, WarningEvent, WarningInput, WarningStatus
 from ..rules.warnings import Level, check_level, signal_type
 from .db import from_db, to_db
 from .incidents import InputError, NotFound

@@ -13,8 +13,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ..i18n import t
-from ..roster_models import CheckStatus, DutyStatus
-from ..rules.roster import escalation, next_due, status_at
+from ..duty_models import CheckStatus, DutyStatus
+from ..rules.duty import escalation, next_due, status_at
 from ..timefmt import fmt_hm, hms, remaining_seconds
 
 BELL_EVERY = timedelta(seconds=60)  # while escalated, the bell repeats this often

@@ -9,9 +9,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ..directory_labels import warning_title
-from ..directory_models import EarlyWarning
-from ..i18n import t
+from ..i18n import language, t
+from ..warning_models import EarlyWarning
 from ..rules.warnings import COLOURS
 
 
@@ -52,7 +51,7 @@ class WarningsStrip(Static):
             c = COLOURS[w.level]
             if i:
                 line.append(" ")
-            line.append(f" {warning_title(w)} ", style=f"bold {c.ink} on {c.hex}")
+            line.append(f" {w.title(language())} ", style=f"bold {c.ink} on {c.hex}")
             line.append(f" {w.area}", style="")
         self.last_text = line
         self.update(line)
