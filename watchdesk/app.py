@@ -278,7 +278,7 @@ class WatchdeskApp(App):
 
     # -- data ------------------------------------------------------------------------------------
     def reload(self) -> None:
-        self.run_worker(self._load(), exclusive=True, group="reload", exit_on_error=False)
+        self.run_worker(self._load, exclusive=True, group="reload", exit_on_error=False)
 
     def action_reload(self) -> None:
         self.reload()

@@ -144,7 +144,7 @@ class FormDialog(ModalScreen[Any]):
 
     def action_submit(self) -> None:
         # In a worker, so a submit callback may itself ask a question (push_screen_wait).
-        self.run_worker(self._submit(), exclusive=True, group="submit", exit_on_error=False)
+        self.run_worker(self._submit, exclusive=True, group="submit", exit_on_error=False)
 
     async def _submit(self) -> None:
         if self._busy:

@@ -120,7 +120,7 @@ class UnitFormScreen(ModalScreen[UnitRecord | None]):
         self.query_one("#unit-error", Static).update(message)
 
     def action_save(self) -> None:
-        self.run_worker(self._save(), exclusive=True, group="unit-save", exit_on_error=False)
+        self.run_worker(self._save, exclusive=True, group="unit-save", exit_on_error=False)
 
     async def _save(self) -> None:
         try:

@@ -55,7 +55,7 @@ class DutyLogScreen(Screen):
         return start, start + timedelta(days=1)
 
     def reload(self) -> None:
-        self.run_worker(self._load(), exclusive=True, group="log-load", exit_on_error=False)
+        self.run_worker(self._load, exclusive=True, group="log-load", exit_on_error=False)
 
     async def _load(self) -> None:
         since, until = self._range()

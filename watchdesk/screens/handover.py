@@ -69,7 +69,7 @@ class HandoverScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
-        self.run_worker(self._load(), exclusive=True, group="ho-load", exit_on_error=False)
+        self.run_worker(self._load, exclusive=True, group="ho-load", exit_on_error=False)
 
     async def _load(self) -> None:
         app = self.app
@@ -278,7 +278,7 @@ class HandoverHistoryScreen(Screen):
         table = self.query_one(DataTable)
         table.add_columns(t("hos.h.shift"), t("hos.h.frozen"), t("hos.outgoing", who=""),
                           t("hos.incoming", who=""), "SHA-256")
-        self.run_worker(self._load(), exclusive=True, group="ho-history", exit_on_error=False)
+        self.run_worker(self._load, exclusive=True, group="ho-history", exit_on_error=False)
 
     async def _load(self) -> None:
         from textual.widgets import DataTable

@@ -91,7 +91,7 @@ class IncidentScreen(IncidentActions, Screen):
         self.reload()
 
     def reload(self) -> None:
-        self.run_worker(self._load(), exclusive=True, group="incident-load", exit_on_error=False)
+        self.run_worker(self._load, exclusive=True, group="incident-load", exit_on_error=False)
 
     async def _load(self) -> None:
         inc_id = self.incident_id

@@ -143,7 +143,7 @@ class IncidentForm(Screen[int | None]):
         self._clean = self.values()
         self.query_one("#f-place", Input).focus()
         if self.editing:
-            self.run_worker(self._take_hold(), exclusive=True, group="hold")
+            self.run_worker(self._take_hold, exclusive=True, group="hold")
             self._hold_timer = self.set_interval(60, self._renew_hold)
         elif self.initial:
             self._schedule_draft()

@@ -81,7 +81,7 @@ class NewRoundScreen(ModalScreen[RoundReport | None]):
         self.query_one(SelectionList).disabled = event.value != RoundSet.custom.value
 
     def action_start(self) -> None:
-        self.run_worker(self._start(), exclusive=True, group="round-start", exit_on_error=False)
+        self.run_worker(self._start, exclusive=True, group="round-start", exit_on_error=False)
 
     async def _start(self) -> None:
         set_kind = str(self.query_one("#round-set", Select).value)
@@ -139,7 +139,7 @@ class HigherCheckScreen(ModalScreen[bool]):
         self.query_one("#hc-checker", Input).focus()
 
     def action_save(self) -> None:
-        self.run_worker(self._save(), exclusive=True, group="hc-save", exit_on_error=False)
+        self.run_worker(self._save, exclusive=True, group="hc-save", exit_on_error=False)
 
     async def _save(self) -> None:
         tz = self.app.settings.tz  # type: ignore[attr-defined]
@@ -214,7 +214,7 @@ class RollCallScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
-        self.run_worker(self._load(), exclusive=True, group="rc-load", exit_on_error=False)
+        self.run_worker(self._load, exclusive=True, group="rc-load", exit_on_error=False)
 
     async def _load(self) -> None:
         def read(s):

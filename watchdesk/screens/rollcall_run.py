@@ -119,7 +119,7 @@ class RollCallRunScreen(Screen):
             table.add_column(t(f"rc.run.col.{key}"), key=key, width=width)
         table.focus()
         self.watch(self.app, "now", self._tick, init=False)
-        self.run_worker(self._open(), exclusive=True, group="rc-run", exit_on_error=False)
+        self.run_worker(self._open, exclusive=True, group="rc-run", exit_on_error=False)
 
     async def _open(self) -> None:
         rid = self.round_id

@@ -101,7 +101,7 @@ class RosterScreen(Screen):
                 datetime.combine(last + timedelta(days=1), time(0), tzinfo=self.tz))
 
     def reload(self) -> None:
-        self.run_worker(self._load(), exclusive=True, group="roster", exit_on_error=False)
+        self.run_worker(self._load, exclusive=True, group="roster", exit_on_error=False)
 
     def refresh_data(self) -> None:
         """For the app to call when another process wrote (PRAGMA data_version changed)."""

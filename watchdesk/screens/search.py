@@ -60,7 +60,7 @@ class SearchScreen(Screen):
     @on(Select.Changed)
     def refresh_results(self, _event=None) -> None:
         # Exclusive: a new keystroke cancels the search still running for the previous one.
-        self.run_worker(self._search(), exclusive=True, group="search", exit_on_error=False)
+        self.run_worker(self._search, exclusive=True, group="search", exit_on_error=False)
 
     def _filters(self) -> dict:
         app = self.app

@@ -53,7 +53,7 @@ class _WarningForm(ModalScreen[EarlyWarning | None]):
             self.app.settings.tz).strftime("%Y-%m-%d %H:%M")  # type: ignore[attr-defined]
 
     def action_save(self) -> None:
-        self.run_worker(self._save(), exclusive=True, group="warn-save", exit_on_error=False)
+        self.run_worker(self._save, exclusive=True, group="warn-save", exit_on_error=False)
 
     async def _save(self) -> None:
         try:

@@ -60,7 +60,7 @@ class WarningsScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
-        self.run_worker(self._load(), exclusive=True, group="warn-load", exit_on_error=False)
+        self.run_worker(self._load, exclusive=True, group="warn-load", exit_on_error=False)
 
     async def _load(self) -> None:
         lifted = self.show_lifted
