@@ -19,7 +19,7 @@ from ..widgets import localize_bindings
 from .actions import LIFECYCLE_BINDINGS, IncidentActions
 from ..widgets.banner import OnDutyBanner
 from ..widgets.board import CountdownBoard
-from ..widgets.fixed_table import FixedTable
+from ..widgets.fixed_table import FixedTable, cell_text
 from ..widgets.keylegend import KeyLegend
 from ..widgets.leader_check import LeaderCheckBar
 from ..widgets.warnings_strip import WarningsStrip
@@ -87,16 +87,16 @@ class MainScreen(IncidentActions, Screen):
         table = self.query_one("#today", DataTable)
         table.clear()
         for inc in dash.today:
-            status = Text(status_label(inc.status.value))
+            status = cell_text(status_label(inc.status.value))
             if inc.status.value == "voided":
                 status.stylize("strike dim")
             table.add_row(  # Text, not str: see CountdownBoard.set_rows
-                Text(fmt_hm(inc.received_at, tz, now)),
-                Text(grade_label(inc.grade, short=True)),
-                Text(category_label(inc.category, inc.subtype)),
-                Text(inc.place),
-                Text(inc.headline),
-                Text(casualty_text(inc)),
+                cell_text(fmt_hm(inc.received_at, tz, now)),
+                cell_text(grade_label(inc.grade, short=True)),
+                cell_text(category_label(inc.category, inc.subtype)),
+                cell_text(inc.place),
+                cell_text(inc.headline),
+                cell_text(casualty_text(inc)),
                 status,
                 key=str(inc.id),
             )

@@ -10,7 +10,7 @@ from ..i18n import t
 from ..labels import grade_label, kind_label
 from ..models import BoardRow
 from ..timefmt import ClockState, clock_state, countdown, fmt_hm
-from .fixed_table import FixedTable
+from .fixed_table import FixedTable, cell_text
 
 
 class CountdownBoard(FixedTable):
@@ -46,7 +46,7 @@ class CountdownBoard(FixedTable):
         text = countdown(row.due_at, now)
         if state == ClockState.overdue:
             text = t("board.overdue", time=text.lstrip("+"))
-        return Text(text, style=self._styles[state], justify="right"), state
+        return Text(text, style=self._styles[state], justify="right", no_wrap=True), state
 
     def set_rows(self, rows: list[BoardRow], now: datetime) -> None:
         """Replace the clocks (after a data refresh). Keeps the cursor on the same clock."""
@@ -64,10 +64,10 @@ class CountdownBoard(FixedTable):
             # Text, not str: a DataTable reads a str as markup ("[" in a place name would be
             # taken for a style), and parsing it costs time on every draw.
             self.add_row(
-                Text(f"#{r.incident_id} {r.incident_headline}"),
-                Text(grade_label(r.grade, short=True)),
-                Text(kind_label(r.kind, r.seq)),
-                Text(fmt_hm(r.due_at, tz, now)),
+                cell_text(f"#{r.incident_id} {r.incident_headline}"),
+                cell_text(grade_label(r.grade, short=True)),
+                cell_text(kind_label(r.kind, r.seq)),
+                cell_text(fmt_hm(r.due_at, tz, now)),
                 cell,
                 key=str(r.deadline_id),
             )

@@ -15,9 +15,17 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from rich.text import Text
 from textual.geometry import Size
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellKey, RowKey
+
+
+def cell_text(value: str) -> Text:
+    """A one-line cell. Text, not str: a DataTable reads a str as markup ("[" in a place name
+    would be taken for a style) and parses it on every draw. Too long for its column, it ends
+    in "…" instead of being cut off wherever the wrap fell."""
+    return Text(value, no_wrap=True, overflow="ellipsis")
 
 
 class FixedTable(DataTable):
