@@ -30,6 +30,9 @@ def mark(name: str) -> None:
     marks.setdefault(name, round(time.perf_counter() - T0, 4))
 
 
+ready = None  # set by bare() / watchdesk(): awaited by auto_pilot before the paint is timed
+
+
 def bare():
     from textual.app import App
     from textual.widgets import DataTable, Footer, Header
@@ -49,28 +52,36 @@ def bare():
 
 
 def watchdesk(db: str, age: float = 0.0):
-    """What `watchdesk --db DB` does (watchdesk.__main__.main, cmd_ui), with the same imports."""
-    import gc
+    """`watchdesk --db DB` itself: `watchdesk.__main__.main` (argument parsing, the garbage
+    collector off until the first screen is drawn, settings, language, `cmd_ui`, then
+    `console.open_console`: the desk opened and checked on the DB thread and the first screen read
+    by the helper process while the UI is imported). The only differences: the app found by
+    `open_console` runs headless at SIZE with this launcher's auto-pilot, and with AGE its clock
+    is set back. Returns a callable that runs it all (and returns main's exit status)."""
+    import functools
 
-    import watchdesk.__main__  # noqa: F401  (the CLI's own import cost)
+    import watchdesk.__main__ as cli  # the console script's own import
+    import watchdesk.console as console
 
-    gc.disable()  # as `watchdesk.__main__.main` does until the first screen is drawn
-    from watchdesk.config import load_settings
-    from watchdesk.console import open_console
+    real = console.open_console
 
-    settings = load_settings()
-    kwargs = {}
-    if age:
-        from datetime import UTC, datetime, timedelta
+    def open_console(*args, **kwargs):
+        if age:
+            from datetime import UTC, datetime, timedelta
 
-        offset = timedelta(seconds=age)
-        kwargs["clock"] = lambda: datetime.now(UTC) - offset
-    app = open_console(db, settings=settings, actor="bench", **kwargs)
-    mark("imported")  # and the desk opened: the UI's imports overlap the DB thread's work
+            offset = timedelta(seconds=age)
+            kwargs["clock"] = lambda: datetime.now(UTC) - offset
+        app = real(*args, **kwargs)
+        mark("imported")  # and the desk opened: the UI's imports overlap the reading
+        app.run = functools.partial(app.run, headless=True, size=SIZE, auto_pilot=auto_pilot)
+        return app
+
+    console.open_console = open_console  # cmd_ui imports it from the module when it runs
+
     async def ready(app) -> None:
         await app.first_load_done.wait()
 
-    return app, ready
+    return (lambda: cli.main(["--db", db])), ready
 
 
 def peak_rss_kib() -> int:
@@ -106,9 +117,13 @@ async def auto_pilot(pilot) -> None:
 
 if __name__ == "__main__":
     mode = sys.argv[1]
-    app, ready = bare() if mode == "bare" else watchdesk(
-        sys.argv[2], float(sys.argv[3]) if len(sys.argv) > 3 else 0.0)
-    app.run(headless=True, size=SIZE, auto_pilot=auto_pilot)
+    if mode == "bare":
+        app, ready = bare()
+        app.run(headless=True, size=SIZE, auto_pilot=auto_pilot)
+    else:
+        run, ready = watchdesk(sys.argv[2], float(sys.argv[3]) if len(sys.argv) > 3 else 0.0)
+        if run() != 0:
+            sys.exit(f"{mode}: watchdesk exited with an error")
     mark("exited")
     marks["maxrss_kib"] = peak_rss_kib()
     if "painted" not in marks:

@@ -777,7 +777,9 @@ def _add_roster_commands(sub, add) -> None:
 
 
 # -- parser -----------------------------------------------------------------------------------
-def build_parser() -> Parser:
+def build_parser(*, commands: bool = True) -> Parser:
+    """The whole command line. `commands=False`: only the options of the console itself (see
+    `parse_args`)."""
     common = Parser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
                         help="desk database (default: $WATCHDESK_DB, else the user data dir)")
@@ -786,11 +788,13 @@ def build_parser() -> Parser:
     common.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS,
                         help="config file (default: $WATCHDESK_CONFIG, else the user config dir)")
 
-    p = Parser(prog="watchdesk", parents=[common],
+    p = Parser(prog="watchdesk", parents=[common], add_help=commands,
                description="Keyboard-first console for a 24/7 emergency-management watch desk. "
                            "Without a command, opens the console.")
     p.add_argument("--version", action="version", version=f"watchdesk {__version__}")
     p.set_defaults(func=cmd_ui)
+    if not commands:
+        return p
     sub = p.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
 
     def add(name: str, func: Callable[[Ctx], int], help: str, parent=sub) -> Parser:
@@ -893,9 +897,19 @@ def main(argv: list[str] | None = None) -> int:
         gc.enable()
 
 
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Building the parsers of all ~60 commands costs ~20 ms (argparse looks up translations on
+    disk for every parser), which opening the console does not need to pay: the console's own
+    options are parsed first, and only when something is left over (a command, --help, a
+    mistake) is the whole command line built and parsed, with its usual help and errors."""
+    args, rest = build_parser(commands=False).parse_known_args(argv)
+    if not rest:
+        return args
+    return build_parser().parse_args(argv)
+
+
 def _main(argv: list[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_args(argv)
     if getattr(args.func, "__name__", "") not in CONSOLE_COMMANDS:
         gc.enable()
     ctx = Ctx(args)

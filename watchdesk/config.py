@@ -8,7 +8,6 @@ user's data directory.
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -78,6 +77,8 @@ def load_settings(path: Path | None = None, **overrides: object) -> Settings:
     path = path or config_path()
     data: dict = {}
     if path.exists():
+        import tomllib  # only with a config file to read
+
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:

@@ -160,3 +160,35 @@ def test_commands_leave_the_garbage_collector_on(tmp_path):
     assert gc.isenabled()
     assert main(["--db", str(tmp_path / "none.db"), "incident", "list", "--json"]) != 0
     assert gc.isenabled()
+
+
+def test_the_console_parses_only_its_own_options_but_commands_parse_in_full():
+    """Opening the console builds no command parsers (see parse_args); whatever else is on the
+    command line gets the whole parser, its help and its errors."""
+    import pytest
+
+    from watchdesk.__main__ import cmd_demo, cmd_ui, parse_args
+
+    assert parse_args([]).func is cmd_ui
+    args = parse_args(["--db", "demo", "--lang", "zh"])  # "demo" is the path here
+    assert (args.func, args.db, args.lang) == (cmd_ui, "demo", "zh")
+    args = parse_args(["demo", "--no-ui", "--db", "x.db"])
+    assert (args.func, args.no_ui, args.db) == (cmd_demo, True, "x.db")
+    for bad in (["--lang", "fr"], ["--db"], ["--frobnicate"], ["incident", "frob"]):
+        with pytest.raises(SystemExit) as e:
+            parse_args(bad)
+        assert e.value.code == 2
+
+
+def test_help_lists_every_command(capsys):
+    import pytest
+
+    from watchdesk.__main__ import parse_args
+
+    with pytest.raises(SystemExit) as e:
+        parse_args(["--help"])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("init", "demo", "incident", "now", "export", "check", "roster", "handover",
+                    "serve"):
+        assert f"    {command}" in out

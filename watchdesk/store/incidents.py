@@ -19,11 +19,11 @@ from ..models import (
     ReportKind,
 )
 from ..rules import categories
-from ..rules.deadlines import ClockSpec, initial_clocks, lateness, next_followup
 from ..rules.grading import suggest_grade
 from .db import StoreError, from_db, to_db
 
 if TYPE_CHECKING:
+    from ..rules.deadlines import ClockSpec
     from .desk import Store
 
 
@@ -174,6 +174,8 @@ class IncidentRepo:
             })
 
     def add(self, facts: IncidentFacts) -> Incident:
+        from ..rules.deadlines import initial_clocks  # the rule packs: not needed to read
+
         now = self.s.now()
         check_facts(facts, now)
         suggested = suggest_grade(facts.dead, facts.seriously_injured, facts.direct_loss)
@@ -215,6 +217,8 @@ class IncidentRepo:
     def update(self, incident_id: int, facts: IncidentFacts, *, expected_version: int) -> Incident:
         """Save an edit made on a copy read at `expected_version`. Refused with StaleVersion if
         anyone saved in between: nothing is overwritten silently."""
+        from ..rules.deadlines import initial_clocks
+
         now = self.s.now()
         check_facts(facts, now)
         with self.s.write():
@@ -261,7 +265,7 @@ class IncidentRepo:
         """A higher office asks us to verify (核报): log the request and start its clock (due when
         they said, else the pack's default). Answering is `record_report(kind=verification)`."""
         from ..models import LogEntry, LogKind
-        from ..rules.deadlines import verification_due
+        from ..rules.deadlines import ClockSpec, verification_due
 
         now = self.s.now()
         at = at or now
@@ -297,6 +301,8 @@ class IncidentRepo:
                       to_whom: str = "", by_whom: str = "", content: str = "") -> ReportEvent:
         """Record a report made. Closes the matching running clock (on time or late by how much),
         opens the next follow-up clock, and a final report ends every remaining clock."""
+        from ..rules.deadlines import lateness, next_followup
+
         now = self.s.now()
         at = at or now
         if at > now + timedelta(minutes=2):
