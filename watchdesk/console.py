@@ -8,7 +8,7 @@ Imports nothing of Textual: `open_console` must start the DB thread before that 
 from __future__ import annotations
 
 from concurrent.futures import Future
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from .prefetch import Prefetch
 
 Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:  # store.system_clock, without importing the store before the fork
+    return datetime.now(timezone.utc)
 
 
 def desk_client(db_path: str | Path, settings: Settings, clock: Clock, actor: str, *,
@@ -61,9 +65,7 @@ def open_console(db_path: str | Path, *, settings: Settings, actor: str,
     `prefetch`: read the first screen in a helper process (prefetch.py) while this one imports
     the UI; before any thread is started, as a fork must be."""
     if clock is None:
-        from .store.desk import system_clock
-
-        clock = system_clock
+        clock = _utc_now
     now = clock()
     helper = None
     if prefetch:
