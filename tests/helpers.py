@@ -72,3 +72,12 @@ async def painted(pilot, rounds: int = 200) -> None:
         if same >= 2:
             return
     await pilot.pause()
+
+
+async def settle(pilot, cond=lambda: True, n: int = 2000) -> None:
+    """Let the app run until `cond()` holds (at most `n` pauses)."""
+    for _ in range(n):
+        await pilot.pause()
+        if cond():
+            return
+    raise AssertionError("condition never met")

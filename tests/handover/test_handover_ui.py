@@ -5,20 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from tests.handover.test_sheet import night_roster
-from tests.helpers import TZ, FakeClock
+from tests.helpers import FakeClock, TZ, settle
 from watchdesk.app import make_app
 from watchdesk.config import Settings
 from watchdesk.screens.dialogs import FormDialog
 from watchdesk.screens.handover import HandoverScreen
 from watchdesk.store import Store
-
-
-async def settle(pilot, cond, n=2000):
-    for _ in range(n):
-        await pilot.pause()
-        if cond():
-            return
-    raise AssertionError("condition never met")
 
 
 async def test_handover_from_the_keyboard(tmp_path):

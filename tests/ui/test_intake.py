@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from tests.helpers import TZ, FakeClock, facts, roster_today
+from tests.helpers import TZ, facts, roster_today, settle
 from watchdesk.app import make_app
 from watchdesk.config import Settings
 from watchdesk.drafts import load_draft
@@ -12,14 +10,6 @@ from watchdesk.models import DeadlineStatus, Grade, ReportKind
 from watchdesk.screens.dialogs import ConfirmDialog, FormDialog
 from watchdesk.screens.intake import IncidentForm
 from watchdesk.store import Store
-
-
-async def settle(pilot, cond=lambda: True, n=200):
-    for _ in range(n):
-        await pilot.pause()
-        if cond():
-            return
-    raise AssertionError("condition never met")
 
 
 async def type_text(pilot, text: str) -> None:

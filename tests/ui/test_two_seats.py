@@ -5,18 +5,10 @@ from __future__ import annotations
 
 import time
 
-from tests.helpers import roster_today
+from tests.helpers import roster_today, settle
 from watchdesk.app import make_app
 from watchdesk.config import Settings
 from watchdesk.screens.intake import IncidentForm
-
-
-async def settle(pilot, cond, n=2000):
-    for _ in range(n):
-        await pilot.pause()
-        if cond():
-            return
-    raise AssertionError("condition never met")
 
 
 async def test_two_consoles_see_each_other_within_two_seconds(db_path, clock, store):
