@@ -788,7 +788,7 @@ def build_parser(*, commands: bool = True) -> Parser:
     common.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS,
                         help="config file (default: $WATCHDESK_CONFIG, else the user config dir)")
 
-    p = Parser(prog="watchdesk", parents=[common], add_help=commands,
+    p = Parser(prog="watchdesk", parents=[common], add_help=commands, allow_abbrev=commands,
                description="Keyboard-first console for a 24/7 emergency-management watch desk. "
                            "Without a command, opens the console.")
     p.add_argument("--version", action="version", version=f"watchdesk {__version__}")
@@ -901,7 +901,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Building the parsers of all ~60 commands costs ~20 ms (argparse looks up translations on
     disk for every parser), which opening the console does not need to pay: the console's own
     options are parsed first, and only when something is left over (a command, --help, a
-    mistake) is the whole command line built and parsed, with its usual help and errors."""
+    mistake) is the whole command line built and parsed, with its usual help and errors. The
+    first parse takes no abbreviations: `backup --ver` is `backup --verify`, not `--version`."""
     args, rest = build_parser(commands=False).parse_known_args(argv)
     if not rest:
         return args
@@ -910,7 +911,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def _main(argv: list[str] | None) -> int:
     args = parse_args(argv)
-    if getattr(args.func, "__name__", "") not in CONSOLE_COMMANDS:
+    if getattr(args.func, "__name__", "") not in CONSOLE_COMMANDS or getattr(args, "no_ui", False):
         gc.enable()
     ctx = Ctx(args)
     try:

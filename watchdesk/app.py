@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from .client import DeskClient
-from .console import desk_client, start_first_load
+from .console import start_first_load, store_kwargs
 from .drafts import clear_draft, draft_path, load_draft
 from .config import Settings
 from .i18n import t
@@ -64,7 +64,8 @@ class WatchdeskApp(App):
         self.actor = actor or "duty"
         self.seat = _seat()
         self.draft_path = draft_path(self.db_path)
-        self.client = client or desk_client(self.db_path, self.settings, clock, self.actor)
+        self.client = client or DeskClient(self.db_path,
+                                           **store_kwargs(self.settings, clock, self.actor))
         self.dashboard: Dashboard | None = None
         self._data_version: int | None = None
         self._poll = poll
@@ -289,7 +290,8 @@ class WatchdeskApp(App):
             now, dash, version = await asyncio.wrap_future(first)
         else:
             now = self.clock()
-            dash, version = await self.client.call(lambda s: (s.dashboard(now), s.data_version()))
+            # data_version first: a write landing while the dashboard is read is seen next poll
+            version, dash = await self.client.call(lambda s: (s.data_version(), s.dashboard(now)))
         self._loaded(now, dash, version)
         screen = self.get_screen_main()
         if screen is not None and screen.ready:

@@ -19,17 +19,26 @@ T = TypeVar("T")
 
 
 class DeskClient:
-    def __init__(self, path: str | Path, **store_kwargs: Any):
+    def __init__(self, path: str | Path, *, store: Store | None = None, **store_kwargs: Any):
+        """`store`: a desk already opened (by the console, on its main thread, where Ctrl+C can
+        interrupt a wait for a busy desk); it is used from this client's thread from now on."""
         self.path = Path(path)
         self._store_kwargs = store_kwargs
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="watchdesk-db")
-        self._store: Store | None = None
+        self._store: Store | None = store
+        self._failed: BaseException | None = None
 
     def _ensure(self) -> Store:
         if self._store is None:
-            from .store import Store  # on this thread: the console imports its UI meanwhile
+            if self._failed is not None:  # a desk that failed to open is not retried per call
+                raise self._failed
+            from .store import Store
 
-            self._store = Store.open(self.path, **self._store_kwargs)
+            try:
+                self._store = Store.open(self.path, **self._store_kwargs)
+            except Exception as e:
+                self._failed = e
+                raise
         return self._store
 
     async def call(self, fn: Callable[[Store], T]) -> T:

@@ -1,8 +1,8 @@
-"""Opening the console quickly: the desk is opened, checked and its first screen read on the DB
-thread while the main thread is still importing the user interface (Textual and the screens), so
-that the first screen is drawn once, with its data, as soon as the UI is ready.
+"""Opening the console quickly: the first screen is read (by a helper process, else by the DB
+thread) while the main thread is still importing the user interface (Textual and the screens),
+so that the first screen is drawn once, with its data, as soon as the UI is ready.
 
-Imports nothing of Textual: `open_console` must start the DB thread before that import begins.
+Imports nothing of Textual: `open_console` must start the reading before that import begins.
 """
 
 from __future__ import annotations
@@ -26,12 +26,11 @@ def _utc_now() -> datetime:  # store.system_clock, without importing the store b
     return datetime.now(timezone.utc)
 
 
-def desk_client(db_path: str | Path, settings: Settings, clock: Clock, actor: str, *,
-                create: bool = True) -> DeskClient:
-    """The console's DB thread. The console checkpoints the WAL from a timer, never inside a
-    save (see Store.open)."""
-    return DeskClient(Path(db_path), clock=clock, actor=actor, tz=settings.tz,
-                      rule_pack=settings.rule_pack, autocheckpoint=False, create=create)
+def store_kwargs(settings: Settings, clock: Clock, actor: str) -> dict:
+    """How the console opens its desk. It checkpoints the WAL from a timer, never inside a save
+    (see Store.open)."""
+    return dict(clock=clock, actor=actor, tz=settings.tz, rule_pack=settings.rule_pack,
+                autocheckpoint=False)
 
 
 def start_first_load(client: DeskClient, clock: Clock, *, prefetch: Prefetch | None = None,
@@ -63,7 +62,9 @@ def open_console(db_path: str | Path, *, settings: Settings, actor: str,
     A desk that cannot be opened (missing, damaged, not writable, needing a migration that
     fails) raises its StoreError here, before the screen takes over the terminal.
     `prefetch`: read the first screen in a helper process (prefetch.py) while this one imports
-    the UI; before any thread is started, as a fork must be."""
+    the UI. The helper is forked first, before this process opens the desk or starts a thread;
+    the desk is then opened here, on the main thread (a wait for a busy desk stays
+    interruptible with Ctrl+C), and handed to the DB thread."""
     if clock is None:
         clock = _utc_now
     now = clock()
@@ -73,18 +74,21 @@ def open_console(db_path: str | Path, *, settings: Settings, actor: str,
 
         helper = prefetching.start(db_path, tz=settings.tz, rule_pack=settings.rule_pack,
                                    now=now)
-    # create=False: a missing or emptied file is an error to report, never a new empty desk
-    client = desk_client(db_path, settings, clock, actor, create=False)
+    client = None
     try:
-        opened = client.submit(lambda s: None)  # open, migrate if needed, validate
-        first = start_first_load(client, clock, prefetch=helper, now=now)
-        from .app import make_app  # the UI's imports: while the desk is read
+        from .store import Store
 
-        opened.result()
+        # create=False: a missing or emptied file is an error to report, never a new empty desk
+        store = Store.open(db_path, create=False, **store_kwargs(settings, clock, actor))
+        client = DeskClient(Path(db_path), store=store)
+        first = start_first_load(client, clock, prefetch=helper, now=now)
+        from .app import make_app  # the UI's imports: while the helper reads the desk
+
+        return make_app(db_path, settings=settings, clock=clock, actor=actor, client=client,
+                        first_load=first, **app_kwargs)
     except BaseException:
         if helper is not None:
             helper.abandon()
-        client.close()
+        if client is not None:
+            client.close()
         raise
-    return make_app(db_path, settings=settings, clock=clock, actor=actor, client=client,
-                    first_load=first, **app_kwargs)

@@ -118,7 +118,7 @@ def _roster(store: Store, now: datetime, tz) -> None:
                   (officers[(2 * n + 1) % len(officers)].id, Role.officer),
                   (officers[(2 * n + 5) % len(officers)].id, Role.standby)]
         store.roster.add_shift(start, start + timedelta(days=1),
-                               label=start.strftime("%m月%d日") + "值班", people=people)
+                               label="24h", people=people)  # the standard 24-hour slot
 
 
 def _directory(store: Store) -> None:

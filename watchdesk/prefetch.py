@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import pickle
 import select
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -39,23 +40,33 @@ class Prefetch:
         self._data_fd = data_fd
         self._go_fd = go_fd
         self._done = False
+        # result() runs on the DB thread, abandon() on the main thread (a failed or interrupted
+        # start): one lock, so no descriptor is closed twice (the second close could hit a
+        # descriptor that reused the number, such as the desk's own).
+        self._lock = threading.Lock()
 
     def go(self) -> None:
         """The console's connection has read its data_version: the helper may take its snapshot."""
-        try:
-            os.write(self._go_fd, _GO)
-        except OSError:  # the helper is gone: result() will say so
-            pass
-        finally:
+        with self._lock:
+            if self._go_fd < 0:
+                return
+            try:
+                os.write(self._go_fd, _GO)
+            except OSError:  # the helper is gone: result() will say so
+                pass
             self._close_go()
 
     def result(self, timeout: float = WAIT_SECONDS) -> Any | None:
         """The helper's dashboard, or None (then the caller reads the desk itself). Reaps the
         helper either way."""
-        if self._done:
-            return None
-        self._done = True
-        self._close_go()
+        with self._lock:
+            if self._done:
+                return None
+            self._done = True
+            self._close_go()
+            return self._read(timeout)
+
+    def _read(self, timeout: float) -> Any | None:
         chunks: list[bytes] = []
         deadline = time.monotonic() + timeout
         try:
@@ -80,11 +91,12 @@ class Prefetch:
             return None
 
     def abandon(self) -> None:
-        if not self._done:
-            self._done = True
-            self._close_go()
-            os.close(self._data_fd)
-            self._kill()
+        with self._lock:
+            if not self._done:
+                self._done = True
+                self._close_go()
+                os.close(self._data_fd)
+                self._kill()
 
     def _close_go(self) -> None:
         if self._go_fd >= 0:
@@ -113,18 +125,23 @@ def start(db_path: str | Path, *, tz: Any, rule_pack: str, now: datetime) -> Pre
     thread) and before the desk is opened in this process. None where `fork` does not exist."""
     if not hasattr(os, "fork"):
         return None
-    data_r, data_w = os.pipe()
-    go_r, go_w = os.pipe()
+    fds: list[int] = []
     try:
+        fds += os.pipe()
+        fds += os.pipe()
         pid = os.fork()
-    except OSError:
-        for fd in (data_r, data_w, go_r, go_w):
+    except OSError:  # out of descriptors or processes: the DB thread reads the desk
+        for fd in fds:
             os.close(fd)
         return None
-    if pid == 0:  # the helper: never returns
-        os.close(data_r)
-        os.close(go_w)
-        _helper(Path(db_path), tz, rule_pack, now, go_r, data_w)
+    data_r, data_w, go_r, go_w = fds
+    if pid == 0:  # the helper: never returns, whatever happens (even Ctrl+C right now)
+        try:
+            os.close(data_r)
+            os.close(go_w)
+            _helper(Path(db_path), tz, rule_pack, now, go_r, data_w)
+        finally:
+            os._exit(0)
     os.close(data_w)
     os.close(go_r)
     return Prefetch(pid, data_r, go_w)

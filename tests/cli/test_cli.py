@@ -160,6 +160,23 @@ def test_commands_leave_the_garbage_collector_on(tmp_path):
     assert gc.isenabled()
     assert main(["--db", str(tmp_path / "none.db"), "incident", "list", "--json"]) != 0
     assert gc.isenabled()
+    # A demo desk written without opening it is not the console: the collector is on while the
+    # desk is built.
+    import watchdesk.demo
+
+    seen = []
+    real = watchdesk.demo.build_demo
+
+    def build(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    watchdesk.demo.build_demo = build
+    try:
+        assert main(["demo", "--no-ui", "--db", str(tmp_path / "demo.db")]) == 0
+    finally:
+        watchdesk.demo.build_demo = real
+    assert seen == [True] and gc.isenabled()
 
 
 def test_the_console_parses_only_its_own_options_but_commands_parse_in_full():
@@ -174,6 +191,10 @@ def test_the_console_parses_only_its_own_options_but_commands_parse_in_full():
     assert (args.func, args.db, args.lang) == (cmd_ui, "demo", "zh")
     args = parse_args(["demo", "--no-ui", "--db", "x.db"])
     assert (args.func, args.no_ui, args.db) == (cmd_demo, True, "x.db")
+    # An abbreviation after a command is that command's: `backup --ver` is --verify, and takes
+    # the backup, where the console's quick parse would have read --version and exited.
+    args = parse_args(["backup", "--ver"])
+    assert args.func.__name__ == "cmd_backup" and args.verify
     for bad in (["--lang", "fr"], ["--db"], ["--frobnicate"], ["incident", "frob"]):
         with pytest.raises(SystemExit) as e:
             parse_args(bad)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import TZ, facts, roster_today
-from watchdesk.store import Store, connect, migrations
+from watchdesk.store import Store, migrations
 from watchdesk.store.desk import _stamp
 from watchdesk.store.stamp import SCHEMA_STAMP
 
@@ -42,15 +43,40 @@ def test_a_new_desk_is_stamped_and_an_old_one_is_stamped_on_open(db_path, clock)
 
 def test_a_stamp_mismatch_takes_the_full_migration_check(db_path, clock):
     s = Store.open(db_path, clock=clock, tz=TZ)
-    # Forget one migration behind the stamp's back: only the full check can notice it.
-    s.db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm001_lifecycle'")
-    s.db.execute("DROP TABLE figures")
+    # A desk from before the newest migration (its index missing, its record gone) and before
+    # stamps: only the full check can notice what it lacks.
+    with s.write():
+        s.db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm002_deadlines_due'")
+        s.db.execute("DROP INDEX deadlines_due")
     s.db.execute("PRAGMA user_version = 0")
     s.close()
+    raw = sqlite3.connect(db_path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 0  # the changes were saved
+    assert not raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'deadlines_due'").fetchone()
+    raw.close()
     s = Store.open(db_path, clock=clock, tz=TZ)
-    assert "figures" in s.db.table_names()
+    assert s.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'deadlines_due'").fetchone()
     assert _stamp(s.db) == SCHEMA_STAMP
+    assert migrations.pending(s.db) == []
     s.close()
+
+
+def test_a_write_outside_a_transaction_is_committed_as_sqlite_utils_does(store, db_path):
+    """DeskDb.execute keeps sqlite-utils' rule: a statement that opens a transaction of its own
+    is committed (a failed one rolled back), so it cannot leave a transaction open that would
+    swallow the next saves."""
+    from sqlite_utils import Database
+
+    for db in (store.db, Database(sqlite3.connect(db_path))):
+        db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", [f"k{id(db)}", "v"])
+        assert not db.conn.in_transaction
+        with pytest.raises(sqlite3.IntegrityError):
+            db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", [f"k{id(db)}", "v"])
+        assert not db.conn.in_transaction
+    assert store.db.execute("PRAGMA recursive_triggers").fetchone()[0] == 1
+    assert list(store.db.query("SELECT 1 AS a UNION SELECT 2 ORDER BY a")) == [{"a": 1}, {"a": 2}]
+    with pytest.raises(ValueError):
+        list(store.db.query("DELETE FROM meta"))
 
 
 def test_opening_a_stamped_desk_and_reading_the_first_screen_loads_no_sqlite_utils(tmp_path):
@@ -160,3 +186,26 @@ def test_console_sees_a_write_made_while_the_helper_was_reading(db_path, clock):
     finally:
         client.close()
         s.close()
+
+
+def test_a_desk_that_fails_to_open_is_not_opened_again_per_call(tmp_path, monkeypatch):
+    from watchdesk.client import DeskClient
+    from watchdesk.store import StoreError
+    from watchdesk.store import desk
+
+    opened = []
+    real = desk.Store.open.__func__
+
+    def counting(cls, *args, **kwargs):
+        opened.append(1)
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(desk.Store, "open", classmethod(counting))
+    client = DeskClient(tmp_path / "none.db", create=False)
+    try:
+        for _ in range(3):
+            with pytest.raises(StoreError):
+                client.call_sync(lambda s: s.data_version())
+    finally:
+        client.close()
+    assert opened == [1]

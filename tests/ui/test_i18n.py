@@ -49,7 +49,7 @@ def test_catalog_cache_is_the_toml_and_follows_edits(tmp_path, monkeypatch):
     pkg = tmp_path / "i18n"
     shutil.copytree(Path(i18n.__file__).parent, pkg, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setenv("WATCHDESK_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(i18n, "__file__", str(pkg / "__init__.py"))
+    monkeypatch.setattr(i18n.resources, "files", lambda package: pkg)
     parsed: dict = {}
     for p in sorted(pkg.glob("en*.toml")):
         parsed.update(tomllib.loads(p.read_text(encoding="utf-8")))

@@ -7,10 +7,11 @@ to English, then to the key itself, so a gap never crashes the console.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import zlib
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from ..cachefiles import cache_dir, write_atomic
@@ -26,23 +27,28 @@ def _catalog(lang: str) -> dict[str, str]:
     Parsing the TOML costs ~5 ms of opening the console, JSON a tenth of that: the merged
     catalog is kept as JSON in the user's cache directory, named after the files' sizes and
     modification times, so an edited or updated catalog is read afresh. A cache that cannot be
-    read or written is skipped, never an error."""
-    here = Path(__file__).parent
-    files = sorted(p for p in here.iterdir() if p.name == f"{lang}.toml"
-                   or (p.name.startswith(f"{lang}.") and p.name.endswith(".toml")))
-    stamp = hashlib.sha1(repr([(p.name, p.stat().st_size, p.stat().st_mtime_ns)
-                               for p in files]).encode()).hexdigest()[:16]
-    cached = cache_dir() / f"i18n-{lang}-{stamp}.json"
-    try:
-        return json.loads(cached.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
+    read or written is skipped, never an error; so is caching itself where the catalogs are not
+    plain files (a zipped install)."""
+    folder = resources.files(__package__)
+    files = sorted((f for f in folder.iterdir() if f.name == f"{lang}.toml"
+                    or (f.name.startswith(f"{lang}.") and f.name.endswith(".toml"))),
+                   key=lambda f: f.name)
+    cached = None
+    if all(isinstance(f, Path) for f in files):
+        stamp = zlib.crc32(repr([(f.name, f.stat().st_size, f.stat().st_mtime_ns)
+                                 for f in files]).encode())
+        cached = cache_dir() / f"i18n-{lang}-{stamp:08x}.json"
+        try:
+            return json.loads(cached.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
     import tomllib
 
     out: dict[str, str] = {}
-    for p in files:
-        out.update(tomllib.loads(p.read_text(encoding="utf-8")))
-    write_atomic(cached, json.dumps(out, ensure_ascii=False))
+    for f in files:
+        out.update(tomllib.loads(f.read_text(encoding="utf-8")))
+    if cached is not None:
+        write_atomic(cached, json.dumps(out, ensure_ascii=False))
     return out
 
 

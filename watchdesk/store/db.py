@@ -110,29 +110,72 @@ def _create_private(path: Path) -> None:
         os.close(fd)
 
 
+_TXN_KEYWORDS = {"BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"}
+
+
+def _first_keyword(sql: str) -> str:
+    """The statement's first keyword, upper-cased, past blanks, `;`, a BOM and comments (as
+    sqlite-utils reads it)."""
+    i, n = 0, len(sql)
+    while i < n:
+        if sql[i].isspace() or sql[i] in (";", "\ufeff"):
+            i += 1
+        elif sql.startswith("--", i):
+            newline = sql.find("\n", i)
+            if newline == -1:
+                return ""
+            i = newline + 1
+        elif sql.startswith("/*", i):
+            end = sql.find("*/", i + 2)
+            if end == -1:
+                return ""
+            i = end + 2
+        else:
+            break
+    j = i
+    while j < n and (sql[j].isalpha() or sql[j] == "_"):
+        j += 1
+    return sql[i:j].upper()
+
+
 class DeskDb:
     """The desk's open connection, used as a sqlite-utils `Database`.
 
-    `execute` and `query` (all that reads and audited writes need) run straight on the sqlite3
-    connection, exactly as sqlite-utils runs them; everything else sqlite-utils offers (tables,
-    `Migrations`, introspection) goes to a `sqlite_utils.Database` on the same connection, made
-    the first time it is asked for. Importing sqlite-utils costs ~35 ms, which the console's
-    first screen does not wait for: it only reads."""
+    `execute` and `query` (all that reads and audited writes need) run on the sqlite3 connection
+    here, with sqlite-utils' transaction rules (`execute`: a statement that opens a transaction of
+    its own is committed, or rolled back when it fails, so a stray write outside `write_txn` can
+    never leave a transaction open that would swallow the next saves; `query`: rows as dicts, for
+    SELECTs); everything else sqlite-utils offers (tables, `Migrations`, introspection) goes to a
+    `sqlite_utils.Database` on the same connection, made the first time it is asked for.
+    Importing sqlite-utils costs ~35 ms, which the console's first screen does not wait for: it
+    only reads. tests/store/test_startup_path.py holds both to the same behaviour."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None):
         self.conn = conn
         self.desk_path = path
 
     def execute(self, sql: str, parameters: Sequence | dict | None = None) -> sqlite3.Cursor:
-        if parameters is not None:
-            return self.conn.execute(sql, parameters)
-        return self.conn.execute(sql)
+        was_in_transaction = self.conn.in_transaction
+        try:
+            if parameters is not None:
+                cursor = self.conn.execute(sql, parameters)
+            else:
+                cursor = self.conn.execute(sql)
+        except Exception:
+            if not was_in_transaction and self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        if (not was_in_transaction and self.conn.in_transaction
+                and cursor.description is None and _first_keyword(sql) not in _TXN_KEYWORDS):
+            self.conn.execute("COMMIT")
+        return cursor
 
     def query(self, sql: str, params: Sequence | dict | None = None) -> Iterator[dict]:
-        cursor = self.execute(sql, params or ())
+        if _first_keyword(sql) not in ("SELECT", "WITH", "VALUES"):
+            raise ValueError("query() is for SELECTs; use execute() for other statements")
+        cursor = self.conn.execute(sql, params or ())
         keys = [d[0] for d in cursor.description]
-        for row in cursor:
-            yield dict(zip(keys, row))
+        return (dict(zip(keys, row)) for row in cursor)
 
     @cached_property
     def utils(self) -> Database:
@@ -189,6 +232,7 @@ def connect(path: str | Path, *, create: bool = True, readonly: bool = False) ->
                         raise DeskUnavailable(f"cannot switch {p} to WAL mode (got {mode})")
                 db.execute("PRAGMA synchronous = FULL")
                 db.execute("PRAGMA foreign_keys = ON")
+                db.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils' Database sets it
                 # A save touches a dozen B-tree paths (rows, indexes, full-text, audit); on a desk
                 # of years, the default 2 MB page cache re-reads them from the OS on every save.
                 db.execute(f"PRAGMA cache_size = {CACHE_KIB}")

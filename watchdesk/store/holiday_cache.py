@@ -18,17 +18,25 @@ from ..rules.roster import YearData, holidays_year
 
 
 def _package_stamp() -> str:
-    """Which installed copy of `holidays` the cache was built from, without importing it (or
-    reading every installed package's metadata, as `importlib.metadata.version` does: ~5 ms):
-    the size and modification time of its China calendar module. An update of the package
-    rewrites that file and so starts a new cache."""
+    """Which installed `holidays` the cache was built from, without importing it (or reading
+    every installed package's metadata, as `importlib.metadata.version` does: ~5 ms): the name
+    of its `holidays-<version>.dist-info` folder beside the package, which an update replaces;
+    failing that, the size and time of its China calendar module."""
     from importlib.util import find_spec
 
     try:
         spec = find_spec("holidays")
-        locations = list(spec.submodule_search_locations or []) if spec else []
-        st = (Path(locations[0]) / "countries" / "china.py").stat()
-    except (ImportError, IndexError, OSError, ValueError):  # pragma: no cover
+        pkg = Path(list(spec.submodule_search_locations or [])[0]) if spec else None
+    except (ImportError, IndexError, ValueError):  # pragma: no cover
+        return "unknown"
+    if pkg is None:  # pragma: no cover
+        return "unknown"
+    infos = sorted(p.name for p in pkg.parent.glob("holidays-*.dist-info"))
+    if len(infos) == 1:
+        return infos[0].removeprefix("holidays-").removesuffix(".dist-info")
+    try:
+        st = (pkg / "countries" / "china.py").stat()
+    except OSError:  # pragma: no cover
         return "unknown"
     return f"{st.st_size:x}-{st.st_mtime_ns:x}"
 
