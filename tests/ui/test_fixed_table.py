@@ -60,3 +60,45 @@ async def test_an_auto_width_column_is_measured_as_usual():
         assert fixed.columns["c"].content_width == plain.columns["c"].content_width > 0
         assert fixed.virtual_size == plain.virtual_size
         assert _lines(fixed) == _lines(plain)
+
+
+async def test_key_footer_rebuilds_once_per_burst_and_shows_the_keys():
+    from textual.binding import Binding
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    from watchdesk.widgets.footer import KeyFooter
+
+    class Keys(App):
+        BINDINGS = [Binding("p", "phone", "phone"), Binding("w", "written", "written")]
+
+        def compose(self):
+            yield DataTable()
+            yield KeyFooter(id="ours")
+
+    app = Keys()
+    async with app.run_test(size=(80, 10)) as pilot:
+        await pilot.pause()
+        footer = app.query_one("#ours", KeyFooter)
+        assert isinstance(footer, Footer)
+        keys = {k.description for k in footer.query(FooterKey)}
+        assert {"phone", "written"} <= keys
+        rebuilds = []
+        real = Footer.recompose
+
+        async def counted(self):
+            rebuilds.append(1)
+            return await real(self)
+
+        KeyFooter.recompose = counted
+        try:
+            for _ in range(3):  # one burst: e.g. mounted, focus given, keymap applied
+                app.screen.refresh_bindings()
+            for _ in range(50):
+                await pilot.pause(0.01)
+                if rebuilds and {k.description for k in footer.query(FooterKey)} == keys:
+                    break
+        finally:
+            del KeyFooter.recompose
+        assert rebuilds == [1]
+        assert {k.description for k in footer.query(FooterKey)} == keys

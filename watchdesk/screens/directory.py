@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from ..directory_io import ImportRefused, export_units, read_units
 from ..directory_labels import method_label, outcome_label, unit_class
@@ -20,6 +20,7 @@ from ..timefmt import fmt_hm
 from ..widgets import localize_bindings
 from .directory_edit import PathScreen, UnitFormScreen
 from .pickers import HitsTable
+from ..widgets.footer import KeyFooter
 
 
 class DirectoryScreen(Screen):
@@ -56,7 +57,7 @@ class DirectoryScreen(Screen):
             with Vertical(id="dir-detail-box"):
                 yield Label(t("dir.detail.title"), classes="section-title")
                 yield Static("", id="dir-detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#dir-query", Input).focus()

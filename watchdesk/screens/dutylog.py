@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import DataTable, Header, Label
 
 from ..i18n import t
 from ..models import LogEntry
@@ -15,6 +15,7 @@ from ..timefmt import fmt_full
 from ..widgets import localize_bindings
 from .actions import open_log_dialog
 from .dialogs import Field, FormDialog
+from ..widgets.footer import KeyFooter
 
 
 class DutyLogScreen(Screen):
@@ -37,7 +38,7 @@ class DutyLogScreen(Screen):
         yield Header()
         yield Label("", classes="section-title", id="log-title")
         yield DataTable(id="log", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(

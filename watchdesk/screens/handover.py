@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 from ..i18n import language, t
 from ..handover_models import EquipmentItem
@@ -21,6 +21,7 @@ from ..store.handover import DEFAULT_EQUIPMENT, HandoverRecord
 from ..store.incidents import InputError
 from ..widgets import localize_bindings
 from .dialogs import Field, FormDialog
+from ..widgets.footer import KeyFooter
 
 
 def export_dir(app) -> Path:
@@ -60,7 +61,7 @@ class HandoverScreen(Screen):
         yield Label("", id="ho-status", classes="section-title")
         with VerticalScroll(id="ho-scroll"):
             yield Static("", id="ho-text")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.reload()
@@ -270,7 +271,7 @@ class HandoverHistoryScreen(Screen):
         yield Header()
         yield Label(t("hos.history"), classes="section-title")
         yield DataTable(id="ho-history", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         from textual.widgets import DataTable

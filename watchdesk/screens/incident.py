@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from ..i18n import t
 from ..labels import category_label, grade_label, kind_label, status_label
@@ -16,6 +16,7 @@ from ..models import FIGURE_FIELDS, Deadline, Hold, Incident, TimelineItem
 from ..timefmt import ClockState, clock_state, countdown, fmt_full, fmt_hm
 from ..widgets import localize_bindings
 from .actions import LIFECYCLE_BINDINGS, IncidentActions
+from ..widgets.footer import KeyFooter
 
 
 def timeline_text(item: TimelineItem) -> tuple[str, str]:
@@ -74,7 +75,7 @@ class IncidentScreen(IncidentActions, Screen):
             yield DataTable(id="incident-figures", cursor_type="none")
             yield Label(t("incident.timeline"), classes="section-title")
             yield DataTable(id="incident-timeline", cursor_type="row")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         clocks = self.query_one("#incident-clocks", DataTable)

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Checkbox, Header, Input, Label, Select, Static
 
 from ..category_search import find_categories
 from ..drafts import clear_draft, save_draft
@@ -30,6 +30,7 @@ from ..timefmt import fmt_full
 from ..widgets import localize_bindings
 from .category_picker import CategoryPicker
 from .dialogs import ConfirmDialog
+from ..widgets.footer import KeyFooter
 
 # (field, catalog key, wide) in tab order: what is known first comes first.
 FORM = [
@@ -137,7 +138,7 @@ class IncidentForm(Screen[int | None]):
                         yield Label("", classes="field-error", id=f"e-{name}")
             if self.editing:
                 yield Static(t("form.figures_elsewhere"), classes="dialog-note")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self._clean = self.values()

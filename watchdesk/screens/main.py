@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import DataTable, Header, Label
 
 from ..i18n import t
 from ..labels import category_label, grade_label, status_label
@@ -23,6 +23,7 @@ from ..widgets.fixed_table import FixedTable, cell_text
 from ..widgets.keylegend import KeyLegend
 from ..widgets.leader_check import LeaderCheckBar
 from ..widgets.warnings_strip import WarningsStrip
+from ..widgets.footer import KeyFooter
 
 
 def casualty_text(inc: Incident) -> str:
@@ -58,7 +59,7 @@ class MainScreen(IncidentActions, Screen):
             yield Label(t("today.title"), classes="section-title", id="today-title")
             yield FixedTable(id="today", cursor_type="row", zebra_stripes=True)
         yield KeyLegend(id="key-legend")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#today", DataTable)

@@ -11,7 +11,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     Checkbox,
     DataTable,
-    Footer,
     Header,
     Input,
     Label,
@@ -35,6 +34,7 @@ from ..store.directory import input_error
 from ..timefmt import fmt_hm, parse_time
 from ..widgets import localize_bindings
 from .rollcall_run import RollCallRunScreen
+from ..widgets.footer import KeyFooter
 
 
 class NewRoundScreen(ModalScreen[RoundReport | None]):
@@ -198,7 +198,7 @@ class RollCallScreen(Screen):
         with Vertical(id="rc-higher-box"):
             yield Label(t("rc.hc.list"), classes="section-title")
             yield DataTable(id="rc-higher", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         rounds = self.query_one("#rc-rounds", DataTable)

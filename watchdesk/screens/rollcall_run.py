@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from ..directory_labels import method_label, outcome_label, set_label
 from ..directory_models import Outcome, RoundReport, RoundStatus
@@ -24,6 +24,7 @@ from ..i18n import t
 from ..store import StoreError
 from ..timefmt import hms
 from ..widgets import localize_bindings
+from ..widgets.footer import KeyFooter
 
 KEYS = {"1": Outcome.on_post, "2": Outcome.no_answer, "3": Outcome.busy,
         "4": Outcome.not_on_duty, "5": Outcome.leader_absent}
@@ -110,7 +111,7 @@ class RollCallRunScreen(Screen):
             yield Input(placeholder=t("rc.run.secs"), id="run-secs", type="integer")
         yield Static("", id="run-error")
         yield DataTable(id="run-entries", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#run-entries", DataTable)

@@ -14,13 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import DataTable, Header, Label
 
 from ..i18n import t
 from ..labels import role_label
 from ..models import Officer
 from ..roster_models import DutyStatus, RosterPage, RosterShift, Violation
 from ..widgets import localize_bindings
+from ..widgets.footer import KeyFooter
 from ..widgets.leader_check import LeaderCheckBar
 from . import roster_forms as forms
 from .roster_grid import (
@@ -75,7 +76,7 @@ class RosterScreen(Screen):
             yield Label(t("roster.problems.title"), id="roster-problems-title",
                         classes="section-title")
             yield DataTable(id="roster-problems", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#roster-problems", DataTable)

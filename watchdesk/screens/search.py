@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select
+from textual.widgets import DataTable, Header, Input, Label, Select
 
 from ..i18n import explain, t
 from ..labels import grade_label, status_label
@@ -19,6 +19,7 @@ from ..store.incidents import InputError
 from ..timefmt import fmt_full, parse_time
 from ..widgets import localize_bindings
 from ..i18n import language
+from ..widgets.footer import KeyFooter
 
 
 class SearchScreen(Screen):
@@ -47,7 +48,7 @@ class SearchScreen(Screen):
                          prompt=t("search.status"), id="status", classes="filter")
         yield Label("", id="search-info", classes="section-title")
         yield DataTable(id="hits", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(t("search.when"), t("search.kind"),

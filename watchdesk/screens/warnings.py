@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from ..directory_labels import level_label, swatch, warning_title
 from ..directory_models import EarlyWarning, WarningEvent, WarningStatus
@@ -16,6 +16,7 @@ from ..i18n import t
 from ..timefmt import fmt_hm
 from ..widgets import localize_bindings
 from .warning_forms import ChangeWarningScreen, IssueWarningScreen, LiftWarningScreen
+from ..widgets.footer import KeyFooter
 
 
 class WarningsScreen(Screen):
@@ -49,7 +50,7 @@ class WarningsScreen(Screen):
             with Vertical(id="warn-detail-box"):
                 yield Label(t("warn.history"), classes="section-title")
                 yield Static("", id="warn-detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#warn-table", DataTable)
