@@ -55,22 +55,23 @@ def watchdesk(db: str, age: float = 0.0):
     """`watchdesk --db DB` itself: `watchdesk.__main__.main` (argument parsing, the garbage
     collector off until the first screen is drawn, settings, language, `cmd_ui`, then
     `console.open_console`: the desk opened and checked on the DB thread and the first screen read
-    by the helper process while the UI is imported). The only differences: the app found by
-    `open_console` runs headless at SIZE with this launcher's auto-pilot, and with AGE its clock
-    is set back. Returns a callable that runs it all (and returns main's exit status)."""
+    by the helper process, forked as soon as the command line is parsed, while the UI is
+    imported). The only differences: the app found by `open_console` runs headless at SIZE with
+    this launcher's auto-pilot, and with AGE the console's clock is set back. Returns a callable
+    that runs it all (and returns main's exit status)."""
     import functools
 
     import watchdesk.__main__ as cli  # the console script's own import
     import watchdesk.console as console
 
     real = console.open_console
+    if age:  # the console's own clock, set back: the early helper and the app both use it
+        from datetime import UTC, datetime, timedelta
+
+        offset = timedelta(seconds=age)
+        console.default_clock = lambda: datetime.now(UTC) - offset
 
     def open_console(*args, **kwargs):
-        if age:
-            from datetime import UTC, datetime, timedelta
-
-            offset = timedelta(seconds=age)
-            kwargs["clock"] = lambda: datetime.now(UTC) - offset
         app = real(*args, **kwargs)
         mark("imported")  # and the desk opened: the UI's imports overlap the reading
         app.run = functools.partial(app.run, headless=True, size=SIZE, auto_pilot=auto_pilot)

@@ -55,6 +55,7 @@ class Ctx:
     def __init__(self, args: argparse.Namespace):
         self.args = args
         self._settings: Settings | None = None
+        self.prefetch = None  # the console's first-screen reader, forked early (see _main)
 
     @property
     def settings(self) -> Settings:
@@ -70,7 +71,7 @@ class Ctx:
 
     @property
     def db_path(self) -> Path:
-        from .config import default_db_path
+        from .paths import default_db_path
 
         db = getattr(self.args, "db", None)
         return Path(db) if db else default_db_path()
@@ -97,7 +98,8 @@ def cmd_ui(ctx: Ctx) -> int:
     if not ctx.db_path.exists():
         raise UserError(f"no desk database at {ctx.db_path}; create one with `watchdesk init` "
                         f"or try `watchdesk demo`", EXIT_FAIL)
-    open_console(ctx.db_path, settings=ctx.settings, actor=_login()).run()
+    prefetch = ctx.prefetch if ctx.prefetch is not None else True
+    open_console(ctx.db_path, settings=ctx.settings, actor=_login(), prefetch=prefetch).run()
     return EXIT_OK
 
 
@@ -914,41 +916,52 @@ def _main(argv: list[str] | None) -> int:
     if getattr(args.func, "__name__", "") not in CONSOLE_COMMANDS or getattr(args, "no_ui", False):
         gc.enable()
     ctx = Ctx(args)
+    if args.func is cmd_ui:
+        # Start reading the desk's first screen now, in a helper process on the other core,
+        # while this one loads its settings and its user interface (console.early_prefetch).
+        from .console import early_prefetch
+
+        config = Path(args.config) if getattr(args, "config", None) else None
+        ctx.prefetch = early_prefetch(ctx.db_path, config)
     try:
-        set_language(getattr(args, "lang", None) or ctx.settings.language)
-        return int(args.func(ctx) or 0)
-    except UserError as e:
-        print(f"watchdesk: {e}", file=sys.stderr)
-        return e.code
-    except KeyboardInterrupt:
-        return 130
-    except Exception as e:  # the last line of defence: one line, no traceback
-        if os.environ.get("WATCHDESK_DEBUG"):
-            raise
-        from .store import DeskUnavailable, InputError, NotFound, StoreError
-
-        if isinstance(e, InputError):
-            print(f"watchdesk: {e.field}: {e.problem}", file=sys.stderr)
-            return EXIT_INPUT
-        if isinstance(e, NotFound):
+        try:
+            set_language(getattr(args, "lang", None) or ctx.settings.language)
+            return int(args.func(ctx) or 0)
+        except UserError as e:
             print(f"watchdesk: {e}", file=sys.stderr)
-            return EXIT_INPUT
-        if isinstance(e, (DeskUnavailable, StoreError)):
-            print(f"watchdesk: {e}", file=sys.stderr)
-            return EXIT_FAIL
-        import sqlite3
+            return e.code
+        except KeyboardInterrupt:
+            return 130
+        except Exception as e:  # the last line of defence: one line, no traceback
+            if os.environ.get("WATCHDESK_DEBUG"):
+                raise
+            from .store import DeskUnavailable, InputError, NotFound, StoreError
 
-        from .store.db import explain
-
-        if isinstance(e, sqlite3.Error):
-            known = explain(e, ctx.db_path)
-            if known is not None:
-                print(f"watchdesk: {known}", file=sys.stderr)
+            if isinstance(e, InputError):
+                print(f"watchdesk: {e.field}: {e.problem}", file=sys.stderr)
+                return EXIT_INPUT
+            if isinstance(e, NotFound):
+                print(f"watchdesk: {e}", file=sys.stderr)
+                return EXIT_INPUT
+            if isinstance(e, (DeskUnavailable, StoreError)):
+                print(f"watchdesk: {e}", file=sys.stderr)
                 return EXIT_FAIL
-        print(f"watchdesk: unexpected error: {type(e).__name__}: {e} "
-              f"(set WATCHDESK_DEBUG=1 for details)", file=sys.stderr)
-        return EXIT_FAIL
+            import sqlite3
 
+            from .store.db import explain
+
+            if isinstance(e, sqlite3.Error):
+                known = explain(e, ctx.db_path)
+                if known is not None:
+                    print(f"watchdesk: {known}", file=sys.stderr)
+                    return EXIT_FAIL
+            print(f"watchdesk: unexpected error: {type(e).__name__}: {e} "
+                  f"(set WATCHDESK_DEBUG=1 for details)", file=sys.stderr)
+            return EXIT_FAIL
+
+    finally:
+        if ctx.prefetch is not None:  # used by the console or not: never left behind
+            ctx.prefetch.abandon()
 
 if __name__ == "__main__":
     sys.exit(main())

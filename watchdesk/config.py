@@ -11,10 +11,9 @@ import os
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import platformdirs
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-APP_NAME = "watchdesk"
+from .paths import APP_NAME, config_path, default_db_path  # noqa: F401  (re-exported)
 
 
 class ConfigError(ValueError):
@@ -49,20 +48,6 @@ class Settings(BaseModel):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
-
-
-def config_path() -> Path:
-    env = os.environ.get("WATCHDESK_CONFIG")
-    if env:
-        return Path(env)
-    return Path(platformdirs.user_config_dir(APP_NAME)) / "watchdesk.toml"
-
-
-def default_db_path() -> Path:
-    env = os.environ.get("WATCHDESK_DB")
-    if env:
-        return Path(env)
-    return Path(platformdirs.user_data_dir(APP_NAME)) / "desk.db"
 
 
 _ENV = {

@@ -26,6 +26,19 @@ def _utc_now() -> datetime:  # store.system_clock, without importing the store b
     return datetime.now(timezone.utc)
 
 
+default_clock: Clock = _utc_now  # the console's clock unless one is given (the bench sets it back)
+
+
+def early_prefetch(db_path: Path, config: Path | None) -> Prefetch | None:
+    """Fork the first screen's reader before anything else is loaded (the settings, pydantic,
+    the UI): it loads what it needs on the other core meanwhile. For an existing desk only."""
+    if not db_path.is_file():
+        return None
+    from . import prefetch as prefetching
+
+    return prefetching.start(db_path, now=default_clock(), config=config)
+
+
 def store_kwargs(settings: Settings, clock: Clock, actor: str) -> dict:
     """How the console opens its desk. It checkpoints the WAL from a timer, never inside a save
     (see Store.open)."""
@@ -55,25 +68,28 @@ def start_first_load(client: DeskClient, clock: Clock, *, prefetch: Prefetch | N
 
 
 def open_console(db_path: str | Path, *, settings: Settings, actor: str,
-                 clock: Clock | None = None, prefetch: bool = True,
+                 clock: Clock | None = None, prefetch: bool | Prefetch | None = True,
                  **app_kwargs) -> WatchdeskApp:
     """The console app for `watchdesk` and `watchdesk demo`, with its desk already opened.
 
     A desk that cannot be opened (missing, damaged, not writable, needing a migration that
     fails) raises its StoreError here, before the screen takes over the terminal.
     `prefetch`: read the first screen in a helper process (prefetch.py) while this one imports
-    the UI. The helper is forked first, before this process opens the desk or starts a thread;
-    the desk is then opened here, on the main thread (a wait for a busy desk stays
-    interruptible with Ctrl+C), and handed to the DB thread."""
+    the UI: True to fork it here, or one already forked (`watchdesk` forks it as soon as it
+    has parsed its command line, see `early_prefetch`). The helper is forked before this process
+    opens the desk or starts a thread; the desk is then opened here, on the main thread (a wait
+    for a busy desk stays interruptible with Ctrl+C), and handed to the DB thread."""
     if clock is None:
-        clock = _utc_now
-    now = clock()
+        clock = default_clock
     helper = None
-    if prefetch:
+    if prefetch is True:
         from . import prefetch as prefetching
 
         helper = prefetching.start(db_path, tz=settings.tz, rule_pack=settings.rule_pack,
-                                   now=now)
+                                   now=clock())
+    elif prefetch:
+        helper = prefetch
+    now = helper.now if helper is not None and helper.now is not None else clock()
     client = None
     try:
         from .store import Store

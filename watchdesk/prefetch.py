@@ -35,8 +35,9 @@ _GO = b"g"
 class Prefetch:
     """A helper process reading the dashboard as of `now`; see the module's docstring."""
 
-    def __init__(self, pid: int, data_fd: int, go_fd: int):
+    def __init__(self, pid: int, data_fd: int, go_fd: int, now: datetime | None = None):
         self.pid = pid
+        self.now = now  # the instant the dashboard is read for
         self._data_fd = data_fd
         self._go_fd = go_fd
         self._done = False
@@ -120,9 +121,13 @@ class Prefetch:
             pass
 
 
-def start(db_path: str | Path, *, tz: Any, rule_pack: str, now: datetime) -> Prefetch | None:
+def start(db_path: str | Path, *, now: datetime, tz: Any = None, rule_pack: str | None = None,
+          config: Path | None = None) -> Prefetch | None:
     """Fork the helper. Call before any thread is started (a fork copies only the calling
-    thread) and before the desk is opened in this process. None where `fork` does not exist."""
+    thread) and before the desk is opened in this process. With `tz` and `rule_pack` the helper
+    reads with those; without, it loads the settings itself (from `config`, else the default
+    file and the environment, as the console does), so that it can be forked before the
+    console has loaded them. None where `fork` does not exist."""
     if not hasattr(os, "fork"):
         return None
     fds: list[int] = []
@@ -139,27 +144,37 @@ def start(db_path: str | Path, *, tz: Any, rule_pack: str, now: datetime) -> Pre
         try:
             os.close(data_r)
             os.close(go_w)
-            _helper(Path(db_path), tz, rule_pack, now, go_r, data_w)
+            _helper(Path(db_path), tz, rule_pack, config, now, go_r, data_w)
         finally:
             os._exit(0)
     os.close(data_w)
     os.close(go_r)
-    return Prefetch(pid, data_r, go_w)
+    return Prefetch(pid, data_r, go_w, now)
 
 
-def _helper(db_path: Path, tz: Any, rule_pack: str, now: datetime, go_fd: int,
-            data_fd: int) -> None:
+def _helper(db_path: Path, tz: Any, rule_pack: str | None, config: Path | None, now: datetime,
+            go_fd: int, data_fd: int) -> None:
     payload = b""
     try:
+        if tz is None or rule_pack is None:
+            from .config import load_settings
+
+            settings = load_settings(config)
+            tz, rule_pack = settings.tz, settings.rule_pack
         from .store.desk import Store, _stamp
         from .store.stamp import SCHEMA_STAMP
 
-        # Imports done (in parallel with the console's): wait for the console's connection to
-        # have read its data_version, then take the snapshot.
-        if os.read(go_fd, 1) == _GO:
-            store = Store.open(db_path, create=False, migrate=False, tz=tz, rule_pack=rule_pack)
-            if _stamp(store.db) == SCHEMA_STAMP:
-                payload = pickle.dumps(store.dashboard(now), protocol=pickle.HIGHEST_PROTOCOL)
+        store = Store.open(db_path, create=False, migrate=False, tz=tz, rule_pack=rule_pack)
+        current = _stamp(store.db) == SCHEMA_STAMP
+        if current:
+            # A first read that is thrown away: it loads what reading needs (the repositories'
+            # modules, the models' validators, the holiday calendar, the desk's pages), on this
+            # core, while the console is still busy; the read that counts is then quick.
+            store.dashboard(now)
+        # Wait for the console's connection to have read its data_version, then take the
+        # snapshot that is sent.
+        if os.read(go_fd, 1) == _GO and current:
+            payload = pickle.dumps(store.dashboard(now), protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException:  # noqa: BLE001 — the console reads the desk itself
         payload = b""
     try:

@@ -209,3 +209,52 @@ def test_a_desk_that_fails_to_open_is_not_opened_again_per_call(tmp_path, monkey
     finally:
         client.close()
     assert opened == [1]
+
+
+def test_early_helper_loads_the_settings_itself(db_path, clock, tmp_path, monkeypatch):
+    """`watchdesk` forks the reader before it has loaded its settings: the helper reads them
+    from the same config file and environment (here: another time zone and rule pack)."""
+    from watchdesk import prefetch
+
+    s = Store.open(db_path, clock=clock, actor="测试员", tz=TZ)
+    roster_today(s, clock)
+    s.incidents.add(facts(clock, dead=12))
+    s.close()
+    cfg = tmp_path / "watchdesk.toml"
+    cfg.write_text('timezone = "Asia/Urumqi"\nrule_pack = "henan"\n', encoding="utf-8")
+    helper = prefetch.start(db_path, now=clock(), config=cfg)
+    helper.go()
+    got = helper.result()
+    expected = Store.open(db_path, clock=clock, tz="Asia/Urumqi", rule_pack="henan")
+    try:
+        assert got == expected.dashboard(clock())
+    finally:
+        expected.close()
+    # It does read them: settings the console would refuse, and the helper answers nothing
+    # (the console then reports the bad setting itself).
+    cfg.write_text('timezone = "Mars/Olympus_Mons"\n', encoding="utf-8")
+    helper = prefetch.start(db_path, now=clock(), config=cfg)
+    helper.go()
+    assert helper.result() is None
+
+
+def test_cli_reaps_the_early_helper_when_the_console_cannot_start(db_path, clock, tmp_path,
+                                                                  monkeypatch):
+    import watchdesk.console as console
+    from watchdesk.__main__ import main
+
+    Store.open(db_path, clock=clock, tz=TZ).close()
+    helpers = []
+    real = console.early_prefetch
+
+    def recording(*args, **kwargs):
+        helpers.append(real(*args, **kwargs))
+        return helpers[-1]
+
+    monkeypatch.setattr(console, "early_prefetch", recording)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("timezone = \n", encoding="utf-8")  # not TOML: the console refuses to start
+    assert main(["--db", str(db_path), "--config", str(bad)]) == 2
+    assert len(helpers) == 1 and helpers[0] is not None
+    with pytest.raises(ChildProcessError):  # reaped
+        os.waitpid(helpers[0].pid, os.WNOHANG)

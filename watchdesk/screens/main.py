@@ -101,6 +101,7 @@ class MainScreen(IncidentActions, Screen):
                 status,
                 key=str(inc.id),
             )
+        table.size_now()  # type: ignore[attr-defined]
         self.query_one("#today-title", Label).update(t("today.title_n", n=len(dash.today)))
 
     # -- the selected incident -------------------------------------------------------------------

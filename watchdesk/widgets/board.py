@@ -71,6 +71,7 @@ class CountdownBoard(FixedTable):
                 cell,
                 key=str(r.deadline_id),
             )
+        self.size_now()
         if selected is not None:
             for i, r in enumerate(rows):
                 if r.deadline_id == selected:

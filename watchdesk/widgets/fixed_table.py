@@ -48,3 +48,14 @@ class FixedTable(DataTable):
         header = self.header_height if self.show_header else 0
         self.virtual_size = Size(width + self._row_label_column_width,
                                  self._total_row_height + header)
+
+    def size_now(self) -> None:
+        """Size the table for the rows just added, now rather than when the app is next idle
+        (what DataTable._on_idle would do): with nothing to measure it is cheap, and the next
+        frame then shows the rows. The first screen's first frame shows its data instead of
+        two empty tables that fill a frame later."""
+        if self._require_update_dimensions and self._nothing_to_size():
+            self._require_update_dimensions = False
+            new_rows = list(self._new_rows)
+            self._new_rows.clear()
+            self._update_dimensions(new_rows)
