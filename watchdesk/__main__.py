@@ -922,7 +922,7 @@ def _main(argv: list[str] | None) -> int:
         from .console import early_prefetch
 
         config = Path(args.config) if getattr(args, "config", None) else None
-        ctx.prefetch = early_prefetch(ctx.db_path, config)
+        ctx.prefetch = early_prefetch(ctx.db_path, config, getattr(args, "lang", None))
     try:
         try:
             set_language(getattr(args, "lang", None) or ctx.settings.language)
@@ -962,6 +962,7 @@ def _main(argv: list[str] | None) -> int:
     finally:
         if ctx.prefetch is not None:  # used by the console or not: never left behind
             ctx.prefetch.abandon()
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -29,14 +29,15 @@ def _utc_now() -> datetime:  # store.system_clock, without importing the store b
 default_clock: Clock = _utc_now  # the console's clock unless one is given (the bench sets it back)
 
 
-def early_prefetch(db_path: Path, config: Path | None) -> Prefetch | None:
+def early_prefetch(db_path: Path, config: Path | None,
+                   language: str | None = None) -> Prefetch | None:
     """Fork the first screen's reader before anything else is loaded (the settings, pydantic,
     the UI): it loads what it needs on the other core meanwhile. For an existing desk only."""
     if not db_path.is_file():
         return None
     from . import prefetch as prefetching
 
-    return prefetching.start(db_path, now=default_clock(), config=config)
+    return prefetching.start(db_path, now=default_clock(), config=config, language=language)
 
 
 def store_kwargs(settings: Settings, clock: Clock, actor: str) -> dict:

@@ -122,13 +122,17 @@ class Prefetch:
 
 
 def start(db_path: str | Path, *, now: datetime, tz: Any = None, rule_pack: str | None = None,
-          config: Path | None = None) -> Prefetch | None:
+          config: Path | None = None, language: str | None = None) -> Prefetch | None:
     """Fork the helper. Call before any thread is started (a fork copies only the calling
     thread) and before the desk is opened in this process. With `tz` and `rule_pack` the helper
     reads with those; without, it loads the settings itself (from `config`, else the default
     file and the environment, as the console does), so that it can be forked before the
-    console has loaded them. None where `fork` does not exist."""
+    console has loaded them (and its language: `language`, else the settings', else the
+    locale's). None where `fork` does not exist, and on a single CPU (the helper's work would
+    only take turns with the console's)."""
     if not hasattr(os, "fork"):
+        return None
+    if hasattr(os, "sched_getaffinity") and len(os.sched_getaffinity(0)) < 2:
         return None
     fds: list[int] = []
     try:
@@ -144,7 +148,7 @@ def start(db_path: str | Path, *, now: datetime, tz: Any = None, rule_pack: str 
         try:
             os.close(data_r)
             os.close(go_w)
-            _helper(Path(db_path), tz, rule_pack, config, now, go_r, data_w)
+            _helper(Path(db_path), tz, rule_pack, config, language, now, go_r, data_w)
         finally:
             os._exit(0)
     os.close(data_w)
@@ -152,15 +156,17 @@ def start(db_path: str | Path, *, now: datetime, tz: Any = None, rule_pack: str 
     return Prefetch(pid, data_r, go_w, now)
 
 
-def _helper(db_path: Path, tz: Any, rule_pack: str | None, config: Path | None, now: datetime,
-            go_fd: int, data_fd: int) -> None:
+def _helper(db_path: Path, tz: Any, rule_pack: str | None, config: Path | None,
+            language: str | None, now: datetime, go_fd: int, data_fd: int) -> None:
     payload = b""
     try:
-        if tz is None or rule_pack is None:
+        if tz is None or rule_pack is None:  # forked before the console loaded its settings
             from .config import load_settings
+            from .i18n import set_language
 
             settings = load_settings(config)
             tz, rule_pack = settings.tz, settings.rule_pack
+            set_language(language or settings.language)  # as __main__ does: labels, calendar
         from .store.desk import Store, _stamp
         from .store.stamp import SCHEMA_STAMP
 

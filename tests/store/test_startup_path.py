@@ -258,3 +258,32 @@ def test_cli_reaps_the_early_helper_when_the_console_cannot_start(db_path, clock
     assert len(helpers) == 1 and helpers[0] is not None
     with pytest.raises(ChildProcessError):  # reaped
         os.waitpid(helpers[0].pid, os.WNOHANG)
+
+
+def test_early_helper_reads_in_the_console_language(db_path, clock, tmp_path):
+    """Labels the store puts into the dashboard (holiday names, via the calendar) follow the
+    language: the helper forked before `set_language` takes the console's."""
+    from watchdesk import prefetch
+    from watchdesk.i18n import language
+
+    Store.open(db_path, clock=clock, tz=TZ).close()
+    out = tmp_path / "lang.txt"
+    # The helper's language, observed from inside it: wrap the dashboard read.
+    import watchdesk.store.desk as desk_mod
+
+    real = desk_mod.Store.dashboard
+
+    def spy(self, now=None):
+        out.write_text(language(), encoding="utf-8")
+        return real(self, now)
+
+    desk_mod.Store.dashboard = spy
+    try:
+        assert language() == "en"
+        helper = prefetch.start(db_path, now=clock(), language="zh")
+        helper.go()
+        assert helper.result() is not None
+    finally:
+        desk_mod.Store.dashboard = real
+    assert out.read_text(encoding="utf-8") == "zh"
+    assert language() == "en"  # the console's own language is untouched

@@ -102,3 +102,60 @@ async def test_key_footer_rebuilds_once_per_burst_and_shows_the_keys():
             del KeyFooter.recompose
         assert rebuilds == [1]
         assert {k.description for k in footer.query(FooterKey)} == keys
+
+
+async def test_key_footer_recovers_when_a_modal_closes_at_once():
+    """A rebuild scheduled while a modal opens is dropped if the modal goes away before its
+    first refresh (an edit form that finds the incident held by another seat): the footer must
+    still follow later changes, as Textual's does."""
+    from textual.binding import Binding
+    from textual.screen import ModalScreen, Screen
+    from textual.widgets import Label
+    from textual.widgets._footer import FooterKey
+
+    from watchdesk.widgets.footer import KeyFooter
+
+    class Gone(ModalScreen):
+        def compose(self):
+            yield Label("held by another seat")
+
+        def on_mount(self) -> None:
+            self.dismiss()
+
+    class Desk(Screen):
+        BINDINGS = [Binding("p", "phone", "phone"), Binding("o", "open", "open"),
+                    Binding("t", "arm", "arm")]
+        armed = False
+
+        def compose(self):
+            yield Label("desk")
+            yield KeyFooter(id="f")
+
+        def check_action(self, action, parameters):
+            return self.armed if action == "phone" else True
+
+        def action_open(self) -> None:
+            self.app.push_screen(Gone())
+
+        def action_arm(self) -> None:
+            self.armed = True
+            self.refresh_bindings()
+
+    class Console(App):
+        def on_mount(self) -> None:
+            self.push_screen(Desk())
+
+    app = Console()
+    async with app.run_test(size=(80, 10)) as pilot:
+        await pilot.pause()
+        desk = app.screen
+        footer = desk.query_one("#f", KeyFooter)
+        await pilot.press("o")
+        await pilot.pause(0.2)
+        assert app.screen is desk
+        await pilot.press("t")  # "phone" becomes available: the footer must show it
+        for _ in range(50):
+            await pilot.pause(0.01)
+            if "phone" in {k.description for k in footer.query(FooterKey)}:
+                break
+        assert "phone" in {k.description for k in footer.query(FooterKey)}
