@@ -15,15 +15,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label
+from textual.widgets import Input, Label
 
 from ..directory_labels import unit_class
 from ..directory_models import PickedCaller, SearchHit
 from ..i18n import t
 from ..widgets import localize_bindings
+from ..widgets.fixed_table import FixedTable, cell_text
 
 
-class HitsTable(DataTable):
+class HitsTable(FixedTable):
     """Directory search results; `hits` holds the models behind the rows."""
 
     def __init__(self, **kwargs):
@@ -41,8 +42,10 @@ class HitsTable(DataTable):
         self.clear()
         for i, h in enumerate(hits):
             name = h.unit_name if h.active else f"{h.unit_name} {t('dir.inactive')}"
-            self.add_row(name, unit_class(h.kind, h.level, h.room_type), h.contact_name, h.role,
-                         h.phone or h.duty_phone, key=str(i))
+            self.add_row(*(cell_text(v) for v in (
+                name, unit_class(h.kind, h.level, h.room_type), h.contact_name, h.role,
+                h.phone or h.duty_phone)), key=str(i))
+        self.size_now()
 
     @property
     def current(self) -> SearchHit | None:
