@@ -354,7 +354,10 @@ def markdown(res: dict, command: str) -> str:
                 f"{k} {v['p999'] * 1000:.0f} / {v['max'] * 1000:.0f} ms"
                 for k, v in sv["subjects"].items()) + ". Target p99 ≤ 10 ms: " + ", ".join(
                 f"{k} {'ok' if v['p99'] <= 0.010 else 'MISSED'}"
-                for k, v in sv["subjects"].items()) + ".",
+                for k, v in sv["subjects"].items()) + ". Before the saves, full-text merging "
+            "caught up as a console open on the desk does (steps, DB-thread time, longest step): "
+            + ", ".join(f"{k} {c['steps']}, {c['seconds']:.1f} s, {c['longest_step'] * 1000:.0f} ms"
+                        for k, c in sv.get("catch_up", {}).items()) + ".",
             f"- **Tick**: {tk['n_clocks']} clocks; p95 " + ", ".join(
                 f"{k} {v['p95'] * 1000:.2f} ms" for k, v in tk["subjects"].items())
             + f"; 100 plain cell updates {tk['base_p50'] * 1000:.2f} ms. Target ≤ 5 ms.",

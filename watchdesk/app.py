@@ -29,6 +29,7 @@ Clock = Callable[[], datetime]
 
 POLL_SECONDS = 1.0  # how often to ask SQLite whether another process wrote (PRAGMA data_version)
 CHECKPOINT_SECONDS = 20.0  # the console's WAL checkpoint, off the save path
+CATCH_UP_SECONDS = 1.0  # ... and sooner while full-text merging is behind (Store.checkpoint)
 
 
 class WatchdeskApp(App):
@@ -109,7 +110,7 @@ class WatchdeskApp(App):
         self.call_after_refresh(self._offer_draft)
         self.set_timer(5, self._daily_backup)  # not on the path to the first screen
         self.set_timer(3, self.startup_done)  # in case the first load failed
-        self.set_timer(CHECKPOINT_SECONDS, self._checkpoint)
+        self.set_timer(3, self._checkpoint)  # soon: a desk fed by scripts may have merging to do
         if self._poll:
             self.set_timer(POLL_SECONDS, self._poll_once)
 
@@ -238,14 +239,17 @@ class WatchdeskApp(App):
         self.run_worker(guarded(), group="backup", exit_on_error=False)
 
     async def _checkpoint(self) -> None:
-        """The WAL checkpoint this console's saves no longer do inline (re-armed, never stacked)."""
+        """The WAL checkpoint and full-text merging this console's saves no longer do inline
+        (re-armed, never stacked; every second while merging has a backlog to catch up on)."""
+        more = False
         try:
-            await self.client.call(lambda s: s.checkpoint())
+            more = bool(await self.client.call(lambda s: s.checkpoint()))
         except Exception:  # a busy reader elsewhere: the next one catches up
             pass
         finally:
             if self.is_running:
-                self.set_timer(CHECKPOINT_SECONDS, self._checkpoint)
+                self.set_timer(CATCH_UP_SECONDS if more else CHECKPOINT_SECONDS,
+                               self._checkpoint)
 
     def _daily_backup(self) -> None:
         """Checked now and every hour (re-armed, never stacked)."""

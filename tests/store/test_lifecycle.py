@@ -189,3 +189,57 @@ def test_maintenance_checkpoint_keeps_search_whole(store, clock):
     hits = [h.id for h in store.search.search("仓库起火", limit=100)]
     assert sorted(hits) == sorted(ids)
     assert store.check().ok
+
+
+def test_maintenance_says_whether_merging_is_left_and_catches_up(store, clock):
+    """Each save adds a full-text segment (automerge is off); a maintenance step reports that it
+    found merging to do until the index is merged, then that it did not."""
+    for i in range(40):
+        store.incidents.add(facts(clock, description=f"第{i}号仓库起火"))
+    steps = 0
+    while store.checkpoint(merge_pages=4):
+        steps += 1
+        assert steps < 500
+    assert steps >= 1
+    assert store.checkpoint() is False
+
+
+def test_command_line_writes_keep_the_index_merged(db_path, clock):
+    """A desk fed only by scripts (`watchdesk incident add`, no console running): each store
+    that wrote takes a merge step when it closes, so no backlog builds up for a save to pay."""
+    from watchdesk.store import Store
+
+    def backlog_after(stores_take_a_step: bool) -> int:
+        for i in range(40):
+            s = Store.open(db_path, clock=clock, actor="脚本", tz=TZ,
+                           autocheckpoint=stores_take_a_step)
+            s.incidents.add(facts(clock, description=f"第{i}号仓库起火"))
+            s.close()
+        s = Store.open(db_path, clock=clock, tz=TZ, autocheckpoint=False)
+        steps = 0
+        while s.checkpoint(merge_pages=4):
+            steps += 1
+        s.close()
+        return steps
+
+    # Stores with a console's timer behind them (autocheckpoint=False) leave the merging to it.
+    assert backlog_after(stores_take_a_step=False) > 0
+    assert backlog_after(stores_take_a_step=True) == 0
+
+
+async def test_console_maintenance_comes_back_sooner_while_merging_is_behind(db_path, clock,
+                                                                            store):
+    from watchdesk import app as app_module
+    from watchdesk.app import make_app
+    from watchdesk.config import Settings
+
+    app = make_app(db_path, settings=Settings(), clock=clock, poll=False)
+    async with app.run_test(size=(140, 45)):
+        delays = []
+        app.set_timer = lambda delay, callback, **kw: delays.append(delay)
+        for more in (True, False):
+            async def call(fn, more=more):
+                return more
+            app.client.call = call
+            await app._checkpoint()
+        assert delays == [app_module.CATCH_UP_SECONDS, app_module.CHECKPOINT_SECONDS]
