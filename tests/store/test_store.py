@@ -210,3 +210,39 @@ def test_today_is_by_desk_zone(store, clock):
     assert len(store.incidents.today()) == 1
     clock.advance(days=1)
     assert store.incidents.today() == []
+
+
+def test_check_reads_the_log_and_the_tables_side_by_side(db_path, clock):
+    """verify() merges each table (by id) with the latest audit entry of each row: rows missing
+    from either side, in the middle or at either end, and an after-image edited into non-JSON
+    are each named, and the rest of the table is still compared."""
+    import sqlite3 as sq
+
+    s = Store.open(db_path, clock=clock, actor="测试员", tz=TZ)
+    with s.write():
+        for i in range(1, 7):
+            s.auditor.insert("meta", {"key": f"k{i}", "value": str(i)})
+    assert s.check().ok
+    s.close()
+    raw = sq.connect(db_path)
+    for trig in ("audit_no_update", "audit_no_delete"):
+        raw.execute(f"DROP TRIGGER IF EXISTS {trig}")
+    ids = [r[0] for r in raw.execute("SELECT id FROM meta ORDER BY id")]
+    raw.execute("DELETE FROM meta WHERE id = ?", [ids[0]])  # first
+    raw.execute("DELETE FROM meta WHERE id = ?", [ids[3]])  # middle
+    raw.execute("UPDATE meta SET value = 'x' WHERE id = ?", [ids[4]])  # edited
+    raw.execute("INSERT INTO meta (id, key, value) VALUES (?, 'late', 'z')", [ids[-1] + 10])  # end
+    raw.execute("UPDATE audit SET after = '{not json' WHERE id = (SELECT max(id) FROM audit"
+                " WHERE table_name = 'meta' AND row_id = ?)", [ids[2]])
+    raw.commit()
+    raw.close()
+    s = Store.open(db_path, clock=clock, tz=TZ)
+    problems = s.check().problems
+    s.close()
+    text = "\n".join(problems)
+    assert f"meta #{ids[0]} is in the audit log but missing from the table (deleted)" in text
+    assert f"meta #{ids[3]} is in the audit log but missing from the table (deleted)" in text
+    assert f"meta #{ids[4]} differs from its last audited state (edited directly)" in text
+    assert f"meta #{ids[-1] + 10} has no audit entry" in text
+    assert "after-image is not JSON" in text and f"meta #{ids[2]} differs" in text
+    assert f"meta #{ids[1]} " not in text and f"meta #{ids[5]} " not in text  # untouched rows
