@@ -114,7 +114,8 @@ def cmd_init(ctx: Ctx) -> int:
 def cmd_demo(ctx: Ctx) -> int:
     from .demo import build_demo, default_demo_path
 
-    path = Path(ctx.args.db) if ctx.args.db else default_demo_path()
+    db = getattr(ctx.args, "db", None)  # --db is left out of args when not given
+    path = Path(db) if db else default_demo_path()
     build_demo(path, settings=ctx.settings, force=ctx.args.force)
     if ctx.args.no_ui:
         print(f"demo desk written to {path}", file=sys.stderr)
@@ -884,9 +885,6 @@ def build_parser(*, commands: bool = True) -> Parser:
     return p
 
 
-CONSOLE_COMMANDS = ("cmd_ui", "cmd_demo")
-
-
 def main(argv: list[str] | None = None) -> int:
     # Start-up builds ~100,000 objects that live as long as the process (modules, classes,
     # styles); letting the garbage collector walk them again and again while they are made cost
@@ -913,7 +911,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def _main(argv: list[str] | None) -> int:
     args = parse_args(argv)
-    if getattr(args.func, "__name__", "") not in CONSOLE_COMMANDS or getattr(args, "no_ui", False):
+    if args.func not in (cmd_ui, cmd_demo) or getattr(args, "no_ui", False):  # not the console
         gc.enable()
     ctx = Ctx(args)
     if args.func is cmd_ui:

@@ -213,3 +213,15 @@ def test_help_lists_every_command(capsys):
     for command in ("init", "demo", "incident", "now", "export", "check", "roster", "handover",
                     "serve"):
         assert f"    {command}" in out
+
+
+def test_demo_without_db_writes_the_default_demo_desk(tmp_path, monkeypatch, capsys):
+    """The README's first command, `watchdesk demo`, names no file: the demo desk goes to the
+    user's data directory (it once failed with an AttributeError: --db is left out of the
+    parsed arguments when not given)."""
+    from watchdesk.__main__ import main
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert main(["demo", "--no-ui"]) == 0
+    assert (tmp_path / "data" / "watchdesk" / "demo.db").is_file()
+    assert "demo desk written to" in capsys.readouterr().err
