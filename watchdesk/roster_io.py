@@ -129,23 +129,13 @@ def rows_from_records(records: Iterable[tuple[int, dict[str, Any]]], tz: tzinfo
                 err(f, "is empty")
         if bad:
             continue
-        day = start = end = role = None
-        try:
-            day = _date(rec["date"])
-        except ValueError as x:
-            err("date", str(x))
-        try:
-            start = _time(rec["start"])
-        except ValueError as x:
-            err("start", str(x))
-        try:
-            end = _time(rec["end"])
-        except ValueError as x:
-            err("end", str(x))
-        try:
-            role = _role(rec["role"])
-        except ValueError as x:
-            err("role", str(x))
+        parsed: dict[str, Any] = {}
+        for f, parse in (("date", _date), ("start", _time), ("end", _time), ("role", _role)):
+            try:
+                parsed[f] = parse(rec[f])
+            except ValueError as x:
+                err(f, str(x))
+        day, start, end, role = (parsed.get(f) for f in ("date", "start", "end", "role"))
         name = str(rec["name"]).strip()
         if len(name) > 40:
             err("name", "is longer than 40 characters")

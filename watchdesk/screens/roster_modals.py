@@ -52,20 +52,24 @@ def error_text(e: Exception) -> str:
     return str(e)
 
 
-class PickOfficerModal(ModalScreen[Any]):
+class RosterModal(ModalScreen[Any]):
+    """The roster's modals: one centred box, title, error line, hints, labelled fields."""
+
     DEFAULT_CSS = """
-    PickOfficerModal { align: center middle; background: $background 60%; }
-    PickOfficerModal .modal-box {
+    RosterModal { align: center middle; background: $background 60%; }
+    RosterModal .modal-box {
         width: 72; height: auto; max-height: 90%; padding: 1 2;
         border: thick $primary; background: $surface;
     }
-    PickOfficerModal .modal-title { text-style: bold; margin-bottom: 1; }
-    PickOfficerModal .modal-error { color: $error; text-style: bold; height: auto; }
-    PickOfficerModal .modal-hint { color: $text-muted; }
-    PickOfficerModal .field-label { color: $text-muted; margin-top: 1; }
-    PickOfficerModal OptionList { height: auto; max-height: 14; }
+    RosterModal .modal-title { text-style: bold; margin-bottom: 1; }
+    RosterModal .modal-error { color: $error; text-style: bold; height: auto; }
+    RosterModal .modal-hint { color: $text-muted; }
+    RosterModal .field-label { color: $text-muted; margin-top: 1; }
+    RosterModal OptionList { height: auto; max-height: 14; }
     """
 
+
+class PickOfficerModal(RosterModal):
     BINDINGS = [
         Binding("escape", "cancel", "key.roster.cancel", id="roster-pick-cancel"),
         Binding("down", "move(1)", show=False, id="roster-pick-down"),
@@ -147,21 +151,8 @@ class FormField:
     extra: dict = field(default_factory=dict)
 
 
-class FormModal(ModalScreen[Any]):
+class FormModal(RosterModal):
     """A few fields, saved with Enter on the last one or ctrl+s; Escape cancels."""
-
-    DEFAULT_CSS = """
-    FormModal { align: center middle; background: $background 60%; }
-    FormModal .modal-box {
-        width: 72; height: auto; max-height: 90%; padding: 1 2;
-        border: thick $primary; background: $surface;
-    }
-    FormModal .modal-title { text-style: bold; margin-bottom: 1; }
-    FormModal .modal-error { color: $error; text-style: bold; height: auto; }
-    FormModal .modal-hint { color: $text-muted; }
-    FormModal .field-label { color: $text-muted; margin-top: 1; }
-    FormModal OptionList { height: auto; max-height: 14; }
-    """
 
     BINDINGS = [
         Binding("escape", "cancel", "key.roster.cancel", id="roster-form-cancel"),
