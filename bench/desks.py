@@ -40,7 +40,7 @@ PARAMS = {"incidents_per_year": 30_000, "seed": 20261122, "open_incidents": 100,
 
 def schema_fingerprint() -> str:
     """The schema a new desk gets today (tables, indexes, triggers, applied migrations)."""
-    from watchdesk.store import Store
+    from watchdesk.store.desk import Store
 
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "schema.db"

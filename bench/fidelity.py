@@ -19,19 +19,12 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from watchdesk.models import (
-    FIGURE_FIELDS,
-    Contact,
-    FigureStatus,
-    IncidentFacts,
-    LogEntry,
-    LogKind,
-    Officer,
-    ReportKind,
-    Role,
-    Unit,
-)
-from watchdesk.store import Store, from_db
+from watchdesk.models.directory import Contact, Unit
+from watchdesk.models.dutylog import LogEntry, LogKind
+from watchdesk.models.incident import FIGURE_FIELDS, FigureStatus, IncidentFacts, ReportKind
+from watchdesk.models.roster import Officer, Role
+from watchdesk.store.db import from_db
+from watchdesk.store.desk import Store
 
 
 class _Clock:

@@ -29,17 +29,17 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from watchdesk import models
-from watchdesk.models import Grade, ReportKind
+from watchdesk.models.incident import Grade, ReportKind
 from watchdesk.rules.categories import CATEGORIES, validate
 from watchdesk.rules.deadlines import initial_clocks, lateness, next_followup
 from watchdesk.rules.grading import suggest_grade
 from watchdesk.rules.rulepack import load_pack
-from watchdesk.store import Store, to_db
 from watchdesk.store.audit import GENESIS, _entry_hash, canonical
+from watchdesk.store.db import to_db
+from watchdesk.store.desk import Store
 
 try:  # the incident lifecycle (versioned figures, full-text search), when the package has it
-    from watchdesk.fulltext import grams
-    from watchdesk.fulltext import incident_text, log_text
+    from watchdesk.text.fulltext import grams, incident_text, log_text
 except ImportError:  # pragma: no cover - older package
     grams = incident_text = log_text = None  # type: ignore[assignment]
 FIGURE_FIELDS = getattr(models, "FIGURE_FIELDS", ("dead", "injured", "seriously_injured",

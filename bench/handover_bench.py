@@ -29,7 +29,7 @@ import statistics
 import sys
 import textwrap
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
@@ -37,7 +37,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from watchdesk.store import Store, to_db  # noqa: E402
+from watchdesk.store.db import to_db
+from watchdesk.store.desk import Store
 
 LANG = "zh"
 

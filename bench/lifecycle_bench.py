@@ -43,8 +43,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from watchdesk.models import IncidentFacts  # noqa: E402
-from watchdesk.store import Store  # noqa: E402
+from watchdesk.models.incident import IncidentFacts
+from watchdesk.store.desk import Store
 
 Clock = Callable[[], datetime]
 
@@ -202,7 +202,7 @@ def bench_search(subjects: dict[str, tuple[Path, Clock]], n: int) -> dict:
 def board_rows(path: Path | None, clock: Clock, n_clocks: int = 100) -> list:
     """The desk's running clocks (the first `n_clocks`), padded with made-up ones if it has
     fewer; without a desk, made-up ones."""
-    from watchdesk.models import BoardRow, Grade, ReportKind
+    from watchdesk.models.incident import BoardRow, Grade, ReportKind
 
     rows = []
     if path is not None:

@@ -41,9 +41,8 @@ sys.path.insert(0, str(HERE.parent))
 
 from zoneinfo import ZoneInfo  # noqa: E402
 
-from watchdesk.models import Officer, Role  # noqa: E402
-from watchdesk.roster_models import RosterConfig, RotationSpec  # noqa: E402
-from watchdesk.store import Store  # noqa: E402
+from watchdesk.models.roster import Officer, Role, RosterConfig, RotationSpec
+from watchdesk.store.desk import Store
 
 TZ = ZoneInfo("Asia/Shanghai")
 NAMES = ["王建国", "李红梅", "张志强", "刘海涛", "陈立新", "赵磊", "孙丽娜", "周文博", "吴晓燕",
@@ -191,7 +190,7 @@ async def _grid(tmp: Path, repeat: int, extra: dict | None = None) -> dict:
     from textual.widgets import DataTable
 
     from watchdesk.config import Settings
-    from watchdesk.screens.roster_grid import COLUMNS, RosterGrid
+    from watchdesk.screens.roster.grid import COLUMNS, RosterGrid
 
     clock = Clock(datetime(2026, 11, 10, 9, tzinfo=TZ))
     store, ids = desk(tmp / "grid.db", clock)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile  # noqa: E402
 from datetime import datetime
 
 import pytest
 
 from tests.helpers import TZ, FakeClock
 from watchdesk.i18n import set_language
-from watchdesk.store import Store
-
-import tempfile  # noqa: E402
+from watchdesk.store.desk import Store
 
 _CACHE = tempfile.mkdtemp(prefix="watchdesk-test-cache-")
 

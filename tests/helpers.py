@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from watchdesk.models import IncidentFacts, Officer, Role
-from watchdesk.store import Store
+from watchdesk.models.incident import IncidentFacts
+from watchdesk.models.roster import Officer, Role
+from watchdesk.store.desk import Store
 
 TZ = ZoneInfo("Asia/Shanghai")
 

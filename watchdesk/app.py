@@ -15,15 +15,16 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
-from .client import DeskClient
-from .console import start_first_load, store_kwargs
-from .drafts import clear_draft, draft_path, load_draft
-from .config import Settings
-from .i18n import t
-from .models import Dashboard
-from .screens.main import MainScreen
-from .store import StoreError, system_clock
-from .widgets import localize_bindings
+from watchdesk.client import DeskClient
+from watchdesk.config import Settings
+from watchdesk.errors import StoreError
+from watchdesk.files.drafts import clear_draft, draft_path, load_draft
+from watchdesk.i18n import t
+from watchdesk.models.dashboard import Dashboard
+from watchdesk.screens.main import MainScreen
+from watchdesk.startup import start_first_load, store_kwargs
+from watchdesk.store.desk import system_clock
+from watchdesk.widgets import localize_bindings
 
 Clock = Callable[[], datetime]
 
@@ -120,7 +121,7 @@ class WatchdeskApp(App):
         draft = load_draft(self.draft_path)
         if not draft:
             return
-        from .screens.dialogs import ConfirmDialog
+        from watchdesk.screens.dialogs import ConfirmDialog
 
         when = draft.get("saved_at", "")[:16].replace("T", " ")
 
@@ -134,7 +135,7 @@ class WatchdeskApp(App):
                                        no=t("draft.discard")), answered)
 
     def _open_form_from_draft(self, draft: dict) -> None:
-        from .screens.intake import FIELDS, IncidentForm
+        from watchdesk.screens.intake import FIELDS, IncidentForm
 
         values = {k: v for k, v in draft["values"].items() if k in FIELDS}
         cat = tuple(draft.get("category") or ("", ""))
@@ -150,7 +151,7 @@ class WatchdeskApp(App):
             self.push_screen(IncidentForm(initial=values, category=cat))
 
     def action_new_incident(self, initial: dict | None = None) -> None:
-        from .screens.intake import IncidentForm
+        from watchdesk.screens.intake import IncidentForm
 
         if isinstance(self.screen, IncidentForm):
             return
@@ -158,7 +159,7 @@ class WatchdeskApp(App):
         self.push_screen(IncidentForm(initial=initial, category=cat))
 
     def action_quick_line(self) -> None:
-        from .screens.quickline import QuickLine
+        from watchdesk.screens.quickline import QuickLine
 
         def parsed(fields: dict | None) -> None:
             if fields:
@@ -167,12 +168,12 @@ class WatchdeskApp(App):
         self.push_screen(QuickLine(), parsed)
 
     def action_search(self) -> None:
-        from .screens.search import SearchScreen
+        from watchdesk.screens.search import SearchScreen
 
         self.push_screen(SearchScreen())
 
     def action_duty_log(self) -> None:
-        from .screens.dutylog import DutyLogScreen
+        from watchdesk.screens.dutylog import DutyLogScreen
 
         self.push_screen(DutyLogScreen())
 
@@ -197,7 +198,7 @@ class WatchdeskApp(App):
 
     def action_leader_check(self) -> None:
         """Record the leader-on-duty check (带班领导在岗核查) for the current shift."""
-        from .screens.roster_forms import leader_check_modal
+        from watchdesk.screens.roster.forms import leader_check_modal
 
         duty = self.dashboard.duty if self.dashboard else None
         modal = leader_check_modal(self, duty, self.clock(), self.settings.tz)
@@ -207,7 +208,7 @@ class WatchdeskApp(App):
         self.push_screen(modal, lambda _: self.reload())
 
     def action_handover(self) -> None:
-        from .screens.handover import HandoverScreen
+        from watchdesk.screens.handover import HandoverScreen
 
         if not isinstance(self.screen, HandoverScreen):
             self.push_screen(HandoverScreen())
@@ -219,7 +220,7 @@ class WatchdeskApp(App):
     def backup(self, reason: str, *, only_if_due: bool = False) -> None:
         """An online backup (SQLite's backup API) in a worker thread: at every handover, and once
         a day while a console is open."""
-        from .store import backup as backups
+        from watchdesk.store import backup as backups
 
         folder, keep = self.settings.backup_dir, self.settings.backup_keep
 
@@ -347,7 +348,7 @@ class WatchdeskApp(App):
         """The one place worker failures surface: a message, never a dead console."""
         if event.state == WorkerState.ERROR:
             err = event.worker.error
-            from .store.db import explain
+            from watchdesk.store.db import explain
 
             known = explain(err, self.db_path) if err is not None else None
             msg = str(known) if known is not None else f"{type(err).__name__}: {err}"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 if TYPE_CHECKING:
-    from .store import Store
+    from watchdesk.store.desk import Store
 
 T = TypeVar("T")
 
@@ -32,7 +32,7 @@ class DeskClient:
         if self._store is None:
             if self._failed is not None:  # a desk that failed to open is not retried per call
                 raise self._failed
-            from .store import Store
+            from watchdesk.store.desk import Store
 
             try:
                 self._store = Store.open(self.path, **self._store_kwargs)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from .paths import APP_NAME, config_path, default_db_path  # noqa: F401  (re-exported)
+from watchdesk.paths import config_path
 
 
 class ConfigError(ValueError):

@@ -13,9 +13,14 @@ from pathlib import Path
 
 import platformdirs
 
-from .config import APP_NAME, Settings
-from .models import Contact, IncidentFacts, LogEntry, LogKind, Officer, ReportKind, Role, Unit
-from .store import Store, StoreError, system_clock
+from watchdesk.config import Settings
+from watchdesk.errors import StoreError
+from watchdesk.models.directory import Contact, Unit
+from watchdesk.models.dutylog import LogEntry, LogKind
+from watchdesk.models.incident import IncidentFacts, ReportKind
+from watchdesk.models.roster import Officer, Role
+from watchdesk.paths import APP_NAME
+from watchdesk.store.desk import Store, system_clock
 
 LEADERS = [("王建国", "局长"), ("李红梅", "副局长"), ("张志强", "副局长"), ("刘海涛", "党组成员"),
            ("陈立新", "总工程师")]
@@ -307,8 +312,10 @@ def _outward(store: Store, clock: _Clock, now: datetime) -> None:
     """Duty-room types, warnings in force (one re-issued at a higher level, one lifted), a finished
     township roll-call round yesterday, a level-1 video roll-call paused today, and a check made
     on this desk by the city's duty office."""
-    from .directory_models import CheckMethod, HigherCheckInput, UnitRecord, WarningInput
-    from .rules.warnings import Level
+    from watchdesk.models.directory import UnitRecord
+    from watchdesk.models.rollcall import CheckMethod, HigherCheckInput
+    from watchdesk.models.warning import WarningInput
+    from watchdesk.rules.warning import Level
 
     for u in store.directory.units(kind="duty_room"):
         town = UnitRecord(**(u.model_dump() | {"room_type": "township"}))

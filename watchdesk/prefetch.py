@@ -161,14 +161,14 @@ def _helper(db_path: Path, tz: Any, rule_pack: str | None, config: Path | None,
     payload = b""
     try:
         if tz is None or rule_pack is None:  # forked before the console loaded its settings
-            from .config import load_settings
-            from .i18n import set_language
+            from watchdesk.config import load_settings
+            from watchdesk.i18n import set_language
 
             settings = load_settings(config)
             tz, rule_pack = settings.tz, settings.rule_pack
             set_language(language or settings.language)  # as __main__ does: labels, calendar
-        from .store.desk import Store, _stamp
-        from .store.stamp import SCHEMA_STAMP
+        from watchdesk.store.desk import Store, _stamp
+        from watchdesk.store.stamp import SCHEMA_STAMP
 
         store = Store.open(db_path, create=False, migrate=False, tz=tz, rule_pack=rule_pack)
         current = _stamp(store.db) == SCHEMA_STAMP

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from watchdesk.store import Store
+from watchdesk.store.desk import Store
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 22, 14, 29, tzinfo=TZ)

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import TZ, FakeClock, roster_today
-from watchdesk.store import Store
+from watchdesk.store.desk import Store
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None)

@@ -16,8 +16,8 @@ import urllib.request
 
 import pytest
 
-from watchdesk.__main__ import Ctx, build_parser, main
-from watchdesk.cli_serve import console_command, is_loopback
+from watchdesk.cli import Ctx, build_parser, main
+from watchdesk.cli.serve import console_command, is_loopback
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from watchdesk.__main__ import build_parser, main
-from watchdesk.store import Store
+from watchdesk.cli import build_parser, main
+from watchdesk.store.desk import Store
 
 
 @pytest.fixture
@@ -154,7 +154,7 @@ def test_commands_leave_the_garbage_collector_on(tmp_path):
     failing one) turns it back on."""
     import gc
 
-    from watchdesk.__main__ import main
+    from watchdesk.cli import main
 
     assert main(["--db", str(tmp_path / "d.db"), "init"]) == 0
     assert gc.isenabled()
@@ -184,7 +184,7 @@ def test_the_console_parses_only_its_own_options_but_commands_parse_in_full():
     command line gets the whole parser, its help and its errors."""
     import pytest
 
-    from watchdesk.__main__ import cmd_demo, cmd_ui, parse_args
+    from watchdesk.cli import cmd_demo, cmd_ui, parse_args
 
     assert parse_args([]).func is cmd_ui
     args = parse_args(["--db", "demo", "--lang", "zh"])  # "demo" is the path here
@@ -204,7 +204,7 @@ def test_the_console_parses_only_its_own_options_but_commands_parse_in_full():
 def test_help_lists_every_command(capsys):
     import pytest
 
-    from watchdesk.__main__ import parse_args
+    from watchdesk.cli import parse_args
 
     with pytest.raises(SystemExit) as e:
         parse_args(["--help"])
@@ -219,7 +219,7 @@ def test_demo_without_db_writes_the_default_demo_desk(tmp_path, monkeypatch, cap
     """The README's first command, `watchdesk demo`, names no file: the demo desk goes to the
     user's data directory (it once failed with an AttributeError: --db is left out of the
     parsed arguments when not given)."""
-    from watchdesk.__main__ import main
+    from watchdesk.cli import main
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert main(["demo", "--no-ui"]) == 0

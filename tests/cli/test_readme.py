@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-from watchdesk.__main__ import main
+from watchdesk.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,10 +32,3 @@ def test_ci_runs_exactly_the_readme_test_command():
 def test_demo_command_writes_a_desk(tmp_path):
     # `watchdesk demo` minus the UI: the same code path with --no-ui.
     assert main(["demo", "--db", str(tmp_path / "d.db"), "--no-ui"]) == 0
-
-
-def test_store_and_rules_never_import_textual():
-    code = ("import sys, watchdesk.store, watchdesk.rules, watchdesk.intake, watchdesk.demo, "
-            "watchdesk.timefmt, watchdesk.labels; "
-            "assert 'textual' not in sys.modules, 'textual imported'")
-    subprocess.run([sys.executable, "-c", code], check=True)

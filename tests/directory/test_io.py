@@ -7,9 +7,9 @@ import json
 import pytest
 
 from tests.directory.fixtures import seed
-from watchdesk.__main__ import main
-from watchdesk.directory_io import ImportRefused, export_units, read_units
-from watchdesk.store import Store
+from watchdesk.cli import main
+from watchdesk.files.directory import ImportRefused, export_units, read_units
+from watchdesk.store.desk import Store
 
 HEADER = "名称,类型,级别,值班室类别,区域,值班电话,备用电话,传真,备注,启用,联系人1,职务1,电话1\n"
 GOOD = HEADER + (

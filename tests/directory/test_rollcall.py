@@ -8,14 +8,15 @@ import pytest
 
 from tests.directory.fixtures import seed
 from tests.helpers import TZ
-from watchdesk.directory_models import (
+from watchdesk.errors import InputError, NotFound
+from watchdesk.models.rollcall import (
     CheckMethod,
     HigherCheckInput,
     HigherCheckResult,
     Outcome,
     RoundStatus,
 )
-from watchdesk.store import InputError, NotFound, Store
+from watchdesk.store.desk import Store
 
 
 @pytest.fixture

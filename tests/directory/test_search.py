@@ -6,9 +6,9 @@ import pytest
 
 from tests.directory.fixtures import seed
 from tests.helpers import TZ
-from watchdesk import search_text
-from watchdesk.directory_models import UnitRecord
-from watchdesk.store import Store
+from watchdesk.models.directory import UnitRecord
+from watchdesk.store.desk import Store
+from watchdesk.text import pinyin as search_text
 
 
 @pytest.mark.parametrize("name, query", [

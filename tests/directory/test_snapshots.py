@@ -11,13 +11,13 @@ from tests.directory.fixtures import seed
 from tests.helpers import TZ, FakeClock
 from watchdesk.app import make_app
 from watchdesk.config import Settings
-from watchdesk.directory_models import WarningInput
 from watchdesk.i18n import set_language
-from watchdesk.rules.warnings import Level
+from watchdesk.models.warning import WarningInput
+from watchdesk.rules.warning import Level
 from watchdesk.screens.directory import DirectoryScreen
 from watchdesk.screens.rollcall_run import RollCallRunScreen
-from watchdesk.screens.warnings import WarningsScreen
-from watchdesk.store import Store
+from watchdesk.screens.warning import WarningsScreen
+from watchdesk.store.desk import Store
 
 NOW = datetime(2026, 11, 22, 14, 29, 0, tzinfo=TZ)
 

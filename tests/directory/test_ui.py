@@ -8,15 +8,17 @@ import pytest
 from tests.directory.fixtures import seed
 from watchdesk.app import make_app
 from watchdesk.config import Settings
-from watchdesk.directory_models import Outcome, PickedCaller, RoundStatus, WarningInput
-from watchdesk.rules.warnings import Level
+from watchdesk.models.directory import PickedCaller
+from watchdesk.models.rollcall import Outcome, RoundStatus
+from watchdesk.models.warning import WarningInput
+from watchdesk.rules.warning import Level
 from watchdesk.screens.directory import DirectoryScreen
-from watchdesk.screens.directory_edit import UnitFormScreen
-from watchdesk.screens.pickers import UnitPickerScreen
+from watchdesk.screens.directory_forms import UnitFormScreen
+from watchdesk.screens.directory_picker import UnitPickerScreen
 from watchdesk.screens.rollcall import NewRoundScreen, RollCallScreen
 from watchdesk.screens.rollcall_run import RollCallRunScreen, RoundSummaryScreen
+from watchdesk.screens.warning import WarningsScreen
 from watchdesk.screens.warning_forms import ChangeWarningScreen, IssueWarningScreen
-from watchdesk.screens.warnings import WarningsScreen
 from watchdesk.widgets.warnings_strip import WarningsStrip
 
 

@@ -7,11 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from watchdesk.__main__ import main
-from watchdesk.directory_models import WarningInput, WarningStatus
-from watchdesk.rules import warnings as rw
-from watchdesk.rules.warnings import Level
-from watchdesk.store import InputError, Store
+from watchdesk.cli import main
+from watchdesk.errors import InputError
+from watchdesk.models.warning import WarningInput, WarningStatus
+from watchdesk.rules import warning as rw
+from watchdesk.rules.warning import Level
+from watchdesk.store.desk import Store
 
 
 def test_fourteen_meteorological_signals_with_their_own_levels():

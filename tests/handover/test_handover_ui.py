@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from tests.handover.test_sheet import night_roster
-from tests.helpers import FakeClock, TZ, settle
+from tests.helpers import TZ, FakeClock, settle
 from watchdesk.app import make_app
 from watchdesk.config import Settings
 from watchdesk.screens.dialogs import FormDialog
 from watchdesk.screens.handover import HandoverScreen
-from watchdesk.store import Store
+from watchdesk.store.desk import Store
 
 
 async def test_handover_from_the_keyboard(tmp_path):

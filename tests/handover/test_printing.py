@@ -16,8 +16,8 @@ import pytest
 
 from tests.handover.test_sheet import night_roster
 from tests.helpers import TZ, FakeClock
-from watchdesk.__main__ import main
-from watchdesk.store import Store
+from watchdesk.cli import main
+from watchdesk.store.desk import Store
 
 CUPS_CONF = """Listen 127.0.0.1:{port}
 LogLevel warn

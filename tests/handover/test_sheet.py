@@ -8,10 +8,12 @@ import pytest
 from rich.cells import cell_len
 
 from tests.helpers import TZ, FakeClock, facts
-from watchdesk.models import LogEntry, LogKind, Officer, ReportKind, Role
+from watchdesk.models.dutylog import LogEntry, LogKind
+from watchdesk.models.incident import ReportKind
+from watchdesk.models.roster import Officer, Role
 from watchdesk.report.handover import render_markdown, render_text
 from watchdesk.report.pdf import render_pdf
-from watchdesk.store import Store
+from watchdesk.store.desk import Store
 
 
 def night_roster(store: Store) -> tuple[int, int]:
@@ -122,7 +124,7 @@ def test_pdf_is_deterministic(night):
 
 def test_draft_edits_and_bad_input(night):
     s, clock, night_id, *_ = night
-    from watchdesk.store import InputError
+    from watchdesk.errors import InputError
 
     with pytest.raises(InputError) as e:
         s.handover.add_pending(night_id, "核实失联人员", " ")

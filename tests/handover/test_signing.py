@@ -8,8 +8,9 @@ import pytest
 
 from tests.handover.test_sheet import night_roster
 from tests.helpers import TZ, FakeClock, facts
-from watchdesk.models import ReportKind
-from watchdesk.store import InputError, Store
+from watchdesk.errors import InputError
+from watchdesk.models.incident import ReportKind
+from watchdesk.store.desk import Store
 from watchdesk.store.handover import HandoverRefused
 
 

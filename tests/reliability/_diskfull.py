@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.reliability._workers import incident_json, run_main
-from watchdesk.store import Store
+from watchdesk.store.desk import Store
 
 
 def main(root: str) -> dict:

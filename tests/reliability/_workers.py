@@ -27,8 +27,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from watchdesk.models import IncidentFacts, LogEntry, LogKind, ReportKind
-from watchdesk.store import Store
+from watchdesk.models.dutylog import LogEntry, LogKind
+from watchdesk.models.incident import IncidentFacts, ReportKind
+from watchdesk.store.desk import Store
 
 FORK = multiprocessing.get_context("fork")
 NOBODY = 65534
@@ -237,7 +238,7 @@ class Terminal(io.StringIO):
 
 def run_main(argv: list[str], stdin: str | io.StringIO | None = None) -> dict:
     """main(argv) with stdout/stderr captured; returns code, out, err."""
-    from watchdesk.__main__ import main
+    from watchdesk.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     old_in = sys.stdin

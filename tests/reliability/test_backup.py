@@ -28,8 +28,9 @@ from tests.reliability._workers import (
     writer_main,
 )
 from tests.reliability.test_writers import Holder
-from watchdesk.store import DeskBusy, Store
 from watchdesk.store import backup as backups
+from watchdesk.store.db import DeskBusy
+from watchdesk.store.desk import Store
 
 T0 = datetime(2026, 11, 22, 0, 30, tzinfo=timezone.utc)
 
@@ -142,7 +143,7 @@ def test_restore_with_a_console_open(desk):
 
 
 def _facts():
-    from watchdesk.models import IncidentFacts
+    from watchdesk.models.incident import IncidentFacts
 
     return IncidentFacts(received_at=datetime.now(TZ), place="城关镇", category="accident",
                          subtype="fire", description="恢复后新增")

@@ -18,11 +18,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.reliability._workers import run_main
-from watchdesk.intake import KNOWN_FIELDS, facts_from_mapping, parse_line
-from watchdesk.models import Grade, IncidentFacts
-from watchdesk.rules import categories, initial_clocks, load_pack, next_followup, suggest_grade
-from watchdesk.rules.rulepack import PackError, parse_pack, shipped_packs
-from watchdesk.store.incidents import InputError
+from watchdesk.errors import InputError
+from watchdesk.models.incident import Grade, IncidentFacts
+from watchdesk.rules import categories
+from watchdesk.rules.deadlines import initial_clocks, next_followup
+from watchdesk.rules.grading import suggest_grade
+from watchdesk.rules.intake import KNOWN_FIELDS, facts_from_mapping, parse_line
+from watchdesk.rules.rulepack import PackError, load_pack, parse_pack, shipped_packs
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 22, 14, 29, tzinfo=TZ)

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests.reliability._workers import run_main, write_one
-from watchdesk.store import Store
+from watchdesk.store.desk import Store
 
 TABLES = ["audit", "incidents", "reports", "figures", "log_entries", "deadlines"]
 

@@ -27,10 +27,10 @@ from tests.reliability._workers import (
     seed_desk,
     writer_main,
 )
-from watchdesk.store import DeskBusy, Store
 from watchdesk.store import db as dbmod
 from watchdesk.store.audit import verify
-from watchdesk.store.db import WRITE_RETRY_SECONDS, connect, write_txn
+from watchdesk.store.db import WRITE_RETRY_SECONDS, DeskBusy, connect, write_txn
+from watchdesk.store.desk import Store
 
 WRITERS = 4
 WRITES = 80  # each; tight loops, the worst case for the lock

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from watchdesk.models import Officer, Role
-from watchdesk.roster_models import RotationSpec
-from watchdesk.store import Store
+from watchdesk.models.roster import Officer, Role, RotationSpec
+from watchdesk.store.desk import Store
 
 LEADERS = ["王建国", "李红梅", "张志强"]
 CHIEFS = ["赵磊", "孙丽娜"]

@@ -9,9 +9,9 @@ import pytest
 
 from tests.helpers import TZ
 from tests.roster.fixtures import people
-from watchdesk.__main__ import main
-from watchdesk.models import Role
-from watchdesk.store import Store
+from watchdesk.cli import main
+from watchdesk.models.roster import Role
+from watchdesk.store.desk import Store
 
 CSV = ("日期,开始,结束,班次,角色,姓名,电话,备注\r\n"
        "2026-12-01,08:30,08:30,24h,带班领导,王建国,13900000001,\r\n"

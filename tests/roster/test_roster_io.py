@@ -10,10 +10,10 @@ import pytest
 
 from tests.helpers import TZ
 from tests.roster.fixtures import fortnight
-from watchdesk import roster_io
-from watchdesk.models import Role
-from watchdesk.store import Store
-from watchdesk.store.roster import RosterImportError
+from watchdesk.files import roster as roster_io
+from watchdesk.models.roster import Role
+from watchdesk.store.desk import Store
+from watchdesk.store.roster.repo import RosterImportError
 
 
 def at(y, m, d, hh=0, mm=0):

@@ -10,10 +10,10 @@ from tests.helpers import TZ
 from tests.roster.fixtures import fortnight
 from watchdesk.app import make_app
 from watchdesk.config import Settings
-from watchdesk.models import Role
-from watchdesk.screens.roster import RosterScreen
-from watchdesk.screens.roster_grid import COLUMNS, RosterGrid
-from watchdesk.screens.roster_modals import FormModal, PickOfficerModal
+from watchdesk.models.roster import Role
+from watchdesk.screens.roster.grid import COLUMNS, RosterGrid
+from watchdesk.screens.roster.modals import FormModal, PickOfficerModal
+from watchdesk.screens.roster.screen import RosterScreen
 from watchdesk.widgets.leader_check import LeaderCheckBar
 
 

@@ -13,9 +13,9 @@ from tests.roster.fixtures import fortnight
 from watchdesk.app import make_app
 from watchdesk.config import Settings
 from watchdesk.i18n import set_language
-from watchdesk.models import Role
-from watchdesk.screens.roster import RosterScreen
-from watchdesk.store import Store
+from watchdesk.models.roster import Role
+from watchdesk.screens.roster.screen import RosterScreen
+from watchdesk.store.desk import Store
 
 NOW = datetime(2026, 11, 22, 14, 29, 0, tzinfo=TZ)
 

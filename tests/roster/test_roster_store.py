@@ -10,15 +10,8 @@ import pytest
 
 from tests.helpers import TZ
 from tests.roster.fixtures import fortnight, people, spec
-from watchdesk.models import Role
-from watchdesk.roster_models import (
-    ChangeKind,
-    CheckStatus,
-    Problem,
-    RosterConfig,
-    Source,
-)
-from watchdesk.store import InputError
+from watchdesk.errors import InputError
+from watchdesk.models.roster import ChangeKind, CheckStatus, Problem, Role, RosterConfig, Source
 
 
 def at(y, m, d, hh=0, mm=0):

@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.helpers import TZ
-from watchdesk.models import Role, Shift
-from watchdesk.roster_models import (
+from watchdesk.models.roster import (
     CheckConfig,
     CheckKind,
     CheckMethod,
@@ -20,12 +19,14 @@ from watchdesk.roster_models import (
     DayKind,
     Leave,
     Problem,
+    Role,
     RosterAssignment,
     RosterConfig,
     RosterShift,
     RotationMode,
     RotationSpec,
     SensitivePeriod,
+    Shift,
 )
 from watchdesk.rules import roster as rules
 

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from watchdesk.models import Grade, ReportKind
+from watchdesk.models.incident import Grade, ReportKind
 from watchdesk.rules.deadlines import (
     ClockSpec,
     clocks_added_by_regrade,

@@ -1,6 +1,6 @@
 import pytest
 
-from watchdesk.models import Grade
+from watchdesk.models.incident import Grade
 from watchdesk.rules.grading import (
     GRADE_NAMES,
     THRESHOLDS,

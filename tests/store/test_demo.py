@@ -8,8 +8,9 @@ import pytest
 
 from tests.helpers import TZ, FakeClock
 from watchdesk.demo import build_demo
-from watchdesk.models import DeadlineStatus, Grade, IncidentStatus, ReportKind
-from watchdesk.store import Store, StoreError
+from watchdesk.errors import StoreError
+from watchdesk.models.incident import DeadlineStatus, Grade, IncidentStatus, ReportKind
+from watchdesk.store.desk import Store
 
 
 @pytest.mark.parametrize("hour, minute", [(14, 29), (0, 5), (8, 20), (8, 40), (23, 59)])

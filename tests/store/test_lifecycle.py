@@ -7,15 +7,10 @@ from datetime import timedelta
 import pytest
 
 from tests.helpers import TZ, facts
-from watchdesk.models import (
-    DeadlineStatus,
-    FigureStatus,
-    Grade,
-    LogEntry,
-    LogKind,
-    ReportKind,
-)
-from watchdesk.store import InputError, StaleVersion, Store
+from watchdesk.errors import InputError, StaleVersion
+from watchdesk.models.dutylog import LogEntry, LogKind
+from watchdesk.models.incident import DeadlineStatus, FigureStatus, Grade, ReportKind
+from watchdesk.store.desk import Store
 from watchdesk.store.holds import Held
 
 
@@ -207,7 +202,7 @@ def test_maintenance_says_whether_merging_is_left_and_catches_up(store, clock):
 def test_command_line_writes_keep_the_index_merged(db_path, clock):
     """A desk fed only by scripts (`watchdesk incident add`, no console running): each store
     that wrote takes a merge step when it closes, so no backlog builds up for a save to pay."""
-    from watchdesk.store import Store
+    from watchdesk.store.desk import Store
 
     def backlog_after(stores_take_a_step: bool) -> int:
         for i in range(40):

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import TZ, facts, roster_today
-from watchdesk.store import Store, migrations
-from watchdesk.store.desk import _stamp
+from watchdesk.store import migrations
+from watchdesk.store.desk import Store, _stamp
 from watchdesk.store.stamp import SCHEMA_STAMP
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,7 +85,7 @@ def test_opening_a_stamped_desk_and_reading_the_first_screen_loads_no_sqlite_uti
     r = _python(
         "import sys\n"
         "from datetime import datetime, UTC\n"
-        "from watchdesk.store import Store\n"
+        "from watchdesk.store.desk import Store\n"
         f"s = Store.open({str(path)!r}, create=False)\n"
         "s.dashboard(datetime.now(UTC))\n"
         "print([m for m in sys.modules if m.startswith('sqlite_utils')])\n")
@@ -172,7 +172,7 @@ def test_console_sees_a_write_made_while_the_helper_was_reading(db_path, clock):
     lands after that point changes it, so the console's poll reloads."""
     from watchdesk import prefetch
     from watchdesk.client import DeskClient
-    from watchdesk.console import start_first_load
+    from watchdesk.startup import start_first_load
 
     s = Store.open(db_path, clock=clock, actor="测试员", tz=TZ)
     roster_today(s, clock)
@@ -190,7 +190,7 @@ def test_console_sees_a_write_made_while_the_helper_was_reading(db_path, clock):
 
 def test_a_desk_that_fails_to_open_is_not_opened_again_per_call(tmp_path, monkeypatch):
     from watchdesk.client import DeskClient
-    from watchdesk.store import StoreError
+    from watchdesk.errors import StoreError
     from watchdesk.store import desk
 
     opened = []
@@ -240,8 +240,8 @@ def test_early_helper_loads_the_settings_itself(db_path, clock, tmp_path, monkey
 
 def test_cli_reaps_the_early_helper_when_the_console_cannot_start(db_path, clock, tmp_path,
                                                                   monkeypatch):
-    import watchdesk.console as console
-    from watchdesk.__main__ import main
+    import watchdesk.startup as console
+    from watchdesk.cli import main
 
     Store.open(db_path, clock=clock, tz=TZ).close()
     helpers = []

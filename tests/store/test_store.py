@@ -10,9 +10,11 @@ from datetime import timedelta
 import pytest
 
 from tests.helpers import TZ, facts, roster_today
-from watchdesk.models import DeadlineStatus, Grade, IncidentStatus, ReportKind
-from watchdesk.store import InputError, Store, connect
+from watchdesk.errors import InputError
+from watchdesk.models.incident import DeadlineStatus, Grade, IncidentStatus, ReportKind
 from watchdesk.store import migrations
+from watchdesk.store.db import connect
+from watchdesk.store.desk import Store
 
 
 def test_migrations_from_empty_file(db_path, clock):
@@ -43,7 +45,7 @@ def test_pragmas_and_private_file(store, db_path):
 def test_not_a_database_is_a_clear_error(tmp_path):
     bad = tmp_path / "junk.db"
     bad.write_bytes(b"this is not sqlite" * 100)
-    from watchdesk.store import DeskUnavailable
+    from watchdesk.store.db import DeskUnavailable
 
     with pytest.raises(DeskUnavailable, match="not a usable desk database"):
         Store.open(bad)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from watchdesk.i18n import detect_language, set_language, t
-from watchdesk.labels import cn_number, kind_label
+from watchdesk.i18n.labels import cn_number, kind_label
 
 
 @pytest.mark.parametrize("env, lang", [

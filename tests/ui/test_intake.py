@@ -5,11 +5,11 @@ from __future__ import annotations
 from tests.helpers import TZ, facts, roster_today, settle
 from watchdesk.app import make_app
 from watchdesk.config import Settings
-from watchdesk.drafts import load_draft
-from watchdesk.models import DeadlineStatus, Grade, ReportKind
+from watchdesk.files.drafts import load_draft
+from watchdesk.models.incident import DeadlineStatus, Grade, ReportKind
 from watchdesk.screens.dialogs import ConfirmDialog, FormDialog
 from watchdesk.screens.intake import IncidentForm
-from watchdesk.store import Store
+from watchdesk.store.desk import Store
 
 
 async def type_text(pilot, text: str) -> None:

@@ -7,11 +7,12 @@ from datetime import timedelta
 from tests.helpers import TZ, facts, roster_today
 from watchdesk.app import make_app
 from watchdesk.config import Settings
-from watchdesk.models import ReportKind, Role
-from watchdesk.store import Store
-from watchdesk.timefmt import ClockState
-from watchdesk.widgets.board import CountdownBoard
+from watchdesk.models.incident import ReportKind
+from watchdesk.models.roster import Role
+from watchdesk.store.desk import Store
+from watchdesk.text.timefmt import ClockState
 from watchdesk.widgets.banner import OnDutyBanner
+from watchdesk.widgets.board import CountdownBoard
 
 
 async def wait_loaded(app, pilot, loads=1):
@@ -138,7 +139,7 @@ async def test_console_opened_as_the_cli_opens_it(db_path, clock, store):
     """`watchdesk` opens the console through console.open_console: the desk is opened on the DB
     thread and the first screen read by the helper process while the UI is imported. The screen
     shows what the desk holds, and another seat's later save still reaches it."""
-    from watchdesk.console import open_console
+    from watchdesk.startup import open_console
 
     roster_today(store, clock)
     inc = store.incidents.add(facts(clock, dead=10))
@@ -160,8 +161,8 @@ async def test_console_opened_as_the_cli_opens_it(db_path, clock, store):
 async def test_console_open_fails_cleanly_on_a_missing_desk(tmp_path):
     import pytest
 
-    from watchdesk.console import open_console
-    from watchdesk.store import StoreError
+    from watchdesk.errors import StoreError
+    from watchdesk.startup import open_console
 
     with pytest.raises(StoreError):
         open_console(tmp_path / "none.db", settings=Settings(), actor="duty")

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from watchdesk.timefmt import ClockState, clock_state, countdown, hms, parse_time
+from watchdesk.text.timefmt import ClockState, clock_state, countdown, hms, parse_time
 
 DUE = datetime(2026, 11, 22, 6, 30, tzinfo=timezone.utc)
 

@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from ..cachefiles import cache_dir, write_atomic
+from watchdesk.cachefiles import cache_dir, write_atomic
 
 LANGS = ("zh", "en")
 _current = "en"

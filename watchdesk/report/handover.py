@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
-from ..i18n import t, using
-from ..labels import category_label, grade_label, kind_label, role_label, status_label
-from ..handover_models import HandoverSheet, SheetClock
-from ..models import DeadlineStatus
-from .textfmt import pad_cells, rule, wrap_cells
+from watchdesk.i18n import t, using
+from watchdesk.i18n.labels import category_label, grade_label, kind_label, role_label, status_label
+from watchdesk.models.handover import HandoverSheet, SheetClock
+from watchdesk.models.incident import DeadlineStatus
+from watchdesk.report.textfmt import rule, wrap_cells
 
 SECTIONS = ("people", "checks", "incidents", "running", "due_next", "log", "rollcalls",
             "warnings", "equipment", "notes", "pending")

@@ -23,9 +23,9 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from ..i18n import t, using
-from ..handover_models import HandoverSheet
-from .handover import header_lines, sections, signature_lines
+from watchdesk.i18n import t, using
+from watchdesk.models.handover import HandoverSheet
+from watchdesk.report.handover import header_lines, sections, signature_lines
 
 CANDIDATES = [
     ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),

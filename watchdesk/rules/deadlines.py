@@ -10,13 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 
-from watchdesk.models import Grade, ReportKind
-from watchdesk.rules.rulepack import (
-    PackRule,
-    RulePack,
-    load_pack,
-    shipped_packs,
-)
+from watchdesk.models.incident import Grade, ReportKind
+from watchdesk.rules.rulepack import PackRule, RulePack, load_pack, shipped_packs
 
 __all__ = [
     "ClockSpec",

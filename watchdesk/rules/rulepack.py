@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError, field_validator
 
-from watchdesk.models import Grade, ReportKind
+from watchdesk.models.incident import Grade, ReportKind
 
 DEFAULT_PACK = "national"
 

@@ -9,9 +9,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from ..category_search import Choice, find_categories
-from ..i18n import language, t
-from ..widgets import localize_bindings
+from watchdesk.i18n import language, t
+from watchdesk.text.category_search import Choice, find_categories
+from watchdesk.widgets import localize_bindings
 
 
 def choice_label(choice: Choice) -> str:

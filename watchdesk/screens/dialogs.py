@@ -16,10 +16,9 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from ..i18n import explain, t
-from ..store import StoreError
-from ..store.incidents import InputError
-from ..widgets import localize_bindings
+from watchdesk.errors import InputError, StoreError
+from watchdesk.i18n import explain, t
+from watchdesk.widgets import localize_bindings
 
 
 class ConfirmDialog(ModalScreen[bool]):

@@ -12,15 +12,16 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
-from ..directory_io import ImportRefused, export_units, read_units
-from ..directory_labels import method_label, outcome_label, unit_class
-from ..directory_models import UnitCheck, UnitRecord
-from ..i18n import t
-from ..timefmt import fmt_hm
-from ..widgets import localize_bindings
-from .directory_edit import PathScreen, UnitFormScreen
-from .pickers import HitsTable
-from ..widgets.footer import KeyFooter
+from watchdesk.files.directory import ImportRefused, export_units, read_units
+from watchdesk.i18n import t
+from watchdesk.i18n.labels import method_label, outcome_label, unit_class
+from watchdesk.models.directory import UnitRecord
+from watchdesk.models.rollcall import UnitCheck
+from watchdesk.screens.directory_forms import PathScreen, UnitFormScreen
+from watchdesk.screens.directory_picker import HitsTable
+from watchdesk.text.timefmt import fmt_hm
+from watchdesk.widgets import localize_bindings
+from watchdesk.widgets.footer import KeyFooter
 
 
 class DirectoryScreen(Screen):

@@ -9,13 +9,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label
 
-from ..i18n import t
-from ..models import LogEntry
-from ..timefmt import fmt_full
-from ..widgets import localize_bindings
-from .actions import open_log_dialog
-from .dialogs import Field, FormDialog
-from ..widgets.footer import KeyFooter
+from watchdesk.i18n import t
+from watchdesk.models.dutylog import LogEntry
+from watchdesk.screens.dialogs import Field, FormDialog
+from watchdesk.screens.incident_actions import open_log_dialog
+from watchdesk.text.timefmt import fmt_full
+from watchdesk.widgets import localize_bindings
+from watchdesk.widgets.footer import KeyFooter
 
 
 class DutyLogScreen(Screen):
@@ -107,6 +107,6 @@ class DutyLogScreen(Screen):
     def action_open_incident(self) -> None:
         entry = self._selected()
         if entry and entry.incident_id:
-            from .incident import IncidentScreen
+            from watchdesk.screens.incident import IncidentScreen
 
             self.app.push_screen(IncidentScreen(entry.incident_id))

@@ -13,15 +13,15 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Label, Static
 
-from ..i18n import language, t
-from ..handover_models import EquipmentItem
-from ..report.handover import render_markdown, render_text
-from ..report.printing import PrintError, print_file
-from ..store.handover import DEFAULT_EQUIPMENT, HandoverRecord
-from ..store.incidents import InputError
-from ..widgets import localize_bindings
-from .dialogs import Field, FormDialog
-from ..widgets.footer import KeyFooter
+from watchdesk.errors import InputError
+from watchdesk.i18n import language, t
+from watchdesk.models.handover import EquipmentItem
+from watchdesk.report.handover import render_markdown, render_text
+from watchdesk.report.printing import PrintError, print_file
+from watchdesk.screens.dialogs import Field, FormDialog
+from watchdesk.store.handover import DEFAULT_EQUIPMENT, HandoverRecord
+from watchdesk.widgets import localize_bindings
+from watchdesk.widgets.footer import KeyFooter
 
 
 def export_dir(app) -> Path:

@@ -10,13 +10,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label, Static
 
-from ..i18n import t
-from ..labels import category_label, grade_label, kind_label, status_label
-from ..models import FIGURE_FIELDS, Deadline, Hold, Incident, TimelineItem
-from ..timefmt import ClockState, clock_state, countdown, fmt_full, fmt_hm
-from ..widgets import localize_bindings
-from .actions import LIFECYCLE_BINDINGS, IncidentActions
-from ..widgets.footer import KeyFooter
+from watchdesk.i18n import t
+from watchdesk.i18n.labels import category_label, grade_label, kind_label, status_label
+from watchdesk.models.incident import FIGURE_FIELDS, Deadline, Hold, Incident, TimelineItem
+from watchdesk.screens.incident_actions import LIFECYCLE_BINDINGS, IncidentActions
+from watchdesk.text.timefmt import ClockState, clock_state, countdown, fmt_full, fmt_hm
+from watchdesk.widgets import localize_bindings
+from watchdesk.widgets.footer import KeyFooter
 
 
 def timeline_text(item: TimelineItem) -> tuple[str, str]:
@@ -186,7 +186,7 @@ class IncidentScreen(IncidentActions, Screen):
                 table.update_cell(str(d.id), "state", self._clock_state(d, now))
 
     def action_edit(self) -> None:
-        from .intake import IncidentForm
+        from watchdesk.screens.intake import IncidentForm
 
         if self.incident is None:
             return

@@ -17,20 +17,19 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, Header, Input, Label, Select, Static
 
-from ..category_search import find_categories
-from ..drafts import clear_draft, save_draft
-from ..i18n import explain, t
-from ..intake import facts_from_mapping
-from ..labels import category_label, grade_label
-from ..models import FIGURE_FIELDS, Grade, Incident
-from ..store import StaleVersion, StoreError
-from ..store.holds import Held
-from ..store.incidents import InputError
-from ..timefmt import fmt_full
-from ..widgets import localize_bindings
-from .category_picker import CategoryPicker
-from .dialogs import ConfirmDialog
-from ..widgets.footer import KeyFooter
+from watchdesk.errors import InputError, StaleVersion, StoreError
+from watchdesk.files.drafts import clear_draft, save_draft
+from watchdesk.i18n import explain, t
+from watchdesk.i18n.labels import category_label, grade_label
+from watchdesk.models.incident import FIGURE_FIELDS, Grade, Incident
+from watchdesk.rules.intake import facts_from_mapping
+from watchdesk.screens.category_picker import CategoryPicker
+from watchdesk.screens.dialogs import ConfirmDialog
+from watchdesk.store.holds import Held
+from watchdesk.text.category_search import find_categories
+from watchdesk.text.timefmt import fmt_full
+from watchdesk.widgets import localize_bindings
+from watchdesk.widgets.footer import KeyFooter
 
 # (field, catalog key, wide) in tab order: what is known first comes first.
 FORM = [
@@ -287,7 +286,7 @@ class IncidentForm(Screen[int | None]):
         self.dismiss(inc.id)
 
     async def _resolve_conflict(self, mine_facts, err: StaleVersion) -> None:
-        from .merge import MergeDialog
+        from watchdesk.screens.incident_merge import MergeDialog
 
         assert self.incident is not None
         theirs = await self.app.client.call(lambda s: s.incidents.get(err.incident_id))  # type: ignore[attr-defined]
@@ -341,7 +340,7 @@ class IncidentForm(Screen[int | None]):
 
     def action_pick_caller(self) -> None:
         try:
-            from .pickers import UnitPickerScreen
+            from watchdesk.screens.directory_picker import UnitPickerScreen
         except ImportError:
             self.notify(t("form.no_directory"), severity="warning")
             return

@@ -11,19 +11,20 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label
 
-from ..i18n import t
-from ..labels import category_label, grade_label, status_label
-from ..models import Dashboard, Incident
-from ..timefmt import fmt_hm
-from ..widgets import localize_bindings
-from .actions import LIFECYCLE_BINDINGS, IncidentActions
-from ..widgets.banner import OnDutyBanner
-from ..widgets.board import CountdownBoard
-from ..widgets.fixed_table import FixedTable, cell_text
-from ..widgets.keylegend import KeyLegend
-from ..widgets.leader_check import LeaderCheckBar
-from ..widgets.warnings_strip import WarningsStrip
-from ..widgets.footer import KeyFooter
+from watchdesk.i18n import t
+from watchdesk.i18n.labels import category_label, grade_label, status_label
+from watchdesk.models.dashboard import Dashboard
+from watchdesk.models.incident import Incident
+from watchdesk.screens.incident_actions import LIFECYCLE_BINDINGS, IncidentActions
+from watchdesk.text.timefmt import fmt_hm
+from watchdesk.widgets import localize_bindings
+from watchdesk.widgets.banner import OnDutyBanner
+from watchdesk.widgets.board import CountdownBoard
+from watchdesk.widgets.fixed_table import FixedTable, cell_text
+from watchdesk.widgets.footer import KeyFooter
+from watchdesk.widgets.keylegend import KeyLegend
+from watchdesk.widgets.leader_check import LeaderCheckBar
+from watchdesk.widgets.warnings_strip import WarningsStrip
 
 
 def casualty_text(inc: Incident) -> str:
@@ -121,7 +122,7 @@ class MainScreen(IncidentActions, Screen):
         return None
 
     def action_open_incident(self) -> None:
-        from .incident import IncidentScreen
+        from watchdesk.screens.incident import IncidentScreen
 
         inc_id = self.selected_incident_id()
         if inc_id is not None:

@@ -8,10 +8,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from ..i18n import explain, t
-from ..intake import LINE_GRAMMAR, parse_line
-from ..store.incidents import InputError
-from ..widgets import localize_bindings
+from watchdesk.errors import InputError
+from watchdesk.i18n import explain, t
+from watchdesk.rules.intake import LINE_GRAMMAR, parse_line
+from watchdesk.widgets import localize_bindings
 
 
 class QuickLine(ModalScreen[dict | None]):

@@ -19,8 +19,10 @@ from textual.widgets import (
     Static,
 )
 
-from ..directory_labels import method_label, set_label, unit_class
-from ..directory_models import (
+from watchdesk.errors import InputError, StoreError
+from watchdesk.i18n import t
+from watchdesk.i18n.labels import method_label, set_label, unit_class
+from watchdesk.models.rollcall import (
     CheckMethod,
     HigherCheckInput,
     HigherCheckResult,
@@ -28,13 +30,11 @@ from ..directory_models import (
     RoundReport,
     RoundSet,
 )
-from ..i18n import t
-from ..store import InputError, StoreError
-from ..store.directory import input_error
-from ..timefmt import fmt_hm, parse_time
-from ..widgets import localize_bindings
-from .rollcall_run import RollCallRunScreen
-from ..widgets.footer import KeyFooter
+from watchdesk.screens.rollcall_run import RollCallRunScreen
+from watchdesk.store.directory import input_error
+from watchdesk.text.timefmt import fmt_hm, parse_time
+from watchdesk.widgets import localize_bindings
+from watchdesk.widgets.footer import KeyFooter
 
 
 class NewRoundScreen(ModalScreen[RoundReport | None]):

@@ -18,13 +18,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
-from ..directory_labels import method_label, outcome_label, set_label
-from ..directory_models import Outcome, RoundReport, RoundStatus
-from ..i18n import t
-from ..store import StoreError
-from ..timefmt import hms
-from ..widgets import localize_bindings
-from ..widgets.footer import KeyFooter
+from watchdesk.errors import StoreError
+from watchdesk.i18n import t
+from watchdesk.i18n.labels import method_label, outcome_label, set_label
+from watchdesk.models.rollcall import Outcome, RoundReport, RoundStatus
+from watchdesk.text.timefmt import hms
+from watchdesk.widgets import localize_bindings
+from watchdesk.widgets.footer import KeyFooter
 
 KEYS = {"1": Outcome.on_post, "2": Outcome.no_answer, "3": Outcome.busy,
         "4": Outcome.not_on_duty, "5": Outcome.leader_absent}

@@ -11,15 +11,14 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Select
 
-from ..i18n import explain, t
-from ..labels import grade_label, status_label
-from ..models import Grade, IncidentStatus, SearchHit
-from ..rules.categories import CATEGORIES
-from ..store.incidents import InputError
-from ..timefmt import fmt_full, parse_time
-from ..widgets import localize_bindings
-from ..i18n import language
-from ..widgets.footer import KeyFooter
+from watchdesk.errors import InputError
+from watchdesk.i18n import explain, language, t
+from watchdesk.i18n.labels import grade_label, status_label
+from watchdesk.models.incident import Grade, IncidentStatus, SearchHit
+from watchdesk.rules.categories import CATEGORIES
+from watchdesk.text.timefmt import fmt_full, parse_time
+from watchdesk.widgets import localize_bindings
+from watchdesk.widgets.footer import KeyFooter
 
 
 class SearchScreen(Screen):
@@ -113,7 +112,7 @@ class SearchScreen(Screen):
         if not self.hits or table.cursor_row >= len(self.hits):
             return
         hit = self.hits[table.cursor_row]
-        from .incident import IncidentScreen
+        from watchdesk.screens.incident import IncidentScreen
 
         if hit.kind == "incident":
             self.app.push_screen(IncidentScreen(hit.id))

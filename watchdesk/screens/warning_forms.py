@@ -12,14 +12,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static, TextArea
 
-from ..directory_labels import kind_label, level_label, warning_title
-from ..directory_models import EarlyWarning, WarningInput
-from ..i18n import t
-from ..rules.warnings import SIGNAL_TYPES, Level, signal_type
-from ..store import InputError, StoreError
-from ..store.directory import input_error
-from ..timefmt import parse_time
-from ..widgets import localize_bindings
+from watchdesk.errors import InputError, StoreError
+from watchdesk.i18n import t
+from watchdesk.i18n.labels import level_label, signal_label, warning_title
+from watchdesk.models.warning import EarlyWarning, WarningInput
+from watchdesk.rules.warning import SIGNAL_TYPES, Level, signal_type
+from watchdesk.store.directory import input_error
+from watchdesk.text.timefmt import parse_time
+from watchdesk.widgets import localize_bindings
 
 CSS = """
 {name} {{ align: center middle; }}
@@ -81,7 +81,7 @@ class IssueWarningScreen(_WarningForm):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(t("warn.issue.title"), classes="section-title")
-            yield Select([(f"{kind_label(k)}", k.code) for k in SIGNAL_TYPES.values()],
+            yield Select([(f"{signal_label(k)}", k.code) for k in SIGNAL_TYPES.values()],
                          value="rainstorm", allow_blank=False, id="w-kind")
             yield Select(_levels(signal_type("rainstorm").levels), value=Level.IV.value,
                          allow_blank=False, id="w-level")

@@ -14,10 +14,10 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
-from .db import to_db
+from watchdesk.store.db import to_db
 
 if TYPE_CHECKING:
-    from .db import DeskDb as Database
+    from watchdesk.store.db import DeskDb as Database
 
 GENESIS = "0" * 64
 
@@ -135,7 +135,7 @@ def _deleted(problem: Callable[[str], None], table: str, entry: tuple) -> None:
 
 def verify(db: Database, *, max_problems: int = 50) -> CheckResult:
     """Integrity check plus the audit chain and the row-versus-log comparison."""
-    from .migrations import AUDITED_TABLES, load_domains
+    from watchdesk.store.migrations import AUDITED_TABLES, load_domains
 
     load_domains()  # every domain's audited tables are compared
     res = CheckResult()

@@ -28,8 +28,9 @@ from typing import Any, Iterable, Mapping
 
 from sqlite_utils import Database
 
-from .audit import CheckResult
-from .db import (
+from watchdesk.errors import StoreError
+from watchdesk.store.audit import CheckResult
+from watchdesk.store.db import (
     BUSY_TIMEOUT_MS,
     WRITE_RETRY_SECONDS,
     DeskBusy,
@@ -37,7 +38,6 @@ from .db import (
     DeskDb,
     DeskReadOnly,
     DeskUnavailable,
-    StoreError,
     explain,
 )
 
@@ -216,7 +216,7 @@ def _copy(src: sqlite3.Connection, dst: sqlite3.Connection, wait: float) -> None
 
 
 def _open_source(path: Path) -> sqlite3.Connection:
-    from .db import _empty
+    from watchdesk.store.db import _empty
 
     if not path.exists():
         raise DeskUnavailable(f"no desk database at {path}")
@@ -353,7 +353,7 @@ def take(source: Any, *, reason: str = "manual", directory: str | Path | None = 
 def verify(path: str | Path) -> CheckResult:
     """`PRAGMA integrity_check` plus the audit chain (watchdesk.store.audit.verify) of a backup
     (or any desk file), opened read-only. Problems are in the result, never raised."""
-    from .audit import verify as audit_verify
+    from watchdesk.store.audit import verify as audit_verify
 
     p = Path(path)
     if not p.is_file():
@@ -390,7 +390,7 @@ def find(name: str | Path, db_path: str | Path, directory: str | Path | None = N
 def _state(path: Path) -> str:
     """What is at the desk path now: missing, unreadable (not a database, emptied), damaged
     (a database whose quick_check fails) or ok."""
-    from .db import _empty
+    from watchdesk.store.db import _empty
 
     if not path.exists():
         return "missing"

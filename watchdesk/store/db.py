@@ -12,9 +12,11 @@ import os
 import sqlite3
 import time
 from datetime import datetime, timezone
-from pathlib import Path
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
+
+from watchdesk.errors import StoreError
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -22,10 +24,6 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 5000
 CACHE_KIB = -32768  # 32 MiB page cache per connection (negative: KiB)
 WRITE_RETRY_SECONDS = 15.0
-
-
-class StoreError(Exception):
-    """A problem a user can act on; its message is meant for them."""
 
 
 class DeskBusy(StoreError):

@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-
-from ..models import Dashboard
-from .audit import Auditor, CheckResult, verify
-from .db import DeskDb, connect, write_txn
-from .stamp import SCHEMA_STAMP
+from watchdesk.models.dashboard import Dashboard
+from watchdesk.store.audit import Auditor, CheckResult, verify
+from watchdesk.store.db import DeskDb, connect, write_txn
+from watchdesk.store.stamp import SCHEMA_STAMP
 
 Clock = Callable[[], datetime]
 
@@ -28,8 +27,8 @@ def _pending(db: DeskDb) -> list[str]:
     import sqlite3
     import time
 
-    from . import migrations
-    from .db import WRITE_RETRY_SECONDS
+    from watchdesk.store import migrations
+    from watchdesk.store.db import WRITE_RETRY_SECONDS
 
     deadline = time.monotonic() + WRITE_RETRY_SECONDS
     while True:
@@ -50,7 +49,7 @@ def _restamp(db: DeskDb) -> None:
     A desk this user cannot write stays unstamped (it opens with the full check each time)."""
     import contextlib
 
-    from .db import StoreError
+    from watchdesk.errors import StoreError
 
     with contextlib.suppress(StoreError, sqlite3.Error):
         with write_txn(db, retry_seconds=1.0):
@@ -74,61 +73,61 @@ class Store:
     # pays only for what the first screen reads.
     @cached_property
     def incidents(self):
-        from .incidents import IncidentRepo
+        from watchdesk.store.incident import IncidentRepo
 
         return IncidentRepo(self)
 
     @cached_property
     def roster(self):
-        from .roster import RosterRepo
+        from watchdesk.store.roster.repo import RosterRepo
 
         return RosterRepo(self)
 
     @cached_property
     def directory(self):
-        from .directory import DirectoryRepo
+        from watchdesk.store.directory import DirectoryRepo
 
         return DirectoryRepo(self)
 
     @cached_property
     def rollcall(self):
-        from .rollcall import RollCallRepo
+        from watchdesk.store.rollcall import RollCallRepo
 
         return RollCallRepo(self)
 
     @cached_property
     def warnings(self):
-        from .warnings import WarningRepo
+        from watchdesk.store.warning import WarningRepo
 
         return WarningRepo(self)
 
     @cached_property
     def figures(self):
-        from .figures import FigureRepo
+        from watchdesk.store.figures import FigureRepo
 
         return FigureRepo(self)
 
     @cached_property
     def dutylog(self):
-        from .dutylog import DutyLogRepo
+        from watchdesk.store.dutylog import DutyLogRepo
 
         return DutyLogRepo(self)
 
     @cached_property
     def holds(self):
-        from .holds import HoldRepo
+        from watchdesk.store.holds import HoldRepo
 
         return HoldRepo(self)
 
     @cached_property
     def search(self):
-        from .search import SearchRepo
+        from watchdesk.store.search import SearchRepo
 
         return SearchRepo(self)
 
     @cached_property
     def handover(self):
-        from .handover import HandoverRepo
+        from watchdesk.store.handover import HandoverRepo
 
         return HandoverRepo(self)
 
@@ -140,7 +139,7 @@ class Store:
         the owner then calls `checkpoint()` from a timer, off the save path."""
         db = connect(path, create=create)
         if migrate and _stamp(db) != SCHEMA_STAMP:
-            from . import migrations
+            from watchdesk.store import migrations
 
             if _pending(db):
                 migrations.apply(db)  # stamps the desk
@@ -180,7 +179,7 @@ class Store:
         if self._wrote and self._autocheckpoint:
             import contextlib
 
-            from .db import StoreError
+            from watchdesk.errors import StoreError
 
             with contextlib.suppress(StoreError, sqlite3.Error):
                 with write_txn(self.db, retry_seconds=1.0):
@@ -190,7 +189,7 @@ class Store:
     @property
     def pack(self):
         if self._pack is None:
-            from ..rules import load_pack
+            from watchdesk.rules.rulepack import load_pack
 
             self._pack = load_pack(self.rule_pack_id)
         return self._pack
@@ -207,7 +206,7 @@ class Store:
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
     def timeline(self, incident_id: int):
-        from .timeline import timeline
+        from watchdesk.store.timeline import timeline
 
         return timeline(self, incident_id)
 
@@ -241,7 +240,7 @@ class Store:
     def export(self) -> dict:
         """Everything, as plain JSON-ready data (for `watchdesk export --format json`)."""
         out: dict = {"format": "watchdesk-export", "version": 1}
-        from .migrations import AUDITED_TABLES, load_domains
+        from watchdesk.store.migrations import AUDITED_TABLES, load_domains
 
         load_domains()
         for table in AUDITED_TABLES:

@@ -17,13 +17,19 @@ from typing import TYPE_CHECKING, Iterable
 
 from pydantic import ValidationError
 
-from .. import search_text
-from ..directory_models import ImportResult, SearchHit, UnitRecord, phone_problem
-from ..models import Contact, Unit
-from .incidents import InputError, NotFound
+from watchdesk.errors import InputError, NotFound
+from watchdesk.models.directory import (
+    Contact,
+    ImportResult,
+    SearchHit,
+    Unit,
+    UnitRecord,
+    phone_problem,
+)
+from watchdesk.text import pinyin as search_text
 
 if TYPE_CHECKING:
-    from .desk import Store
+    from watchdesk.store.desk import Store
 
 UNIT_FIELDS = ("name", "kind", "level", "room_type", "area", "duty_phone", "backup_phone", "fax",
                "notes", "active")

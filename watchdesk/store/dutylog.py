@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from ..fulltext import grams
-from ..models import LogEntry, LogKind
-from .db import from_db, to_db
-from .incidents import InputError
-from ..fulltext import log_text
+from watchdesk.errors import InputError
+from watchdesk.models.dutylog import LogEntry, LogKind
+from watchdesk.store.db import from_db, to_db
+from watchdesk.text.fulltext import grams, log_text
 
 if TYPE_CHECKING:
-    from .desk import Store
+    from watchdesk.store.desk import Store
 
 
 def _entry(row: dict) -> LogEntry:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from ..models import (
+from watchdesk.errors import InputError, StaleVersion
+from watchdesk.models.incident import (
     FIGURE_FIELDS,
     Deadline,
     DeadlineStatus,
@@ -21,13 +22,12 @@ from ..models import (
     IncidentStatus,
     RegradeResult,
 )
-from ..rules.deadlines import clocks_added_by_regrade, initial_clocks
-from ..rules.grading import suggest_grade
-from .db import from_db, to_db
-from .incidents import InputError, StaleVersion
+from watchdesk.rules.deadlines import clocks_added_by_regrade, initial_clocks
+from watchdesk.rules.grading import suggest_grade
+from watchdesk.store.db import from_db, to_db
 
 if TYPE_CHECKING:
-    from .desk import Store
+    from watchdesk.store.desk import Store
 
 
 def _figure(row: dict) -> FigureVersion:

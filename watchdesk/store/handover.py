@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from ..handover_models import (
+from watchdesk.errors import InputError, StoreError
+from watchdesk.models.handover import (
     EquipmentItem,
     HandoverSheet,
     PendingItem,
@@ -27,12 +28,11 @@ from ..handover_models import (
     SheetPerson,
     Signature,
 )
-from ..models import FIGURE_FIELDS, DeadlineStatus, IncidentStatus, ReportKind
-from .db import StoreError, from_db, to_db
-from .incidents import InputError
+from watchdesk.models.incident import FIGURE_FIELDS, DeadlineStatus, IncidentStatus, ReportKind
+from watchdesk.store.db import from_db, to_db
 
 if TYPE_CHECKING:
-    from .desk import Store
+    from watchdesk.store.desk import Store
 
 DEFAULT_EQUIPMENT = ("phone", "fax", "video", "network")
 
@@ -230,8 +230,8 @@ class HandoverRepo:
     def _contributions(self, sheet: HandoverSheet, start: datetime, end: datetime,
                        now: datetime) -> None:
         """The sections the roster, roll-call and warnings areas own, in the current language."""
-        from ..directory_labels import level_label, method_label, outcome_label, warning_title
-        from ..i18n import t
+        from watchdesk.i18n import t
+        from watchdesk.i18n.labels import method_label, outcome_label, warning_title
 
         for c in self.s.roster.checks(sheet.shift_id, now):
             r = c.record
@@ -343,8 +343,8 @@ class HandoverRepo:
 
     def _freeze(self, rec: HandoverRecord, now: datetime, *, lang: str, width: int,
                 font_path: str | None) -> None:
-        from ..report.handover import render_markdown, render_text
-        from ..report.pdf import render_pdf
+        from watchdesk.report.handover import render_markdown, render_text
+        from watchdesk.report.pdf import render_pdf
 
         sheet = self.compile(rec.shift_id, now)
         sheet_json = sheet.model_dump_json()

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from ..models import Hold
-from .db import StoreError, from_db, to_db
+from watchdesk.errors import StoreError
+from watchdesk.models.incident import Hold
+from watchdesk.store.db import from_db, to_db
 
 if TYPE_CHECKING:
-    from .desk import Store
+    from watchdesk.store.desk import Store
 
 HOLD_SECONDS = 120
 

@@ -6,17 +6,16 @@ Never edit a migration that has shipped; add a new one.
 from __future__ import annotations
 
 import sqlite3
-
 from typing import TYPE_CHECKING
 
 from sqlite_utils.migrations import Migrations
 
-from .stamp import SCHEMA_STAMP
+from watchdesk.store.stamp import SCHEMA_STAMP
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-    from .db import DeskDb
+    from watchdesk.store.db import DeskDb
 
 migrations = Migrations("watchdesk")
 
@@ -219,7 +218,7 @@ def load_domains() -> None:
     import importlib
     import pkgutil
 
-    from . import __path__ as store_path
+    from watchdesk.store import __path__ as store_path
 
     for mod in sorted(m.name for m in pkgutil.iter_modules(store_path)):
         if mod.startswith("schema_"):
@@ -230,7 +229,7 @@ def apply(db: DeskDb) -> None:
     """All pending migrations in one write transaction: when several processes open a desk that
     needs them at once, one migrates and the others wait for the lock, then find nothing to do.
     The transaction ends by stamping the desk with the schema stamp (see `stamp.py`)."""
-    from .db import write_txn
+    from watchdesk.store.db import write_txn
 
     load_domains()
     check_stamp()

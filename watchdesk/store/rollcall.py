@@ -15,7 +15,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from ..directory_models import (
+from watchdesk.errors import InputError, NotFound
+from watchdesk.models.directory import UnitRecord
+from watchdesk.models.rollcall import (
     CheckMethod,
     HigherCheck,
     HigherCheckInput,
@@ -27,13 +29,11 @@ from ..directory_models import (
     RoundStatus,
     RoundSummary,
     UnitCheck,
-    UnitRecord,
 )
-from .db import from_db, to_db
-from .incidents import InputError, NotFound
+from watchdesk.store.db import from_db, to_db
 
 if TYPE_CHECKING:
-    from .desk import Store
+    from watchdesk.store.desk import Store
 
 MAX_ANSWER_SECONDS = 3600
 SLACK = timedelta(minutes=2)

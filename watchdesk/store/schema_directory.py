@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from .migrations import _run_script, audited, register
+from watchdesk.store.migrations import _run_script, audited, register
 
 dir_migrations = register(Migrations("watchdesk.directory"))
 audited("rollcall_rounds", "rollcall_entries", "higher_checks", "warnings", "warning_events")
@@ -20,7 +20,7 @@ audited("rollcall_rounds", "rollcall_entries", "higher_checks", "warnings", "war
 
 def _rebaseline(db: Database, table: str, before_cols: list[str]) -> None:
     """One audit `update` per row whose shape a schema change altered."""
-    from .audit import Auditor
+    from watchdesk.store.audit import Auditor
 
     auditor = Auditor(db, lambda: datetime.now(timezone.utc), lambda: "migration")
     cur = db.execute(f"SELECT * FROM [{table}] ORDER BY id")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from .migrations import _run_script, audited, register
+from watchdesk.store.migrations import _run_script, audited, register
 
 handover_migrations = register(Migrations("watchdesk.handover"))
 audited("handovers", "officer_pins")

@@ -9,8 +9,8 @@ from sqlite_utils.migrations import Migrations
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-from ..fulltext import grams, incident_text
-from .migrations import _run_script, audited, register
+from watchdesk.store.migrations import _run_script, audited, register
+from watchdesk.text.fulltext import grams, incident_text
 
 incident_migrations = register(Migrations("watchdesk.incidents"))
 audited("figures", "log_entries")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from .migrations import _run_script, audited, register
+from watchdesk.store.migrations import _run_script, audited, register
 
 roster_migrations = register(Migrations("watchdesk.roster"))
 audited("roster_assignment_ext", "roster_changes", "roster_sensitive", "roster_leave",

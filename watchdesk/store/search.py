@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ..fulltext import match_query
-from ..models import Grade, IncidentStatus, LogKind, SearchHit
-from .db import from_db, to_db
+from watchdesk.models.dutylog import LogKind
+from watchdesk.models.incident import Grade, IncidentStatus, SearchHit
+from watchdesk.store.db import from_db, to_db
+from watchdesk.text.fulltext import match_query
 
 if TYPE_CHECKING:
-    from .desk import Store
+    from watchdesk.store.desk import Store
 
 
 class SearchRepo:

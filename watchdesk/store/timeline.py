@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..models import FIGURE_FIELDS, TimelineItem
+from watchdesk.models.incident import FIGURE_FIELDS, TimelineItem
 
 if TYPE_CHECKING:
-    from .desk import Store
+    from watchdesk.store.desk import Store
 
 
 def timeline(store: "Store", incident_id: int) -> list[TimelineItem]:

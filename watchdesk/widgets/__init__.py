@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..i18n import t
+from watchdesk.i18n import t
 
 
 def localize_bindings(node) -> None:

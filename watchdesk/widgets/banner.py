@@ -7,10 +7,10 @@ from datetime import datetime
 from rich.text import Text
 from textual.widgets import Static
 
-from ..i18n import language, t
-from ..labels import role_label
-from ..models import Role, ShiftView
-from ..timefmt import fmt_hm, hms, remaining_seconds
+from watchdesk.i18n import language, t
+from watchdesk.i18n.labels import role_label
+from watchdesk.models.roster import Role, ShiftView
+from watchdesk.text.timefmt import fmt_hm, hms, remaining_seconds
 
 
 class OnDutyBanner(Static):

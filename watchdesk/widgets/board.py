@@ -6,11 +6,11 @@ from datetime import datetime
 
 from rich.text import Text
 
-from ..i18n import t
-from ..labels import grade_label, kind_label
-from ..models import BoardRow
-from ..timefmt import ClockState, clock_state, countdown, fmt_hm
-from .fixed_table import FixedTable, cell_text
+from watchdesk.i18n import t
+from watchdesk.i18n.labels import grade_label, kind_label
+from watchdesk.models.incident import BoardRow
+from watchdesk.text.timefmt import ClockState, clock_state, countdown, fmt_hm
+from watchdesk.widgets.fixed_table import FixedTable, cell_text
 
 
 class CountdownBoard(FixedTable):

@@ -12,10 +12,10 @@ from datetime import datetime, timedelta, tzinfo
 from rich.text import Text
 from textual.widgets import Static
 
-from ..i18n import t
-from ..duty_models import CheckStatus, DutyStatus
-from ..rules.duty import escalation, next_due, status_at
-from ..timefmt import fmt_hm, hms, remaining_seconds
+from watchdesk.i18n import t
+from watchdesk.models.roster import CheckStatus, DutyStatus
+from watchdesk.rules.roster import escalation, next_due, status_at
+from watchdesk.text.timefmt import fmt_hm, hms, remaining_seconds
 
 BELL_EVERY = timedelta(seconds=60)  # while escalated, the bell repeats this often
 

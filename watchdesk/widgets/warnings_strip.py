@@ -9,9 +9,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ..i18n import language, t
-from ..warning_models import EarlyWarning
-from ..rules.warnings import COLOURS
+from watchdesk.i18n import language, t
+from watchdesk.models.warning import EarlyWarning
+from watchdesk.rules.warning import COLOURS
 
 
 class WarningsStrip(Static):

@@ -1,0 +1,166 @@
+"""`watchdesk serve`: the console in a web browser, through textual-serve.
+
+    watchdesk serve [--host 127.0.0.1] [--port 8000] [--public] [--db PATH] [--lang zh|en]
+
+Every browser tab gets a console process of its own (`python -m watchdesk` with the same --db,
+--lang and --config), all on the one desk file, so tabs see each other's saves as two terminals
+do. There is no login: by default only loopback addresses may be bound, and the websocket that
+drives a console refuses pages from another origin (a web page elsewhere cannot type into the
+desk) and, unless --public, any Host that is not a loopback name (DNS rebinding).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import shlex
+import socket
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
+
+
+def port_number(text: str) -> int:
+    try:
+        port = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is outside 1-65535")
+    return port
+
+
+def _is_loopback_literal(host: str) -> bool:
+    host = host.strip("[]")
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_loopback(host: str) -> bool:
+    """True when every address `host` stands for is a loopback address."""
+    if _is_loopback_literal(host):
+        return True
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), None)
+    except (socket.gaierror, UnicodeError):
+        return False
+    addrs = {info[4][0] for info in infos}
+    return bool(addrs) and all(_is_loopback_literal(a.split("%")[0]) for a in addrs)
+
+
+def console_command(ctx) -> str:
+    """The shell command textual-serve runs for each tab: this Python, this desk, these flags."""
+    argv = [sys.executable, "-m", "watchdesk", "--db", str(ctx.db_path.resolve())]
+    lang = getattr(ctx.args, "lang", None)
+    if lang:
+        argv += ["--lang", lang]
+    config = getattr(ctx.args, "config", None)
+    if config:
+        argv += ["--config", str(Path(config).resolve())]
+    return shlex.join(argv)
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def _check_port_free(host: str, port: int) -> None:
+    from watchdesk.cli import UserError
+
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as e:
+        raise UserError(f"--host {host}: cannot resolve ({e})") from None
+    family, _, _, _, addr = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp binds
+        try:
+            s.bind(addr)
+        except OSError as e:
+            raise UserError(f"--port {port}: cannot listen on {host}: "
+                            f"{e.strerror or e}") from None
+
+
+def make_server(command: str, host: str, port: int, *, public: bool = False):
+    """A textual-serve Server that only serves pages and websockets to its own origin."""
+    from aiohttp import web
+    from textual_serve.server import Server
+
+    class DeskServer(Server):
+        def _refusal(self, request: web.Request) -> str | None:
+            hostname = (urlsplit(f"//{request.host}").hostname or "")
+            if not public and not _is_loopback_literal(hostname):
+                return f"Host {request.host!r} is not this machine"
+            origin = request.headers.get("Origin")
+            if origin and urlsplit(origin).netloc.lower() != request.host.lower():
+                return f"Origin {origin!r} is not this console's page"
+            return None
+
+        async def handle_index(self, request: web.Request) -> Any:  # type: ignore[override]
+            if why := self._refusal(request):
+                raise web.HTTPForbidden(text=why)
+            # The page's websocket URL names the host the browser used (one event loop, and
+            # nothing is awaited between setting it and the page's context being built).
+            self.public_url = f"{request.scheme}://{request.host}"
+            return await super().handle_index(request)
+
+        async def handle_websocket(self, request: web.Request) -> Any:  # type: ignore[override]
+            if why := self._refusal(request):
+                raise web.HTTPForbidden(text=why)
+            return await super().handle_websocket(request)
+
+    return DeskServer(command, host=host, port=port, title="watchdesk",
+                      public_url=f"http://{_url_host(host)}:{port}")
+
+
+def cmd_serve(ctx) -> int:
+    from watchdesk.cli import UserError
+
+    a = ctx.args
+    host = a.host.strip()
+    if not host:
+        raise UserError("--host: empty")
+    if not a.public and not is_loopback(host):
+        raise UserError(f"--host {host}: not a loopback address; the console has no login, "
+                        f"so binding to the network needs --public")
+    if not ctx.db_path.exists():
+        raise UserError(f"no desk database at {ctx.db_path}; create one with `watchdesk init` "
+                        f"or try `watchdesk demo`", EXIT_FAIL)
+    store = ctx.open_store()  # migrate and validate once, before any tab starts a console
+    store.close()
+    try:
+        import textual_serve  # noqa: F401
+    except ImportError:
+        raise UserError("textual-serve is not installed (pip install 'textual-serve>=1.1,<2')",
+                        EXIT_FAIL) from None
+    _check_port_free(host, a.port)
+    url = f"http://{_url_host(host)}:{a.port}"
+    if a.public and not is_loopback(host):
+        print(f"watchdesk: WARNING: --public: the console is open to the network at {url} "
+              f"with NO login; anyone who can reach this port can read and change the desk "
+              f"{ctx.db_path}", file=sys.stderr)
+    print(f"watchdesk: serving the desk {ctx.db_path.resolve()} on {url} "
+          f"(one console per browser tab; ctrl+c stops)", file=sys.stderr, flush=True)
+    make_server(console_command(ctx), host, a.port, public=a.public).serve()
+    return EXIT_OK
+
+
+def register(sub, add) -> None:
+    """Add `serve` to the top-level subparsers (`add` is build_parser's helper)."""
+    p = add("serve", cmd_serve, "serve the console in a web browser (textual-serve): one "
+            "console process per tab, all on the same desk; localhost only unless --public",
+            sub)
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default: 127.0.0.1; loopback only unless "
+                        "--public)")
+    p.add_argument("--port", type=port_number, default=8000, help="TCP port (default: 8000)")
+    p.add_argument("--public", action="store_true",
+                   help="allow a non-loopback --host; the console has no login")

@@ -1,0 +1,1 @@
+"""Files offices exchange, per noun: CSV / xlsx / ics readers and writers, and the intake draft."""

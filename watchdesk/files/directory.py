@@ -1,0 +1,269 @@
+"""Directory import and export: CSV (UTF-8 with a BOM, so Excel and WPS open the Chinese intact)
+and .xlsx (openpyxl). Pure of textual; the store does the writing.
+
+One row per unit. Columns (Chinese headers on export; Chinese or English accepted on import):
+
+    名称 name · 类型 kind (联动单位/linkage, 值班室/duty_room) · 级别 level (1–3 / 一级…) ·
+    值班室类别 room_type (区县/district, 乡镇街道/township, 部门/department) · 区域 area ·
+    值班电话 duty_phone · 备用电话 backup_phone · 传真 fax · 备注 notes · 启用 active (是/否) ·
+    then as many contact groups as needed: 联系人1 / 职务1 / 电话1, 联系人2 / 职务2 / 电话2 …
+
+Import reads every row, checks every row, and reports every bad row by its spreadsheet row number
+(the header is row 1); if any row is bad nothing is written. Units are matched by name: a known
+name updates that unit (its contact list becomes the row's), a new name creates one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from typing import Iterable
+
+from pydantic import ValidationError
+
+from watchdesk.models.base import RowProblem as ImportProblem
+from watchdesk.models.directory import Contact, UnitRecord, phone_problem
+
+COLUMNS = [  # (field, Chinese header, English header)
+    ("name", "名称", "name"),
+    ("kind", "类型", "kind"),
+    ("level", "级别", "level"),
+    ("room_type", "值班室类别", "room_type"),
+    ("area", "区域", "area"),
+    ("duty_phone", "值班电话", "duty_phone"),
+    ("backup_phone", "备用电话", "backup_phone"),
+    ("fax", "传真", "fax"),
+    ("notes", "备注", "notes"),
+    ("active", "启用", "active"),
+]
+CONTACT_PARTS = [("name", "联系人", "contact"), ("role", "职务", "role"),
+                 ("phone", "电话", "phone")]
+
+KIND_WORDS = {"linkage": "linkage", "联动单位": "linkage", "联动": "linkage",
+              "duty_room": "duty_room", "值班室": "duty_room", "下级值班室": "duty_room"}
+KIND_LABEL = {"linkage": "联动单位", "duty_room": "值班室"}
+ROOM_WORDS = {"": "", "district": "district", "区县": "district", "区": "district", "县": "district",
+              "township": "township", "乡镇街道": "township", "乡镇": "township",
+              "街道": "township", "department": "department", "部门": "department"}
+ROOM_LABEL = {"": "", "district": "区县", "township": "乡镇街道", "department": "部门"}
+LEVEL_WORDS = {"": None, "1": 1, "2": 2, "3": 3, "一级": 1, "二级": 2, "三级": 3, "一": 1,
+               "二": 2, "三": 3}
+BOOL_WORDS = {"": True, "是": True, "否": False, "1": True, "0": False, "true": True,
+              "false": False, "yes": True, "no": False, "y": True, "n": False}
+
+
+class ImportRefused(ValueError):
+    """The file has bad rows; nothing was written. `problems` lists every one."""
+
+    def __init__(self, problems: list[ImportProblem]):
+        self.problems = problems
+        head = "; ".join(str(p) for p in problems[:3])
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        super().__init__(f"{len(problems)} bad row(s), nothing imported: {head}{more}")
+
+
+# -- export ---------------------------------------------------------------------------------------
+def _table(units: Iterable[UnitRecord]) -> list[list[str]]:
+    units = list(units)
+    width = max([2] + [len(u.contacts) for u in units])
+    header = [zh for _, zh, _ in COLUMNS]
+    for i in range(1, width + 1):
+        header += [f"{zh}{i}" for _, zh, _ in CONTACT_PARTS]
+    rows = [header]
+    for u in units:
+        row = [u.name, KIND_LABEL[u.kind], str(u.level or ""), ROOM_LABEL.get(u.room_type, ""),
+               u.area, u.duty_phone, u.backup_phone, u.fax, u.notes, "是" if u.active else "否"]
+        for c in u.contacts:
+            row += [c.name, c.role, c.phone]
+        row += [""] * (len(header) - len(row))
+        rows.append(row)
+    return rows
+
+
+def export_units(units: Iterable[UnitRecord], path: Path) -> int:
+    """Write `.csv` (UTF-8 with BOM) or `.xlsx` by the file's extension; returns the unit count."""
+    path = Path(path)
+    rows = _table(units)
+    fmt = file_format(path)
+    if fmt == "csv":
+        with open(path, "w", encoding="utf-8-sig", newline="") as f:
+            csv.writer(f).writerows(rows)
+    else:
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "联动单位"
+        for r in rows:
+            ws.append(r)
+        for col in ws.columns:  # phone numbers stay text, so 0731-… keeps its leading zero
+            for cell in col:
+                cell.number_format = "@"
+        wb.save(path)
+    return len(rows) - 1
+
+
+def file_format(path: Path) -> str:
+    ext = Path(path).suffix.lower()
+    if ext == ".csv":
+        return "csv"
+    if ext == ".xlsx":
+        return "xlsx"
+    raise ValueError(f"{path}: use a .csv or .xlsx file")
+
+
+# -- import ---------------------------------------------------------------------------------------
+def read_rows(path: Path) -> list[list[str]]:
+    """Every row as text. CSV is UTF-8 (with or without BOM), else GB18030 (Excel on Chinese
+    Windows saves "CSV" in the ANSI code page)."""
+    path = Path(path)
+    if file_format(path) == "csv":
+        data = path.read_bytes()
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:  # pragma: no cover - gb18030 decodes nearly anything
+            raise ValueError(f"{path}: not UTF-8 or GB18030 text")
+        return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
+        raise ValueError(f"{path}: not a readable .xlsx workbook ({type(e).__name__})") from None
+    ws = wb.worksheets[0]
+    out = []
+    for r in ws.iter_rows(values_only=True):
+        out.append(["" if v is None else _cell_text(v) for v in r])
+    wb.close()
+    return out
+
+
+def _cell_text(v: object) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _header_map(header: list[str]) -> tuple[dict[str, int], dict[int, dict[str, int]], list[str]]:
+    names = {}
+    for field, zh, en in COLUMNS:
+        names[zh] = field
+        names[en] = field
+    fields: dict[str, int] = {}
+    contacts: dict[int, dict[str, int]] = {}
+    unknown = []
+    for i, h in enumerate(header):
+        h = (h or "").strip()
+        if not h:
+            continue
+        if h in names:
+            fields[names[h]] = i
+            continue
+        m = re.fullmatch(r"(联系人|职务|电话|contact|role|phone)\s*(\d+)", h, flags=re.I)
+        if m:
+            part = {"联系人": "name", "contact": "name", "职务": "role", "role": "role",
+                    "电话": "phone", "phone": "phone"}[m.group(1).lower()]
+            contacts.setdefault(int(m.group(2)), {})[part] = i
+            continue
+        unknown.append(h)
+    return fields, contacts, unknown
+
+
+def parse_rows(rows: list[list[str]]) -> list[UnitRecord]:
+    """Validate every row; raise ImportRefused listing every problem, or return the units."""
+    problems: list[ImportProblem] = []
+    if not rows or not any(c.strip() for c in rows[0]):
+        raise ImportRefused([ImportProblem(row=1, field="header", problem="the file is empty")])
+    fields, contact_cols, unknown = _header_map(rows[0])
+    if unknown:
+        problems.append(ImportProblem(row=1, field="header",
+                                      problem=f"unknown column(s): {', '.join(unknown)}"))
+    if "name" not in fields:
+        problems.append(ImportProblem(row=1, field="header", problem="no 名称/name column"))
+    if problems:
+        raise ImportRefused(problems)
+    units: list[UnitRecord] = []
+    first_row: dict[str, int] = {}
+    for n, raw in enumerate(rows[1:], start=2):
+        if not any((c or "").strip() for c in raw):
+            continue  # blank lines are not rows
+
+        def cell(i: int | None) -> str:
+            return (raw[i] if i is not None and i < len(raw) else "").strip()
+
+        def bad(field: str, problem: str) -> None:
+            problems.append(ImportProblem(row=n, field=field, problem=problem))
+
+        v = {f: cell(fields.get(f)) for f, _, _ in COLUMNS}
+        before = len(problems)
+        kind = KIND_WORDS.get(v["kind"].lower() if v["kind"] else "linkage")
+        if kind is None:
+            bad("kind", f"{v['kind']!r} is not 联动单位/linkage or 值班室/duty_room")
+        level = LEVEL_WORDS.get(v["level"], "bad")
+        if level == "bad":
+            bad("level", f"{v['level']!r} is not 1, 2 or 3")
+        room = ROOM_WORDS.get(v["room_type"].lower(), None)
+        if room is None:
+            bad("room_type", f"{v['room_type']!r} is not 区县, 乡镇街道 or 部门")
+        active = BOOL_WORDS.get(v["active"].lower(), None)
+        if active is None:
+            bad("active", f"{v['active']!r} is not 是 or 否")
+        if not v["name"]:
+            bad("name", "is empty")
+        elif v["name"] in first_row:
+            bad("name", f"{v['name']} is already on row {first_row[v['name']]}")
+        else:
+            first_row[v["name"]] = n
+        for f in ("duty_phone", "backup_phone", "fax"):
+            p = phone_problem(v[f])
+            if p:
+                bad(f, f"{v[f]!r}: {p}")
+        if kind == "linkage" and level is None:
+            bad("level", "a linkage unit needs a level (1, 2 or 3)")
+        if kind == "duty_room" and level not in (None, "bad"):
+            bad("level", "a duty room has no linkage level")
+        if kind == "linkage" and room:
+            bad("room_type", "only duty rooms have a room type")
+        contacts = []
+        for i in sorted(contact_cols):
+            cols = contact_cols[i]
+            c = {part: cell(cols.get(part)) for part in ("name", "role", "phone")}
+            if not any(c.values()):
+                continue
+            if not c["name"]:
+                bad(f"联系人{i}", "a contact needs a name")
+            p = phone_problem(c["phone"])
+            if p:
+                bad(f"电话{i}", f"{c['phone']!r}: {p}")
+            if c["name"]:
+                contacts.append(Contact.model_construct(name=c["name"], role=c["role"],
+                                                        phone=c["phone"]))
+        if len({c.name for c in contacts}) != len(contacts):
+            bad("联系人", "a contact is listed twice")
+        if len(problems) > before:
+            continue
+        try:
+            units.append(UnitRecord(
+                name=v["name"], kind=kind, level=level, room_type=room, area=v["area"],
+                duty_phone=v["duty_phone"], backup_phone=v["backup_phone"], fax=v["fax"],
+                notes=v["notes"], active=active,
+                contacts=[Contact(name=c.name, role=c.role, phone=c.phone) for c in contacts]))
+        except ValidationError as e:
+            err = e.errors()[0]
+            bad(".".join(str(x) for x in err.get("loc", ())) or "row", err.get("msg", "invalid"))
+    if problems:
+        raise ImportRefused(problems)
+    if not units:
+        raise ImportRefused([ImportProblem(row=2, field="rows", problem="no units in the file")])
+    return units
+
+
+def read_units(path: Path) -> list[UnitRecord]:
+    """Read and validate a directory file (nothing is written)."""
+    return parse_rows(read_rows(path))

@@ -1,0 +1,99 @@
+"""The handover sheet (交接班), as compiled and as frozen at the second signature.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from pydantic import Field
+
+from watchdesk.models.base import BaseModel
+from watchdesk.models.incident import DeadlineStatus, Grade, IncidentStatus, ReportKind
+from watchdesk.models.roster import Role
+
+
+class SheetPerson(BaseModel):
+    role: Role
+    name: str
+    signed_in_at: Optional[datetime] = None
+    signed_out_at: Optional[datetime] = None
+    note: str = ""  # e.g. a substitution (代班)
+
+
+class SheetClock(BaseModel):
+    incident_id: int
+    headline: str
+    kind: ReportKind
+    seq: int = 0
+    due_at: datetime
+    status: DeadlineStatus
+    done_at: Optional[datetime] = None
+    late_seconds: Optional[int] = None  # for done clocks: >0 late, <=0 on time
+
+
+class SheetIncident(BaseModel):
+    id: int
+    received_at: datetime
+    headline: str
+    place: str
+    category: str
+    subtype: str = ""
+    grade: Grade
+    status: IncidentStatus
+    sensitive: bool = False
+    figures: dict[str, int] = {}
+    clocks: list[SheetClock] = []
+
+
+class SheetLine(BaseModel):
+    """A generic row for the sections other areas contribute (checks, roll-calls, warnings)."""
+
+    at: Optional[datetime] = None
+    kind: str = ""  # a catalog key the renderers show in brackets, e.g. log.kind.call_in
+    text: str
+    detail: str = ""
+    flag: str = ""  # "", "warn" or "bad": how the renderers emphasise it
+
+
+class EquipmentItem(BaseModel):
+    key: str  # phone / fax / video / network / …
+    ok: bool = True
+    note: str = ""
+
+
+class PendingItem(BaseModel):
+    matter: str = Field(min_length=1, max_length=500)
+    owner: str = Field(min_length=1, max_length=40)
+
+
+class Signature(BaseModel):
+    name: str
+    at: datetime
+
+
+class HandoverSheet(BaseModel):
+    """Everything a handover carries, compiled from the shift's own records. Frozen (as JSON,
+    rendered text and PDF, with hashes) once both officers have signed."""
+
+    desk_name: str = ""
+    shift_id: int
+    shift_start: datetime
+    shift_end: datetime
+    next_start: Optional[datetime] = None
+    next_end: Optional[datetime] = None
+    compiled_at: datetime
+    people: list[SheetPerson] = []
+    leader_checks: list[SheetLine] = []
+    incidents: list[SheetIncident] = []
+    running: list[SheetClock] = []
+    due_next: list[SheetClock] = []
+    log: list[SheetLine] = []
+    rollcalls: list[SheetLine] = []
+    on_post_rate: Optional[float] = None
+    warnings: list[SheetLine] = []
+    equipment: list[EquipmentItem] = []
+    notes: str = ""
+    pending: list[PendingItem] = []
+    outgoing: Optional[Signature] = None
+    incoming: Optional[Signature] = None

@@ -1,0 +1,218 @@
+"""One key each for the reporting lifecycle, shared by every screen that has a selected incident.
+
+p phone report made · w written report sent · f follow-up (numbered by itself) · v verification
+requested (核报) · k verification answered · e final report (终报) · u new figures · i instruction
+or note · x void. Each opens a short dialog whose time defaults to now; the store closes the
+matching clock and records whether it was on time or late.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.binding import Binding
+
+from watchdesk.errors import InputError
+from watchdesk.i18n import t
+from watchdesk.i18n.labels import grade_label, kind_label
+from watchdesk.models.dutylog import LogEntry, LogKind
+from watchdesk.models.incident import FIGURE_FIELDS, FigureStatus, ReportKind
+from watchdesk.screens.dialogs import ConfirmDialog, Field, FormDialog
+from watchdesk.text.timefmt import fmt_full, parse_time
+
+LIFECYCLE_BINDINGS = [
+    Binding("p", "report('phone')", "key.phone", id="report-phone"),
+    Binding("w", "report('written')", "key.written", id="report-written"),
+    Binding("f", "report('followup')", "key.followup", id="report-followup"),
+    Binding("v", "verify_request", "key.verify_request", id="verify-request"),
+    Binding("k", "report('verification')", "key.verify_answer", id="verify-answer"),
+    Binding("e", "report('final')", "key.final", id="report-final"),
+    Binding("u", "figures", "key.figures", id="figures"),
+    Binding("i", "log_note", "key.note", id="incident-note"),
+    Binding("x", "void", "key.void", show=False, id="incident-void"),
+]
+
+
+class IncidentActions:
+    """Mixin for a Screen. The screen provides `selected_incident_id()`."""
+
+    def selected_incident_id(self) -> int | None:  # pragma: no cover - overridden
+        return None
+
+    def _target(self) -> int | None:
+        inc_id = self.selected_incident_id()
+        if inc_id is None:
+            self.notify(t("action.no_selection"), severity="warning")  # type: ignore[attr-defined]
+        return inc_id
+
+    def _when(self, text: str) -> Any:
+        app = self.app  # type: ignore[attr-defined]
+        try:
+            return parse_time(text, app.settings.tz, now=app.clock())
+        except ValueError as e:
+            raise InputError("at", str(e)) from None
+
+    def _now_text(self) -> str:
+        app = self.app  # type: ignore[attr-defined]
+        return fmt_full(app.clock(), app.settings.tz)
+
+    def action_report(self, kind: str) -> None:
+        inc_id = self._target()
+        if inc_id is None:
+            return
+        app = self.app  # type: ignore[attr-defined]
+        rk = ReportKind(kind)
+        fields = [Field("at", t("report.at"), self._now_text()),
+                  Field("to_whom", t("report.to_whom"), app.settings.report_to),
+                  Field("by_whom", t("report.by_whom"), app.actor),
+                  Field("content", t("report.content"), "", wide=True)]
+
+        async def submit(v: dict[str, Any]):
+            at = self._when(v["at"])
+            rep = await app.client.call(lambda s: s.incidents.record_report(
+                inc_id, rk, at=at, to_whom=v["to_whom"].strip(), by_whom=v["by_whom"].strip(),
+                content=v["content"].strip()))
+            label = kind_label(rep.kind, rep.seq)
+            if rep.late_seconds is None:
+                msg = t("report.recorded", kind=label)
+            elif rep.late_seconds > 0:
+                msg = t("report.late", kind=label, minutes=(rep.late_seconds + 59) // 60)
+            else:
+                msg = t("report.on_time", kind=label)
+            app.after_write(msg, warn=bool(rep.late_seconds and rep.late_seconds > 0))
+            return rep
+
+        title = t("report.title", kind=kind_label(rk), id=inc_id)
+
+        def open_form(ok: bool | None = True) -> None:
+            if ok:
+                app.push_screen(FormDialog(title, fields, submit))
+
+        if rk == ReportKind.final:
+            app.push_screen(ConfirmDialog(t("report.final_confirm", id=inc_id)), open_form)
+        else:
+            open_form()
+
+    def action_verify_request(self) -> None:
+        inc_id = self._target()
+        if inc_id is None:
+            return
+        app = self.app  # type: ignore[attr-defined]
+        fields = [Field("at", t("verify.at"), self._now_text()),
+                  Field("from_whom", t("verify.from_whom"), app.settings.report_to),
+                  Field("due_at", t("verify.due_at"), "", placeholder=t("verify.due_ph")),
+                  Field("content", t("verify.content"), "", wide=True)]
+
+        async def submit(v: dict[str, Any]):
+            at = self._when(v["at"])
+            due = None
+            if v["due_at"].strip():
+                try:
+                    due = parse_time(v["due_at"], app.settings.tz, now=app.clock())
+                except ValueError as e:
+                    raise InputError("due_at", str(e)) from None
+            d = await app.client.call(lambda s: s.incidents.request_verification(
+                inc_id, from_whom=v["from_whom"], content=v["content"], at=at, due_at=due))
+            app.after_write(t("verify.recorded", due=fmt_full(d.due_at, app.settings.tz)))
+            return d
+
+        app.push_screen(FormDialog(t("verify.title", id=inc_id), fields, submit))
+
+    def action_figures(self) -> None:
+        inc_id = self._target()
+        if inc_id is None:
+            return
+        app = self.app  # type: ignore[attr-defined]
+        self.run_worker(self._figures_dialog(inc_id), exclusive=True,  # type: ignore[attr-defined]
+                        group="dialog")
+
+    async def _figures_dialog(self, inc_id: int) -> None:
+        app = self.app  # type: ignore[attr-defined]
+        inc = await app.client.call(lambda s: s.incidents.get(inc_id))
+        fields = [Field(f, t(f"fig.{f}"), str(getattr(inc, f))) for f in FIGURE_FIELDS]
+        fields += [Field("status", t("fig.status"), FigureStatus.updated.value, kind="select",
+                         options=[(t(f"fig.status.{s.value}"), s.value) for s in FigureStatus
+                                  if s != FigureStatus.initial]),
+                   Field("source", t("fig.source"), ""),
+                   Field("at", t("fig.at"), self._now_text()),
+                   Field("note", t("fig.note"), "", wide=True)]
+
+        async def submit(v: dict[str, Any]):
+            from watchdesk.rules.intake import _int
+
+            figs = {f: _int(f, v[f]) for f in FIGURE_FIELDS}
+            at = self._when(v["at"])
+            kw = dict(source=v["source"], status=FigureStatus(v["status"]), at=at,
+                      expected_version=inc.version, note=v["note"].strip())
+            res = await app.client.call(lambda s: s.figures.update(inc_id, figs, **kw))
+            if res.needs_confirmation:
+                ok = await app.push_screen_wait(ConfirmDialog(t(
+                    "fig.lower_confirm", old=grade_label(res.old_grade),
+                    new=grade_label(res.suggested)), danger=True))
+                if ok:
+                    # The figures are saved already; this only accepts the lower grade.
+                    res = await app.client.call(lambda s: s.figures.update(
+                        inc_id, figs, accept_lower=True,
+                        **(kw | {"expected_version": None, "note": t("fig.lower_note")})))
+            if res.raised:
+                app.after_write(t("fig.raised", old=grade_label(res.old_grade),
+                                  new=grade_label(res.new_grade), n=len(res.added)), warn=True)
+            else:
+                app.after_write(t("fig.saved", grade=grade_label(res.new_grade)))
+            return res
+
+        app.push_screen(FormDialog(t("fig.title", id=inc_id), fields, submit,
+                                   note=t("fig.explain")))
+
+    def action_log_note(self) -> None:
+        inc_id = self._target()
+        if inc_id is None:
+            return
+        open_log_dialog(self.app, incident_id=inc_id)  # type: ignore[attr-defined]
+
+    def action_void(self) -> None:
+        inc_id = self._target()
+        if inc_id is None:
+            return
+        app = self.app  # type: ignore[attr-defined]
+
+        async def submit(v: dict[str, Any]):
+            inc = await app.client.call(lambda s: s.incidents.void(inc_id, v["reason"]))
+            app.after_write(t("void.done", id=inc.id))
+            return inc
+
+        app.push_screen(FormDialog(t("void.title", id=inc_id),
+                                   [Field("reason", t("void.reason"), "", wide=True)], submit,
+                                   note=t("void.explain")))
+
+
+def open_log_dialog(app, *, incident_id: int | None = None) -> None:
+    """Add a duty-log entry (来电来文, 领导批示, 落实情况, 备注), optionally linked to an incident."""
+    kinds = [k for k in LogKind if k != LogKind.verification_request]
+    fields = [Field("kind", t("log.kind"), (LogKind.instruction if incident_id else
+                                             LogKind.call_in).value, kind="select",
+                    options=[(t(f"log.kind.{k.value}"), k.value) for k in kinds]),
+              Field("at", t("log.at"), fmt_full(app.clock(), app.settings.tz)),
+              Field("counterpart", t("log.counterpart"), ""),
+              Field("content", t("log.content"), "", wide=True),
+              Field("handling", t("log.handling"), "", wide=True),
+              Field("incident_id", t("log.incident"), str(incident_id or ""))]
+
+    async def submit(v: dict[str, Any]):
+        try:
+            at = parse_time(v["at"], app.settings.tz, now=app.clock())
+        except ValueError as e:
+            raise InputError("at", str(e)) from None
+        link = v["incident_id"].strip().lstrip("#")
+        if link and not link.isdigit():
+            raise InputError("incident_id", t("log.bad_incident"))
+        if not v["content"].strip():
+            raise InputError("content", t("error.required"))
+        entry = LogEntry(at=at, kind=LogKind(v["kind"]), counterpart=v["counterpart"].strip(),
+                         content=v["content"], handling=v["handling"].strip(),
+                         incident_id=int(link) if link else None, by_whom=app.actor)
+        saved = await app.client.call(lambda s: s.dutylog.add(entry))
+        app.after_write(t("log.saved"))
+        return saved
+
+    app.push_screen(FormDialog(t("log.title"), fields, submit))

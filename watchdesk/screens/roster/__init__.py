@@ -1,0 +1,1 @@
+"""The roster screen (值班表): grid, forms and modals."""

@@ -1,0 +1,255 @@
+"""Rotations, import and hours on duty: the roster's bulk operations, mixed into `RosterRepo`.
+
+Each bulk write is one transaction: a rotation or an import is written whole or not at all, and a
+dry run rolls its transaction back.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Sequence
+
+from watchdesk.errors import InputError
+from watchdesk.models.base import RowProblem as RowError
+from watchdesk.models.roster import (
+    ChangeKind,
+    GenerateResult,
+    HoursRow,
+    ImportResult,
+    Officer,
+    PlannedShift,
+    Role,
+    RosterAssignment,
+    RosterRow,
+    RosterShift,
+    RotationSpec,
+    Source,
+)
+from watchdesk.rules import roster as rules
+from watchdesk.store.db import to_db
+
+if TYPE_CHECKING:
+    from watchdesk.store.desk import Store
+
+
+class RosterImportError(InputError):
+    """Bad rows in an import file: every one of them, by row number. Nothing was written."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__("rows", f"{len(errors)} bad row(s); nothing was imported")
+
+
+class _DryRun(Exception):
+    """Raised inside a write transaction to roll a dry run back."""
+
+
+class RosterPlanning:
+    s: "Store"
+
+    # -- rotations ------------------------------------------------------------------------------
+    def plan(self, spec: RotationSpec) -> list[PlannedShift]:
+        cfg = self.config()
+        if spec.pattern and spec.pattern not in cfg.patterns:
+            raise InputError("pattern", f"no shift pattern {spec.pattern!r} "
+                                        f"(have: {', '.join(cfg.patterns)})")
+        known = {o.id for o in self.officers()}
+        for lists in (spec.lists, spec.rest_lists):
+            for role, ids in lists.items():
+                for oid in ids:
+                    if oid not in known:
+                        raise InputError(role.value, f"no active officer #{oid}")
+        tz = self.s.tz
+        lo = datetime.combine(spec.start, datetime.min.time(), tzinfo=tz)
+        leave = self.leave_between(lo, lo + timedelta(days=(spec.end - spec.start).days + 3))
+        return rules.plan_rotation(spec, cfg, self.calendar(), tz, leave)
+
+    def generate(self, spec: RotationSpec, *, dry_run: bool = False) -> GenerateResult:
+        """Create the rotation's shifts and assignments. A role already holding anything but
+        generated assignments (a manual entry, a swap, a substitution, an import) is kept as it
+        is and reported, so a rerun never silently overwrites a manual change."""
+        from watchdesk.i18n.labels import role_label
+
+        planned = self.plan(spec)
+        res = GenerateResult(dry_run=dry_run)
+        tz = self.s.tz
+        if not planned:
+            return res
+        lo, hi = planned[0].starts_at, max(p.ends_at for p in planned)
+        try:
+            with self.s.write():
+                existing = {(s.starts_at, s.ends_at): s for s in self._shifts(lo, hi)}
+                spans = sorted((s.starts_at, s.ends_at, s.id) for s in existing.values())
+                people = self._assignments([s.id for s in existing.values()])
+                cid = None
+                for p in planned:
+                    stamp = p.starts_at.astimezone(tz).strftime("%m-%d %H:%M")
+                    for role, n in p.short.items():
+                        res.short.append(f"{stamp} {role_label(role)}: {n}")
+                    sh = existing.get((p.starts_at, p.ends_at))
+                    if sh is None:
+                        clash = [sid for s, e, sid in spans if s < p.ends_at and e > p.starts_at]
+                        if clash:
+                            res.conflicts.append(f"{stamp}: overlaps shift #{clash[0]}")
+                            continue
+                        res.shifts_created += 1
+                        if cid is None:
+                            cid = self._generate_change(spec)
+                        sid = self.s.auditor.insert("shifts", {
+                            "starts_at": to_db(p.starts_at), "ends_at": to_db(p.ends_at),
+                            "label": p.label})
+                        have: list[RosterAssignment] = []
+                    else:
+                        sid = sh.id
+                        have = [a for a in people.get(sid, []) if a.covers_id is None]
+                    for role in Role:
+                        want = [oid for r, oid in p.people if r == role]
+                        if not want:
+                            continue
+                        mine = [a for a in have if a.role == role]
+                        manual = [a for a in mine if a.source != Source.rotation]
+                        if manual:
+                            res.kept_manual += [f"{stamp} {role_label(role)}: {a.officer_name} "
+                                                f"({a.source.value})" for a in manual]
+                            continue
+                        keep = [a for a in mine if a.officer_id in want]
+                        res.unchanged += len(keep)
+                        todo = [oid for oid in want if oid not in {a.officer_id for a in keep}]
+                        stale = [a for a in mine if a.officer_id not in want]
+                        if cid is None and (todo or stale):
+                            cid = self._generate_change(spec)
+                        for a in stale:
+                            self._set_ext(a.id, status="removed", change_id=cid)
+                        for oid in todo:
+                            if any(a.officer_id == oid for a in have if a.role != role):
+                                res.kept_manual.append(f"{stamp} {role_label(role)}: #{oid} "
+                                                       f"already on this shift")
+                                continue
+                            self._insert_assignment(sid, oid, role, Source.rotation, cid)
+                            res.assigned += 1
+                if dry_run:
+                    raise _DryRun()
+        except _DryRun:
+            pass
+        return res
+
+    def _generate_change(self, spec: RotationSpec) -> int:
+        return self._record_change(
+            ChangeKind.generate, reason=f"rotation {spec.start}–{spec.end} ({spec.mode.value}"
+            f"{'/' + str(spec.every) if spec.mode.value == 'every' else ''})",
+            approver="")
+
+    # -- import and export ----------------------------------------------------------------------
+    def import_rows(self, rows: Sequence[RosterRow], *, add_officers: bool = False,
+                    dry_run: bool = False, reason: str = "",
+                    errors: Sequence[RowError] = ()) -> ImportResult:
+        """Check every row, then write all of them in one transaction, or nothing. Shifts are
+        matched by exact start and end; an existing assignment of the same person and role is
+        left alone (importing the same file twice changes nothing). `errors` are the rows the
+        file reader already refused: they are reported together with these checks."""
+        errors = list(errors)
+        res = ImportResult(rows=len(rows), dry_run=dry_run)
+        by_name: dict[str, list[Officer]] = defaultdict(list)
+        for o in self.officers():
+            by_name[o.name].append(o)
+        seen: set[tuple] = set()
+        file_shifts: dict[tuple[datetime, datetime], int] = {}
+        for r in rows:
+            if r.ends_at <= r.starts_at:
+                errors.append(RowError(row=r.row, field="end", problem="is not after the start"))
+                continue
+            found = by_name.get(r.name, [])
+            if len(found) > 1:
+                errors.append(RowError(row=r.row, field="name",
+                                       problem=f"{len(found)} officers are named {r.name!r}"))
+            elif not found and not add_officers:
+                errors.append(RowError(row=r.row, field="name", problem=f"no officer named "
+                                       f"{r.name!r} (add them first or pass --add-officers)"))
+            k = (r.starts_at, r.ends_at, r.name)
+            if k in seen:
+                errors.append(RowError(row=r.row, field="name",
+                                       problem=f"{r.name} appears twice for this shift"))
+            seen.add(k)
+            for (s, e), first in file_shifts.items():
+                if (s, e) != (r.starts_at, r.ends_at) and s < r.ends_at and e > r.starts_at:
+                    errors.append(RowError(row=r.row, field="start",
+                                           problem=f"overlaps the shift of row {first}"))
+                    break
+            file_shifts.setdefault((r.starts_at, r.ends_at), r.row)
+        if file_shifts:
+            lo = min(s for s, _ in file_shifts)
+            hi = max(e for _, e in file_shifts)
+            existing = {(s.starts_at, s.ends_at): s for s in self._shifts(lo, hi)}
+            for s, e in file_shifts:
+                if (s, e) in existing:
+                    continue
+                clash = [x for x in existing.values() if x.starts_at < e and x.ends_at > s]
+                if clash:
+                    for r in rows:
+                        if (r.starts_at, r.ends_at) == (s, e):
+                            errors.append(RowError(row=r.row, field="start", problem=(
+                                f"overlaps shift #{clash[0].id} "
+                                f"({clash[0].starts_at.astimezone(self.s.tz):%m-%d %H:%M}) "
+                                f"without matching it")))
+        if errors:
+            errors.sort(key=lambda x: x.row)
+            raise RosterImportError(errors)
+        if not rows:
+            return res
+        try:
+            with self.s.write():
+                sids: dict[tuple[datetime, datetime], int] = {
+                    (s.starts_at, s.ends_at): s.id for s in self._shifts(lo, hi) if s.id}
+                people = self._assignments(list(sids.values()))
+                cid = self._record_change(ChangeKind.imported, reason=reason or "import")
+                officers: dict[str, int] = {n: v[0].id for n, v in by_name.items() if v[0].id}
+                for r in rows:
+                    if r.name not in officers:
+                        officers[r.name] = self.s.auditor.insert("officers", {
+                            "name": r.name, "phone": r.phone, "title": "", "unit": "", "active": 1})
+                        res.officers_added.append(r.name)
+                    key = (r.starts_at, r.ends_at)
+                    if key not in sids:
+                        sids[key] = self.s.auditor.insert("shifts", {
+                            "starts_at": to_db(r.starts_at), "ends_at": to_db(r.ends_at),
+                            "label": r.label})
+                        res.shifts_created += 1
+                    sid, oid = sids[key], officers[r.name]
+                    here = people.get(sid, [])
+                    if any(a.officer_id == oid and a.role == r.role for a in here):
+                        res.unchanged += 1
+                        continue
+                    self._insert_assignment(sid, oid, r.role, Source.imported, cid, note=r.note)
+                    people[sid].append(RosterAssignment(shift_id=sid, officer_id=oid, role=r.role))
+                    res.assigned += 1
+                if dry_run:
+                    raise _DryRun()
+        except _DryRun:
+            pass
+        return res
+
+    def export_rows(self, start: datetime, end: datetime, officer_id: int | None = None
+                    ) -> list[RosterRow]:
+        phones = {o.id: o.phone for o in self.officers(active_only=False)}
+        out = []
+        shifts = self._shifts(start, end)
+        people = self._assignments([s.id for s in shifts])
+        for sh in shifts:
+            for a in people.get(sh.id, []):
+                if officer_id is not None and a.officer_id != officer_id:
+                    continue
+                out.append(RosterRow(row=len(out) + 2, starts_at=a.starts_at or sh.starts_at,
+                                     ends_at=a.ends_at or sh.ends_at, label=sh.label, role=a.role,
+                                     name=a.officer_name, phone=phones.get(a.officer_id, ""),
+                                     note=a.note))
+        return out
+
+    # -- hours on duty --------------------------------------------------------------------------
+    def hours(self, start: datetime, end: datetime) -> list[HoursRow]:
+        shifts = self._shifts(start, end)
+        people = self._assignments([s.id for s in shifts])
+        cal = self.calendar()
+        rows = [RosterShift(shift=s, day=cal.info(s.starts_at.astimezone(self.s.tz).date()),
+                            assignments=people.get(s.id, [])) for s in shifts]
+        return rules.hours_report(rows, start, end, cal, self.s.tz)

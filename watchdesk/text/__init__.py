@@ -1,0 +1,1 @@
+"""Pure text helpers: full-text grams, pinyin keys, category search, time formatting."""

@@ -1,0 +1,85 @@
+"""Pure time formatting and countdown maths. Every function takes `now`; none reads the clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from enum import Enum
+
+
+class ClockState(str, Enum):
+    ok = "ok"
+    amber = "amber"
+    overdue = "overdue"
+
+
+def remaining_seconds(due: datetime, now: datetime) -> int:
+    """Whole seconds left (negative once overdue). Floors, so 0.5 s left shows as 0 s."""
+    delta = (due - now).total_seconds()
+    return int(delta // 1)
+
+
+def clock_state(due: datetime, now: datetime, amber_minutes: int) -> ClockState:
+    """Overdue from the due instant on: a clock with one second left is overdue one second
+    later (a report made at that very instant still counts as on time: `rules.lateness`)."""
+    if now >= due:
+        return ClockState.overdue
+    if (due - now).total_seconds() <= amber_minutes * 60:
+        return ClockState.amber
+    return ClockState.ok
+
+
+def hms(seconds: int) -> str:
+    """`mm:ss` under an hour, `h:mm:ss` under a day, `Nd hh:mm` beyond."""
+    seconds = abs(seconds)
+    d, rem = divmod(seconds, 86400)
+    h, rem = divmod(rem, 3600)
+    m, s = divmod(rem, 60)
+    if d:
+        return f"{d}d {h:02d}:{m:02d}"
+    if h:
+        return f"{h}:{m:02d}:{s:02d}"
+    return f"{m:02d}:{s:02d}"
+
+
+def countdown(due: datetime, now: datetime) -> str:
+    """`29:59` while running (rounded up: `00:01` means at most one second is left); `+05:12`
+    (overdue by, rounded down) from the due instant on."""
+    delta = (due - now).total_seconds()
+    if delta > 0:
+        return hms(-int(-delta // 1))  # ceil
+    return "+" + hms(int(-delta // 1))
+
+
+def local(dt: datetime, tz: tzinfo) -> datetime:
+    return dt.astimezone(tz)
+
+
+def fmt_hm(dt: datetime, tz: tzinfo, now: datetime | None = None) -> str:
+    """`HH:MM` for today in the desk zone, `MM-DD HH:MM` for other days."""
+    ld = dt.astimezone(tz)
+    if now is not None and ld.date() == now.astimezone(tz).date():
+        return ld.strftime("%H:%M")
+    return ld.strftime("%m-%d %H:%M")
+
+
+def fmt_full(dt: datetime | None, tz: tzinfo) -> str:
+    return "" if dt is None else dt.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def parse_time(text: str, tz: tzinfo, *, now: datetime | None = None) -> datetime:
+    """Parse a user's time. Naive input is in the desk zone; a bare `HH:MM` is today (desk zone).
+    Raises ValueError with a message fit for the user."""
+    text = text.strip()
+    if not text:
+        raise ValueError("empty time")
+    default = (now.astimezone(tz) if now else datetime.now(tz)).replace(
+        hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+    try:
+        from dateutil import parser as dtparser  # only when someone types a time
+
+        dt = dtparser.parse(text, default=default)
+    except (ValueError, OverflowError) as e:
+        raise ValueError(f"not a time: {text!r}") from e
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=tz)
+    return dt
