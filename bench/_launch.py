@@ -61,8 +61,8 @@ def watchdesk(db: str, age: float = 0.0):
     that runs it all (and returns main's exit status)."""
     import functools
 
-    import watchdesk.cli as cli
     import watchdesk.startup as console
+    from watchdesk import cli
 
     real = console.open_console
     if age:  # the console's own clock, set back: the early helper and the app both use it

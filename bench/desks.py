@@ -24,9 +24,9 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
@@ -34,8 +34,14 @@ sys.path.insert(0, str(HERE))
 
 # What the suite's desks are made with (generate.py's defaults, spelled out: they are part of
 # the fingerprint).
-PARAMS = {"incidents_per_year": 30_000, "seed": 20261122, "open_incidents": 100, "units": 500,
-          "log_per_year": 100_000, "figure_updates": 0.15}
+PARAMS = {
+    "incidents_per_year": 30_000,
+    "seed": 20261122,
+    "open_incidents": 100,
+    "units": 500,
+    "log_per_year": 100_000,
+    "figure_updates": 0.15,
+}
 
 
 def schema_fingerprint() -> str:
@@ -46,10 +52,12 @@ def schema_fingerprint() -> str:
         path = Path(d) / "schema.db"
         Store.open(path).close()
         con = sqlite3.connect(path)
-        rows = con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"
-                           " ORDER BY type, name").fetchall()
-        migs = con.execute("SELECT migration_set, name FROM _sqlite_migrations"
-                           " ORDER BY migration_set, name").fetchall()
+        rows = con.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+        ).fetchall()
+        migs = con.execute(
+            "SELECT migration_set, name FROM _sqlite_migrations ORDER BY migration_set, name"
+        ).fetchall()
         con.close()
     return hashlib.sha256(json.dumps([rows, migs]).encode()).hexdigest()[:16]
 
@@ -60,9 +68,13 @@ def generator_fingerprint() -> str:
     tree = ast.parse((HERE / "generate.py").read_text())
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
-        if (isinstance(body, list) and body and isinstance(body[0], ast.Expr)
-                and isinstance(body[0].value, ast.Constant)
-                and isinstance(body[0].value.value, str)):
+        if (
+            isinstance(body, list)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
             node.body = body[1:] or [ast.Pass()]
     return hashlib.sha256(ast.dump(tree).encode()).hexdigest()[:16]
 
@@ -96,9 +108,14 @@ def ensure(years: float, *, out: Path = OUT, force: bool = False, log=print) -> 
     if have is not None and have.get("fingerprint") == want:
         have["reused"] = True
         return have
-    why = ("forced" if force else "missing" if have is None else
-           "fingerprint changed: " + ", ".join(
-               k for k in want if have.get("fingerprint", {}).get(k) != want[k]))
+    why = (
+        "forced"
+        if force
+        else "missing"
+        if have is None
+        else "fingerprint changed: "
+        + ", ".join(k for k in want if have.get("fingerprint", {}).get(k) != want[k])
+    )
     log(f"making {db.name} ({why}) …")
     from generate import generate
 
@@ -109,10 +126,12 @@ def ensure(years: float, *, out: Path = OUT, force: bool = False, log=print) -> 
     result["fingerprint"] = want
     result["made_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     side.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
-    log(f"  {db.name}: {result['counts']['incidents']:,} incidents, "
+    log(
+        f"  {db.name}: {result['counts']['incidents']:,} incidents, "
         f"{result['counts'].get('log_entries', 0):,} duty-log entries, "
         f"{result['counts']['audit']:,} audit entries, {result['bytes'] / 2**20:,.0f} MiB, "
-        f"{result['seconds']:.0f} s")
+        f"{result['seconds']:.0f} s"
+    )
     result["reused"] = False
     return result
 

@@ -56,7 +56,8 @@ def replay(src: str | Path, dst: str | Path) -> Store:
         " AND json_extract(after, '$.status') = 'voided')"
         " OR (action = 'insert' AND table_name = 'figures'"
         "     AND json_extract(after, '$.status') != 'initial')"
-        " OR (action = 'update' AND table_name = 'log_entries') ORDER BY id").fetchall()
+        " OR (action = 'update' AND table_name = 'log_entries') ORDER BY id"
+    ).fetchall()
     for at, actor, table, row_id, action, after in roots:
         clock.at = from_db(at)
         store.actor = actor
@@ -66,15 +67,19 @@ def replay(src: str | Path, dst: str | Path) -> Store:
         elif table == "officers":
             store.roster.add_officer(Officer(**{**row, "id": None}))
         elif table == "units":
-            contacts = [Contact(name=c["name"], role=c["role"], phone=c["phone"])
-                        for c in rows("SELECT * FROM contacts WHERE unit_id = ? ORDER BY id",
-                                      row_id)]
+            contacts = [
+                Contact(name=c["name"], role=c["role"], phone=c["phone"])
+                for c in rows("SELECT * FROM contacts WHERE unit_id = ? ORDER BY id", row_id)
+            ]
             store.directory.add_unit(Unit(**{**row, "id": None}, contacts=contacts))
         elif table == "shifts":
-            people = [(a["officer_id"], Role(a["role"])) for a in
-                      rows("SELECT * FROM assignments WHERE shift_id = ? ORDER BY id", row_id)]
-            store.roster.add_shift(from_db(row["starts_at"]), from_db(row["ends_at"]),
-                                   row["label"], people)
+            people = [
+                (a["officer_id"], Role(a["role"]))
+                for a in rows("SELECT * FROM assignments WHERE shift_id = ? ORDER BY id", row_id)
+            ]
+            store.roster.add_shift(
+                from_db(row["starts_at"]), from_db(row["ends_at"]), row["label"], people
+            )
         elif table == "incidents" and action == "insert":
             fields = {k: row[k] for k in IncidentFacts.model_fields}
             fields["received_at"] = from_db(fields["received_at"])
@@ -84,21 +89,38 @@ def replay(src: str | Path, dst: str | Path) -> Store:
         elif table == "incidents":
             store.incidents.void(row_id, row["void_reason"])
         elif table == "figures":  # a revised or verified version (FigureRepo.update)
-            store.figures.update(row["incident_id"], {f: row[f] for f in FIGURE_FIELDS},
-                                 source=row["source"], status=FigureStatus(row["status"]),
-                                 at=from_db(row["at"]), note=row["note"])
+            store.figures.update(
+                row["incident_id"],
+                {f: row[f] for f in FIGURE_FIELDS},
+                source=row["source"],
+                status=FigureStatus(row["status"]),
+                at=from_db(row["at"]),
+                note=row["note"],
+            )
         elif table == "log_entries" and action == "insert":
-            got = store.dutylog.add(LogEntry(
-                at=from_db(row["at"]), kind=LogKind(row["kind"]), incident_id=row["incident_id"],
-                counterpart=row["counterpart"], content=row["content"],
-                handling=row["handling"], by_whom=row["by_whom"]))
+            got = store.dutylog.add(
+                LogEntry(
+                    at=from_db(row["at"]),
+                    kind=LogKind(row["kind"]),
+                    incident_id=row["incident_id"],
+                    counterpart=row["counterpart"],
+                    content=row["content"],
+                    handling=row["handling"],
+                    by_whom=row["by_whom"],
+                )
+            )
             assert got.id == row_id, (got.id, row_id)
         elif table == "log_entries":
             store.dutylog.set_handling(row_id, row["handling"])
         else:  # reports
-            store.incidents.record_report(row["incident_id"], ReportKind(row["kind"]),
-                                          at=from_db(row["at"]), to_whom=row["to_whom"],
-                                          by_whom=row["by_whom"], content=row["content"])
+            store.incidents.record_report(
+                row["incident_id"],
+                ReportKind(row["kind"]),
+                at=from_db(row["at"]),
+                to_whom=row["to_whom"],
+                by_whom=row["by_whom"],
+                content=row["content"],
+            )
     con.close()
     return store
 
@@ -118,8 +140,10 @@ def compare(src: str | Path, dst: str | Path) -> list[str]:
             out.append(f"entry {x[0]} ({x[3]} #{x[4]} {x[5]}): " + "; ".join(diff)[:600])
             break
     # Rows outside the audit chain that the Store keeps in step: the full-text index.
-    for name, sql in (("incidents_fts", "SELECT rowid, uni, bi FROM incidents_fts ORDER BY rowid"),
-                      ("log_fts", "SELECT rowid, uni, bi FROM log_fts ORDER BY rowid")):
+    for name, sql in (
+        ("incidents_fts", "SELECT rowid, uni, bi FROM incidents_fts ORDER BY rowid"),
+        ("log_fts", "SELECT rowid, uni, bi FROM log_fts ORDER BY rowid"),
+    ):
         have = [_rows(p, name, sql) for p in (src, dst)]
         if have[0] != have[1]:
             out.append(f"{name} differs")

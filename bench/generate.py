@@ -42,8 +42,11 @@ try:  # the incident lifecycle (versioned figures, full-text search), when the p
     from watchdesk.text.fulltext import grams, incident_text, log_text
 except ImportError:  # pragma: no cover - older package
     grams = incident_text = log_text = None  # type: ignore[assignment]
-FIGURE_FIELDS = getattr(models, "FIGURE_FIELDS", ("dead", "injured", "seriously_injured",
-                                                  "trapped", "missing", "direct_loss"))
+FIGURE_FIELDS = getattr(
+    models,
+    "FIGURE_FIELDS",
+    ("dead", "injured", "seriously_injured", "trapped", "missing", "direct_loss"),
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 DAY = 86400
@@ -55,44 +58,270 @@ MIN = 60
 # ---------------------------------------------------------------------------------------------
 
 COUNTY = "湘江县"
-SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
-            "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾"
-            "毛郝龚邵万钱严覃武戴莫孔向汤")
-GIVEN = ("伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
-         "秀英", "霞", "平", "刚", "桂英", "华", "辉", "鹏", "宇", "浩", "凯", "健", "斌", "婷", "颖", "琳", "欣",
-         "博", "文", "彬", "晨", "阳", "雪", "龙", "峰", "林", "莉", "亮", "成", "帆", "然", "建国", "红梅",
-         "志强", "海涛", "立新", "丽娜", "文博", "晓燕", "浩然", "俊杰", "晓东", "婷婷", "志远", "思琪", "明亮", "建华",
-         "国庆", "春生", "秋菊", "德明", "永刚", "玉兰", "子涵", "一鸣", "佳怡", "梓轩", "雨桐", "振华", "卫东", "爱民",
-         "小红", "海燕", "金凤", "长青", "新民")
-LEADER_TITLES = ["局长", "副局长", "副局长", "副局长", "党组成员", "总工程师", "纪检组长",
-                 "副局长", "党组成员", "四级调研员"]
-TOWNS = ["城关镇", "东坡街道", "青山铺镇", "白沙乡", "石门镇", "金桥街道", "龙潭镇", "柳溪乡",
-         "河西街道", "梅岭镇", "高桥镇", "双江口镇", "花明楼镇", "大屯营镇", "枫林乡", "黄材镇",
-         "沙田乡", "横市镇", "回龙铺镇", "坝塘镇", "道林镇", "菁华铺乡", "老粮仓镇", "流沙河镇",
-         "巷子口镇", "龙田镇", "偕乐桥镇", "夏铎铺镇", "玉潭街道", "历经铺街道"]
-VILLAGES = ["石桥村", "白沙村", "新塘村", "枫树村", "杨林村", "长冲村", "大塘村", "双桥村", "黄泥村",
-            "桃花村", "金盆村", "荷叶村", "马安村", "竹山村", "田心村", "龙泉村", "观音村", "沙坪村",
-            "青龙村", "梅花村", "新华社区", "幸福社区", "建设社区", "人民路社区", "河街社区"]
-ROADS = ["建设路", "人民路", "解放路", "湘江大道", "金洲大道", "玉潭路", "花明路", "滨江路",
-         "迎宾路", "新康路", "团结路", "工业大道", "沩水路", "楚沩路", "东风路"]
-SPOTS = ["县工业园区", "经开区", "高铁站片区", "农贸市场", "汽车站", "县人民医院", "第一中学",
-         "实验小学", "幸福小区", "锦绣华城小区", "步步高广场", "沩水河大桥", "黄材水库", "青山铺水库",
-         "老街", "物流园", "建材市场", "加油站", "污水处理厂", "垃圾填埋场"]
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
+    "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾"
+    "毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "华",
+    "辉",
+    "鹏",
+    "宇",
+    "浩",
+    "凯",
+    "健",
+    "斌",
+    "婷",
+    "颖",
+    "琳",
+    "欣",
+    "博",
+    "文",
+    "彬",
+    "晨",
+    "阳",
+    "雪",
+    "龙",
+    "峰",
+    "林",
+    "莉",
+    "亮",
+    "成",
+    "帆",
+    "然",
+    "建国",
+    "红梅",
+    "志强",
+    "海涛",
+    "立新",
+    "丽娜",
+    "文博",
+    "晓燕",
+    "浩然",
+    "俊杰",
+    "晓东",
+    "婷婷",
+    "志远",
+    "思琪",
+    "明亮",
+    "建华",
+    "国庆",
+    "春生",
+    "秋菊",
+    "德明",
+    "永刚",
+    "玉兰",
+    "子涵",
+    "一鸣",
+    "佳怡",
+    "梓轩",
+    "雨桐",
+    "振华",
+    "卫东",
+    "爱民",
+    "小红",
+    "海燕",
+    "金凤",
+    "长青",
+    "新民",
+)
+LEADER_TITLES = [
+    "局长",
+    "副局长",
+    "副局长",
+    "副局长",
+    "党组成员",
+    "总工程师",
+    "纪检组长",
+    "副局长",
+    "党组成员",
+    "四级调研员",
+]
+TOWNS = [
+    "城关镇",
+    "东坡街道",
+    "青山铺镇",
+    "白沙乡",
+    "石门镇",
+    "金桥街道",
+    "龙潭镇",
+    "柳溪乡",
+    "河西街道",
+    "梅岭镇",
+    "高桥镇",
+    "双江口镇",
+    "花明楼镇",
+    "大屯营镇",
+    "枫林乡",
+    "黄材镇",
+    "沙田乡",
+    "横市镇",
+    "回龙铺镇",
+    "坝塘镇",
+    "道林镇",
+    "菁华铺乡",
+    "老粮仓镇",
+    "流沙河镇",
+    "巷子口镇",
+    "龙田镇",
+    "偕乐桥镇",
+    "夏铎铺镇",
+    "玉潭街道",
+    "历经铺街道",
+]
+VILLAGES = [
+    "石桥村",
+    "白沙村",
+    "新塘村",
+    "枫树村",
+    "杨林村",
+    "长冲村",
+    "大塘村",
+    "双桥村",
+    "黄泥村",
+    "桃花村",
+    "金盆村",
+    "荷叶村",
+    "马安村",
+    "竹山村",
+    "田心村",
+    "龙泉村",
+    "观音村",
+    "沙坪村",
+    "青龙村",
+    "梅花村",
+    "新华社区",
+    "幸福社区",
+    "建设社区",
+    "人民路社区",
+    "河街社区",
+]
+ROADS = [
+    "建设路",
+    "人民路",
+    "解放路",
+    "湘江大道",
+    "金洲大道",
+    "玉潭路",
+    "花明路",
+    "滨江路",
+    "迎宾路",
+    "新康路",
+    "团结路",
+    "工业大道",
+    "沩水路",
+    "楚沩路",
+    "东风路",
+]
+SPOTS = [
+    "县工业园区",
+    "经开区",
+    "高铁站片区",
+    "农贸市场",
+    "汽车站",
+    "县人民医院",
+    "第一中学",
+    "实验小学",
+    "幸福小区",
+    "锦绣华城小区",
+    "步步高广场",
+    "沩水河大桥",
+    "黄材水库",
+    "青山铺水库",
+    "老街",
+    "物流园",
+    "建材市场",
+    "加油站",
+    "污水处理厂",
+    "垃圾填埋场",
+]
 HIGHWAYS = ["G107国道", "G319国道", "S208省道", "S308省道", "长韶娄高速", "京港澳高速", "X032县道"]
-VEHICLES = ["小轿车", "货车", "重型半挂车", "面包车", "电动自行车", "摩托车", "客车", "渣土车",
-            "三轮车", "公交车", "校车", "危化品运输车", "农用车", "SUV"]
-SOURCES = [("县公安局指挥中心", "值班长", 30), ("群众来电", "", 25), ("县消防救援大队", "值班员", 12),
-           ("乡镇值班室", "值班员", 12), ("县卫生健康局", "值班员", 4), ("县气象局", "预报员", 3),
-           ("县交通运输局", "安全股长", 3), ("12345热线", "话务员", 5), ("企业报告", "安全员", 4),
-           ("网络舆情", "", 2)]
-MEASURES = ["已通知相关部门赶赴现场处置", "公安、消防、120已赶赴现场", "已启动应急预案，现场正在处置",
-            "镇政府已组织人员到场，正在疏散周边群众", "交警已到场实施交通管制",
-            "已通知供电、燃气部门到场关阀断电", "带班领导已赶赴现场指挥处置",
-            "已调派救援力量，伤员已送医救治", "已组织排查周边隐患", "已安排专人跟踪处置进展"]
-TRENDS = ["", "", "事态已得到控制", "无次生灾害风险", "伤亡人数可能上升", "火势已得到控制",
-          "水位仍在上涨", "现场仍在处置中", "已基本处置完毕", "舆情平稳"]
-SCOPES = ["", "", "现场周边100米", "厂区及周边500米", "涉及2个村", "影响约200户居民", "单车道",
-          "约3000平方米", "下游5公里河段"]
+VEHICLES = [
+    "小轿车",
+    "货车",
+    "重型半挂车",
+    "面包车",
+    "电动自行车",
+    "摩托车",
+    "客车",
+    "渣土车",
+    "三轮车",
+    "公交车",
+    "校车",
+    "危化品运输车",
+    "农用车",
+    "SUV",
+]
+SOURCES = [
+    ("县公安局指挥中心", "值班长", 30),
+    ("群众来电", "", 25),
+    ("县消防救援大队", "值班员", 12),
+    ("乡镇值班室", "值班员", 12),
+    ("县卫生健康局", "值班员", 4),
+    ("县气象局", "预报员", 3),
+    ("县交通运输局", "安全股长", 3),
+    ("12345热线", "话务员", 5),
+    ("企业报告", "安全员", 4),
+    ("网络舆情", "", 2),
+]
+MEASURES = [
+    "已通知相关部门赶赴现场处置",
+    "公安、消防、120已赶赴现场",
+    "已启动应急预案，现场正在处置",
+    "镇政府已组织人员到场，正在疏散周边群众",
+    "交警已到场实施交通管制",
+    "已通知供电、燃气部门到场关阀断电",
+    "带班领导已赶赴现场指挥处置",
+    "已调派救援力量，伤员已送医救治",
+    "已组织排查周边隐患",
+    "已安排专人跟踪处置进展",
+]
+TRENDS = [
+    "",
+    "",
+    "事态已得到控制",
+    "无次生灾害风险",
+    "伤亡人数可能上升",
+    "火势已得到控制",
+    "水位仍在上涨",
+    "现场仍在处置中",
+    "已基本处置完毕",
+    "舆情平稳",
+]
+SCOPES = [
+    "",
+    "",
+    "现场周边100米",
+    "厂区及周边500米",
+    "涉及2个村",
+    "影响约200户居民",
+    "单车道",
+    "约3000平方米",
+    "下游5公里河段",
+]
 TO_WHOM = ["市应急管理局总值班室", "市应急管理局总值班室", "县委总值班室", "县政府总值班室"]
 VOID_REASONS = ["重复报送，与已登记事件为同一事件", "经核实为误报", "信息有误，已重新登记"]
 
@@ -100,13 +329,45 @@ VOID_REASONS = ["重复报送，与已登记事件为同一事件", "经核实�
 # done, and the desk's own notes. {t} town, {p} place, {u} unit, {d} department, {n} number,
 # {y} year, {l} leader, {i} a linked incident's headline.
 LOG_KINDS = (("call_in", 38), ("doc_in", 20), ("instruction", 9), ("action", 21), ("note", 12))
-HIGHER = ["市应急管理局", "市应急管理局总值班室", "市委总值班室", "市政府总值班室", "县委办公室",
-          "县政府办公室", "市防汛抗旱指挥部办公室", "市安委会办公室", "市森林防火指挥部办公室"]
-SEASONS = ["汛期", "元旦春节期间", "国庆假期", "清明节期间", "冬季", "高温天气", "森林防火期",
-           "全国两会期间", "五一假期", "中秋国庆期间", "寒潮天气", "强对流天气"]
-TOPICS = ["安全防范", "值班值守", "防汛救灾", "森林防灭火", "安全生产大检查", "燃气安全排查整治",
-          "道路交通安全", "地质灾害防御", "自建房安全专项整治", "危化品安全", "应急物资储备",
-          "突发事件信息报送"]
+HIGHER = [
+    "市应急管理局",
+    "市应急管理局总值班室",
+    "市委总值班室",
+    "市政府总值班室",
+    "县委办公室",
+    "县政府办公室",
+    "市防汛抗旱指挥部办公室",
+    "市安委会办公室",
+    "市森林防火指挥部办公室",
+]
+SEASONS = [
+    "汛期",
+    "元旦春节期间",
+    "国庆假期",
+    "清明节期间",
+    "冬季",
+    "高温天气",
+    "森林防火期",
+    "全国两会期间",
+    "五一假期",
+    "中秋国庆期间",
+    "寒潮天气",
+    "强对流天气",
+]
+TOPICS = [
+    "安全防范",
+    "值班值守",
+    "防汛救灾",
+    "森林防灭火",
+    "安全生产大检查",
+    "燃气安全排查整治",
+    "道路交通安全",
+    "地质灾害防御",
+    "自建房安全专项整治",
+    "危化品安全",
+    "应急物资储备",
+    "突发事件信息报送",
+]
 LOG_TEXT: dict[str, list[tuple[str, str, str]]] = {
     # kind -> [(counterpart, content, handling done at once or later)]
     "call_in": [
@@ -120,19 +381,27 @@ LOG_TEXT: dict[str, list[tuple[str, str, str]]] = {
         ("{u}", "{u}来电续报{i}：现场处置有序，伤员情况稳定", "已向带班领导报告"),
     ],
     "doc_in": [
-        ("{h}", "收到{h}《关于做好{s}{o}工作的通知》（明电〔{y}〕{n}号）",
-         "已呈{l}阅示，已转发各乡镇（街道）及成员单位"),
-        ("{h}", "收到{h}《关于进一步加强{s}值班值守工作的紧急通知》",
-         "已按要求报送值班表并转发"),
-        ("县气象局", "收到县气象局《重要天气报告》（第{n}期）：预计未来24小时有{w}",
-         "已转发各乡镇（街道）值班室和相关成员单位"),
+        (
+            "{h}",
+            "收到{h}《关于做好{s}{o}工作的通知》（明电〔{y}〕{n}号）",
+            "已呈{l}阅示，已转发各乡镇（街道）及成员单位",
+        ),
+        ("{h}", "收到{h}《关于进一步加强{s}值班值守工作的紧急通知》", "已按要求报送值班表并转发"),
+        (
+            "县气象局",
+            "收到县气象局《重要天气报告》（第{n}期）：预计未来24小时有{w}",
+            "已转发各乡镇（街道）值班室和相关成员单位",
+        ),
         ("县自然资源局", "收到县自然资源局地质灾害气象风险预警（{w}）", "已通知相关乡镇做好防范"),
         ("{h}", "收到{h}传真：要求于今日17时前报送{s}{o}工作开展情况", "已按时报送"),
     ],
     "instruction": [
         ("{l}", "{l}批示：请{d}立即核实{i}情况，做好处置工作，及时续报", "已电话传达至{d}"),
-        ("{l}", "{l}批示：请各乡镇（街道）、各有关单位严格落实{s}{o}各项措施，确保安全",
-         "已转发各乡镇（街道）及成员单位"),
+        (
+            "{l}",
+            "{l}批示：请各乡镇（街道）、各有关单位严格落实{s}{o}各项措施，确保安全",
+            "已转发各乡镇（街道）及成员单位",
+        ),
         ("{l}", "{l}指示：{i}现场要加强警戒，防止次生灾害，伤员全力救治", "已传达现场指挥部"),
         ("{l}", "{l}阅示：请值班室密切关注天气变化，做好信息报送", ""),
     ],
@@ -151,98 +420,183 @@ LOG_TEXT: dict[str, list[tuple[str, str, str]]] = {
         ("", "交班前已将未办结事项登记入交接班记录", ""),
     ],
 }
-WEATHER = ["大到暴雨，局部大暴雨", "雷暴大风和短时强降水", "寒潮，气温下降8至10℃", "大雾，能见度低于200米",
-           "持续高温，最高气温38℃以上", "冰冻雨雪天气", "中到大雨"]
+WEATHER = [
+    "大到暴雨，局部大暴雨",
+    "雷暴大风和短时强降水",
+    "寒潮，气温下降8至10℃",
+    "大雾，能见度低于200米",
+    "持续高温，最高气温38℃以上",
+    "冰冻雨雪天气",
+    "中到大雨",
+]
 LOG_KIND_NAMES = [k for k, _ in LOG_KINDS]
 LOG_KIND_WEIGHTS = [w for _, w in LOG_KINDS]
-LOG_DEPTS = ["县公安局", "县消防救援大队", "县交通运输局", "县住房和城乡建设局", "县卫生健康局",
-             "县自然资源局", "县水利局", "县城市管理和综合执法局", "属地乡镇"]
+LOG_DEPTS = [
+    "县公安局",
+    "县消防救援大队",
+    "县交通运输局",
+    "县住房和城乡建设局",
+    "县卫生健康局",
+    "县自然资源局",
+    "县水利局",
+    "县城市管理和综合执法局",
+    "属地乡镇",
+]
 
 # subtype -> (weight per mille, [(title, description), ...]); {p} place, {r} road/highway,
 # {v}/{v2} vehicles, {n}/{m} counts, {c} casualty sentence.
 TEXT: dict[str, tuple[float, list[tuple[str, str]]]] = {
     # accidents: road traffic and fire dominate
-    "road_traffic": (330, [
-        ("{r}两车相撞事故", "{r}一辆{v}与一辆{v2}相撞，{c}。交警已到场处置，现场实行交通管制。"),
-        ("{p}{v}侧翻事故", "{p}一辆{v}因避让不及侧翻路边，{c}，车辆已拖离现场。"),
-        ("{r}多车追尾事故", "{r}发生{n}车追尾，{c}，部分路段出现拥堵。"),
-        ("{p}{v}与行人碰撞", "{p}一辆{v}与过街行人发生碰撞，{c}，肇事驾驶员已被控制。"),
-    ]),
-    "fire": (210, [
-        ("{p}民房火灾", "{p}一栋民房起火，{c}，消防救援大队出动{n}车{m}人扑救，明火已扑灭。"),
-        ("{p}商铺起火", "{p}一家商铺起火，{c}，过火面积约{m}平方米。"),
-        ("{p}厂房火灾", "{p}一企业厂房起火，{c}，消防已到场扑救，周边人员已疏散。"),
-        ("{r}车辆自燃", "{r}一辆{v}行驶中自燃，{c}，火已扑灭。"),
-        ("{p}电动车充电起火", "{p}楼道内电动车充电时起火，{c}，已组织住户疏散。"),
-    ]),
-    "work_safety": (40, [
-        ("{p}机械伤害事故", "{p}一企业工人操作设备时受伤，{c}，已送县人民医院救治。"),
-        ("{p}高处坠落事故", "{p}一名工人在作业时从约{n}米高处坠落，{c}。"),
-        ("{p}有限空间中毒事故", "{p}工人进入污水池作业时疑似中毒，{c}，救援人员已到场。"),
-    ]),
-    "gas": (22, [
-        ("{p}燃气泄漏", "{p}一餐馆燃气管道泄漏，已疏散周边群众{m}人，燃气公司已关阀处置，{c}。"),
-        ("{p}液化气罐爆燃", "{p}一居民家中液化气罐发生爆燃，{c}。"),
-    ]),
-    "construction": (25, [
-        ("{p}在建工地脚手架坍塌", "{p}一在建工地脚手架局部坍塌，{c}，住建部门已到场。"),
-        ("{p}基坑边坡垮塌", "{p}一工地基坑边坡垮塌，{c}，现场已停工。"),
-    ]),
-    "public_facility": (30, [
-        ("{p}电梯困人", "{p}一部电梯故障停运，{n}人被困，{c}，维保人员已到场救援。"),
-        ("{p}大面积停电", "{p}因线路故障停电，影响约{m}户，供电公司正在抢修，{c}。"),
-        ("{p}供水管道爆裂", "{p}一供水主管道爆裂，周边停水，{c}。"),
-    ]),
-    "waterway": (10, [
-        ("{p}渔船翻沉", "{p}水域一艘渔船翻沉，{c}，海事、消防正在搜救。"),
-        ("沩水河游船搁浅", "沩水河一游船搁浅，船上{n}名游客已全部转移，{c}。"),
-    ]),
-    "hazchem": (8, [
-        ("{r}危化品运输车泄漏", "{r}一辆危化品运输车发生泄漏，{c}，已疏散周边群众。"),
-        ("{p}化工企业爆炸", "{p}一化工企业车间发生爆炸，{c}，应急、消防、环保已到场。"),
-    ]),
+    "road_traffic": (
+        330,
+        [
+            (
+                "{r}两车相撞事故",
+                "{r}一辆{v}与一辆{v2}相撞，{c}。交警已到场处置，现场实行交通管制。",
+            ),
+            ("{p}{v}侧翻事故", "{p}一辆{v}因避让不及侧翻路边，{c}，车辆已拖离现场。"),
+            ("{r}多车追尾事故", "{r}发生{n}车追尾，{c}，部分路段出现拥堵。"),
+            ("{p}{v}与行人碰撞", "{p}一辆{v}与过街行人发生碰撞，{c}，肇事驾驶员已被控制。"),
+        ],
+    ),
+    "fire": (
+        210,
+        [
+            ("{p}民房火灾", "{p}一栋民房起火，{c}，消防救援大队出动{n}车{m}人扑救，明火已扑灭。"),
+            ("{p}商铺起火", "{p}一家商铺起火，{c}，过火面积约{m}平方米。"),
+            ("{p}厂房火灾", "{p}一企业厂房起火，{c}，消防已到场扑救，周边人员已疏散。"),
+            ("{r}车辆自燃", "{r}一辆{v}行驶中自燃，{c}，火已扑灭。"),
+            ("{p}电动车充电起火", "{p}楼道内电动车充电时起火，{c}，已组织住户疏散。"),
+        ],
+    ),
+    "work_safety": (
+        40,
+        [
+            ("{p}机械伤害事故", "{p}一企业工人操作设备时受伤，{c}，已送县人民医院救治。"),
+            ("{p}高处坠落事故", "{p}一名工人在作业时从约{n}米高处坠落，{c}。"),
+            ("{p}有限空间中毒事故", "{p}工人进入污水池作业时疑似中毒，{c}，救援人员已到场。"),
+        ],
+    ),
+    "gas": (
+        22,
+        [
+            (
+                "{p}燃气泄漏",
+                "{p}一餐馆燃气管道泄漏，已疏散周边群众{m}人，燃气公司已关阀处置，{c}。",
+            ),
+            ("{p}液化气罐爆燃", "{p}一居民家中液化气罐发生爆燃，{c}。"),
+        ],
+    ),
+    "construction": (
+        25,
+        [
+            ("{p}在建工地脚手架坍塌", "{p}一在建工地脚手架局部坍塌，{c}，住建部门已到场。"),
+            ("{p}基坑边坡垮塌", "{p}一工地基坑边坡垮塌，{c}，现场已停工。"),
+        ],
+    ),
+    "public_facility": (
+        30,
+        [
+            ("{p}电梯困人", "{p}一部电梯故障停运，{n}人被困，{c}，维保人员已到场救援。"),
+            ("{p}大面积停电", "{p}因线路故障停电，影响约{m}户，供电公司正在抢修，{c}。"),
+            ("{p}供水管道爆裂", "{p}一供水主管道爆裂，周边停水，{c}。"),
+        ],
+    ),
+    "waterway": (
+        10,
+        [
+            ("{p}渔船翻沉", "{p}水域一艘渔船翻沉，{c}，海事、消防正在搜救。"),
+            ("沩水河游船搁浅", "沩水河一游船搁浅，船上{n}名游客已全部转移，{c}。"),
+        ],
+    ),
+    "hazchem": (
+        8,
+        [
+            ("{r}危化品运输车泄漏", "{r}一辆危化品运输车发生泄漏，{c}，已疏散周边群众。"),
+            ("{p}化工企业爆炸", "{p}一化工企业车间发生爆炸，{c}，应急、消防、环保已到场。"),
+        ],
+    ),
     "railway": (3, [("{p}铁路道口事故", "{p}铁路道口一辆{v}与列车碰撞，{c}。")]),
     "aviation": (0.5, [("{p}无人机坠落", "{p}一架作业无人机坠落，{c}。")]),
-    "nuclear_radiation": (0.5, [("{p}放射源丢失", "{p}一企业报告放射源丢失，{c}，生态环境部门已介入。")]),
-    "pollution": (10, [
-        ("{p}河道死鱼", "{p}河段出现大面积死鱼，疑似水体污染，{c}，生态环境部门已取样监测。"),
-        ("{p}企业废气异味", "{p}周边群众反映企业排放刺激性气味，{c}。"),
-    ]),
+    "nuclear_radiation": (
+        0.5,
+        [("{p}放射源丢失", "{p}一企业报告放射源丢失，{c}，生态环境部门已介入。")],
+    ),
+    "pollution": (
+        10,
+        [
+            ("{p}河道死鱼", "{p}河段出现大面积死鱼，疑似水体污染，{c}，生态环境部门已取样监测。"),
+            ("{p}企业废气异味", "{p}周边群众反映企业排放刺激性气味，{c}。"),
+        ],
+    ),
     # natural disasters
-    "meteorological": (60, [
-        ("{p}短时强降水致道路积水", "短时强降水造成{p}等{n}处路段积水，{c}，已组织排涝。"),
-        ("{p}大风致树木倒伏", "大风致{p}多处树木倒伏，压坏车辆{n}台，{c}。"),
-        ("{p}冰雹灾害", "{p}遭受冰雹袭击，农作物受损约{m}亩，{c}。"),
-    ]),
-    "flood_drought": (40, [
-        ("{p}群众被困", "上游来水致河水暴涨，{p}有{n}名群众被困，{c}，消防救援大队正赶往现场。"),
-        ("{p}内涝", "持续降雨造成{p}内涝，转移群众{m}人，{c}。"),
-    ]),
-    "geological": (30, [
-        ("{p}小型山体滑坡", "持续降雨引发{p}小型山体滑坡，掩埋道路约{m}米，{c}。"),
-        ("{p}地面塌陷", "{p}出现地面塌陷，面积约{m}平方米，{c}，已设置警戒。"),
-    ]),
+    "meteorological": (
+        60,
+        [
+            ("{p}短时强降水致道路积水", "短时强降水造成{p}等{n}处路段积水，{c}，已组织排涝。"),
+            ("{p}大风致树木倒伏", "大风致{p}多处树木倒伏，压坏车辆{n}台，{c}。"),
+            ("{p}冰雹灾害", "{p}遭受冰雹袭击，农作物受损约{m}亩，{c}。"),
+        ],
+    ),
+    "flood_drought": (
+        40,
+        [
+            (
+                "{p}群众被困",
+                "上游来水致河水暴涨，{p}有{n}名群众被困，{c}，消防救援大队正赶往现场。",
+            ),
+            ("{p}内涝", "持续降雨造成{p}内涝，转移群众{m}人，{c}。"),
+        ],
+    ),
+    "geological": (
+        30,
+        [
+            ("{p}小型山体滑坡", "持续降雨引发{p}小型山体滑坡，掩埋道路约{m}米，{c}。"),
+            ("{p}地面塌陷", "{p}出现地面塌陷，面积约{m}平方米，{c}，已设置警戒。"),
+        ],
+    ),
     "forest_fire": (20, [("{p}山火", "{p}山林发生火情，过火面积约{m}亩，{c}，扑火队已到场。")]),
     "earthquake": (3, [("{p}有感地震", "{p}附近发生有感地震，{c}，暂未接到房屋损毁报告。")]),
     "biological": (5, [("{p}松材线虫病疫情", "{p}林区发现松材线虫病疫情，{c}，林业部门已处置。")]),
     "marine": (0.5, [("{p}风暴潮预警", "{p}接上级风暴潮预警通报，{c}。")]),
     # public health
-    "food_safety": (30, [
-        ("{p}宴席疑似食物中毒", "{p}一村民家办宴席后，{n}人出现呕吐腹泻症状，{c}，已送医。"),
-        ("{p}学校食堂疑似食物中毒", "{p}学校{n}名学生出现腹痛症状，{c}，卫健、市场监管已介入。"),
-    ]),
-    "infectious_disease": (20, [("{p}聚集性疫情", "{p}报告{n}例聚集性病例，{c}，疾控中心已开展流调。")]),
-    "animal_epidemic": (10, [("{p}非洲猪瘟疫情", "{p}一养殖场报告疑似非洲猪瘟疫情，{c}，已封锁扑杀。")]),
-    "occupational": (5, [("{p}职业中毒事件", "{p}一企业{n}名工人出现头晕症状，疑似职业中毒，{c}。")]),
+    "food_safety": (
+        30,
+        [
+            ("{p}宴席疑似食物中毒", "{p}一村民家办宴席后，{n}人出现呕吐腹泻症状，{c}，已送医。"),
+            (
+                "{p}学校食堂疑似食物中毒",
+                "{p}学校{n}名学生出现腹痛症状，{c}，卫健、市场监管已介入。",
+            ),
+        ],
+    ),
+    "infectious_disease": (
+        20,
+        [("{p}聚集性疫情", "{p}报告{n}例聚集性病例，{c}，疾控中心已开展流调。")],
+    ),
+    "animal_epidemic": (
+        10,
+        [("{p}非洲猪瘟疫情", "{p}一养殖场报告疑似非洲猪瘟疫情，{c}，已封锁扑杀。")],
+    ),
+    "occupational": (
+        5,
+        [("{p}职业中毒事件", "{p}一企业{n}名工人出现头晕症状，疑似职业中毒，{c}。")],
+    ),
     "unexplained_illness": (5, [("{p}不明原因发热", "{p}出现{n}例不明原因发热病例，{c}。")]),
     # social security
-    "mass_incident": (40, [
-        ("{p}群众聚集", "约{m}名群众因工程款纠纷在{p}聚集，{c}，已劝离。"),
-        ("{p}业主维权聚集", "{p}约{m}名业主聚集维权，{c}，街道已派员协调。"),
-    ]),
+    "mass_incident": (
+        40,
+        [
+            ("{p}群众聚集", "约{m}名群众因工程款纠纷在{p}聚集，{c}，已劝离。"),
+            ("{p}业主维权聚集", "{p}约{m}名业主聚集维权，{c}，街道已派员协调。"),
+        ],
+    ),
     "criminal_case": (20, [("{p}刑事案件", "{p}发生一起刑事案件，{c}，嫌疑人已被控制。")]),
     "economic_security": (8, [("{p}非法集资聚集", "{p}约{m}名投资人聚集，涉嫌非法集资，{c}。")]),
-    "cyber_security": (8, [("县政务网站遭网络攻击", "县政务网站遭受网络攻击，页面被篡改，{c}，已断网处置。")]),
+    "cyber_security": (
+        8,
+        [("县政务网站遭网络攻击", "县政务网站遭受网络攻击，页面被篡改，{c}，已断网处置。")],
+    ),
     "foreign_related": (2, [("{p}涉外交通事故", "{p}发生一起涉及外籍人员的交通事故，{c}。")]),
     "terrorism": (0.5, [("{p}可疑爆炸物", "{p}发现可疑爆炸物，{c}，公安已设置警戒。")]),
     "ethnic_religious": (1, [("{p}宗教活动场所纠纷", "{p}宗教活动场所发生纠纷，{c}，已调解。")]),
@@ -273,8 +627,10 @@ def local_at(day: date, hour: int, minute: int) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-AUDIT_SQL = ("INSERT INTO audit (id, at, actor, table_name, row_id, action, before, after,"
-             " prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)")
+AUDIT_SQL = (
+    "INSERT INTO audit (id, at, actor, table_name, row_id, action, before, after,"
+    " prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)"
+)
 FTS_SQL = "INSERT INTO incidents_fts (rowid, uni, bi) VALUES (?,?,?)"
 LOG_FTS_SQL = "INSERT INTO log_fts (rowid, uni, bi) VALUES (?,?,?)"
 FTS_SQLS = (FTS_SQL, LOG_FTS_SQL)
@@ -331,11 +687,15 @@ class Sink:
             self.columns[t] = [r[1] for r in info]
             self.defaults[t] = {
                 r[1]: None if r[4] is None else conn.execute(f"SELECT {r[4]}").fetchone()[0]
-                for r in info if r[4] is not None or not (r[3] or r[5])}
+                for r in info
+                if r[4] is not None or not (r[3] or r[5])
+            }
         conn.close()
-        self.sql = {t: f"INSERT INTO [{t}] ({', '.join(f'[{c}]' for c in cols)}) "
-                       f"VALUES ({', '.join('?' for _ in cols)})"
-                    for t, cols in self.columns.items()}
+        self.sql = {
+            t: f"INSERT INTO [{t}] ({', '.join(f'[{c}]' for c in cols)}) "
+            f"VALUES ({', '.join('?' for _ in cols)})"
+            for t, cols in self.columns.items()
+        }
         self.next_id = {t: 1 for t in tables}
         self.rows: dict[str, list[tuple]] = {t: [] for t in tables}
         self.raw: dict[str, list[tuple]] = {}  # sql -> rows outside the audit (search index)
@@ -344,12 +704,17 @@ class Sink:
         ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
         self._batches = ctx.Queue(maxsize=4)
         self._done = ctx.Queue()
-        self._proc = ctx.Process(target=_writer_process, name="bench-writer",
-                                 args=(str(path), self._batches, self._done), daemon=True)
+        self._proc = ctx.Process(
+            target=_writer_process,
+            name="bench-writer",
+            args=(str(path), self._batches, self._done),
+            daemon=True,
+        )
         self._proc.start()
 
-    def _entry(self, at: str, actor: str, table: str, rid: int, action: str, b: str | None,
-               a: str) -> None:
+    def _entry(
+        self, at: str, actor: str, table: str, rid: int, action: str, b: str | None, a: str
+    ) -> None:
         self.audit.append((at, actor, table, rid, action, b, a))
         if len(self.audit) >= self.BATCH:
             self.flush()
@@ -389,8 +754,10 @@ class Sink:
     def _emit(self, table: str, row: dict) -> None:
         cols = self.columns[table]
         if len(row) != len(cols):
-            raise AssertionError(f"{table}: the generator is behind the schema: it writes "
-                                 f"{sorted(row)}, the table has {sorted(cols)}")
+            raise AssertionError(
+                f"{table}: the generator is behind the schema: it writes "
+                f"{sorted(row)}, the table has {sorted(cols)}"
+            )
         self.rows[table].append(tuple([row[c] for c in cols]))
 
     def flush(self) -> None:
@@ -413,15 +780,15 @@ class Sink:
 
     def _fail(self) -> None:
         try:
-            status, detail = self._done.get(timeout=1)
+            _status, detail = self._done.get(timeout=1)
         except queue.Empty:
-            status, detail = "error", f"exit code {self._proc.exitcode}"
+            _status, detail = "error", f"exit code {self._proc.exitcode}"
         raise RuntimeError(f"the writer process failed: {detail}")
 
     def close(self) -> int:
         """Write what is left (rows still live in their current state); returns the number of
         audit entries written."""
-        for (table, rid) in sorted(self.live):
+        for table, rid in sorted(self.live):
             self._emit(table, self.live[(table, rid)][0])
         self.live.clear()
         self.flush()
@@ -447,8 +814,14 @@ class Sink:
 
 
 class Desk:
-    def __init__(self, sink: Sink, rnd: random.Random, now: int, start_day: date,
-                 extra: random.Random | None = None):
+    def __init__(
+        self,
+        sink: Sink,
+        rnd: random.Random,
+        now: int,
+        start_day: date,
+        extra: random.Random | None = None,
+    ):
         self.s = sink
         self.r = rnd
         # The duty log and figure versions draw from their own stream, so adding them leaves the
@@ -462,8 +835,13 @@ class Desk:
         self.heap: list = []
         self.seq = 0
         self.inc: dict[int, dict] = {}  # open incidents: state for the replay
-        self.stats = {"voided": 0, "late_reports": 0, "figure_versions": 0, "log_entries": 0,
-                      "log_handled_later": 0}
+        self.stats = {
+            "voided": 0,
+            "late_reports": 0,
+            "figure_versions": 0,
+            "log_entries": 0,
+            "log_handled_later": 0,
+        }
         self.names: set[str] = set()
 
     # -- helpers --------------------------------------------------------------------------------
@@ -500,30 +878,76 @@ class Desk:
 
         def officer(title: str) -> int:
             name = self.name()
-            oid = self.s.insert("officers", {"name": name, "phone": self.phone(), "title": title,
-                                             "unit": f"{COUNTY}应急管理局", "active": 1}, at, actor)
+            oid = self.s.insert(
+                "officers",
+                {
+                    "name": name,
+                    "phone": self.phone(),
+                    "title": title,
+                    "unit": f"{COUNTY}应急管理局",
+                    "active": 1,
+                },
+                at,
+                actor,
+            )
             self.officer_name[oid] = name
             return oid
 
         self.leaders = [officer(LEADER_TITLES[i]) for i in range(10)]
-        self.staff = [officer("值班长" if i < 10 else ("副科长" if i < 16 else "科员"))
-                      for i in range(50)]
+        self.staff = [
+            officer("值班长" if i < 10 else ("副科长" if i < 16 else "科员")) for i in range(50)
+        ]
         self.chiefs, self.duty = self.staff[:10], self.staff[10:]
         self._directory(at, actor, n_units)
 
     def _directory(self, at: str, actor: str, n: int) -> None:
         r = self.r
-        depts = [("公安局指挥中心", 1), ("消防救援大队", 1), ("卫生健康局", 1), ("自然资源局", 1),
-                 ("水利局", 1), ("气象局", 1), ("交通运输局", 2), ("住房和城乡建设局", 2),
-                 ("生态环境分局", 2), ("市场监督管理局", 2), ("城市管理和综合执法局", 2),
-                 ("教育局", 2), ("农业农村局", 2), ("林业局", 2), ("民政局", 3), ("商务局", 3),
-                 ("文化旅游广电体育局", 3), ("工业和信息化局", 3), ("人民武装部", 1),
-                 ("武警中队", 1), ("人民医院", 1), ("中医医院", 2), ("疾病预防控制中心", 1),
-                 ("急救中心", 1), ("红十字会", 3), ("融媒体中心", 3), ("信访局", 2),
-                 ("公路建设养护中心", 2), ("水文站", 2), ("地震局", 2)]
-        firms = ["国网县供电公司", "县燃气有限公司", "县自来水公司", "中国移动县分公司",
-                 "中国电信县分公司", "中国联通县分公司", "县公交公司", "湘化化工有限公司",
-                 "县石油分公司", "高速公路管理处", "铁路车务段", "县人民广播电台"]
+        depts = [
+            ("公安局指挥中心", 1),
+            ("消防救援大队", 1),
+            ("卫生健康局", 1),
+            ("自然资源局", 1),
+            ("水利局", 1),
+            ("气象局", 1),
+            ("交通运输局", 2),
+            ("住房和城乡建设局", 2),
+            ("生态环境分局", 2),
+            ("市场监督管理局", 2),
+            ("城市管理和综合执法局", 2),
+            ("教育局", 2),
+            ("农业农村局", 2),
+            ("林业局", 2),
+            ("民政局", 3),
+            ("商务局", 3),
+            ("文化旅游广电体育局", 3),
+            ("工业和信息化局", 3),
+            ("人民武装部", 1),
+            ("武警中队", 1),
+            ("人民医院", 1),
+            ("中医医院", 2),
+            ("疾病预防控制中心", 1),
+            ("急救中心", 1),
+            ("红十字会", 3),
+            ("融媒体中心", 3),
+            ("信访局", 2),
+            ("公路建设养护中心", 2),
+            ("水文站", 2),
+            ("地震局", 2),
+        ]
+        firms = [
+            "国网县供电公司",
+            "县燃气有限公司",
+            "县自来水公司",
+            "中国移动县分公司",
+            "中国电信县分公司",
+            "中国联通县分公司",
+            "县公交公司",
+            "湘化化工有限公司",
+            "县石油分公司",
+            "高速公路管理处",
+            "铁路车务段",
+            "县人民广播电台",
+        ]
         units: list[tuple[str, str, int | None, str]] = []
         for d, level in depts:
             units.append((f"县{d}", "linkage", level, ""))
@@ -543,17 +967,34 @@ class Desk:
             units.append((f"联动单位{len(units) + 1:04d}", "linkage", 3, ""))
         self.unit_names = [u[0] for u in units]
         for name, kind, level, area in units:
-            uid = self.s.insert("units", {
-                "name": name, "kind": kind, "level": level, "area": area,
-                "duty_phone": self.phone(False),
-                "backup_phone": self.phone(False) if r.random() < 0.5 else "",
-                "fax": self.phone(False) if r.random() < 0.3 else "", "notes": "", "active": 1},
-                at, actor)
+            uid = self.s.insert(
+                "units",
+                {
+                    "name": name,
+                    "kind": kind,
+                    "level": level,
+                    "area": area,
+                    "duty_phone": self.phone(False),
+                    "backup_phone": self.phone(False) if r.random() < 0.5 else "",
+                    "fax": self.phone(False) if r.random() < 0.3 else "",
+                    "notes": "",
+                    "active": 1,
+                },
+                at,
+                actor,
+            )
             for _ in range(r.choice((1, 1, 2, 2, 3))):
-                self.s.insert("contacts", {
-                    "unit_id": uid, "name": self.name(),
-                    "role": r.choice(("值班长", "值班员", "办公室主任", "分管领导", "联络员")),
-                    "phone": self.phone()}, at, actor)
+                self.s.insert(
+                    "contacts",
+                    {
+                        "unit_id": uid,
+                        "name": self.name(),
+                        "role": r.choice(("值班长", "值班员", "办公室主任", "分管领导", "联络员")),
+                        "phone": self.phone(),
+                    },
+                    at,
+                    actor,
+                )
 
     # -- roster ---------------------------------------------------------------------------------
     def plan_roster(self, until_ts: int) -> None:
@@ -575,15 +1016,27 @@ class Desk:
 
     def _add_shift(self, ts: int, k: int, start: int, end: int, day: date) -> None:
         at, actor = iso(ts), "排班管理员"
-        sid = self.s.insert("shifts", {"starts_at": iso(start), "ends_at": iso(end),
-                                       "label": f"{day:%m月%d日}值班"}, at, actor)
+        sid = self.s.insert(
+            "shifts",
+            {"starts_at": iso(start), "ends_at": iso(end), "label": f"{day:%m月%d日}值班"},
+            at,
+            actor,
+        )
         d = self.duty
-        people = [(self.leaders[k % 10], "leader"), (self.chiefs[k % 10], "chief"),
-                  (d[(2 * k) % 40], "officer"), (d[(2 * k + 1) % 40], "officer"),
-                  (d[(2 * k + 7) % 40], "standby")]
+        people = [
+            (self.leaders[k % 10], "leader"),
+            (self.chiefs[k % 10], "chief"),
+            (d[(2 * k) % 40], "officer"),
+            (d[(2 * k + 1) % 40], "officer"),
+            (d[(2 * k + 7) % 40], "standby"),
+        ]
         for oid, role in people:
-            self.s.insert("assignments", {"shift_id": sid, "officer_id": oid, "role": role,
-                                          "note": ""}, at, actor)
+            self.s.insert(
+                "assignments",
+                {"shift_id": sid, "officer_id": oid, "role": role, "note": ""},
+                at,
+                actor,
+            )
 
     def on_shift(self, ts: int) -> tuple[int, int]:
         """(chief, officer) staff ids of the shift at `ts`: who records and who reports."""
@@ -607,7 +1060,8 @@ class Desk:
                 link = r.choice(list(self.inc))
             else:
                 counterpart, content, handling = r.choice(
-                    [o for o in options if "{i}" not in o[1] + o[2]])
+                    [o for o in options if "{i}" not in o[1] + o[2]]
+                )
         actor = self.officer_name[self.on_shift(ts)[1]]
         leader = self.leader_on_shift(ts)
         town = r.choice(TOWNS)
@@ -616,27 +1070,55 @@ class Desk:
             row = self.inc[link]["row"]
             incident = f"“{row['title'] or row['description'][:30]}”"
         values = {
-            "u": r.choice(self.unit_names), "p": f"{town}{r.choice(VILLAGES)}", "t": town,
-            "n": r.randint(2, 40), "s": r.choice(SEASONS), "o": r.choice(TOPICS),
-            "h": r.choice(HIGHER), "l": f"{self.officer_name[leader]}", "d": r.choice(LOG_DEPTS),
-            "w": r.choice(WEATHER), "y": dt(ts).astimezone(TZ).year, "i": incident}
+            "u": r.choice(self.unit_names),
+            "p": f"{town}{r.choice(VILLAGES)}",
+            "t": town,
+            "n": r.randint(2, 40),
+            "s": r.choice(SEASONS),
+            "o": r.choice(TOPICS),
+            "h": r.choice(HIGHER),
+            "l": f"{self.officer_name[leader]}",
+            "d": r.choice(LOG_DEPTS),
+            "w": r.choice(WEATHER),
+            "y": dt(ts).astimezone(TZ).year,
+            "i": incident,
+        }
         counterpart = counterpart.format(**values)[:100]
         content = content.format(**values)
         handling = handling.format(**values)
         later = bool(handling) and r.random() < 0.6  # handled later, not at once
         at_ts = ts - r.randint(0, 10 * MIN)
         now = iso(ts)
-        lid = self.s.insert("log_entries", {
-            "at": iso(at_ts), "kind": kind, "incident_id": link, "counterpart": counterpart,
-            "content": content, "handling": "" if later else handling, "by_whom": actor,
-            "created_at": now}, now, actor, live=later)
+        lid = self.s.insert(
+            "log_entries",
+            {
+                "at": iso(at_ts),
+                "kind": kind,
+                "incident_id": link,
+                "counterpart": counterpart,
+                "content": content,
+                "handling": "" if later else handling,
+                "by_whom": actor,
+                "created_at": now,
+            },
+            now,
+            actor,
+            live=later,
+        )
         self.stats["log_entries"] += 1
         if later:
             self.log_later[lid] = None
             self.push(ts + r.randint(10 * MIN, 8 * HOUR), self._log_handling, lid, handling)
         elif self.fts:
-            self.s.raw_insert(LOG_FTS_SQL, (lid, log_text({
-                "counterpart": counterpart, "content": content, "handling": handling})))
+            self.s.raw_insert(
+                LOG_FTS_SQL,
+                (
+                    lid,
+                    log_text(
+                        {"counterpart": counterpart, "content": content, "handling": handling}
+                    ),
+                ),
+            )
 
     def _log_handling(self, ts: int, lid: int, handling: str) -> None:
         """`DutyLogRepo.set_handling` at `ts`."""
@@ -667,20 +1149,44 @@ class Desk:
         row = state["row"]
         merged = {f: row[f] for f in FIGURE_FIELDS}
         merged["injured"] += more_injured
-        suggested = suggest_grade(merged["dead"], merged["seriously_injured"],
-                                  merged["direct_loss"])
+        suggested = suggest_grade(
+            merged["dead"], merged["seriously_injured"], merged["direct_loss"]
+        )
         if suggested.rank < state["grade"].rank:  # would raise the grade: not modelled here
             return
         actor = self.officer_name[self.on_shift(ts)[1]]
         now = iso(ts)
-        at_ts = max(int(datetime.fromisoformat(row["received_at"]).timestamp()),
-                    ts - self.rx.randint(0, 10 * MIN))
-        self.s.insert("figures", {
-            "incident_id": iid, "at": iso(at_ts), **merged, "source": source, "status": status,
-            "by_whom": actor, "note": ""}, now, actor)
-        self.s.update("incidents", iid, {
-            **merged, "grade": state["grade"].value, "grade_suggested": suggested.value,
-            "version": row["version"] + 1, "updated_at": now}, now, actor)
+        at_ts = max(
+            int(datetime.fromisoformat(row["received_at"]).timestamp()),
+            ts - self.rx.randint(0, 10 * MIN),
+        )
+        self.s.insert(
+            "figures",
+            {
+                "incident_id": iid,
+                "at": iso(at_ts),
+                **merged,
+                "source": source,
+                "status": status,
+                "by_whom": actor,
+                "note": "",
+            },
+            now,
+            actor,
+        )
+        self.s.update(
+            "incidents",
+            iid,
+            {
+                **merged,
+                "grade": state["grade"].value,
+                "grade_suggested": suggested.value,
+                "version": row["version"] + 1,
+                "updated_at": now,
+            },
+            now,
+            actor,
+        )
         self.stats["figure_versions"] += 1
 
     # -- incidents ------------------------------------------------------------------------------
@@ -698,8 +1204,11 @@ class Desk:
                 seriously = r.randint(1, 5)
             loss = r.choice((0, 0, 0, r.randint(1, 50) * 1000, r.randint(1, 500) * 10_000))
         else:
-            lo_dead, lo_si, lo_loss = {"III": (3, 10, 10_000_000), "II": (10, 50, 50_000_000),
-                                       "I": (30, 100, 100_000_000)}[grade]
+            lo_dead, lo_si, lo_loss = {
+                "III": (3, 10, 10_000_000),
+                "II": (10, 50, 50_000_000),
+                "I": (30, 100, 100_000_000),
+            }[grade]
             which = r.random()
             if which < 0.6:
                 dead = r.randint(lo_dead, lo_dead * 3 - 1 if grade != "I" else 60)
@@ -728,8 +1237,9 @@ class Desk:
             place = f"{r.choice(ROADS)}与{r.choice(ROADS)}交叉口"
         else:
             place = f"{town}{r.choice(SPOTS)}"
-        road = (place if pick >= 0.6 and pick < 0.9
-                else f"{r.choice(HIGHWAYS)}K{r.randint(1, 1800)}处")
+        road = (
+            place if pick >= 0.6 and pick < 0.9 else f"{r.choice(HIGHWAYS)}K{r.randint(1, 1800)}处"
+        )
         if dead or injured:
             parts = []
             if dead:
@@ -755,16 +1265,33 @@ class Desk:
         lag = 20 * MIN if sensitive or grade in ("I", "II") else 45 * MIN
         occurred = None if r.random() < 0.05 else received - r.randint(3 * MIN, lag)
         return {
-            "received_at": iso(received), "occurred_at": iso(occurred) if occurred else None,
-            "place": place, "source": src, "category": cat, "subtype": sub, "title": title,
-            "description": desc, "dead": dead, "injured": injured,
-            "seriously_injured": seriously, "trapped": trapped, "missing": missing,
-            "direct_loss": loss, "scope": r.choice(SCOPES), "trend": r.choice(TRENDS),
-            "measures": r.choice(MEASURES), "caller_unit": "" if crowd else src,
+            "received_at": iso(received),
+            "occurred_at": iso(occurred) if occurred else None,
+            "place": place,
+            "source": src,
+            "category": cat,
+            "subtype": sub,
+            "title": title,
+            "description": desc,
+            "dead": dead,
+            "injured": injured,
+            "seriously_injured": seriously,
+            "trapped": trapped,
+            "missing": missing,
+            "direct_loss": loss,
+            "scope": r.choice(SCOPES),
+            "trend": r.choice(TRENDS),
+            "measures": r.choice(MEASURES),
+            "caller_unit": "" if crowd else src,
             "caller_name": self.name() if r.random() < 0.8 else ("群众" if crowd else "值班员"),
-            "caller_title": ctitle, "caller_phone": self.phone(crowd or r.random() < 0.5),
-            "recorder": "", "sensitive": int(sensitive), "grade": grade,
-            "grade_suggested": suggested.value, "status": "open", "void_reason": "",
+            "caller_title": ctitle,
+            "caller_phone": self.phone(crowd or r.random() < 0.5),
+            "recorder": "",
+            "sensitive": int(sensitive),
+            "grade": grade,
+            "grade_suggested": suggested.value,
+            "status": "open",
+            "void_reason": "",
             "version": 1,
         }, occurred
 
@@ -780,19 +1307,39 @@ class Desk:
         facts["created_at"] = facts["updated_at"] = at = iso(ts)
         iid = self.s.insert("incidents", facts, at, actor, live=True)
         g, sens = Grade(facts["grade"]), bool(facts["sensitive"])
-        specs = initial_clocks(self.pack, grade=g, sensitive=sens,
-                               occurred_at=dt(occurred) if occurred else None,
-                               received_at=dt(received), tz=TZ)
-        state = {"id": iid, "row": facts, "grade": g, "sensitive": sens, "clocks": [],
-                 "followups": 0}
+        specs = initial_clocks(
+            self.pack,
+            grade=g,
+            sensitive=sens,
+            occurred_at=dt(occurred) if occurred else None,
+            received_at=dt(received),
+            tz=TZ,
+        )
+        state = {
+            "id": iid,
+            "row": facts,
+            "grade": g,
+            "sensitive": sens,
+            "clocks": [],
+            "followups": 0,
+        }
         self.inc[iid] = state
         self._insert_clocks(state, specs, at, actor)
         if "figures" in self.s.columns:  # versioned figures: the initial version
-            self.s.insert("figures", {
-                "incident_id": iid, "at": facts["received_at"],
-                **{f: facts[f] for f in FIGURE_FIELDS},
-                "source": facts["source"] or facts["caller_unit"], "status": "initial",
-                "by_whom": facts["recorder"] or actor, "note": ""}, at, actor)
+            self.s.insert(
+                "figures",
+                {
+                    "incident_id": iid,
+                    "at": facts["received_at"],
+                    **{f: facts[f] for f in FIGURE_FIELDS},
+                    "source": facts["source"] or facts["caller_unit"],
+                    "status": "initial",
+                    "by_whom": facts["recorder"] or actor,
+                    "note": "",
+                },
+                at,
+                actor,
+            )
         if self.fts:
             self.s.raw_insert(FTS_SQL, (iid, incident_text(facts)))
 
@@ -857,19 +1404,42 @@ class Desk:
             lo, hi = ts + 20 * MIN, events[-1][0] - 2 * MIN
             if hi > lo:
                 verified = x.random() < 0.3
-                self.push(x.randint(lo, hi), self._figures, iid,
-                          "verified" if verified else "updated",
-                          0 if verified else x.randint(1, 4),
-                          x.choice(("现场指挥部", "县卫生健康局", "县消防救援大队", facts["source"]
-                                    or "现场核实")))
+                self.push(
+                    x.randint(lo, hi),
+                    self._figures,
+                    iid,
+                    "verified" if verified else "updated",
+                    0 if verified else x.randint(1, 4),
+                    x.choice(
+                        (
+                            "现场指挥部",
+                            "县卫生健康局",
+                            "县消防救援大队",
+                            facts["source"] or "现场核实",
+                        )
+                    ),
+                )
 
     def _insert_clocks(self, state: dict, specs, at: str, actor: str) -> None:
         for c in specs:
-            did = self.s.insert("deadlines", {
-                "incident_id": state["id"], "kind": c.kind.value, "seq": c.seq,
-                "due_at": to_db(c.due_at), "status": "running", "rule_id": c.rule_id,
-                "pack_id": c.pack_id, "source": c.source, "done_at": None, "report_id": None},
-                at, actor, live=True)
+            did = self.s.insert(
+                "deadlines",
+                {
+                    "incident_id": state["id"],
+                    "kind": c.kind.value,
+                    "seq": c.seq,
+                    "due_at": to_db(c.due_at),
+                    "status": "running",
+                    "rule_id": c.rule_id,
+                    "pack_id": c.pack_id,
+                    "source": c.source,
+                    "done_at": None,
+                    "report_id": None,
+                },
+                at,
+                actor,
+                live=True,
+            )
             state["clocks"].append((c.due_at, did, c.kind.value))
 
     def _running(self, state: dict, kind: str | None) -> list[tuple]:
@@ -897,26 +1467,54 @@ class Desk:
             "followup": f"续报（第{seq}次）：现场处置进展，{self.officer_name[chief]}跟踪落实",
             "final": "终报：事件处置完毕，善后工作有序开展",
         }[kind]
-        rid = self.s.insert("reports", {
-            "incident_id": iid, "kind": kind, "seq": seq, "at": at,
-            "to_whom": self.r.choice(TO_WHOM), "by_whom": actor, "content": content,
-            "deadline_id": clock[1] if clock else None, "late_seconds": late,
-            "created_at": now}, now, actor)
+        rid = self.s.insert(
+            "reports",
+            {
+                "incident_id": iid,
+                "kind": kind,
+                "seq": seq,
+                "at": at,
+                "to_whom": self.r.choice(TO_WHOM),
+                "by_whom": actor,
+                "content": content,
+                "deadline_id": clock[1] if clock else None,
+                "late_seconds": late,
+                "created_at": now,
+            },
+            now,
+            actor,
+        )
         if clock:
-            self.s.update("deadlines", clock[1], {"status": "done", "done_at": at,
-                                                  "report_id": rid}, now, actor)
+            self.s.update(
+                "deadlines",
+                clock[1],
+                {"status": "done", "done_at": at, "report_id": rid},
+                now,
+                actor,
+            )
             state["clocks"].remove(clock)
             self.s.finish("deadlines", clock[1])
         if kind == "followup":
-            nxt = next_followup(self.pack, grade=state["grade"], sensitive=state["sensitive"],
-                                after=dt(at_ts), seq=seq + 1, tz=TZ)
+            nxt = next_followup(
+                self.pack,
+                grade=state["grade"],
+                sensitive=state["sensitive"],
+                after=dt(at_ts),
+                seq=seq + 1,
+                tz=TZ,
+            )
             if nxt:
                 self._insert_clocks(state, [nxt], now, actor)
         if kind == "final":
             self._drop_running(state, now, actor)
             row = state["row"]
-            self.s.update("incidents", iid, {"status": "closed", "version": row["version"] + 1,
-                                             "updated_at": now}, now, actor)
+            self.s.update(
+                "incidents",
+                iid,
+                {"status": "closed", "version": row["version"] + 1, "updated_at": now},
+                now,
+                actor,
+            )
             self._close(iid)
 
     def _void(self, ts: int, iid: int, reason: str) -> None:
@@ -924,9 +1522,18 @@ class Desk:
         state = self.inc[iid]
         actor = self.officer_name[self.on_shift(ts)[0]]
         now = iso(ts)
-        self.s.update("incidents", iid, {"status": "voided", "void_reason": reason,
-                                         "version": state["row"]["version"] + 1,
-                                         "updated_at": now}, now, actor)
+        self.s.update(
+            "incidents",
+            iid,
+            {
+                "status": "voided",
+                "void_reason": reason,
+                "version": state["row"]["version"] + 1,
+                "updated_at": now,
+            },
+            now,
+            actor,
+        )
         self._drop_running(state, now, actor)
         self.stats["voided"] += 1
         self._close(iid)
@@ -968,10 +1575,20 @@ def _received_times(rnd: random.Random, n: int, lo: int, hi: int) -> list[int]:
     return out
 
 
-def generate(out: str | Path, *, years: float, incidents_per_year: int = 30000, seed: int = 1,
-             now: datetime | None = None, open_incidents: int = 100, units: int = 500,
-             stale: float = 0.05, log_per_year: int = 100_000, figure_updates: float = 0.15,
-             quiet: bool = False) -> dict:
+def generate(
+    out: str | Path,
+    *,
+    years: float,
+    incidents_per_year: int = 30000,
+    seed: int = 1,
+    now: datetime | None = None,
+    open_incidents: int = 100,
+    units: int = 500,
+    stale: float = 0.05,
+    log_per_year: int = 100_000,
+    figure_updates: float = 0.15,
+    quiet: bool = False,
+) -> dict:
     """Write the desk to `out` (replacing it) and return its figures. `stale`: share of the
     incidents of the three days before the last one left open with a follow-up overdue.
     `log_per_year`: duty-log entries a year (a million in ten years); `figure_updates`: share of
@@ -980,9 +1597,19 @@ def generate(out: str | Path, *, years: float, incidents_per_year: int = 30000, 
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove(out)
     try:
-        return _generate(out, years=years, incidents_per_year=incidents_per_year, seed=seed,
-                         now=now, open_incidents=open_incidents, units=units, stale=stale,
-                         log_per_year=log_per_year, figure_updates=figure_updates, quiet=quiet)
+        return _generate(
+            out,
+            years=years,
+            incidents_per_year=incidents_per_year,
+            seed=seed,
+            now=now,
+            open_incidents=open_incidents,
+            units=units,
+            stale=stale,
+            log_per_year=log_per_year,
+            figure_updates=figure_updates,
+            quiet=quiet,
+        )
     except BaseException:
         _remove(out)  # half a desk is worse than none
         raise
@@ -993,9 +1620,20 @@ def _remove(out: Path) -> None:
         Path(str(out) + side).unlink(missing_ok=True)
 
 
-def _generate(out: Path, *, years: float, incidents_per_year: int, seed: int,
-              now: datetime | None, open_incidents: int, units: int, stale: float,
-              log_per_year: int, figure_updates: float, quiet: bool) -> dict:
+def _generate(
+    out: Path,
+    *,
+    years: float,
+    incidents_per_year: int,
+    seed: int,
+    now: datetime | None,
+    open_incidents: int,
+    units: int,
+    stale: float,
+    log_per_year: int,
+    figure_updates: float,
+    quiet: bool,
+) -> dict:
     t0 = time.perf_counter()
     now_ts = int((now or datetime.now(UTC)).timestamp())
     assert iso(now_ts) == to_db(dt(now_ts)), "time text differs from store.db.to_db"
@@ -1003,8 +1641,17 @@ def _generate(out: Path, *, years: float, incidents_per_year: int, seed: int,
     Store.open(out).close()  # schema through the application's migrations
     conn = sqlite3.connect(str(out))
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    written = ["meta", "officers", "shifts", "assignments", "incidents", "reports", "deadlines",
-               "units", "contacts"]
+    written = [
+        "meta",
+        "officers",
+        "shifts",
+        "assignments",
+        "incidents",
+        "reports",
+        "deadlines",
+        "units",
+        "contacts",
+    ]
     # the incident lifecycle's tables, when present
     written += [t for t in ("figures", "log_entries") if t in tables]
     if "log_entries" not in tables:
@@ -1012,20 +1659,42 @@ def _generate(out: Path, *, years: float, incidents_per_year: int, seed: int,
     conn.close()
     sink = Sink(out, written)
     try:
-        stats = _history(sink, tables, years=years, incidents_per_year=incidents_per_year,
-                         seed=seed, now_ts=now_ts, open_incidents=open_incidents, units=units,
-                         stale=stale, log_per_year=log_per_year, figure_updates=figure_updates)
+        stats = _history(
+            sink,
+            tables,
+            years=years,
+            incidents_per_year=incidents_per_year,
+            seed=seed,
+            now_ts=now_ts,
+            open_incidents=open_incidents,
+            units=units,
+            stale=stale,
+            log_per_year=log_per_year,
+            figure_updates=figure_updates,
+        )
         sink.close()
     except BaseException:
         sink.abort()
         raise
-    return _report_figures(out, written, stats, years=years, seed=seed, now_ts=now_ts, t0=t0,
-                           quiet=quiet)
+    return _report_figures(
+        out, written, stats, years=years, seed=seed, now_ts=now_ts, t0=t0, quiet=quiet
+    )
 
 
-def _history(sink: Sink, tables: set[str], *, years: float, incidents_per_year: int, seed: int,
-             now_ts: int, open_incidents: int, units: int, stale: float, log_per_year: int = 0,
-             figure_updates: float = 0.0) -> dict:
+def _history(
+    sink: Sink,
+    tables: set[str],
+    *,
+    years: float,
+    incidents_per_year: int,
+    seed: int,
+    now_ts: int,
+    open_incidents: int,
+    units: int,
+    stale: float,
+    log_per_year: int = 0,
+    figure_updates: float = 0.0,
+) -> dict:
     rnd = random.Random(seed)
     extra = random.Random(seed * 7919 + 17)  # duty log and figure versions
 
@@ -1049,9 +1718,14 @@ def _history(sink: Sink, tables: set[str], *, years: float, incidents_per_year: 
     for s in subs:
         validate(_SUB_CAT[s], s)
     # A few incidents of the days before are still open, a follow-up forgotten.
-    plan = [(rec + rnd.randint(MIN, 6 * MIN), rec,
-             "stale" if rec > recent_from - 3 * DAY and rnd.random() < stale else "history")
-            for rec in hist]
+    plan = [
+        (
+            rec + rnd.randint(MIN, 6 * MIN),
+            rec,
+            "stale" if rec > recent_from - 3 * DAY and rnd.random() < stale else "history",
+        )
+        for rec in hist
+    ]
     plan += [(rec + rnd.randint(MIN, 4 * MIN), rec, "recent") for rec in recent]
     plan = [p for p in plan if p[0] <= now_ts]
     plan.sort()
@@ -1076,29 +1750,49 @@ def _history(sink: Sink, tables: set[str], *, years: float, incidents_per_year: 
     return {"open_incidents": len(desk.inc), **desk.stats}
 
 
-def _report_figures(out: Path, written: list[str], stats: dict, *, years: float, seed: int,
-                    now_ts: int, t0: float, quiet: bool) -> dict:
+def _report_figures(
+    out: Path,
+    written: list[str],
+    stats: dict,
+    *,
+    years: float,
+    seed: int,
+    now_ts: int,
+    t0: float,
+    quiet: bool,
+) -> dict:
     """Counts from the file itself."""
     c = sqlite3.connect(str(out))
-    counts = {t: c.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0]
-              for t in (*written, "audit")}
-    running = c.execute("SELECT count(*), sum(due_at < ?) FROM deadlines WHERE status = 'running'",
-                        [iso(now_ts)]).fetchone()
+    counts = {
+        t: c.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in (*written, "audit")
+    }
+    running = c.execute(
+        "SELECT count(*), sum(due_at < ?) FROM deadlines WHERE status = 'running'", [iso(now_ts)]
+    ).fetchone()
     grade_counts = dict(c.execute("SELECT grade, count(*) FROM incidents GROUP BY grade"))
     c.close()
     stats.update(running_clocks=running[0], overdue_clocks=running[1] or 0, grades=grade_counts)
     elapsed = time.perf_counter() - t0
-    result = {"path": str(out), "years": years, "seed": seed, "now": iso(now_ts),
-              "counts": counts, "stats": stats, "seconds": round(elapsed, 1),
-              "bytes": out.stat().st_size}
+    result = {
+        "path": str(out),
+        "years": years,
+        "seed": seed,
+        "now": iso(now_ts),
+        "counts": counts,
+        "stats": stats,
+        "seconds": round(elapsed, 1),
+        "bytes": out.stat().st_size,
+    }
     if not quiet:
         print(f"{out}: {years:g} years up to {iso(now_ts)}, seed {seed}")
         for t, n in counts.items():
             print(f"  {t:<12} {n:>10,}")
         print(f"  grades       {grade_counts}")
-        print(f"  open incidents {stats['open_incidents']}, voided {stats['voided']}, "
-              f"running clocks {running[0]} ({stats['overdue_clocks']} overdue), "
-              f"late reports {stats['late_reports']:,}")
+        print(
+            f"  open incidents {stats['open_incidents']}, voided {stats['voided']}, "
+            f"running clocks {running[0]} ({stats['overdue_clocks']} overdue), "
+            f"late reports {stats['late_reports']:,}"
+        )
         print(f"  size {result['bytes'] / 2**20:,.0f} MiB, {elapsed:.1f} s")
     return result
 
@@ -1109,21 +1803,42 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", required=True, help="database file to (over)write")
     p.add_argument("--seed", type=int, default=20261122)
     p.add_argument("--incidents-per-year", type=int, default=30000)
-    p.add_argument("--open", type=int, default=100, dest="open_incidents",
-                   help="incidents of the last day still open (default 100)")
+    p.add_argument(
+        "--open",
+        type=int,
+        default=100,
+        dest="open_incidents",
+        help="incidents of the last day still open (default 100)",
+    )
     p.add_argument("--units", type=int, default=500)
-    p.add_argument("--log-per-year", type=int, default=100_000,
-                   help="duty-log entries a year (default 100,000: a million in ten years)")
-    p.add_argument("--figure-updates", type=float, default=0.15,
-                   help="share of closed incidents with a second figure version (default 0.15)")
+    p.add_argument(
+        "--log-per-year",
+        type=int,
+        default=100_000,
+        help="duty-log entries a year (default 100,000: a million in ten years)",
+    )
+    p.add_argument(
+        "--figure-updates",
+        type=float,
+        default=0.15,
+        help="share of closed incidents with a second figure version (default 0.15)",
+    )
     p.add_argument("--now", help="ISO instant to stand at (default: the current time)")
     a = p.parse_args(argv)
     now = datetime.fromisoformat(a.now) if a.now else None
     if now is not None and now.tzinfo is None:
         p.error("--now needs a timezone, e.g. 2026-11-22T14:29:00+08:00")
-    generate(a.out, years=a.years, incidents_per_year=a.incidents_per_year, seed=a.seed, now=now,
-             open_incidents=a.open_incidents, units=a.units, log_per_year=a.log_per_year,
-             figure_updates=a.figure_updates)
+    generate(
+        a.out,
+        years=a.years,
+        incidents_per_year=a.incidents_per_year,
+        seed=a.seed,
+        now=now,
+        open_incidents=a.open_incidents,
+        units=a.units,
+        log_per_year=a.log_per_year,
+        figure_updates=a.figure_updates,
+    )
     return 0
 
 

@@ -29,9 +29,9 @@ import statistics
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -48,8 +48,9 @@ def med(xs: list[float]) -> float:
 
 
 def last_complete_shift(store: Store, now: datetime) -> int:
-    row = store.db.execute("SELECT id FROM shifts WHERE ends_at <= ? ORDER BY ends_at DESC"
-                           " LIMIT 1", [to_db(now)]).fetchone()
+    row = store.db.execute(
+        "SELECT id FROM shifts WHERE ends_at <= ? ORDER BY ends_at DESC LIMIT 1", [to_db(now)]
+    ).fetchone()
     if row is None:
         raise SystemExit("the desk has no complete shift")
     return row[0]
@@ -58,19 +59,30 @@ def last_complete_shift(store: Store, now: datetime) -> int:
 def _plain_compile(store: Store, start: str, end: str) -> int:
     """The rows compile() reads, fetched as plain tuples."""
     n = 0
-    ids = [r[0] for r in store.db.execute(
-        "SELECT id FROM incidents WHERE received_at >= ? AND received_at < ?"
-        " UNION SELECT incident_id FROM deadlines WHERE due_at >= ? AND due_at < ? ORDER BY 1",
-        [start, end, start, end])]
+    ids = [
+        r[0]
+        for r in store.db.execute(
+            "SELECT id FROM incidents WHERE received_at >= ? AND received_at < ?"
+            " UNION SELECT incident_id FROM deadlines WHERE due_at >= ? AND due_at < ? ORDER BY 1",
+            [start, end, start, end],
+        )
+    ]
     marks = ",".join("?" * len(ids))
     n += len(store.db.execute(f"SELECT * FROM incidents WHERE id IN ({marks})", ids).fetchall())
-    n += len(store.db.execute(f"SELECT * FROM deadlines WHERE incident_id IN ({marks})",
-                              ids).fetchall())
-    n += len(store.db.execute("SELECT * FROM log_entries WHERE at >= ? AND at < ? ORDER BY at",
-                              [start, end]).fetchall())
-    n += len(store.db.execute(
-        "SELECT d.*, i.title FROM deadlines d JOIN incidents i ON i.id = d.incident_id"
-        " WHERE d.status = 'running' ORDER BY d.due_at").fetchall())
+    n += len(
+        store.db.execute(f"SELECT * FROM deadlines WHERE incident_id IN ({marks})", ids).fetchall()
+    )
+    n += len(
+        store.db.execute(
+            "SELECT * FROM log_entries WHERE at >= ? AND at < ? ORDER BY at", [start, end]
+        ).fetchall()
+    )
+    n += len(
+        store.db.execute(
+            "SELECT d.*, i.title FROM deadlines d JOIN incidents i ON i.id = d.incident_id"
+            " WHERE d.status = 'running' ORDER BY d.due_at"
+        ).fetchall()
+    )
     return n
 
 
@@ -105,8 +117,9 @@ def _minimal_pdf(lines: list[str], font: str) -> bytes:
     return buf.getvalue()
 
 
-def bench_handover(subjects: dict[str, tuple[Path, Callable[[], datetime]]],
-                   repeat: int = 5) -> dict:
+def bench_handover(
+    subjects: dict[str, tuple[Path, Callable[[], datetime]]], repeat: int = 5
+) -> dict:
     from watchdesk.report.handover import render_markdown, render_text
     from watchdesk.report.pdf import cjk_font, render_pdf
 
@@ -122,12 +135,17 @@ def bench_handover(subjects: dict[str, tuple[Path, Callable[[], datetime]]],
         _minimal_pdf(lines, font)
         text = render_text(sheet, tz=store.tz, width=80, lang=LANG)
         stores[name], shifts[name] = store, sid
-        info[name] = {"shift_id": sid, "incidents": len(sheet.incidents), "log": len(sheet.log),
-                      "running": len(sheet.running),
-                      "clocks": sum(len(i.clocks) for i in sheet.incidents),
-                      "lines": len(lines), "text_lines": text.count("\n"),
-                      "pdf_bytes": len(pdf), "pdf_pages": pdf.count(b"/Type /Page\n")
-                      or pdf.count(b"/Type /Page ")}
+        info[name] = {
+            "shift_id": sid,
+            "incidents": len(sheet.incidents),
+            "log": len(sheet.log),
+            "running": len(sheet.running),
+            "clocks": sum(len(i.clocks) for i in sheet.incidents),
+            "lines": len(lines),
+            "text_lines": text.count("\n"),
+            "pdf_bytes": len(pdf),
+            "pdf_pages": pdf.count(b"/Type /Page\n") or pdf.count(b"/Type /Page "),
+        }
     steps = ("compile", "compile_base", "text", "markdown", "text_base", "pdf", "pdf_base")
     t = {name: {k: [] for k in steps} for name in stores}
     for _ in range(repeat):
@@ -158,12 +176,16 @@ def bench_handover(subjects: dict[str, tuple[Path, Callable[[], datetime]]],
         total = m["compile"] + m["text"] + m["pdf"]
         base = m["compile_base"] + m["text_base"] + m["pdf_base"]
         out["subjects"][name] = {
-            **info[name], **{f"{k}_median": v for k, v in m.items()},
+            **info[name],
+            **{f"{k}_median": v for k, v in m.items()},
             "compile_ratio": m["compile"] / m["compile_base"],
             "text_ratio": m["text"] / m["text_base"],
             "markdown_ratio": m["markdown"] / m["text_base"],
             "pdf_ratio": m["pdf"] / m["pdf_base"],
-            "total_median": total, "total_base": base, "total_ratio": total / base}
+            "total_median": total,
+            "total_base": base,
+            "total_ratio": total / base,
+        }
     return out
 
 
@@ -171,8 +193,13 @@ def main(argv: list[str] | None = None) -> int:
     from desks import desk_clock
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--db", action="append", type=Path, required=True,
-                   help="a copy of a desk (compile writes a draft handover record)")
+    p.add_argument(
+        "--db",
+        action="append",
+        type=Path,
+        required=True,
+        help="a copy of a desk (compile writes a draft handover record)",
+    )
     p.add_argument("--repeat", type=int, default=5)
     a = p.parse_args(argv)
     subjects = {}
@@ -180,8 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         side = db.with_suffix(".json")
         clock = desk_clock(json.loads(side.read_text())) if side.exists() else None
         subjects[db.stem] = (db, clock or (lambda: datetime.now().astimezone()))
-    print(json.dumps(bench_handover(subjects, a.repeat), indent=1, ensure_ascii=False,
-                     default=str))
+    print(json.dumps(bench_handover(subjects, a.repeat), indent=1, ensure_ascii=False, default=str))
     return 0
 
 

@@ -35,9 +35,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -51,10 +51,38 @@ Clock = Callable[[], datetime]
 # What people type into the search screen: places, kinds of event, words from the duty log
 # (notices, instructions, weather), a road code, partial words as typed, and phrases that are
 # rare or absent (their common bigrams still have to be walked).
-QUERIES = ["火灾", "城关镇", "道路交通", "滑坡", "被困", "G107", "燃气泄漏", "东坡街道建设路", "亡",
-           "化工", "山体滑坡掩埋", "食物中毒", "群众聚集", "石桥村", "溺水", "批示", "通知",
-           "值班室", "暴雨", "设备检查", "地质灾害", "城", "城关", "传真", "防汛", "已转发",
-           "续报", "视频抽查", "湘江县人民医院", "核实"]
+QUERIES = [
+    "火灾",
+    "城关镇",
+    "道路交通",
+    "滑坡",
+    "被困",
+    "G107",
+    "燃气泄漏",
+    "东坡街道建设路",
+    "亡",
+    "化工",
+    "山体滑坡掩埋",
+    "食物中毒",
+    "群众聚集",
+    "石桥村",
+    "溺水",
+    "批示",
+    "通知",
+    "值班室",
+    "暴雨",
+    "设备检查",
+    "地质灾害",
+    "城",
+    "城关",
+    "传真",
+    "防汛",
+    "已转发",
+    "续报",
+    "视频抽查",
+    "湘江县人民医院",
+    "核实",
+]
 
 
 def pct(values: list[float], p: float) -> float:
@@ -72,8 +100,9 @@ def _system_clock() -> datetime:
 
 
 # -- saving ------------------------------------------------------------------------------------
-def bench_save(subjects: dict[str, tuple[Path, Clock]], workdir: Path, n: int,
-               warmup: int = 10) -> dict:
+def bench_save(
+    subjects: dict[str, tuple[Path, Clock]], workdir: Path, n: int, warmup: int = 10
+) -> dict:
     """Saves into each subject desk (a file that may be changed: a copy, or a new desk) and
     plain INSERT+COMMITs into a file in `workdir`, alternating. The store is opened as the
     console opens it (no inline WAL checkpoint; the console checkpoints from a timer, which
@@ -82,8 +111,10 @@ def bench_save(subjects: dict[str, tuple[Path, Clock]], workdir: Path, n: int,
     steps until the full-text index has no backlog (a generated desk's bulk-loaded index has
     one; left alone, one save in a thousand pays seconds for FTS5's crisis merge: bench/README
     finding 5). Its steps and time are reported as `catch_up`."""
-    stores = {name: Store.open(path, actor="bench", clock=clock, autocheckpoint=False)
-              for name, (path, clock) in subjects.items()}
+    stores = {
+        name: Store.open(path, actor="bench", clock=clock, autocheckpoint=False)
+        for name, (path, clock) in subjects.items()
+    }
     catch_up = {}
     for name, store in stores.items():
         t0, steps, longest = time.perf_counter(), 0, 0.0
@@ -94,25 +125,36 @@ def bench_save(subjects: dict[str, tuple[Path, Clock]], workdir: Path, n: int,
             if not more:
                 break
             steps += 1
-        catch_up[name] = {"steps": steps, "seconds": time.perf_counter() - t0,
-                          "longest_step": longest}
+        catch_up[name] = {
+            "steps": steps,
+            "seconds": time.perf_counter() - t0,
+            "longest_step": longest,
+        }
     raw_path = workdir / "baseline-save.db"
     for side in ("", "-wal", "-shm"):
         Path(str(raw_path) + side).unlink(missing_ok=True)
     raw = sqlite3.connect(raw_path, isolation_level=None)
     raw.execute("PRAGMA journal_mode = WAL")
     raw.execute("PRAGMA synchronous = FULL")
-    raw.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, received_at TEXT, place TEXT, "
-                "category TEXT, description TEXT, dead INTEGER)")
+    raw.execute(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, received_at TEXT, place TEXT, "
+        "category TEXT, description TEXT, dead INTEGER)"
+    )
     times: dict[str, list[float]] = {name: [] for name in stores}
     base: list[float] = []
     for i in range(warmup + n):
         for name, store in stores.items():
             now = store.now()
-            facts = IncidentFacts(received_at=now - timedelta(seconds=30), place="城关镇东街",
-                                  category="accident", subtype="fire", dead=i % 12, injured=3,
-                                  description=f"居民楼起火，{i % 5}人被困，消防已到场",
-                                  sensitive=i % 7 == 0)
+            facts = IncidentFacts(
+                received_at=now - timedelta(seconds=30),
+                place="城关镇东街",
+                category="accident",
+                subtype="fire",
+                dead=i % 12,
+                injured=3,
+                description=f"居民楼起火，{i % 5}人被困，消防已到场",
+                sensitive=i % 7 == 0,
+            )
             t0 = time.perf_counter()
             store.incidents.add(facts)
             if i >= warmup:
@@ -121,9 +163,10 @@ def bench_save(subjects: dict[str, tuple[Path, Clock]], workdir: Path, n: int,
                 store.checkpoint()
         t0 = time.perf_counter()
         raw.execute("BEGIN IMMEDIATE")
-        raw.execute("INSERT INTO t (received_at, place, category, description, dead) "
-                    "VALUES (?,?,?,?,?)", [datetime.now(UTC).isoformat(), "城关镇东街",
-                                           "accident", "居民楼起火，消防已到场", i])
+        raw.execute(
+            "INSERT INTO t (received_at, place, category, description, dead) VALUES (?,?,?,?,?)",
+            [datetime.now(UTC).isoformat(), "城关镇东街", "accident", "居民楼起火，消防已到场", i],
+        )
         raw.execute("COMMIT")
         if i >= warmup:
             base.append(time.perf_counter() - t0)
@@ -133,18 +176,24 @@ def bench_save(subjects: dict[str, tuple[Path, Clock]], workdir: Path, n: int,
     bp50, bp99 = statistics.median(base), pct(base, 99)
     out = {"n": n, "base_p50": bp50, "base_p99": bp99, "subjects": {}, "catch_up": catch_up}
     for name, xs in times.items():
-        out["subjects"][name] = {"p50": statistics.median(xs), "p99": pct(xs, 99),
-                                 "p999": pct(xs, 99.9), "max": max(xs),
-                                 "ratio_p50": statistics.median(xs) / bp50,
-                                 "ratio_p99": pct(xs, 99) / bp99}
+        out["subjects"][name] = {
+            "p50": statistics.median(xs),
+            "p99": pct(xs, 99),
+            "p999": pct(xs, 99.9),
+            "max": max(xs),
+            "ratio_p50": statistics.median(xs) / bp50,
+            "ratio_p99": pct(xs, 99) / bp99,
+        }
     return out
 
 
 # -- searching and reading ---------------------------------------------------------------------
 def bench_search(subjects: dict[str, tuple[Path, Clock]], n: int) -> dict:
     """Searches on each desk (read only), alternating with the baseline read on the same desk."""
-    stores = {name: Store.open(path, actor="bench", clock=clock, migrate=False)
-              for name, (path, clock) in subjects.items()}
+    stores = {
+        name: Store.open(path, actor="bench", clock=clock, migrate=False)
+        for name, (path, clock) in subjects.items()
+    }
     kinds = ("all", "incidents_only", "since_30d", "category", "base", "dashboard")
     t: dict[str, dict[str, list[float]]] = {name: {k: [] for k in kinds} for name in stores}
     hits: dict[str, list[int]] = {name: [] for name in stores}
@@ -155,7 +204,8 @@ def bench_search(subjects: dict[str, tuple[Path, Clock]], n: int) -> dict:
         store.dashboard(store.now())
         info[name] = {
             "incidents": store.db.execute("SELECT max(id) FROM incidents").fetchone()[0],
-            "log_entries": store.db.execute("SELECT max(id) FROM log_entries").fetchone()[0]}
+            "log_entries": store.db.execute("SELECT max(id) FROM log_entries").fetchone()[0],
+        }
 
     def timed(fn) -> tuple[float, object]:
         t0 = time.perf_counter()
@@ -187,12 +237,20 @@ def bench_search(subjects: dict[str, tuple[Path, Clock]], n: int) -> dict:
     out = {"n": n, "queries": len(QUERIES), "subjects": {}}
     for name, d in t.items():
         b95, b50 = pct(d["base"], 95), statistics.median(d["base"])
-        per = {"base_p50": b50, "base_p95": b95, **info[name],
-               "mean_hits": statistics.mean(hits[name]),
-               "mean_log_hits": statistics.mean(log_hits[name])}
+        per = {
+            "base_p50": b50,
+            "base_p95": b95,
+            **info[name],
+            "mean_hits": statistics.mean(hits[name]),
+            "mean_log_hits": statistics.mean(log_hits[name]),
+        }
         for k in ("all", "incidents_only", "since_30d", "category", "dashboard"):
-            per[k] = {"p50": statistics.median(d[k]), "p95": pct(d[k], 95),
-                      "ratio_p95": pct(d[k], 95) / b95, "ratio_p50": statistics.median(d[k]) / b50}
+            per[k] = {
+                "p50": statistics.median(d[k]),
+                "p95": pct(d[k], 95),
+                "ratio_p95": pct(d[k], 95) / b95,
+                "ratio_p50": statistics.median(d[k]) / b50,
+            }
         per["worst"] = max(zip(d["all"], QUERIES * (n // len(QUERIES) + 1)))
         out["subjects"][name] = per
     return out
@@ -213,9 +271,16 @@ def board_rows(path: Path | None, clock: Clock, n_clocks: int = 100) -> list:
     k = len(rows)
     while len(rows) < n_clocks:
         k += 1
-        rows.append(BoardRow(deadline_id=10_000_000 + k, incident_id=k,
-                             incident_headline=f"城关镇事件{k}", grade=Grade.II,
-                             kind=ReportKind.phone, due_at=now + timedelta(seconds=30 * k)))
+        rows.append(
+            BoardRow(
+                deadline_id=10_000_000 + k,
+                incident_id=k,
+                incident_headline=f"城关镇事件{k}",
+                grade=Grade.II,
+                kind=ReportKind.phone,
+                due_at=now + timedelta(seconds=30 * k),
+            )
+        )
     return rows
 
 
@@ -272,8 +337,10 @@ def bench_tick(rows_by_subject: dict[str, tuple[list, datetime]], rounds: int = 
             result.update(n_clocks=n, base_p50=b50, base_p95=pct(base, 95))
             for name in names:
                 result["subjects"][name] = {
-                    "p50": statistics.median(ours[name]), "p95": pct(ours[name], 95),
-                    "ratio_p50": statistics.median(ours[name]) / b50}
+                    "p50": statistics.median(ours[name]),
+                    "p95": pct(ours[name], 95),
+                    "ratio_p50": statistics.median(ours[name]) / b50,
+                }
 
     asyncio.run(run())
     return result
@@ -293,8 +360,12 @@ def _subjects(dbs: list[Path]) -> dict[str, tuple[Path, Clock]]:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--db", action="append", type=Path,
-                   help="a desk to measure (repeat); saves go into a copy of it")
+    p.add_argument(
+        "--db",
+        action="append",
+        type=Path,
+        help="a desk to measure (repeat); saves go into a copy of it",
+    )
     p.add_argument("--saves", type=int, default=300)
     p.add_argument("--searches", type=int, default=200)
     p.add_argument("--json", action="store_true")
@@ -313,8 +384,9 @@ def main(argv: list[str] | None = None) -> int:
         work = {"new desk": (Path(tmp) / "new.db", _system_clock), **work}
         save = bench_save(work, Path(tmp), a.saves)
     search = bench_search(subjects, a.searches)
-    tick = bench_tick({name: (board_rows(db, clock), clock())
-                       for name, (db, clock) in subjects.items()})
+    tick = bench_tick(
+        {name: (board_rows(db, clock), clock()) for name, (db, clock) in subjects.items()}
+    )
     res = {"save": save, "search": search, "tick": tick}
     print(json.dumps(res, indent=1, ensure_ascii=False, default=str))
     return 0

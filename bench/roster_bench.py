@@ -39,14 +39,31 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from zoneinfo import ZoneInfo  # noqa: E402
+from zoneinfo import ZoneInfo
 
 from watchdesk.models.roster import Officer, Role, RosterConfig, RotationSpec
 from watchdesk.store.desk import Store
 
 TZ = ZoneInfo("Asia/Shanghai")
-NAMES = ["王建国", "李红梅", "张志强", "刘海涛", "陈立新", "赵磊", "孙丽娜", "周文博", "吴晓燕",
-         "郑浩然", "冯雪", "何俊杰", "马晓东", "高婷婷", "林志远", "黄思琪", "徐明亮"]
+NAMES = [
+    "王建国",
+    "李红梅",
+    "张志强",
+    "刘海涛",
+    "陈立新",
+    "赵磊",
+    "孙丽娜",
+    "周文博",
+    "吴晓燕",
+    "郑浩然",
+    "冯雪",
+    "何俊杰",
+    "马晓东",
+    "高婷婷",
+    "林志远",
+    "黄思琪",
+    "徐明亮",
+]
 
 
 class Clock:
@@ -79,9 +96,16 @@ def desk(path: Path, clock: Clock) -> tuple[Store, dict[str, int]]:
 
 
 def spec(ids: dict[str, int], start: date, end: date) -> RotationSpec:
-    return RotationSpec(start=start, end=end, lists={
-        Role.leader: [ids[n] for n in NAMES[:5]], Role.chief: [ids[n] for n in NAMES[5:7]],
-        Role.officer: [ids[n] for n in NAMES[7:14]], Role.standby: [ids[n] for n in NAMES[14:]]})
+    return RotationSpec(
+        start=start,
+        end=end,
+        lists={
+            Role.leader: [ids[n] for n in NAMES[:5]],
+            Role.chief: [ids[n] for n in NAMES[5:7]],
+            Role.officer: [ids[n] for n in NAMES[7:14]],
+            Role.standby: [ids[n] for n in NAMES[14:]],
+        },
+    )
 
 
 # -- a year of rotations -----------------------------------------------------------------------
@@ -118,26 +142,41 @@ def bench_rotation(tmp: Path, repeat: int) -> dict:
         raw = sqlite3.connect(tmp / f"raw-{k}.db", isolation_level=None)
         raw.execute("PRAGMA journal_mode = WAL")
         raw.execute("PRAGMA synchronous = FULL")
-        raw.execute("CREATE TABLE shifts (id INTEGER PRIMARY KEY, starts_at TEXT, ends_at TEXT,"
-                    " label TEXT)")
-        raw.execute("CREATE TABLE assignments (id INTEGER PRIMARY KEY, shift_id INTEGER,"
-                    " officer_id INTEGER, role TEXT, note TEXT)")
+        raw.execute(
+            "CREATE TABLE shifts (id INTEGER PRIMARY KEY, starts_at TEXT, ends_at TEXT, label TEXT)"
+        )
+        raw.execute(
+            "CREATE TABLE assignments (id INTEGER PRIMARY KEY, shift_id INTEGER,"
+            " officer_id INTEGER, role TEXT, note TEXT)"
+        )
         t = time.perf_counter()
         raw.execute("BEGIN IMMEDIATE")
         for p in plan:
-            sid = raw.execute("INSERT INTO shifts (starts_at, ends_at, label) VALUES (?,?,?)",
-                              [p.starts_at.isoformat(), p.ends_at.isoformat(), p.label]).lastrowid
+            sid = raw.execute(
+                "INSERT INTO shifts (starts_at, ends_at, label) VALUES (?,?,?)",
+                [p.starts_at.isoformat(), p.ends_at.isoformat(), p.label],
+            ).lastrowid
             for role, oid in p.people:
-                raw.execute("INSERT INTO assignments (shift_id, officer_id, role, note)"
-                            " VALUES (?,?,?,'')", [sid, oid, role.value])
+                raw.execute(
+                    "INSERT INTO assignments (shift_id, officer_id, role, note) VALUES (?,?,?,'')",
+                    [sid, oid, role.value],
+                )
         raw.execute("COMMIT")
         raws.append(time.perf_counter() - t)
         raw.close()
-    return {"shifts": created, "assigned": assigned, "generate_median": med(ours),
-            "generate_p95": p95(ours), "plan_median": med(plans), "loop_median": med(loops),
-            "raw_insert_median": med(raws), "ratio_vs_loop": med(ours) / med(loops),
-            "ratio_vs_raw_insert": med(ours) / med(raws), "target": 1.0,
-            "ok": med(ours) <= 1.0}
+    return {
+        "shifts": created,
+        "assigned": assigned,
+        "generate_median": med(ours),
+        "generate_p95": p95(ours),
+        "plan_median": med(plans),
+        "loop_median": med(loops),
+        "raw_insert_median": med(raws),
+        "ratio_vs_loop": med(ours) / med(loops),
+        "ratio_vs_raw_insert": med(ours) / med(raws),
+        "target": 1.0,
+        "ok": med(ours) <= 1.0,
+    }
 
 
 # -- a month's grid ----------------------------------------------------------------------------
@@ -145,8 +184,10 @@ def desk_pages(subjects: dict, repeat: int) -> dict:
     """For each desk (name -> (path, clock)): read the grid of the month it stands in with
     `store.roster.page`, against a plain SELECT of the same shifts and their assignments;
     alternating. Returns timings and the pages (for drawing)."""
-    stores = {name: Store.open(path, clock=clock, migrate=False)
-              for name, (path, clock) in subjects.items()}
+    stores = {
+        name: Store.open(path, clock=clock, migrate=False)
+        for name, (path, clock) in subjects.items()
+    }
     out: dict = {}
     months = {}
     for name, store in stores.items():
@@ -164,21 +205,32 @@ def desk_pages(subjects: dict, repeat: int) -> dict:
             out[name]["reads"].append(time.perf_counter() - t)
             out[name]["page"] = page
             t = time.perf_counter()
-            ids = [r[0] for r in store.db.execute(
-                "SELECT id FROM shifts WHERE starts_at < ? AND ends_at > ? ORDER BY starts_at",
-                [start.astimezone(UTC).isoformat(), end.astimezone(UTC).isoformat()])]
+            ids = [
+                r[0]
+                for r in store.db.execute(
+                    "SELECT id FROM shifts WHERE starts_at < ? AND ends_at > ? ORDER BY starts_at",
+                    [start.astimezone(UTC).isoformat(), end.astimezone(UTC).isoformat()],
+                )
+            ]
             store.db.execute(
                 f"SELECT a.*, o.name FROM assignments a JOIN officers o ON o.id = a.officer_id"
-                f" WHERE a.shift_id IN ({','.join('?' * len(ids))})", ids).fetchall()
+                f" WHERE a.shift_id IN ({','.join('?' * len(ids))})",
+                ids,
+            ).fetchall()
             out[name]["base"].append(time.perf_counter() - t)
     for store in stores.values():
         store.close()
     res = {}
     for name, d in out.items():
-        res[name] = {"rows": len(d["page"].shifts), "read_median": med(d["reads"]),
-                     "read_p95": p95(d["reads"]), "base_median": med(d["base"]),
-                     "ratio": med(d["reads"]) / med(d["base"]), "page": d["page"],
-                     "now": months[name][2]}
+        res[name] = {
+            "rows": len(d["page"].shifts),
+            "read_median": med(d["reads"]),
+            "read_p95": p95(d["reads"]),
+            "base_median": med(d["base"]),
+            "ratio": med(d["reads"]) / med(d["base"]),
+            "page": d["page"],
+            "now": months[name][2],
+        }
     return res
 
 
@@ -259,16 +311,30 @@ async def _grid(tmp: Path, repeat: int, extra: dict | None = None) -> dict:
             base.append(time.perf_counter() - t)
             base_cpu.append(time.thread_time() - c)
             await pilot.pause()
-    return {"rows": len(page.shifts), "columns": len(COLUMNS), "draw_median": med(ours),
-            "draw_p95": p95(ours), "draw_cpu_median": med(ours_cpu),
-            "draw_cpu_p95": p95(ours_cpu),
-            "empty_table_cpu_median": med(base_cpu), "empty_table_median": med(base),
-            "ratio_vs_empty_table": med(ours) / med(base), "page_read_median": med(reads),
-            "page_read_p95": p95(reads), "target": 0.1, "ok": med(ours) <= 0.1,
-            "desks": {name: {"draw_median": med(extra_t[name]), "draw_p95": p95(extra_t[name]),
-                             "empty_table_median": med(extra_base[name]),
-                             "ratio_vs_empty_table": med(extra_t[name]) / med(extra_base[name])}
-                      for name in extra}}
+    return {
+        "rows": len(page.shifts),
+        "columns": len(COLUMNS),
+        "draw_median": med(ours),
+        "draw_p95": p95(ours),
+        "draw_cpu_median": med(ours_cpu),
+        "draw_cpu_p95": p95(ours_cpu),
+        "empty_table_cpu_median": med(base_cpu),
+        "empty_table_median": med(base),
+        "ratio_vs_empty_table": med(ours) / med(base),
+        "page_read_median": med(reads),
+        "page_read_p95": p95(reads),
+        "target": 0.1,
+        "ok": med(ours) <= 0.1,
+        "desks": {
+            name: {
+                "draw_median": med(extra_t[name]),
+                "draw_p95": p95(extra_t[name]),
+                "empty_table_median": med(extra_base[name]),
+                "ratio_vs_empty_table": med(extra_t[name]) / med(extra_base[name]),
+            }
+            for name in extra
+        },
+    }
 
 
 def main() -> int:
@@ -284,23 +350,37 @@ def main() -> int:
         print(json.dumps({"grid": grid, "rotation": rot}, indent=2))
         return 0 if grid["ok"] and rot["ok"] else 1
     print(f"month grid ({grid['rows']} shifts x {grid['columns']} columns, 140x45):")
-    print(f"  draw      median {ms(grid['draw_median'])}  p95 {ms(grid['draw_p95'])}"
-          f"  (target ≤ 100 ms: {'ok' if grid['ok'] else 'MISSED'})")
-    print(f"  (CPU time of the drawing thread: median {ms(grid['draw_cpu_median'])}"
-          f"  p95 {ms(grid['draw_cpu_p95'])}; the box is shared, wall time includes waiting)")
-    print(f"  baseline  empty DataTable of the same size, median {ms(grid['empty_table_median'])}"
-          f" (CPU {ms(grid['empty_table_cpu_median'])})"
-          f"  → ratio {grid['ratio_vs_empty_table']:.2f}")
-    print(f"  store read of the month (page): median {ms(grid['page_read_median'])}"
-          f"  p95 {ms(grid['page_read_p95'])}")
+    print(
+        f"  draw      median {ms(grid['draw_median'])}  p95 {ms(grid['draw_p95'])}"
+        f"  (target ≤ 100 ms: {'ok' if grid['ok'] else 'MISSED'})"
+    )
+    print(
+        f"  (CPU time of the drawing thread: median {ms(grid['draw_cpu_median'])}"
+        f"  p95 {ms(grid['draw_cpu_p95'])}; the box is shared, wall time includes waiting)"
+    )
+    print(
+        f"  baseline  empty DataTable of the same size, median {ms(grid['empty_table_median'])}"
+        f" (CPU {ms(grid['empty_table_cpu_median'])})"
+        f"  → ratio {grid['ratio_vs_empty_table']:.2f}"
+    )
+    print(
+        f"  store read of the month (page): median {ms(grid['page_read_median'])}"
+        f"  p95 {ms(grid['page_read_p95'])}"
+    )
     print(f"year of rotations ({rot['shifts']} shifts, {rot['assigned']} assignments, audited):")
-    print(f"  generate  median {ms(rot['generate_median'])}  p95 {ms(rot['generate_p95'])}"
-          f"  (target ≤ 1 s: {'ok' if rot['ok'] else 'MISSED'})")
+    print(
+        f"  generate  median {ms(rot['generate_median'])}  p95 {ms(rot['generate_p95'])}"
+        f"  (target ≤ 1 s: {'ok' if rot['ok'] else 'MISSED'})"
+    )
     print(f"  plan only (pure rules, warm) median {ms(rot['plan_median'])}")
-    print(f"  baseline  trivial loop median {ms(rot['loop_median'])}"
-          f"  → ratio {rot['ratio_vs_loop']:.0f}")
-    print(f"  baseline  plain INSERTs, same rows and pragmas, median "
-          f"{ms(rot['raw_insert_median'])}  → ratio {rot['ratio_vs_raw_insert']:.1f}")
+    print(
+        f"  baseline  trivial loop median {ms(rot['loop_median'])}"
+        f"  → ratio {rot['ratio_vs_loop']:.0f}"
+    )
+    print(
+        f"  baseline  plain INSERTs, same rows and pragmas, median "
+        f"{ms(rot['raw_insert_median'])}  → ratio {rot['ratio_vs_raw_insert']:.1f}"
+    )
     return 0 if grid["ok"] and rot["ok"] else 1
 
 

@@ -34,8 +34,9 @@ def launch(args: list[str]) -> tuple[float, float, dict]:
     """(seconds to exit, seconds to first paint, in-process marks) of one fresh process."""
     epoch = time.time()
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, str(LAUNCH), *args], capture_output=True, text=True,
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, str(LAUNCH), *args], capture_output=True, text=True, check=False
+    )
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
@@ -74,8 +75,12 @@ def byte_compile() -> None:
         compileall.compile_dir(folder, quiet=1)
 
 
-def measure(dbs: list[Path] | None, runs: int, warmup: int = 1,
-            subjects: list[tuple[str, list[str]]] | None = None) -> dict:
+def measure(
+    dbs: list[Path] | None,
+    runs: int,
+    warmup: int = 1,
+    subjects: list[tuple[str, list[str]]] | None = None,
+) -> dict:
     subjects = subjects or subjects_for(dbs or [])
     byte_compile()
     walls: dict[str, list[float]] = {name: [] for name, _ in subjects}
@@ -96,46 +101,75 @@ def measure(dbs: list[Path] | None, runs: int, warmup: int = 1,
         w, fp = walls[name], paints[name]
         rss = max(m.pop("maxrss_kib", 0) for m in marks[name])
         phases = {k: statistics.median(m[k] for m in marks[name]) for k in marks[name][0]}
-        rows.append({"subject": name, "args": args, "runs": len(w),
-                     "median_s": statistics.median(w), "p90_s": p90(w),
-                     "ratio": statistics.median(w) / base,
-                     "paint_median_s": statistics.median(fp), "paint_p90_s": p90(fp),
-                     "paint_ratio": statistics.median(fp) / base_paint, "phases_s": phases,
-                     "maxrss_kib": rss, "rss_ratio": rss / base_rss if base_rss else None,
-                     "walls_s": [round(x, 4) for x in w], "paints_s": [round(x, 4) for x in fp]})
-    return {"python": sys.version.split()[0], "runs": runs, "warmup": warmup, "rows": rows,
-            "target_ratio": TARGET}
+        rows.append(
+            {
+                "subject": name,
+                "args": args,
+                "runs": len(w),
+                "median_s": statistics.median(w),
+                "p90_s": p90(w),
+                "ratio": statistics.median(w) / base,
+                "paint_median_s": statistics.median(fp),
+                "paint_p90_s": p90(fp),
+                "paint_ratio": statistics.median(fp) / base_paint,
+                "phases_s": phases,
+                "maxrss_kib": rss,
+                "rss_ratio": rss / base_rss if base_rss else None,
+                "walls_s": [round(x, 4) for x in w],
+                "paints_s": [round(x, 4) for x in fp],
+            }
+        )
+    return {
+        "python": sys.version.split()[0],
+        "runs": runs,
+        "warmup": warmup,
+        "rows": rows,
+        "target_ratio": TARGET,
+    }
 
 
 def table(result: dict) -> str:
-    out = [("| subject | to exit: median | p90 | **× bare** | to first paint: median | p90 | "
-            "× bare | imports (+ desk opened) | data loaded | painted | peak RSS | × bare |"),
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    out = [
+        (
+            "| subject | to exit: median | p90 | **× bare** | to first paint: median | p90 | "
+            "× bare | imports (+ desk opened) | data loaded | painted | peak RSS | × bare |"
+        ),
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in result["rows"]:
         ph = r["phases_s"]
 
         def ms(k: str, ph: dict = ph) -> str:
             return f"{ph[k] * 1000:.0f} ms" if k in ph else "–"
 
-        out.append(f"| {r['subject']} | {r['median_s'] * 1000:.0f} ms | {r['p90_s'] * 1000:.0f} ms"
-                   f" | **{r['ratio']:.2f}** | {r['paint_median_s'] * 1000:.0f} ms | "
-                   f"{r['paint_p90_s'] * 1000:.0f} ms | {r['paint_ratio']:.2f} | "
-                   f"{ms('imported')} | {ms('loaded')} | {ms('painted')} | "
-                   f"{r['maxrss_kib'] / 1024:.0f} MiB | {r['rss_ratio']:.2f} |")
+        out.append(
+            f"| {r['subject']} | {r['median_s'] * 1000:.0f} ms | {r['p90_s'] * 1000:.0f} ms"
+            f" | **{r['ratio']:.2f}** | {r['paint_median_s'] * 1000:.0f} ms | "
+            f"{r['paint_p90_s'] * 1000:.0f} ms | {r['paint_ratio']:.2f} | "
+            f"{ms('imported')} | {ms('loaded')} | {ms('painted')} | "
+            f"{r['maxrss_kib'] / 1024:.0f} MiB | {r['rss_ratio']:.2f} |"
+        )
     out.append("")
-    out.append(f"{result['runs']} runs each after {result['warmup']} warm-up, alternating. "
-               f"'To exit': wall time of the whole process (the headline figure; target ≤ "
-               f"{TARGET}× "
-               f"bare). 'To first paint': process spawn until the screen with its data was painted "
-               f"(leaves out shutdown). Imports … painted: in-process medians since the launcher's "
-               f"first line ran. Peak RSS: the largest of the runs (VmHWM).")
+    out.append(
+        f"{result['runs']} runs each after {result['warmup']} warm-up, alternating. "
+        f"'To exit': wall time of the whole process (the headline figure; target ≤ "
+        f"{TARGET}× "
+        f"bare). 'To first paint': process spawn until the screen with its data was painted "
+        f"(leaves out shutdown). Imports … painted: in-process medians since the launcher's "
+        f"first line ran. Peak RSS: the largest of the runs (VmHWM)."
+    )
     return "\n".join(out)
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--db", action="append", required=True, type=Path,
-                   help="a desk database (repeat to compare several in the same run)")
+    p.add_argument(
+        "--db",
+        action="append",
+        required=True,
+        type=Path,
+        help="a desk database (repeat to compare several in the same run)",
+    )
     p.add_argument("--runs", type=int, default=15)
     p.add_argument("--warmup", type=int, default=1)
     p.add_argument("--json", type=Path, help="also write the figures as JSON here")

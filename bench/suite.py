@@ -48,7 +48,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-import desks  # noqa: E402
+import desks
 
 YEARS = (1, 10)
 
@@ -70,8 +70,10 @@ def machine() -> dict:
     mem = ""
     try:
         info = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines())
-        mem = f"{int(info['MemTotal'].split()[0]) / 2**20:.1f} GiB total, " \
-              f"{int(info['MemAvailable'].split()[0]) / 2**20:.1f} GiB available"
+        mem = (
+            f"{int(info['MemTotal'].split()[0]) / 2**20:.1f} GiB total, "
+            f"{int(info['MemAvailable'].split()[0]) / 2**20:.1f} GiB available"
+        )
     except (OSError, KeyError, ValueError):
         pass
 
@@ -81,20 +83,37 @@ def machine() -> dict:
         except metadata.PackageNotFoundError:
             return "-"
 
-    return {"nproc": os.cpu_count(), "cpu": cpu or platform.processor(), "memory": mem,
-            "kernel": platform.release(), "python": sys.version.split()[0],
-            "sqlite": sqlite3.sqlite_version, "textual": ver("textual"),
-            "sqlite-utils": ver("sqlite-utils"), "pydantic": ver("pydantic"),
-            "reportlab": ver("reportlab"), "load_start": os.getloadavg()}
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu or platform.processor(),
+        "memory": mem,
+        "kernel": platform.release(),
+        "python": sys.version.split()[0],
+        "sqlite": sqlite3.sqlite_version,
+        "textual": ver("textual"),
+        "sqlite-utils": ver("sqlite-utils"),
+        "pydantic": ver("pydantic"),
+        "reportlab": ver("reportlab"),
+        "load_start": os.getloadavg(),
+    }
 
 
 def git_state() -> str:
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                              capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=ROOT, capture_output=True, text=True,
-                               check=True).stdout.splitlines()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
         return f"`{head}`" + (f" with {len(dirty)} uncommitted changed files" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "(not a git checkout)"
@@ -115,12 +134,16 @@ sys.exit(rc)
 def check(db: Path) -> dict:
     """`watchdesk check` on a desk in a fresh process: result, seconds, peak memory."""
     t0 = time.perf_counter()
-    p = subprocess.run([sys.executable, "-c", CHECK, str(db)], capture_output=True, text=True,
-                       check=False)
+    p = subprocess.run(
+        [sys.executable, "-c", CHECK, str(db)], capture_output=True, text=True, check=False
+    )
     rss = next((int(x.split()[1]) for x in p.stderr.splitlines() if x.startswith("VmHWM")), 0)
-    return {"ok": p.returncode == 0, "seconds": time.perf_counter() - t0, "rss_kib": rss,
-            "output": p.stdout.strip()[-500:]}
-
+    return {
+        "ok": p.returncode == 0,
+        "seconds": time.perf_counter() - t0,
+        "rss_kib": rss,
+        "output": p.stdout.strip()[-500:],
+    }
 
 
 def run(a: argparse.Namespace) -> dict:
@@ -130,8 +153,12 @@ def run(a: argparse.Namespace) -> dict:
     import startup
 
     t_start = time.perf_counter()
-    res: dict = {"started": datetime.now(UTC).isoformat(timespec="seconds"),
-                 "machine": machine(), "git": git_state(), "args": vars(a).copy()}
+    res: dict = {
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "git": git_state(),
+        "args": vars(a).copy(),
+    }
     res["args"] = {k: str(v) for k, v in res["args"].items()}
     timings: dict[str, float] = {}
 
@@ -145,6 +172,7 @@ def run(a: argparse.Namespace) -> dict:
                 timings[name] = round(time.perf_counter() - self.t, 1)
                 if exc[0] is None:
                     log(f"{name}: {timings[name]:.0f} s")
+
         return _Step()
 
     with step("desks"):
@@ -157,9 +185,12 @@ def run(a: argparse.Namespace) -> dict:
 
     with step("start-up and peak memory"):
         subjects = [("bare Textual app", ["bare"])] + [
-            (f"watchdesk {names[y]}", ["watchdesk", str(paths[y]),
-                                       f"{desks.desk_offset(metas[y]).total_seconds():.0f}"])
-            for y in YEARS]
+            (
+                f"watchdesk {names[y]}",
+                ["watchdesk", str(paths[y]), f"{desks.desk_offset(metas[y]).total_seconds():.0f}"],
+            )
+            for y in YEARS
+        ]
         res["startup"] = startup.measure(None, a.runs, subjects=subjects)
 
     work = Path(tempfile.mkdtemp(prefix="work-", dir=desks.OUT))
@@ -179,7 +210,9 @@ def run(a: argparse.Namespace) -> dict:
         with step("saving an incident"):
             res["save"] = lifecycle_bench.bench_save(
                 {"new desk": (work / "new.db", lifecycle_bench._system_clock), **copies},
-                work, a.saves)
+                work,
+                a.saves,
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -187,12 +220,18 @@ def run(a: argparse.Namespace) -> dict:
         res["search"] = lifecycle_bench.bench_search(originals, a.searches)
     with step("one tick with 100 clocks"):
         res["tick"] = lifecycle_bench.bench_tick(
-            {n: (lifecycle_bench.board_rows(p, c), c()) for n, (p, c) in originals.items()})
+            {n: (lifecycle_bench.board_rows(p, c), c()) for n, (p, c) in originals.items()}
+        )
     with step("roster"):
         pages = roster_bench.desk_pages(originals, a.grid_repeat)
         with tempfile.TemporaryDirectory() as d:
-            grid = asyncio.run(roster_bench._grid(Path(d), a.grid_repeat, extra={
-                n: {"page": p["page"], "now": p["now"]} for n, p in pages.items()}))
+            grid = asyncio.run(
+                roster_bench._grid(
+                    Path(d),
+                    a.grid_repeat,
+                    extra={n: {"page": p["page"], "now": p["now"]} for n, p in pages.items()},
+                )
+            )
             rotation = roster_bench.bench_rotation(Path(d), a.rotations)
         for p in pages.values():
             del p["page"]
@@ -217,50 +256,135 @@ def figures(res: dict) -> list[dict]:
     tk = res["tick"]["subjects"]
     pg = res["roster"]["pages"]
     gd = res["roster"]["grid"]["desks"]
-    bare = res["startup"]["rows"][0]
 
     def st(name):
         return next(r for r in res["startup"]["rows"] if r["subject"] == f"watchdesk {name}")
 
     spec = [
-        ("start-up to first paint, median", "ms", "flat", "bare Textual app",
-         lambda n: (st(n)["paint_median_s"], st(n)["paint_ratio"])),
-        ("start-up to exit, median", "ms", "flat", "bare Textual app",
-         lambda n: (st(n)["median_s"], st(n)["ratio"])),
-        ("peak memory (VmHWM = own ru_maxrss)", "MiB", "flat", "bare Textual app",
-         lambda n: (st(n)["maxrss_kib"] / 1024, st(n)["rss_ratio"])),
-        ("save an incident, p50", "ms", "flat", "plain INSERT+COMMIT",
-         lambda n: (sv[n]["p50"], sv[n]["ratio_p50"])),
-        ("save an incident, p99", "ms", "flat", "plain INSERT+COMMIT p99",
-         lambda n: (sv[n]["p99"], sv[n]["ratio_p99"])),
-        ("search incidents + duty log, p95", "ms", "data", "50 newest incidents",
-         lambda n: (s[n]["all"]["p95"], s[n]["all"]["ratio_p95"])),
-        ("search incidents only, p95", "ms", "data", "50 newest incidents",
-         lambda n: (s[n]["incidents_only"]["p95"], s[n]["incidents_only"]["ratio_p95"])),
-        ("search, last 30 days, p95", "ms", "data", "50 newest incidents",
-         lambda n: (s[n]["since_30d"]["p95"], s[n]["since_30d"]["ratio_p95"])),
-        ("search, category filter, p95", "ms", "data", "50 newest incidents",
-         lambda n: (s[n]["category"]["p95"], s[n]["category"]["ratio_p95"])),
-        ("dashboard read, median", "ms", "flat", "50 newest incidents",
-         lambda n: (s[n]["dashboard"]["p50"], s[n]["dashboard"]["ratio_p50"])),
-        ("one tick, 100 clocks, median", "ms", "flat", "100 plain cell updates",
-         lambda n: (tk[n]["p50"], tk[n]["ratio_p50"])),
-        ("handover: compile", "ms", "flat", "plain SELECTs of the same rows",
-         lambda n: (h[n]["compile_median"], h[n]["compile_ratio"])),
-        ("handover: text", "ms", "flat", "textwrap of the same lines",
-         lambda n: (h[n]["text_median"], h[n]["text_ratio"])),
-        ("handover: PDF", "ms", "flat", "minimal reportlab doc, same lines",
-         lambda n: (h[n]["pdf_median"], h[n]["pdf_ratio"])),
-        ("handover: compile + text + PDF", "ms", "flat", "sum of the three baselines",
-         lambda n: (h[n]["total_median"], h[n]["total_ratio"])),
-        ("roster month page read, median", "ms", "flat", "plain SELECT of the month",
-         lambda n: (pg[n]["read_median"], pg[n]["ratio"])),
-        ("roster month grid draw, median", "ms", "flat", "empty DataTable, same size",
-         lambda n: (gd[n]["draw_median"], gd[n]["ratio_vs_empty_table"])),
+        (
+            "start-up to first paint, median",
+            "ms",
+            "flat",
+            "bare Textual app",
+            lambda n: (st(n)["paint_median_s"], st(n)["paint_ratio"]),
+        ),
+        (
+            "start-up to exit, median",
+            "ms",
+            "flat",
+            "bare Textual app",
+            lambda n: (st(n)["median_s"], st(n)["ratio"]),
+        ),
+        (
+            "peak memory (VmHWM = own ru_maxrss)",
+            "MiB",
+            "flat",
+            "bare Textual app",
+            lambda n: (st(n)["maxrss_kib"] / 1024, st(n)["rss_ratio"]),
+        ),
+        (
+            "save an incident, p50",
+            "ms",
+            "flat",
+            "plain INSERT+COMMIT",
+            lambda n: (sv[n]["p50"], sv[n]["ratio_p50"]),
+        ),
+        (
+            "save an incident, p99",
+            "ms",
+            "flat",
+            "plain INSERT+COMMIT p99",
+            lambda n: (sv[n]["p99"], sv[n]["ratio_p99"]),
+        ),
+        (
+            "search incidents + duty log, p95",
+            "ms",
+            "data",
+            "50 newest incidents",
+            lambda n: (s[n]["all"]["p95"], s[n]["all"]["ratio_p95"]),
+        ),
+        (
+            "search incidents only, p95",
+            "ms",
+            "data",
+            "50 newest incidents",
+            lambda n: (s[n]["incidents_only"]["p95"], s[n]["incidents_only"]["ratio_p95"]),
+        ),
+        (
+            "search, last 30 days, p95",
+            "ms",
+            "data",
+            "50 newest incidents",
+            lambda n: (s[n]["since_30d"]["p95"], s[n]["since_30d"]["ratio_p95"]),
+        ),
+        (
+            "search, category filter, p95",
+            "ms",
+            "data",
+            "50 newest incidents",
+            lambda n: (s[n]["category"]["p95"], s[n]["category"]["ratio_p95"]),
+        ),
+        (
+            "dashboard read, median",
+            "ms",
+            "flat",
+            "50 newest incidents",
+            lambda n: (s[n]["dashboard"]["p50"], s[n]["dashboard"]["ratio_p50"]),
+        ),
+        (
+            "one tick, 100 clocks, median",
+            "ms",
+            "flat",
+            "100 plain cell updates",
+            lambda n: (tk[n]["p50"], tk[n]["ratio_p50"]),
+        ),
+        (
+            "handover: compile",
+            "ms",
+            "flat",
+            "plain SELECTs of the same rows",
+            lambda n: (h[n]["compile_median"], h[n]["compile_ratio"]),
+        ),
+        (
+            "handover: text",
+            "ms",
+            "flat",
+            "textwrap of the same lines",
+            lambda n: (h[n]["text_median"], h[n]["text_ratio"]),
+        ),
+        (
+            "handover: PDF",
+            "ms",
+            "flat",
+            "minimal reportlab doc, same lines",
+            lambda n: (h[n]["pdf_median"], h[n]["pdf_ratio"]),
+        ),
+        (
+            "handover: compile + text + PDF",
+            "ms",
+            "flat",
+            "sum of the three baselines",
+            lambda n: (h[n]["total_median"], h[n]["total_ratio"]),
+        ),
+        (
+            "roster month page read, median",
+            "ms",
+            "flat",
+            "plain SELECT of the month",
+            lambda n: (pg[n]["read_median"], pg[n]["ratio"]),
+        ),
+        (
+            "roster month grid draw, median",
+            "ms",
+            "flat",
+            "empty DataTable, same size",
+            lambda n: (gd[n]["draw_median"], gd[n]["ratio_vs_empty_table"]),
+        ),
     ]
     d1, d10 = res["desks"]["1y"]["counts"], res["desks"]["10y"]["counts"]
-    data_growth = (d10["incidents"] + d10.get("log_entries", 0)) / \
-        (d1["incidents"] + d1.get("log_entries", 0))
+    data_growth = (d10["incidents"] + d10.get("log_entries", 0)) / (
+        d1["incidents"] + d1.get("log_entries", 0)
+    )
     out = []
     for label, unit, expect, base, get in spec:
         v1, r1 = get("1y")
@@ -270,14 +394,38 @@ def figures(res: dict) -> list[dict]:
         # A tail (p95, p99) is a handful of samples: on a shared machine it moves more.
         tol = 2.0 if ("p95" in label or "p99" in label) else 1.5
         if expect == "flat":
-            verdict = "flat" if g < tol else ("**grows with history**" if g < data_growth / 2
-                                             else "**grows with the data (O(n))**")
+            verdict = (
+                "flat"
+                if g < tol
+                else (
+                    "**grows with history**"
+                    if g < data_growth / 2
+                    else "**grows with the data (O(n))**"
+                )
+            )
         else:
-            verdict = ("slower than data" if g <= data_growth * 0.7 else
-                       "with the data" if g <= data_growth * 1.4 else "**FASTER than data**")
-        out.append({"label": label, "unit": unit, "expect": expect, "baseline": base,
-                    "v1": v1 * scale, "r1": r1, "v10": v10 * scale, "r10": r10, "growth": g,
-                    "verdict": verdict, "flag": verdict.startswith("**")})
+            verdict = (
+                "slower than data"
+                if g <= data_growth * 0.7
+                else "with the data"
+                if g <= data_growth * 1.4
+                else "**FASTER than data**"
+            )
+        out.append(
+            {
+                "label": label,
+                "unit": unit,
+                "expect": expect,
+                "baseline": base,
+                "v1": v1 * scale,
+                "r1": r1,
+                "v10": v10 * scale,
+                "r10": r10,
+                "growth": g,
+                "verdict": verdict,
+                "flag": verdict.startswith("**"),
+            }
+        )
     return out, data_growth
 
 
@@ -293,21 +441,34 @@ def markdown(res: dict, command: str) -> str:
 
     figs, data_growth = figures(res)
     m = res["machine"]
-    out = ["# Results", "",
-           f"Measured {res['started'][:16].replace('T', ' ')} UTC on the working tree at "
-           f"{res['git']}, by", "", "```bash", command, "```", "",
-           f"The whole run took {res['seconds'] / 60:.1f} min ("
-           + ", ".join(f"{k} {v:.0f} s" for k, v in res["step_seconds"].items()) + ").", "",
-           "## Machine", "",
-           f"- `nproc` {m['nproc']}; CPU {m['cpu']}; memory {m['memory']}; Linux {m['kernel']}",
-           f"- load average at the start {' / '.join(f'{x:.1f}' for x in m['load_start'])}, "
-           f"at the end {' / '.join(f'{x:.1f}' for x in m['load_end'])} (1 / 5 / 15 min)",
-           f"- Python {m['python']}, SQLite {m['sqlite']}, Textual {m['textual']}, sqlite-utils "
-           f"{m['sqlite-utils']}, pydantic {m['pydantic']}, reportlab {m['reportlab']}", "",
-           "## Desks", "",
-           "| desk | incidents | duty log | reports | figure versions | deadlines | shifts | "
-           "units | audit entries | size | made in | this run |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    out = [
+        "# Results",
+        "",
+        f"Measured {res['started'][:16].replace('T', ' ')} UTC on the working tree at "
+        f"{res['git']}, by",
+        "",
+        "```bash",
+        command,
+        "```",
+        "",
+        f"The whole run took {res['seconds'] / 60:.1f} min ("
+        + ", ".join(f"{k} {v:.0f} s" for k, v in res["step_seconds"].items())
+        + ").",
+        "",
+        "## Machine",
+        "",
+        f"- `nproc` {m['nproc']}; CPU {m['cpu']}; memory {m['memory']}; Linux {m['kernel']}",
+        f"- load average at the start {' / '.join(f'{x:.1f}' for x in m['load_start'])}, "
+        f"at the end {' / '.join(f'{x:.1f}' for x in m['load_end'])} (1 / 5 / 15 min)",
+        f"- Python {m['python']}, SQLite {m['sqlite']}, Textual {m['textual']}, sqlite-utils "
+        f"{m['sqlite-utils']}, pydantic {m['pydantic']}, reportlab {m['reportlab']}",
+        "",
+        "## Desks",
+        "",
+        "| desk | incidents | duty log | reports | figure versions | deadlines | shifts | "
+        "units | audit entries | size | made in | this run |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
     for key, d in res["desks"].items():
         c = d["counts"]
         out.append(
@@ -315,56 +476,87 @@ def markdown(res: dict, command: str) -> str:
             f"{c.get('figures', 0):,} | {c['deadlines']:,} | {c['shifts']:,} | {c['units']:,} | "
             f"{c['audit']:,} | {d['bytes'] / 2**20:,.0f} MiB | {d['seconds']:.0f} s | "
             f"{'reused (made ' + d.get('made_at', '?')[:16] + ')' if d.get('reused') else 'made'}"
-            " |")
+            " |"
+        )
     g10 = res["desks"]["10y"]["stats"]["grades"]
-    out += ["", f"Ten years: grades " + ", ".join(f"{k} {g10.get(k, 0):,}" for k in
-                                                    ("I", "II", "III", "IV"))
-            + f"; {res['desks']['10y']['stats']['open_incidents']} incidents open, "
-            f"{res['desks']['10y']['stats']['running_clocks']} running clocks. Each desk stands "
-            f"at the instant it was made; the benchmarks run the application with its clock "
-            f"set back by the desk's age.", ""]
+    out += [
+        "",
+        "Ten years: grades "
+        + ", ".join(f"{k} {g10.get(k, 0):,}" for k in ("I", "II", "III", "IV"))
+        + f"; {res['desks']['10y']['stats']['open_incidents']} incidents open, "
+        f"{res['desks']['10y']['stats']['running_clocks']} running clocks. Each desk stands "
+        f"at the instant it was made; the benchmarks run the application with its clock "
+        f"set back by the desk's age.",
+        "",
+    ]
 
-    out += ["## Figures", "",
-            "Every figure is the application's time (or memory) next to a baseline measured in "
-            "the same run, as a ratio (× baseline). Growth: the ten-year figure over the "
-            f"one-year one; the data grows {data_growth:.1f}× (incidents + duty-log entries). "
-            "\"flat\" figures must not depend on the length of the history; search may grow "
-            "with the data, never faster.", "",
-            "| figure | 1 year | × base | 10 years | × base | baseline | growth 1→10 y | "
-            "expected | verdict |",
-            "|---|---:|---:|---:|---:|---|---:|---|---|"]
+    out += [
+        "## Figures",
+        "",
+        "Every figure is the application's time (or memory) next to a baseline measured in "
+        "the same run, as a ratio (× baseline). Growth: the ten-year figure over the "
+        f"one-year one; the data grows {data_growth:.1f}× (incidents + duty-log entries). "
+        '"flat" figures must not depend on the length of the history; search may grow '
+        "with the data, never faster.",
+        "",
+        "| figure | 1 year | × base | 10 years | × base | baseline | growth 1→10 y | "
+        "expected | verdict |",
+        "|---|---:|---:|---:|---:|---|---:|---|---|",
+    ]
     for f in figs:
-        out.append(f"| {f['label']} | {_n(f['v1'], f['unit'])} | {f['r1']:.2f} | "
-                   f"{_n(f['v10'], f['unit'])} | {f['r10']:.2f} | {f['baseline']} | "
-                   f"{f['growth']:.2f}× | {f['expect']} | {f['verdict']} |")
+        out.append(
+            f"| {f['label']} | {_n(f['v1'], f['unit'])} | {f['r1']:.2f} | "
+            f"{_n(f['v10'], f['unit'])} | {f['r10']:.2f} | {f['baseline']} | "
+            f"{f['growth']:.2f}× | {f['expect']} | {f['verdict']} |"
+        )
     flagged = [f for f in figs if f["flag"]]
-    out += ["", ("**Flagged:** " + "; ".join(f"{f['label']} ({f['growth']:.1f}×)"
-                                              for f in flagged) + ". See the findings in "
-                 "[README.md](README.md#findings).") if flagged else
-            "Nothing grows faster than the data, and no figure that should be flat grows.", ""]
+    out += [
+        "",
+        (
+            "**Flagged:** "
+            + "; ".join(f"{f['label']} ({f['growth']:.1f}×)" for f in flagged)
+            + ". See the findings in "
+            "[README.md](README.md#findings)."
+        )
+        if flagged
+        else "Nothing grows faster than the data, and no figure that should be flat grows.",
+        "",
+    ]
 
     sv = res["save"]
     nd = sv["subjects"]["new desk"]
     tk = res["tick"]
-    out += ["### Details", "",
-            f"- **Save** ({sv['n']} saves per desk after 10 warm-up, alternating): new desk "
-            f"p50 {nd['p50'] * 1000:.2f} ms / p99 {nd['p99'] * 1000:.2f} ms; plain INSERT+COMMIT "
-            f"p50 {sv['base_p50'] * 1000:.2f} ms / p99 {sv['base_p99'] * 1000:.2f} ms. Slowest "
-            f"saves (p99.9 / max): " + ", ".join(
-                f"{k} {v['p999'] * 1000:.0f} / {v['max'] * 1000:.0f} ms"
-                for k, v in sv["subjects"].items()) + ". Target p99 ≤ 10 ms: " + ", ".join(
-                f"{k} {'ok' if v['p99'] <= 0.010 else 'MISSED'}"
-                for k, v in sv["subjects"].items()) + ". Before the saves, full-text merging "
-            "caught up as a console open on the desk does (steps, DB-thread time, longest step): "
-            + ", ".join(f"{k} {c['steps']}, {c['seconds']:.1f} s, {c['longest_step'] * 1000:.0f} ms"
-                        for k, c in sv.get("catch_up", {}).items()) + ".",
-            f"- **Tick**: {tk['n_clocks']} clocks; p95 " + ", ".join(
-                f"{k} {v['p95'] * 1000:.2f} ms" for k, v in tk["subjects"].items())
-            + f"; 100 plain cell updates {tk['base_p50'] * 1000:.2f} ms. Target ≤ 5 ms.",
-            ]
+    out += [
+        "### Details",
+        "",
+        f"- **Save** ({sv['n']} saves per desk after 10 warm-up, alternating): new desk "
+        f"p50 {nd['p50'] * 1000:.2f} ms / p99 {nd['p99'] * 1000:.2f} ms; plain INSERT+COMMIT "
+        f"p50 {sv['base_p50'] * 1000:.2f} ms / p99 {sv['base_p99'] * 1000:.2f} ms. Slowest "
+        f"saves (p99.9 / max): "
+        + ", ".join(
+            f"{k} {v['p999'] * 1000:.0f} / {v['max'] * 1000:.0f} ms"
+            for k, v in sv["subjects"].items()
+        )
+        + ". Target p99 ≤ 10 ms: "
+        + ", ".join(
+            f"{k} {'ok' if v['p99'] <= 0.010 else 'MISSED'}" for k, v in sv["subjects"].items()
+        )
+        + ". Before the saves, full-text merging "
+        "caught up as a console open on the desk does (steps, DB-thread time, longest step): "
+        + ", ".join(
+            f"{k} {c['steps']}, {c['seconds']:.1f} s, {c['longest_step'] * 1000:.0f} ms"
+            for k, c in sv.get("catch_up", {}).items()
+        )
+        + ".",
+        f"- **Tick**: {tk['n_clocks']} clocks; p95 "
+        + ", ".join(f"{k} {v['p95'] * 1000:.2f} ms" for k, v in tk["subjects"].items())
+        + f"; 100 plain cell updates {tk['base_p50'] * 1000:.2f} ms. Target ≤ 5 ms.",
+    ]
     se = res["search"]
-    out.append(f"- **Search** ({se['n']} searches per desk over {se['queries']} queries, "
-               "typed as in the search screen; p50 / p95):")
+    out.append(
+        f"- **Search** ({se['n']} searches per desk over {se['queries']} queries, "
+        "typed as in the search screen; p50 / p95):"
+    )
     for k, v in se["subjects"].items():
         out.append(
             f"  - {k} ({v['incidents']:,} incidents, {v['log_entries']:,} duty-log entries): "
@@ -375,10 +567,13 @@ def markdown(res: dict, command: str) -> str:
             f"category {v['category']['p50'] * 1000:.1f} / {v['category']['p95'] * 1000:.1f} ms; "
             f"baseline {v['base_p50'] * 1000:.2f} / {v['base_p95'] * 1000:.2f} ms; "
             f"{v['mean_hits']:.0f} hits on average ({v['mean_log_hits']:.0f} from the log); "
-            f"slowest: {v['worst'][1]} {v['worst'][0] * 1000:.0f} ms. Target p95 ≤ 50 ms.")
+            f"slowest: {v['worst'][1]} {v['worst'][0] * 1000:.0f} ms. Target p95 ≤ 50 ms."
+        )
     ho = res["handover"]
-    out.append(f"- **Handover** of the last complete shift ({ho['repeat']} runs, medians; font "
-               f"{ho['font']}{' — ' + ho['font_warning'] if ho['font_warning'] else ''}):")
+    out.append(
+        f"- **Handover** of the last complete shift ({ho['repeat']} runs, medians; font "
+        f"{ho['font']}{' — ' + ho['font_warning'] if ho['font_warning'] else ''}):"
+    )
     for k, v in ho["subjects"].items():
         out.append(
             f"  - {k}: shift #{v['shift_id']}, {v['incidents']} incidents ({v['clocks']} "
@@ -388,7 +583,8 @@ def markdown(res: dict, command: str) -> str:
             f"{v['compile_base_median'] * 1000:.0f} ms), text {v['text_median'] * 1000:.0f} ms "
             f"(textwrap {v['text_base_median'] * 1000:.0f} ms), Markdown "
             f"{v['markdown_median'] * 1000:.0f} ms, PDF {v['pdf_median'] * 1000:.0f} ms "
-            f"(minimal document {v['pdf_base_median'] * 1000:.0f} ms).")
+            f"(minimal document {v['pdf_base_median'] * 1000:.0f} ms)."
+        )
     ro = res["roster"]
     gr, rot = ro["grid"], ro["rotation"]
     out.append(
@@ -397,19 +593,36 @@ def markdown(res: dict, command: str) -> str:
         f"ms median (p95 {gr['draw_p95'] * 1000:.1f} ms) against "
         f"{gr['empty_table_median'] * 1000:.1f} ms for the empty table: "
         f"{gr['ratio_vs_empty_table']:.2f}× (target ≤ 100 ms). Desks' months: "
-        + ", ".join(f"{k} {v['rows']} shifts, read {v['read_median'] * 1000:.1f} ms (plain "
-                    f"{v['base_median'] * 1000:.2f} ms)" for k, v in ro["pages"].items())
+        + ", ".join(
+            f"{k} {v['rows']} shifts, read {v['read_median'] * 1000:.1f} ms (plain "
+            f"{v['base_median'] * 1000:.2f} ms)"
+            for k, v in ro["pages"].items()
+        )
         + f". A year of rotations ({rot['shifts']} shifts, {rot['assigned']} assignments, "
         f"audited): {rot['generate_median'] * 1000:.0f} ms median, "
         f"{rot['ratio_vs_raw_insert']:.1f}× plain INSERTs of the same rows "
-        f"({rot['raw_insert_median'] * 1000:.0f} ms); target ≤ 1 s.")
+        f"({rot['raw_insert_median'] * 1000:.0f} ms); target ≤ 1 s."
+    )
     if "check" in res:
-        out.append("- **`watchdesk check`** (integrity check, audit chain, every row against its "
-                   "last audited state): " + "; ".join(
-                       f"{k} {'passes' if v['ok'] else 'FAILS'} in {v['seconds']:.0f} s, peak "
-                       f"{v['rss_kib'] / 1024:,.0f} MiB" for k, v in res["check"].items()) + ".")
-    out += ["", "### Start-up", "", startup.table(res["startup"]), "",
-            "Raw figures: `bench/out/results.json`.", ""]
+        out.append(
+            "- **`watchdesk check`** (integrity check, audit chain, every row against its "
+            "last audited state): "
+            + "; ".join(
+                f"{k} {'passes' if v['ok'] else 'FAILS'} in {v['seconds']:.0f} s, peak "
+                f"{v['rss_kib'] / 1024:,.0f} MiB"
+                for k, v in res["check"].items()
+            )
+            + "."
+        )
+    out += [
+        "",
+        "### Start-up",
+        "",
+        startup.table(res["startup"]),
+        "",
+        "Raw figures: `bench/out/results.json`.",
+        "",
+    ]
     return "\n".join(out)
 
 
@@ -422,14 +635,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--grid-repeat", type=int, default=20)
     p.add_argument("--rotations", type=int, default=3)
     p.add_argument("--regenerate", action="store_true", help="make the desks again")
-    p.add_argument("--check", action="store_true",
-                   help="also run `watchdesk check` on both desks (about 4 min more)")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="also run `watchdesk check` on both desks (about 4 min more)",
+    )
     p.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     p.add_argument("--json", type=Path, default=desks.OUT / "results.json")
     p.add_argument("--command", help="the command line to record (run.sh passes its own)")
     a = p.parse_args(argv)
-    command = a.command or " ".join(shlex.quote(x) for x in [
-        "python", "bench/suite.py", *(argv if argv is not None else sys.argv[1:])])
+    command = a.command or " ".join(
+        shlex.quote(x)
+        for x in ["python", "bench/suite.py", *(argv if argv is not None else sys.argv[1:])]
+    )
     desks.OUT.mkdir(parents=True, exist_ok=True)
     res = run(a)
     res["command"] = command

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile  # noqa: E402
+import tempfile
 from datetime import datetime
 
 import pytest
@@ -42,3 +42,14 @@ def store(db_path, clock):
     s = Store.open(db_path, clock=clock, actor="测试员", tz=TZ)
     yield s
     s.close()
+
+
+SLOW_FOLDERS = ("reliability", "browser")
+
+
+def pytest_collection_modifyitems(items):
+    """The reliability suite (kills, faults, fuzzing) and the browser tests are `slow`: CI runs
+    everything; `python -m pytest -m 'not slow'` leaves them out while working."""
+    for item in items:
+        if any(part in SLOW_FOLDERS for part in item.path.relative_to(item.config.rootpath).parts):
+            item.add_marker(pytest.mark.slow)

@@ -11,6 +11,7 @@ from watchdesk.store.desk import Store
 
 TZ = ZoneInfo("Asia/Shanghai")
 
+
 class FakeClock:
     """A clock tests move by hand: `clock.advance(seconds=1)`."""
 
@@ -29,8 +30,13 @@ class FakeClock:
 
 
 def facts(clock: FakeClock, **kw) -> IncidentFacts:
-    base = dict(received_at=clock(), place="城关镇东街", category="accident", subtype="fire",
-                description="居民楼起火")
+    base = dict(
+        received_at=clock(),
+        place="城关镇东街",
+        category="accident",
+        subtype="fire",
+        description="居民楼起火",
+    )
     base.update(kw)
     return IncidentFacts(**base)
 
@@ -47,9 +53,12 @@ def roster_today(store: Store, clock: FakeClock) -> None:
         start -= timedelta(days=1)
     for k, lead in ((-1, leader2), (0, leader), (1, leader2)):
         s = start + timedelta(days=k)
-        store.roster.add_shift(s, s + timedelta(days=1), label=f"day{k}",
-                               people=[(lead.id, Role.leader), (chief.id, Role.chief),
-                                       (off.id, Role.officer)])
+        store.roster.add_shift(
+            s,
+            s + timedelta(days=1),
+            label=f"day{k}",
+            people=[(lead.id, Role.leader), (chief.id, Role.chief), (off.id, Role.officer)],
+        )
 
 
 async def painted(pilot, rounds: int = 200) -> None:
@@ -62,8 +71,11 @@ async def painted(pilot, rounds: int = 200) -> None:
     for _ in range(rounds):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause(0.05)  # real time, so idle handlers (DataTable sizing) get to run
-        pending = [t for t in pilot.app.screen.query(DataTable)
-                   if t._require_update_dimensions or t._new_rows or t._updated_cells]
+        pending = [
+            t
+            for t in pilot.app.screen.query(DataTable)
+            if t._require_update_dimensions or t._new_rows or t._updated_cells
+        ]
         if pending:
             same = 0
             continue

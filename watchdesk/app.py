@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
 
 from textual.app import App
 from textual.binding import Binding
@@ -53,9 +53,17 @@ class WatchdeskApp(App):
 
     now: reactive[datetime] = reactive(system_clock, init=False, always_update=True)
 
-    def __init__(self, db_path: str | Path, *, settings: Settings | None = None,
-                 clock: Clock = system_clock, actor: str = "", poll: bool = True,
-                 client: DeskClient | None = None, first_load: Future | None = None):
+    def __init__(
+        self,
+        db_path: str | Path,
+        *,
+        settings: Settings | None = None,
+        clock: Clock = system_clock,
+        actor: str = "",
+        poll: bool = True,
+        client: DeskClient | None = None,
+        first_load: Future | None = None,
+    ):
         """`client` and `first_load`: a DB thread already started on this desk and its first
         load already under way (see `console.open_console`); by default the app starts both."""
         super().__init__()
@@ -66,8 +74,9 @@ class WatchdeskApp(App):
         self.actor = actor or "duty"
         self.seat = _seat()
         self.draft_path = draft_path(self.db_path)
-        self.client = client or DeskClient(self.db_path,
-                                           **store_kwargs(self.settings, clock, self.actor))
+        self.client = client or DeskClient(
+            self.db_path, **store_kwargs(self.settings, clock, self.actor)
+        )
         self.dashboard: Dashboard | None = None
         self._data_version: int | None = None
         self._poll = poll
@@ -131,8 +140,12 @@ class WatchdeskApp(App):
             else:
                 clear_draft(self.draft_path)
 
-        self.push_screen(ConfirmDialog(t("draft.offer", when=when), yes=t("draft.restore"),
-                                       no=t("draft.discard")), answered)
+        self.push_screen(
+            ConfirmDialog(
+                t("draft.offer", when=when), yes=t("draft.restore"), no=t("draft.discard")
+            ),
+            answered,
+        )
 
     def _open_form_from_draft(self, draft: dict) -> None:
         from watchdesk.screens.intake import FIELDS, IncidentForm
@@ -249,8 +262,7 @@ class WatchdeskApp(App):
             pass
         finally:
             if self.is_running:
-                self.set_timer(CATCH_UP_SECONDS if more else CHECKPOINT_SECONDS,
-                               self._checkpoint)
+                self.set_timer(CATCH_UP_SECONDS if more else CHECKPOINT_SECONDS, self._checkpoint)
 
     def _daily_backup(self) -> None:
         """Checked now and every hour (re-armed, never stacked)."""
@@ -279,7 +291,9 @@ class WatchdeskApp(App):
         elif dash.upcoming is not None:
             boundary = dash.upcoming.shift.starts_at
         day = now.astimezone(self.settings.tz).date()
-        if (boundary is not None and now >= boundary) or (self._day is not None and day != self._day):
+        if (boundary is not None and now >= boundary) or (
+            self._day is not None and day != self._day
+        ):
             self.reload()
 
     # -- data ------------------------------------------------------------------------------------
@@ -368,8 +382,22 @@ def _seat() -> str:
     return f"pid{os.getpid()}"
 
 
-def make_app(db_path: str | Path, *, settings: Settings | None = None,
-             clock: Clock = system_clock, actor: str = "", poll: bool = True,
-             client: DeskClient | None = None, first_load: Future | None = None) -> WatchdeskApp:
-    return WatchdeskApp(db_path, settings=settings, clock=clock, actor=actor, poll=poll,
-                        client=client, first_load=first_load)
+def make_app(
+    db_path: str | Path,
+    *,
+    settings: Settings | None = None,
+    clock: Clock = system_clock,
+    actor: str = "",
+    poll: bool = True,
+    client: DeskClient | None = None,
+    first_load: Future | None = None,
+) -> WatchdeskApp:
+    return WatchdeskApp(
+        db_path,
+        settings=settings,
+        clock=clock,
+        actor=actor,
+        poll=poll,
+        client=client,
+        first_load=first_load,
+    )

@@ -8,9 +8,10 @@ event loop never blocks on I/O.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from watchdesk.store.desk import Store
@@ -45,7 +46,7 @@ class DeskClient:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, lambda: fn(self._ensure()))
 
-    def submit(self, fn: Callable[[Store], T]) -> "Future[T]":
+    def submit(self, fn: Callable[[Store], T]) -> Future[T]:
         """Start `fn` on the DB thread now and return its future (for work to begin before the
         event loop is ready for it, such as the first load of the console)."""
         return self._pool.submit(lambda: fn(self._ensure()))

@@ -121,8 +121,15 @@ class Prefetch:
             pass
 
 
-def start(db_path: str | Path, *, now: datetime, tz: Any = None, rule_pack: str | None = None,
-          config: Path | None = None, language: str | None = None) -> Prefetch | None:
+def start(
+    db_path: str | Path,
+    *,
+    now: datetime,
+    tz: Any = None,
+    rule_pack: str | None = None,
+    config: Path | None = None,
+    language: str | None = None,
+) -> Prefetch | None:
     """Fork the helper. Call before any thread is started (a fork copies only the calling
     thread) and before the desk is opened in this process. With `tz` and `rule_pack` the helper
     reads with those; without, it loads the settings itself (from `config`, else the default
@@ -156,8 +163,16 @@ def start(db_path: str | Path, *, now: datetime, tz: Any = None, rule_pack: str 
     return Prefetch(pid, data_r, go_w, now)
 
 
-def _helper(db_path: Path, tz: Any, rule_pack: str | None, config: Path | None,
-            language: str | None, now: datetime, go_fd: int, data_fd: int) -> None:
+def _helper(
+    db_path: Path,
+    tz: Any,
+    rule_pack: str | None,
+    config: Path | None,
+    language: str | None,
+    now: datetime,
+    go_fd: int,
+    data_fd: int,
+) -> None:
     payload = b""
     try:
         if tz is None or rule_pack is None:  # forked before the console loaded its settings
@@ -186,7 +201,7 @@ def _helper(db_path: Path, tz: Any, rule_pack: str | None, config: Path | None,
     try:
         view = memoryview(payload)
         while view:
-            view = view[os.write(data_fd, view):]
+            view = view[os.write(data_fd, view) :]
     except BaseException:  # noqa: BLE001
         pass
     os._exit(0)  # no atexit, no flushing of the console's buffers, no finalizers

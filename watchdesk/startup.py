@@ -7,10 +7,11 @@ Imports nothing of Textual: `open_console` must start the reading before that im
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from watchdesk.client import DeskClient
 
@@ -23,14 +24,15 @@ Clock = Callable[[], datetime]
 
 
 def _utc_now() -> datetime:  # store.system_clock, without importing the store before the fork
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 default_clock: Clock = _utc_now  # the console's clock unless one is given (the bench sets it back)
 
 
-def early_prefetch(db_path: Path, config: Path | None,
-                   language: str | None = None) -> Prefetch | None:
+def early_prefetch(
+    db_path: Path, config: Path | None, language: str | None = None
+) -> Prefetch | None:
     """Fork the first screen's reader before anything else is loaded (the settings, pydantic,
     the UI): it loads what it needs on the other core meanwhile. For an existing desk only."""
     if not db_path.is_file():
@@ -43,12 +45,18 @@ def early_prefetch(db_path: Path, config: Path | None,
 def store_kwargs(settings: Settings, clock: Clock, actor: str) -> dict:
     """How the console opens its desk. It checkpoints the WAL from a timer, never inside a save
     (see Store.open)."""
-    return dict(clock=clock, actor=actor, tz=settings.tz, rule_pack=settings.rule_pack,
-                autocheckpoint=False)
+    return dict(
+        clock=clock, actor=actor, tz=settings.tz, rule_pack=settings.rule_pack, autocheckpoint=False
+    )
 
 
-def start_first_load(client: DeskClient, clock: Clock, *, prefetch: Prefetch | None = None,
-                     now: datetime | None = None) -> Future:
+def start_first_load(
+    client: DeskClient,
+    clock: Clock,
+    *,
+    prefetch: Prefetch | None = None,
+    now: datetime | None = None,
+) -> Future:
     """The first screen's data, read on the DB thread: (read at, dashboard, data version).
 
     The connection's data_version is read first, so a write that lands after the dashboard was
@@ -68,9 +76,15 @@ def start_first_load(client: DeskClient, clock: Clock, *, prefetch: Prefetch | N
     return client.submit(first)
 
 
-def open_console(db_path: str | Path, *, settings: Settings, actor: str,
-                 clock: Clock | None = None, prefetch: bool | Prefetch | None = True,
-                 **app_kwargs) -> WatchdeskApp:
+def open_console(
+    db_path: str | Path,
+    *,
+    settings: Settings,
+    actor: str,
+    clock: Clock | None = None,
+    prefetch: bool | Prefetch | None = True,
+    **app_kwargs,
+) -> WatchdeskApp:
     """The console app for `watchdesk` and `watchdesk demo`, with its desk already opened.
 
     A desk that cannot be opened (missing, damaged, not writable, needing a migration that
@@ -86,8 +100,9 @@ def open_console(db_path: str | Path, *, settings: Settings, actor: str,
     if prefetch is True:
         from watchdesk import prefetch as prefetching
 
-        helper = prefetching.start(db_path, tz=settings.tz, rule_pack=settings.rule_pack,
-                                   now=clock())
+        helper = prefetching.start(
+            db_path, tz=settings.tz, rule_pack=settings.rule_pack, now=clock()
+        )
     elif prefetch:
         helper = prefetch
     now = helper.now if helper is not None and helper.now is not None else clock()
@@ -101,8 +116,15 @@ def open_console(db_path: str | Path, *, settings: Settings, actor: str,
         first = start_first_load(client, clock, prefetch=helper, now=now)
         from watchdesk.app import make_app
 
-        return make_app(db_path, settings=settings, clock=clock, actor=actor, client=client,
-                        first_load=first, **app_kwargs)
+        return make_app(
+            db_path,
+            settings=settings,
+            clock=clock,
+            actor=actor,
+            client=client,
+            first_load=first,
+            **app_kwargs,
+        )
     except BaseException:
         if helper is not None:
             helper.abandon()

@@ -52,8 +52,9 @@ def test_tiny_desk_checks_and_opens(desk):
         assert len(dash.current.assignments) == 5
         assert len(dash.clocks) >= 90
         assert any(c.due_at < NOW for c in dash.clocks), "some clocks are overdue"
-        assert dash.today and all(i.received_at >= NOW.replace(hour=0, minute=0)
-                                  for i in dash.today)
+        assert dash.today and all(
+            i.received_at >= NOW.replace(hour=0, minute=0) for i in dash.today
+        )
     finally:
         store.close()
 

@@ -31,9 +31,18 @@ from watchdesk.store.desk import Store
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None)
 CHROMEDRIVER = shutil.which("chromedriver")
-CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1400,1000", "--lang=zh-CN"]
+CHROME_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1400,1000",
+    "--lang=zh-CN",
+]
 PLACE, DESCRIPTION = "城关镇东街", "商铺起火有人员被困"
 
 # Keeps what the page's websocket receives (the console's terminal output, exactly what xterm.js
@@ -58,9 +67,11 @@ SPY_JS = r"""
   };
 })();
 """
-ANSI = re.compile(r"\x1b(?:\[[0-9;?<>=]*[ -/]*[@-~]"     # CSI: cursor moves, colours
-                  r"|\][^\x07\x1b]*(?:\x07|\x1b\\)"      # OSC
-                  r"|[()][0-9A-Za-z]|.)")
+ANSI = re.compile(
+    r"\x1b(?:\[[0-9;?<>=]*[ -/]*[@-~]"  # CSI: cursor moves, colours
+    r"|\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC
+    r"|[()][0-9A-Za-z]|.)"
+)
 
 
 def _missing() -> str | None:
@@ -93,8 +104,10 @@ def _wait(what: str, cond, timeout: float, every: float = 0.1):
         if got:
             return got
         if time.monotonic() > end:
-            raise AssertionError(f"timed out waiting for {what} (at most {timeout:.0f} s, "
-                                 f"{BUDGET:.0f} s for the whole test)")
+            raise AssertionError(
+                f"timed out waiting for {what} (at most {timeout:.0f} s, "
+                f"{BUDGET:.0f} s for the whole test)"
+            )
         time.sleep(every)
 
 
@@ -118,8 +131,15 @@ def _kill_group(proc: subprocess.Popen) -> None:
 @pytest.fixture
 def desk(tmp_path) -> Path:
     db = tmp_path / "desk.db"
-    assert subprocess.run([sys.executable, "-m", "watchdesk", "init", "--db", str(db)],
-                          capture_output=True, timeout=30, check=False).returncode == 0
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "watchdesk", "init", "--db", str(db)],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        ).returncode
+        == 0
+    )
     s = Store.open(db, tz=TZ, actor="测试员")
     try:
         roster_today(s, FakeClock(datetime.now(TZ)))
@@ -133,21 +153,45 @@ def served(desk, tmp_path):
     """`watchdesk serve` on a free loopback port; yields (url, log path)."""
     _deadline[0] = time.monotonic() + BUDGET
     port = _free_port()
-    env = dict(os.environ, LANG="C.UTF-8", LC_ALL="C.UTF-8",
-               WATCHDESK_CONFIG=str(tmp_path / "no-config.toml"))
+    env = dict(
+        os.environ,
+        LANG="C.UTF-8",
+        LC_ALL="C.UTF-8",
+        WATCHDESK_CONFIG=str(tmp_path / "no-config.toml"),
+    )
     env.pop("WATCHDESK_DB", None)
     log = tmp_path / "serve.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "watchdesk", "serve", "--db", str(desk), "--lang", "zh",
-             "--host", "127.0.0.1", "--port", str(port)],
-            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env,
-            cwd=tmp_path, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "watchdesk",
+                "serve",
+                "--db",
+                str(desk),
+                "--lang",
+                "zh",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=tmp_path,
+            start_new_session=True,
+        )
     try:
+
         def listening() -> bool:
             if proc.poll() is not None:
-                raise AssertionError(f"watchdesk serve exited with {proc.returncode}: "
-                                     f"{log.read_text(errors='replace')[-2000:]}")
+                raise AssertionError(
+                    f"watchdesk serve exited with {proc.returncode}: "
+                    f"{log.read_text(errors='replace')[-2000:]}"
+                )
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
                 return True
@@ -202,19 +246,32 @@ def test_incident_logged_through_the_browser(served, browser, desk, tmp_path):
         driver.get(url)
         # The page connects its websocket, textual-serve starts a console for this tab, and the
         # first screen arrives: the on-duty panel names today's leader.
-        _wait("the page's websocket", lambda: driver.execute_script(
-            "return window.__wd && window.__wd.opened"), 15)
-        _wait("the console's first screen in the terminal",
-              lambda: "王建国" in screen_text(driver), 30, every=0.25)
+        _wait(
+            "the page's websocket",
+            lambda: driver.execute_script("return window.__wd && window.__wd.opened"),
+            15,
+        )
+        _wait(
+            "the console's first screen in the terminal",
+            lambda: "王建国" in screen_text(driver),
+            30,
+            every=0.25,
+        )
         assert "-first-byte" in driver.find_element(By.TAG_NAME, "body").get_attribute("class")
         driver.find_element(By.CSS_SELECTOR, "#terminal .xterm-screen").click()
-        _wait("the terminal's keyboard focus", lambda: driver.execute_script(
-            "return document.activeElement && "
-            "document.activeElement.classList.contains('xterm-helper-textarea')"), 5)
+        _wait(
+            "the terminal's keyboard focus",
+            lambda: driver.execute_script(
+                "return document.activeElement && "
+                "document.activeElement.classList.contains('xterm-helper-textarea')"
+            ),
+            5,
+        )
 
         def counters() -> tuple[int, float]:
-            return tuple(driver.execute_script(
-                "return [window.__wd.n, performance.now() - window.__wd.at]"))
+            return tuple(
+                driver.execute_script("return [window.__wd.n, performance.now() - window.__wd.at]")
+            )
 
         def press(key: str, *, hold: str | None = None) -> None:
             """One key, then wait until the console has repainted and gone quiet: Textual
@@ -236,10 +293,14 @@ def test_incident_logged_through_the_browser(served, browser, desk, tmp_path):
 
         def shown(text: str, since: int = 0) -> bool:
             """`text` in what the console sent since mark `since` (at most 300,000 chars)."""
-            return text in ANSI.sub("", driver.execute_script(
-                "const w = window.__wd; "
-                "return w.out.slice(-Math.min(300000, Math.max(0, w.n - arguments[0])))",
-                since))
+            return text in ANSI.sub(
+                "",
+                driver.execute_script(
+                    "const w = window.__wd; "
+                    "return w.out.slice(-Math.min(300000, Math.max(0, w.n - arguments[0])))",
+                    since,
+                ),
+            )
 
         press("n")
         _wait("the intake form", lambda: shown("新事件接报"), 10)
@@ -266,8 +327,11 @@ def test_incident_logged_through_the_browser(served, browser, desk, tmp_path):
         [inc] = _wait("the incident in the desk database", saved, 15, every=0.25)
         assert (inc.place, inc.category, inc.subtype) == (PLACE, "accident", "fire")
         assert inc.description == DESCRIPTION
-        _wait("the incident in today's list",
-              lambda: shown("今日事件 · 1 起", since=mark) and shown(PLACE, since=mark), 10)
+        _wait(
+            "the incident in today's list",
+            lambda: shown("今日事件 · 1 起", since=mark) and shown(PLACE, since=mark),
+            10,
+        )
         driver.save_screenshot(str(tmp_path / "after-save.png"))
         assert time.monotonic() - started < BUDGET
     except BaseException:
@@ -276,6 +340,8 @@ def test_incident_logged_through_the_browser(served, browser, desk, tmp_path):
             driver.save_screenshot(str(shot))
         except Exception:  # the browser itself may be gone
             pass
-        print(f"screenshot: {shot}\nserver log:\n{log.read_text(errors='replace')[-3000:]}",
-              file=sys.stderr)
+        print(
+            f"screenshot: {shot}\nserver log:\n{log.read_text(errors='replace')[-3000:]}",
+            file=sys.stderr,
+        )
         raise

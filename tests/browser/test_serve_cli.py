@@ -65,11 +65,21 @@ def test_loopback():
 
 def test_every_tab_runs_this_python_on_the_same_desk(desk, tmp_path):
     cfg = tmp_path / "my config's.toml"
-    args = build_parser().parse_args(["--lang", "zh", "serve", "--db", str(desk),
-                                      "--config", str(cfg)])
+    args = build_parser().parse_args(
+        ["--lang", "zh", "serve", "--db", str(desk), "--config", str(cfg)]
+    )
     argv = shlex.split(console_command(Ctx(args)))
-    assert argv == [sys.executable, "-m", "watchdesk", "--db", str(desk.resolve()),
-                    "--lang", "zh", "--config", str(cfg.resolve())]
+    assert argv == [
+        sys.executable,
+        "-m",
+        "watchdesk",
+        "--db",
+        str(desk.resolve()),
+        "--lang",
+        "zh",
+        "--config",
+        str(cfg.resolve()),
+    ]
     # and the parser takes it back as the console on that desk
     again = build_parser().parse_args(argv[3:])
     assert isinstance(again, argparse.Namespace) and again.db == str(desk.resolve())
@@ -80,9 +90,13 @@ def test_other_origins_and_hosts_are_refused(desk, tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     with open(tmp_path / "serve.log", "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "watchdesk", "serve", "--db", str(desk),
-                                 "--port", str(port)], stdin=subprocess.DEVNULL, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "watchdesk", "serve", "--db", str(desk), "--port", str(port)],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
 
     def status(path: str, **headers: str) -> int:
@@ -103,8 +117,12 @@ def test_other_origins_and_hosts_are_refused(desk, tmp_path):
                 assert proc.poll() is None and time.monotonic() < end, "serve did not start"
                 time.sleep(0.1)
         assert status("/") == 200
-        ws = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
-              "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+        ws = {
+            "Connection": "Upgrade",
+            "Upgrade": "websocket",
+            "Sec-WebSocket-Version": "13",
+            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+        }
         assert status("/ws", Origin="http://evil.example", **ws) == 403
         assert status("/", Host="evil.example") == 403  # DNS rebinding
         assert status("/ws", Host=f"evil.example:{port}", **ws) == 403

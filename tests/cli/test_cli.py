@@ -35,8 +35,19 @@ def count(path, table="incidents"):
 
 def test_incident_add_prints_grade_and_deadlines(desk, tmp_path, capsys):
     f = tmp_path / "inc.json"
-    f.write_text(json.dumps({"place": "城关镇东街", "category": "火灾", "description": "商铺起火",
-                             "dead": 10, "injured": 3}, ensure_ascii=False), encoding="utf-8")
+    f.write_text(
+        json.dumps(
+            {
+                "place": "城关镇东街",
+                "category": "火灾",
+                "description": "商铺起火",
+                "dead": 10,
+                "injured": 3,
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     code, out, err = run(capsys, "incident", "add", "--json", str(f), "--db", str(desk))
     assert code == 0, err
     data = json.loads(out)
@@ -51,17 +62,29 @@ def test_incident_add_prints_grade_and_deadlines(desk, tmp_path, capsys):
     assert [i["id"] for i in json.loads(out)] == [data["id"]]
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({"place": "城关镇", "category": "火灾", "description": "x", "dead": -1}, "dead"),
-    ({"place": "城关镇", "category": "火灾", "description": "x", "injured": "三"}, "injured"),
-    ({"place": "城关镇", "category": "天气", "description": "x"}, "category"),
-    ({"category": "火灾", "description": "x"}, "place"),
-    ({"place": "城关镇", "category": "火灾", "description": "x",
-      "occurred_at": "2099-01-01 10:00"}, "occurred_at"),
-    ({"place": "城关镇", "category": "火灾", "description": "x", "colour": "red"}, "colour"),
-    ({"place": "城关镇", "category": "火灾", "description": "x", "caller_phone": "12ab"},
-     "caller_phone"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"place": "城关镇", "category": "火灾", "description": "x", "dead": -1}, "dead"),
+        ({"place": "城关镇", "category": "火灾", "description": "x", "injured": "三"}, "injured"),
+        ({"place": "城关镇", "category": "天气", "description": "x"}, "category"),
+        ({"category": "火灾", "description": "x"}, "place"),
+        (
+            {
+                "place": "城关镇",
+                "category": "火灾",
+                "description": "x",
+                "occurred_at": "2099-01-01 10:00",
+            },
+            "occurred_at",
+        ),
+        ({"place": "城关镇", "category": "火灾", "description": "x", "colour": "red"}, "colour"),
+        (
+            {"place": "城关镇", "category": "火灾", "description": "x", "caller_phone": "12ab"},
+            "caller_phone",
+        ),
+    ],
+)
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(desk, tmp_path, capsys, payload, field):
     f = tmp_path / "bad.json"
     f.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
@@ -142,9 +165,22 @@ def test_every_command_has_help():
 def test_no_traceback_from_the_installed_command(tmp_path):
     """The console script itself: bad input is one line and status 2."""
     assert main(["init", "--db", str(tmp_path / "x.db")]) == 0
-    p = subprocess.run([sys.executable, "-m", "watchdesk", "incident", "add", "--json", "-",
-                        "--db", str(tmp_path / "x.db")], input="[1,2]", capture_output=True,
-                       text=True)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "watchdesk",
+            "incident",
+            "add",
+            "--json",
+            "-",
+            "--db",
+            str(tmp_path / "x.db"),
+        ],
+        input="[1,2]",
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 2 and "JSON object" in p.stderr
     assert "Traceback" not in p.stderr and len(p.stderr.strip().splitlines()) == 1
 
@@ -210,8 +246,17 @@ def test_help_lists_every_command(capsys):
         parse_args(["--help"])
     assert e.value.code == 0
     out = capsys.readouterr().out
-    for command in ("init", "demo", "incident", "now", "export", "check", "roster", "handover",
-                    "serve"):
+    for command in (
+        "init",
+        "demo",
+        "incident",
+        "now",
+        "export",
+        "check",
+        "roster",
+        "handover",
+        "serve",
+    ):
         assert f"    {command}" in out
 
 

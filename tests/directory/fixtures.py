@@ -24,12 +24,18 @@ def seed(store: Store) -> dict[str, int]:
     """Add the units; returns name → id."""
     ids = {}
     for name, level, phone, contacts in LINKAGE:
-        u = store.directory.add_unit(UnitRecord(
-            name=name, level=level, duty_phone=phone,
-            contacts=[Contact(name=c[0], role=c[1], phone=c[2]) for c in contacts]))
+        u = store.directory.add_unit(
+            UnitRecord(
+                name=name,
+                level=level,
+                duty_phone=phone,
+                contacts=[Contact(name=c[0], role=c[1], phone=c[2]) for c in contacts],
+            )
+        )
         ids[name] = u.id
     for name, room, phone in ROOMS:
-        u = store.directory.add_unit(UnitRecord(name=name, kind="duty_room", room_type=room,
-                                                area=name[:3], duty_phone=phone))
+        u = store.directory.add_unit(
+            UnitRecord(name=name, kind="duty_room", room_type=room, area=name[:3], duty_phone=phone)
+        )
         ids[name] = u.id
     return ids

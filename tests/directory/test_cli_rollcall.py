@@ -39,8 +39,17 @@ def test_rollcall_commands(tmp_path, capsys):
     assert rep["summary"]["rate"] == 0.5 and rep["summary"]["not_checked"] == 1
     code, rounds, _ = run("rollcall", "list", "--json")
     assert [r["round"]["id"] for r in rounds] == [int(rid)]
-    code, hc, _ = run("rollcall", "higher", "add", "--checker", "市应急管理局总值班室",
-                      "--method", "video", "--answered-by", "赵磊")
+    code, hc, _ = run(
+        "rollcall",
+        "higher",
+        "add",
+        "--checker",
+        "市应急管理局总值班室",
+        "--method",
+        "video",
+        "--answered-by",
+        "赵磊",
+    )
     assert code == 0 and hc["leader_present"] is True
     code, checks, _ = run("rollcall", "higher", "list", "--json")
     assert [c["checker"] for c in checks] == ["市应急管理局总值班室"]

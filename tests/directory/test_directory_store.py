@@ -14,24 +14,37 @@ from watchdesk.store.desk import Store
 
 
 def counts(store):
-    return tuple(store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                 for t in ("units", "contacts", "audit"))
+    return tuple(
+        store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("units", "contacts", "audit")
+    )
 
 
-@pytest.mark.parametrize("unit, field", [
-    (UnitRecord(name="县气象局", level=1, duty_phone="0731-8452412l"), "duty_phone"),
-    (UnitRecord(name="县气象局", level=1, fax="fax:84524129"), "fax"),
-    (UnitRecord(name="县气象局", level=1, backup_phone="12"), "backup_phone"),
-    (UnitRecord(name="县气象局", level=1, contacts=[Contact(name="罗佳", phone="138O7310006")]),
-     "contacts[1].phone"),
-    (UnitRecord(name="县气象局", level=1, contacts=[Contact(name="罗佳"), Contact(name="罗佳")]),
-     "contacts[2].name"),
-    (UnitRecord(name="  ", level=1), "name"),
-    (UnitRecord(name="县气象局"), "level"),
-    (UnitRecord(name="城关镇值班室", kind="duty_room", level=2), "level"),
-    (UnitRecord(name="县气象局", level=1, room_type="township"), "room_type"),
-    (UnitRecord(name="县公安局指挥中心", level=1), "name"),  # taken
-])
+@pytest.mark.parametrize(
+    "unit, field",
+    [
+        (UnitRecord(name="县气象局", level=1, duty_phone="0731-8452412l"), "duty_phone"),
+        (UnitRecord(name="县气象局", level=1, fax="fax:84524129"), "fax"),
+        (UnitRecord(name="县气象局", level=1, backup_phone="12"), "backup_phone"),
+        (
+            UnitRecord(
+                name="县气象局", level=1, contacts=[Contact(name="罗佳", phone="138O7310006")]
+            ),
+            "contacts[1].phone",
+        ),
+        (
+            UnitRecord(
+                name="县气象局", level=1, contacts=[Contact(name="罗佳"), Contact(name="罗佳")]
+            ),
+            "contacts[2].name",
+        ),
+        (UnitRecord(name="  ", level=1), "name"),
+        (UnitRecord(name="县气象局"), "level"),
+        (UnitRecord(name="城关镇值班室", kind="duty_room", level=2), "level"),
+        (UnitRecord(name="县气象局", level=1, room_type="township"), "room_type"),
+        (UnitRecord(name="县公安局指挥中心", level=1), "name"),  # taken
+    ],
+)
 def test_bad_units_are_refused_and_nothing_is_written(store, unit, field):
     seed(store)
     before = counts(store)
@@ -51,12 +64,20 @@ def test_update_replaces_contacts_and_retires_dropped_ones(store):
     uid = ids["县公安局指挥中心"]
     u = store.directory.get(uid)
     kept = u.contacts[0].model_copy(update={"phone": "13807319999"})
-    store.directory.update_unit(uid, u.model_copy(update={
-        "notes": "110指挥中心", "contacts": [kept, Contact(name="王芳", role="副值班长",
-                                                        phone="13807318888")]}))
+    store.directory.update_unit(
+        uid,
+        u.model_copy(
+            update={
+                "notes": "110指挥中心",
+                "contacts": [kept, Contact(name="王芳", role="副值班长", phone="13807318888")],
+            }
+        ),
+    )
     u2 = store.directory.get(uid)
-    assert [(c.name, c.phone) for c in u2.contacts] == [("刘强", "13807319999"),
-                                                        ("王芳", "13807318888")]
+    assert [(c.name, c.phone) for c in u2.contacts] == [
+        ("刘强", "13807319999"),
+        ("王芳", "13807318888"),
+    ]
     assert u2.notes == "110指挥中心"
     store.directory.update_unit(uid, u2.model_copy(update={"contacts": u2.contacts[1:]}))
     assert [c.name for c in store.directory.get(uid).contacts] == ["王芳"]
@@ -77,7 +98,10 @@ def test_units_are_never_deleted(store):
 def test_units_filtering(store):
     seed(store)
     assert [u.name for u in store.directory.units(kind="duty_room", room_type="township")] == [
-        "城关镇值班室", "东坡街道值班室", "青山铺镇值班室"]
+        "城关镇值班室",
+        "东坡街道值班室",
+        "青山铺镇值班室",
+    ]
     assert len(store.directory.units(kind="linkage", level=1)) == 3
 
 
@@ -91,8 +115,10 @@ def test_migration_rebaselines_the_audit_of_existing_units(db_path, clock):
     aud = Auditor(db, clock, lambda: "旧版本")
     with write_txn(db):
         uid = aud.insert("units", {"name": "县水利局", "kind": "linkage", "level": 1})
-        aud.insert("contacts", {"unit_id": uid, "name": "邓超", "role": "防汛办主任",
-                                "phone": "13807310005"})
+        aud.insert(
+            "contacts",
+            {"unit_id": uid, "name": "邓超", "role": "防汛办主任", "phone": "13807310005"},
+        )
     db.close()
     s = Store.open(db_path, clock=clock, tz=TZ)
     try:

@@ -16,13 +16,15 @@ GOOD = HEADER + (
     "县气象局,联动单位,一级,,,0731-84524121,,0731-84524129,,是,罗佳,首席预报员,13807310006\n"
     "白沙乡值班室,值班室,,乡镇街道,白沙乡,0731-84511004,,,,是,,,\n"
     "\n"
-    "县红十字会,linkage,3,,,0731-84520301,,,,,朱琳,秘书长,13807310011\n")
+    "县红十字会,linkage,3,,,0731-84520301,,,,,朱琳,秘书长,13807310011\n"
+)
 BAD = HEADER + (
     "县气象局,联动单位,一级,,,0731-84524121,,,,是,,,\n"
     "县教育局,联动单位,四级,,,0731-8452ABCD,,,,是,,,\n"
     ",值班室,,乡村,,0731-84511004,,,,是,,,\n"
     "县气象局,联动单位,2,,,0731-84524122,,,,是,,,\n"
-    "县民政局,联动单位,2,,,0731-84524123,,,,也许,张三,科长,1380731xxxx\n")
+    "县民政局,联动单位,2,,,0731-84524123,,,,也许,张三,科长,1380731xxxx\n"
+)
 
 
 def write(tmp_path, name, text, encoding="utf-8-sig"):
@@ -32,8 +34,10 @@ def write(tmp_path, name, text, encoding="utf-8-sig"):
 
 
 def counts(store):
-    return tuple(store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                 for t in ("units", "contacts", "audit"))
+    return tuple(
+        store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("units", "contacts", "audit")
+    )
 
 
 def test_good_csv_imports_in_one_go(store, tmp_path):
@@ -55,8 +59,15 @@ def test_bad_file_reports_every_bad_row_by_number_and_writes_nothing(store, tmp_
     with pytest.raises(ImportRefused) as e:
         read_units(write(tmp_path, "bad.csv", BAD))
     got = {(p.row, p.field) for p in e.value.problems}
-    assert {(3, "level"), (3, "duty_phone"), (4, "name"), (4, "room_type"), (5, "name"),
-            (6, "active"), (6, "电话1")} <= got
+    assert {
+        (3, "level"),
+        (3, "duty_phone"),
+        (4, "name"),
+        (4, "room_type"),
+        (5, "name"),
+        (6, "active"),
+        (6, "电话1"),
+    } <= got
     assert 2 not in {p.row for p in e.value.problems}
     assert counts(store) == before
 
@@ -110,8 +121,10 @@ def test_cli_import_export_search(tmp_path, capsys):
     s = Store.open(db)
     assert counts(s) == (0, 0, 0)
     s.close()
-    assert main(["directory", "import", str(write(tmp_path, "ok.csv", GOOD)), "--dry-run",
-                 "--db", db]) == 0
+    assert (
+        main(["directory", "import", str(write(tmp_path, "ok.csv", GOOD)), "--dry-run", "--db", db])
+        == 0
+    )
     assert json.loads(capsys.readouterr().out)["created"] == 3
     s = Store.open(db)
     assert counts(s) == (0, 0, 0)

@@ -30,23 +30,32 @@ def audit_count(store):
 
 def test_sets_snapshot_units_and_numbers(store, ids):
     rep = store.rollcall.start("townships", method="video", label="节前点名")
-    assert [e.unit_name for e in rep.entries] == ["城关镇值班室", "东坡街道值班室", "青山铺镇值班室"]
+    assert [e.unit_name for e in rep.entries] == [
+        "城关镇值班室",
+        "东坡街道值班室",
+        "青山铺镇值班室",
+    ]
     assert rep.entries[0].phone == "0731-84511001"
     assert rep.round.method == CheckMethod.video and rep.round.position == 1
     assert len(store.rollcall.start("level1").entries) == 3
     assert len(store.rollcall.start("duty_rooms").entries) == 4
-    custom = store.rollcall.start("custom", unit_ids=[ids["县水利局值班室"], ids["县公安局指挥中心"]])
+    custom = store.rollcall.start(
+        "custom", unit_ids=[ids["县水利局值班室"], ids["县公安局指挥中心"]]
+    )
     assert [e.unit_name for e in custom.entries] == ["县水利局值班室", "县公安局指挥中心"]
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    (dict(set_kind="custom"), "units"),
-    (dict(set_kind="custom", unit_ids=[999]), "units"),
-    (dict(set_kind="level1", unit_ids=[1]), "units"),
-    (dict(set_kind="districts"), "set"),  # no district duty rooms in the directory
-    (dict(set_kind="everyone"), "set"),
-    (dict(set_kind="level1", method="onsite"), "method"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        (dict(set_kind="custom"), "units"),
+        (dict(set_kind="custom", unit_ids=[999]), "units"),
+        (dict(set_kind="level1", unit_ids=[1]), "units"),
+        (dict(set_kind="districts"), "set"),  # no district duty rooms in the directory
+        (dict(set_kind="everyone"), "set"),
+        (dict(set_kind="level1", method="onsite"), "method"),
+    ],
+)
 def test_bad_rounds_are_refused(store, ids, kwargs, field):
     before = audit_count(store)
     with pytest.raises(InputError) as e:
@@ -107,14 +116,17 @@ def test_units_not_reached_stay_out_of_the_rate(store, ids):
     assert empty.summary.rate is None and empty.summary.rate_text() == "—"
 
 
-@pytest.mark.parametrize("args, kwargs, field", [
-    ((1, "asleep"), {}, "outcome"),
-    ((1, "on_post"), {}, "answered_by"),
-    ((1, "no_answer"), {"answered_by": "张三"}, "answered_by"),
-    ((1, "busy"), {"answer_seconds": 3}, "answer_seconds"),
-    ((1, "on_post"), {"answered_by": "张三", "answer_seconds": -1}, "answer_seconds"),
-    ((9, "no_answer"), {}, "seq"),
-])
+@pytest.mark.parametrize(
+    "args, kwargs, field",
+    [
+        ((1, "asleep"), {}, "outcome"),
+        ((1, "on_post"), {}, "answered_by"),
+        ((1, "no_answer"), {"answered_by": "张三"}, "answered_by"),
+        ((1, "busy"), {"answer_seconds": 3}, "answer_seconds"),
+        ((1, "on_post"), {"answered_by": "张三", "answer_seconds": -1}, "answer_seconds"),
+        ((9, "no_answer"), {}, "seq"),
+    ],
+)
 def test_bad_outcomes_are_refused_and_nothing_is_written(store, ids, args, kwargs, field):
     rid = store.rollcall.start("townships").round.id
     before = audit_count(store)
@@ -143,14 +155,24 @@ def test_rounds_go_into_history_and_handover(store, clock, ids):
 
 
 def test_higher_checks_are_logged(store, clock):
-    c = store.rollcall.log_higher_check(HigherCheckInput(
-        at=clock() - timedelta(minutes=5), checker="市应急管理局总值班室 张科长",
-        method=CheckMethod.video, answered_by="赵磊", leader_present=False,
-        result=HigherCheckResult.problem, note="带班领导在现场处置，电话在岗"))
+    c = store.rollcall.log_higher_check(
+        HigherCheckInput(
+            at=clock() - timedelta(minutes=5),
+            checker="市应急管理局总值班室 张科长",
+            method=CheckMethod.video,
+            answered_by="赵磊",
+            leader_present=False,
+            result=HigherCheckResult.problem,
+            note="带班领导在现场处置，电话在岗",
+        )
+    )
     assert c.recorded_by == "测试员" and not c.leader_present
     got = store.rollcall.higher_checks_between(clock() - timedelta(hours=1), clock())
     assert [x.id for x in got] == [c.id]
     with pytest.raises(InputError):
-        store.rollcall.log_higher_check(HigherCheckInput(
-            at=clock() + timedelta(hours=1), checker="市应急管理局", method=CheckMethod.phone))
+        store.rollcall.log_higher_check(
+            HigherCheckInput(
+                at=clock() + timedelta(hours=1), checker="市应急管理局", method=CheckMethod.phone
+            )
+        )
     assert store.check().ok

@@ -29,15 +29,26 @@ def desk(tmp_path):
     clock = FakeClock(NOW - timedelta(hours=6))
     s = Store.open(path, clock=clock, tz=TZ, actor="赵磊")
     seed(s)
-    w = s.warnings.issue(WarningInput(kind="rainstorm", level=Level.III, area="全县",
-                                      issuer="县气象台", issued_at=clock(),
-                                      measures="巡查山塘水库和地质灾害隐患点"))
+    w = s.warnings.issue(
+        WarningInput(
+            kind="rainstorm",
+            level=Level.III,
+            area="全县",
+            issuer="县气象台",
+            issued_at=clock(),
+            measures="巡查山塘水库和地质灾害隐患点",
+        )
+    )
     clock.advance(hours=2)
     s.warnings.change(w.id, Level.II, note="未来6小时降雨将加强")
-    s.warnings.issue(WarningInput(kind="hail", level=Level.II, area="青山铺镇",
-                                  issuer="县气象台", issued_at=clock()))
-    g = s.warnings.issue(WarningInput(kind="gale", level=Level.IV, area="城区",
-                                      issuer="县气象台", issued_at=clock()))
+    s.warnings.issue(
+        WarningInput(
+            kind="hail", level=Level.II, area="青山铺镇", issuer="县气象台", issued_at=clock()
+        )
+    )
+    g = s.warnings.issue(
+        WarningInput(kind="gale", level=Level.IV, area="城区", issuer="县气象台", issued_at=clock())
+    )
     clock.advance(hours=1)
     s.warnings.lift(g.id)
     clock.set(NOW - timedelta(minutes=10))
@@ -92,9 +103,11 @@ def test_warnings_board(snap_compare, desk):
         pilot.app.push_screen(WarningsScreen())
 
         def ready(s):
-            return getattr(s, "loads", 0) and "预警详情" in str(s.query_one("#warn-detail")
-                                                                .render()) or (
-                getattr(s, "loads", 0) and len(str(s.query_one("#warn-detail").render())) > 20)
+            return (
+                getattr(s, "loads", 0)
+                and "预警详情" in str(s.query_one("#warn-detail").render())
+                or (getattr(s, "loads", 0) and len(str(s.query_one("#warn-detail").render())) > 20)
+            )
 
         await _settle(pilot, ready)
 

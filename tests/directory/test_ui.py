@@ -41,8 +41,11 @@ async def test_rollcall_round_from_the_keyboard(db_path, clock, store):
     app = app_for(db_path, clock)
     async with app.run_test(size=(140, 45)) as pilot:
         app.push_screen(RollCallScreen())
-        await until(pilot, lambda: isinstance(app.screen, RollCallScreen) and app.screen.loads,
-                    "the rounds list")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, RollCallScreen) and app.screen.loads,
+            "the rounds list",
+        )
         await pilot.press("s")
         await until(pilot, lambda: isinstance(app.screen, NewRoundScreen), "the new-round form")
         # The set: open the list, go down to 乡镇街道值班室 (5th), pick it; then start.
@@ -50,8 +53,11 @@ async def test_rollcall_round_from_the_keyboard(db_path, clock, store):
         await pilot.pause()
         assert str(app.screen.query_one("#round-set").value) == "townships"
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: isinstance(app.screen, RollCallRunScreen)
-                    and app.screen.report is not None, "the runner")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, RollCallRunScreen) and app.screen.report is not None,
+            "the runner",
+        )
         run = app.screen
         assert run.current.unit_name == "城关镇值班室"
         assert "0731-84511001" in str(run.query_one("#run-phone").render())
@@ -74,11 +80,17 @@ async def test_rollcall_round_from_the_keyboard(db_path, clock, store):
         assert store.rollcall.get(rid).status == RoundStatus.paused
 
         # o: resume it where it stood (青山铺镇, the third).
-        await until(pilot, lambda: app.screen.rounds and
-                    app.screen.rounds[0][0].status == RoundStatus.paused, "the list reload")
+        await until(
+            pilot,
+            lambda: app.screen.rounds and app.screen.rounds[0][0].status == RoundStatus.paused,
+            "the list reload",
+        )
         await pilot.press("o")
-        await until(pilot, lambda: isinstance(app.screen, RollCallRunScreen)
-                    and app.screen.report is not None, "the runner again")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, RollCallRunScreen) and app.screen.report is not None,
+            "the runner again",
+        )
         run = app.screen
         assert run.report.round.status == RoundStatus.running
         assert run.current.unit_name == "青山铺镇值班室"
@@ -99,19 +111,30 @@ async def test_rollcall_round_from_the_keyboard(db_path, clock, store):
     rep = store.rollcall.report(rid)
     assert rep.round.status == RoundStatus.finished
     assert [(e.outcome, e.answered_by, e.answer_seconds) for e in rep.entries] == [
-        (Outcome.on_post, "李明", 7), (Outcome.on_post, "赵六", 0),
-        (Outcome.leader_absent, "王五", 0)]
+        (Outcome.on_post, "李明", 7),
+        (Outcome.on_post, "赵六", 0),
+        (Outcome.leader_absent, "王五", 0),
+    ]
     assert rep.summary.rate == pytest.approx(2 / 3)
     assert store.check().ok
 
 
-@pytest.mark.parametrize("query, keys, expected", [
-    ("gaj", [], PickedCaller(unit="县公安局指挥中心", phone="0731-84521110")),
-    ("", list("lq"), PickedCaller(unit="县公安局指挥中心", name="刘强", title="值班长",
-                                  phone="13807310001")),
-    ("", list("cq") + ["down"], PickedCaller(unit="重庆市应急管理局", name="曾凡", title="值班员",
-                                             phone="13908310003")),
-])
+@pytest.mark.parametrize(
+    "query, keys, expected",
+    [
+        ("gaj", [], PickedCaller(unit="县公安局指挥中心", phone="0731-84521110")),
+        (
+            "",
+            list("lq"),
+            PickedCaller(unit="县公安局指挥中心", name="刘强", title="值班长", phone="13807310001"),
+        ),
+        (
+            "",
+            list("cq") + ["down"],
+            PickedCaller(unit="重庆市应急管理局", name="曾凡", title="值班员", phone="13908310003"),
+        ),
+    ],
+)
 async def test_unit_picker_returns_the_caller(db_path, clock, store, query, keys, expected):
     seed(store)
     app = app_for(db_path, clock)
@@ -124,14 +147,21 @@ async def test_unit_picker_returns_the_caller(db_path, clock, store, query, keys
         for k in keys:
             await pilot.press(k)
         if keys:
-            await until(pilot, lambda: picker.searches > n and
-                        picker.query_one("#picker-query").value == query + "".join(
-                            k for k in keys if len(k) == 1), "the search as typed")
+            await until(
+                pilot,
+                lambda: (
+                    picker.searches > n
+                    and picker.query_one("#picker-query").value
+                    == query + "".join(k for k in keys if len(k) == 1)
+                ),
+                "the search as typed",
+            )
             await until(pilot, lambda: picker.searches >= n + sum(len(k) == 1 for k in keys))
         await pilot.press("enter")
         await until(pilot, lambda: got, "the pick")
     assert got[0].model_dump(exclude={"unit_id", "contact_id"}) == expected.model_dump(
-        exclude={"unit_id", "contact_id"})
+        exclude={"unit_id", "contact_id"}
+    )
 
 
 async def test_unit_picker_escape_gives_none(db_path, clock, store):
@@ -147,7 +177,8 @@ async def test_unit_picker_escape_gives_none(db_path, clock, store):
 
 
 async def test_directory_form_refuses_a_phone_with_letters_and_keeps_the_input(
-        db_path, clock, store):
+    db_path, clock, store
+):
     seed(store)
     app = app_for(db_path, clock)
     async with app.run_test(size=(140, 45)) as pilot:
@@ -155,8 +186,14 @@ async def test_directory_form_refuses_a_phone_with_letters_and_keeps_the_input(
         app.push_screen(screen)
         await until(pilot, lambda: screen.searches >= 1, "the directory")
         await pilot.press(*"cq")
-        await until(pilot, lambda: [h.unit_name for h in screen.query_one("#dir-hits").hits][:1]
-                    == ["重庆市应急管理局"], "pinyin search as you type")
+        await until(
+            pilot,
+            lambda: (
+                [h.unit_name for h in screen.query_one("#dir-hits").hits][:1]
+                == ["重庆市应急管理局"]
+            ),
+            "pinyin search as you type",
+        )
         await pilot.press("enter", "a")  # to the list, then add a unit
         await until(pilot, lambda: isinstance(app.screen, UnitFormScreen), "the form")
         form = app.screen
@@ -165,8 +202,14 @@ async def test_directory_form_refuses_a_phone_with_letters_and_keeps_the_input(
         form.query_one("#f-duty_phone").focus()
         await pilot.press(*"0731-8452412l")
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: "duty" in str(form.query_one("#unit-error").render()).lower()
-                    or "值班电话" in str(form.query_one("#unit-error").render()), "the refusal")
+        await until(
+            pilot,
+            lambda: (
+                "duty" in str(form.query_one("#unit-error").render()).lower()
+                or "值班电话" in str(form.query_one("#unit-error").render())
+            ),
+            "the refusal",
+        )
         assert app.screen is form
         assert form.query_one("#f-name").value == "县气象局"
         assert store.directory.find("县气象局") is None
@@ -204,16 +247,20 @@ async def test_warnings_board_issue_change_lift_and_strip(db_path, clock, store)
         await pilot.press("x")
         await until(pilot, lambda: app.screen is not board, "the lift form")
         await pilot.press("enter")
-        await until(pilot, lambda: board.items and board.items[0].status.value == "lifted",
-                    "the lift")
+        await until(
+            pilot, lambda: board.items and board.items[0].status.value == "lifted", "the lift"
+        )
         assert [e.action for e in store.warnings.history(w.id)] == ["issue", "change", "lift"]
         # A lifted warning cannot be changed: the board says so and opens no form.
         await pilot.press("c")
         await pilot.pause()
         assert app.screen is board
 
-        store.warnings.issue(WarningInput(kind="rainstorm", level=Level.II, area="全县",
-                                          issuer="县气象台", issued_at=clock()))
+        store.warnings.issue(
+            WarningInput(
+                kind="rainstorm", level=Level.II, area="全县", issuer="县气象台", issued_at=clock()
+            )
+        )
         strip = WarningsStrip()
         await board.mount(strip)
         strip.reload()

@@ -20,18 +20,34 @@ def test_fourteen_meteorological_signals_with_their_own_levels():
     assert len(met) == 14
     R, O, Y, B = Level.I, Level.II, Level.III, Level.IV
     assert met["台风"] == met["暴雨"] == met["暴雪"] == met["寒潮"] == met["大风"] == (R, O, Y, B)
-    assert met["沙尘暴"] == met["高温"] == met["雷电"] == met["大雾"] == met["道路结冰"] == (R, O, Y)
+    assert (
+        met["沙尘暴"] == met["高温"] == met["雷电"] == met["大雾"] == met["道路结冰"] == (R, O, Y)
+    )
     assert met["干旱"] == met["冰雹"] == (R, O)
     assert met["霜冻"] == (O, Y, B)
     assert met["霾"] == (R, O, Y)
     assert all(k.source for k in rw.SIGNAL_TYPES.values())
 
 
-@pytest.mark.parametrize("text, level", [
-    ("I", Level.I), ("1", Level.I), ("red", Level.I), ("红色", Level.I), ("红", Level.I),
-    ("一级", Level.I), ("Ⅰ级", Level.I), ("orange", Level.II), ("橙色", Level.II),
-    ("III", Level.III), ("黄", Level.III), ("4", Level.IV), ("蓝色", Level.IV), ("Blue", Level.IV),
-])
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("I", Level.I),
+        ("1", Level.I),
+        ("red", Level.I),
+        ("红色", Level.I),
+        ("红", Level.I),
+        ("一级", Level.I),
+        ("Ⅰ级", Level.I),
+        ("orange", Level.II),
+        ("橙色", Level.II),
+        ("III", Level.III),
+        ("黄", Level.III),
+        ("4", Level.IV),
+        ("蓝色", Level.IV),
+        ("Blue", Level.IV),
+    ],
+)
 def test_parse_level(text, level):
     assert rw.parse_level(text) == level
 
@@ -51,8 +67,14 @@ def audit_count(store):
 
 
 def issue(store, clock, **kw):
-    base = dict(kind="rainstorm", level=Level.III, area="全县", issuer="县气象台",
-                issued_at=clock(), measures="加强巡查，转移低洼地带群众")
+    base = dict(
+        kind="rainstorm",
+        level=Level.III,
+        area="全县",
+        issuer="县气象台",
+        issued_at=clock(),
+        measures="加强巡查，转移低洼地带群众",
+    )
     base.update(kw)
     return store.warnings.issue(WarningInput(**base))
 
@@ -72,8 +94,11 @@ def test_lifecycle_issue_change_change_lift(store, clock):
     assert w.status == WarningStatus.lifted and w.lifted_at == clock()
     hist = store.warnings.history(w.id)
     assert [(e.action, e.from_level, e.level) for e in hist] == [
-        ("issue", None, Level.III), ("change", Level.III, Level.II),
-        ("change", Level.II, Level.I), ("lift", Level.I, None)]
+        ("issue", None, Level.III),
+        ("change", Level.III, Level.II),
+        ("change", Level.II, Level.I),
+        ("lift", Level.I, None),
+    ]
     assert store.warnings.in_force() == []
     # In force at a past moment (for a handover of that shift).
     assert [x.id for x in store.warnings.in_force(t0 + timedelta(hours=2))] == [w.id]
@@ -121,8 +146,25 @@ def test_cli_warning_lifecycle(tmp_path, capsys):
     db = str(tmp_path / "desk.db")
     assert main(["init", "--db", db]) == 0
     capsys.readouterr()
-    assert main(["warning", "issue", "--kind", "暴雨", "--level", "黄色", "--area", "全县",
-                 "--issuer", "县气象台", "--db", db]) == 0
+    assert (
+        main(
+            [
+                "warning",
+                "issue",
+                "--kind",
+                "暴雨",
+                "--level",
+                "黄色",
+                "--area",
+                "全县",
+                "--issuer",
+                "县气象台",
+                "--db",
+                db,
+            ]
+        )
+        == 0
+    )
     w = json.loads(capsys.readouterr().out)
     assert (w["title_zh"], w["colour"]) == ("暴雨黄色预警", "yellow")
     assert main(["warning", "change", str(w["id"]), "--level", "II", "--db", db]) == 0
@@ -135,8 +177,22 @@ def test_cli_warning_lifecycle(tmp_path, capsys):
     code = main(["warning", "change", str(w["id"]), "--level", "I", "--db", db])
     out, err = capsys.readouterr()
     assert code == 2 and out == "" and "lifted" in err and len(err.strip().splitlines()) == 1
-    code = main(["warning", "issue", "--kind", "冰雹", "--level", "蓝色", "--area", "全县",
-                 "--issuer", "县气象台", "--db", db])
+    code = main(
+        [
+            "warning",
+            "issue",
+            "--kind",
+            "冰雹",
+            "--level",
+            "蓝色",
+            "--area",
+            "全县",
+            "--issuer",
+            "县气象台",
+            "--db",
+            db,
+        ]
+    )
     assert code == 2 and "blue" in capsys.readouterr().err
     s = Store.open(db)
     try:

@@ -18,8 +18,13 @@ async def test_handover_from_the_keyboard(tmp_path):
     db = tmp_path / "desk.db"
     s = Store.open(db, clock=clock, tz=TZ)
     night_id, next_id = night_roster(s)
-    app = make_app(db, settings=Settings(export_dir=str(tmp_path / "exports")), clock=clock,
-                   poll=False, actor="孙丽娜")
+    app = make_app(
+        db,
+        settings=Settings(export_dir=str(tmp_path / "exports")),
+        clock=clock,
+        poll=False,
+        actor="孙丽娜",
+    )
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(pilot, lambda: app.loads >= 1)
         await pilot.press("j")
@@ -34,14 +39,23 @@ async def test_handover_from_the_keyboard(tmp_path):
         for ch in "赵磊":
             await pilot.press(ch)
         await pilot.press("ctrl+s")
-        await settle(pilot, lambda: isinstance(app.screen, HandoverScreen)
-                     and "跟踪化工厂事故续报" in app.screen.text)
+        await settle(
+            pilot,
+            lambda: (
+                isinstance(app.screen, HandoverScreen) and "跟踪化工厂事故续报" in app.screen.text
+            ),
+        )
         # The outgoing officer signs (name defaults to who is at the console).
         await pilot.press("o")
         await settle(pilot, lambda: isinstance(app.screen, FormDialog))
         await pilot.press("ctrl+s")
-        await settle(pilot, lambda: isinstance(app.screen, HandoverScreen)
-                     and s.handover.record(night_id).outgoing is not None)
+        await settle(
+            pilot,
+            lambda: (
+                isinstance(app.screen, HandoverScreen)
+                and s.handover.record(night_id).outgoing is not None
+            ),
+        )
         # Nobody of the next shift has signed in: the incoming signature is refused.
         await pilot.press("c")
         await settle(pilot, lambda: isinstance(app.screen, FormDialog))
@@ -55,8 +69,10 @@ async def test_handover_from_the_keyboard(tmp_path):
         # 赵磊 signs in for the next shift (接班签到), then signs the handover.
         s.roster.sign_in(next_id, s.roster.officer_by_name("赵磊").id)
         await pilot.press("ctrl+s")
-        await settle(pilot, lambda: isinstance(app.screen, HandoverScreen)
-                     and s.handover.record(night_id).frozen)
+        await settle(
+            pilot,
+            lambda: isinstance(app.screen, HandoverScreen) and s.handover.record(night_id).frozen,
+        )
         await settle(pilot, lambda: "赵磊" in app.screen.text and app.screen.pdf)
         frozen = s.handover.frozen(night_id)
         assert app.screen.text == frozen.text
@@ -67,14 +83,18 @@ async def test_handover_from_the_keyboard(tmp_path):
         assert backup.verify(backup.list_backups(db, reason="handover")[0].path).ok
         # The history lists it; opening it shows the frozen sheet.
         await pilot.press("h")
-        await settle(pilot, lambda: type(app.screen).__name__ == "HandoverHistoryScreen"
-                     and app.screen.records)
+        await settle(
+            pilot,
+            lambda: type(app.screen).__name__ == "HandoverHistoryScreen" and app.screen.records,
+        )
         await pilot.press("enter")
-        await settle(pilot, lambda: isinstance(app.screen, HandoverScreen)
-                     and app.screen.text == frozen.text)
+        await settle(
+            pilot, lambda: isinstance(app.screen, HandoverScreen) and app.screen.text == frozen.text
+        )
         # Save the files (the PDF is the frozen one, byte for byte).
         await pilot.press("s")
-        await settle(pilot, lambda: (tmp_path / "exports" / f"handover-shift{night_id}.pdf")
-                     .exists())
+        await settle(
+            pilot, lambda: (tmp_path / "exports" / f"handover-shift{night_id}.pdf").exists()
+        )
         assert (tmp_path / "exports" / f"handover-shift{night_id}.pdf").read_bytes() == frozen.pdf
     s.close()

@@ -103,23 +103,29 @@ def cups(tmp_path, monkeypatch):
     port = free_port()
     (root / "cupsd.conf").write_text(CUPS_CONF.format(port=port))
     (root / "cups-files.conf").write_text(FILES_CONF.format(root=root))
-    proc = subprocess.Popen(["cupsd", "-f", "-c", str(root / "cupsd.conf"), "-s",
-                             str(root / "cups-files.conf")], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        ["cupsd", "-f", "-c", str(root / "cupsd.conf"), "-s", str(root / "cups-files.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     env = {"CUPS_SERVER": f"127.0.0.1:{port}"}
     monkeypatch.setenv("CUPS_SERVER", env["CUPS_SERVER"])
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if subprocess.run(["lpstat", "-r"], capture_output=True, text=True).stdout.startswith(
-                "scheduler is running"):
+            "scheduler is running"
+        ):
             break
         time.sleep(0.1)
     else:
         proc.kill()
         pytest.fail("cupsd did not start")
     catcher = Catcher()
-    subprocess.run(["lpadmin", "-p", "desk", "-E", "-v", f"socket://127.0.0.1:{catcher.port}",
-                    "-m", "raw"], check=True, capture_output=True)
+    subprocess.run(
+        ["lpadmin", "-p", "desk", "-E", "-v", f"socket://127.0.0.1:{catcher.port}", "-m", "raw"],
+        check=True,
+        capture_output=True,
+    )
     yield catcher
     proc.terminate()
     proc.wait(10)
@@ -140,8 +146,20 @@ def desk_file(tmp_path, monkeypatch):
 
 
 def test_print_through_cups(cups, desk_file, tmp_path, capsys):
-    code = main(["handover", "--db", str(desk_file), "--at", "2026-11-22 21:00", "--format",
-                 "txt", "--print", "--lang", "zh"])
+    code = main(
+        [
+            "handover",
+            "--db",
+            str(desk_file),
+            "--at",
+            "2026-11-22 21:00",
+            "--format",
+            "txt",
+            "--print",
+            "--lang",
+            "zh",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 0, err
     assert cups.got.wait(30), "the printer received nothing"
@@ -150,20 +168,44 @@ def test_print_through_cups(cups, desk_file, tmp_path, capsys):
     # And a PDF, saved and printed.
     cups.got.clear()
     out = tmp_path / "h.pdf"
-    assert main(["handover", "--db", str(desk_file), "--at", "2026-11-22 21:00", "--format",
-                 "pdf", "--output", str(out), "--print"]) == 0
+    assert (
+        main(
+            [
+                "handover",
+                "--db",
+                str(desk_file),
+                "--at",
+                "2026-11-22 21:00",
+                "--format",
+                "pdf",
+                "--output",
+                str(out),
+                "--print",
+            ]
+        )
+        == 0
+    )
     assert cups.got.wait(30)
     assert cups.jobs[-1].startswith(b"%PDF") and cups.jobs[-1] == out.read_bytes()
 
 
-def test_unknown_printer_says_so_and_keeps_the_file(cups, desk_file, tmp_path, monkeypatch,
-                                                    capsys):
+def test_unknown_printer_says_so_and_keeps_the_file(cups, desk_file, tmp_path, monkeypatch, capsys):
     cfg = tmp_path / "other.toml"
     cfg.write_text('printer = "no-such-printer"\n', encoding="utf-8")
     monkeypatch.setenv("WATCHDESK_CONFIG", str(cfg))
     out = tmp_path / "h.txt"
-    code = main(["handover", "--db", str(desk_file), "--at", "2026-11-22 21:00", "--output",
-                 str(out), "--print"])
+    code = main(
+        [
+            "handover",
+            "--db",
+            str(desk_file),
+            "--at",
+            "2026-11-22 21:00",
+            "--output",
+            str(out),
+            "--print",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert "printing failed" in err and str(out) in err and "Traceback" not in err

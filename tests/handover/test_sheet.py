@@ -23,12 +23,21 @@ def night_roster(store: Store) -> tuple[int, int]:
     c = store.roster.add_officer(Officer(name="李红梅"))
     d = store.roster.add_officer(Officer(name="孙丽娜"))
     day = datetime(2026, 11, 22, 8, 0, tzinfo=TZ)
-    s1 = store.roster.add_shift(day, day + timedelta(hours=12), "白班",
-                                [(a.id, Role.leader), (b.id, Role.officer)])
-    s2 = store.roster.add_shift(day + timedelta(hours=12), day + timedelta(hours=24), "夜班",
-                                [(c.id, Role.leader), (d.id, Role.officer)])
-    s3 = store.roster.add_shift(day + timedelta(hours=24), day + timedelta(hours=36), "白班",
-                                [(a.id, Role.leader), (b.id, Role.officer)])
+    store.roster.add_shift(
+        day, day + timedelta(hours=12), "白班", [(a.id, Role.leader), (b.id, Role.officer)]
+    )
+    s2 = store.roster.add_shift(
+        day + timedelta(hours=12),
+        day + timedelta(hours=24),
+        "夜班",
+        [(c.id, Role.leader), (d.id, Role.officer)],
+    )
+    s3 = store.roster.add_shift(
+        day + timedelta(hours=24),
+        day + timedelta(hours=36),
+        "白班",
+        [(a.id, Role.leader), (b.id, Role.officer)],
+    )
     return s2.shift.id, s3.shift.id
 
 
@@ -38,17 +47,38 @@ def night(tmp_path):
     s = Store.open(tmp_path / "d.db", clock=clock, tz=TZ, actor="赵磊")
     night_id, next_id = night_roster(s)
     # Received before the night shift, with its written-report clock due inside it.
-    early = s.incidents.add(facts(clock, dead=10, place="城关镇东街",
-                                  occurred_at=clock() - timedelta(minutes=40),
-                                  description="居民楼火灾，造成10人死亡"))
+    early = s.incidents.add(
+        facts(
+            clock,
+            dead=10,
+            place="城关镇东街",
+            occurred_at=clock() - timedelta(minutes=40),
+            description="居民楼火灾，造成10人死亡",
+        )
+    )
     clock.set(datetime(2026, 11, 22, 23, 30, tzinfo=TZ))
-    late = s.incidents.add(facts(clock, category="natural", subtype="geological",
-                                 place="青山铺镇石桥村", description="山体滑坡掩埋村道，2人被困",
-                                 trapped=2, sensitive=True))
+    late = s.incidents.add(
+        facts(
+            clock,
+            category="natural",
+            subtype="geological",
+            place="青山铺镇石桥村",
+            description="山体滑坡掩埋村道，2人被困",
+            trapped=2,
+            sensitive=True,
+        )
+    )
     clock.set(datetime(2026, 11, 23, 0, 20, tzinfo=TZ))  # after midnight
     s.incidents.record_report(late.id, ReportKind.phone, to_whom="市应急管理局")
-    s.dutylog.add(LogEntry(at=clock(), kind=LogKind.instruction, incident_id=late.id,
-                           counterpart="李红梅", content="组织力量搜救被困人员，每两小时续报一次"))
+    s.dutylog.add(
+        LogEntry(
+            at=clock(),
+            kind=LogKind.instruction,
+            incident_id=late.id,
+            counterpart="李红梅",
+            content="组织力量搜救被困人员，每两小时续报一次",
+        )
+    )
     clock.set(datetime(2026, 11, 23, 7, 30, tzinfo=TZ))
     yield s, clock, night_id, next_id, early, late
     s.close()
@@ -75,8 +105,9 @@ def test_compile_tricky_cases(night):
 @pytest.mark.parametrize("width", [40, 64, 80, 132])
 def test_text_never_wider_than_the_width(night, width):
     s, clock, night_id, *_ = night
-    s.handover.add_pending(night_id, "继续跟踪石桥村滑坡被困人员搜救进展，随时续报市应急管理局总值班室",
-                           "孙丽娜")
+    s.handover.add_pending(
+        night_id, "继续跟踪石桥村滑坡被困人员搜救进展，随时续报市应急管理局总值班室", "孙丽娜"
+    )
     s.handover.set_notes(night_id, "夜间降雨持续，各乡镇值班室已提醒加强巡查。" * 5)
     text = render_text(s.handover.compile(night_id), tz=TZ, width=width, lang="zh")
     lines = text.splitlines()
@@ -107,8 +138,7 @@ def test_pdf_contains_the_chinese_text(night):
     reader = PdfReader(io.BytesIO(pdf))
     text = "".join(page.extract_text() for page in reader.pages)
     assert "值班交接班记录" in text and "青山铺镇石桥村" in text and "李红梅" in text
-    fonts = {f["/BaseFont"] for page in reader.pages
-             for f in page["/Resources"]["/Font"].values()}
+    fonts = {f["/BaseFont"] for page in reader.pages for f in page["/Resources"]["/Font"].values()}
     from watchdesk.report.pdf import cjk_font
 
     name, warning = cjk_font()

@@ -53,10 +53,17 @@ def main(root: str) -> dict:
     filler.unlink()
     again = run_main(["incident", "add", "--json", str(inp), "--db", str(desk)])
     backup_after = run_main(["backup", "--db", str(desk)])
-    return {"acked": acked, "failure": failure, "check_ok": res_check.ok,
-            "present": sorted(present), "backup_when_full": backup_when_full,
-            "leftovers": leftovers, "again": again["code"], "backup_after": backup_after,
-            "input_unchanged": inp.read_text(encoding="utf-8") == incident_json()}
+    return {
+        "acked": acked,
+        "failure": failure,
+        "check_ok": res_check.ok,
+        "present": sorted(present),
+        "backup_when_full": backup_when_full,
+        "leftovers": leftovers,
+        "again": again["code"],
+        "backup_after": backup_after,
+        "input_unchanged": inp.read_text(encoding="utf-8") == incident_json(),
+    }
 
 
 if __name__ == "__main__":

@@ -22,10 +22,11 @@ import sqlite3
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from watchdesk.models.dutylog import LogEntry, LogKind
 from watchdesk.models.incident import IncidentFacts, ReportKind
@@ -38,24 +39,40 @@ KINDS = ("incident", "report", "figures", "log")
 
 # -- one write of each kind, identified by a unique token ---------------------------------------
 def write_one(store: Store, kind: str, token: str, rnd: random.Random) -> None:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if kind == "incident":
-        store.incidents.add(IncidentFacts(
-            received_at=now, place=rnd.choice(["城关镇东街", "高新区纬二路", "北环高速K12"]),
-            category="accident", subtype=rnd.choice(["fire", "road_traffic", "construction"]),
-            description=f"{token} 现场有人员受伤", injured=rnd.randint(0, 5)))
+        store.incidents.add(
+            IncidentFacts(
+                received_at=now,
+                place=rnd.choice(["城关镇东街", "高新区纬二路", "北环高速K12"]),
+                category="accident",
+                subtype=rnd.choice(["fire", "road_traffic", "construction"]),
+                description=f"{token} 现场有人员受伤",
+                injured=rnd.randint(0, 5),
+            )
+        )
         return
-    row = store.db.execute("SELECT id FROM incidents WHERE status = 'open' "
-                           "ORDER BY random() LIMIT 1").fetchone()
+    row = store.db.execute(
+        "SELECT id FROM incidents WHERE status = 'open' ORDER BY random() LIMIT 1"
+    ).fetchone()
     if kind == "report":
-        store.incidents.record_report(row[0], ReportKind.followup, to_whom="市应急局总值班室",
-                                      content=token)
+        store.incidents.record_report(
+            row[0], ReportKind.followup, to_whom="市应急局总值班室", content=token
+        )
     elif kind == "figures":
-        store.figures.update(row[0], {"injured": rnd.randint(0, 9), "dead": rnd.randint(0, 3)},
-                             source=token)
+        store.figures.update(
+            row[0], {"injured": rnd.randint(0, 9), "dead": rnd.randint(0, 3)}, source=token
+        )
     elif kind == "log":
-        store.dutylog.add(LogEntry(at=now, kind=LogKind.call_in, counterpart="县应急局",
-                                   content=token, incident_id=rnd.choice([None, row[0]])))
+        store.dutylog.add(
+            LogEntry(
+                at=now,
+                kind=LogKind.call_in,
+                counterpart="县应急局",
+                content=token,
+                incident_id=rnd.choice([None, row[0]]),
+            )
+        )
     else:  # pragma: no cover
         raise ValueError(kind)
 
@@ -83,8 +100,14 @@ def seed_desk(path: Path, incidents: int = 3) -> None:
 
 
 # -- a writer that acknowledges every save on a pipe -----------------------------------------------
-def writer_main(db_path: str, fd: int, seed: int, name: str, seconds: float | None = None,
-                max_writes: int | None = None) -> None:
+def writer_main(
+    db_path: str,
+    fd: int,
+    seed: int,
+    name: str,
+    seconds: float | None = None,
+    max_writes: int | None = None,
+) -> None:
     """Writes a random mix until killed (or for `seconds` / `max_writes`). Before each store call
     it writes `B kind token`, after the call returned (after COMMIT) `A kind token`; a failure is
     `E kind token message`. Lines are shorter than PIPE_BUF, so each write is atomic."""
@@ -133,8 +156,14 @@ class Acks:
                 self.errors.append(f"{kind} {token}: {parts[3] if len(parts) > 3 else ''}")
 
 
-def read_until(fd: int, acks: Acks, *, count: int | None = None, seconds: float | None = None,
-               limit: float = 30.0) -> bool:
+def read_until(
+    fd: int,
+    acks: Acks,
+    *,
+    count: int | None = None,
+    seconds: float | None = None,
+    limit: float = 30.0,
+) -> bool:
     """Read acknowledgements until `count` are in, or `seconds` pass, or EOF; never past
     `limit`. Returns False at EOF."""
     start = time.monotonic()
@@ -165,8 +194,14 @@ class ChildFailed(AssertionError):
     pass
 
 
-def in_child(fn: Callable[..., Any], *args: Any, timeout: float = 60.0, as_nobody: bool = False,
-             setup: Callable[[], None] | None = None, **kwargs: Any) -> Any:
+def in_child(
+    fn: Callable[..., Any],
+    *args: Any,
+    timeout: float = 60.0,
+    as_nobody: bool = False,
+    setup: Callable[[], None] | None = None,
+    **kwargs: Any,
+) -> Any:
     """Run fn(*args, **kwargs) in a forked child and return its (picklable) result. `setup` runs
     first (as root, e.g. to warm up imports), then privileges are dropped if `as_nobody`. An
     exception in the child is re-raised here with its traceback text; a child that outlives
@@ -265,5 +300,12 @@ def one_line_error(res: dict) -> str:
 
 
 def incident_json() -> str:
-    return json.dumps({"place": "城关镇东街", "category": "火灾",
-                       "description": "商铺起火，一人受伤", "injured": 1}, ensure_ascii=False)
+    return json.dumps(
+        {
+            "place": "城关镇东街",
+            "category": "火灾",
+            "description": "商铺起火，一人受伤",
+            "injured": 1,
+        },
+        ensure_ascii=False,
+    )

@@ -8,7 +8,7 @@ import os
 import sqlite3
 import stat
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -32,7 +32,7 @@ from watchdesk.store import backup as backups
 from watchdesk.store.db import DeskBusy
 from watchdesk.store.desk import Store
 
-T0 = datetime(2026, 11, 22, 0, 30, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 22, 0, 30, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -145,8 +145,13 @@ def test_restore_with_a_console_open(desk):
 def _facts():
     from watchdesk.models.incident import IncidentFacts
 
-    return IncidentFacts(received_at=datetime.now(TZ), place="城关镇", category="accident",
-                         subtype="fire", description="恢复后新增")
+    return IncidentFacts(
+        received_at=datetime.now(TZ),
+        place="城关镇",
+        category="accident",
+        subtype="fire",
+        description="恢复后新增",
+    )
 
 
 def test_restore_refuses_a_bad_backup_and_changes_nothing(desk, tmp_path):
@@ -167,8 +172,12 @@ def test_restore_refuses_a_bad_backup_and_changes_nothing(desk, tmp_path):
 
 def test_restore_while_a_writer_holds_the_lock_gives_up_cleanly(desk, monkeypatch):
     b = backups.take(desk, now=T0)
-    assert run_main(["incident", "add", "--json", "-", "--db", str(desk)],
-                    stdin=incident_json())["code"] == 0
+    assert (
+        run_main(["incident", "add", "--json", "-", "--db", str(desk)], stdin=incident_json())[
+            "code"
+        ]
+        == 0
+    )
     monkeypatch.setattr(backups, "WRITE_RETRY_SECONDS", 0.5)
     holder = Holder(desk)
     try:
@@ -184,8 +193,7 @@ def test_restore_while_a_writer_holds_the_lock_gives_up_cleanly(desk, monkeypatc
 
 def test_a_backup_taken_while_another_process_writes_is_consistent(desk):
     r, w = os.pipe()
-    p = FORK.Process(target=writer_main, args=(str(desk), w, 11, "live"),
-                     kwargs={"seconds": 3.0})
+    p = FORK.Process(target=writer_main, args=(str(desk), w, 11, "live"), kwargs={"seconds": 3.0})
     p.start()
     os.close(w)
     acks = Acks()
@@ -234,8 +242,12 @@ def test_cli_backup_list_restore(desk, capsys):
     assert [b["reason"] for b in listed] == ["manual", "handover"]
     text = run_main(["backup", "--list", "--db", str(desk)])["out"].splitlines()
     assert len(text) == 2 and "handover" in text[1]
-    assert run_main(["incident", "add", "--json", "-", "--db", str(desk)],
-                    stdin=incident_json())["code"] == 0
+    assert (
+        run_main(["incident", "add", "--json", "-", "--db", str(desk)], stdin=incident_json())[
+            "code"
+        ]
+        == 0
+    )
     # Without --yes, and no terminal to ask on: refused, nothing changed.
     res = run_main(["restore", made["path"], "--db", str(desk)], stdin="yes\n")
     assert res["code"] == 2 and "--yes" in one_line_error(res)
@@ -255,8 +267,12 @@ def test_cli_backup_list_restore(desk, capsys):
 def test_cli_restore_asks_on_a_terminal(desk):
     """On a terminal, restore asks; anything but yes changes nothing."""
     made = backups.take(desk, now=T0)
-    assert run_main(["incident", "add", "--json", "-", "--db", str(desk)],
-                    stdin=incident_json())["code"] == 0
+    assert (
+        run_main(["incident", "add", "--json", "-", "--db", str(desk)], stdin=incident_json())[
+            "code"
+        ]
+        == 0
+    )
     argv = ["restore", str(made.path), "--db", str(desk)]
     res = run_main(argv, stdin=Terminal("no\n"))
     assert res["code"] == 1 and "Type yes" in res["err"] and "nothing was changed" in res["err"]

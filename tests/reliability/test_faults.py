@@ -73,12 +73,18 @@ def _input(d: Path) -> tuple[Path, bytes]:
 def _warm_up(scratch: Path, inp: Path):
     """Run every command once before privileges are dropped: the unprivileged child cannot
     import modules from a root-only virtualenv."""
+
     def setup() -> None:
         db = scratch / "warm.db"
         assert run_main(["init", "--db", str(db)])["code"] == 0
-        for argv in (["incident", "add", "--json", str(inp)], ["incident", "list"],
-                     ["check"], ["backup", "--dir", str(scratch / "b")]):
+        for argv in (
+            ["incident", "add", "--json", str(inp)],
+            ["incident", "list"],
+            ["check"],
+            ["backup", "--dir", str(scratch / "b")],
+        ):
             run_main([*argv, "--db", str(db)])
+
     return setup
 
 
@@ -105,8 +111,10 @@ def test_read_only_desk(world, what):
         os.chmod(desk.parent, 0o755 if root else 0o555)
 
     def attempt() -> dict:
-        out = {"add": run_main(["incident", "add", "--json", str(inp), "--db", str(desk)]),
-               "list": run_main(["incident", "list", "--db", str(desk)])}
+        out = {
+            "add": run_main(["incident", "add", "--json", str(inp), "--db", str(desk)]),
+            "list": run_main(["incident", "list", "--db", str(desk)]),
+        }
         out["backup"] = run_main(["backup", "--db", str(desk), "--dir", str(scratch / "bk")])
         return out
 
@@ -129,8 +137,13 @@ def test_read_only_desk(world, what):
         os.chmod(desk, 0o644)
     else:
         os.chown(desk.parent, owner, owner)
-    again = in_child(run_main, ["incident", "add", "--json", str(inp), "--db", str(desk)],
-                     as_nobody=root, setup=_warm_up(scratch, inp), timeout=60)
+    again = in_child(
+        run_main,
+        ["incident", "add", "--json", str(inp), "--db", str(desk)],
+        as_nobody=root,
+        setup=_warm_up(scratch, inp),
+        timeout=60,
+    )
     assert again["code"] == 0, again["err"]
     assert len(_incidents(desk)) == len(before) + 1
     _desk_ok(desk)
@@ -157,8 +170,9 @@ def test_disk_full_by_file_size_limit(tmp_path):
     before = _incidents(desk)
     inp, inp_bytes = _input(tmp_path)
     limit = desk.stat().st_size + 200 * 1024
-    res = in_child(_fill_under_limit, str(desk), str(inp), limit,
-                   setup=_warm_up(tmp_path, inp), timeout=120)
+    res = in_child(
+        _fill_under_limit, str(desk), str(inp), limit, setup=_warm_up(tmp_path, inp), timeout=120
+    )
     assert res["failure"] is not None and res["acked"], "the limit was never reached"
     assert res["failure"]["code"] == 1
     line = one_line_error(res["failure"])
@@ -197,12 +211,29 @@ def test_disk_full_on_a_tiny_tmpfs():
         pytest.skip("no unshare(1)")
     mnt = Path(tempfile.mkdtemp(prefix="watchdesk-tmpfs-"))
     try:
-        script = ('mount -t tmpfs -o size=2m,mode=0755 tmpfs "$1" 2>/dev/null || exit 77; '
-                  'exec "$2" -m tests.reliability._diskfull "$1"')
-        proc = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script,
-                               "sh", str(mnt), sys.executable], cwd=ROOT, capture_output=True,
-                              text=True, timeout=120,
-                              env={**os.environ, "WATCHDESK_CONFIG": str(mnt / "none.toml")})
+        script = (
+            'mount -t tmpfs -o size=2m,mode=0755 tmpfs "$1" 2>/dev/null || exit 77; '
+            'exec "$2" -m tests.reliability._diskfull "$1"'
+        )
+        proc = subprocess.run(
+            [
+                "unshare",
+                "-m",
+                "--propagation",
+                "private",
+                "sh",
+                "-c",
+                script,
+                "sh",
+                str(mnt),
+                sys.executable,
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "WATCHDESK_CONFIG": str(mnt / "none.toml")},
+        )
     finally:
         shutil.rmtree(mnt, ignore_errors=True)
     if proc.returncode in (1, 77) and not proc.stdout:

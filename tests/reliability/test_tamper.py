@@ -37,9 +37,31 @@ def pristine(tmp_path_factory) -> Path:
     return path
 
 
-ENUMS = ["I", "II", "III", "IV", "open", "closed", "voided", "phone", "written", "followup",
-         "final", "verification", "insert", "update", "running", "done", "dropped", "initial",
-         "updated", "verified", "note", "call_in", "instruction"]
+ENUMS = [
+    "I",
+    "II",
+    "III",
+    "IV",
+    "open",
+    "closed",
+    "voided",
+    "phone",
+    "written",
+    "followup",
+    "final",
+    "verification",
+    "insert",
+    "update",
+    "running",
+    "done",
+    "dropped",
+    "initial",
+    "updated",
+    "verified",
+    "note",
+    "call_in",
+    "instruction",
+]
 
 
 def _attack(pristine: Path, work: Path, table: str, sql: str, *candidates) -> Path | None:
@@ -69,8 +91,10 @@ def _attack(pristine: Path, work: Path, table: str, sql: str, *candidates) -> Pa
 
 
 def _fingerprint(conn: sqlite3.Connection, table: str) -> list:
-    return [tuple((type(v).__name__, v) for v in row)
-            for row in conn.execute(f"SELECT * FROM {table} ORDER BY id")]
+    return [
+        tuple((type(v).__name__, v) for v in row)
+        for row in conn.execute(f"SELECT * FROM {table} ORDER BY id")
+    ]
 
 
 def _caught(path: Path) -> list[str]:
@@ -100,9 +124,13 @@ def _changed(value):
     return value + "·" if value else "改"
 
 
-@settings(max_examples=int(os.environ.get("WATCHDESK_FUZZ_EXAMPLES", "120")), deadline=None,
-          derandomize="WATCHDESK_FUZZ_EXAMPLES" not in os.environ, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=int(os.environ.get("WATCHDESK_FUZZ_EXAMPLES", "120")),
+    deadline=None,
+    derandomize="WATCHDESK_FUZZ_EXAMPLES" not in os.environ,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(data=st.data())
 def test_any_edit_of_any_column_is_caught(pristine, tmp_path_factory, data):
     table = data.draw(st.sampled_from(TABLES), label="table")
@@ -110,17 +138,30 @@ def test_any_edit_of_any_column_is_caught(pristine, tmp_path_factory, data):
     row = data.draw(st.sampled_from(rows), label="row")
     col = data.draw(st.sampled_from(cols), label="column")
     old = row[cols.index(col)]
-    new = data.draw(st.one_of(st.just(_changed(old)), st.none(), st.text(max_size=5),
-                              st.integers(-5, 10**6), st.floats(allow_nan=False),
-                              st.binary(max_size=4)), label="new value")
+    new = data.draw(
+        st.one_of(
+            st.just(_changed(old)),
+            st.none(),
+            st.text(max_size=5),
+            st.integers(-5, 10**6),
+            st.floats(allow_nan=False),
+            st.binary(max_size=4),
+        ),
+        label="new value",
+    )
     if new == old and type(new) is type(old):
         new = _changed(old)
     if col == "id":  # a row moved to a free id
         new = 10_000 + int(data.draw(st.integers(0, 100)))
     work = tmp_path_factory.mktemp("edit")
     values = [new, _changed(old), *(v for v in ENUMS if v != old)]
-    path = _attack(pristine, work, table, f"UPDATE {table} SET [{col}] = ? WHERE id = ?",
-                   *[(v, row[0]) for v in values])
+    path = _attack(
+        pristine,
+        work,
+        table,
+        f"UPDATE {table} SET [{col}] = ? WHERE id = ?",
+        *[(v, row[0]) for v in values],
+    )
     assume(path is not None)  # SQLite's own constraints refused every edit
     assert _caught(path)
 
@@ -143,8 +184,13 @@ def test_a_row_inserted_behind_the_logs_back_is_caught(pristine, tmp_path):
     cols, rows = _rows(pristine, "incidents")
     values = list(rows[0])
     values[0] = 999
-    path = _attack(pristine, tmp_path, "incidents",
-                   f"INSERT INTO incidents VALUES ({','.join('?' * len(cols))})", values)
+    path = _attack(
+        pristine,
+        tmp_path,
+        "incidents",
+        f"INSERT INTO incidents VALUES ({','.join('?' * len(cols))})",
+        values,
+    )
     assert path is not None
     assert any("incidents #999 has no audit entry" in p for p in _caught(path))
 
@@ -152,3 +198,12 @@ def test_a_row_inserted_behind_the_logs_back_is_caught(pristine, tmp_path):
 def test_the_pristine_desk_checks_clean(pristine):
     res = run_main(["check", "--db", str(pristine)])
     assert res["code"] == 0, res["out"]
+
+
+def test_an_audit_row_id_edited_into_text_is_caught(pristine, tmp_path):
+    """Found by the fuzz above: a row_id of '' made `watchdesk check` fail with a TypeError
+    ("unexpected error") instead of reporting the tampering."""
+    path = _attack(pristine, tmp_path, "audit", "UPDATE audit SET row_id = ? WHERE id = 2", ("",))
+    assert path is not None
+    problems = _caught(path)
+    assert any("audit entry 2 was altered" in p for p in problems), problems

@@ -42,8 +42,9 @@ def test_four_writers_lose_nothing_and_never_see_locked(tmp_path):
     pipes, procs = [], []
     for n in range(WRITERS):
         r, w = os.pipe()
-        p = FORK.Process(target=writer_main, args=(str(db), w, n, f"w{n}"),
-                         kwargs={"max_writes": WRITES})
+        p = FORK.Process(
+            target=writer_main, args=(str(db), w, n, f"w{n}"), kwargs={"max_writes": WRITES}
+        )
         p.start()
         os.close(w)
         pipes.append(r)
@@ -69,8 +70,10 @@ def test_four_writers_lose_nothing_and_never_see_locked(tmp_path):
     finally:
         d.close()
     waits = sorted(w for a in all_acks for w in a.waits)
-    print(f"{len(waits)} saves by {WRITERS} writers at once; "
-          f"p50 {waits[len(waits) // 2] * 1000:.0f} ms, max {waits[-1] * 1000:.0f} ms")
+    print(
+        f"{len(waits)} saves by {WRITERS} writers at once; "
+        f"p50 {waits[len(waits) // 2] * 1000:.0f} ms, max {waits[-1] * 1000:.0f} ms"
+    )
     assert waits[-1] < WRITE_RETRY_SECONDS
 
 
@@ -152,9 +155,8 @@ def test_the_retry_bound_gives_a_clear_deskbusy_quickly(tmp_path):
         d = connect(db, create=False)
         d.execute("PRAGMA busy_timeout = 100")
         t0 = time.monotonic()
-        with pytest.raises(DeskBusy) as e:
-            with write_txn(d, retry_seconds=0.5):
-                d.execute("INSERT INTO meta (key, value) VALUES ('x', 'y')")
+        with pytest.raises(DeskBusy) as e, write_txn(d, retry_seconds=0.5):
+            d.execute("INSERT INTO meta (key, value) VALUES ('x', 'y')")
         elapsed = time.monotonic() - t0
         assert 0.5 <= elapsed < 5.0, elapsed  # the bound, not a hang (slack for a busy CI)
         assert "locked" not in str(e.value) and "nothing was saved" in str(e.value)
@@ -186,8 +188,12 @@ def test_the_cli_fails_with_one_clear_line_when_the_lock_is_held_too_long(tmp_pa
 
     try:
         t0 = time.monotonic()
-        res = in_child(run_main, ["incident", "add", "--json", str(inp), "--db", str(db)],
-                       setup=short_bound, timeout=30)
+        res = in_child(
+            run_main,
+            ["incident", "add", "--json", str(inp), "--db", str(db)],
+            setup=short_bound,
+            timeout=30,
+        )
         elapsed = time.monotonic() - t0
     finally:
         holder.release()
@@ -213,10 +219,23 @@ def test_the_default_bound_of_the_installed_cli(tmp_path):
     holder = Holder(db)
     try:
         t0 = time.monotonic()
-        proc = subprocess.run([sys.executable, "-m", "watchdesk", "incident", "add", "--json",
-                               str(inp), "--db", str(db)], capture_output=True, text=True,
-                              timeout=WRITE_RETRY_SECONDS + dbmod.BUSY_TIMEOUT_MS / 1000 + 15,
-                              env={**os.environ, "WATCHDESK_CONFIG": str(tmp_path / "no.toml")})
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "watchdesk",
+                "incident",
+                "add",
+                "--json",
+                str(inp),
+                "--db",
+                str(db),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=WRITE_RETRY_SECONDS + dbmod.BUSY_TIMEOUT_MS / 1000 + 15,
+            env={**os.environ, "WATCHDESK_CONFIG": str(tmp_path / "no.toml")},
+        )
         elapsed = time.monotonic() - t0
     finally:
         holder.release()
@@ -234,10 +253,27 @@ def test_four_cli_processes_at_once(tmp_path):
     env = {**os.environ, "WATCHDESK_CONFIG": str(tmp_path / "no.toml")}
     ids = []
     for _ in range(2):
-        procs = [subprocess.Popen([sys.executable, "-m", "watchdesk", "incident", "add",
-                                   "--json", "-", "--db", str(db)], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                  env=env) for _ in range(4)]
+        procs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "watchdesk",
+                    "incident",
+                    "add",
+                    "--json",
+                    "-",
+                    "--db",
+                    str(db),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
+            for _ in range(4)
+        ]
         for p in procs:
             out, err = p.communicate(incident_json(), timeout=60)
             assert p.returncode == 0 and "locked" not in err, err

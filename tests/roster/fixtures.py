@@ -16,21 +16,29 @@ STANDBY = ["马晓东", "高婷婷"]
 def people(store: Store) -> dict[str, int]:
     """Add everyone; name → id."""
     out = {}
-    for names, title in ((LEADERS, "副局长"), (CHIEFS, "值班长"), (OFFICERS, "科员"),
-                         (STANDBY, "科员")):
+    for names, title in (
+        (LEADERS, "副局长"),
+        (CHIEFS, "值班长"),
+        (OFFICERS, "科员"),
+        (STANDBY, "科员"),
+    ):
         for n in names:
             out[n] = store.roster.add_officer(Officer(name=n, title=title, unit="县应急管理局")).id
     return out
 
 
 def spec(ids: dict[str, int], start: date, end: date, **kw) -> RotationSpec:
-    lists = {Role.leader: [ids[n] for n in LEADERS], Role.chief: [ids[n] for n in CHIEFS],
-             Role.officer: [ids[n] for n in OFFICERS]}
+    lists = {
+        Role.leader: [ids[n] for n in LEADERS],
+        Role.chief: [ids[n] for n in CHIEFS],
+        Role.officer: [ids[n] for n in OFFICERS],
+    }
     return RotationSpec(start=start, end=end, lists=kw.pop("lists", lists), **kw)
 
 
-def fortnight(store: Store, start: date = date(2026, 11, 16), end: date = date(2026, 11, 29)
-              ) -> dict[str, int]:
+def fortnight(
+    store: Store, start: date = date(2026, 11, 16), end: date = date(2026, 11, 29)
+) -> dict[str, int]:
     ids = people(store)
     store.roster.generate(spec(ids, start, end))
     return ids

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,11 +13,13 @@ from watchdesk.cli import main
 from watchdesk.models.roster import Role
 from watchdesk.store.desk import Store
 
-CSV = ("日期,开始,结束,班次,角色,姓名,电话,备注\r\n"
-       "2026-12-01,08:30,08:30,24h,带班领导,王建国,13900000001,\r\n"
-       "2026-12-01,08:30,08:30,24h,值班员,周文博,,\r\n"
-       "2026-12-02,08:30,08:30,24h,带班领导,李红梅,,\r\n"
-       "2026-12-02,08:30,08:30,24h,值班员,吴晓燕,,国庆值班\r\n")
+CSV = (
+    "日期,开始,结束,班次,角色,姓名,电话,备注\r\n"
+    "2026-12-01,08:30,08:30,24h,带班领导,王建国,13900000001,\r\n"
+    "2026-12-01,08:30,08:30,24h,值班员,周文博,,\r\n"
+    "2026-12-02,08:30,08:30,24h,带班领导,李红梅,,\r\n"
+    "2026-12-02,08:30,08:30,24h,值班员,吴晓燕,,国庆值班\r\n"
+)
 
 
 @pytest.fixture
@@ -51,28 +53,67 @@ def test_import_export_round_trip(desk, tmp_path, capsys):
     res = json.loads(out)
     assert res["assigned"] == 4 and res["shifts_created"] == 2 and len(res["officers_added"]) == 4
     out_csv = tmp_path / "out.csv"
-    code, _, err = run(capsys, "roster", "export", "--from", "2026-12-01", "--to", "2026-12-02",
-                       "--output", out_csv, "--lang", "zh", "--db", desk)
+    code, _, err = run(
+        capsys,
+        "roster",
+        "export",
+        "--from",
+        "2026-12-01",
+        "--to",
+        "2026-12-02",
+        "--output",
+        out_csv,
+        "--lang",
+        "zh",
+        "--db",
+        desk,
+    )
     assert code == 0, err
     data = out_csv.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and "带班领导,王建国,13900000001".encode() in data
     for fmt in ("xlsx", "ics"):
         target = tmp_path / f"out.{fmt}"
-        code, _, err = run(capsys, "roster", "export", "--from", "2026-12-01", "--to",
-                           "2026-12-02", "--output", target, "--db", desk)
+        code, _, err = run(
+            capsys,
+            "roster",
+            "export",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-12-02",
+            "--output",
+            target,
+            "--db",
+            desk,
+        )
         assert code == 0 and target.stat().st_size > 100, err
     code, out, _ = run(capsys, "roster", "import", tmp_path / "out.xlsx", "--db", desk)
     assert code == 0 and json.loads(out)["unchanged"] == 4
-    code, out, _ = run(capsys, "roster", "export", "--format", "ics", "--officer", "周文博",
-                       "--from", "2026-12-01", "--to", "2026-12-02", "--db", desk)
+    code, out, _ = run(
+        capsys,
+        "roster",
+        "export",
+        "--format",
+        "ics",
+        "--officer",
+        "周文博",
+        "--from",
+        "2026-12-01",
+        "--to",
+        "2026-12-02",
+        "--db",
+        desk,
+    )
     assert code == 0 and out.count("BEGIN:VEVENT") == 1
 
 
 def test_bad_import_lists_every_row_and_writes_nothing(desk, tmp_path, capsys):
     f = tmp_path / "bad.csv"
-    f.write_text("date,start,end,role,name\n2026-12-01,08:30,08:30,boss,王建国\n"
-                 "2026-12-01,8点半,08:30,leader,王建国\n2026-12-02,08:30,08:30,leader,\n",
-                 encoding="utf-8")
+    f.write_text(
+        "date,start,end,role,name\n2026-12-01,08:30,08:30,boss,王建国\n"
+        "2026-12-01,8点半,08:30,leader,王建国\n2026-12-02,08:30,08:30,leader,\n",
+        encoding="utf-8",
+    )
     before = count(desk, "audit")
     code, out, err = run(capsys, "roster", "import", f, "--add-officers", "--db", desk)
     assert code == 2 and out == ""
@@ -88,15 +129,33 @@ def test_generate_problems_hours(desk, capsys):
     s = Store.open(desk)
     people(s)
     s.close()
-    code, out, err = run(capsys, "roster", "generate", "--from", "2026-09-28", "--to",
-                         "2026-10-11", "--mode", "split", "--leaders", "王建国,李红梅",
-                         "--rest-leaders", "张志强", "--officers", "周文博，吴晓燕、郑浩然",
-                         "--chiefs", "赵磊 孙丽娜", "--db", desk)
+    code, out, err = run(
+        capsys,
+        "roster",
+        "generate",
+        "--from",
+        "2026-09-28",
+        "--to",
+        "2026-10-11",
+        "--mode",
+        "split",
+        "--leaders",
+        "王建国,李红梅",
+        "--rest-leaders",
+        "张志强",
+        "--officers",
+        "周文博，吴晓燕、郑浩然",
+        "--chiefs",
+        "赵磊 孙丽娜",
+        "--db",
+        desk,
+    )
     assert code == 0, err
     res = json.loads(out)
     assert res["shifts_created"] == 14 and res["kept_manual"] == []
-    code, out, _ = run(capsys, "roster", "show", "--from", "2026-10-01", "--to", "2026-10-01",
-                       "--db", desk)
+    code, out, _ = run(
+        capsys, "roster", "show", "--from", "2026-10-01", "--to", "2026-10-01", "--db", desk
+    )
     page = json.loads(out)
     holiday = next(r for r in page["shifts"] if r["day"]["day"] == "2026-10-01")
     assert holiday["sensitive"] and holiday["day"]["kind"] == "holiday"
@@ -104,28 +163,63 @@ def test_generate_problems_hours(desk, capsys):
     assert leaders == ["张志强"]
     assert len([p for p in holiday["assignments"] if p["role"] == "officer"]) == 2
     # 张志强 holds every rest day of the golden week: far too many in a row.
-    code, out, _ = run(capsys, "roster", "problems", "--from", "2026-09-28", "--to",
-                       "2026-10-11", "--check", "--db", desk)
+    code, out, _ = run(
+        capsys,
+        "roster",
+        "problems",
+        "--from",
+        "2026-09-28",
+        "--to",
+        "2026-10-11",
+        "--check",
+        "--db",
+        desk,
+    )
     probs = json.loads(out)
-    assert code == 1 and any(p["problem"] == "consecutive" and p["officer_name"] == "张志强"
-                             for p in probs)
+    assert code == 1 and any(
+        p["problem"] == "consecutive" and p["officer_name"] == "张志强" for p in probs
+    )
     key = probs[0]["key"]
     code, _, err = run(capsys, "roster", "ack", key, "--db", desk)
     assert code == 2 and "reason" in err
     code, _, _ = run(capsys, "roster", "ack", key, "--reason", "节日领导带班安排", "--db", desk)
     assert code == 0
-    code, out, _ = run(capsys, "roster", "problems", "--from", "2026-09-28", "--to",
-                       "2026-10-11", "--db", desk)
+    code, out, _ = run(
+        capsys, "roster", "problems", "--from", "2026-09-28", "--to", "2026-10-11", "--db", desk
+    )
     assert key not in {p["key"] for p in json.loads(out)}
-    code, out, _ = run(capsys, "roster", "hours", "--from", "2026-10-01", "--to", "2026-10-07",
-                       "--db", desk)
+    code, out, _ = run(
+        capsys, "roster", "hours", "--from", "2026-10-01", "--to", "2026-10-07", "--db", desk
+    )
     hours = {p["name"]: p for p in json.loads(out)["people"]}
     assert hours["张志强"]["holiday_hours"] > 100
-    code, _, err = run(capsys, "roster", "generate", "--from", "2026-10-12", "--to",
-                       "2026-10-13", "--leaders", "无名氏", "--db", desk)
+    code, _, err = run(
+        capsys,
+        "roster",
+        "generate",
+        "--from",
+        "2026-10-12",
+        "--to",
+        "2026-10-13",
+        "--leaders",
+        "无名氏",
+        "--db",
+        desk,
+    )
     assert code == 2 and "leaders" in err and "无名氏" in err
-    code, _, err = run(capsys, "roster", "generate", "--from", "2026-10-13", "--to",
-                       "2026-10-12", "--leaders", "王建国", "--db", desk)
+    code, _, err = run(
+        capsys,
+        "roster",
+        "generate",
+        "--from",
+        "2026-10-13",
+        "--to",
+        "2026-10-12",
+        "--leaders",
+        "王建国",
+        "--db",
+        desk,
+    )
     assert code == 2 and len(err.strip().splitlines()) == 1
 
 
@@ -133,21 +227,43 @@ def test_swap_and_substitute_by_cli(desk, capsys):
     s = Store.open(desk, tz=TZ)
     ids = people(s)
     start = datetime(2026, 12, 1, 8, 30, tzinfo=TZ)
-    a = s.roster.add_shift(start, start + timedelta(days=1), people=[(ids["王建国"], Role.leader),
-                                                                     (ids["周文博"], Role.officer)])
-    b = s.roster.add_shift(start + timedelta(days=1), start + timedelta(days=2),
-                           people=[(ids["李红梅"], Role.leader), (ids["吴晓燕"], Role.officer)])
+    a = s.roster.add_shift(
+        start,
+        start + timedelta(days=1),
+        people=[(ids["王建国"], Role.leader), (ids["周文博"], Role.officer)],
+    )
+    b = s.roster.add_shift(
+        start + timedelta(days=1),
+        start + timedelta(days=2),
+        people=[(ids["李红梅"], Role.leader), (ids["吴晓燕"], Role.officer)],
+    )
     s.close()
     oa, ob = a.assignments[1].id, b.assignments[1].id
     with pytest.raises(SystemExit) as e:  # argparse: --approver is required
         run(capsys, "roster", "swap", oa, ob, "--reason", "调休", "--db", desk)
     assert e.value.code == 2
-    code, out, err = run(capsys, "roster", "swap", oa, ob, "--reason", "调休", "--approver",
-                         "王建国", "--db", desk)
+    code, out, err = run(
+        capsys, "roster", "swap", oa, ob, "--reason", "调休", "--approver", "王建国", "--db", desk
+    )
     assert code == 0, err
-    code, out, err = run(capsys, "roster", "substitute", a.assignments[0].id, "--by", "张志强",
-                         "--from", "20:00", "--to", "08:00", "--reason", "市里开会",
-                         "--approver", "局长", "--db", desk)
+    code, out, err = run(
+        capsys,
+        "roster",
+        "substitute",
+        a.assignments[0].id,
+        "--by",
+        "张志强",
+        "--from",
+        "20:00",
+        "--to",
+        "08:00",
+        "--reason",
+        "市里开会",
+        "--approver",
+        "局长",
+        "--db",
+        desk,
+    )
     assert code == 0, err
     sub = json.loads(out)
     assert sub["starts_at"].startswith("2026-12-01T12:00") and sub["covers_id"]
@@ -159,9 +275,12 @@ def test_swap_and_substitute_by_cli(desk, capsys):
 def test_signin_leader_check_and_now(desk, capsys):
     s = Store.open(desk, tz=TZ)
     ids = people(s)
-    now = datetime.now(timezone.utc)
-    s.roster.add_shift(now - timedelta(hours=2), now + timedelta(hours=10),
-                       people=[(ids["王建国"], Role.leader), (ids["周文博"], Role.officer)])
+    now = datetime.now(UTC)
+    s.roster.add_shift(
+        now - timedelta(hours=2),
+        now + timedelta(hours=10),
+        people=[(ids["王建国"], Role.leader), (ids["周文博"], Role.officer)],
+    )
     s.close()
     code, out, _ = run(capsys, "leader-check", "--check", "--db", desk)
     data = json.loads(out)
@@ -170,8 +289,18 @@ def test_signin_leader_check_and_now(desk, capsys):
     assert code == 2 and "not on this shift" in err
     code, out, err = run(capsys, "signin", "周文博", "--db", desk)
     assert code == 0 and json.loads(out)["taken_over"], err
-    code, out, _ = run(capsys, "leader-check", "--record", "--method", "in_person", "--note",
-                       "在指挥中心", "--check", "--db", desk)
+    code, out, _ = run(
+        capsys,
+        "leader-check",
+        "--record",
+        "--method",
+        "in_person",
+        "--note",
+        "在指挥中心",
+        "--check",
+        "--db",
+        desk,
+    )
     assert code == 0 and not json.loads(out)["leader_check"]["escalated"]
     code, out, _ = run(capsys, "now", "--json", "--db", desk)
     duty = json.loads(out)["duty"]
@@ -184,13 +313,35 @@ def test_sensitive_leave_and_config(desk, tmp_path, capsys):
     s = Store.open(desk)
     people(s)
     s.close()
-    code, out, _ = run(capsys, "roster", "sensitive", "两会", "--from", "2027-03-04", "--to",
-                       "2027-03-11", "--db", desk)
+    code, out, _ = run(
+        capsys,
+        "roster",
+        "sensitive",
+        "两会",
+        "--from",
+        "2027-03-04",
+        "--to",
+        "2027-03-11",
+        "--db",
+        desk,
+    )
     assert code == 0 and json.loads(out)[0]["name"] == "两会"
     code, _, err = run(capsys, "roster", "sensitive", "汛期", "--from", "2027-06-01", "--db", desk)
     assert code == 2
-    code, out, _ = run(capsys, "roster", "leave", "周文博", "--from", "2027-03-01", "--to",
-                       "2027-03-05", "--reason", "年休假", "--db", desk)
+    code, out, _ = run(
+        capsys,
+        "roster",
+        "leave",
+        "周文博",
+        "--from",
+        "2027-03-01",
+        "--to",
+        "2027-03-05",
+        "--reason",
+        "年休假",
+        "--db",
+        desk,
+    )
     assert code == 0 and json.loads(out)[0]["officer_name"] == "周文博"
     code, out, _ = run(capsys, "roster", "config", "--db", desk)
     cfg = json.loads(out)

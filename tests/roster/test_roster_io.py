@@ -24,8 +24,8 @@ def count(store, table):
     return store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
-def rows_of(store, start=at(2026, 11, 16), end=at(2026, 11, 30)):
-    return store.roster.export_rows(start, end)
+def rows_of(store, start=None, end=None):
+    return store.roster.export_rows(start or at(2026, 11, 16), end or at(2026, 11, 30))
 
 
 def key(rows):
@@ -44,8 +44,11 @@ def test_round_trip_into_an_empty_desk(store, other, fmt):
     fortnight(store)
     rows = rows_of(store)
     data = roster_io.write_rows(rows, fmt, TZ, "zh")
-    got, errors = {"csv": roster_io.read_csv, "xlsx": roster_io.read_xlsx,
-                   "ics": roster_io.read_ics}[fmt](data, TZ)
+    got, errors = {
+        "csv": roster_io.read_csv,
+        "xlsx": roster_io.read_xlsx,
+        "ics": roster_io.read_ics,
+    }[fmt](data, TZ)
     assert errors == []
     assert key(got) == key(rows)
     res = other.roster.import_rows(got, add_officers=True)
@@ -68,8 +71,10 @@ def test_csv_has_a_bom_and_chinese_headers(store):
 
 
 def test_gb18030_csv_from_wps_is_read(store):
-    text = "日期,开始,结束,角色,姓名\r\n2026-12-01,08:30,08:30,带班领导,王建国\r\n" \
-           "2026-12-01,08:30,08:30,值班员,周文博\r\n"
+    text = (
+        "日期,开始,结束,角色,姓名\r\n2026-12-01,08:30,08:30,带班领导,王建国\r\n"
+        "2026-12-01,08:30,08:30,值班员,周文博\r\n"
+    )
     rows, errors = roster_io.read_csv(text.encode("gb18030"), TZ)
     assert errors == [] and [r.name for r in rows] == ["王建国", "周文博"]
     assert rows[0].ends_at == at(2026, 12, 2, 8, 30)  # 08:30–08:30 ends the next day
@@ -77,8 +82,10 @@ def test_gb18030_csv_from_wps_is_read(store):
 
 
 def test_night_shift_and_long_shift_times():
-    text = ("date,start,end,role,name\n2026-12-01,20:00,08:00,officer,周文博\n"
-            "2026-12-01,08:00,2026-12-03 08:00,leader,王建国\n2026/12/05,8:00,20:00,值班长,赵磊\n")
+    text = (
+        "date,start,end,role,name\n2026-12-01,20:00,08:00,officer,周文博\n"
+        "2026-12-01,08:00,2026-12-03 08:00,leader,王建国\n2026/12/05,8:00,20:00,值班长,赵磊\n"
+    )
     rows, errors = roster_io.read_csv(text.encode(), TZ)
     assert errors == []
     assert rows[0].ends_at == at(2026, 12, 2, 8)
@@ -89,23 +96,32 @@ def test_night_shift_and_long_shift_times():
 def test_bad_file_reports_every_bad_row_and_writes_nothing(store):
     fortnight(store)
     before = {t: count(store, t) for t in ("shifts", "assignments", "audit", "officers")}
-    text = ("日期,开始,结束,班次,角色,姓名\n"
-            "2026-12-01,08:30,08:30,24h,带班领导,王建国\n"  # 2: good
-            "2026-12-01,08:30,08:30,24h,组长,周文博\n"  # 3: unknown role
-            "2026-13-01,08:30,08:30,24h,值班员,周文博\n"  # 4: bad date
-            ",,,,,\n"  # 5: blank: not a row
-            "2026-12-02,08:30,08:30,24h,值班员,\n"  # 6: no name
-            "2026-12-02,08:30,08:30,24h,值班员,无此人\n"  # 7: unknown person
-            "2026-11-20,09:00,12:00,,值班员,周文博\n"  # 8: overlaps an existing shift
-            "2026-12-01,08:30,08:30,24h,带班领导,王建国\n"  # 9: duplicate of row 2
-            "2026-12-01,20:00,21:00,,值班员,吴晓燕\n")  # 10: overlaps row 2's shift
+    text = (
+        "日期,开始,结束,班次,角色,姓名\n"
+        "2026-12-01,08:30,08:30,24h,带班领导,王建国\n"  # 2: good
+        "2026-12-01,08:30,08:30,24h,组长,周文博\n"  # 3: unknown role
+        "2026-13-01,08:30,08:30,24h,值班员,周文博\n"  # 4: bad date
+        ",,,,,\n"  # 5: blank: not a row
+        "2026-12-02,08:30,08:30,24h,值班员,\n"  # 6: no name
+        "2026-12-02,08:30,08:30,24h,值班员,无此人\n"  # 7: unknown person
+        "2026-11-20,09:00,12:00,,值班员,周文博\n"  # 8: overlaps an existing shift
+        "2026-12-01,08:30,08:30,24h,带班领导,王建国\n"  # 9: duplicate of row 2
+        "2026-12-01,20:00,21:00,,值班员,吴晓燕\n"
+    )  # 10: overlaps row 2's shift
     rows, errors = roster_io.read_csv(text.encode("utf-8-sig"), TZ)
     assert [(e.row, e.field) for e in errors] == [(3, "role"), (4, "date"), (6, "name")]
     with pytest.raises(RosterImportError) as e:
         store.roster.import_rows(rows, errors=errors)
     got = [(x.row, x.field) for x in e.value.errors]
-    assert got == [(3, "role"), (4, "date"), (6, "name"), (7, "name"), (8, "start"),
-                   (9, "name"), (10, "start")]
+    assert got == [
+        (3, "role"),
+        (4, "date"),
+        (6, "name"),
+        (7, "name"),
+        (8, "start"),
+        (9, "name"),
+        (10, "start"),
+    ]
     assert "row 7: name: no officer named '无此人'" in [str(x) for x in e.value.errors][3]
     assert {t: count(store, t) for t in before} == before
 

@@ -45,15 +45,18 @@ async def open_roster(app, pilot) -> RosterScreen:
 
 
 async def reloaded(pilot, scr, n):
-    await until(pilot, lambda: scr.loads >= n and not isinstance(pilot.app.screen,
-                                                                  (FormModal, PickOfficerModal)),
-                "a reload")
+    await until(
+        pilot,
+        lambda: scr.loads >= n and not isinstance(pilot.app.screen, (FormModal, PickOfficerModal)),
+        "a reload",
+    )
 
 
 def goto(scr, day: int, role: Role):
     grid = scr.query_one(RosterGrid)
-    row = next(i for i, r in enumerate(grid.rows_data)
-               if r.shift.starts_at == at(2026, 11, day, 8, 30))
+    row = next(
+        i for i, r in enumerate(grid.rows_data) if r.shift.starts_at == at(2026, 11, day, 8, 30)
+    )
     grid.move_cursor(row=row, column=COLUMNS.index(role.value), animate=False)
     return grid.rows_data[row]
 

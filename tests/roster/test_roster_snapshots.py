@@ -28,10 +28,16 @@ def build(path) -> None:
         s.roster.add_sensitive_period("冬季森林防火", date(2026, 11, 25), date(2026, 11, 26))
         cur = s.roster.on_duty()
         officer = next(a for a in cur.assignments if a.role == Role.officer)
-        s.roster.sign_in(cur.shift.id, officer.officer_id,
-                         at=datetime(2026, 11, 22, 8, 24, tzinfo=TZ))
-        s.roster.record_check(cur.shift.id, method="in_person", result="present",
-                              at=datetime(2026, 11, 22, 8, 40, tzinfo=TZ), note="在指挥中心")
+        s.roster.sign_in(
+            cur.shift.id, officer.officer_id, at=datetime(2026, 11, 22, 8, 24, tzinfo=TZ)
+        )
+        s.roster.record_check(
+            cur.shift.id,
+            method="in_person",
+            result="present",
+            at=datetime(2026, 11, 22, 8, 40, tzinfo=TZ),
+            note="在指挥中心",
+        )
         page = s.roster.page(datetime(2026, 11, 16, tzinfo=TZ), datetime(2026, 11, 30, tzinfo=TZ))
         by_day = {r.shift.starts_at.day: r for r in page.shifts}
         a = by_day[20].people(Role.officer)[0]
@@ -40,11 +46,20 @@ def build(path) -> None:
         lead = by_day[24].people(Role.leader)[0]
         s.roster.remove(lead.id, reason="市里开会", approver="王建国")
         off = by_day[18].people(Role.officer)[0]
-        s.roster.substitute(off.id, ids["马晓东"], reason="上午就医", approver="李红梅",
-                            starts_at=datetime(2026, 11, 18, 9, tzinfo=TZ),
-                            ends_at=datetime(2026, 11, 18, 12, tzinfo=TZ))
-        s.roster.add_leave(ids["冯雪"], datetime(2026, 11, 29, tzinfo=TZ),
-                           datetime(2026, 12, 1, tzinfo=TZ), "年休假")
+        s.roster.substitute(
+            off.id,
+            ids["马晓东"],
+            reason="上午就医",
+            approver="李红梅",
+            starts_at=datetime(2026, 11, 18, 9, tzinfo=TZ),
+            ends_at=datetime(2026, 11, 18, 12, tzinfo=TZ),
+        )
+        s.roster.add_leave(
+            ids["冯雪"],
+            datetime(2026, 11, 29, tzinfo=TZ),
+            datetime(2026, 12, 1, tzinfo=TZ),
+            "年休假",
+        )
     finally:
         s.close()
 

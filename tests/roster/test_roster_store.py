@@ -59,8 +59,13 @@ def test_swap_is_audited_and_shown_with_reason_and_approver(store):
     assert [c.kind for c in store.roster.changes(rs.shift.id)][0] == ChangeKind.swap
 
 
-@pytest.mark.parametrize("kw, field", [({"reason": "", "approver": "王建国"}, "reason"),
-                                       ({"reason": "病假", "approver": "  "}, "approver")])
+@pytest.mark.parametrize(
+    "kw, field",
+    [
+        ({"reason": "", "approver": "王建国"}, "reason"),
+        ({"reason": "病假", "approver": "  "}, "approver"),
+    ],
+)
 def test_a_change_without_reason_or_approver_writes_nothing(store, kw, field):
     fortnight(store)
     _, (a,) = cell(store, 23, Role.officer)
@@ -77,27 +82,44 @@ def test_a_change_without_reason_or_approver_writes_nothing(store, kw, field):
 def test_substitute_for_part_of_a_shift_keeps_the_original(store):
     ids = fortnight(store)
     rs, (a,) = cell(store, 23, Role.officer)
-    sub = store.roster.substitute(a.id, ids["何俊杰"], reason="上午就医", approver="李红梅",
-                                  starts_at=at(2026, 11, 23, 9), ends_at=at(2026, 11, 23, 13))
+    sub = store.roster.substitute(
+        a.id,
+        ids["何俊杰"],
+        reason="上午就医",
+        approver="李红梅",
+        starts_at=at(2026, 11, 23, 9),
+        ends_at=at(2026, 11, 23, 13),
+    )
     assert sub.covers_id == a.id and sub.source == Source.substitute
     rs, people_ = cell(store, 23, Role.officer)
     assert [p.officer_name for p in people_] == [a.officer_name, "何俊杰"]
     assert "代" in sub.note and "09:00–13:00" in sub.note
     assert not any(v.problem == Problem.duplicate for v in rs.problems)
-    hours = {h.name: h for h in store.roster.hours(at(2026, 11, 23, 8, 30),
-                                                   at(2026, 11, 24, 8, 30))}
+    hours = {
+        h.name: h for h in store.roster.hours(at(2026, 11, 23, 8, 30), at(2026, 11, 24, 8, 30))
+    }
     assert hours["何俊杰"].hours == 4 and hours[a.officer_name].hours == 20
     with pytest.raises(InputError):
-        store.roster.substitute(a.id, ids["冯雪"], reason="x", approver="y",
-                                starts_at=at(2026, 11, 24, 9), ends_at=at(2026, 11, 24, 13))
+        store.roster.substitute(
+            a.id,
+            ids["冯雪"],
+            reason="x",
+            approver="y",
+            starts_at=at(2026, 11, 24, 9),
+            ends_at=at(2026, 11, 24, 13),
+        )
     assert store.check().ok
 
 
 def test_substitute_whole_shift_and_remove(store):
     ids = fortnight(store)
     rs, (a,) = cell(store, 25, Role.leader)
-    store.roster.substitute(a.id, ids["张志强"] if a.officer_name != "张志强" else ids["王建国"],
-                            reason="出差", approver="局长")
+    store.roster.substitute(
+        a.id,
+        ids["张志强"] if a.officer_name != "张志强" else ids["王建国"],
+        reason="出差",
+        approver="局长",
+    )
     _, (a2,) = cell(store, 25, Role.leader)
     assert a2.id == a.id and a2.source == Source.substitute and a2.officer_name != a.officer_name
     store.roster.remove(a2.id, reason="带班调整", approver="局长")
@@ -120,8 +142,12 @@ def test_regenerating_never_overwrites_a_manual_change(store):
     ids = fortnight(store)
     rs, (a,) = cell(store, 23, Role.officer)
     store.roster.replace(a.id, ids["马晓东"], reason="调班", approver="王建国")
-    new_spec = spec(ids, date(2026, 11, 16), date(2026, 11, 29),
-                    lists={Role.leader: [ids["王建国"]], Role.officer: [ids["冯雪"]]})
+    new_spec = spec(
+        ids,
+        date(2026, 11, 16),
+        date(2026, 11, 29),
+        lists={Role.leader: [ids["王建国"]], Role.officer: [ids["冯雪"]]},
+    )
     res = store.roster.generate(new_spec)
     assert any("马晓东" in k for k in res.kept_manual)
     _, (kept,) = cell(store, 23, Role.officer)
@@ -220,13 +246,23 @@ def test_leader_check_escalates_on_the_injected_clock(store, clock):
     clock.set(at(2026, 11, 22, 8, 30))
     checks = store.roster.pending_checks()
     assert [c.status for c in checks] == [CheckStatus.due, CheckStatus.upcoming]
-    clock.set(at(2026, 11, 22, 8, 44, ) + timedelta(seconds=59))
+    clock.set(
+        at(
+            2026,
+            11,
+            22,
+            8,
+            44,
+        )
+        + timedelta(seconds=59)
+    )
     assert not store.roster.escalation().active
     clock.advance(seconds=1)
     esc = store.roster.escalation()
     assert esc.active and esc.since == at(2026, 11, 22, 8, 45)
-    state = store.roster.record_check(checks[0].shift_id, method="video", result="present",
-                                      note="视频连线确认在指挥中心")
+    state = store.roster.record_check(
+        checks[0].shift_id, method="video", result="present", note="视频连线确认在指挥中心"
+    )
     assert state.status == CheckStatus.confirmed and state.record.leader_name
     assert not store.roster.escalation().active
     # The 22:00 check: cached states turn red at 22:15 without touching the database.
@@ -238,8 +274,9 @@ def test_leader_check_escalates_on_the_injected_clock(store, clock):
     clock.set(at(2026, 11, 22, 22, 20))
     store.roster.record_check(checks[0].shift_id, method="phone", result="unreachable")
     assert store.roster.escalation().active  # not a confirmation
-    store.roster.record_check(checks[0].shift_id, method="phone", result="present",
-                              due_at=at(2026, 11, 22, 22))
+    store.roster.record_check(
+        checks[0].shift_id, method="phone", result="present", due_at=at(2026, 11, 22, 22)
+    )
     assert not store.roster.escalation().active
     handover = store.roster.checks(checks[0].shift_id)
     assert [c.status for c in handover] == [CheckStatus.confirmed, CheckStatus.confirmed]
@@ -265,8 +302,9 @@ def test_bad_check_input(store, clock):
         store.roster.record_check(sid, method="carrier pigeon", result="present")
     assert e.value.field == "method"
     with pytest.raises(InputError) as e:
-        store.roster.record_check(sid, method="phone", result="present",
-                                  at=clock() + timedelta(hours=1))
+        store.roster.record_check(
+            sid, method="phone", result="present", at=clock() + timedelta(hours=1)
+        )
     assert e.value.field == "at"
     assert count(store, "leader_checks") == 0
 

@@ -49,16 +49,19 @@ def ids(p, role):
 
 
 # -- the calendar ------------------------------------------------------------------------------
-@pytest.mark.parametrize("day, kind", [
-    (date(2026, 1, 1), DayKind.holiday),  # 元旦
-    (date(2026, 1, 2), DayKind.holiday),  # a Friday given as rest (调休)
-    (date(2026, 1, 4), DayKind.makeup),  # a Sunday worked in exchange
-    (date(2026, 2, 14), DayKind.makeup),  # Saturday before the Spring Festival
-    (date(2026, 10, 6), DayKind.holiday),  # Tuesday inside the National Day week
-    (date(2026, 10, 10), DayKind.makeup),
-    (date(2026, 11, 22), DayKind.weekend),
-    (date(2026, 11, 23), DayKind.workday),
-])
+@pytest.mark.parametrize(
+    "day, kind",
+    [
+        (date(2026, 1, 1), DayKind.holiday),  # 元旦
+        (date(2026, 1, 2), DayKind.holiday),  # a Friday given as rest (调休)
+        (date(2026, 1, 4), DayKind.makeup),  # a Sunday worked in exchange
+        (date(2026, 2, 14), DayKind.makeup),  # Saturday before the Spring Festival
+        (date(2026, 10, 6), DayKind.holiday),  # Tuesday inside the National Day week
+        (date(2026, 10, 10), DayKind.makeup),
+        (date(2026, 11, 22), DayKind.weekend),
+        (date(2026, 11, 23), DayKind.workday),
+    ],
+)
 def test_calendar_holidays_and_makeup_workdays(day, kind):
     assert CAL.kind(day)[0] == kind
 
@@ -86,8 +89,9 @@ def test_daily_rotation_runs_across_a_month_end():
 
 def test_split_rotation_uses_the_rest_list_on_holidays_and_the_work_list_on_makeup_days():
     rest = {Role.leader: [21, 22]}
-    shifts = plan(date(2026, 9, 30), date(2026, 10, 11), mode=RotationMode.workday_split,
-                  rest_lists=rest)
+    shifts = plan(
+        date(2026, 9, 30), date(2026, 10, 11), mode=RotationMode.workday_split, rest_lists=rest
+    )
     by_day = {p.day: ids(p, Role.leader)[0] for p in shifts}
     for d in range(1, 8):  # 10-01..10-07: holidays, weekdays included
         assert by_day[date(2026, 10, d)] in (21, 22)
@@ -95,15 +99,31 @@ def test_split_rotation_uses_the_rest_list_on_holidays_and_the_work_list_on_make
     assert by_day[date(2026, 10, 11)] in (21, 22)  # Sunday
     assert by_day[date(2026, 9, 30)] in LEAD
     # Each list keeps its own order across the break.
-    assert [by_day[date(2026, 9, 30)], by_day[date(2026, 10, 8)], by_day[date(2026, 10, 9)],
-            by_day[date(2026, 10, 10)]] == [1, 2, 3, 1]
-    assert [by_day[date(2026, 10, d)] for d in (1, 2, 3, 4, 5, 6, 7, 11)] == \
-        [21, 22, 21, 22, 21, 22, 21, 22]
+    assert [
+        by_day[date(2026, 9, 30)],
+        by_day[date(2026, 10, 8)],
+        by_day[date(2026, 10, 9)],
+        by_day[date(2026, 10, 10)],
+    ] == [1, 2, 3, 1]
+    assert [by_day[date(2026, 10, d)] for d in (1, 2, 3, 4, 5, 6, 7, 11)] == [
+        21,
+        22,
+        21,
+        22,
+        21,
+        22,
+        21,
+        22,
+    ]
 
 
 def test_split_rotation_new_year_makeup_sunday():
-    shifts = plan(date(2026, 1, 1), date(2026, 1, 5), mode=RotationMode.workday_split,
-                  rest_lists={Role.leader: [21]})
+    shifts = plan(
+        date(2026, 1, 1),
+        date(2026, 1, 5),
+        mode=RotationMode.workday_split,
+        rest_lists={Role.leader: [21]},
+    )
     by_day = {p.day: ids(p, Role.leader)[0] for p in shifts}
     assert by_day[date(2026, 1, 1)] == 21 and by_day[date(2026, 1, 2)] == 21
     assert by_day[date(2026, 1, 3)] == 21  # Saturday
@@ -113,8 +133,14 @@ def test_split_rotation_new_year_makeup_sunday():
 
 def test_every_n_days_with_day_and_night_shifts():
     cfg = RosterConfig(pattern="day-night")
-    shifts = plan(date(2026, 11, 16), date(2026, 11, 21), cfg, every=2, mode=RotationMode.every,
-                  lists={Role.officer: [6, 7, 8, 9]})
+    shifts = plan(
+        date(2026, 11, 16),
+        date(2026, 11, 21),
+        cfg,
+        every=2,
+        mode=RotationMode.every,
+        lists={Role.officer: [6, 7, 8, 9]},
+    )
     assert len(shifts) == 12
     assert shifts[0].starts_at == at(2026, 11, 16, 8)
     assert shifts[1].starts_at == at(2026, 11, 16, 20)
@@ -131,8 +157,9 @@ def test_a_person_on_leave_is_passed_over():
 
 
 def test_sensitive_days_raise_the_officer_floor_in_the_plan():
-    periods = [SensitivePeriod(name="汛期会商", starts_on=date(2026, 6, 2),
-                               ends_on=date(2026, 6, 2))]
+    periods = [
+        SensitivePeriod(name="汛期会商", starts_on=date(2026, 6, 2), ends_on=date(2026, 6, 2))
+    ]
     cal = rules.ChinaCalendar("zh", periods)
     shifts = plan(date(2026, 6, 1), date(2026, 6, 3), cal=cal)
     assert [len(ids(p, Role.officer)) for p in shifts] == [1, 2, 1]
@@ -144,8 +171,13 @@ def test_sensitive_days_raise_the_officer_floor_in_the_plan():
 def test_short_lists_are_reported():
     cfg = RosterConfig()
     leave = [Leave(officer_id=6, starts_at=at(2026, 10, 1), ends_at=at(2026, 10, 3))]
-    p = plan(date(2026, 10, 1), date(2026, 10, 1), cfg, leave=leave,
-             lists={Role.leader: [1], Role.officer: [6, 7]})[0]
+    p = plan(
+        date(2026, 10, 1),
+        date(2026, 10, 1),
+        cfg,
+        leave=leave,
+        lists={Role.leader: [1], Role.officer: [6, 7]},
+    )[0]
     assert ids(p, Role.officer) == [7] and p.short == {Role.officer: 1}
 
 
@@ -164,10 +196,19 @@ def test_pattern_shifts_meet_by_the_wall_clock_across_dst():
 def rshift(sid, start, hours=24, people=(), sensitive=False, cfg=None):
     cfg = cfg or RosterConfig()
     sh = Shift(id=sid, starts_at=start, ends_at=start + timedelta(hours=hours))
-    assigns = [RosterAssignment(id=sid * 100 + i, shift_id=sid, officer_id=oid, role=role,
-                                officer_name=f"人{oid}") for i, (role, oid) in enumerate(people)]
-    return RosterShift(shift=sh, day=CAL.info(start.date()), assignments=assigns,
-                       sensitive=sensitive, floor=cfg.floor(sensitive))
+    assigns = [
+        RosterAssignment(
+            id=sid * 100 + i, shift_id=sid, officer_id=oid, role=role, officer_name=f"人{oid}"
+        )
+        for i, (role, oid) in enumerate(people)
+    ]
+    return RosterShift(
+        shift=sh,
+        day=CAL.info(start.date()),
+        assignments=assigns,
+        sensitive=sensitive,
+        floor=cfg.floor(sensitive),
+    )
 
 
 def test_no_leader_and_below_floor_in_a_sensitive_period():
@@ -176,8 +217,12 @@ def test_no_leader_and_below_floor_in_a_sensitive_period():
     assert set(probs) == {Problem.no_leader, Problem.below_floor}
     assert probs[Problem.below_floor].role == Role.officer
     assert (probs[Problem.below_floor].have, probs[Problem.below_floor].need) == (1, 2)
-    ok = rshift(2, at(2026, 10, 2, 8, 30), people=[(Role.leader, 1), (Role.officer, 6),
-                                                  (Role.officer, 7)], sensitive=True)
+    ok = rshift(
+        2,
+        at(2026, 10, 2, 8, 30),
+        people=[(Role.leader, 1), (Role.officer, 6), (Role.officer, 7)],
+        sensitive=True,
+    )
     assert rules.shift_problems(ok, []) == []
     normal = rshift(3, at(2026, 11, 2, 8, 30), people=[(Role.leader, 1), (Role.officer, 6)])
     assert rules.shift_problems(normal, []) == []
@@ -187,17 +232,26 @@ def test_leave_is_a_violation_unless_a_substitute_covers_it():
     rs = rshift(1, at(2026, 11, 2, 8, 30), people=[(Role.leader, 1), (Role.officer, 6)])
     leave = [Leave(officer_id=6, starts_at=at(2026, 11, 2, 14), ends_at=at(2026, 11, 2, 18))]
     assert [v.problem for v in rules.shift_problems(rs, leave)] == [Problem.on_leave]
-    sub = RosterAssignment(id=999, shift_id=1, officer_id=7, role=Role.officer, officer_name="人7",
-                           starts_at=at(2026, 11, 2, 13), ends_at=at(2026, 11, 2, 20),
-                           covers_id=rs.assignments[1].id)
+    sub = RosterAssignment(
+        id=999,
+        shift_id=1,
+        officer_id=7,
+        role=Role.officer,
+        officer_name="人7",
+        starts_at=at(2026, 11, 2, 13),
+        ends_at=at(2026, 11, 2, 20),
+        covers_id=rs.assignments[1].id,
+    )
     rs.assignments.append(sub)
     assert rules.shift_problems(rs, leave) == []
 
 
 def test_consecutive_shifts_over_the_limit():
     s = at(2026, 11, 2, 8, 30)
-    rows = [rshift(k + 1, s + timedelta(days=k), people=[(Role.leader, k + 1), (Role.officer, 6)])
-            for k in range(4)]
+    rows = [
+        rshift(k + 1, s + timedelta(days=k), people=[(Role.leader, k + 1), (Role.officer, 6)])
+        for k in range(4)
+    ]
     vs = rules.consecutive_problems(rows, 2)
     assert [(v.shift_id, v.officer_id, v.have) for v in vs] == [(3, 6, 3), (4, 6, 4)]
     # A day off breaks the run.
@@ -209,8 +263,10 @@ def test_uncovered_periods():
     rows = [rshift(1, at(2026, 11, 2, 8, 30)), rshift(2, at(2026, 11, 3, 12, 0))]
     gaps = rules.uncovered(rows, at(2026, 11, 2), at(2026, 11, 5))
     assert [(g.starts_at, g.ends_at) for g in gaps] == [
-        (at(2026, 11, 2), at(2026, 11, 2, 8, 30)), (at(2026, 11, 3, 8, 30), at(2026, 11, 3, 12)),
-        (at(2026, 11, 4, 12), at(2026, 11, 5))]
+        (at(2026, 11, 2), at(2026, 11, 2, 8, 30)),
+        (at(2026, 11, 3, 8, 30), at(2026, 11, 3, 12)),
+        (at(2026, 11, 4, 12), at(2026, 11, 5)),
+    ]
     assert len({g.key for g in gaps}) == 3
 
 
@@ -226,8 +282,10 @@ def test_check_schedule_of_a_24h_shift():
     # Reproducible: the same shift always gets the same random time; other shifts vary.
     again = rules.check_schedule(7, at(2026, 11, 22, 8, 30), at(2026, 11, 23, 8, 30), cfg, TZ)
     assert again == sched
-    others = {rules.check_schedule(k, at(2026, 11, 22, 8, 30), at(2026, 11, 23, 8, 30), cfg,
-                                   TZ)[2].due_at for k in range(20)}
+    others = {
+        rules.check_schedule(k, at(2026, 11, 22, 8, 30), at(2026, 11, 23, 8, 30), cfg, TZ)[2].due_at
+        for k in range(20)
+    }
     assert len(others) > 5
 
 
@@ -241,20 +299,35 @@ def test_check_schedule_of_day_and_night_shifts():
 
 
 def record(due, method=CheckMethod.phone, result=CheckOutcome.present, at_=None, rid=1):
-    return CheckRecord(id=rid, shift_id=1, due_at=due, kind=CheckKind.fixed, method=method,
-                       result=result, at=at_ or due)
+    return CheckRecord(
+        id=rid,
+        shift_id=1,
+        due_at=due,
+        kind=CheckKind.fixed,
+        method=method,
+        result=result,
+        at=at_ or due,
+    )
 
 
-@pytest.mark.parametrize("offset, status", [
-    (timedelta(seconds=-1), CheckStatus.upcoming),
-    (timedelta(0), CheckStatus.due),
-    (timedelta(minutes=14, seconds=59), CheckStatus.due),
-    (timedelta(minutes=15), CheckStatus.escalated),
-])
+@pytest.mark.parametrize(
+    "offset, status",
+    [
+        (timedelta(seconds=-1), CheckStatus.upcoming),
+        (timedelta(0), CheckStatus.due),
+        (timedelta(minutes=14, seconds=59), CheckStatus.due),
+        (timedelta(minutes=15), CheckStatus.escalated),
+    ],
+)
 def test_escalation_is_a_function_of_checks_and_now(offset, status):
     due = at(2026, 11, 22, 22)
-    sched = rules.check_schedule(1, at(2026, 11, 22, 20), at(2026, 11, 23, 8),
-                                 CheckConfig(at_start=False, random_windows=[]), TZ)
+    sched = rules.check_schedule(
+        1,
+        at(2026, 11, 22, 20),
+        at(2026, 11, 23, 8),
+        CheckConfig(at_start=False, random_windows=[]),
+        TZ,
+    )
     states = rules.check_states(sched, [], due + offset, 15)
     assert states[0].status == status
     esc = rules.escalation(states, due + offset)
@@ -265,21 +338,31 @@ def test_escalation_is_a_function_of_checks_and_now(offset, status):
 
 def test_a_confirmation_resolves_and_a_non_confirmation_still_escalates():
     due = at(2026, 11, 22, 22)
-    sched = rules.check_schedule(1, at(2026, 11, 22, 20), at(2026, 11, 23, 8),
-                                 CheckConfig(at_start=False, random_windows=[]), TZ)
+    sched = rules.check_schedule(
+        1,
+        at(2026, 11, 22, 20),
+        at(2026, 11, 23, 8),
+        CheckConfig(at_start=False, random_windows=[]),
+        TZ,
+    )
     late = due + timedelta(minutes=30)
     ok = rules.check_states(sched, [record(due, at_=late)], late, 15)
     assert ok[0].status == CheckStatus.confirmed and not rules.escalation(ok, late).active
-    absent = rules.check_states(sched, [record(due, result=CheckOutcome.absent)],
-                                due + timedelta(minutes=1), 15)
+    absent = rules.check_states(
+        sched, [record(due, result=CheckOutcome.absent)], due + timedelta(minutes=1), 15
+    )
     assert absent[0].status == CheckStatus.failed
     assert rules.escalation(absent, due + timedelta(minutes=15)).active
     # In a sensitive period only "in person" confirms.
     phone = rules.check_states(sched, [record(due)], due, 15, in_person_required=True)
     assert phone[0].status == CheckStatus.failed
-    seen = rules.check_states(sched, [record(due), record(due, CheckMethod.in_person, rid=2,
-                                                          at_=due + timedelta(minutes=5))],
-                              due + timedelta(minutes=20), 15, in_person_required=True)
+    seen = rules.check_states(
+        sched,
+        [record(due), record(due, CheckMethod.in_person, rid=2, at_=due + timedelta(minutes=5))],
+        due + timedelta(minutes=20),
+        15,
+        in_person_required=True,
+    )
     assert seen[0].status == CheckStatus.confirmed and len(seen[0].history) == 2
 
 
@@ -291,17 +374,26 @@ def test_adhoc_records_are_kept_as_checks():
 # -- hours -------------------------------------------------------------------------------------
 def test_hours_split_by_night_holiday_and_substitution():
     rs = rshift(1, at(2026, 10, 1, 8, 30), people=[(Role.leader, 1), (Role.officer, 6)])
-    sub = RosterAssignment(id=999, shift_id=1, officer_id=7, role=Role.officer, officer_name="人7",
-                           starts_at=at(2026, 10, 1, 14), ends_at=at(2026, 10, 1, 20),
-                           covers_id=rs.assignments[1].id)
+    sub = RosterAssignment(
+        id=999,
+        shift_id=1,
+        officer_id=7,
+        role=Role.officer,
+        officer_name="人7",
+        starts_at=at(2026, 10, 1, 14),
+        ends_at=at(2026, 10, 1, 20),
+        covers_id=rs.assignments[1].id,
+    )
     rs.assignments.append(sub)
-    rows = {r.officer_id: r for r in rules.hours_report([rs], at(2026, 10, 1), at(2026, 10, 3),
-                                                        CAL, TZ)}
+    rows = {
+        r.officer_id: r for r in rules.hours_report([rs], at(2026, 10, 1), at(2026, 10, 3), CAL, TZ)
+    }
     assert rows[1].hours == 24 and rows[1].shifts == 1
     assert rows[1].night_hours == 8  # 22:00–06:00
     assert rows[1].holiday_hours == 24  # 10-01 and 10-02 are both holidays
     assert rows[6].hours == 18 and rows[7].hours == 6
     assert rows[7].shifts == 0  # a part-shift substitute is not counted as a shift
-    clipped = {r.officer_id: r for r in rules.hours_report([rs], at(2026, 10, 1),
-                                                           at(2026, 10, 2), CAL, TZ)}
+    clipped = {
+        r.officer_id: r for r in rules.hours_report([rs], at(2026, 10, 1), at(2026, 10, 2), CAL, TZ)
+    }
     assert clipped[1].hours == 15.5

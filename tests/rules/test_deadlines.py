@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +15,7 @@ from watchdesk.rules.deadlines import (
 from watchdesk.rules.rulepack import load_pack, parse_pack, shipped_packs
 
 SH = ZoneInfo("Asia/Shanghai")
-UTC = timezone.utc
+UTC = UTC
 P, W, F = ReportKind.phone, ReportKind.written, ReportKind.followup
 # Occurred 2024-05-01 07:50 Beijing time, given in UTC; received 08:00 Beijing time.
 OCCURRED = datetime(2024, 4, 30, 23, 50, tzinfo=UTC)
@@ -32,18 +32,31 @@ def summary(clocks: list[ClockSpec]) -> list[tuple]:
 
 def clocks(pack_id: str, grade: Grade, sensitive: bool = False, occurred=OCCURRED):
     return initial_clocks(
-        load_pack(pack_id), grade=grade, sensitive=sensitive, occurred_at=occurred,
-        received_at=RECEIVED, tz=SH,
+        load_pack(pack_id),
+        grade=grade,
+        sensitive=sensitive,
+        occurred_at=occurred,
+        received_at=RECEIVED,
+        tz=SH,
     )
 
 
-MAJOR_NAT = [(P, 0, local(1, 8, 20), "phone-major"), (W, 0, local(1, 8, 50), "written-major"),
-             (F, 1, local(1, 20, 0), "followup-major")]
+MAJOR_NAT = [
+    (P, 0, local(1, 8, 20), "phone-major"),
+    (W, 0, local(1, 8, 50), "written-major"),
+    (F, 1, local(1, 20, 0), "followup-major"),
+]
 MINOR_NAT = [(F, 1, local(2, 8, 0), "followup-minor")]
-MAJOR_CITY = [(P, 0, local(1, 8, 5), "phone-major"), (W, 0, local(1, 8, 20), "written-major"),
-              (F, 1, local(1, 20, 0), "followup-major")]
-MAJOR_HENAN = [(P, 0, local(1, 8, 5), "phone-major"), (W, 0, local(1, 8, 25), "written-major"),
-               (F, 1, local(1, 17, 0), "followup-relmajor-up")]
+MAJOR_CITY = [
+    (P, 0, local(1, 8, 5), "phone-major"),
+    (W, 0, local(1, 8, 20), "written-major"),
+    (F, 1, local(1, 20, 0), "followup-major"),
+]
+MAJOR_HENAN = [
+    (P, 0, local(1, 8, 5), "phone-major"),
+    (W, 0, local(1, 8, 25), "written-major"),
+    (F, 1, local(1, 17, 0), "followup-relmajor-up"),
+]
 
 
 @pytest.mark.parametrize(
@@ -55,16 +68,34 @@ MAJOR_HENAN = [(P, 0, local(1, 8, 5), "phone-major"), (W, 0, local(1, 8, 25), "w
         ("national", Grade.IV, MINOR_NAT),
         ("city-15-30", Grade.I, MAJOR_CITY),
         ("city-15-30", Grade.II, MAJOR_CITY),
-        ("city-15-30", Grade.III, [(P, 0, local(1, 8, 20), "phone-relmajor"),
-                                   (W, 0, local(1, 8, 50), "written-relmajor"),
-                                   (F, 1, local(2, 8, 0), "followup-minor")]),
+        (
+            "city-15-30",
+            Grade.III,
+            [
+                (P, 0, local(1, 8, 20), "phone-relmajor"),
+                (W, 0, local(1, 8, 50), "written-relmajor"),
+                (F, 1, local(2, 8, 0), "followup-minor"),
+            ],
+        ),
         ("city-15-30", Grade.IV, [(F, 1, local(2, 8, 0), "followup-minor")]),
         ("henan", Grade.I, MAJOR_HENAN),
         ("henan", Grade.II, MAJOR_HENAN),
-        ("henan", Grade.III, [(W, 0, local(1, 8, 50), "written-relmajor"),
-                              (F, 1, local(1, 17, 0), "followup-relmajor-up")]),
-        ("henan", Grade.IV, [(W, 0, local(1, 13, 50), "written-ordinary"),
-                             (F, 1, local(2, 8, 0), "followup-ordinary")]),
+        (
+            "henan",
+            Grade.III,
+            [
+                (W, 0, local(1, 8, 50), "written-relmajor"),
+                (F, 1, local(1, 17, 0), "followup-relmajor-up"),
+            ],
+        ),
+        (
+            "henan",
+            Grade.IV,
+            [
+                (W, 0, local(1, 13, 50), "written-ordinary"),
+                (F, 1, local(2, 8, 0), "followup-ordinary"),
+            ],
+        ),
     ],
 )
 def test_initial_clocks_every_pack_and_grade(pack_id, grade, expected):
@@ -102,8 +133,14 @@ def test_anchor_falls_back_to_received(pack_id):
 
 @pytest.mark.parametrize(
     "pack_id, grade, hours",
-    [("national", Grade.I, 12), ("national", Grade.III, 24), ("national", Grade.IV, 24),
-     ("city-15-30", Grade.II, 12), ("city-15-30", Grade.IV, 24), ("henan", Grade.IV, 24)],
+    [
+        ("national", Grade.I, 12),
+        ("national", Grade.III, 24),
+        ("national", Grade.IV, 24),
+        ("city-15-30", Grade.II, 12),
+        ("city-15-30", Grade.IV, 24),
+        ("henan", Grade.IV, 24),
+    ],
 )
 def test_followup_every_n_from_previous_report(pack_id, grade, hours):
     after = datetime(2024, 5, 1, 22, 40, tzinfo=UTC)
@@ -126,16 +163,23 @@ def test_followup_every_n_from_previous_report(pack_id, grade, hours):
 )
 @pytest.mark.parametrize("grade", [Grade.I, Grade.II, Grade.III])
 def test_followup_fixed_times_henan(after_utc, due_local, grade):
-    c = next_followup(load_pack("henan"), grade=grade, sensitive=False, after=after_utc, seq=2,
-                      tz=SH)
+    c = next_followup(
+        load_pack("henan"), grade=grade, sensitive=False, after=after_utc, seq=2, tz=SH
+    )
     assert c is not None and c.rule_id == "followup-relmajor-up"
     assert c.due_at == due_local
 
 
 def test_fixed_times_follow_the_desk_zone():
     after = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)  # 17:30 Shanghai, 05:30 New York
-    c = next_followup(load_pack("henan"), grade=Grade.III, sensitive=False, after=after, seq=1,
-                      tz=ZoneInfo("America/New_York"))
+    c = next_followup(
+        load_pack("henan"),
+        grade=Grade.III,
+        sensitive=False,
+        after=after,
+        seq=1,
+        tz=ZoneInfo("America/New_York"),
+    )
     ny_8am = datetime(2024, 5, 1, 8, 0, tzinfo=ZoneInfo("America/New_York"))
     assert c is not None and c.due_at == ny_8am
 
@@ -146,8 +190,9 @@ def test_next_followup_none_and_bad_seq(tmp_path):
     pack = load_pack(str(f))
     assert next_followup(pack, grade=Grade.I, sensitive=False, after=RECEIVED, seq=1, tz=SH) is None
     with pytest.raises(ValueError, match="seq"):
-        next_followup(load_pack("national"), grade=Grade.I, sensitive=False, after=RECEIVED, seq=0,
-                      tz=SH)
+        next_followup(
+            load_pack("national"), grade=Grade.I, sensitive=False, after=RECEIVED, seq=0, tz=SH
+        )
 
 
 PHONE_ONLY = """
@@ -168,8 +213,14 @@ source = "test"
 
 def regrade(pack_id, old, new, existing):
     return clocks_added_by_regrade(
-        load_pack(pack_id), old_grade=old, new_grade=new, sensitive=False, occurred_at=OCCURRED,
-        received_at=RECEIVED, tz=SH, existing_kinds=existing,
+        load_pack(pack_id),
+        old_grade=old,
+        new_grade=new,
+        sensitive=False,
+        occurred_at=OCCURRED,
+        received_at=RECEIVED,
+        tz=SH,
+        existing_kinds=existing,
     )
 
 
@@ -192,11 +243,13 @@ def test_naive_datetimes_rejected():
     pack = load_pack("national")
     naive = datetime(2024, 5, 1, 8, 0)
     with pytest.raises(ValueError, match="received_at"):
-        initial_clocks(pack, grade=Grade.I, sensitive=False, occurred_at=None, received_at=naive,
-                       tz=SH)
+        initial_clocks(
+            pack, grade=Grade.I, sensitive=False, occurred_at=None, received_at=naive, tz=SH
+        )
     with pytest.raises(ValueError, match="occurred_at"):
-        initial_clocks(pack, grade=Grade.I, sensitive=False, occurred_at=naive,
-                       received_at=RECEIVED, tz=SH)
+        initial_clocks(
+            pack, grade=Grade.I, sensitive=False, occurred_at=naive, received_at=RECEIVED, tz=SH
+        )
     with pytest.raises(ValueError, match="after"):
         next_followup(pack, grade=Grade.I, sensitive=False, after=naive, seq=1, tz=SH)
     with pytest.raises(ValueError, match="requested_at"):

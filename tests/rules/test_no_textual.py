@@ -24,8 +24,13 @@ def core_modules() -> list[str]:
 
 def test_core_does_not_import_textual():
     modules = core_modules()
-    assert {"watchdesk.store.roster.repo", "watchdesk.rules.deadlines", "watchdesk.startup",
-            "watchdesk.files.roster", "watchdesk.models.incident"} <= set(modules)
+    assert {
+        "watchdesk.store.roster.repo",
+        "watchdesk.rules.deadlines",
+        "watchdesk.startup",
+        "watchdesk.files.roster",
+        "watchdesk.models.incident",
+    } <= set(modules)
     code = (
         "import sys, importlib\n"
         f"for m in {modules!r}: importlib.import_module(m)\n"

@@ -16,7 +16,11 @@ verification_default = "60m"
 
 def rule(**fields: object) -> str:
     base: dict[str, object] = {
-        "id": "r1", "kind": "phone", "grades": ["I"], "within": "30m", "source": "S9"
+        "id": "r1",
+        "kind": "phone",
+        "grades": ["I"],
+        "within": "30m",
+        "source": "S9",
     }
     base.update(fields)
     lines = ["[[rule]]"]
@@ -84,8 +88,10 @@ def test_rule_errors_name_file_rule_and_field(tmp_path, rules, rule_id, field, m
     "text, match",
     [
         (HEAD.replace('verification_default = "60m"', ""), "field 'verification_default'"),
-        (HEAD.replace('verification_default = "60m"', 'verification_default = "soon"'),
-         "invalid duration"),
+        (
+            HEAD.replace('verification_default = "60m"', 'verification_default = "soon"'),
+            "invalid duration",
+        ),
         (HEAD.replace('source = "test"', ""), "field 'source'"),
         (HEAD, "at least one"),
         (rule(), r"missing \[pack\]"),
@@ -110,8 +116,15 @@ def test_unknown_shipped_pack_and_missing_file(tmp_path):
 
 @pytest.mark.parametrize(
     "text, minutes",
-    [("30m", 30), ("1h", 60), ("6h", 360), ("90s", 1.5), ("1h30m", 90), ("2d", 2880),
-     (" 15M ", 15)],
+    [
+        ("30m", 30),
+        ("1h", 60),
+        ("6h", 360),
+        ("90s", 1.5),
+        ("1h30m", 90),
+        ("2d", 2880),
+        (" 15M ", 15),
+    ],
 )
 def test_parse_duration(text, minutes):
     assert parse_duration(text) == timedelta(minutes=minutes)

@@ -20,16 +20,21 @@ def test_demo_has_running_overdue_and_fully_reported(tmp_path, hour, minute):
     s = Store.open(path, clock=FakeClock(now), tz=TZ)
     try:
         clocks = s.incidents.running_clocks()
-        assert any(c.kind == ReportKind.phone and c.grade.at_least(Grade.II) and c.due_at > now
-                   for c in clocks), "a major incident's phone clock is running"
+        assert any(
+            c.kind == ReportKind.phone and c.grade.at_least(Grade.II) and c.due_at > now
+            for c in clocks
+        ), "a major incident's phone clock is running"
         assert any(c.due_at < now for c in clocks), "one clock is overdue"
         closed = s.incidents.list(status=IncidentStatus.closed, limit=1000)
         assert any(
             {ReportKind.phone, ReportKind.written, ReportKind.final}
-            <= {r.kind for r in s.incidents.reports(i.id)} for i in closed
-            if i.grade.at_least(Grade.II))
-        assert all(d.status != DeadlineStatus.running for i in closed
-                   for d in s.incidents.deadlines(i.id))
+            <= {r.kind for r in s.incidents.reports(i.id)}
+            for i in closed
+            if i.grade.at_least(Grade.II)
+        )
+        assert all(
+            d.status != DeadlineStatus.running for i in closed for d in s.incidents.deadlines(i.id)
+        )
         view = s.roster.on_duty(now)
         assert view is not None and view.names(view.assignments[0].role)
         assert s.roster.next_shift(now) is not None

@@ -15,8 +15,11 @@ from watchdesk.store.holds import Held
 
 
 def running(store, inc_id):
-    return {(d.kind, d.seq) for d in store.incidents.deadlines(inc_id)
-            if d.status == DeadlineStatus.running}
+    return {
+        (d.kind, d.seq)
+        for d in store.incidents.deadlines(inc_id)
+        if d.status == DeadlineStatus.running
+    }
 
 
 def test_figures_are_versioned_never_overwritten(store, clock):
@@ -27,7 +30,10 @@ def test_figures_are_versioned_never_overwritten(store, clock):
     store.figures.update(inc.id, {"dead": 2}, source="市核报", status=FigureStatus.verified)
     hist = store.figures.history(inc.id)
     assert [(h.dead, h.injured, h.status.value, h.source) for h in hist] == [
-        (1, 3, "initial", "110"), (2, 5, "updated", "县卫健局"), (2, 5, "verified", "市核报")]
+        (1, 3, "initial", "110"),
+        (2, 5, "updated", "县卫健局"),
+        (2, 5, "verified", "市核报"),
+    ]
     assert hist[1].at == hist[0].at + timedelta(minutes=20)
     inc = store.incidents.get(inc.id)
     assert (inc.dead, inc.injured) == (2, 5)
@@ -76,13 +82,15 @@ def test_bad_figures_write_nothing(store, clock):
 
 def test_verification_request_and_answer(store, clock):
     inc = store.incidents.add(facts(clock))
-    d = store.incidents.request_verification(inc.id, from_whom="市应急局总值班室",
-                                             due_at=clock() + timedelta(minutes=40))
+    d = store.incidents.request_verification(
+        inc.id, from_whom="市应急局总值班室", due_at=clock() + timedelta(minutes=40)
+    )
     assert d.kind == ReportKind.verification and d.status == DeadlineStatus.running
     assert store.dutylog.list(incident_id=inc.id)[0].kind == LogKind.verification_request
     clock.advance(minutes=45)
-    rep = store.incidents.record_report(inc.id, ReportKind.verification, to_whom="市应急局",
-                                        content="经核实，1人轻伤")
+    rep = store.incidents.record_report(
+        inc.id, ReportKind.verification, to_whom="市应急局", content="经核实，1人轻伤"
+    )
     assert rep.late_seconds == 5 * 60
     with pytest.raises(InputError):
         store.incidents.request_verification(inc.id, from_whom="")
@@ -91,27 +99,52 @@ def test_verification_request_and_answer(store, clock):
 def test_duty_log_and_timeline(store, clock):
     inc = store.incidents.add(facts(clock, dead=10))
     clock.advance(minutes=5)
-    store.dutylog.add(LogEntry(at=clock(), kind=LogKind.instruction, incident_id=inc.id,
-                               counterpart="王建国", content="立即组织救援，做好伤员救治"))
+    store.dutylog.add(
+        LogEntry(
+            at=clock(),
+            kind=LogKind.instruction,
+            incident_id=inc.id,
+            counterpart="王建国",
+            content="立即组织救援，做好伤员救治",
+        )
+    )
     clock.advance(minutes=5)
     store.incidents.record_report(inc.id, ReportKind.phone, to_whom="市应急局")
-    entry = store.dutylog.add(LogEntry(at=clock(), kind=LogKind.call_in,
-                                       counterpart="县气象局", content="暴雨黄色预警"))
+    entry = store.dutylog.add(
+        LogEntry(at=clock(), kind=LogKind.call_in, counterpart="县气象局", content="暴雨黄色预警")
+    )
     store.dutylog.set_handling(entry.id, "已转发各乡镇")
     kinds = [i.kind for i in store.timeline(inc.id)]
     assert kinds == ["received", "log.instruction", "report.phone"]
     with pytest.raises(InputError):
-        store.dutylog.add(LogEntry(at=clock() + timedelta(hours=1), kind=LogKind.note,
-                                   content="未来"))
+        store.dutylog.add(
+            LogEntry(at=clock() + timedelta(hours=1), kind=LogKind.note, content="未来")
+        )
 
 
 def test_search_in_chinese(store, clock):
     a = store.incidents.add(facts(clock, place="城关镇东街", description="居民楼火灾，3人被困"))
-    b = store.incidents.add(facts(clock, category="natural", subtype="geological",
-                                  place="青山铺镇石桥村", description="山体滑坡掩埋村道"))
-    store.dutylog.add(LogEntry(at=clock(), kind=LogKind.call_in, counterpart="县气象局",
-                               content="发布暴雨橙色预警，注意防范滑坡"))
-    ids = lambda q, **kw: [(h.kind, h.id) for h in store.search.search(q, **kw)]
+    b = store.incidents.add(
+        facts(
+            clock,
+            category="natural",
+            subtype="geological",
+            place="青山铺镇石桥村",
+            description="山体滑坡掩埋村道",
+        )
+    )
+    store.dutylog.add(
+        LogEntry(
+            at=clock(),
+            kind=LogKind.call_in,
+            counterpart="县气象局",
+            content="发布暴雨橙色预警，注意防范滑坡",
+        )
+    )
+
+    def ids(q, **kw):
+        return [(h.kind, h.id) for h in store.search.search(q, **kw)]
+
     assert ids("火灾") == [("incident", a.id)]
     assert ids("城关镇") == [("incident", a.id)]
     assert ids("关镇东") == [("incident", a.id)]
@@ -124,8 +157,9 @@ def test_search_in_chinese(store, clock):
     assert ids("!!!") == []
     # An edit re-indexes.
     inc = store.incidents.get(a.id)
-    store.incidents.update(a.id, inc.model_copy(update={"description": "仓库起火"}),
-                           expected_version=inc.version)
+    store.incidents.update(
+        a.id, inc.model_copy(update={"description": "仓库起火"}), expected_version=inc.version
+    )
     assert ids("居民楼") == [] and ids("仓库") == [("incident", a.id)]
 
 
@@ -165,11 +199,13 @@ def test_holds_show_holder_and_expire(db_path, clock, store):
 def test_search_with_a_date_range_finds_backdated_entries(store, clock):
     """The date bound on the full-text walk must never drop a match: an incident entered late
     (higher id) with an early received time is still found, and one before the range is not."""
-    old = store.incidents.add(facts(clock, received_at=clock() - timedelta(days=40),
-                                    description="旧仓库起火"))
+    old = store.incidents.add(
+        facts(clock, received_at=clock() - timedelta(days=40), description="旧仓库起火")
+    )
     new = store.incidents.add(facts(clock, description="新仓库起火"))
-    backdated = store.incidents.add(facts(clock, received_at=clock() - timedelta(days=3),
-                                          description="补录仓库起火"))
+    backdated = store.incidents.add(
+        facts(clock, received_at=clock() - timedelta(days=3), description="补录仓库起火")
+    )
     hits = {h.id for h in store.search.search("仓库", since=clock() - timedelta(days=7))}
     assert hits == {new.id, backdated.id}
     assert old.id in {h.id for h in store.search.search("仓库")}
@@ -206,8 +242,9 @@ def test_command_line_writes_keep_the_index_merged(db_path, clock):
 
     def backlog_after(stores_take_a_step: bool) -> int:
         for i in range(40):
-            s = Store.open(db_path, clock=clock, actor="脚本", tz=TZ,
-                           autocheckpoint=stores_take_a_step)
+            s = Store.open(
+                db_path, clock=clock, actor="脚本", tz=TZ, autocheckpoint=stores_take_a_step
+            )
             s.incidents.add(facts(clock, description=f"第{i}号仓库起火"))
             s.close()
         s = Store.open(db_path, clock=clock, tz=TZ, autocheckpoint=False)
@@ -222,8 +259,7 @@ def test_command_line_writes_keep_the_index_merged(db_path, clock):
     assert backlog_after(stores_take_a_step=True) == 0
 
 
-async def test_console_maintenance_comes_back_sooner_while_merging_is_behind(db_path, clock,
-                                                                            store):
+async def test_console_maintenance_comes_back_sooner_while_merging_is_behind(db_path, clock, store):
     from watchdesk import app as app_module
     from watchdesk.app import make_app
     from watchdesk.config import Settings
@@ -233,8 +269,10 @@ async def test_console_maintenance_comes_back_sooner_while_merging_is_behind(db_
         delays = []
         app.set_timer = lambda delay, callback, **kw: delays.append(delay)
         for more in (True, False):
+
             async def call(fn, more=more):
                 return more
+
             app.client.call = call
             await app._checkpoint()
         assert delays == [app_module.CATCH_UP_SECONDS, app_module.CHECKPOINT_SECONDS]

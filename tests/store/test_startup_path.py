@@ -21,9 +21,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _python(code: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                          timeout=120)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_schema_stamp_counts_every_migration():
@@ -88,7 +92,8 @@ def test_opening_a_stamped_desk_and_reading_the_first_screen_loads_no_sqlite_uti
         "from watchdesk.store.desk import Store\n"
         f"s = Store.open({str(path)!r}, create=False)\n"
         "s.dashboard(datetime.now(UTC))\n"
-        "print([m for m in sys.modules if m.startswith('sqlite_utils')])\n")
+        "print([m for m in sys.modules if m.startswith('sqlite_utils')])\n"
+    )
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "[]"
 
@@ -238,8 +243,9 @@ def test_early_helper_loads_the_settings_itself(db_path, clock, tmp_path, monkey
     assert helper.result() is None
 
 
-def test_cli_reaps_the_early_helper_when_the_console_cannot_start(db_path, clock, tmp_path,
-                                                                  monkeypatch):
+def test_cli_reaps_the_early_helper_when_the_console_cannot_start(
+    db_path, clock, tmp_path, monkeypatch
+):
     import watchdesk.startup as console
     from watchdesk.cli import main
 

@@ -25,8 +25,18 @@ def test_migrations_from_empty_file(db_path, clock):
     migrations.apply(db)
     assert migrations.pending(db) == []
     tables = set(db.table_names())
-    assert {"incidents", "deadlines", "reports", "audit", "shifts", "assignments", "officers",
-            "units", "contacts", "meta"} <= tables
+    assert {
+        "incidents",
+        "deadlines",
+        "reports",
+        "audit",
+        "shifts",
+        "assignments",
+        "officers",
+        "units",
+        "contacts",
+        "meta",
+    } <= tables
     # Applying again is a no-op.
     migrations.apply(db)
     db.close()
@@ -70,14 +80,24 @@ def test_ordinary_incident_has_no_phone_clock(store, clock):
 
 def test_failed_write_leaves_nothing_behind(store, clock):
     before_audit = store.db.execute("SELECT count(*) FROM audit").fetchone()[0]
-    with pytest.raises(sqlite3.IntegrityError):
-        with store.write():
-            store.auditor.insert("incidents", {
-                "received_at": "2026-11-22T06:00:00+00:00", "place": "x", "category": "accident",
-                "description": "d", "grade": "IV", "grade_suggested": "IV",
-                "created_at": "x", "updated_at": "x"})
-            # A second statement fails: the first must be rolled back with it.
-            store.db.execute("INSERT INTO deadlines (incident_id, kind, due_at) VALUES (999, 'bogus', 'x')")
+    with pytest.raises(sqlite3.IntegrityError), store.write():
+        store.auditor.insert(
+            "incidents",
+            {
+                "received_at": "2026-11-22T06:00:00+00:00",
+                "place": "x",
+                "category": "accident",
+                "description": "d",
+                "grade": "IV",
+                "grade_suggested": "IV",
+                "created_at": "x",
+                "updated_at": "x",
+            },
+        )
+        # A second statement fails: the first must be rolled back with it.
+        store.db.execute(
+            "INSERT INTO deadlines (incident_id, kind, due_at) VALUES (999, 'bogus', 'x')"
+        )
     assert store.db.execute("SELECT count(*) FROM incidents").fetchone()[0] == 0
     assert store.db.execute("SELECT count(*) FROM audit").fetchone()[0] == before_audit
     assert store.check().ok
@@ -234,8 +254,11 @@ def test_check_reads_the_log_and_the_tables_side_by_side(db_path, clock):
     raw.execute("DELETE FROM meta WHERE id = ?", [ids[3]])  # middle
     raw.execute("UPDATE meta SET value = 'x' WHERE id = ?", [ids[4]])  # edited
     raw.execute("INSERT INTO meta (id, key, value) VALUES (?, 'late', 'z')", [ids[-1] + 10])  # end
-    raw.execute("UPDATE audit SET after = '{not json' WHERE id = (SELECT max(id) FROM audit"
-                " WHERE table_name = 'meta' AND row_id = ?)", [ids[2]])
+    raw.execute(
+        "UPDATE audit SET after = '{not json' WHERE id = (SELECT max(id) FROM audit"
+        " WHERE table_name = 'meta' AND row_id = ?)",
+        [ids[2]],
+    )
     raw.commit()
     raw.close()
     s = Store.open(db_path, clock=clock, tz=TZ)

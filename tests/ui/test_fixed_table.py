@@ -9,8 +9,9 @@ from textual.widgets import DataTable
 
 from watchdesk.widgets.fixed_table import FixedTable
 
-ROWS = [(f"#{i} 城关镇东街居民楼起火 [已控制]", "较大", f"续报{i}", "14:3{0}".format(i % 10))
-        for i in range(60)]
+ROWS = [
+    (f"#{i} 城关镇东街居民楼起火 [已控制]", "较大", f"续报{i}", f"14:3{i % 10}") for i in range(60)
+]
 
 
 class Pair(App):
@@ -123,8 +124,11 @@ async def test_key_footer_recovers_when_a_modal_closes_at_once():
             self.dismiss()
 
     class Desk(Screen):
-        BINDINGS = [Binding("p", "phone", "phone"), Binding("o", "open", "open"),
-                    Binding("t", "arm", "arm")]
+        BINDINGS = [
+            Binding("p", "phone", "phone"),
+            Binding("o", "open", "open"),
+            Binding("t", "arm", "arm"),
+        ]
         armed = False
 
         def compose(self):

@@ -51,8 +51,12 @@ async def test_whole_call_intake_then_phone_report(db_path, clock, store):
 
         s = open_store(db_path, clock)
         [inc] = s.incidents.list()
-        assert (inc.place, inc.category, inc.subtype, inc.dead) == ("城关镇东街", "accident",
-                                                                    "fire", 10)
+        assert (inc.place, inc.category, inc.subtype, inc.dead) == (
+            "城关镇东街",
+            "accident",
+            "fire",
+            10,
+        )
         assert inc.description == "商铺起火有人员被困" and inc.grade == Grade.II
         assert inc.received_at == clock()
         phone = [d for d in s.incidents.deadlines(inc.id) if d.kind == ReportKind.phone][0]
@@ -142,8 +146,11 @@ async def test_half_typed_form_survives_a_crash(db_path, clock, store):
         await pilot.press("n")
         await settle(pilot, lambda: isinstance(app.screen, IncidentForm))
         await type_text(pilot, "青山铺镇")
-        await settle(pilot, lambda: (load_draft(app.draft_path) or {}).get("values", {})
-                     .get("place") == "青山铺镇", n=400)
+        await settle(
+            pilot,
+            lambda: (load_draft(app.draft_path) or {}).get("values", {}).get("place") == "青山铺镇",
+            n=400,
+        )
         draft_file = app.draft_path
     # The app is gone without saving (as after a kill): the draft is on disk.
     assert load_draft(draft_file)["values"]["place"] == "青山铺镇"
@@ -180,12 +187,18 @@ async def test_hold_and_stale_save_between_two_consoles(db_path, clock, store):
         assert "张三" in str(b.screen.query_one("#incident-hold").render())
         # B cannot take the form while A holds it.
         await pb.press("ctrl+e")
-        await settle(pb, lambda: isinstance(b.screen, IncidentScreen)
-                     and any("张三" in n.message for n in b._notifications))
+        await settle(
+            pb,
+            lambda: (
+                isinstance(b.screen, IncidentScreen)
+                and any("张三" in n.message for n in b._notifications)
+            ),
+        )
         # Meanwhile someone saves behind A's back (a script through the CLI, say).
         other = store.incidents.get(inc.id)
-        store.incidents.update(inc.id, other.model_copy(update={"trend": "火势扩大"}),
-                               expected_version=other.version)
+        store.incidents.update(
+            inc.id, other.model_copy(update={"trend": "火势扩大"}), expected_version=other.version
+        )
         form = a.screen
         form.query_one("#f-description").value = "已扑灭"
         await pa.press("ctrl+s")
@@ -213,8 +226,9 @@ async def test_keys_are_in_footer_and_readme(db_path, clock, store):
     app = make_app(db_path, settings=Settings(), clock=clock, poll=False)
     async with app.run_test(size=(200, 45)) as pilot:
         await settle(pilot, lambda: app.loads >= 1)
-        keys = {k for k, (_, binding, enabled, _) in app.screen.active_bindings.items()
-                if binding.show}
+        keys = {
+            k for k, (_, binding, enabled, _) in app.screen.active_bindings.items() if binding.show
+        }
         for key in ("n", "colon", "slash", "l", "p", "w", "f", "v", "k", "e", "u", "i"):
             assert key in keys, key
             display = {"colon": ":", "slash": "/"}.get(key, key)

@@ -32,8 +32,7 @@ def left_text(board: CountdownBoard, deadline_id: int) -> str:
 async def test_clock_with_one_second_left_goes_overdue_on_next_tick(db_path, clock, store):
     roster_today(store, clock)
     # The leader is confirmed on post: the only bell here is the countdown board's.
-    store.roster.record_check(store.roster.on_duty().shift.id, method="in_person",
-                              result="present")
+    store.roster.record_check(store.roster.on_duty().shift.id, method="in_person", result="present")
     inc = store.incidents.add(facts(clock, dead=10, occurred_at=clock() - timedelta(minutes=30)))
     phone = [d for d in store.incidents.deadlines(inc.id) if d.kind == ReportKind.phone][0]
     # Stand at one second before the phone report is due.
@@ -144,8 +143,9 @@ async def test_console_opened_as_the_cli_opens_it(db_path, clock, store):
     roster_today(store, clock)
     inc = store.incidents.add(facts(clock, dead=10))
     for prefetch in (True, False):
-        app = open_console(db_path, settings=Settings(), actor="duty", clock=clock,
-                           prefetch=prefetch)
+        app = open_console(
+            db_path, settings=Settings(), actor="duty", clock=clock, prefetch=prefetch
+        )
         async with app.run_test(size=(140, 45)) as pilot:
             await wait_loaded(app, pilot)
             board = app.screen.query_one(CountdownBoard)

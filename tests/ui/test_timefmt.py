@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from watchdesk.text.timefmt import ClockState, clock_state, countdown, hms, parse_time
 
-DUE = datetime(2026, 11, 22, 6, 30, tzinfo=timezone.utc)
+DUE = datetime(2026, 11, 22, 6, 30, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("before, text, state", [
-    (timedelta(minutes=30), "30:00", ClockState.ok),
-    (timedelta(minutes=10, seconds=1), "10:01", ClockState.ok),
-    (timedelta(minutes=10), "10:00", ClockState.amber),
-    (timedelta(seconds=1), "00:01", ClockState.amber),
-    (timedelta(milliseconds=500), "00:01", ClockState.amber),  # rounded up while running
-    (timedelta(0), "+00:00", ClockState.overdue),  # overdue from the due instant
-    (timedelta(seconds=-1), "+00:01", ClockState.overdue),
-    (timedelta(seconds=-1.5), "+00:01", ClockState.overdue),
-    (timedelta(hours=-2, minutes=-3, seconds=-4), "+2:03:04", ClockState.overdue),
-    (timedelta(days=1, hours=2), "1d 02:00", ClockState.ok),
-])
+@pytest.mark.parametrize(
+    "before, text, state",
+    [
+        (timedelta(minutes=30), "30:00", ClockState.ok),
+        (timedelta(minutes=10, seconds=1), "10:01", ClockState.ok),
+        (timedelta(minutes=10), "10:00", ClockState.amber),
+        (timedelta(seconds=1), "00:01", ClockState.amber),
+        (timedelta(milliseconds=500), "00:01", ClockState.amber),  # rounded up while running
+        (timedelta(0), "+00:00", ClockState.overdue),  # overdue from the due instant
+        (timedelta(seconds=-1), "+00:01", ClockState.overdue),
+        (timedelta(seconds=-1.5), "+00:01", ClockState.overdue),
+        (timedelta(hours=-2, minutes=-3, seconds=-4), "+2:03:04", ClockState.overdue),
+        (timedelta(days=1, hours=2), "1d 02:00", ClockState.ok),
+    ],
+)
 def test_countdown_and_state(before, text, state):
     now = DUE - before
     assert countdown(DUE, now) == text

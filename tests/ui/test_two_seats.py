@@ -39,8 +39,9 @@ async def test_two_consoles_see_each_other_within_two_seconds(db_path, clock, st
         await b.client.call(lambda s: s.incidents.void(inc_id, "重复报告"))
         b.after_write()
         t0 = time.monotonic()
-        while not (a.dashboard and a.dashboard.today
-                   and a.dashboard.today[0].status.value == "voided"):
+        while not (
+            a.dashboard and a.dashboard.today and a.dashboard.today[0].status.value == "voided"
+        ):
             await pa.pause(0.05)
             assert time.monotonic() - t0 < 2.0, "A did not see B's change within 2 s"
     assert seen_b < 2.0

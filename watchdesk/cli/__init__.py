@@ -12,9 +12,10 @@ import gc
 import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from watchdesk import __version__
 from watchdesk.i18n import set_language
@@ -80,8 +81,13 @@ class Ctx:
         from watchdesk.store.desk import Store
 
         s = self.settings
-        return Store.open(self.db_path, create=create, tz=s.tz, rule_pack=s.rule_pack,
-                          actor=os.environ.get("WATCHDESK_ACTOR") or _login())
+        return Store.open(
+            self.db_path,
+            create=create,
+            tz=s.tz,
+            rule_pack=s.rule_pack,
+            actor=os.environ.get("WATCHDESK_ACTOR") or _login(),
+        )
 
 
 def _login() -> str:
@@ -96,8 +102,11 @@ def cmd_ui(ctx: Ctx) -> int:
     from watchdesk.startup import open_console
 
     if not ctx.db_path.exists():
-        raise UserError(f"no desk database at {ctx.db_path}; create one with `watchdesk init` "
-                        f"or try `watchdesk demo`", EXIT_FAIL)
+        raise UserError(
+            f"no desk database at {ctx.db_path}; create one with `watchdesk init` "
+            f"or try `watchdesk demo`",
+            EXIT_FAIL,
+        )
     prefetch = ctx.prefetch if ctx.prefetch is not None else True
     open_console(ctx.db_path, settings=ctx.settings, actor=_login(), prefetch=prefetch).run()
     return EXIT_OK
@@ -136,8 +145,9 @@ def _read_json(src: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
-        raise UserError(f"--json {src}: not valid JSON (line {e.lineno}, column {e.colno}: "
-                        f"{e.msg})") from None
+        raise UserError(
+            f"--json {src}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})"
+        ) from None
 
 
 def incident_json(store, inc) -> dict:
@@ -184,8 +194,9 @@ def cmd_incident_list(ctx: Ctx) -> int:
     since, until = _parse_when(ctx, "since", a.since), _parse_when(ctx, "until", a.until)
     store = ctx.open_store()
     try:
-        items = store.incidents.list(since=since, until=until, status=status, grade=grade,
-                                     category=a.category, limit=a.limit)
+        items = store.incidents.list(
+            since=since, until=until, status=status, grade=grade, category=a.category, limit=a.limit
+        )
         emit([i.model_dump(mode="json") for i in items])
     finally:
         store.close()
@@ -218,8 +229,10 @@ def _shift_json(view) -> dict | None:
         "starts_at": view.shift.starts_at.isoformat(),
         "ends_at": view.shift.ends_at.isoformat(),
         "label": view.shift.label,
-        "people": [{"role": a.role.value, "name": a.officer_name, "officer_id": a.officer_id}
-                   for a in view.assignments],
+        "people": [
+            {"role": a.role.value, "name": a.officer_name, "officer_id": a.officer_id}
+            for a in view.assignments
+        ],
     }
 
 
@@ -227,8 +240,14 @@ def cmd_now(ctx: Ctx) -> int:
     store = ctx.open_store()
     try:
         now = store.now()
-        emit({"at": now.isoformat(), "now": _shift_json(store.roster.on_duty(now)),
-              "next": _shift_json(store.roster.next_shift(now)), "duty": _duty_json(store, now)})
+        emit(
+            {
+                "at": now.isoformat(),
+                "now": _shift_json(store.roster.on_duty(now)),
+                "next": _shift_json(store.roster.next_shift(now)),
+                "duty": _duty_json(store, now),
+            }
+        )
     finally:
         store.close()
     return EXIT_OK
@@ -266,14 +285,20 @@ def cmd_check(ctx: Ctx) -> int:
         res = store.check()
     finally:
         store.close()
-    out = {"ok": res.ok, "integrity": res.integrity, "audit_entries": res.audit_entries,
-           "problems": res.problems}
+    out = {
+        "ok": res.ok,
+        "integrity": res.integrity,
+        "audit_entries": res.audit_entries,
+        "problems": res.problems,
+    }
     if ctx.args.json:
         emit(out)
     else:
         print(f"integrity_check: {res.integrity}")
-        print(f"audit chain: {res.audit_entries} entries, "
-              f"{'verified' if not res.problems else f'{len(res.problems)} problem(s)'}")
+        print(
+            f"audit chain: {res.audit_entries} entries, "
+            f"{'verified' if not res.problems else f'{len(res.problems)} problem(s)'}"
+        )
         for p in res.problems:
             print(f"  - {p}")
     return EXIT_OK if res.ok else EXIT_FAIL
@@ -281,8 +306,12 @@ def cmd_check(ctx: Ctx) -> int:
 
 # -- backups (issue 7): watchdesk backup / restore --------------------------------------------
 def _check_json(res) -> dict:
-    return {"ok": res.ok, "integrity": res.integrity, "audit_entries": res.audit_entries,
-            "problems": res.problems}
+    return {
+        "ok": res.ok,
+        "integrity": res.integrity,
+        "audit_entries": res.audit_entries,
+        "problems": res.problems,
+    }
 
 
 def cmd_backup(ctx: Ctx) -> int:
@@ -294,8 +323,10 @@ def cmd_backup(ctx: Ctx) -> int:
         if a.json:
             emit([b.to_json() for b in items])
         elif not items:
-            print(f"no backups of {ctx.db_path} in {backups.backup_dir(ctx.db_path, a.dir or ctx.settings.backup_dir)}",
-                  file=sys.stderr)
+            print(
+                f"no backups of {ctx.db_path} in {backups.backup_dir(ctx.db_path, a.dir or ctx.settings.backup_dir)}",
+                file=sys.stderr,
+            )
         for b in [] if a.json else items:
             print(f"{b.path}  {b.reason}  {b.taken_at:%Y-%m-%d %H:%M:%S} UTC  {b.size:,} bytes")
         return EXIT_OK
@@ -303,8 +334,12 @@ def cmd_backup(ctx: Ctx) -> int:
         raise UserError("--keep: must be at least 1")
     if not ctx.db_path.exists():
         raise UserError(f"no desk database at {ctx.db_path}", EXIT_FAIL)
-    info = backups.take(ctx.db_path, reason=a.reason, directory=a.dir or ctx.settings.backup_dir,
-                        keep=a.keep or ctx.settings.backup_keep)
+    info = backups.take(
+        ctx.db_path,
+        reason=a.reason,
+        directory=a.dir or ctx.settings.backup_dir,
+        keep=a.keep or ctx.settings.backup_keep,
+    )
     out = info.to_json()
     ok = True
     if a.verify:
@@ -329,10 +364,16 @@ def cmd_restore(ctx: Ctx) -> int:
         raise UserError(str(e)) from None
     if not a.yes:
         if not sys.stdin.isatty():
-            raise UserError("restore replaces the whole desk: pass --yes to confirm "
-                            "(nothing was changed)")
-        print(f"Replace the desk {ctx.db_path} with {src}? The current desk is backed up "
-              f"first. Type yes to go on: ", end="", file=sys.stderr, flush=True)
+            raise UserError(
+                "restore replaces the whole desk: pass --yes to confirm (nothing was changed)"
+            )
+        print(
+            f"Replace the desk {ctx.db_path} with {src}? The current desk is backed up "
+            f"first. Type yes to go on: ",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
         if sys.stdin.readline().strip().lower() not in ("yes", "y", "是"):
             raise UserError("nothing was changed", EXIT_FAIL)
     res = backups.restore(src, ctx.db_path, directory=a.dir or ctx.settings.backup_dir)
@@ -370,20 +411,25 @@ def _range(ctx: Ctx, store, *, days: int = 7):
     last = _day_arg("to", getattr(ctx.args, "to", None), first + _td(days=days - 1))
     if last < first:
         raise UserError("--to: is before --from")
-    return (datetime.combine(first, _time(0), tzinfo=store.tz),
-            datetime.combine(last + _td(days=1), _time(0), tzinfo=store.tz))
+    return (
+        datetime.combine(first, _time(0), tzinfo=store.tz),
+        datetime.combine(last + _td(days=1), _time(0), tzinfo=store.tz),
+    )
 
 
 def _duty_json(store, now) -> dict:
     d = store.roster.duty_status(now)
     since = d.escalation.since
-    return {"shift_id": d.shift_id,
-            "signin": d.signin.model_dump(mode="json") if d.signin else None,
-            "leader_check": {"escalated": d.escalation.active,
-                             "since": since.isoformat() if since else None,
-                             "checks": [c.model_dump(mode="json", exclude={"history"})
-                                        for c in d.checks]},
-            "problems_ahead": d.problems_ahead}
+    return {
+        "shift_id": d.shift_id,
+        "signin": d.signin.model_dump(mode="json") if d.signin else None,
+        "leader_check": {
+            "escalated": d.escalation.active,
+            "since": since.isoformat() if since else None,
+            "checks": [c.model_dump(mode="json", exclude={"history"}) for c in d.checks],
+        },
+        "problems_ahead": d.problems_ahead,
+    }
 
 
 def cmd_roster_show(ctx: Ctx) -> int:
@@ -426,9 +472,13 @@ def cmd_roster_import(ctx: Ctx) -> int:
         except RosterFileError as e:
             raise UserError(f"{a.file}: {e}") from None
         try:
-            res = store.roster.import_rows(rows, add_officers=a.add_officers, dry_run=a.dry_run,
-                                           reason=a.reason or f"import {Path(a.file).name}",
-                                           errors=errors)
+            res = store.roster.import_rows(
+                rows,
+                add_officers=a.add_officers,
+                dry_run=a.dry_run,
+                reason=a.reason or f"import {Path(a.file).name}",
+                errors=errors,
+            )
         except RosterImportError as e:
             lines = [f"{a.file}: {len(e.errors)} bad row(s); nothing was imported"]
             raise UserError("\n".join(lines + [f"  {err}" for err in e.errors])) from None
@@ -444,8 +494,9 @@ def cmd_roster_export(ctx: Ctx) -> int:
 
     a = ctx.args
     try:
-        fmt = format_of(a.output if a.output and a.output != "-" else f"x.{a.format or 'csv'}",
-                        a.format)
+        fmt = format_of(
+            a.output if a.output and a.output != "-" else f"x.{a.format or 'csv'}", a.format
+        )
     except RosterFileError as e:
         raise UserError(str(e)) from None
     store = ctx.open_store()
@@ -469,8 +520,11 @@ def cmd_roster_export(ctx: Ctx) -> int:
 def _ids(store, field: str, text: str | None) -> list[int]:
     import re
 
-    return [store.roster.officer_by_name(n, field).id
-            for n in re.split(r"[,，、;；\s]+", (text or "").strip()) if n]
+    return [
+        store.roster.officer_by_name(n, field).id
+        for n in re.split(r"[,，、;；\s]+", (text or "").strip())
+        if n
+    ]
 
 
 def cmd_roster_generate(ctx: Ctx) -> int:
@@ -481,22 +535,31 @@ def cmd_roster_generate(ctx: Ctx) -> int:
     a = ctx.args
     store = ctx.open_store()
     try:
-        lists = {Role.leader: _ids(store, "leaders", a.leaders),
-                 Role.chief: _ids(store, "chiefs", a.chiefs),
-                 Role.officer: _ids(store, "officers", a.officers),
-                 Role.standby: _ids(store, "standby", a.standby)}
-        rest = {Role.leader: _ids(store, "rest-leaders", a.rest_leaders),
-                Role.officer: _ids(store, "rest-officers", a.rest_officers)}
+        lists = {
+            Role.leader: _ids(store, "leaders", a.leaders),
+            Role.chief: _ids(store, "chiefs", a.chiefs),
+            Role.officer: _ids(store, "officers", a.officers),
+            Role.standby: _ids(store, "standby", a.standby),
+        }
+        rest = {
+            Role.leader: _ids(store, "rest-leaders", a.rest_leaders),
+            Role.officer: _ids(store, "rest-officers", a.rest_officers),
+        }
         try:
-            spec = RotationSpec(start=_day_arg("from", a.from_, None),
-                                end=_day_arg("to", a.to, None),
-                                mode=a.mode, every=a.every, pattern=a.pattern or "",
-                                lists={r: v for r, v in lists.items() if v},
-                                rest_lists={r: v for r, v in rest.items() if v})
+            spec = RotationSpec(
+                start=_day_arg("from", a.from_, None),
+                end=_day_arg("to", a.to, None),
+                mode=a.mode,
+                every=a.every,
+                pattern=a.pattern or "",
+                lists={r: v for r, v in lists.items() if v},
+                rest_lists={r: v for r, v in rest.items() if v},
+            )
         except ValidationError as e:
             err = e.errors()[0]
-            raise UserError(f"{'.'.join(str(p) for p in err['loc']) or 'lists'}: {err['msg']}") \
-                from None
+            raise UserError(
+                f"{'.'.join(str(p) for p in err['loc']) or 'lists'}: {err['msg']}"
+            ) from None
         emit(store.roster.generate(spec, dry_run=a.dry_run))
     finally:
         store.close()
@@ -507,8 +570,13 @@ def cmd_roster_hours(ctx: Ctx) -> int:
     store = ctx.open_store()
     try:
         start, end = _range(ctx, store, days=31)
-        emit({"from": start.isoformat(), "to": end.isoformat(),
-              "people": [r.model_dump(mode="json") for r in store.roster.hours(start, end)]})
+        emit(
+            {
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "people": [r.model_dump(mode="json") for r in store.roster.hours(start, end)],
+            }
+        )
     finally:
         store.close()
     return EXIT_OK
@@ -529,8 +597,9 @@ def cmd_roster_change(ctx: Ctx) -> int:
             start = _in_shift(ctx, "from", a.from_, sh)
             end = _in_shift(ctx, "to", a.to, sh)
             by = store.roster.officer_by_name(a.by, "by").id
-            out = store.roster.substitute(a.assignment, by, reason=a.reason, approver=a.approver,
-                                          starts_at=start, ends_at=end)
+            out = store.roster.substitute(
+                a.assignment, by, reason=a.reason, approver=a.approver, starts_at=start, ends_at=end
+            )
         emit(out)
     finally:
         store.close()
@@ -574,8 +643,9 @@ def cmd_roster_sensitive(ctx: Ctx) -> int:
         if a.name:
             if not a.from_ or not a.to:
                 raise UserError("--from and --to are required to add a sensitive period")
-            store.roster.add_sensitive_period(a.name, _day_arg("from", a.from_, None),
-                                              _day_arg("to", a.to, None), a.note or "")
+            store.roster.add_sensitive_period(
+                a.name, _day_arg("from", a.from_, None), _day_arg("to", a.to, None), a.note or ""
+            )
         emit([p.model_dump(mode="json") for p in store.roster.sensitive_periods()])
     finally:
         store.close()
@@ -612,8 +682,9 @@ def cmd_roster_config(ctx: Ctx) -> int:
                 cfg = RosterConfig.model_validate(_read_json(ctx.args.set))
             except ValidationError as e:
                 err = e.errors()[0]
-                raise UserError(f"{'.'.join(str(p) for p in err['loc']) or 'config'}: "
-                                f"{err['msg']}") from None
+                raise UserError(
+                    f"{'.'.join(str(p) for p in err['loc']) or 'config'}: {err['msg']}"
+                ) from None
             store.roster.set_config(cfg)
         emit(store.roster.config().model_dump(mode="json"))
     finally:
@@ -655,8 +726,9 @@ def cmd_leader_check(ctx: Ctx) -> int:
             if sid is None:
                 raise UserError("no shift on duty now; pass --shift ID")
             at = _parse_when(ctx, "at", a.at) if a.at else None
-            store.roster.record_check(sid, method=a.method, result=a.result, at=at,
-                                      note=a.note or "")
+            store.roster.record_check(
+                sid, method=a.method, result=a.result, at=at, note=a.note or ""
+            )
         out = _duty_json(store, now)
         if a.shift is not None:
             out["checks"] = [c.model_dump(mode="json") for c in store.roster.checks(a.shift, now)]
@@ -668,8 +740,11 @@ def cmd_leader_check(ctx: Ctx) -> int:
 
 def _add_roster_commands(sub, add) -> None:
     """`watchdesk roster …`, `watchdesk signin`, `watchdesk leader-check`."""
-    ro = sub.add_parser("roster", help="the duty roster: show, problems, import, export, "
-                        "generate, hours, changes", description="the duty roster")
+    ro = sub.add_parser(
+        "roster",
+        help="the duty roster: show, problems, import, export, generate, hours, changes",
+        description="the duty roster",
+    )
     ro.set_defaults(func=lambda ctx: (ro.print_help(), EXIT_INPUT)[1])
     rs = ro.add_subparsers(title="roster commands", metavar="ACTION", parser_class=Parser)
 
@@ -677,48 +752,84 @@ def _add_roster_commands(sub, add) -> None:
         p.add_argument("--from", dest="from_", metavar="DATE", help=f"first day (default: {what})")
         p.add_argument("--to", metavar="DATE", help="last day, inclusive")
 
-    p = add("show", cmd_roster_show, "shifts with people, day kinds, problems and last changes "
-            "as JSON", rs)
+    p = add(
+        "show",
+        cmd_roster_show,
+        "shifts with people, day kinds, problems and last changes as JSON",
+        rs,
+    )
     span(p, "today; a week")
     p.add_argument("--json", action="store_true", help="JSON output (the only format)")
-    p = add("problems", cmd_roster_problems, "gaps and violations (no leader, below the floor, "
-            "too many consecutive shifts, on leave, no shift) as JSON", rs)
+    p = add(
+        "problems",
+        cmd_roster_problems,
+        "gaps and violations (no leader, below the floor, "
+        "too many consecutive shifts, on leave, no shift) as JSON",
+        rs,
+    )
     span(p, "now; --hours ahead")
     p.add_argument("--hours", type=int, default=48, help="look this far ahead (default 48)")
     p.add_argument("--all", action="store_true", help="include those marked intentional")
     p.add_argument("--check", action="store_true", help="exit 1 when any problem is open")
     p.add_argument("--json", action="store_true", help="JSON output (the only format)")
-    p = add("import", cmd_roster_import, "import assignments from CSV (UTF-8 with BOM or "
-            "GB18030), .xlsx or .ics; all rows or none", rs)
+    p = add(
+        "import",
+        cmd_roster_import,
+        "import assignments from CSV (UTF-8 with BOM or GB18030), .xlsx or .ics; all rows or none",
+        rs,
+    )
     p.add_argument("file", help="the file; its extension names the format")
     p.add_argument("--format", choices=["csv", "xlsx", "ics"], help="override the extension")
     p.add_argument("--add-officers", action="store_true", help="add unknown names as officers")
     p.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
     p.add_argument("--reason", help="reason recorded with the change")
-    p = add("export", cmd_roster_export, "export assignments as CSV (UTF-8 with BOM), .xlsx or "
-            "iCalendar", rs)
+    p = add(
+        "export",
+        cmd_roster_export,
+        "export assignments as CSV (UTF-8 with BOM), .xlsx or iCalendar",
+        rs,
+    )
     span(p, "today; 31 days")
-    p.add_argument("--format", choices=["csv", "xlsx", "ics"],
-                   help="default: from --output's extension, else csv")
+    p.add_argument(
+        "--format",
+        choices=["csv", "xlsx", "ics"],
+        help="default: from --output's extension, else csv",
+    )
     p.add_argument("--output", metavar="FILE", help="write to FILE (default: stdout)")
     p.add_argument("--officer", metavar="NAME", help="only this person's shifts")
-    p = add("generate", cmd_roster_generate, "generate a rotation from ordered lists; never "
-            "overwrites manual changes (they are listed)", rs)
+    p = add(
+        "generate",
+        cmd_roster_generate,
+        "generate a rotation from ordered lists; never overwrites manual changes (they are listed)",
+        rs,
+    )
     p.add_argument("--from", dest="from_", metavar="DATE", required=True, help="first day")
     p.add_argument("--to", metavar="DATE", required=True, help="last day, inclusive")
-    p.add_argument("--mode", choices=["daily", "every", "split"], default="daily",
-                   help="daily; every N days; split: workdays and rest days (holidays, 调休) "
-                        "from separate lists")
+    p.add_argument(
+        "--mode",
+        choices=["daily", "every", "split"],
+        default="daily",
+        help="daily; every N days; split: workdays and rest days (holidays, 调休) "
+        "from separate lists",
+    )
     p.add_argument("--every", type=int, default=1, metavar="N", help="days per turn (--mode every)")
     p.add_argument("--pattern", help="shift pattern name (default: the configured one)")
-    for flag, what in (("leaders", "leaders on duty"), ("chiefs", "duty chiefs"),
-                       ("officers", "duty officers"), ("standby", "standby"),
-                       ("rest-leaders", "rest-day leaders (split)"),
-                       ("rest-officers", "rest-day officers (split)")):
+    for flag, what in (
+        ("leaders", "leaders on duty"),
+        ("chiefs", "duty chiefs"),
+        ("officers", "duty officers"),
+        ("standby", "standby"),
+        ("rest-leaders", "rest-day leaders (split)"),
+        ("rest-officers", "rest-day officers (split)"),
+    ):
         p.add_argument(f"--{flag}", metavar="NAMES", help=f"{what}, in order, comma-separated")
     p.add_argument("--dry-run", action="store_true", help="report what would change")
-    p = add("hours", cmd_roster_hours, "hours on duty per person (rest-day, holiday and night "
-            "hours apart) as JSON", rs)
+    p = add(
+        "hours",
+        cmd_roster_hours,
+        "hours on duty per person (rest-day, holiday and night hours apart) as JSON",
+        rs,
+    )
     span(p, "today; 31 days")
     p.add_argument("--json", action="store_true", help="JSON output (the only format)")
     p = add("swap", cmd_roster_change, "swap the people of two assignments", rs)
@@ -727,8 +838,12 @@ def _add_roster_commands(sub, add) -> None:
     p.add_argument("second", type=int, help="assignment id")
     p.add_argument("--reason", required=True)
     p.add_argument("--approver", required=True)
-    p = add("substitute", cmd_roster_change, "a substitute (代班/替班) for a whole assignment or "
-            "part of it", rs)
+    p = add(
+        "substitute",
+        cmd_roster_change,
+        "a substitute (代班/替班) for a whole assignment or part of it",
+        rs,
+    )
     p.set_defaults(change="substitute")
     p.add_argument("assignment", type=int, help="assignment id")
     p.add_argument("--by", required=True, metavar="NAME", help="the substitute")
@@ -755,19 +870,29 @@ def _add_roster_commands(sub, add) -> None:
     p.add_argument("--from", dest="from_", metavar="TIME")
     p.add_argument("--to", metavar="TIME")
     p.add_argument("--reason")
-    p = add("config", cmd_roster_config, "show the roster rules (patterns, floors, checks) "
-            "or replace them", rs)
+    p = add(
+        "config",
+        cmd_roster_config,
+        "show the roster rules (patterns, floors, checks) or replace them",
+        rs,
+    )
     p.add_argument("--set", metavar="FILE|-", help="a JSON object of the rules")
 
-    p = add("signin", cmd_signin, "接班签到: sign NAME in on the current (or next) shift; "
-            "--out signs out at handover")
+    p = add(
+        "signin",
+        cmd_signin,
+        "接班签到: sign NAME in on the current (or next) shift; --out signs out at handover",
+    )
     p.add_argument("name")
     p.add_argument("--out", action="store_true", help="sign out (交班)")
     p.add_argument("--shift", type=int, metavar="ID")
     p.add_argument("--at", metavar="TIME", help="default: now")
     p.add_argument("--note")
-    p = add("leader-check", cmd_leader_check, "the leader-on-duty checks of the current shift; "
-            "--record one (method, result)")
+    p = add(
+        "leader-check",
+        cmd_leader_check,
+        "the leader-on-duty checks of the current shift; --record one (method, result)",
+    )
     p.add_argument("--record", action="store_true", help="record a check")
     p.add_argument("--method", choices=["in_person", "phone", "video"], default="phone")
     p.add_argument("--result", choices=["present", "absent", "unreachable"], default="present")
@@ -783,16 +908,33 @@ def build_parser(*, commands: bool = True) -> Parser:
     """The whole command line. `commands=False`: only the options of the console itself (see
     `parse_args`)."""
     common = Parser(add_help=False)
-    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
-                        help="desk database (default: $WATCHDESK_DB, else the user data dir)")
-    common.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS,
-                        help="interface language (default: from the locale)")
-    common.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS,
-                        help="config file (default: $WATCHDESK_CONFIG, else the user config dir)")
+    common.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="desk database (default: $WATCHDESK_DB, else the user data dir)",
+    )
+    common.add_argument(
+        "--lang",
+        choices=["zh", "en"],
+        default=argparse.SUPPRESS,
+        help="interface language (default: from the locale)",
+    )
+    common.add_argument(
+        "--config",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="config file (default: $WATCHDESK_CONFIG, else the user config dir)",
+    )
 
-    p = Parser(prog="watchdesk", parents=[common], add_help=commands, allow_abbrev=commands,
-               description="Keyboard-first console for a 24/7 emergency-management watch desk. "
-                           "Without a command, opens the console.")
+    p = Parser(
+        prog="watchdesk",
+        parents=[common],
+        add_help=commands,
+        allow_abbrev=commands,
+        description="Keyboard-first console for a 24/7 emergency-management watch desk. "
+        "Without a command, opens the console.",
+    )
     p.add_argument("--version", action="version", version=f"watchdesk {__version__}")
     p.set_defaults(func=cmd_ui)
     if not commands:
@@ -807,15 +949,23 @@ def build_parser(*, commands: bool = True) -> Parser:
     add("init", cmd_init, "create an empty desk database (or migrate an existing one)")
     d = add("demo", cmd_demo, "write a demo desk with realistic Chinese data and open it")
     d.add_argument("--no-ui", action="store_true", help="only write the file")
-    d.add_argument("--force", action="store_true",
-                   help="overwrite the file even if it is not a demo desk")
+    d.add_argument(
+        "--force", action="store_true", help="overwrite the file even if it is not a demo desk"
+    )
 
-    inc = sub.add_parser("incident", help="add, list, show or void incidents",
-                         description="add, list, show or void incidents")
+    inc = sub.add_parser(
+        "incident",
+        help="add, list, show or void incidents",
+        description="add, list, show or void incidents",
+    )
     inc_sub = inc.add_subparsers(title="incident commands", metavar="ACTION", parser_class=Parser)
     inc.set_defaults(func=lambda ctx: (inc.print_help(), EXIT_INPUT)[1])
-    a = add("add", cmd_incident_add, "add an incident from a JSON object; prints it with its "
-            "suggested grade and deadlines", inc_sub)
+    a = add(
+        "add",
+        cmd_incident_add,
+        "add an incident from a JSON object; prints it with its suggested grade and deadlines",
+        inc_sub,
+    )
     a.add_argument("--json", required=True, metavar="FILE|-", help="JSON file, or - for stdin")
     ls = add("list", cmd_incident_list, "list incidents as JSON (newest first)", inc_sub)
     ls.add_argument("--json", action="store_true", help="JSON output (the only format)")
@@ -839,35 +989,63 @@ def build_parser(*, commands: bool = True) -> Parser:
     ex = add("export", cmd_export, "export the whole desk")
     ex.add_argument("--format", choices=["json"], default="json")
     ex.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
-    ck = add("check", cmd_check, "integrity check and audit-chain verification "
-             "(exit 1 when either fails)")
+    ck = add(
+        "check",
+        cmd_check,
+        "integrity check and audit-chain verification (exit 1 when either fails)",
+    )
     ck.add_argument("--json", action="store_true")
-    bk = add("backup", cmd_backup, "take an online backup of the desk now (safe while consoles "
-             "are writing), rotate old ones; --list shows them")
-    bk.add_argument("--reason", choices=["manual", "handover", "daily"], default="manual",
-                    help="recorded in the file name; each reason is rotated on its own "
-                         "(default: manual)")
-    bk.add_argument("--dir", metavar="DIR", help="backup folder (default: "
-                    "<desk folder>/backups/<desk name>/)")
-    bk.add_argument("--keep", type=int, metavar="N", help="keep the newest N backups of this "
-                    "reason (default: handover 14, daily 14, manual 10)")
-    bk.add_argument("--verify", action="store_true", help="also run the integrity check and "
-                    "the audit-chain check on the new backup (exit 1 if it fails)")
+    bk = add(
+        "backup",
+        cmd_backup,
+        "take an online backup of the desk now (safe while consoles "
+        "are writing), rotate old ones; --list shows them",
+    )
+    bk.add_argument(
+        "--reason",
+        choices=["manual", "handover", "daily"],
+        default="manual",
+        help="recorded in the file name; each reason is rotated on its own (default: manual)",
+    )
+    bk.add_argument(
+        "--dir", metavar="DIR", help="backup folder (default: <desk folder>/backups/<desk name>/)"
+    )
+    bk.add_argument(
+        "--keep",
+        type=int,
+        metavar="N",
+        help="keep the newest N backups of this reason (default: handover 14, daily 14, manual 10)",
+    )
+    bk.add_argument(
+        "--verify",
+        action="store_true",
+        help="also run the integrity check and "
+        "the audit-chain check on the new backup (exit 1 if it fails)",
+    )
     bk.add_argument("--list", action="store_true", help="list this desk's backups, newest first")
     bk.add_argument("--json", action="store_true", help="JSON output")
-    rs_ = add("restore", cmd_restore, "replace the desk with a verified backup (the current "
-              "desk is backed up first)")
+    rs_ = add(
+        "restore",
+        cmd_restore,
+        "replace the desk with a verified backup (the current desk is backed up first)",
+    )
     rs_.description = (
         "Replace the desk with a backup. The backup is verified first (integrity and audit "
         "chain); the current desk is backed up (reason pre-restore) or, if damaged, set aside "
         "in the backup folder. Consoles may stay open unless the desk file is missing or "
-        "unreadable. Asks for confirmation on a terminal; otherwise refuses without --yes.")
-    rs_.add_argument("backup", metavar="BACKUP", help="a backup file, or its name in the "
-                     "backup folder (see `watchdesk backup --list`)")
-    rs_.add_argument("--yes", action="store_true", help="do not ask; required when stdin is "
-                     "not a terminal")
-    rs_.add_argument("--dir", metavar="DIR", help="backup folder (default: "
-                     "<desk folder>/backups/<desk name>/)")
+        "unreadable. Asks for confirmation on a terminal; otherwise refuses without --yes."
+    )
+    rs_.add_argument(
+        "backup",
+        metavar="BACKUP",
+        help="a backup file, or its name in the backup folder (see `watchdesk backup --list`)",
+    )
+    rs_.add_argument(
+        "--yes", action="store_true", help="do not ask; required when stdin is not a terminal"
+    )
+    rs_.add_argument(
+        "--dir", metavar="DIR", help="backup folder (default: <desk folder>/backups/<desk name>/)"
+    )
     rs_.add_argument("--json", action="store_true", help="JSON output")
 
     # -- directory, warnings, roll-call (issue 6): commands live in cli_directory.py ------------
@@ -953,8 +1131,11 @@ def _main(argv: list[str] | None) -> int:
                 if known is not None:
                     print(f"watchdesk: {known}", file=sys.stderr)
                     return EXIT_FAIL
-            print(f"watchdesk: unexpected error: {type(e).__name__}: {e} "
-                  f"(set WATCHDESK_DEBUG=1 for details)", file=sys.stderr)
+            print(
+                f"watchdesk: unexpected error: {type(e).__name__}: {e} "
+                f"(set WATCHDESK_DEBUG=1 for details)",
+                file=sys.stderr,
+            )
             return EXIT_FAIL
 
     finally:

@@ -6,9 +6,10 @@ Registered from `watchdesk.__main__.build_parser`. Bad input raises the store's 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 EXIT_OK, EXIT_INPUT = 0, 2
 
@@ -50,14 +51,16 @@ def _with_store(ctx, fn: Callable) -> int:
 # -- directory ------------------------------------------------------------------------------------
 def cmd_directory_list(ctx) -> int:
     a = ctx.args
-    return _with_store(ctx, lambda s: s.directory.units(
-        kind=a.kind, level=a.level, active_only=not a.inactive))
+    return _with_store(
+        ctx, lambda s: s.directory.units(kind=a.kind, level=a.level, active_only=not a.inactive)
+    )
 
 
 def cmd_directory_search(ctx) -> int:
     a = ctx.args
-    return _with_store(ctx, lambda s: s.directory.search(
-        a.query, limit=a.limit, include_inactive=a.inactive))
+    return _with_store(
+        ctx, lambda s: s.directory.search(a.query, limit=a.limit, include_inactive=a.inactive)
+    )
 
 
 def cmd_directory_import(ctx) -> int:
@@ -116,9 +119,20 @@ def _warning_json(s, w) -> dict:
 def cmd_warning_types(ctx) -> int:
     from watchdesk.rules.warning import COLOURS, SIGNAL_TYPES
 
-    _emit([{"code": k.code, "zh": k.zh, "en": k.en, "group": k.group,
-            "levels": [{"level": x.value, "colour": COLOURS[x].code} for x in k.levels],
-            "source": k.source, "confidence": k.confidence} for k in SIGNAL_TYPES.values()])
+    _emit(
+        [
+            {
+                "code": k.code,
+                "zh": k.zh,
+                "en": k.en,
+                "group": k.group,
+                "levels": [{"level": x.value, "colour": COLOURS[x].code} for x in k.levels],
+                "source": k.source,
+                "confidence": k.confidence,
+            }
+            for k in SIGNAL_TYPES.values()
+        ]
+    )
     return EXIT_OK
 
 
@@ -137,9 +151,15 @@ def cmd_warning_issue(ctx) -> int:
 
     def run(s):
         try:
-            w = WarningInput(kind=kind, level=level, area=a.area, issuer=a.issuer,
-                             issued_at=_when(ctx, "at", a.at) or s.now(), measures=a.measures,
-                             note=a.note)
+            w = WarningInput(
+                kind=kind,
+                level=level,
+                area=a.area,
+                issuer=a.issuer,
+                issued_at=_when(ctx, "at", a.at) or s.now(),
+                measures=a.measures,
+                note=a.note,
+            )
         except ValidationError as e:
             err = e.errors()[0]
             raise _bad("--" + ".".join(str(x) for x in err["loc"]), err["msg"]) from None
@@ -152,8 +172,15 @@ def cmd_warning_change(ctx) -> int:
     a = ctx.args
     level = _level(a.level)
     at = _when(ctx, "at", a.at)
-    return _with_store(ctx, lambda s: _warning_json(s, s.warnings.change(
-        a.id, level, at=at, issuer=a.issuer, area=a.area, measures=a.measures, note=a.note)))
+    return _with_store(
+        ctx,
+        lambda s: _warning_json(
+            s,
+            s.warnings.change(
+                a.id, level, at=at, issuer=a.issuer, area=a.area, measures=a.measures, note=a.note
+            ),
+        ),
+    )
 
 
 def cmd_warning_lift(ctx) -> int:
@@ -202,14 +229,24 @@ def cmd_rollcall_show(ctx) -> int:
 
 def cmd_rollcall_start(ctx) -> int:
     a = ctx.args
-    return _with_store(ctx, lambda s: _round_json(s.rollcall.start(
-        a.set, unit_ids=a.unit or None, method=a.method, label=a.label)))
+    return _with_store(
+        ctx,
+        lambda s: _round_json(
+            s.rollcall.start(a.set, unit_ids=a.unit or None, method=a.method, label=a.label)
+        ),
+    )
 
 
 def cmd_rollcall_record(ctx) -> int:
     a = ctx.args
-    return _with_store(ctx, lambda s: _round_json(s.rollcall.record(
-        a.id, a.seq, a.outcome, answered_by=a.by, answer_seconds=a.seconds, note=a.note)))
+    return _with_store(
+        ctx,
+        lambda s: _round_json(
+            s.rollcall.record(
+                a.id, a.seq, a.outcome, answered_by=a.by, answer_seconds=a.seconds, note=a.note
+            )
+        ),
+    )
 
 
 def cmd_rollcall_step(ctx) -> int:
@@ -231,10 +268,15 @@ def cmd_rollcall_higher_add(ctx) -> int:
 
     def run(s):
         try:
-            c = HigherCheckInput(at=_when(ctx, "at", a.at) or s.now(), checker=a.checker,
-                                 method=a.method, answered_by=a.answered_by,
-                                 leader_present=not a.leader_absent, result=a.result,
-                                 note=a.note)
+            c = HigherCheckInput(
+                at=_when(ctx, "at", a.at) or s.now(),
+                checker=a.checker,
+                method=a.method,
+                answered_by=a.answered_by,
+                leader_present=not a.leader_absent,
+                result=a.result,
+                note=a.note,
+            )
         except ValidationError as e:
             err = e.errors()[0]
             raise _bad("--" + ".".join(str(x) for x in err["loc"]), err["msg"]) from None
@@ -261,8 +303,7 @@ def register(sub, add) -> None:
 
     def group(name: str, help: str):
         g = sub.add_parser(name, help=help, description=help)
-        gs = g.add_subparsers(title=f"{name} commands", metavar="ACTION",
-                              parser_class=type(g))
+        gs = g.add_subparsers(title=f"{name} commands", metavar="ACTION", parser_class=type(g))
         g.set_defaults(func=lambda ctx: (g.print_help(), EXIT_INPUT)[1])
         return gs
 
@@ -275,19 +316,33 @@ def register(sub, add) -> None:
     p.add_argument("--kind", choices=["linkage", "duty_room"])
     p.add_argument("--level", type=int, choices=[1, 2, 3])
     p.add_argument("--inactive", action="store_true", help="include inactive units")
-    p = add("search", cmd_directory_search, "search by name, full pinyin, pinyin initials "
-            "(gaj finds 公安局) or phone digits", d)
+    p = add(
+        "search",
+        cmd_directory_search,
+        "search by name, full pinyin, pinyin initials (gaj finds 公安局) or phone digits",
+        d,
+    )
     p.add_argument("query")
     json_flag(p)
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--inactive", action="store_true", help="include inactive units")
-    p = add("import", cmd_directory_import, "import units from .csv (UTF-8, BOM optional; "
-            "GB18030 accepted) or .xlsx; every row is checked and nothing is written if any is "
-            "bad; units are matched by name", d)
+    p = add(
+        "import",
+        cmd_directory_import,
+        "import units from .csv (UTF-8, BOM optional; "
+        "GB18030 accepted) or .xlsx; every row is checked and nothing is written if any is "
+        "bad; units are matched by name",
+        d,
+    )
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
-    p = add("export", cmd_directory_export, "export every unit to .csv (UTF-8 with BOM, opens "
-            "in Excel/WPS) or .xlsx, chosen by the file's extension", d)
+    p = add(
+        "export",
+        cmd_directory_export,
+        "export every unit to .csv (UTF-8 with BOM, opens "
+        "in Excel/WPS) or .xlsx, chosen by the file's extension",
+        d,
+    )
     p.add_argument("file")
 
     w = group("warning", "early warnings: issue, change level, lift, list")
@@ -325,8 +380,12 @@ def register(sub, add) -> None:
     json_flag(p)
 
     r = group("rollcall", "roll-call rounds of duty rooms, and checks by higher offices")
-    p = add("list", cmd_rollcall_list, "rounds started in a period (default: last 30 days) "
-            "with their on-post rates", r)
+    p = add(
+        "list",
+        cmd_rollcall_list,
+        "rounds started in a period (default: last 30 days) with their on-post rates",
+        r,
+    )
     json_flag(p)
     p.add_argument("--since")
     p.add_argument("--until")
@@ -334,9 +393,21 @@ def register(sub, add) -> None:
     p.add_argument("id", type=int)
     json_flag(p)
     p = add("start", cmd_rollcall_start, "start a round over a set of units", r)
-    p.add_argument("--set", required=True, choices=["level1", "level2", "level3", "linkage",
-                                                    "townships", "districts", "departments",
-                                                    "duty_rooms", "custom"])
+    p.add_argument(
+        "--set",
+        required=True,
+        choices=[
+            "level1",
+            "level2",
+            "level3",
+            "linkage",
+            "townships",
+            "districts",
+            "departments",
+            "duty_rooms",
+            "custom",
+        ],
+    )
     p.add_argument("--unit", type=int, action="append", help="unit id (custom set; repeat)")
     p.add_argument("--method", choices=["phone", "video"], default="phone")
     p.add_argument("--label", default="")
@@ -344,14 +415,18 @@ def register(sub, add) -> None:
     p = add("record", cmd_rollcall_record, "record the outcome for unit number SEQ of a round", r)
     p.add_argument("id", type=int)
     p.add_argument("seq", type=int)
-    p.add_argument("outcome", choices=["on_post", "no_answer", "busy", "not_on_duty",
-                                       "leader_absent"])
+    p.add_argument(
+        "outcome", choices=["on_post", "no_answer", "busy", "not_on_duty", "leader_absent"]
+    )
     p.add_argument("--by", default="", help="who answered")
     p.add_argument("--seconds", type=int, help="seconds to answer")
     p.add_argument("--note", default="")
     json_flag(p)
-    for step, text in (("pause", "pause a round"), ("resume", "resume a paused round"),
-                       ("finish", "finish a round and tally its on-post rate")):
+    for step, text in (
+        ("pause", "pause a round"),
+        ("resume", "resume a paused round"),
+        ("finish", "finish a round and tally its on-post rate"),
+    ):
         p = add(step, cmd_rollcall_step, text, r)
         p.add_argument("id", type=int)
         p.set_defaults(step=step)

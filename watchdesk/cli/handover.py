@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
 
@@ -56,8 +57,9 @@ def _content(ctx, store, shift_id: int, fmt: str) -> tuple[bytes, bool]:
     sheet = store.handover.compile(shift_id)
     s = ctx.settings
     if fmt == "txt":
-        return render_text(sheet, tz=store.tz, width=ctx.args.width or s.handover_width,
-                           lang=language()).encode("utf-8"), False
+        return render_text(
+            sheet, tz=store.tz, width=ctx.args.width or s.handover_width, lang=language()
+        ).encode("utf-8"), False
     if fmt == "md":
         return render_markdown(sheet, tz=store.tz, lang=language()).encode("utf-8"), False
     return render_pdf(sheet, tz=store.tz, lang=language(), font_path=s.pdf_font), False
@@ -82,8 +84,10 @@ def cmd_handover(ctx) -> int:
             out.write_bytes(data)
         except OSError as e:
             raise UserError(f"--output {out}: {e.strerror}", EXIT_FAIL) from None
-        print(f"handover of shift #{shift_id} ({'frozen' if frozen else 'draft'}) written to "
-              f"{out}", file=sys.stderr)
+        print(
+            f"handover of shift #{shift_id} ({'frozen' if frozen else 'draft'}) written to {out}",
+            file=sys.stderr,
+        )
     elif not a.print:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -110,9 +114,16 @@ def cmd_handover_sign(ctx) -> int:
     try:
         shift_id = _shift_id(ctx, store)
         s = ctx.settings
-        rec = store.handover.sign(shift_id, a.side, a.name, pin=a.pin,
-                                  pin_required=s.handover_pin, lang=language(),
-                                  width=s.handover_width, font_path=s.pdf_font)
+        rec = store.handover.sign(
+            shift_id,
+            a.side,
+            a.name,
+            pin=a.pin,
+            pin_required=s.handover_pin,
+            lang=language(),
+            width=s.handover_width,
+            font_path=s.pdf_font,
+        )
         emit(rec.model_dump(mode="json"))
     finally:
         store.close()
@@ -147,18 +158,25 @@ def cmd_handover_history(ctx) -> int:
 
 
 def register(sub, add: Callable[..., Any]) -> None:
-    h = add("handover", cmd_handover, "the handover sheet of a shift (the current one by "
-            "default): text, Markdown or PDF; --print sends it to the CUPS printer")
+    h = add(
+        "handover",
+        cmd_handover,
+        "the handover sheet of a shift (the current one by "
+        "default): text, Markdown or PDF; --print sends it to the CUPS printer",
+    )
     h.add_argument("--shift", type=int, metavar="ID", help="shift id")
     h.add_argument("--at", metavar="TIME", help="the shift on duty at TIME")
     h.add_argument("--format", choices=["txt", "pdf", "md"], default="txt")
     h.add_argument("--output", metavar="FILE", help="write to FILE (else stdout; PDF needs it)")
     h.add_argument("--print", action="store_true", help="send to the printer in the config")
     h.add_argument("--width", type=int, help="text width in terminal cells (default: config)")
-    h_sub = h.add_subparsers(title="handover commands", metavar="ACTION",
-                             parser_class=type(h))
-    sg = add("sign", cmd_handover_sign, "sign the handover as the outgoing or incoming officer; "
-             "the second signature freezes it", h_sub)
+    h_sub = h.add_subparsers(title="handover commands", metavar="ACTION", parser_class=type(h))
+    sg = add(
+        "sign",
+        cmd_handover_sign,
+        "sign the handover as the outgoing or incoming officer; the second signature freezes it",
+        h_sub,
+    )
     sg.add_argument("side", choices=["outgoing", "incoming"])
     sg.add_argument("name")
     sg.add_argument("--pin")

@@ -85,8 +85,7 @@ def _check_port_free(host: str, port: int) -> None:
         try:
             s.bind(addr)
         except OSError as e:
-            raise UserError(f"--port {port}: cannot listen on {host}: "
-                            f"{e.strerror or e}") from None
+            raise UserError(f"--port {port}: cannot listen on {host}: {e.strerror or e}") from None
 
 
 def make_server(command: str, host: str, port: int, *, public: bool = False):
@@ -96,7 +95,7 @@ def make_server(command: str, host: str, port: int, *, public: bool = False):
 
     class DeskServer(Server):
         def _refusal(self, request: web.Request) -> str | None:
-            hostname = (urlsplit(f"//{request.host}").hostname or "")
+            hostname = urlsplit(f"//{request.host}").hostname or ""
             if not public and not _is_loopback_literal(hostname):
                 return f"Host {request.host!r} is not this machine"
             origin = request.headers.get("Origin")
@@ -117,8 +116,13 @@ def make_server(command: str, host: str, port: int, *, public: bool = False):
                 raise web.HTTPForbidden(text=why)
             return await super().handle_websocket(request)
 
-    return DeskServer(command, host=host, port=port, title="watchdesk",
-                      public_url=f"http://{_url_host(host)}:{port}")
+    return DeskServer(
+        command,
+        host=host,
+        port=port,
+        title="watchdesk",
+        public_url=f"http://{_url_host(host)}:{port}",
+    )
 
 
 def cmd_serve(ctx) -> int:
@@ -129,38 +133,60 @@ def cmd_serve(ctx) -> int:
     if not host:
         raise UserError("--host: empty")
     if not a.public and not is_loopback(host):
-        raise UserError(f"--host {host}: not a loopback address; the console has no login, "
-                        f"so binding to the network needs --public")
+        raise UserError(
+            f"--host {host}: not a loopback address; the console has no login, "
+            f"so binding to the network needs --public"
+        )
     if not ctx.db_path.exists():
-        raise UserError(f"no desk database at {ctx.db_path}; create one with `watchdesk init` "
-                        f"or try `watchdesk demo`", EXIT_FAIL)
+        raise UserError(
+            f"no desk database at {ctx.db_path}; create one with `watchdesk init` "
+            f"or try `watchdesk demo`",
+            EXIT_FAIL,
+        )
     store = ctx.open_store()  # migrate and validate once, before any tab starts a console
     store.close()
     try:
         import textual_serve  # noqa: F401
     except ImportError:
-        raise UserError("textual-serve is not installed (pip install 'textual-serve>=1.1,<2')",
-                        EXIT_FAIL) from None
+        raise UserError(
+            "textual-serve is not installed (pip install 'textual-serve>=1.1,<2')", EXIT_FAIL
+        ) from None
     _check_port_free(host, a.port)
     url = f"http://{_url_host(host)}:{a.port}"
     if a.public and not is_loopback(host):
-        print(f"watchdesk: WARNING: --public: the console is open to the network at {url} "
-              f"with NO login; anyone who can reach this port can read and change the desk "
-              f"{ctx.db_path}", file=sys.stderr)
-    print(f"watchdesk: serving the desk {ctx.db_path.resolve()} on {url} "
-          f"(one console per browser tab; ctrl+c stops)", file=sys.stderr, flush=True)
+        print(
+            f"watchdesk: WARNING: --public: the console is open to the network at {url} "
+            f"with NO login; anyone who can reach this port can read and change the desk "
+            f"{ctx.db_path}",
+            file=sys.stderr,
+        )
+    print(
+        f"watchdesk: serving the desk {ctx.db_path.resolve()} on {url} "
+        f"(one console per browser tab; ctrl+c stops)",
+        file=sys.stderr,
+        flush=True,
+    )
     make_server(console_command(ctx), host, a.port, public=a.public).serve()
     return EXIT_OK
 
 
 def register(sub, add) -> None:
     """Add `serve` to the top-level subparsers (`add` is build_parser's helper)."""
-    p = add("serve", cmd_serve, "serve the console in a web browser (textual-serve): one "
-            "console process per tab, all on the same desk; localhost only unless --public",
-            sub)
-    p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default: 127.0.0.1; loopback only unless "
-                        "--public)")
+    p = add(
+        "serve",
+        cmd_serve,
+        "serve the console in a web browser (textual-serve): one "
+        "console process per tab, all on the same desk; localhost only unless --public",
+        sub,
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1; loopback only unless --public)",
+    )
     p.add_argument("--port", type=port_number, default=8000, help="TCP port (default: 8000)")
-    p.add_argument("--public", action="store_true",
-                   help="allow a non-loopback --host; the console has no login")
+    p.add_argument(
+        "--public",
+        action="store_true",
+        help="allow a non-loopback --host; the console has no login",
+    )

@@ -18,12 +18,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from pydantic import ValidationError
 
-from watchdesk.models.base import RowProblem as ImportProblem
+from watchdesk.models.base import RowProblem
 from watchdesk.models.directory import Contact, UnitRecord, phone_problem
 
 COLUMNS = [  # (field, Chinese header, English header)
@@ -38,26 +38,66 @@ COLUMNS = [  # (field, Chinese header, English header)
     ("notes", "备注", "notes"),
     ("active", "启用", "active"),
 ]
-CONTACT_PARTS = [("name", "联系人", "contact"), ("role", "职务", "role"),
-                 ("phone", "电话", "phone")]
+CONTACT_PARTS = [
+    ("name", "联系人", "contact"),
+    ("role", "职务", "role"),
+    ("phone", "电话", "phone"),
+]
 
-KIND_WORDS = {"linkage": "linkage", "联动单位": "linkage", "联动": "linkage",
-              "duty_room": "duty_room", "值班室": "duty_room", "下级值班室": "duty_room"}
+KIND_WORDS = {
+    "linkage": "linkage",
+    "联动单位": "linkage",
+    "联动": "linkage",
+    "duty_room": "duty_room",
+    "值班室": "duty_room",
+    "下级值班室": "duty_room",
+}
 KIND_LABEL = {"linkage": "联动单位", "duty_room": "值班室"}
-ROOM_WORDS = {"": "", "district": "district", "区县": "district", "区": "district", "县": "district",
-              "township": "township", "乡镇街道": "township", "乡镇": "township",
-              "街道": "township", "department": "department", "部门": "department"}
+ROOM_WORDS = {
+    "": "",
+    "district": "district",
+    "区县": "district",
+    "区": "district",
+    "县": "district",
+    "township": "township",
+    "乡镇街道": "township",
+    "乡镇": "township",
+    "街道": "township",
+    "department": "department",
+    "部门": "department",
+}
 ROOM_LABEL = {"": "", "district": "区县", "township": "乡镇街道", "department": "部门"}
-LEVEL_WORDS = {"": None, "1": 1, "2": 2, "3": 3, "一级": 1, "二级": 2, "三级": 3, "一": 1,
-               "二": 2, "三": 3}
-BOOL_WORDS = {"": True, "是": True, "否": False, "1": True, "0": False, "true": True,
-              "false": False, "yes": True, "no": False, "y": True, "n": False}
+LEVEL_WORDS = {
+    "": None,
+    "1": 1,
+    "2": 2,
+    "3": 3,
+    "一级": 1,
+    "二级": 2,
+    "三级": 3,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+}
+BOOL_WORDS = {
+    "": True,
+    "是": True,
+    "否": False,
+    "1": True,
+    "0": False,
+    "true": True,
+    "false": False,
+    "yes": True,
+    "no": False,
+    "y": True,
+    "n": False,
+}
 
 
 class ImportRefused(ValueError):
     """The file has bad rows; nothing was written. `problems` lists every one."""
 
-    def __init__(self, problems: list[ImportProblem]):
+    def __init__(self, problems: list[RowProblem]):
         self.problems = problems
         head = "; ".join(str(p) for p in problems[:3])
         more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
@@ -73,8 +113,18 @@ def _table(units: Iterable[UnitRecord]) -> list[list[str]]:
         header += [f"{zh}{i}" for _, zh, _ in CONTACT_PARTS]
     rows = [header]
     for u in units:
-        row = [u.name, KIND_LABEL[u.kind], str(u.level or ""), ROOM_LABEL.get(u.room_type, ""),
-               u.area, u.duty_phone, u.backup_phone, u.fax, u.notes, "是" if u.active else "否"]
+        row = [
+            u.name,
+            KIND_LABEL[u.kind],
+            str(u.level or ""),
+            ROOM_LABEL.get(u.room_type, ""),
+            u.area,
+            u.duty_phone,
+            u.backup_phone,
+            u.fax,
+            u.notes,
+            "是" if u.active else "否",
+        ]
         for c in u.contacts:
             row += [c.name, c.role, c.phone]
         row += [""] * (len(header) - len(row))
@@ -165,10 +215,16 @@ def _header_map(header: list[str]) -> tuple[dict[str, int], dict[int, dict[str, 
         if h in names:
             fields[names[h]] = i
             continue
-        m = re.fullmatch(r"(联系人|职务|电话|contact|role|phone)\s*(\d+)", h, flags=re.I)
+        m = re.fullmatch(r"(联系人|职务|电话|contact|role|phone)\s*(\d+)", h, flags=re.IGNORECASE)
         if m:
-            part = {"联系人": "name", "contact": "name", "职务": "role", "role": "role",
-                    "电话": "phone", "phone": "phone"}[m.group(1).lower()]
+            part = {
+                "联系人": "name",
+                "contact": "name",
+                "职务": "role",
+                "role": "role",
+                "电话": "phone",
+                "phone": "phone",
+            }[m.group(1).lower()]
             contacts.setdefault(int(m.group(2)), {})[part] = i
             continue
         unknown.append(h)
@@ -177,15 +233,16 @@ def _header_map(header: list[str]) -> tuple[dict[str, int], dict[int, dict[str, 
 
 def parse_rows(rows: list[list[str]]) -> list[UnitRecord]:
     """Validate every row; raise ImportRefused listing every problem, or return the units."""
-    problems: list[ImportProblem] = []
+    problems: list[RowProblem] = []
     if not rows or not any(c.strip() for c in rows[0]):
-        raise ImportRefused([ImportProblem(row=1, field="header", problem="the file is empty")])
+        raise ImportRefused([RowProblem(row=1, field="header", problem="the file is empty")])
     fields, contact_cols, unknown = _header_map(rows[0])
     if unknown:
-        problems.append(ImportProblem(row=1, field="header",
-                                      problem=f"unknown column(s): {', '.join(unknown)}"))
+        problems.append(
+            RowProblem(row=1, field="header", problem=f"unknown column(s): {', '.join(unknown)}")
+        )
     if "name" not in fields:
-        problems.append(ImportProblem(row=1, field="header", problem="no 名称/name column"))
+        problems.append(RowProblem(row=1, field="header", problem="no 名称/name column"))
     if problems:
         raise ImportRefused(problems)
     units: list[UnitRecord] = []
@@ -194,11 +251,11 @@ def parse_rows(rows: list[list[str]]) -> list[UnitRecord]:
         if not any((c or "").strip() for c in raw):
             continue  # blank lines are not rows
 
-        def cell(i: int | None) -> str:
+        def cell(i: int | None, raw: list[str] = raw) -> str:
             return (raw[i] if i is not None and i < len(raw) else "").strip()
 
-        def bad(field: str, problem: str) -> None:
-            problems.append(ImportProblem(row=n, field=field, problem=problem))
+        def bad(field: str, problem: str, n: int = n) -> None:
+            problems.append(RowProblem(row=n, field=field, problem=problem))
 
         v = {f: cell(fields.get(f)) for f, _, _ in COLUMNS}
         before = len(problems)
@@ -242,25 +299,36 @@ def parse_rows(rows: list[list[str]]) -> list[UnitRecord]:
             if p:
                 bad(f"电话{i}", f"{c['phone']!r}: {p}")
             if c["name"]:
-                contacts.append(Contact.model_construct(name=c["name"], role=c["role"],
-                                                        phone=c["phone"]))
+                contacts.append(
+                    Contact.model_construct(name=c["name"], role=c["role"], phone=c["phone"])
+                )
         if len({c.name for c in contacts}) != len(contacts):
             bad("联系人", "a contact is listed twice")
         if len(problems) > before:
             continue
         try:
-            units.append(UnitRecord(
-                name=v["name"], kind=kind, level=level, room_type=room, area=v["area"],
-                duty_phone=v["duty_phone"], backup_phone=v["backup_phone"], fax=v["fax"],
-                notes=v["notes"], active=active,
-                contacts=[Contact(name=c.name, role=c.role, phone=c.phone) for c in contacts]))
+            units.append(
+                UnitRecord(
+                    name=v["name"],
+                    kind=kind,
+                    level=level,
+                    room_type=room,
+                    area=v["area"],
+                    duty_phone=v["duty_phone"],
+                    backup_phone=v["backup_phone"],
+                    fax=v["fax"],
+                    notes=v["notes"],
+                    active=active,
+                    contacts=[Contact(name=c.name, role=c.role, phone=c.phone) for c in contacts],
+                )
+            )
         except ValidationError as e:
             err = e.errors()[0]
             bad(".".join(str(x) for x in err.get("loc", ())) or "row", err.get("msg", "invalid"))
     if problems:
         raise ImportRefused(problems)
     if not units:
-        raise ImportRefused([ImportProblem(row=2, field="rows", problem="no units in the file")])
+        raise ImportRefused([RowProblem(row=2, field="rows", problem="no units in the file")])
     return units
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
-from watchdesk.models.base import RowProblem as RowError
+from watchdesk.models.base import RowProblem
 from watchdesk.models.roster import Role, RosterRow
 
 FIELDS = ("date", "start", "end", "label", "role", "name", "phone", "note")
@@ -24,8 +25,17 @@ HEADERS = {
     "en": ("date", "start", "end", "shift", "role", "name", "phone", "note"),
 }
 _HEADER_ALIASES = {h.lower(): f for lang in HEADERS.values() for h, f in zip(lang, FIELDS)}
-_HEADER_ALIASES.update({"label": "label", "开始时间": "start", "结束时间": "end", "岗位": "role",
-                        "值班人员": "name", "联系电话": "phone", "手机": "phone"})
+_HEADER_ALIASES.update(
+    {
+        "label": "label",
+        "开始时间": "start",
+        "结束时间": "end",
+        "岗位": "role",
+        "值班人员": "name",
+        "联系电话": "phone",
+        "手机": "phone",
+    }
+)
 REQUIRED = ("date", "start", "end", "role", "name")
 
 ROLE_NAMES = {
@@ -36,9 +46,15 @@ ROLE_NAMES = {
 }
 _ROLE_ALIASES = {n.lower(): r for r, names in ROLE_NAMES.items() for n in names}
 _ROLE_ALIASES.update({r.value: r for r in Role})
-ROLE_OUT = {"zh": {r: names[0] for r, names in ROLE_NAMES.items()},
-            "en": {Role.leader: "leader", Role.chief: "chief", Role.officer: "officer",
-                   Role.standby: "standby"}}
+ROLE_OUT = {
+    "zh": {r: names[0] for r, names in ROLE_NAMES.items()},
+    "en": {
+        Role.leader: "leader",
+        Role.chief: "chief",
+        Role.officer: "officer",
+        Role.standby: "standby",
+    },
+}
 
 FORMATS = ("csv", "xlsx", "ics")
 
@@ -52,8 +68,9 @@ def format_of(path: str | Path, explicit: str | None = None) -> str:
     if fmt in ("ical", "ifb", "icalendar"):
         fmt = "ics"
     if fmt not in FORMATS:
-        raise RosterFileError(f"{path}: unknown format {fmt or '(none)'!r}; use .csv, .xlsx or "
-                              f".ics (or --format)")
+        raise RosterFileError(
+            f"{path}: unknown format {fmt or '(none)'!r}; use .csv, .xlsx or .ics (or --format)"
+        )
     return fmt
 
 
@@ -100,8 +117,10 @@ def _role(v: Any) -> Role:
     text = str(v or "").strip()
     role = _ROLE_ALIASES.get(text.lower())
     if role is None:
-        raise ValueError(f"unknown role {text!r} (带班领导, 值班长, 值班员, 备勤 or leader, chief, "
-                         f"officer, standby)")
+        raise ValueError(
+            f"unknown role {text!r} (带班领导, 值班长, 值班员, 备勤 or leader, chief, "
+            f"officer, standby)"
+        )
     return role
 
 
@@ -111,18 +130,19 @@ def _aware(v: time | datetime, day: date, tz: tzinfo) -> datetime:
     return datetime.combine(day, v, tzinfo=tz)
 
 
-def rows_from_records(records: Iterable[tuple[int, dict[str, Any]]], tz: tzinfo
-                      ) -> tuple[list[RosterRow], list[RowError]]:
+def rows_from_records(
+    records: Iterable[tuple[int, dict[str, Any]]], tz: tzinfo
+) -> tuple[list[RosterRow], list[RowProblem]]:
     """Turn (row number, {field: value}) into rows, collecting every error."""
     rows: list[RosterRow] = []
-    errors: list[RowError] = []
+    errors: list[RowProblem] = []
     for n, rec in records:
         bad = False
 
         def err(field: str, problem: str, n: int = n) -> None:
             nonlocal bad
             bad = True
-            errors.append(RowError(row=n, field=field, problem=problem))
+            errors.append(RowProblem(row=n, field=field, problem=problem))
 
         for f in REQUIRED:
             if rec.get(f) is None or str(rec.get(f)).strip() == "":
@@ -145,10 +165,18 @@ def rows_from_records(records: Iterable[tuple[int, dict[str, Any]]], tz: tzinfo
         ends = _aware(end, day, tz)
         if isinstance(end, time) and ends <= begins:
             ends += timedelta(days=1)  # 20:00–08:00, 08:30–08:30: ends the next day
-        rows.append(RosterRow(row=n, starts_at=begins, ends_at=ends,
-                              label=str(rec.get("label") or ""), role=role, name=name,
-                              phone=str(rec.get("phone") or "").strip(),
-                              note=str(rec.get("note") or "").strip()))
+        rows.append(
+            RosterRow(
+                row=n,
+                starts_at=begins,
+                ends_at=ends,
+                label=str(rec.get("label") or ""),
+                role=role,
+                name=name,
+                phone=str(rec.get("phone") or "").strip(),
+                note=str(rec.get("note") or "").strip(),
+            )
+        )
     return rows, errors
 
 
@@ -160,8 +188,10 @@ def _header_map(header: Sequence[Any]) -> dict[int, str]:
             out[i] = _HEADER_ALIASES[key]
     missing = [f for f in REQUIRED if f not in out.values()]
     if missing:
-        raise RosterFileError(f"the header row lacks {', '.join(missing)} (expected: "
-                              f"{','.join(HEADERS['zh'])} or {','.join(HEADERS['en'])})")
+        raise RosterFileError(
+            f"the header row lacks {', '.join(missing)} (expected: "
+            f"{','.join(HEADERS['zh'])} or {','.join(HEADERS['en'])})"
+        )
     return out
 
 
@@ -180,7 +210,7 @@ def _records(table: Iterable[Sequence[Any]]) -> list[tuple[int, dict[str, Any]]]
     return out
 
 
-def read_csv(data: bytes, tz: tzinfo) -> tuple[list[RosterRow], list[RowError]]:
+def read_csv(data: bytes, tz: tzinfo) -> tuple[list[RosterRow], list[RowProblem]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -191,7 +221,7 @@ def read_csv(data: bytes, tz: tzinfo) -> tuple[list[RosterRow], list[RowError]]:
     return rows_from_records(_records(csv.reader(io.StringIO(text, newline=""))), tz)
 
 
-def read_xlsx(data: bytes, tz: tzinfo) -> tuple[list[RosterRow], list[RowError]]:
+def read_xlsx(data: bytes, tz: tzinfo) -> tuple[list[RosterRow], list[RowProblem]]:
     from openpyxl import load_workbook
 
     try:
@@ -202,7 +232,7 @@ def read_xlsx(data: bytes, tz: tzinfo) -> tuple[list[RosterRow], list[RowError]]
     return rows_from_records(_records(ws.iter_rows(values_only=True)), tz)
 
 
-def read_ics(data: bytes, tz: tzinfo) -> tuple[list[RosterRow], list[RowError]]:
+def read_ics(data: bytes, tz: tzinfo) -> tuple[list[RosterRow], list[RowProblem]]:
     """Events as written by `write_ics` (role and name in X-WATCHDESK-ROLE / -NAME, or a
     SUMMARY of "role · name"); "row" numbers are event numbers."""
     import icalendar
@@ -212,7 +242,7 @@ def read_ics(data: bytes, tz: tzinfo) -> tuple[list[RosterRow], list[RowError]]:
     except Exception as e:
         raise RosterFileError(f"not an iCalendar file ({e})") from None
     rows: list[RosterRow] = []
-    errors: list[RowError] = []
+    errors: list[RowProblem] = []
     for n, ev in enumerate(cal.walk("VEVENT"), start=1):
         role_v = ev.get("X-WATCHDESK-ROLE")
         name_v = ev.get("X-WATCHDESK-NAME")
@@ -222,26 +252,34 @@ def read_ics(data: bytes, tz: tzinfo) -> tuple[list[RosterRow], list[RowError]]:
         try:
             begins, ends = ev.decoded("DTSTART"), ev.decoded("DTEND")
         except KeyError:
-            errors.append(RowError(row=n, field="start", problem="event without DTSTART/DTEND"))
+            errors.append(RowProblem(row=n, field="start", problem="event without DTSTART/DTEND"))
             continue
         if not isinstance(begins, datetime) or not isinstance(ends, datetime):
-            errors.append(RowError(row=n, field="start", problem="an all-day event is not a "
-                                                                 "shift"))
+            errors.append(
+                RowProblem(row=n, field="start", problem="an all-day event is not a shift")
+            )
             continue
         begins = begins if begins.tzinfo else begins.replace(tzinfo=tz)
         ends = ends if ends.tzinfo else ends.replace(tzinfo=tz)
-        rec = {"date": begins.astimezone(tz).date(), "start": begins.astimezone(tz),
-               "end": ends.astimezone(tz), "role": role_v, "name": name_v,
-               "label": str(ev.get("X-WATCHDESK-SHIFT", "")),
-               "note": str(ev.get("X-WATCHDESK-NOTE", "")), "phone": ""}
+        rec = {
+            "date": begins.astimezone(tz).date(),
+            "start": begins.astimezone(tz),
+            "end": ends.astimezone(tz),
+            "role": role_v,
+            "name": name_v,
+            "label": str(ev.get("X-WATCHDESK-SHIFT", "")),
+            "note": str(ev.get("X-WATCHDESK-NOTE", "")),
+            "phone": "",
+        }
         r, errs = rows_from_records([(n, rec)], tz)
         rows += r
         errors += errs
     return rows, errors
 
 
-def read_file(path: str | Path, tz: tzinfo, fmt: str | None = None
-              ) -> tuple[list[RosterRow], list[RowError]]:
+def read_file(
+    path: str | Path, tz: tzinfo, fmt: str | None = None
+) -> tuple[list[RosterRow], list[RowProblem]]:
     p = Path(path)
     fmt = format_of(p, fmt)
     try:
@@ -255,8 +293,16 @@ def read_file(path: str | Path, tz: tzinfo, fmt: str | None = None
 def _out_row(r: RosterRow, tz: tzinfo, lang: str) -> list[Any]:
     s, e = r.starts_at.astimezone(tz), r.ends_at.astimezone(tz)
     end = e.strftime("%H:%M") if e - s <= timedelta(days=1) else e.strftime("%Y-%m-%d %H:%M")
-    return [s.date().isoformat(), s.strftime("%H:%M"), end, r.label,
-            ROLE_OUT.get(lang, ROLE_OUT["zh"])[r.role], r.name, r.phone, r.note]
+    return [
+        s.date().isoformat(),
+        s.strftime("%H:%M"),
+        end,
+        r.label,
+        ROLE_OUT.get(lang, ROLE_OUT["zh"])[r.role],
+        r.name,
+        r.phone,
+        r.note,
+    ]
 
 
 def write_csv(rows: Sequence[RosterRow], tz: tzinfo, lang: str = "zh") -> bytes:
@@ -292,8 +338,9 @@ def write_xlsx(rows: Sequence[RosterRow], tz: tzinfo, lang: str = "zh") -> bytes
     return buf.getvalue()
 
 
-def write_ics(rows: Sequence[RosterRow], tz: tzinfo, lang: str = "zh",
-              calname: str = "watchdesk") -> bytes:
+def write_ics(
+    rows: Sequence[RosterRow], tz: tzinfo, lang: str = "zh", calname: str = "watchdesk"
+) -> bytes:
     import icalendar
 
     cal = icalendar.Calendar()

@@ -30,13 +30,20 @@ def _catalog(lang: str) -> dict[str, str]:
     read or written is skipped, never an error; so is caching itself where the catalogs are not
     plain files (a zipped install)."""
     folder = resources.files(__package__)
-    files = sorted((f for f in folder.iterdir() if f.name == f"{lang}.toml"
-                    or (f.name.startswith(f"{lang}.") and f.name.endswith(".toml"))),
-                   key=lambda f: f.name)
+    files = sorted(
+        (
+            f
+            for f in folder.iterdir()
+            if f.name == f"{lang}.toml"
+            or (f.name.startswith(f"{lang}.") and f.name.endswith(".toml"))
+        ),
+        key=lambda f: f.name,
+    )
     cached = None
     if all(isinstance(f, Path) for f in files):
-        stamp = zlib.crc32(repr([(f.name, f.stat().st_size, f.stat().st_mtime_ns)
-                                 for f in files]).encode())
+        stamp = zlib.crc32(
+            repr([(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files]).encode()
+        )
         cached = cache_dir() / f"i18n-{lang}-{stamp:08x}.json"
         try:
             return json.loads(cached.read_text(encoding="utf-8"))

@@ -1,10 +1,8 @@
-"""The project's pydantic base model and the pieces every noun's models share.
-"""
+"""The project's pydantic base model and the pieces every noun's models share."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from pydantic import BaseModel as _PydanticModel
 from pydantic import ConfigDict
@@ -17,7 +15,7 @@ class BaseModel(_PydanticModel):
     model_config = ConfigDict(defer_build=True)
 
 
-def _aware(v: Optional[datetime]) -> Optional[datetime]:
+def _aware(v: datetime | None) -> datetime | None:
     if v is not None and (v.tzinfo is None or v.utcoffset() is None):
         raise ValueError("time must carry a timezone")
     return v

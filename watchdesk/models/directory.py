@@ -1,10 +1,8 @@
-"""The directory of linkage units (联动单位) and duty rooms, with their contacts.
-"""
+"""The directory of linkage units (联动单位) and duty rooms, with their contacts."""
 
 from __future__ import annotations
 
 from enum import Enum
-from typing import Optional
 
 from pydantic import Field
 
@@ -12,8 +10,8 @@ from watchdesk.models.base import BaseModel
 
 
 class Contact(BaseModel):
-    id: Optional[int] = None
-    unit_id: Optional[int] = None
+    id: int | None = None
+    unit_id: int | None = None
     name: str = Field(min_length=1, max_length=40)
     role: str = ""
     phone: str = ""
@@ -22,10 +20,10 @@ class Contact(BaseModel):
 class Unit(BaseModel):
     """A linkage unit (联动单位, level 1–3) or a subordinate duty room (值班室)."""
 
-    id: Optional[int] = None
+    id: int | None = None
     name: str = Field(min_length=1, max_length=100)
     kind: str = Field(default="linkage", pattern="^(linkage|duty_room)$")
-    level: Optional[int] = Field(default=None, ge=1, le=3)
+    level: int | None = Field(default=None, ge=1, le=3)
     area: str = ""
     duty_phone: str = ""
     backup_phone: str = ""
@@ -73,20 +71,25 @@ class SearchHit(BaseModel):
     unit_id: int
     unit_name: str
     kind: str
-    level: Optional[int] = None
+    level: int | None = None
     room_type: str = ""
     active: bool = True
     duty_phone: str = ""
-    contact_id: Optional[int] = None
+    contact_id: int | None = None
     contact_name: str = ""
     role: str = ""
     phone: str = ""  # the number to call for this hit: the contact's, else the duty phone
     score: int = 0  # 0 best (see search_text.score)
 
-    def as_caller(self) -> "PickedCaller":
-        return PickedCaller(unit=self.unit_name, name=self.contact_name, title=self.role,
-                            phone=self.phone or self.duty_phone, unit_id=self.unit_id,
-                            contact_id=self.contact_id)
+    def as_caller(self) -> PickedCaller:
+        return PickedCaller(
+            unit=self.unit_name,
+            name=self.contact_name,
+            title=self.role,
+            phone=self.phone or self.duty_phone,
+            unit_id=self.unit_id,
+            contact_id=self.contact_id,
+        )
 
 
 class PickedCaller(BaseModel):
@@ -96,8 +99,8 @@ class PickedCaller(BaseModel):
     name: str = ""
     title: str = ""
     phone: str = ""
-    unit_id: Optional[int] = None
-    contact_id: Optional[int] = None
+    unit_id: int | None = None
+    contact_id: int | None = None
 
 
 class ImportResult(BaseModel):

@@ -1,11 +1,9 @@
-"""The duty log (值班日志).
-"""
+"""The duty log (值班日志)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Optional
 
 from pydantic import Field, field_validator
 
@@ -25,15 +23,15 @@ class LogEntry(BaseModel):
     """A duty-log entry (值班日志): calls and documents received, leader instructions and what was
     done about them, notes. May be linked to an incident."""
 
-    id: Optional[int] = None
+    id: int | None = None
     at: datetime
     kind: LogKind
-    incident_id: Optional[int] = None
+    incident_id: int | None = None
     counterpart: str = Field(default="", max_length=100)  # from whom / to whom
     content: str = Field(min_length=1, max_length=4000)
     handling: str = Field(default="", max_length=2000)  # what was done about it
     by_whom: str = ""
-    created_at: Optional[datetime] = None
+    created_at: datetime | None = None
 
     _aware_at = field_validator("at")(_aware)
 

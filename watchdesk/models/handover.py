@@ -1,10 +1,8 @@
-"""The handover sheet (交接班), as compiled and as frozen at the second signature.
-"""
+"""The handover sheet (交接班), as compiled and as frozen at the second signature."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from pydantic import Field
 
@@ -16,8 +14,8 @@ from watchdesk.models.roster import Role
 class SheetPerson(BaseModel):
     role: Role
     name: str
-    signed_in_at: Optional[datetime] = None
-    signed_out_at: Optional[datetime] = None
+    signed_in_at: datetime | None = None
+    signed_out_at: datetime | None = None
     note: str = ""  # e.g. a substitution (代班)
 
 
@@ -28,8 +26,8 @@ class SheetClock(BaseModel):
     seq: int = 0
     due_at: datetime
     status: DeadlineStatus
-    done_at: Optional[datetime] = None
-    late_seconds: Optional[int] = None  # for done clocks: >0 late, <=0 on time
+    done_at: datetime | None = None
+    late_seconds: int | None = None  # for done clocks: >0 late, <=0 on time
 
 
 class SheetIncident(BaseModel):
@@ -49,7 +47,7 @@ class SheetIncident(BaseModel):
 class SheetLine(BaseModel):
     """A generic row for the sections other areas contribute (checks, roll-calls, warnings)."""
 
-    at: Optional[datetime] = None
+    at: datetime | None = None
     kind: str = ""  # a catalog key the renderers show in brackets, e.g. log.kind.call_in
     text: str
     detail: str = ""
@@ -80,8 +78,8 @@ class HandoverSheet(BaseModel):
     shift_id: int
     shift_start: datetime
     shift_end: datetime
-    next_start: Optional[datetime] = None
-    next_end: Optional[datetime] = None
+    next_start: datetime | None = None
+    next_end: datetime | None = None
     compiled_at: datetime
     people: list[SheetPerson] = []
     leader_checks: list[SheetLine] = []
@@ -90,10 +88,10 @@ class HandoverSheet(BaseModel):
     due_next: list[SheetClock] = []
     log: list[SheetLine] = []
     rollcalls: list[SheetLine] = []
-    on_post_rate: Optional[float] = None
+    on_post_rate: float | None = None
     warnings: list[SheetLine] = []
     equipment: list[EquipmentItem] = []
     notes: str = ""
     pending: list[PendingItem] = []
-    outgoing: Optional[Signature] = None
-    incoming: Optional[Signature] = None
+    outgoing: Signature | None = None
+    incoming: Signature | None = None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Optional
 
 from pydantic import Field, field_validator
 
@@ -28,7 +27,7 @@ class Grade(str, Enum):
         """1 for I (most severe) … 4 for IV."""
         return ("I", "II", "III", "IV").index(self.value) + 1
 
-    def at_least(self, other: "Grade") -> bool:
+    def at_least(self, other: Grade) -> bool:
         """True when this grade is as severe as `other` or more."""
         return self.rank <= other.rank
 
@@ -59,7 +58,7 @@ class IncidentFacts(BaseModel):
     ("report what is known first")."""
 
     received_at: datetime
-    occurred_at: Optional[datetime] = None
+    occurred_at: datetime | None = None
     place: str = Field(min_length=1, max_length=200)
     source: str = Field(default="", max_length=100)
     category: str = Field(min_length=1, max_length=40)
@@ -81,7 +80,7 @@ class IncidentFacts(BaseModel):
     caller_phone: str = Field(default="", max_length=40)
     recorder: str = Field(default="", max_length=40)
     sensitive: bool = False
-    grade: Optional[Grade] = None  # an explicit grade; None means "use the suggestion"
+    grade: Grade | None = None  # an explicit grade; None means "use the suggestion"
 
     _aware_times = field_validator("received_at", "occurred_at")(_aware)
 
@@ -117,7 +116,7 @@ class Incident(IncidentFacts):
 
 
 class ReportEvent(BaseModel):
-    id: Optional[int] = None
+    id: int | None = None
     incident_id: int
     kind: ReportKind
     seq: int = 0  # follow-up number (续报一 = 1)
@@ -125,14 +124,14 @@ class ReportEvent(BaseModel):
     to_whom: str = ""
     by_whom: str = ""
     content: str = ""
-    deadline_id: Optional[int] = None
-    late_seconds: Optional[int] = None  # None: no clock; <=0 on time; >0 late
+    deadline_id: int | None = None
+    late_seconds: int | None = None  # None: no clock; <=0 on time; >0 late
 
     _aware_at = field_validator("at")(_aware)
 
 
 class Deadline(BaseModel):
-    id: Optional[int] = None
+    id: int | None = None
     incident_id: int
     kind: ReportKind
     seq: int = 0
@@ -141,8 +140,8 @@ class Deadline(BaseModel):
     rule_id: str = ""
     pack_id: str = ""
     source: str = ""
-    done_at: Optional[datetime] = None
-    report_id: Optional[int] = None
+    done_at: datetime | None = None
+    report_id: int | None = None
 
     _aware_due = field_validator("due_at", "done_at")(_aware)
 
@@ -171,7 +170,7 @@ FIGURE_FIELDS = ("dead", "injured", "seriously_injured", "trapped", "missing", "
 class FigureVersion(BaseModel):
     """One version of an incident's figures. Figures are never overwritten: each change adds one."""
 
-    id: Optional[int] = None
+    id: int | None = None
     incident_id: int
     at: datetime
     dead: int = Field(default=0, ge=0)
@@ -224,5 +223,5 @@ class SearchHit(BaseModel):
     at: datetime
     title: str
     snippet: str = ""
-    grade: Optional[Grade] = None
+    grade: Grade | None = None
     status: str = ""

@@ -1,11 +1,9 @@
-"""Roll-calls of duty rooms (电话查岗 / 视频点名) and checks made on us by higher offices.
-"""
+"""Roll-calls of duty rooms (电话查岗 / 视频点名) and checks made on us by higher offices."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Optional
 
 from pydantic import Field, field_validator
 
@@ -60,10 +58,10 @@ class RollCallEntry(BaseModel):
     unit_id: int
     unit_name: str  # as it was when the round started
     phone: str  # the number that was to be called
-    outcome: Optional[Outcome] = None  # None: not checked yet
+    outcome: Outcome | None = None  # None: not checked yet
     answered_by: str = ""
-    answer_seconds: Optional[int] = None
-    called_at: Optional[datetime] = None
+    answer_seconds: int | None = None
+    called_at: datetime | None = None
     attempts: int = 0
     note: str = ""
 
@@ -77,14 +75,14 @@ class RoundSummary(BaseModel):
     checked: int = 0
     not_checked: int = 0
     counts: dict[Outcome, int] = {}
-    mean_answer_seconds: Optional[float] = None
+    mean_answer_seconds: float | None = None
 
     @property
     def on_post(self) -> int:
         return self.counts.get(Outcome.on_post, 0)
 
     @property
-    def rate(self) -> Optional[float]:
+    def rate(self) -> float | None:
         """在岗率 (on-post rate) = units found "answered and on post" ÷ units checked.
 
         A unit counts as checked once an outcome is recorded for it; its last recorded outcome
@@ -106,7 +104,7 @@ class RollCallRound(BaseModel):
     method: CheckMethod
     status: RoundStatus
     started_at: datetime
-    finished_at: Optional[datetime] = None
+    finished_at: datetime | None = None
     position: int = 1  # the seq the runner stands on (persisted, for resume)
     started_by: str = ""
     note: str = ""

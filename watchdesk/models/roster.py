@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from enum import Enum
-from typing import Optional
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
@@ -25,7 +24,7 @@ class Role(str, Enum):
 class Officer(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: Optional[int] = None
+    id: int | None = None
     name: str = Field(min_length=1, max_length=40)
     phone: str = ""
     title: str = ""
@@ -34,7 +33,7 @@ class Officer(BaseModel):
 
 
 class Shift(BaseModel):
-    id: Optional[int] = None
+    id: int | None = None
     starts_at: datetime
     ends_at: datetime
     label: str = ""
@@ -43,7 +42,7 @@ class Shift(BaseModel):
 
 
 class Assignment(BaseModel):
-    id: Optional[int] = None
+    id: int | None = None
     shift_id: int
     officer_id: int
     role: Role
@@ -142,14 +141,14 @@ class CheckState(BaseModel):
     status: CheckStatus
     escalate_at: datetime
     in_person_required: bool = False
-    record: Optional[CheckRecord] = None
+    record: CheckRecord | None = None
     history: list[CheckRecord] = []
 
 
 class Escalation(BaseModel):
     active: bool = False
     checks: list[CheckState] = []  # the escalated ones, oldest first
-    since: Optional[datetime] = None
+    since: datetime | None = None
 
 
 class DutyStatus(BaseModel):
@@ -194,8 +193,10 @@ class ShiftSlot(BaseModel):
 
 DEFAULT_PATTERNS: dict[str, list[ShiftSlot]] = {
     "24h": [ShiftSlot(start="08:30", hours=24, label="24h")],
-    "day-night": [ShiftSlot(start="08:00", hours=12, label="day"),
-                  ShiftSlot(start="20:00", hours=12, label="night")],
+    "day-night": [
+        ShiftSlot(start="08:00", hours=12, label="day"),
+        ShiftSlot(start="20:00", hours=12, label="night"),
+    ],
 }
 
 
@@ -229,17 +230,19 @@ class RosterConfig(BaseModel):
 
     pattern: str = "24h"
     patterns: dict[str, list[ShiftSlot]] = Field(default_factory=lambda: dict(DEFAULT_PATTERNS))
-    minimums: dict[Role, int] = Field(default_factory=lambda: {
-        Role.leader: 1, Role.chief: 0, Role.officer: 1, Role.standby: 0})
-    sensitive_minimums: dict[Role, int] = Field(default_factory=lambda: {
-        Role.leader: 1, Role.officer: 2})
+    minimums: dict[Role, int] = Field(
+        default_factory=lambda: {Role.leader: 1, Role.chief: 0, Role.officer: 1, Role.standby: 0}
+    )
+    sensitive_minimums: dict[Role, int] = Field(
+        default_factory=lambda: {Role.leader: 1, Role.officer: 2}
+    )
     holidays_sensitive: bool = True  # China's public holidays count as sensitive periods
     max_consecutive: int = Field(default=2, ge=1, le=31)  # back-to-back shifts per person
     signin_early_minutes: int = Field(default=60, ge=0, le=24 * 60)
     checks: CheckConfig = Field(default_factory=CheckConfig)
 
     @model_validator(mode="after")
-    def _pattern_known(self) -> "RosterConfig":
+    def _pattern_known(self) -> RosterConfig:
         if self.pattern not in self.patterns:
             raise ValueError(f"pattern {self.pattern!r} is not defined in patterns")
         for name, slots in self.patterns.items():
@@ -282,14 +285,14 @@ class DayInfo(BaseModel):
 
 
 class SensitivePeriod(BaseModel):
-    id: Optional[int] = None
+    id: int | None = None
     name: str = Field(min_length=1, max_length=60)
     starts_on: date
     ends_on: date
     note: str = ""
 
     @model_validator(mode="after")
-    def _order(self) -> "SensitivePeriod":
+    def _order(self) -> SensitivePeriod:
         if self.ends_on < self.starts_on:
             raise ValueError("ends_on is before starts_on")
         return self
@@ -299,7 +302,7 @@ class SensitivePeriod(BaseModel):
 
 
 class Leave(BaseModel):
-    id: Optional[int] = None
+    id: int | None = None
     officer_id: int
     officer_name: str = ""
     starts_at: datetime
@@ -332,13 +335,13 @@ class RosterChange(BaseModel):
     at: datetime
     actor: str
     kind: ChangeKind
-    shift_id: Optional[int] = None
-    other_shift_id: Optional[int] = None
-    role: Optional[Role] = None
+    shift_id: int | None = None
+    other_shift_id: int | None = None
+    role: Role | None = None
     officer_name: str = ""
     other_officer_name: str = ""
-    starts_at: Optional[datetime] = None
-    ends_at: Optional[datetime] = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
     reason: str = ""
     approver: str = ""
 
@@ -348,10 +351,10 @@ class RosterAssignment(Assignment):
     covers (a partial substitution), whom it stands in for, and the last change to it."""
 
     source: Source = Source.manual
-    starts_at: Optional[datetime] = None  # None: from the shift's start
-    ends_at: Optional[datetime] = None  # None: to the shift's end
-    covers_id: Optional[int] = None  # the assignment this one substitutes for (part of a shift)
-    change: Optional[RosterChange] = None
+    starts_at: datetime | None = None  # None: from the shift's start
+    ends_at: datetime | None = None  # None: to the shift's end
+    covers_id: int | None = None  # the assignment this one substitutes for (part of a shift)
+    change: RosterChange | None = None
 
 
 class Problem(str, Enum):
@@ -368,11 +371,11 @@ class Violation(BaseModel):
 
     key: str
     problem: Problem
-    shift_id: Optional[int] = None
+    shift_id: int | None = None
     starts_at: datetime
     ends_at: datetime
-    role: Optional[Role] = None
-    officer_id: Optional[int] = None
+    role: Role | None = None
+    officer_id: int | None = None
     officer_name: str = ""
     have: int = 0
     need: int = 0
@@ -392,7 +395,7 @@ class RosterShift(BaseModel):
     floor: dict[Role, int] = {}
     problems: list[Violation] = []
     signed_in: list[str] = []  # names
-    last_change: Optional[RosterChange] = None
+    last_change: RosterChange | None = None
 
     def people(self, role: Role) -> list[RosterAssignment]:
         return [a for a in self.assignments if a.role == role]
@@ -423,7 +426,7 @@ class RotationSpec(BaseModel):
     offsets: dict[Role, int] = {}  # where each list starts
 
     @model_validator(mode="after")
-    def _check(self) -> "RotationSpec":
+    def _check(self) -> RotationSpec:
         if self.end < self.start:
             raise ValueError("end is before start")
         if (self.end - self.start).days > 366 * 3:

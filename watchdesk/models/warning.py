@@ -1,11 +1,9 @@
-"""Early warnings (预警): four colours, levels IV–I, issued, changed and lifted.
-"""
+"""Early warnings (预警): four colours, levels IV–I, issued, changed and lifted."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Optional
 
 from pydantic import Field, field_validator
 
@@ -56,13 +54,14 @@ class EarlyWarning(BaseModel):
     level_since: datetime  # when the current level was (re-)issued
     measures: str = ""
     status: WarningStatus = WarningStatus.in_force
-    lifted_at: Optional[datetime] = None
+    lifted_at: datetime | None = None
     version: int = 1
     created_at: datetime
     updated_at: datetime
 
-    _v_aware = field_validator("issued_at", "level_since", "lifted_at", "created_at",
-                             "updated_at")(_aware)
+    _v_aware = field_validator("issued_at", "level_since", "lifted_at", "created_at", "updated_at")(
+        _aware
+    )
 
     @property
     def signal(self) -> SignalType:
@@ -83,8 +82,8 @@ class WarningEvent(BaseModel):
     warning_id: int
     action: str  # issue / change / lift
     at: datetime
-    level: Optional[Level] = None
-    from_level: Optional[Level] = None
+    level: Level | None = None
+    from_level: Level | None = None
     issuer: str = ""
     area: str = ""
     measures: str = ""

@@ -15,8 +15,19 @@ from watchdesk.models.handover import HandoverSheet, SheetClock
 from watchdesk.models.incident import DeadlineStatus
 from watchdesk.report.textfmt import rule, wrap_cells
 
-SECTIONS = ("people", "checks", "incidents", "running", "due_next", "log", "rollcalls",
-            "warnings", "equipment", "notes", "pending")
+SECTIONS = (
+    "people",
+    "checks",
+    "incidents",
+    "running",
+    "due_next",
+    "log",
+    "rollcalls",
+    "warnings",
+    "equipment",
+    "notes",
+    "pending",
+)
 
 
 def _fmt(dt, tz: tzinfo) -> str:
@@ -43,8 +54,11 @@ def sections(sheet: HandoverSheet, tz: tzinfo) -> list[tuple[str, list[str]]]:
     ppl = []
     for p in sheet.people:
         line = f"{role_label(p.role)}：{p.name}"
-        line += "  " + t("ho.signed_in", at=_hm(p.signed_in_at, tz)) if p.signed_in_at else (
-            "  " + t("ho.not_signed_in"))
+        line += (
+            "  " + t("ho.signed_in", at=_hm(p.signed_in_at, tz))
+            if p.signed_in_at
+            else ("  " + t("ho.not_signed_in"))
+        )
         if p.signed_out_at:
             line += "  " + t("ho.signed_out", at=_hm(p.signed_out_at, tz))
         if p.note:
@@ -54,37 +68,70 @@ def sections(sheet: HandoverSheet, tz: tzinfo) -> list[tuple[str, list[str]]]:
     out.append((t("ho.s.checks"), [_line(x, tz) for x in sheet.leader_checks] or [t("ho.none")]))
     inc_lines = []
     for i in sheet.incidents:
-        head = (f"#{i.id} {_hm(i.received_at, tz)} {grade_label(i.grade, short=True)} "
-                f"{category_label(i.category, i.subtype)} {i.place} {i.headline}")
+        head = (
+            f"#{i.id} {_hm(i.received_at, tz)} {grade_label(i.grade, short=True)} "
+            f"{category_label(i.category, i.subtype)} {i.place} {i.headline}"
+        )
         if i.sensitive:
             head += " " + t("ho.sensitive")
         head += f" [{status_label(i.status.value)}]"
         inc_lines.append(head)
         if i.figures:
-            inc_lines.append("    " + " ".join(
-                f"{t('fig.' + k)}{v:,}" for k, v in i.figures.items()))
+            inc_lines.append(
+                "    " + " ".join(f"{t('fig.' + k)}{v:,}" for k, v in i.figures.items())
+            )
         for c in i.clocks:
             inc_lines.append(f"    {kind_label(c.kind, c.seq)}：{clock_state(c, tz)}")
     out.append((t("ho.s.incidents"), inc_lines or [t("ho.none")]))
-    out.append((t("ho.s.running"), [
-        f"#{c.incident_id} {c.headline} {kind_label(c.kind, c.seq)} {t('ho.due', due=_fmt(c.due_at, tz))}"
-        + (" " + t("ho.overdue") if c.due_at < sheet.compiled_at else "")
-        for c in sheet.running] or [t("ho.none")]))
-    out.append((t("ho.s.due_next"), [
-        f"#{c.incident_id} {c.headline} {kind_label(c.kind, c.seq)} {t('ho.due', due=_fmt(c.due_at, tz))}"
-        for c in sheet.due_next] or [t("ho.none")]))
+    out.append(
+        (
+            t("ho.s.running"),
+            [
+                f"#{c.incident_id} {c.headline} {kind_label(c.kind, c.seq)} {t('ho.due', due=_fmt(c.due_at, tz))}"
+                + (" " + t("ho.overdue") if c.due_at < sheet.compiled_at else "")
+                for c in sheet.running
+            ]
+            or [t("ho.none")],
+        )
+    )
+    out.append(
+        (
+            t("ho.s.due_next"),
+            [
+                f"#{c.incident_id} {c.headline} {kind_label(c.kind, c.seq)} {t('ho.due', due=_fmt(c.due_at, tz))}"
+                for c in sheet.due_next
+            ]
+            or [t("ho.none")],
+        )
+    )
     out.append((t("ho.s.log"), [_line(x, tz) for x in sheet.log] or [t("ho.none")]))
     rc = [_line(x, tz) for x in sheet.rollcalls]
     if sheet.on_post_rate is not None:
         rc.append(t("ho.on_post_rate", rate=f"{sheet.on_post_rate * 100:.1f}%"))
     out.append((t("ho.s.rollcalls"), rc or [t("ho.none")]))
     out.append((t("ho.s.warnings"), [_line(x, tz) for x in sheet.warnings] or [t("ho.none")]))
-    out.append((t("ho.s.equipment"), [
-        f"[{'✓' if e.ok else '✗'}] {t('ho.eq.' + e.key) if t('ho.eq.' + e.key) != 'ho.eq.' + e.key else e.key}"
-        + (f"：{e.note}" if e.note else "") for e in sheet.equipment] or [t("ho.none")]))
+    out.append(
+        (
+            t("ho.s.equipment"),
+            [
+                f"[{'✓' if e.ok else '✗'}] {t('ho.eq.' + e.key) if t('ho.eq.' + e.key) != 'ho.eq.' + e.key else e.key}"
+                + (f"：{e.note}" if e.note else "")
+                for e in sheet.equipment
+            ]
+            or [t("ho.none")],
+        )
+    )
     out.append((t("ho.s.notes"), [sheet.notes] if sheet.notes.strip() else [t("ho.none")]))
-    out.append((t("ho.s.pending"), [f"{k}. {p.matter}（{t('ho.owner')}：{p.owner}）"
-                                    for k, p in enumerate(sheet.pending, 1)] or [t("ho.none")]))
+    out.append(
+        (
+            t("ho.s.pending"),
+            [
+                f"{k}. {p.matter}（{t('ho.owner')}：{p.owner}）"
+                for k, p in enumerate(sheet.pending, 1)
+            ]
+            or [t("ho.none")],
+        )
+    )
     return out
 
 
@@ -110,12 +157,15 @@ def signature_lines(sheet: HandoverSheet, tz: tzinfo) -> list[str]:
     def sig(s) -> str:
         return f"{s.name}  {_fmt(s.at, tz)}" if s else "________________"
 
-    return [t("ho.outgoing_sig", sig=sig(sheet.outgoing)),
-            t("ho.incoming_sig", sig=sig(sheet.incoming))]
+    return [
+        t("ho.outgoing_sig", sig=sig(sheet.outgoing)),
+        t("ho.incoming_sig", sig=sig(sheet.incoming)),
+    ]
 
 
-def render_text(sheet: HandoverSheet, *, tz: tzinfo, width: int = 80,
-                lang: str | None = None) -> str:
+def render_text(
+    sheet: HandoverSheet, *, tz: tzinfo, width: int = 80, lang: str | None = None
+) -> str:
     """Plain text, every line at most `width` terminal cells wide."""
     with using(lang):
         out: list[str] = []
@@ -139,8 +189,10 @@ def render_markdown(sheet: HandoverSheet, *, tz: tzinfo, lang: str | None = None
         out = [f"# {head[0]}", "", *[f"**{h}**  " for h in head[1:]], ""]
         for n, (title, lines) in enumerate(sections(sheet, tz), 1):
             out += [f"## {t('ho.num.' + str(n))}{t('ho.sep')}{title}", ""]
-            out += [f"- {line.strip()}" if not line.startswith("    ") else f"  - {line.strip()}"
-                    for line in lines]
+            out += [
+                f"- {line.strip()}" if not line.startswith("    ") else f"  - {line.strip()}"
+                for line in lines
+            ]
             out.append("")
         out += ["---", "", *[f"{s}  " for s in signature_lines(sheet, tz)], ""]
         return "\n".join(out)

@@ -45,26 +45,40 @@ def cjk_font(path: str | None = None) -> tuple[str, str | None]:
             try:
                 pdfmetrics.registerFont(TTFont("WatchdeskCJK", p, subfontIndex=index))
                 return "WatchdeskCJK", None
-            except Exception as e:  # a font reportlab cannot embed (e.g. CFF outlines)
-                last = f"{p}: {e}"
+            except Exception:  # a font reportlab cannot embed (e.g. CFF outlines)
                 continue
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light", ("no TrueType CJK font found (install fonts-wqy-zenhei or set "
-                            "pdf_font); using the non-embedded STSong-Light")
+    return "STSong-Light", (
+        "no TrueType CJK font found (install fonts-wqy-zenhei or set "
+        "pdf_font); using the non-embedded STSong-Light"
+    )
 
 
-def render_pdf(sheet: HandoverSheet, *, tz: tzinfo, lang: str | None = None,
-               font_path: str | None = None) -> bytes:
+def render_pdf(
+    sheet: HandoverSheet, *, tz: tzinfo, lang: str | None = None, font_path: str | None = None
+) -> bytes:
     font, _warning = cjk_font(font_path)
     base = ParagraphStyle("base", fontName=font, fontSize=10.5, leading=15, wordWrap="CJK")
-    title = ParagraphStyle("title", parent=base, fontSize=18, leading=24, alignment=1,
-                           spaceAfter=4)
+    title = ParagraphStyle("title", parent=base, fontSize=18, leading=24, alignment=1, spaceAfter=4)
     sub = ParagraphStyle("sub", parent=base, alignment=1, textColor=colors.HexColor("#333333"))
-    h2 = ParagraphStyle("h2", parent=base, fontSize=12.5, leading=18, spaceBefore=8,
-                        spaceAfter=2, textColor=colors.HexColor("#8b0000"))
+    h2 = ParagraphStyle(
+        "h2",
+        parent=base,
+        fontSize=12.5,
+        leading=18,
+        spaceBefore=8,
+        spaceAfter=2,
+        textColor=colors.HexColor("#8b0000"),
+    )
     item = ParagraphStyle("item", parent=base, leftIndent=6 * mm)
-    sub_item = ParagraphStyle("subitem", parent=base, leftIndent=12 * mm, fontSize=9.5,
-                              leading=13, textColor=colors.HexColor("#333333"))
+    sub_item = ParagraphStyle(
+        "subitem",
+        parent=base,
+        leftIndent=12 * mm,
+        fontSize=9.5,
+        leading=13,
+        textColor=colors.HexColor("#333333"),
+    )
     sig = ParagraphStyle("sig", parent=base, fontSize=11.5, leading=22, spaceBefore=4)
     story = []
     with using(lang):
@@ -82,9 +96,17 @@ def render_pdf(sheet: HandoverSheet, *, tz: tzinfo, lang: str | None = None,
         for s in signature_lines(sheet, tz):
             story.append(Paragraph(escape(s), sig))
         buf = io.BytesIO()
-        doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
-                                topMargin=18 * mm, bottomMargin=18 * mm, title=head[0],
-                                author="watchdesk", invariant=1)
+        doc = SimpleDocTemplate(
+            buf,
+            pagesize=A4,
+            leftMargin=20 * mm,
+            rightMargin=20 * mm,
+            topMargin=18 * mm,
+            bottomMargin=18 * mm,
+            title=head[0],
+            author="watchdesk",
+            invariant=1,
+        )
         page_label = t("ho.page")
 
         def footer(canvas, doc_) -> None:

@@ -13,8 +13,9 @@ class PrintError(Exception):
     pass
 
 
-def print_file(path: Path, printer: str | None, *, title: str = "watchdesk",
-               timeout: float = 20.0) -> str:
+def print_file(
+    path: Path, printer: str | None, *, title: str = "watchdesk", timeout: float = 20.0
+) -> str:
     """Queue `path` on `printer` (the CUPS default when None). Returns the job id."""
     lp = shutil.which("lp")
     if lp is None:

@@ -51,70 +51,180 @@ def _s(code: str, zh: str, en: str, aliases: str = "", source: str = S14) -> tup
     return code, zh, en, tuple(aliases.split()), source
 
 
-def _cat(code: str, zh: str, en: str, aliases: str, rows: list[tuple], *, graded: bool = True,
-         source: str = S14) -> Category:
+def _cat(
+    code: str,
+    zh: str,
+    en: str,
+    aliases: str,
+    rows: list[tuple],
+    *,
+    graded: bool = True,
+    source: str = S14,
+) -> Category:
     subs = tuple(Subtype(c, z, e, code, src, al) for c, z, e, al, src in rows)
     return Category(code, zh, en, subs, graded, source, tuple(aliases.split()))
 
 
 # code, 中文, English, Chinese aliases (space-separated), source
 CATEGORIES: tuple[Category, ...] = (
-    _cat("natural", "自然灾害", "Natural disaster", "自然", [
-        _s("flood_drought", "水旱灾害", "Flood and drought",
-           "洪涝 干旱 内涝 洪水 水灾 旱灾 山洪"),
-        _s("meteorological", "气象灾害", "Meteorological disaster",
-           "暴雨 台风 大风 冰雹 暴雪 寒潮 高温 雷电 雪灾 风雹 沙尘暴 低温冷冻 大雾"),
-        _s("earthquake", "地震灾害", "Earthquake", "地震"),
-        _s("geological", "地质灾害", "Geological disaster", "滑坡 泥石流 崩塌 地面塌陷 地裂缝"),
-        _s("marine", "海洋灾害", "Marine disaster", "风暴潮 海啸 海冰"),
-        _s("biological", "生物灾害", "Biological disaster", "病虫害 虫灾 鼠害"),
-        _s("forest_fire", "森林草原火灾", "Forest and grassland fire",
-           "森林火灾 草原火灾 山火 林火"),
-    ]),
-    _cat("accident", "事故灾难", "Accident", "事故", [
-        _s("work_safety", "工矿商贸安全事故", "Industrial, mining and commercial safety accident",
-           "工矿商贸 生产安全事故 安全生产事故 矿山事故 煤矿事故"),
-        _s("fire", "火灾", "Fire", "火情 失火 起火 着火", S14_SPLIT),
-        _s("road_traffic", "道路交通事故", "Road traffic accident",
-           "交通事故 车祸 道路交通 撞车 翻车", S14_SPLIT),
-        _s("waterway", "水上交通事故", "Waterway traffic accident",
-           "沉船 船舶 翻船 水上交通", S14_SPLIT),
-        _s("railway", "铁路交通事故", "Railway accident", "铁路 列车 火车 脱轨", S14_SPLIT),
-        _s("aviation", "民航事故", "Civil aviation accident", "空难 民航 航空器", S14_SPLIT),
-        _s("hazchem", "危险化学品事故", "Hazardous chemicals accident",
-           "危化 危化品 化工", S14_SPLIT),
-        _s("gas", "燃气事故", "Gas accident", "燃气 煤气 燃气泄漏 天然气 燃气爆炸", S14_SPLIT),
-        # 坍塌 is left out on purpose: it could be construction, geological or a building.
-        _s("construction", "建筑施工事故", "Construction accident", "建筑施工 施工事故", S14_SPLIT),
-        _s("public_facility", "公共设施和设备事故", "Public facility and equipment accident",
-           "电梯 停电 停水 特种设备"),
-        _s("nuclear_radiation", "核与辐射事故", "Nuclear and radiation accident",
-           "核事故 辐射 放射源"),
-        _s("pollution", "环境污染和生态破坏事件", "Environmental pollution and ecological damage",
-           "环境污染 污染 生态破坏 水污染 大气污染"),
-    ]),
-    _cat("public_health", "公共卫生事件", "Public health event", "公共卫生 卫生事件", [
-        _s("infectious_disease", "传染病疫情", "Infectious disease outbreak", "传染病 疫情"),
-        _s("unexplained_illness", "群体性不明原因疾病", "Cluster of unexplained illness",
-           "不明原因疾病"),
-        _s("food_safety", "食品安全事件", "Food safety incident", "食物中毒 食品安全"),
-        _s("occupational", "职业危害事件", "Occupational hazard incident",
-           "职业中毒 职业病 职业危害"),
-        _s("animal_epidemic", "动物疫情", "Animal epidemic", "禽流感 非洲猪瘟 口蹄疫 动物疫病"),
-    ]),
-    _cat("social_security", "社会安全事件", "Social security event", "社会安全", [
-        _s("terrorism", "恐怖袭击事件", "Terrorist attack", "恐怖袭击 恐袭 暴恐"),
-        _s("economic_security", "经济安全事件", "Economic security incident",
-           "金融风险 挤兑 非法集资"),
-        _s("foreign_related", "涉外突发事件", "Foreign-related incident", "涉外"),
-        _s("mass_incident", "群体性事件", "Mass incident", "群体 聚集 上访 集访", COUNTY),
-        _s("criminal_case", "重大刑事案件", "Major criminal case",
-           "刑事案件 刑案 命案 凶杀", COUNTY),
-        _s("cyber_security", "网络与信息安全事件", "Network and information security incident",
-           "网络安全 信息安全 网络攻击 数据泄露", CYBER),
-        _s("ethnic_religious", "民族宗教事件", "Ethnic or religious incident",
-           "民族宗教 宗教", COUNTY),
-    ], graded=False, source=S14 + "; not graded by S2 Art.3 [C1]"),
+    _cat(
+        "natural",
+        "自然灾害",
+        "Natural disaster",
+        "自然",
+        [
+            _s(
+                "flood_drought",
+                "水旱灾害",
+                "Flood and drought",
+                "洪涝 干旱 内涝 洪水 水灾 旱灾 山洪",
+            ),
+            _s(
+                "meteorological",
+                "气象灾害",
+                "Meteorological disaster",
+                "暴雨 台风 大风 冰雹 暴雪 寒潮 高温 雷电 雪灾 风雹 沙尘暴 低温冷冻 大雾",
+            ),
+            _s("earthquake", "地震灾害", "Earthquake", "地震"),
+            _s("geological", "地质灾害", "Geological disaster", "滑坡 泥石流 崩塌 地面塌陷 地裂缝"),
+            _s("marine", "海洋灾害", "Marine disaster", "风暴潮 海啸 海冰"),
+            _s("biological", "生物灾害", "Biological disaster", "病虫害 虫灾 鼠害"),
+            _s(
+                "forest_fire",
+                "森林草原火灾",
+                "Forest and grassland fire",
+                "森林火灾 草原火灾 山火 林火",
+            ),
+        ],
+    ),
+    _cat(
+        "accident",
+        "事故灾难",
+        "Accident",
+        "事故",
+        [
+            _s(
+                "work_safety",
+                "工矿商贸安全事故",
+                "Industrial, mining and commercial safety accident",
+                "工矿商贸 生产安全事故 安全生产事故 矿山事故 煤矿事故",
+            ),
+            _s("fire", "火灾", "Fire", "火情 失火 起火 着火", S14_SPLIT),
+            _s(
+                "road_traffic",
+                "道路交通事故",
+                "Road traffic accident",
+                "交通事故 车祸 道路交通 撞车 翻车",
+                S14_SPLIT,
+            ),
+            _s(
+                "waterway",
+                "水上交通事故",
+                "Waterway traffic accident",
+                "沉船 船舶 翻船 水上交通",
+                S14_SPLIT,
+            ),
+            _s("railway", "铁路交通事故", "Railway accident", "铁路 列车 火车 脱轨", S14_SPLIT),
+            _s("aviation", "民航事故", "Civil aviation accident", "空难 民航 航空器", S14_SPLIT),
+            _s(
+                "hazchem",
+                "危险化学品事故",
+                "Hazardous chemicals accident",
+                "危化 危化品 化工",
+                S14_SPLIT,
+            ),
+            _s("gas", "燃气事故", "Gas accident", "燃气 煤气 燃气泄漏 天然气 燃气爆炸", S14_SPLIT),
+            # 坍塌 is left out on purpose: it could be construction, geological or a building.
+            _s(
+                "construction",
+                "建筑施工事故",
+                "Construction accident",
+                "建筑施工 施工事故",
+                S14_SPLIT,
+            ),
+            _s(
+                "public_facility",
+                "公共设施和设备事故",
+                "Public facility and equipment accident",
+                "电梯 停电 停水 特种设备",
+            ),
+            _s(
+                "nuclear_radiation",
+                "核与辐射事故",
+                "Nuclear and radiation accident",
+                "核事故 辐射 放射源",
+            ),
+            _s(
+                "pollution",
+                "环境污染和生态破坏事件",
+                "Environmental pollution and ecological damage",
+                "环境污染 污染 生态破坏 水污染 大气污染",
+            ),
+        ],
+    ),
+    _cat(
+        "public_health",
+        "公共卫生事件",
+        "Public health event",
+        "公共卫生 卫生事件",
+        [
+            _s("infectious_disease", "传染病疫情", "Infectious disease outbreak", "传染病 疫情"),
+            _s(
+                "unexplained_illness",
+                "群体性不明原因疾病",
+                "Cluster of unexplained illness",
+                "不明原因疾病",
+            ),
+            _s("food_safety", "食品安全事件", "Food safety incident", "食物中毒 食品安全"),
+            _s(
+                "occupational",
+                "职业危害事件",
+                "Occupational hazard incident",
+                "职业中毒 职业病 职业危害",
+            ),
+            _s("animal_epidemic", "动物疫情", "Animal epidemic", "禽流感 非洲猪瘟 口蹄疫 动物疫病"),
+        ],
+    ),
+    _cat(
+        "social_security",
+        "社会安全事件",
+        "Social security event",
+        "社会安全",
+        [
+            _s("terrorism", "恐怖袭击事件", "Terrorist attack", "恐怖袭击 恐袭 暴恐"),
+            _s(
+                "economic_security",
+                "经济安全事件",
+                "Economic security incident",
+                "金融风险 挤兑 非法集资",
+            ),
+            _s("foreign_related", "涉外突发事件", "Foreign-related incident", "涉外"),
+            _s("mass_incident", "群体性事件", "Mass incident", "群体 聚集 上访 集访", COUNTY),
+            _s(
+                "criminal_case",
+                "重大刑事案件",
+                "Major criminal case",
+                "刑事案件 刑案 命案 凶杀",
+                COUNTY,
+            ),
+            _s(
+                "cyber_security",
+                "网络与信息安全事件",
+                "Network and information security incident",
+                "网络安全 信息安全 网络攻击 数据泄露",
+                CYBER,
+            ),
+            _s(
+                "ethnic_religious",
+                "民族宗教事件",
+                "Ethnic or religious incident",
+                "民族宗教 宗教",
+                COUNTY,
+            ),
+        ],
+        graded=False,
+        source=S14 + "; not graded by S2 Art.3 [C1]",
+    ),
 )
 
 _CAT = {c.code: c for c in CATEGORIES}

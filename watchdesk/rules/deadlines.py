@@ -8,23 +8,23 @@ sensitive rule, say) the earliest due time wins (strictest, reporting-rules.md Â
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from watchdesk.models.incident import Grade, ReportKind
 from watchdesk.rules.rulepack import PackRule, RulePack, load_pack, shipped_packs
 
 __all__ = [
     "ClockSpec",
-    "initial_clocks",
-    "next_followup",
     "clocks_added_by_regrade",
-    "verification_due",
+    "initial_clocks",
     "lateness",
     "load_pack",
+    "next_followup",
     "shipped_packs",
+    "verification_due",
 ]
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,7 @@ from dataclasses import dataclass
 
 from watchdesk.models.incident import Grade
 
-THRESHOLDS_SOURCE = (
-    "S1 《生产安全事故报告和调查处理条例》国务院令第493号 第三条"
-)
+THRESHOLDS_SOURCE = "S1 《生产安全事故报告和调查处理条例》国务院令第493号 第三条"
 
 
 @dataclass(frozen=True)

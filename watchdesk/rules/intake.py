@@ -6,8 +6,10 @@ at the field and the CLI can print one line.
 
 from __future__ import annotations
 
+import re as _re
+from collections.abc import Mapping
 from datetime import datetime, timedelta, tzinfo
-from typing import Any, Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -18,12 +20,28 @@ from watchdesk.text.timefmt import parse_time
 
 INT_FIELDS = ("dead", "injured", "seriously_injured", "trapped", "missing", "direct_loss")
 TIME_FIELDS = ("received_at", "occurred_at")
-TEXT_FIELDS = ("place", "source", "title", "description", "scope", "trend", "measures",
-               "caller_unit", "caller_name", "caller_title", "caller_phone", "recorder")
+TEXT_FIELDS = (
+    "place",
+    "source",
+    "title",
+    "description",
+    "scope",
+    "trend",
+    "measures",
+    "caller_unit",
+    "caller_name",
+    "caller_title",
+    "caller_phone",
+    "recorder",
+)
 MAX_INT = 2**63 - 1
 EARLIEST = datetime(1970, 1, 1)  # local wall time; earlier years are typing mistakes
-KNOWN_FIELDS = set(INT_FIELDS) | set(TIME_FIELDS) | set(TEXT_FIELDS) | {
-    "category", "subtype", "sensitive", "grade"}
+KNOWN_FIELDS = (
+    set(INT_FIELDS)
+    | set(TIME_FIELDS)
+    | set(TEXT_FIELDS)
+    | {"category", "subtype", "sensitive", "grade"}
+)
 
 
 def _int(field: str, value: Any) -> int:
@@ -76,8 +94,10 @@ def facts_from_mapping(data: Mapping[str, Any], *, now: datetime, tz: tzinfo) ->
     unknown = sorted(set(data) - KNOWN_FIELDS)
     if unknown:
         name = unknown[0]  # quoted when it would not show as itself on one line
-        raise InputError(name if name.isprintable() and name.strip() == name and name else
-                         repr(name), "is not an incident field")
+        raise InputError(
+            name if name.isprintable() and name.strip() == name and name else repr(name),
+            "is not an incident field",
+        )
     out: dict[str, Any] = {}
     for f in TEXT_FIELDS:
         v = data.get(f)
@@ -129,8 +149,9 @@ def facts_from_mapping(data: Mapping[str, Any], *, now: datetime, tz: tzinfo) ->
     except ValueError as e:
         if isinstance(e, InputError):
             raise
-        raise InputError("subtype" if sub_text and "subtype" in str(e) else "category",
-                         str(e)) from None
+        raise InputError(
+            "subtype" if sub_text and "subtype" in str(e) else "category", str(e)
+        ) from None
     out["category"] = cat.code
     out["subtype"] = sub.code if sub else ""
     for required in ("place", "description"):
@@ -146,7 +167,6 @@ def facts_from_mapping(data: Mapping[str, Any], *, now: datetime, tz: tzinfo) ->
 
 
 # -- the one-line intake ----------------------------------------------------------------------
-import re as _re  # noqa: E402
 
 _COUNT_TOKENS = [
     (("重伤",), "seriously_injured"),
@@ -158,8 +178,16 @@ _COUNT_TOKENS = [
 _LOSS = _re.compile(r"^(?:损失|损)(\d+(?:\.\d+)?)(万|亿)?(?:元)?$")
 _TIME = _re.compile(r"^(昨天?|前天)?(\d{1,2})[:：](\d{2})$")
 _PHONE = _re.compile(r"^[0-9][0-9\-]{6,}$")
-_GRADES = {"特别重大": "I", "重大": "II", "较大": "III", "一般": "IV",
-           "i": "I", "ii": "II", "iii": "III", "iv": "IV"}
+_GRADES = {
+    "特别重大": "I",
+    "重大": "II",
+    "较大": "III",
+    "一般": "IV",
+    "i": "I",
+    "ii": "II",
+    "iii": "III",
+    "iv": "IV",
+}
 
 LINE_GRAMMAR = """\
 <类别> @<地点> [亡N] [伤N] [重伤N] [困N] [失N] [损N万] [HH:MM] [敏感] [#等级] [电话] [描述…]"""
@@ -209,14 +237,14 @@ def parse_line(line: str, *, now: datetime, tz: tzinfo) -> dict[str, Any]:
                 raise InputError("occurred_at", f"{tok!r} is not a time of day")
             local = now.astimezone(tz)
             out["occurred_at"] = datetime.combine(
-                local.date(), datetime.min.time().replace(hour=hh, minute=mm),
-                tzinfo=tz) - timedelta(days=day_back)
+                local.date(), datetime.min.time().replace(hour=hh, minute=mm), tzinfo=tz
+            ) - timedelta(days=day_back)
             continue
         matched = False
         for prefixes, field in _COUNT_TOKENS:
             for p in prefixes:
-                if tok.startswith(p) and tok[len(p):].isdecimal():  # isdigit() takes '²'
-                    out[field] = int(tok[len(p):])
+                if tok.startswith(p) and tok[len(p) :].isdecimal():  # isdigit() takes '²'
+                    out[field] = int(tok[len(p) :])
                     matched = True
                     break
             if matched:
@@ -238,16 +266,20 @@ def parse_line(line: str, *, now: datetime, tz: tzinfo) -> dict[str, Any]:
                 continue
         words.append(tok)
     if "category" not in out:
-        raise InputError("category", "no word in the line names an event type (e.g. 火灾, 车祸, 滑坡)")
+        raise InputError(
+            "category", "no word in the line names an event type (e.g. 火灾, 车祸, 滑坡)"
+        )
     desc = " ".join(words)
     out["description"] = desc or f"{out.pop('_category_word')}" + (
-        f"（{out['place']}）" if out.get("place") else "")
+        f"（{out['place']}）" if out.get("place") else ""
+    )
     out.pop("_category_word", None)
     return out
 
 
-def three_way_merge(base: Mapping[str, Any], mine: Mapping[str, Any],
-                    theirs: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def three_way_merge(
+    base: Mapping[str, Any], mine: Mapping[str, Any], theirs: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
     """Merge my edit with someone else's, both made from `base`: a field only I changed takes
     mine, a field only they changed takes theirs; fields both changed differently are conflicts
     (the merged value keeps theirs until the officer chooses)."""

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
-from typing import Callable, Iterable, NamedTuple, Sequence
+from typing import NamedTuple
 
 # The leader check's pure functions (rules.duty), re-exported: callers import them from here.
 from watchdesk.models.roster import (
@@ -40,7 +41,7 @@ from watchdesk.models.roster import (
     Violation,
 )
 
-UTC = timezone.utc
+UTC = UTC
 
 
 # -- calendar ----------------------------------------------------------------------------------
@@ -56,8 +57,7 @@ def holidays_year(year: int, lang: str) -> YearData:
     import holidays
 
     cal = holidays.China(years=year, language="zh_CN" if lang == "zh" else "en_US")
-    return YearData({d: "; ".join(cal.get_list(d)) for d in cal},
-                    frozenset(cal.weekend_workdays))
+    return YearData({d: "; ".join(cal.get_list(d)) for d in cal}, frozenset(cal.weekend_workdays))
 
 
 _default_source = lru_cache(maxsize=64)(holidays_year)
@@ -69,9 +69,13 @@ class ChinaCalendar:
     even on a weekend. `source` gives a year's data (default: the package, cached in memory; the
     store passes one cached on disk, because importing the package costs ~0.2 s at start-up)."""
 
-    def __init__(self, lang: str = "zh", periods: Sequence[SensitivePeriod] = (),
-                 holidays_sensitive: bool = True,
-                 source: Callable[[int, str], YearData] | None = None):
+    def __init__(
+        self,
+        lang: str = "zh",
+        periods: Sequence[SensitivePeriod] = (),
+        holidays_sensitive: bool = True,
+        source: Callable[[int, str], YearData] | None = None,
+    ):
         self.lang = lang
         self.periods = list(periods)
         self.holidays_sensitive = holidays_sensitive
@@ -128,8 +132,9 @@ def shift_times(d: date, slot: ShiftSlot, tz: tzinfo) -> tuple[datetime, datetim
     return naive.replace(tzinfo=tz), (naive + slot.duration).replace(tzinfo=tz)
 
 
-def pattern_shifts(start: date, end: date, slots: Sequence[ShiftSlot], tz: tzinfo
-                   ) -> list[tuple[date, int, datetime, datetime, str]]:
+def pattern_shifts(
+    start: date, end: date, slots: Sequence[ShiftSlot], tz: tzinfo
+) -> list[tuple[date, int, datetime, datetime, str]]:
     """(day, slot index, starts_at, ends_at, label) for every slot of every day in [start, end]."""
     out = []
     d = start
@@ -184,14 +189,21 @@ def rotation_turns(spec: RotationSpec, cal: ChinaCalendar) -> dict[date, tuple[s
     return out
 
 
-def _on_leave(leave_by: dict[int, list[tuple[datetime, datetime]]], oid: int, s: datetime,
-              e: datetime) -> bool:
+def _on_leave(
+    leave_by: dict[int, list[tuple[datetime, datetime]]], oid: int, s: datetime, e: datetime
+) -> bool:
     return any(a < e and b > s for a, b in leave_by.get(oid, ()))
 
 
-def _take(lst: Sequence[int], n: int, pos: int, avoid: set[int],
-          leave_by: dict[int, list[tuple[datetime, datetime]]], s: datetime, e: datetime
-          ) -> tuple[list[int], int]:
+def _take(
+    lst: Sequence[int],
+    n: int,
+    pos: int,
+    avoid: set[int],
+    leave_by: dict[int, list[tuple[datetime, datetime]]],
+    s: datetime,
+    e: datetime,
+) -> tuple[list[int], int]:
     """The next `n` people of `lst` from `pos` who are free for [s, e), and the new position."""
     got: list[int] = []
     for _ in range(len(lst)):
@@ -205,8 +217,13 @@ def _take(lst: Sequence[int], n: int, pos: int, avoid: set[int],
     return got, pos
 
 
-def plan_rotation(spec: RotationSpec, cfg: RosterConfig, cal: ChinaCalendar, tz: tzinfo,
-                  leave: Sequence[Leave] = ()) -> list[PlannedShift]:
+def plan_rotation(
+    spec: RotationSpec,
+    cfg: RosterConfig,
+    cal: ChinaCalendar,
+    tz: tzinfo,
+    leave: Sequence[Leave] = (),
+) -> list[PlannedShift]:
     """The shifts and people a rotation asks for. Each role takes as many people per shift as the
     floor asks (raised in sensitive periods; at least one when a list is given), walking its list
     in order. A person on leave loses that turn and the list carries on with the next one. In
@@ -244,11 +261,13 @@ def plan_rotation(spec: RotationSpec, cfg: RosterConfig, cal: ChinaCalendar, tz:
                 if hturn != turn:
                     hpeople, pos = _take(lst, count, pos, chosen, leave_by, s, e)
                 else:
-                    hpeople = [o for o in hpeople if o not in chosen
-                               and not _on_leave(leave_by, o, s, e)][:count]
+                    hpeople = [
+                        o for o in hpeople if o not in chosen and not _on_leave(leave_by, o, s, e)
+                    ][:count]
                     if len(hpeople) < count:
-                        more, pos = _take(lst, count - len(hpeople), pos, chosen | set(hpeople),
-                                          leave_by, s, e)
+                        more, pos = _take(
+                            lst, count - len(hpeople), pos, chosen | set(hpeople), leave_by, s, e
+                        )
                         hpeople += more
                 held[(i, role)] = (turn, hpeople)
                 picks = hpeople
@@ -260,14 +279,28 @@ def plan_rotation(spec: RotationSpec, cfg: RosterConfig, cal: ChinaCalendar, tz:
                 people.append((role, oid))
             if len(picks) < count:
                 short[role] = count - len(picks)
-        out.append(PlannedShift(starts_at=s, ends_at=e, label=label, day=d, sensitive=sensitive,
-                                people=people, short=short))
+        out.append(
+            PlannedShift(
+                starts_at=s,
+                ends_at=e,
+                label=label,
+                day=d,
+                sensitive=sensitive,
+                people=people,
+                short=short,
+            )
+        )
     return out
 
 
 # -- floors, gaps and violations ---------------------------------------------------------------
-def vkey(problem: Problem, shift_id: int | None, role: Role | None = None,
-         officer_id: int | None = None, at: datetime | None = None) -> str:
+def vkey(
+    problem: Problem,
+    shift_id: int | None,
+    role: Role | None = None,
+    officer_id: int | None = None,
+    at: datetime | None = None,
+) -> str:
     if problem == Problem.uncovered and at is not None:
         return f"uncovered:{at.astimezone(UTC).isoformat(timespec='seconds')}"
     return f"{shift_id}:{problem.value}:{role.value if role else ''}:{officer_id or ''}"
@@ -278,8 +311,9 @@ def shift_problems(rs: RosterShift, leave: Sequence[Leave]) -> list[Violation]:
     neighbours: see `consecutive_problems`)."""
     out: list[Violation] = []
     sh = rs.shift
-    base: dict = dict(shift_id=sh.id, starts_at=sh.starts_at, ends_at=sh.ends_at,
-                      sensitive=rs.sensitive)
+    base: dict = dict(
+        shift_id=sh.id, starts_at=sh.starts_at, ends_at=sh.ends_at, sensitive=rs.sensitive
+    )
     main = [a for a in rs.assignments if a.covers_id is None]
     for role in ROLES:
         need = rs.floor.get(role, 0)
@@ -287,19 +321,41 @@ def shift_problems(rs: RosterShift, leave: Sequence[Leave]) -> list[Violation]:
         if have >= need:
             continue
         if role == Role.leader:
-            out.append(Violation(key=vkey(Problem.no_leader, sh.id), problem=Problem.no_leader,
-                                 role=role, have=have, need=need, **base))
+            out.append(
+                Violation(
+                    key=vkey(Problem.no_leader, sh.id),
+                    problem=Problem.no_leader,
+                    role=role,
+                    have=have,
+                    need=need,
+                    **base,
+                )
+            )
         else:
-            out.append(Violation(key=vkey(Problem.below_floor, sh.id, role),
-                                 problem=Problem.below_floor, role=role, have=have, need=need,
-                                 **base))
+            out.append(
+                Violation(
+                    key=vkey(Problem.below_floor, sh.id, role),
+                    problem=Problem.below_floor,
+                    role=role,
+                    have=have,
+                    need=need,
+                    **base,
+                )
+            )
     seen: dict[int, int] = {}
     for a in main:
         seen[a.officer_id] = seen.get(a.officer_id, 0) + 1
         if seen[a.officer_id] == 2:
-            out.append(Violation(key=vkey(Problem.duplicate, sh.id, None, a.officer_id),
-                                 problem=Problem.duplicate, officer_id=a.officer_id,
-                                 officer_name=a.officer_name, role=a.role, **base))
+            out.append(
+                Violation(
+                    key=vkey(Problem.duplicate, sh.id, None, a.officer_id),
+                    problem=Problem.duplicate,
+                    officer_id=a.officer_id,
+                    officer_name=a.officer_name,
+                    role=a.role,
+                    **base,
+                )
+            )
     for a in main:
         s = a.starts_at or sh.starts_at
         e = a.ends_at or sh.ends_at
@@ -308,13 +364,23 @@ def shift_problems(rs: RosterShift, leave: Sequence[Leave]) -> list[Violation]:
             lo, hi = max(ls, s), min(le, e)
             if lo >= hi:
                 continue
-            covers = sorted((c.starts_at or sh.starts_at, c.ends_at or sh.ends_at)
-                            for c in rs.assignments if c.covers_id == a.id)
+            covers = sorted(
+                (c.starts_at or sh.starts_at, c.ends_at or sh.ends_at)
+                for c in rs.assignments
+                if c.covers_id == a.id
+            )
             if _covered(lo, hi, covers):
                 continue
-            out.append(Violation(key=vkey(Problem.on_leave, sh.id, a.role, a.officer_id),
-                                 problem=Problem.on_leave, role=a.role, officer_id=a.officer_id,
-                                 officer_name=a.officer_name, **base))
+            out.append(
+                Violation(
+                    key=vkey(Problem.on_leave, sh.id, a.role, a.officer_id),
+                    problem=Problem.on_leave,
+                    role=a.role,
+                    officer_id=a.officer_id,
+                    officer_name=a.officer_name,
+                    **base,
+                )
+            )
             break
     return out
 
@@ -354,11 +420,21 @@ def consecutive_problems(shifts: Sequence[RosterShift], max_run: int) -> list[Vi
             prev_end, prev_id = rs.shift.ends_at, rs.shift.id
             if run > max_run:
                 sh = rs.shift
-                out.append(Violation(
-                    key=vkey(Problem.consecutive, sh.id, None, oid), problem=Problem.consecutive,
-                    shift_id=sh.id, starts_at=sh.starts_at, ends_at=sh.ends_at, role=role,
-                    officer_id=oid, officer_name=name, have=run, need=max_run,
-                    sensitive=rs.sensitive))
+                out.append(
+                    Violation(
+                        key=vkey(Problem.consecutive, sh.id, None, oid),
+                        problem=Problem.consecutive,
+                        shift_id=sh.id,
+                        starts_at=sh.starts_at,
+                        ends_at=sh.ends_at,
+                        role=role,
+                        officer_id=oid,
+                        officer_name=name,
+                        have=run,
+                        need=max_run,
+                        sensitive=rs.sensitive,
+                    )
+                )
     return out
 
 
@@ -370,18 +446,31 @@ def uncovered(shifts: Sequence[RosterShift], start: datetime, end: datetime) -> 
         s, e = rs.shift.starts_at, rs.shift.ends_at
         if s > at and at < end:
             hi = min(s, end)
-            out.append(Violation(key=vkey(Problem.uncovered, None, at=at),
-                                 problem=Problem.uncovered, starts_at=at, ends_at=hi))
+            out.append(
+                Violation(
+                    key=vkey(Problem.uncovered, None, at=at),
+                    problem=Problem.uncovered,
+                    starts_at=at,
+                    ends_at=hi,
+                )
+            )
         at = max(at, e)
     if at < end:
-        out.append(Violation(key=vkey(Problem.uncovered, None, at=at), problem=Problem.uncovered,
-                             starts_at=at, ends_at=end))
+        out.append(
+            Violation(
+                key=vkey(Problem.uncovered, None, at=at),
+                problem=Problem.uncovered,
+                starts_at=at,
+                ends_at=end,
+            )
+        )
     return out
 
 
 # -- the leader-on-duty check ------------------------------------------------------------------
-def check_schedule(shift_id: int, starts_at: datetime, ends_at: datetime, cfg: CheckConfig,
-                   tz: tzinfo) -> list[ScheduledCheck]:
+def check_schedule(
+    shift_id: int, starts_at: datetime, ends_at: datetime, cfg: CheckConfig, tz: tzinfo
+) -> list[ScheduledCheck]:
     """Checks due in a shift: at its start, at fixed times of day, and at one random time in each
     window. The random time is seeded by the shift id and the window, so every terminal, the CLI
     and a restart all agree on it, and a test can predict it."""
@@ -429,8 +518,9 @@ def _boundaries(lo: datetime, hi: datetime, tz: tzinfo) -> list[datetime]:
     return sorted(pts)
 
 
-def _subtract(lo: datetime, hi: datetime, cuts: Sequence[tuple[datetime, datetime]]
-              ) -> list[tuple[datetime, datetime]]:
+def _subtract(
+    lo: datetime, hi: datetime, cuts: Sequence[tuple[datetime, datetime]]
+) -> list[tuple[datetime, datetime]]:
     parts = [(lo, hi)]
     for cs, ce in cuts:
         nxt = []
@@ -446,8 +536,9 @@ def _subtract(lo: datetime, hi: datetime, cuts: Sequence[tuple[datetime, datetim
     return parts
 
 
-def hours_report(shifts: Sequence[RosterShift], start: datetime, end: datetime,
-                 cal: ChinaCalendar, tz: tzinfo) -> list[HoursRow]:
+def hours_report(
+    shifts: Sequence[RosterShift], start: datetime, end: datetime, cal: ChinaCalendar, tz: tzinfo
+) -> list[HoursRow]:
     """Hours on duty per person within [start, end): the part of each assignment inside the range,
     less the parts a substitute covered; split into rest-day, holiday and night hours (22–06)."""
     rows: dict[int, HoursRow] = {}
@@ -459,10 +550,14 @@ def hours_report(shifts: Sequence[RosterShift], start: datetime, end: datetime,
             e = min(a.ends_at or sh.ends_at, end)
             if s >= e:
                 continue
-            cuts = [(c.starts_at or sh.starts_at, c.ends_at or sh.ends_at)
-                    for c in rs.assignments if c.covers_id == a.id]
-            row = rows.setdefault(a.officer_id, HoursRow(officer_id=a.officer_id,
-                                                         name=a.officer_name))
+            cuts = [
+                (c.starts_at or sh.starts_at, c.ends_at or sh.ends_at)
+                for c in rs.assignments
+                if c.covers_id == a.id
+            ]
+            row = rows.setdefault(
+                a.officer_id, HoursRow(officer_id=a.officer_id, name=a.officer_name)
+            )
             if (a.officer_id, sh.id or 0) not in counted and a.covers_id is None:
                 counted.add((a.officer_id, sh.id or 0))
                 row.shifts += 1
@@ -493,9 +588,11 @@ def hours_report(shifts: Sequence[RosterShift], start: datetime, end: datetime,
 
 # ---- The leader-on-duty check (带班领导在岗核查) ----
 
+
 def confirms(rec: CheckRecord, in_person_required: bool) -> bool:
     return rec.result == CheckOutcome.present and (
-        not in_person_required or rec.method == CheckMethod.in_person)
+        not in_person_required or rec.method == CheckMethod.in_person
+    )
 
 
 def status_at(state: CheckState, now: datetime) -> CheckStatus:
@@ -513,9 +610,13 @@ def status_at(state: CheckState, now: datetime) -> CheckStatus:
     return CheckStatus.upcoming
 
 
-def check_states(schedule: Sequence[ScheduledCheck], records: Sequence[CheckRecord],
-                 now: datetime, escalate_after_minutes: int, in_person_required: bool = False
-                 ) -> list[CheckState]:
+def check_states(
+    schedule: Sequence[ScheduledCheck],
+    records: Sequence[CheckRecord],
+    now: datetime,
+    escalate_after_minutes: int,
+    in_person_required: bool = False,
+) -> list[CheckState]:
     """Join the schedule with what was recorded (by shift and due time; the latest record wins).
     Records for a time not in the schedule (ad-hoc checks, or a schedule changed since) are
     kept as their own entries, so nothing recorded ever drops out of the handover."""
@@ -531,9 +632,16 @@ def check_states(schedule: Sequence[ScheduledCheck], records: Sequence[CheckReco
     grace = timedelta(minutes=escalate_after_minutes)
     for sid, due, kind in sorted(items, key=lambda x: x[1]):
         hist = by_due.get((sid, due), [])
-        st = CheckState(shift_id=sid, due_at=due, kind=kind, status=CheckStatus.upcoming,
-                        escalate_at=due + grace, in_person_required=in_person_required,
-                        record=hist[-1] if hist else None, history=hist)
+        st = CheckState(
+            shift_id=sid,
+            due_at=due,
+            kind=kind,
+            status=CheckStatus.upcoming,
+            escalate_at=due + grace,
+            in_person_required=in_person_required,
+            record=hist[-1] if hist else None,
+            history=hist,
+        )
         st.status = status_at(st, now)
         out.append(st)
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from datetime import time, timedelta
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -48,7 +48,7 @@ def _duration_or_none(v: Any) -> timedelta | None:
     if v is None or isinstance(v, timedelta):
         return v
     if not isinstance(v, str):
-        raise ValueError(f"invalid duration {v!r}: must be a string such as \"30m\"")
+        raise ValueError(f'invalid duration {v!r}: must be a string such as "30m"')
     return parse_duration(v)
 
 
@@ -78,12 +78,12 @@ class PackRule(BaseModel):
     @classmethod
     def _times(cls, v: Any) -> tuple[time, ...]:
         if not isinstance(v, (list, tuple)):
-            raise ValueError("must be a list of \"HH:MM\" strings")
+            raise ValueError('must be a list of "HH:MM" strings')
         out = set()
         for item in v:
             m = _CLOCK.fullmatch(item) if isinstance(item, str) else None
             if not m:
-                raise ValueError(f"invalid time of day {item!r} (use \"HH:MM\", 00:00-23:59)")
+                raise ValueError(f'invalid time of day {item!r} (use "HH:MM", 00:00-23:59)')
             out.add(time(int(m[1]), int(m[2])))
         return tuple(sorted(out))
 
@@ -202,7 +202,7 @@ def shipped_packs() -> list[str]:
     return sorted(ids, key=lambda x: x != DEFAULT_PACK)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_shipped(pack_id: str) -> RulePack:
     res = _packs_dir().joinpath(f"{pack_id}.toml")
     return parse_pack(res.read_text(encoding="utf-8"), f"{pack_id}.toml")

@@ -24,7 +24,7 @@ from enum import Enum
 class Level(str, Enum):
     """Warning level. I (red) is the most severe, IV (blue) the least."""
 
-    I = "I"  # noqa: E741  一级 红色 特别严重
+    I = "I"
     II = "II"  # 二级 橙色 严重
     III = "III"  # 三级 黄色 较重
     IV = "IV"  # 四级 蓝色 一般
@@ -35,7 +35,7 @@ class Level(str, Enum):
         return ("I", "II", "III", "IV").index(self.value) + 1
 
     @property
-    def colour(self) -> "Colour":
+    def colour(self) -> Colour:
         return COLOURS[self]
 
 
@@ -61,10 +61,14 @@ COLOURS: dict[Level, Colour] = {
 ALL = (Level.I, Level.II, Level.III, Level.IV)
 R, O, Y, B = Level.I, Level.II, Level.III, Level.IV
 
-SRC_CMA = ("中国气象局令第16号《气象灾害预警信号发布与传播办法》(2007) 附件《气象灾害预警信号及防御指南》; "
-           "reporting-rules.md S37, S7 Art.30")
-SRC_CMA_HAZE = ("中国气象局 2013 年修订的霾预警信号标准 (黄/橙/红; 2007 年附件为黄/橙两级); "
-                "reporting-rules.md S37")
+SRC_CMA = (
+    "中国气象局令第16号《气象灾害预警信号发布与传播办法》(2007) 附件《气象灾害预警信号及防御指南》; "
+    "reporting-rules.md S37, S7 Art.30"
+)
+SRC_CMA_HAZE = (
+    "中国气象局 2013 年修订的霾预警信号标准 (黄/橙/红; 2007 年附件为黄/橙两级); "
+    "reporting-rules.md S37"
+)
 SRC_LAW = "《突发事件应对法》(2024) 第63条 四级预警; reporting-rules.md §4 S2"
 
 
@@ -129,8 +133,18 @@ def signal_type(text: str) -> SignalType:
 
 _LEVEL_WORDS: dict[str, Level] = {}
 for _lvl, _c in COLOURS.items():
-    for _w in (_lvl.value, str(_lvl.rank), _c.code, _c.zh, _c.zh[0], _c.level_zh, _c.roman,
-               _c.roman + "级", _c.level_zh[0] + "级", _c.level_zh[0]):
+    for _w in (
+        _lvl.value,
+        str(_lvl.rank),
+        _c.code,
+        _c.zh,
+        _c.zh[0],
+        _c.level_zh,
+        _c.roman,
+        _c.roman + "级",
+        _c.level_zh[0] + "级",
+        _c.level_zh[0],
+    ):
         _LEVEL_WORDS[_w.lower()] = _lvl
 
 
@@ -146,8 +160,10 @@ def check_level(kind: SignalType, level: Level) -> None:
     """Raise ValueError when `kind` has no signal at `level` (e.g. a blue hail signal)."""
     if not kind.has(level):
         have = "/".join(f"{COLOURS[x].en}" for x in kind.levels)
-        raise ValueError(f"{kind.en} ({kind.zh}) has no {COLOURS[level].en} "
-                         f"({COLOURS[level].zh}) level; it has {have}")
+        raise ValueError(
+            f"{kind.en} ({kind.zh}) has no {COLOURS[level].en} "
+            f"({COLOURS[level].zh}) level; it has {have}"
+        )
 
 
 def title(kind: SignalType, level: Level, lang: str) -> str:

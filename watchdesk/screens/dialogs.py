@@ -7,8 +7,9 @@ dialog stays open and everything typed stays as it was; nothing was written.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,8 +31,9 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("n", "answer(False)", "key.no", show=False, id="confirm-no"),
     ]
 
-    def __init__(self, question: str, *, yes: str | None = None, no: str | None = None,
-                 danger: bool = False):
+    def __init__(
+        self, question: str, *, yes: str | None = None, no: str | None = None, danger: bool = False
+    ):
         super().__init__(classes="dialog-screen")
         localize_bindings(self)
         self.question = question
@@ -43,8 +45,9 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="dialog-question")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.yes_label, id="yes",
-                             variant="error" if self.danger else "primary")
+                yield Button(
+                    self.yes_label, id="yes", variant="error" if self.danger else "primary"
+                )
                 yield Button(self.no_label, id="no")
 
     def on_mount(self) -> None:
@@ -77,8 +80,14 @@ class FormDialog(ModalScreen[Any]):
         Binding("escape", "cancel", "key.cancel", id="form-cancel"),
     ]
 
-    def __init__(self, title: str, fields: list[Field],
-                 submit: Callable[[dict[str, Any]], Awaitable[Any]], *, note: str = ""):
+    def __init__(
+        self,
+        title: str,
+        fields: list[Field],
+        submit: Callable[[dict[str, Any]], Awaitable[Any]],
+        *,
+        note: str = "",
+    ):
         super().__init__(classes="dialog-screen")
         localize_bindings(self)
         self.form_title = title
@@ -98,8 +107,9 @@ class FormDialog(ModalScreen[Any]):
                     yield Label(f.label, classes="form-label")
                     with Vertical(classes="form-cell"):
                         if f.kind == "select":
-                            yield Select(f.options, value=f.value, allow_blank=False,
-                                         id=f"f-{f.name}")
+                            yield Select(
+                                f.options, value=f.value, allow_blank=False, id=f"f-{f.name}"
+                            )
                         elif f.kind == "checkbox":
                             yield Checkbox("", value=bool(f.value), id=f"f-{f.name}")
                         elif f.kind == "static":
@@ -176,6 +186,7 @@ class FormDialog(ModalScreen[Any]):
 
     async def action_cancel(self) -> None:
         if self.values() != self._initial:
+
             def done(discard: bool | None) -> None:
                 if discard:
                     self.dismiss(None)

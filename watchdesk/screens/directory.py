@@ -74,13 +74,18 @@ class DirectoryScreen(Screen):
         self.query_one(HitsTable).focus()
 
     def search(self) -> None:
-        self.run_worker(self._search(self.query_one("#dir-query", Input).value), exclusive=True,
-                        group="dir-search", exit_on_error=False)
+        self.run_worker(
+            self._search(self.query_one("#dir-query", Input).value),
+            exclusive=True,
+            group="dir-search",
+            exit_on_error=False,
+        )
 
     async def _search(self, text: str) -> None:
         inactive = self.include_inactive
         hits = await self.app.client.call(  # type: ignore[attr-defined]
-            lambda s: s.directory.search(text, limit=500, include_inactive=inactive))
+            lambda s: s.directory.search(text, limit=500, include_inactive=inactive)
+        )
         self.query_one(HitsTable).set_hits(hits)
         self.searches += 1
         if not hits:
@@ -94,12 +99,14 @@ class DirectoryScreen(Screen):
     def _highlighted(self) -> None:
         hit = self.query_one(HitsTable).current
         if hit is not None:
-            self.run_worker(self._detail(hit.unit_id), exclusive=True, group="dir-detail",
-                            exit_on_error=False)
+            self.run_worker(
+                self._detail(hit.unit_id), exclusive=True, group="dir-detail", exit_on_error=False
+            )
 
     async def _detail(self, unit_id: int) -> None:
         unit, history = await self.app.client.call(  # type: ignore[attr-defined]
-            lambda s: (s.directory.get(unit_id), s.rollcall.unit_history(unit_id, limit=8)))
+            lambda s: (s.directory.get(unit_id), s.rollcall.unit_history(unit_id, limit=8))
+        )
         self._show(unit, history)
 
     def _show(self, unit: UnitRecord | None, history: list[UnitCheck]) -> None:
@@ -168,15 +175,17 @@ class DirectoryScreen(Screen):
 
         async def go() -> None:
             unit = await self.app.client.call(  # type: ignore[attr-defined]
-                lambda s: s.directory.set_active(uid, active))
+                lambda s: s.directory.set_active(uid, active)
+            )
             self.notify(t("dir.activated" if unit.active else "dir.deactivated", name=unit.name))
             self.search()
 
         self.run_worker(go(), group="dir-write", exit_on_error=False)
 
     def action_export(self) -> None:
-        self.app.push_screen(PathScreen(t("dir.export.title"), "联动单位通讯录.xlsx"),
-                             self._export_to)
+        self.app.push_screen(
+            PathScreen(t("dir.export.title"), "联动单位通讯录.xlsx"), self._export_to
+        )
 
     def _export_to(self, path: str | None) -> None:
         if not path:
@@ -184,7 +193,8 @@ class DirectoryScreen(Screen):
 
         async def go() -> None:
             units = await self.app.client.call(  # type: ignore[attr-defined]
-                lambda s: s.directory.units())
+                lambda s: s.directory.units()
+            )
             try:
                 n = await self._in_thread(lambda: export_units(units, Path(path).expanduser()))
             except (OSError, ValueError) as e:
@@ -206,16 +216,21 @@ class DirectoryScreen(Screen):
                 units = await self._in_thread(lambda: read_units(Path(path).expanduser()))
             except ImportRefused as e:
                 lines = "\n".join(str(p) for p in e.problems[:8])
-                self.notify(t("dir.import.refused", n=len(e.problems)) + "\n" + lines,
-                            severity="error", timeout=20)
+                self.notify(
+                    t("dir.import.refused", n=len(e.problems)) + "\n" + lines,
+                    severity="error",
+                    timeout=20,
+                )
                 return
             except (OSError, ValueError) as e:
                 self.notify(str(e), severity="error", timeout=10)
                 return
             res = await self.app.client.call(  # type: ignore[attr-defined]
-                lambda s: s.directory.import_units(units))
-            self.notify(t("dir.imported", created=res.created, updated=res.updated,
-                          unchanged=res.unchanged))
+                lambda s: s.directory.import_units(units)
+            )
+            self.notify(
+                t("dir.imported", created=res.created, updated=res.updated, unchanged=res.unchanged)
+            )
             self.search()
 
         self.run_worker(go(), group="dir-io", exit_on_error=False)

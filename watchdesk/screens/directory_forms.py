@@ -76,20 +76,41 @@ class UnitFormScreen(ModalScreen[UnitRecord | None]):
     def compose(self) -> ComposeResult:
         u = self.unit or UnitRecord(name="x")
         with Vertical():
-            yield Label(t("dir.form.edit" if self.unit else "dir.form.new"),
-                        classes="section-title")
+            yield Label(
+                t("dir.form.edit" if self.unit else "dir.form.new"), classes="section-title"
+            )
             with VerticalScroll():
                 yield self._row("name", Input(self.unit.name if self.unit else "", id="f-name"))
-                yield self._row("kind", Select(
-                    [(t("dir.kind.linkage"), "linkage"), (t("dir.kind.duty_room"), "duty_room")],
-                    value=u.kind, allow_blank=False, id="f-kind"))
-                yield self._row("level", Select(
-                    [(t(f"dir.level.{n}"), n) for n in (1, 2, 3)],
-                    value=u.level if u.level else Select.NULL, prompt=t("dir.none"),
-                    id="f-level"))
-                yield self._row("room_type", Select(
-                    [(t(f"dir.room.{r}"), r) for r in ("district", "township", "department")],
-                    value=u.room_type or Select.NULL, prompt=t("dir.none"), id="f-room_type"))
+                yield self._row(
+                    "kind",
+                    Select(
+                        [
+                            (t("dir.kind.linkage"), "linkage"),
+                            (t("dir.kind.duty_room"), "duty_room"),
+                        ],
+                        value=u.kind,
+                        allow_blank=False,
+                        id="f-kind",
+                    ),
+                )
+                yield self._row(
+                    "level",
+                    Select(
+                        [(t(f"dir.level.{n}"), n) for n in (1, 2, 3)],
+                        value=u.level if u.level else Select.NULL,
+                        prompt=t("dir.none"),
+                        id="f-level",
+                    ),
+                )
+                yield self._row(
+                    "room_type",
+                    Select(
+                        [(t(f"dir.room.{r}"), r) for r in ("district", "township", "department")],
+                        value=u.room_type or Select.NULL,
+                        prompt=t("dir.none"),
+                        id="f-room_type",
+                    ),
+                )
                 for key in FIELDS[1:]:
                     yield self._row(key, Input(getattr(u, key), id=f"f-{key}"))
                 yield Label(t("dir.field.contacts"))
@@ -107,11 +128,14 @@ class UnitFormScreen(ModalScreen[UnitRecord | None]):
         kind = self.query_one("#f-kind", Select).value
         try:
             return UnitRecord(
-                id=self.unit.id if self.unit else None, kind=kind,
+                id=self.unit.id if self.unit else None,
+                kind=kind,
                 level=None if level is Select.NULL else level,
                 room_type="" if room is Select.NULL else room,
                 active=self.unit.active if self.unit else True,
-                contacts=parse_contacts(self.query_one("#f-contacts", TextArea).text), **values)
+                contacts=parse_contacts(self.query_one("#f-contacts", TextArea).text),
+                **values,
+            )
         except ValidationError as e:
             raise input_error(e) from None
 
@@ -126,10 +150,17 @@ class UnitFormScreen(ModalScreen[UnitRecord | None]):
             unit = self.form_unit()
             uid = self.unit.id if self.unit else None
             saved = await self.app.client.call(  # type: ignore[attr-defined]
-                lambda s: s.directory.update_unit(uid, unit) if uid else s.directory.add_unit(unit))
+                lambda s: s.directory.update_unit(uid, unit) if uid else s.directory.add_unit(unit)
+            )
         except InputError as e:
-            self.show_error(t("dir.refused", field=t(f"dir.field.{e.field.split('[')[0]}"),
-                              where=e.field, problem=e.problem))
+            self.show_error(
+                t(
+                    "dir.refused",
+                    field=t(f"dir.field.{e.field.split('[')[0]}"),
+                    where=e.field,
+                    problem=e.problem,
+                )
+            )
             return
         except StoreError as e:
             self.show_error(str(e))

@@ -33,8 +33,13 @@ class HitsTable(FixedTable):
 
     def on_mount(self) -> None:
         # Fixed widths (cells): columns do not jump as results change while typing.
-        for key, width in (("unit", 24), ("class", 14), ("contact", 8), ("role", 10),
-                           ("phone", 16)):
+        for key, width in (
+            ("unit", 24),
+            ("class", 14),
+            ("contact", 8),
+            ("role", 10),
+            ("phone", 16),
+        ):
             self.add_column(t(f"dir.col.{key}"), key=key, width=width)
 
     def set_hits(self, hits: list[SearchHit]) -> None:
@@ -42,9 +47,19 @@ class HitsTable(FixedTable):
         self.clear()
         for i, h in enumerate(hits):
             name = h.unit_name if h.active else f"{h.unit_name} {t('dir.inactive')}"
-            self.add_row(*(cell_text(v) for v in (
-                name, unit_class(h.kind, h.level, h.room_type), h.contact_name, h.role,
-                h.phone or h.duty_phone)), key=str(i))
+            self.add_row(
+                *(
+                    cell_text(v)
+                    for v in (
+                        name,
+                        unit_class(h.kind, h.level, h.room_type),
+                        h.contact_name,
+                        h.role,
+                        h.phone or h.duty_phone,
+                    )
+                ),
+                key=str(i),
+            )
         self.size_now()
 
     @property
@@ -80,8 +95,9 @@ class UnitPickerScreen(ModalScreen[PickedCaller | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(t("picker.title"), classes="section-title")
-            yield Input(value=self.initial, placeholder=t("dir.search.placeholder"),
-                        id="picker-query")
+            yield Input(
+                value=self.initial, placeholder=t("dir.search.placeholder"), id="picker-query"
+            )
             yield HitsTable(id="picker-hits")
 
     def on_mount(self) -> None:
@@ -93,13 +109,15 @@ class UnitPickerScreen(ModalScreen[PickedCaller | None]):
 
     def search(self, text: str) -> None:
         """One exclusive worker per keystroke: a newer query cancels the older one."""
-        self.run_worker(self._search(text), exclusive=True, group="picker-search",
-                        exit_on_error=False)
+        self.run_worker(
+            self._search(text), exclusive=True, group="picker-search", exit_on_error=False
+        )
 
     async def _search(self, text: str) -> None:
         limit = self.limit
         hits = await self.app.client.call(  # type: ignore[attr-defined]
-            lambda s: s.directory.search(text, limit=limit))
+            lambda s: s.directory.search(text, limit=limit)
+        )
         self.query_one(HitsTable).set_hits(hits)
         self.searches += 1
 

@@ -42,8 +42,14 @@ class DutyLogScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(
-            t("log.at"), t("log.kind"), t("log.counterpart"), t("log.content"),
-            t("log.handling"), t("log.incident"), t("incident.who"))
+            t("log.at"),
+            t("log.kind"),
+            t("log.counterpart"),
+            t("log.content"),
+            t("log.handling"),
+            t("log.incident"),
+            t("incident.who"),
+        )
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -61,18 +67,25 @@ class DutyLogScreen(Screen):
     async def _load(self) -> None:
         since, until = self._range()
         self.entries = await self.app.client.call(  # type: ignore[attr-defined]
-            lambda s: s.dutylog.list(since=since, until=until))
+            lambda s: s.dutylog.list(since=since, until=until)
+        )
         tz = self.app.settings.tz  # type: ignore[attr-defined]
         self.query_one("#log-title", Label).update(
-            t("log.screen_title", day=since.strftime("%Y-%m-%d"), n=len(self.entries)))
+            t("log.screen_title", day=since.strftime("%Y-%m-%d"), n=len(self.entries))
+        )
         table = self.query_one(DataTable)
         table.clear()
         for e in self.entries:
-            table.add_row(fmt_full(e.at, tz)[11:16], t(f"log.kind.{e.kind.value}"), e.counterpart,
-                          e.content, e.handling or ("—" if e.kind.value in ("note", "action")
-                                                    else t("log.pending")),
-                          f"#{e.incident_id}" if e.incident_id else "", e.by_whom,
-                          key=str(e.id))
+            table.add_row(
+                fmt_full(e.at, tz)[11:16],
+                t(f"log.kind.{e.kind.value}"),
+                e.counterpart,
+                e.content,
+                e.handling or ("—" if e.kind.value in ("note", "action") else t("log.pending")),
+                f"#{e.incident_id}" if e.incident_id else "",
+                e.by_whom,
+                key=str(e.id),
+            )
 
     def _selected(self) -> LogEntry | None:
         table = self.query_one(DataTable)
@@ -95,14 +108,22 @@ class DutyLogScreen(Screen):
 
         async def submit(v):
             saved = await app.client.call(  # type: ignore[attr-defined]
-                lambda s: s.dutylog.set_handling(entry.id, v["handling"]))
+                lambda s: s.dutylog.set_handling(entry.id, v["handling"])
+            )
             app.after_write(t("log.saved"))  # type: ignore[attr-defined]
             return saved
 
-        app.push_screen(FormDialog(t("log.handle_title"),
-                                   [Field("content", t("log.content"), entry.content, kind="static"),
-                                    Field("handling", t("log.handling"), entry.handling, wide=True)],
-                                   submit), lambda _: self.reload())
+        app.push_screen(
+            FormDialog(
+                t("log.handle_title"),
+                [
+                    Field("content", t("log.content"), entry.content, kind="static"),
+                    Field("handling", t("log.handling"), entry.handling, wide=True),
+                ],
+                submit,
+            ),
+            lambda _: self.reload(),
+        )
 
     def action_open_incident(self) -> None:
         entry = self._selected()

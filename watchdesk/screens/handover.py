@@ -90,27 +90,43 @@ class HandoverScreen(Screen):
                 fz = s.handover.frozen(sid)
                 return sid, rec, fz.text, fz.markdown, fz.pdf
             sheet = s.handover.compile(sid)
-            return (sid, rec, render_text(sheet, tz=s.tz, width=width, lang=lang),
-                    render_markdown(sheet, tz=s.tz, lang=lang), None)
+            return (
+                sid,
+                rec,
+                render_text(sheet, tz=s.tz, width=width, lang=lang),
+                render_markdown(sheet, tz=s.tz, lang=lang),
+                None,
+            )
 
         try:
-            self.shift_id, self.record, self.text, self.markdown, self.pdf = \
-                await app.client.call(read)  # type: ignore[attr-defined]
+            self.shift_id, self.record, self.text, self.markdown, self.pdf = await app.client.call(
+                read
+            )  # type: ignore[attr-defined]
         except InputError as e:
             self.query_one("#ho-status", Label).update(e.problem)
             return
         rec = self.record
         status = Text()
         if rec.frozen:
-            status.append(t("hos.frozen", at=rec.frozen_at.astimezone(
-                app.settings.tz).strftime("%Y-%m-%d %H:%M") if rec.frozen_at else ""),  # type: ignore[attr-defined]
-                style="bold green")
+            status.append(
+                t(
+                    "hos.frozen",
+                    at=rec.frozen_at.astimezone(app.settings.tz).strftime("%Y-%m-%d %H:%M")
+                    if rec.frozen_at
+                    else "",
+                ),  # type: ignore[attr-defined]
+                style="bold green",
+            )
         else:
             status.append(t("hos.draft"), style="bold yellow")
-            status.append("  " + t("hos.outgoing", who=rec.outgoing.name if rec.outgoing
-                                   else t("hos.unsigned")))
-            status.append("  " + t("hos.incoming", who=rec.incoming.name if rec.incoming
-                                   else t("hos.unsigned")))
+            status.append(
+                "  "
+                + t("hos.outgoing", who=rec.outgoing.name if rec.outgoing else t("hos.unsigned"))
+            )
+            status.append(
+                "  "
+                + t("hos.incoming", who=rec.incoming.name if rec.incoming else t("hos.unsigned"))
+            )
         self.query_one("#ho-status", Label).update(status)
         self.query_one("#ho-text", Static).update(Text(self.text))
 
@@ -136,28 +152,37 @@ class HandoverScreen(Screen):
 
     def action_notes(self) -> None:
         if self._editable():
-            self._form(t("hos.notes_title"),
-                       [Field("notes", t("hos.notes"), self.record.notes, wide=True)],  # type: ignore[union-attr]
-                       lambda s, sid, v: s.handover.set_notes(sid, v["notes"]), t("hos.saved"))
+            self._form(
+                t("hos.notes_title"),
+                [Field("notes", t("hos.notes"), self.record.notes, wide=True)],  # type: ignore[union-attr]
+                lambda s, sid, v: s.handover.set_notes(sid, v["notes"]),
+                t("hos.saved"),
+            )
 
     def action_add_pending(self) -> None:
         if self._editable():
-            self._form(t("hos.pending_title"),
-                       [Field("matter", t("hos.matter"), "", wide=True),
-                        Field("owner", t("hos.owner"), "")],
-                       lambda s, sid, v: s.handover.add_pending(sid, v["matter"], v["owner"]),
-                       t("hos.saved"))
+            self._form(
+                t("hos.pending_title"),
+                [
+                    Field("matter", t("hos.matter"), "", wide=True),
+                    Field("owner", t("hos.owner"), ""),
+                ],
+                lambda s, sid, v: s.handover.add_pending(sid, v["matter"], v["owner"]),
+                t("hos.saved"),
+            )
 
     def action_drop_pending(self) -> None:
         if self._editable():
+
             def call(s, sid, v):
                 n = v["number"].strip()
                 if not n.isdigit():
                     raise InputError("number", "must be a number")
                 return s.handover.remove_pending(sid, int(n) - 1)
 
-            self._form(t("hos.drop_title"), [Field("number", t("hos.number"), "")], call,
-                       t("hos.saved"))
+            self._form(
+                t("hos.drop_title"), [Field("number", t("hos.number"), "")], call, t("hos.saved")
+            )
 
     def action_equipment(self) -> None:
         if not self._editable():
@@ -171,9 +196,13 @@ class HandoverScreen(Screen):
             fields.append(Field(f"note_{k}", t("hos.eq_note"), e.note))
 
         def call(s, sid, v):
-            return s.handover.set_equipment(sid, [
-                EquipmentItem(key=k, ok=bool(v[f"ok_{k}"]), note=v[f"note_{k}"].strip())
-                for k in keys])
+            return s.handover.set_equipment(
+                sid,
+                [
+                    EquipmentItem(key=k, ok=bool(v[f"ok_{k}"]), note=v[f"note_{k}"].strip())
+                    for k in keys
+                ],
+            )
 
         self._form(t("hos.eq_title"), fields, call, t("hos.saved"))
 
@@ -185,12 +214,19 @@ class HandoverScreen(Screen):
         fields = [Field("name", t("hos.name"), app.actor if side == "outgoing" else "")]  # type: ignore[attr-defined]
         if app.settings.handover_pin:  # type: ignore[attr-defined]
             fields.append(Field("pin", t("hos.pin"), ""))
-        kw = dict(pin_required=app.settings.handover_pin, lang=language(),  # type: ignore[attr-defined]
-                  width=app.settings.handover_width, font_path=app.settings.pdf_font)  # type: ignore[attr-defined]
+        kw = dict(
+            pin_required=app.settings.handover_pin,
+            lang=language(),  # type: ignore[attr-defined]
+            width=app.settings.handover_width,
+            font_path=app.settings.pdf_font,
+        )  # type: ignore[attr-defined]
 
         async def submit(v: dict[str, Any]):
-            rec = await app.client.call(lambda s: s.handover.sign(  # type: ignore[attr-defined]
-                sid, side, v["name"], pin=v.get("pin") or None, **kw))
+            rec = await app.client.call(
+                lambda s: s.handover.sign(  # type: ignore[attr-defined]
+                    sid, side, v["name"], pin=v.get("pin") or None, **kw
+                )
+            )
             if rec.frozen:
                 app.after_write(t("hos.frozen_now"))  # type: ignore[attr-defined]
                 app.handover_frozen()  # type: ignore[attr-defined]
@@ -209,8 +245,9 @@ class HandoverScreen(Screen):
         """The text sheet, and the PDF when frozen (drafts print as text: the PDF is rendered
         at signing)."""
         folder = export_dir(self.app)
-        stem = f"handover-shift{self.shift_id}" + ("" if self.record and self.record.frozen
-                                                   else "-draft")
+        stem = f"handover-shift{self.shift_id}" + (
+            "" if self.record and self.record.frozen else "-draft"
+        )
         txt = folder / f"{stem}.txt"
         txt.write_text(self.text, encoding="utf-8")
         (folder / f"{stem}.md").write_text(self.markdown, encoding="utf-8")
@@ -242,11 +279,16 @@ class HandoverScreen(Screen):
             try:
                 job = await asyncio.to_thread(work)
             except PrintError as e:
-                self.notify(t("hos.print_failed", why=str(e), path=str(target)),
-                            severity="error", timeout=20)
+                self.notify(
+                    t("hos.print_failed", why=str(e), path=str(target)),
+                    severity="error",
+                    timeout=20,
+                )
             else:
-                self.notify(t("hos.printed", job=job, printer=printer or t("hos.default_printer")),
-                            timeout=10)
+                self.notify(
+                    t("hos.printed", job=job, printer=printer or t("hos.default_printer")),
+                    timeout=10,
+                )
 
         self.run_worker(run(), exclusive=True, group="ho-print", exit_on_error=False)
 
@@ -277,8 +319,13 @@ class HandoverHistoryScreen(Screen):
         from textual.widgets import DataTable
 
         table = self.query_one(DataTable)
-        table.add_columns(t("hos.h.shift"), t("hos.h.frozen"), t("hos.outgoing", who=""),
-                          t("hos.incoming", who=""), "SHA-256")
+        table.add_columns(
+            t("hos.h.shift"),
+            t("hos.h.frozen"),
+            t("hos.outgoing", who=""),
+            t("hos.incoming", who=""),
+            "SHA-256",
+        )
         self.run_worker(self._load, exclusive=True, group="ho-history", exit_on_error=False)
 
     async def _load(self) -> None:
@@ -295,12 +342,19 @@ class HandoverHistoryScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         for rec, view in rows:
-            shift = (f"#{rec.shift_id} {view.shift.starts_at.astimezone(tz):%m-%d %H:%M}–"
-                     f"{view.shift.ends_at.astimezone(tz):%m-%d %H:%M}" if view else f"#{rec.shift_id}")
-            table.add_row(shift, f"{rec.frozen_at.astimezone(tz):%Y-%m-%d %H:%M}" if rec.frozen_at
-                          else "", rec.outgoing.name if rec.outgoing else "",
-                          rec.incoming.name if rec.incoming else "",
-                          (rec.sheet_sha256 or "")[:16])
+            shift = (
+                f"#{rec.shift_id} {view.shift.starts_at.astimezone(tz):%m-%d %H:%M}–"
+                f"{view.shift.ends_at.astimezone(tz):%m-%d %H:%M}"
+                if view
+                else f"#{rec.shift_id}"
+            )
+            table.add_row(
+                shift,
+                f"{rec.frozen_at.astimezone(tz):%Y-%m-%d %H:%M}" if rec.frozen_at else "",
+                rec.outgoing.name if rec.outgoing else "",
+                rec.incoming.name if rec.incoming else "",
+                (rec.sheet_sha256 or "")[:16],
+            )
 
     def action_open(self) -> None:
         from textual.widgets import DataTable

@@ -27,20 +27,27 @@ def timeline_text(item: TimelineItem) -> tuple[str, str]:
         late = item.data.get("late_seconds")
         detail = (f"→ {item.title}  " if item.title else "") + item.detail
         if late is not None:
-            detail += "  " + (t("timeline.late", minutes=(late + 59) // 60) if late > 0
-                              else t("timeline.on_time"))
+            detail += "  " + (
+                t("timeline.late", minutes=(late + 59) // 60) if late > 0 else t("timeline.on_time")
+            )
         return what, detail
     if kind.startswith("figures."):
-        figs = " ".join(f"{t('fig.' + f + '.short')}{item.data.get(f, 0)}" for f in FIGURE_FIELDS
-                        if f != "direct_loss")
+        figs = " ".join(
+            f"{t('fig.' + f + '.short')}{item.data.get(f, 0)}"
+            for f in FIGURE_FIELDS
+            if f != "direct_loss"
+        )
         loss = item.data.get("direct_loss", 0)
         if loss:
             figs += f" {t('fig.direct_loss.short')}{loss:,}"
-        return (t(f"timeline.{kind}"),
-                f"{figs}  ({item.title})" + (f" {item.detail}" if item.detail else ""))
+        return (
+            t(f"timeline.{kind}"),
+            f"{figs}  ({item.title})" + (f" {item.detail}" if item.detail else ""),
+        )
     if kind.startswith("log."):
         return t(f"log.kind.{kind.split('.', 1)[1]}"), (
-            f"{item.title}: " if item.title else "") + item.detail
+            f"{item.title}: " if item.title else ""
+        ) + item.detail
     return t(f"timeline.{kind}"), " ".join(x for x in (item.title, item.detail) if x)
 
 
@@ -85,10 +92,15 @@ class IncidentScreen(IncidentActions, Screen):
         clocks.add_column(t("incident.source"), key="source")
         self.watch(self.app, "now", self._tick, init=False)
         self.query_one("#incident-figures", DataTable).add_columns(
-            t("fig.at"), *(t(f"fig.{f}") for f in FIGURE_FIELDS), t("fig.status"),
-            t("fig.source"), t("incident.who"))
+            t("fig.at"),
+            *(t(f"fig.{f}") for f in FIGURE_FIELDS),
+            t("fig.status"),
+            t("fig.source"),
+            t("incident.who"),
+        )
         self.query_one("#incident-timeline", DataTable).add_columns(
-            t("timeline.when"), t("timeline.what"), t("timeline.detail"), t("incident.who"))
+            t("timeline.when"), t("timeline.what"), t("timeline.detail"), t("incident.who")
+        )
         self.reload()
 
     def reload(self) -> None:
@@ -98,24 +110,33 @@ class IncidentScreen(IncidentActions, Screen):
         inc_id = self.incident_id
 
         def read(s):
-            return (s.incidents.get(inc_id), s.incidents.deadlines(inc_id),
-                    s.figures.history(inc_id), s.timeline(inc_id), s.holds.current(inc_id))
+            return (
+                s.incidents.get(inc_id),
+                s.incidents.deadlines(inc_id),
+                s.figures.history(inc_id),
+                s.timeline(inc_id),
+                s.holds.current(inc_id),
+            )
 
         inc, clocks, figures, items, hold = await self.app.client.call(read)  # type: ignore[attr-defined]
         self.incident = inc
         self._show(inc, clocks, figures, items, hold)
 
-    def _show(self, inc: Incident, clocks: list[Deadline], figures, items, hold: Hold | None) -> None:
+    def _show(
+        self, inc: Incident, clocks: list[Deadline], figures, items, hold: Hold | None
+    ) -> None:
         tz = self.app.settings.tz  # type: ignore[attr-defined]
         now = self.app.clock()  # type: ignore[attr-defined]
         head = Text()
         head.append(f"#{inc.id} ", style="bold")
         head.append(inc.headline, style="bold")
-        head.append(f"   {grade_label(inc.grade)}", style="bold reverse" if inc.grade.rank <= 2
-                    else "bold")
+        head.append(
+            f"   {grade_label(inc.grade)}", style="bold reverse" if inc.grade.rank <= 2 else "bold"
+        )
         if inc.grade != inc.grade_suggested:
-            head.append("  " + t("incident.suggested", grade=grade_label(inc.grade_suggested)),
-                        style="dim")
+            head.append(
+                "  " + t("incident.suggested", grade=grade_label(inc.grade_suggested)), style="dim"
+            )
         if inc.sensitive:
             head.append("  " + t("incident.sensitive"), style="bold red")
         head.append(f"   {status_label(inc.status.value)}")
@@ -123,9 +144,13 @@ class IncidentScreen(IncidentActions, Screen):
             head.append(f" ({inc.void_reason})", style="dim")
         self.query_one("#incident-head", Static).update(head)
         self.query_one("#incident-hold", Static).update(
-            Text(t("incident.held", who=hold.holder, until=fmt_hm(hold.expires_at, tz, now)),
-                 style="bold black on yellow") if hold and hold.holder != self.app.actor  # type: ignore[attr-defined]
-            else "")
+            Text(
+                t("incident.held", who=hold.holder, until=fmt_hm(hold.expires_at, tz, now)),
+                style="bold black on yellow",
+            )
+            if hold and hold.holder != self.app.actor  # type: ignore[attr-defined]
+            else ""
+        )
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column()
@@ -135,14 +160,28 @@ class IncidentScreen(IncidentActions, Screen):
             ("form.place", inc.place),
             ("form.category", category_label(inc.category, inc.subtype)),
             ("form.description", inc.description),
-            ("incident.figures_now", " ".join(
-                f"{t('fig.' + f + '.short')}{getattr(inc, f)}" for f in FIGURE_FIELDS
-                if f != "direct_loss") + (f"  {t('fig.direct_loss.short')}{inc.direct_loss:,}"
-                                          if inc.direct_loss else "")),
-            ("form.scope", inc.scope), ("form.trend", inc.trend), ("form.measures", inc.measures),
-            ("incident.caller", " ".join(x for x in (inc.caller_unit, inc.caller_name,
-                                                     inc.caller_title, inc.caller_phone) if x)),
-            ("form.source", inc.source), ("form.recorder", inc.recorder),
+            (
+                "incident.figures_now",
+                " ".join(
+                    f"{t('fig.' + f + '.short')}{getattr(inc, f)}"
+                    for f in FIGURE_FIELDS
+                    if f != "direct_loss"
+                )
+                + (f"  {t('fig.direct_loss.short')}{inc.direct_loss:,}" if inc.direct_loss else ""),
+            ),
+            ("form.scope", inc.scope),
+            ("form.trend", inc.trend),
+            ("form.measures", inc.measures),
+            (
+                "incident.caller",
+                " ".join(
+                    x
+                    for x in (inc.caller_unit, inc.caller_name, inc.caller_title, inc.caller_phone)
+                    if x
+                ),
+            ),
+            ("form.source", inc.source),
+            ("form.recorder", inc.recorder),
         ]
         for key, value in rows:
             if value:
@@ -153,13 +192,23 @@ class IncidentScreen(IncidentActions, Screen):
         table.clear()
         self.clocks = clocks
         for d in clocks:
-            table.add_row(kind_label(d.kind, d.seq), fmt_full(d.due_at, tz),
-                          self._clock_state(d, now), d.source[:40], key=str(d.id))
+            table.add_row(
+                kind_label(d.kind, d.seq),
+                fmt_full(d.due_at, tz),
+                self._clock_state(d, now),
+                d.source[:40],
+                key=str(d.id),
+            )
         ft = self.query_one("#incident-figures", DataTable)
         ft.clear()
         for f in figures:
-            ft.add_row(fmt_full(f.at, tz), *(f"{getattr(f, k):,}" for k in FIGURE_FIELDS),
-                       t(f"fig.status.{f.status.value}"), f.source, f.by_whom)
+            ft.add_row(
+                fmt_full(f.at, tz),
+                *(f"{getattr(f, k):,}" for k in FIGURE_FIELDS),
+                t(f"fig.status.{f.status.value}"),
+                f.source,
+                f.by_whom,
+            )
         tl = self.query_one("#incident-timeline", DataTable)
         tl.clear()
         for item in items:
@@ -175,8 +224,10 @@ class IncidentScreen(IncidentActions, Screen):
                 return Text(t("board.overdue", time=text.lstrip("+")), style="bold white on red")
             return Text(text, style="bold black on yellow" if state == ClockState.amber else "")
         if d.status.value == "done":
-            return Text(t("incident.clock_done", at=fmt_hm(d.done_at, tz, now)) if d.done_at
-                        else "", style="dim")
+            return Text(
+                t("incident.clock_done", at=fmt_hm(d.done_at, tz, now)) if d.done_at else "",
+                style="dim",
+            )
         return Text(t("incident.clock_dropped"), style="dim strike")
 
     def _tick(self, now) -> None:

@@ -62,16 +62,25 @@ class IncidentActions:
             return
         app = self.app  # type: ignore[attr-defined]
         rk = ReportKind(kind)
-        fields = [Field("at", t("report.at"), self._now_text()),
-                  Field("to_whom", t("report.to_whom"), app.settings.report_to),
-                  Field("by_whom", t("report.by_whom"), app.actor),
-                  Field("content", t("report.content"), "", wide=True)]
+        fields = [
+            Field("at", t("report.at"), self._now_text()),
+            Field("to_whom", t("report.to_whom"), app.settings.report_to),
+            Field("by_whom", t("report.by_whom"), app.actor),
+            Field("content", t("report.content"), "", wide=True),
+        ]
 
         async def submit(v: dict[str, Any]):
             at = self._when(v["at"])
-            rep = await app.client.call(lambda s: s.incidents.record_report(
-                inc_id, rk, at=at, to_whom=v["to_whom"].strip(), by_whom=v["by_whom"].strip(),
-                content=v["content"].strip()))
+            rep = await app.client.call(
+                lambda s: s.incidents.record_report(
+                    inc_id,
+                    rk,
+                    at=at,
+                    to_whom=v["to_whom"].strip(),
+                    by_whom=v["by_whom"].strip(),
+                    content=v["content"].strip(),
+                )
+            )
             label = kind_label(rep.kind, rep.seq)
             if rep.late_seconds is None:
                 msg = t("report.recorded", kind=label)
@@ -98,10 +107,12 @@ class IncidentActions:
         if inc_id is None:
             return
         app = self.app  # type: ignore[attr-defined]
-        fields = [Field("at", t("verify.at"), self._now_text()),
-                  Field("from_whom", t("verify.from_whom"), app.settings.report_to),
-                  Field("due_at", t("verify.due_at"), "", placeholder=t("verify.due_ph")),
-                  Field("content", t("verify.content"), "", wide=True)]
+        fields = [
+            Field("at", t("verify.at"), self._now_text()),
+            Field("from_whom", t("verify.from_whom"), app.settings.report_to),
+            Field("due_at", t("verify.due_at"), "", placeholder=t("verify.due_ph")),
+            Field("content", t("verify.content"), "", wide=True),
+        ]
 
         async def submit(v: dict[str, Any]):
             at = self._when(v["at"])
@@ -111,8 +122,11 @@ class IncidentActions:
                     due = parse_time(v["due_at"], app.settings.tz, now=app.clock())
                 except ValueError as e:
                     raise InputError("due_at", str(e)) from None
-            d = await app.client.call(lambda s: s.incidents.request_verification(
-                inc_id, from_whom=v["from_whom"], content=v["content"], at=at, due_at=due))
+            d = await app.client.call(
+                lambda s: s.incidents.request_verification(
+                    inc_id, from_whom=v["from_whom"], content=v["content"], at=at, due_at=due
+                )
+            )
             app.after_write(t("verify.recorded", due=fmt_full(d.due_at, app.settings.tz)))
             return d
 
@@ -122,47 +136,84 @@ class IncidentActions:
         inc_id = self._target()
         if inc_id is None:
             return
-        app = self.app  # type: ignore[attr-defined]
-        self.run_worker(self._figures_dialog(inc_id), exclusive=True,  # type: ignore[attr-defined]
-                        group="dialog")
+        self.run_worker(
+            self._figures_dialog(inc_id),
+            exclusive=True,  # type: ignore[attr-defined]
+            group="dialog",
+        )
 
     async def _figures_dialog(self, inc_id: int) -> None:
         app = self.app  # type: ignore[attr-defined]
         inc = await app.client.call(lambda s: s.incidents.get(inc_id))
         fields = [Field(f, t(f"fig.{f}"), str(getattr(inc, f))) for f in FIGURE_FIELDS]
-        fields += [Field("status", t("fig.status"), FigureStatus.updated.value, kind="select",
-                         options=[(t(f"fig.status.{s.value}"), s.value) for s in FigureStatus
-                                  if s != FigureStatus.initial]),
-                   Field("source", t("fig.source"), ""),
-                   Field("at", t("fig.at"), self._now_text()),
-                   Field("note", t("fig.note"), "", wide=True)]
+        fields += [
+            Field(
+                "status",
+                t("fig.status"),
+                FigureStatus.updated.value,
+                kind="select",
+                options=[
+                    (t(f"fig.status.{s.value}"), s.value)
+                    for s in FigureStatus
+                    if s != FigureStatus.initial
+                ],
+            ),
+            Field("source", t("fig.source"), ""),
+            Field("at", t("fig.at"), self._now_text()),
+            Field("note", t("fig.note"), "", wide=True),
+        ]
 
         async def submit(v: dict[str, Any]):
             from watchdesk.rules.intake import _int
 
             figs = {f: _int(f, v[f]) for f in FIGURE_FIELDS}
             at = self._when(v["at"])
-            kw = dict(source=v["source"], status=FigureStatus(v["status"]), at=at,
-                      expected_version=inc.version, note=v["note"].strip())
+            kw = dict(
+                source=v["source"],
+                status=FigureStatus(v["status"]),
+                at=at,
+                expected_version=inc.version,
+                note=v["note"].strip(),
+            )
             res = await app.client.call(lambda s: s.figures.update(inc_id, figs, **kw))
             if res.needs_confirmation:
-                ok = await app.push_screen_wait(ConfirmDialog(t(
-                    "fig.lower_confirm", old=grade_label(res.old_grade),
-                    new=grade_label(res.suggested)), danger=True))
+                ok = await app.push_screen_wait(
+                    ConfirmDialog(
+                        t(
+                            "fig.lower_confirm",
+                            old=grade_label(res.old_grade),
+                            new=grade_label(res.suggested),
+                        ),
+                        danger=True,
+                    )
+                )
                 if ok:
                     # The figures are saved already; this only accepts the lower grade.
-                    res = await app.client.call(lambda s: s.figures.update(
-                        inc_id, figs, accept_lower=True,
-                        **(kw | {"expected_version": None, "note": t("fig.lower_note")})))
+                    res = await app.client.call(
+                        lambda s: s.figures.update(
+                            inc_id,
+                            figs,
+                            accept_lower=True,
+                            **(kw | {"expected_version": None, "note": t("fig.lower_note")}),
+                        )
+                    )
             if res.raised:
-                app.after_write(t("fig.raised", old=grade_label(res.old_grade),
-                                  new=grade_label(res.new_grade), n=len(res.added)), warn=True)
+                app.after_write(
+                    t(
+                        "fig.raised",
+                        old=grade_label(res.old_grade),
+                        new=grade_label(res.new_grade),
+                        n=len(res.added),
+                    ),
+                    warn=True,
+                )
             else:
                 app.after_write(t("fig.saved", grade=grade_label(res.new_grade)))
             return res
 
-        app.push_screen(FormDialog(t("fig.title", id=inc_id), fields, submit,
-                                   note=t("fig.explain")))
+        app.push_screen(
+            FormDialog(t("fig.title", id=inc_id), fields, submit, note=t("fig.explain"))
+        )
 
     def action_log_note(self) -> None:
         inc_id = self._target()
@@ -181,22 +232,33 @@ class IncidentActions:
             app.after_write(t("void.done", id=inc.id))
             return inc
 
-        app.push_screen(FormDialog(t("void.title", id=inc_id),
-                                   [Field("reason", t("void.reason"), "", wide=True)], submit,
-                                   note=t("void.explain")))
+        app.push_screen(
+            FormDialog(
+                t("void.title", id=inc_id),
+                [Field("reason", t("void.reason"), "", wide=True)],
+                submit,
+                note=t("void.explain"),
+            )
+        )
 
 
 def open_log_dialog(app, *, incident_id: int | None = None) -> None:
     """Add a duty-log entry (来电来文, 领导批示, 落实情况, 备注), optionally linked to an incident."""
     kinds = [k for k in LogKind if k != LogKind.verification_request]
-    fields = [Field("kind", t("log.kind"), (LogKind.instruction if incident_id else
-                                             LogKind.call_in).value, kind="select",
-                    options=[(t(f"log.kind.{k.value}"), k.value) for k in kinds]),
-              Field("at", t("log.at"), fmt_full(app.clock(), app.settings.tz)),
-              Field("counterpart", t("log.counterpart"), ""),
-              Field("content", t("log.content"), "", wide=True),
-              Field("handling", t("log.handling"), "", wide=True),
-              Field("incident_id", t("log.incident"), str(incident_id or ""))]
+    fields = [
+        Field(
+            "kind",
+            t("log.kind"),
+            (LogKind.instruction if incident_id else LogKind.call_in).value,
+            kind="select",
+            options=[(t(f"log.kind.{k.value}"), k.value) for k in kinds],
+        ),
+        Field("at", t("log.at"), fmt_full(app.clock(), app.settings.tz)),
+        Field("counterpart", t("log.counterpart"), ""),
+        Field("content", t("log.content"), "", wide=True),
+        Field("handling", t("log.handling"), "", wide=True),
+        Field("incident_id", t("log.incident"), str(incident_id or "")),
+    ]
 
     async def submit(v: dict[str, Any]):
         try:
@@ -208,9 +270,15 @@ def open_log_dialog(app, *, incident_id: int | None = None) -> None:
             raise InputError("incident_id", t("log.bad_incident"))
         if not v["content"].strip():
             raise InputError("content", t("error.required"))
-        entry = LogEntry(at=at, kind=LogKind(v["kind"]), counterpart=v["counterpart"].strip(),
-                         content=v["content"], handling=v["handling"].strip(),
-                         incident_id=int(link) if link else None, by_whom=app.actor)
+        entry = LogEntry(
+            at=at,
+            kind=LogKind(v["kind"]),
+            counterpart=v["counterpart"].strip(),
+            content=v["content"],
+            handling=v["handling"].strip(),
+            incident_id=int(link) if link else None,
+            by_whom=app.actor,
+        )
         saved = await app.client.call(lambda s: s.dutylog.add(entry))
         app.after_write(t("log.saved"))
         return saved

@@ -52,8 +52,12 @@ class MergeDialog(ModalScreen[Incident | None]):
         for f in self.base:
             if self.mine[f] != self.base[f] or self.theirs[f] != self.base[f]:
                 mark = " ⚠" if f in self.conflicts else ""
-                table.add_row(t(f"form.{f}") + mark, _show(self.base[f]), _show(self.mine[f]),
-                              _show(self.theirs[f]))
+                table.add_row(
+                    t(f"form.{f}") + mark,
+                    _show(self.base[f]),
+                    _show(self.mine[f]),
+                    _show(self.theirs[f]),
+                )
         self.query_one("#mine", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

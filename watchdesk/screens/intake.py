@@ -68,8 +68,13 @@ class IncidentForm(Screen[int | None]):
         Binding("f3", "pick_caller", "key.pick_caller", id="intake-caller"),
     ]
 
-    def __init__(self, *, initial: dict[str, Any] | None = None, incident: Incident | None = None,
-                 category: tuple[str, str] | None = None):
+    def __init__(
+        self,
+        *,
+        initial: dict[str, Any] | None = None,
+        incident: Incident | None = None,
+        category: tuple[str, str] | None = None,
+    ):
         super().__init__()
         localize_bindings(self)
         self.incident = incident
@@ -107,8 +112,7 @@ class IncidentForm(Screen[int | None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        title = (t("form.edit_title", id=self.incident.id) if self.incident
-                 else t("form.new_title"))
+        title = t("form.edit_title", id=self.incident.id) if self.incident else t("form.new_title")
         with VerticalScroll(id="intake"):
             yield Label(title, classes="dialog-title")
             yield Static(t("form.hint"), classes="dialog-note")
@@ -118,22 +122,33 @@ class IncidentForm(Screen[int | None]):
                         continue
                     if self.editing and name == "grade":
                         continue
-                    yield Label(t(key) + (" *" if name in ("place", "category", "description")
-                                          else ""), classes="form-label")
+                    yield Label(
+                        t(key) + (" *" if name in ("place", "category", "description") else ""),
+                        classes="form-label",
+                    )
                     with Horizontal(classes="form-cell wide" if wide else "form-cell"):
                         if name == "sensitive":
-                            yield Checkbox(t("form.sensitive_box"),
-                                           value=bool(self.initial.get("sensitive")),
-                                           id=f"f-{name}")
+                            yield Checkbox(
+                                t("form.sensitive_box"),
+                                value=bool(self.initial.get("sensitive")),
+                                id=f"f-{name}",
+                            )
                         elif name == "grade":
                             opts = [(t("form.grade_auto"), "")] + [
-                                (grade_label(g), g.value) for g in Grade]
-                            yield Select(opts, value=self.initial.get("grade") or "",
-                                         allow_blank=False, id=f"f-{name}")
+                                (grade_label(g), g.value) for g in Grade
+                            ]
+                            yield Select(
+                                opts,
+                                value=self.initial.get("grade") or "",
+                                allow_blank=False,
+                                id=f"f-{name}",
+                            )
                         else:
-                            yield Input(self._display(name), id=f"f-{name}",
-                                        placeholder=t(f"{key}.ph") if t(f"{key}.ph") != f"{key}.ph"
-                                        else "")
+                            yield Input(
+                                self._display(name),
+                                id=f"f-{name}",
+                                placeholder=t(f"{key}.ph") if t(f"{key}.ph") != f"{key}.ph" else "",
+                            )
                         yield Label("", classes="field-error", id=f"e-{name}")
             if self.editing:
                 yield Static(t("form.figures_elsewhere"), classes="dialog-note")
@@ -163,15 +178,15 @@ class IncidentForm(Screen[int | None]):
         """What the officer typed, as the intake mapping (category as a code when picked)."""
         v = self.values()
         data = {k: val for k, val in v.items() if val not in (None, "")}
-        if self.category_code and v.get("category") == category_label(self.category_code,
-                                                                       self.subtype_code):
+        if self.category_code and v.get("category") == category_label(
+            self.category_code, self.subtype_code
+        ):
             data["category"] = self.category_code
             if self.subtype_code:
                 data["subtype"] = self.subtype_code
         elif v.get("category"):
             hits = find_categories(v["category"])
-            exact = [c for c in hits if v["category"].lower() in
-                     (c[1].zh if c[1] else c[0].zh, )]
+            exact = [c for c in hits if v["category"].lower() in (c[1].zh if c[1] else c[0].zh,)]
             if exact or len(hits) == 1:
                 cat, sub = (exact or hits)[0]
                 data["category"] = cat.code
@@ -196,8 +211,11 @@ class IncidentForm(Screen[int | None]):
 
     # -- drafts ----------------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "f-category" and self.category_code and event.value != category_label(
-                self.category_code, self.subtype_code):
+        if (
+            event.input.id == "f-category"
+            and self.category_code
+            and event.value != category_label(self.category_code, self.subtype_code)
+        ):
             self.category_code = self.subtype_code = ""
         self._schedule_draft()
 
@@ -210,18 +228,26 @@ class IncidentForm(Screen[int | None]):
         self._draft_timer = self.set_timer(0.4, self._write_draft)
 
     def _draft_data(self) -> dict[str, Any]:
-        return {"values": self.values(), "category": [self.category_code, self.subtype_code],
-                "incident_id": self.incident.id if self.incident else None,
-                "version": self.incident.version if self.incident else None,
-                "saved_at": self.app.clock().isoformat()}  # type: ignore[attr-defined]
+        return {
+            "values": self.values(),
+            "category": [self.category_code, self.subtype_code],
+            "incident_id": self.incident.id if self.incident else None,
+            "version": self.incident.version if self.incident else None,
+            "saved_at": self.app.clock().isoformat(),
+        }  # type: ignore[attr-defined]
 
     def _write_draft(self) -> None:
         if not self.is_attached or self._saving:
             return
         data = self._draft_data()
         path = self.app.draft_path  # type: ignore[attr-defined]
-        self.run_worker(lambda: save_draft(path, data), thread=True, group="draft",
-                        exclusive=True, exit_on_error=False)
+        self.run_worker(
+            lambda: save_draft(path, data),
+            thread=True,
+            group="draft",
+            exclusive=True,
+            exit_on_error=False,
+        )
 
     def _forget_draft(self) -> None:
         if self._draft_timer is not None:
@@ -267,7 +293,8 @@ class IncidentForm(Screen[int | None]):
                 version = self.incident.version
                 inc_id = self.incident.id
                 inc = await app.client.call(  # type: ignore[attr-defined]
-                    lambda s: s.incidents.update(inc_id, facts, expected_version=version))
+                    lambda s: s.incidents.update(inc_id, facts, expected_version=version)
+                )
         except InputError as e:
             self._saving = False
             self.show_error(e.field, e.problem)
@@ -321,7 +348,8 @@ class IncidentForm(Screen[int | None]):
                 cat, sub = choice
                 self.category_code, self.subtype_code = cat.code, sub.code if sub else ""
                 self.query_one("#f-category", Input).value = category_label(
-                    self.category_code, self.subtype_code)
+                    self.category_code, self.subtype_code
+                )
                 desc = self.query_one("#f-description", Input)
                 if not desc.value:
                     desc.focus()
@@ -349,8 +377,12 @@ class IncidentForm(Screen[int | None]):
         def chosen(result) -> None:
             if not result:
                 return
-            for name, attr in (("caller_unit", "unit"), ("caller_name", "name"),
-                               ("caller_title", "title"), ("caller_phone", "phone")):
+            for name, attr in (
+                ("caller_unit", "unit"),
+                ("caller_name", "name"),
+                ("caller_title", "title"),
+                ("caller_phone", "phone"),
+            ):
                 value = getattr(result, attr, "") or ""
                 if value:
                     self.query_one(f"#f-{name}", Input).value = value
@@ -377,4 +409,3 @@ class IncidentForm(Screen[int | None]):
     def on_unmount(self) -> None:
         if self._hold_timer is not None:
             self._hold_timer.stop()
-

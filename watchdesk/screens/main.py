@@ -54,8 +54,10 @@ class MainScreen(IncidentActions, Screen):
         yield WarningsStrip(id="warnings-strip")
         with Vertical(id="board-box"):
             yield Label(t("board.title"), classes="section-title", id="board-title")
-            yield CountdownBoard(amber_minutes=self.app.settings.amber_minutes,  # type: ignore[attr-defined]
-                                 id="board")
+            yield CountdownBoard(
+                amber_minutes=self.app.settings.amber_minutes,  # type: ignore[attr-defined]
+                id="board",
+            )
         with Vertical(id="today-box"):
             yield Label(t("today.title"), classes="section-title", id="today-title")
             yield FixedTable(id="today", cursor_type="row", zebra_stripes=True)
@@ -65,8 +67,15 @@ class MainScreen(IncidentActions, Screen):
     def on_mount(self) -> None:
         table = self.query_one("#today", DataTable)
         # Fixed widths (cells): the list does not jump as incidents come in.
-        for key, width in (("received", 11), ("grade", 8), ("category", 14), ("place", 22),
-                           ("summary", 26), ("casualties", 16), ("status", 8)):
+        for key, width in (
+            ("received", 11),
+            ("grade", 8),
+            ("category", 14),
+            ("place", 22),
+            ("summary", 26),
+            ("casualties", 16),
+            ("status", 8),
+        ):
             table.add_column(Text(t(f"today.{key}")), key=key, width=width)  # Text: no markup
         self.ready = True
         dash = self.app.dashboard or self.app.first_load_if_done()  # type: ignore[attr-defined]
@@ -85,7 +94,8 @@ class MainScreen(IncidentActions, Screen):
         board = self.query_one(CountdownBoard)
         board.set_rows(dash.clocks, now)
         self.query_one("#board-title", Label).update(
-            t("board.title_n", n=len(dash.clocks)) if dash.clocks else t("board.title_empty"))
+            t("board.title_n", n=len(dash.clocks)) if dash.clocks else t("board.title_empty")
+        )
         table = self.query_one("#today", DataTable)
         table.clear()
         for inc in dash.today:

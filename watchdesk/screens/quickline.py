@@ -38,8 +38,9 @@ class QuickLine(ModalScreen[dict | None]):
         try:
             fields = parse_line(event.value, now=app.clock(), tz=app.settings.tz)  # type: ignore[attr-defined]
         except InputError as e:
-            self.query_one("#line-error", Label).update(f"{t('form.' + e.field)}: {explain(e.problem)}"
-                                                        if e.field != "line" else e.problem)
+            self.query_one("#line-error", Label).update(
+                f"{t('form.' + e.field)}: {explain(e.problem)}" if e.field != "line" else e.problem
+            )
             return
         self.dismiss(fields)
 

@@ -59,11 +59,18 @@ class NewRoundScreen(ModalScreen[RoundReport | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(t("rc.new.title"), classes="section-title")
-            yield Select([(set_label(s), s.value) for s in RoundSet], value=RoundSet.level1.value,
-                         allow_blank=False, id="round-set")
-            yield Select([(method_label(m), m.value) for m in (CheckMethod.phone,
-                                                               CheckMethod.video)],
-                         value=CheckMethod.phone.value, allow_blank=False, id="round-method")
+            yield Select(
+                [(set_label(s), s.value) for s in RoundSet],
+                value=RoundSet.level1.value,
+                allow_blank=False,
+                id="round-set",
+            )
+            yield Select(
+                [(method_label(m), m.value) for m in (CheckMethod.phone, CheckMethod.video)],
+                value=CheckMethod.phone.value,
+                allow_blank=False,
+                id="round-method",
+            )
             yield Input(placeholder=t("rc.new.label"), id="round-label")
             yield Label(t("rc.new.custom"), classes="dim")
             yield SelectionList[int](id="round-units", disabled=True)
@@ -71,9 +78,11 @@ class NewRoundScreen(ModalScreen[RoundReport | None]):
 
     async def on_mount(self) -> None:
         units = await self.app.client.call(  # type: ignore[attr-defined]
-            lambda s: s.directory.units(active_only=True))
+            lambda s: s.directory.units(active_only=True)
+        )
         self.query_one(SelectionList).add_options(
-            [(f"{u.name}  {unit_class(u.kind, u.level, u.room_type)}", u.id) for u in units])
+            [(f"{u.name}  {unit_class(u.kind, u.level, u.room_type)}", u.id) for u in units]
+        )
         self.query_one("#round-set", Select).focus()
 
     @on(Select.Changed, "#round-set")
@@ -90,7 +99,8 @@ class NewRoundScreen(ModalScreen[RoundReport | None]):
         ids = list(self.query_one(SelectionList).selected) if set_kind == "custom" else None
         try:
             rep = await self.app.client.call(  # type: ignore[attr-defined]
-                lambda s: s.rollcall.start(set_kind, unit_ids=ids, method=method, label=label))
+                lambda s: s.rollcall.start(set_kind, unit_ids=ids, method=method, label=label)
+            )
         except StoreError as e:
             self.query_one("#round-error", Static).update(str(e))
             return
@@ -123,15 +133,24 @@ class HigherCheckScreen(ModalScreen[bool]):
         tz = self.app.settings.tz  # type: ignore[attr-defined]
         with Vertical():
             yield Label(t("rc.hc.title"), classes="section-title")
-            yield Input(now.astimezone(tz).strftime("%Y-%m-%d %H:%M"), id="hc-at",
-                        placeholder=t("rc.hc.at"))
+            yield Input(
+                now.astimezone(tz).strftime("%Y-%m-%d %H:%M"), id="hc-at", placeholder=t("rc.hc.at")
+            )
             yield Input(placeholder=t("rc.hc.checker"), id="hc-checker")
-            yield Select([(method_label(m), m.value) for m in CheckMethod],
-                         value=CheckMethod.phone.value, allow_blank=False, id="hc-method")
+            yield Select(
+                [(method_label(m), m.value) for m in CheckMethod],
+                value=CheckMethod.phone.value,
+                allow_blank=False,
+                id="hc-method",
+            )
             yield Input(placeholder=t("rc.hc.answered_by"), id="hc-answered")
             yield Checkbox(t("rc.hc.leader_present"), value=True, id="hc-leader")
-            yield Select([(t(f"rc.hc.result.{r.value}"), r.value) for r in HigherCheckResult],
-                         value=HigherCheckResult.passed.value, allow_blank=False, id="hc-result")
+            yield Select(
+                [(t(f"rc.hc.result.{r.value}"), r.value) for r in HigherCheckResult],
+                value=HigherCheckResult.passed.value,
+                allow_blank=False,
+                id="hc-result",
+            )
             yield Input(placeholder=t("rc.hc.note"), id="hc-note")
             yield Static("", id="hc-error")
 
@@ -152,16 +171,19 @@ class HigherCheckScreen(ModalScreen[bool]):
                 raise InputError("at", str(e)) from None
             try:
                 check = HigherCheckInput(
-                    at=at, checker=self.query_one("#hc-checker", Input).value.strip(),
+                    at=at,
+                    checker=self.query_one("#hc-checker", Input).value.strip(),
                     method=self.query_one("#hc-method", Select).value,
                     answered_by=self.query_one("#hc-answered", Input).value,
                     leader_present=self.query_one("#hc-leader", Checkbox).value,
                     result=self.query_one("#hc-result", Select).value,
-                    note=self.query_one("#hc-note", Input).value)
+                    note=self.query_one("#hc-note", Input).value,
+                )
             except ValidationError as e:
                 raise input_error(e) from None
             await self.app.client.call(  # type: ignore[attr-defined]
-                lambda s: s.rollcall.log_higher_check(check))
+                lambda s: s.rollcall.log_higher_check(check)
+            )
         except StoreError as e:
             err.update(str(e))
             return
@@ -218,8 +240,10 @@ class RollCallScreen(Screen):
 
     async def _load(self) -> None:
         def read(s):
-            return ([(r, s.rollcall.report(r.id)) for r in s.rollcall.rounds(limit=100)],
-                    s.rollcall.higher_checks(limit=100))
+            return (
+                [(r, s.rollcall.report(r.id)) for r in s.rollcall.rounds(limit=100)],
+                s.rollcall.higher_checks(limit=100),
+            )
 
         self.rounds, checks = await self.app.client.call(read)  # type: ignore[attr-defined]
         tz = self.app.settings.tz  # type: ignore[attr-defined]
@@ -228,15 +252,29 @@ class RollCallScreen(Screen):
         table.clear()
         for r, rep in self.rounds:
             sm = rep.summary
-            table.add_row(fmt_hm(r.started_at, tz, now), set_label(r.set_kind),
-                          method_label(r.method), t(f"rc.status.{r.status.value}"),
-                          f"{sm.checked}/{sm.total}", sm.rate_text(), r.label, key=str(r.id))
+            table.add_row(
+                fmt_hm(r.started_at, tz, now),
+                set_label(r.set_kind),
+                method_label(r.method),
+                t(f"rc.status.{r.status.value}"),
+                f"{sm.checked}/{sm.total}",
+                sm.rate_text(),
+                r.label,
+                key=str(r.id),
+            )
         higher = self.query_one("#rc-higher", DataTable)
         higher.clear()
         for c in checks:
-            higher.add_row(fmt_hm(c.at, tz, now), c.checker, method_label(c.method),
-                           c.answered_by, t("rc.yes" if c.leader_present else "rc.no"),
-                           t(f"rc.hc.result.{c.result.value}"), c.note, key=str(c.id))
+            higher.add_row(
+                fmt_hm(c.at, tz, now),
+                c.checker,
+                method_label(c.method),
+                c.answered_by,
+                t("rc.yes" if c.leader_present else "rc.no"),
+                t(f"rc.hc.result.{c.result.value}"),
+                c.note,
+                key=str(c.id),
+            )
         self.loads += 1
 
     def action_back(self) -> None:

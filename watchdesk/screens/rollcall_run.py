@@ -26,8 +26,13 @@ from watchdesk.text.timefmt import hms
 from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.footer import KeyFooter
 
-KEYS = {"1": Outcome.on_post, "2": Outcome.no_answer, "3": Outcome.busy,
-        "4": Outcome.not_on_duty, "5": Outcome.leader_absent}
+KEYS = {
+    "1": Outcome.on_post,
+    "2": Outcome.no_answer,
+    "3": Outcome.busy,
+    "4": Outcome.not_on_duty,
+    "5": Outcome.leader_absent,
+}
 
 
 def summary_text(rep: RoundReport) -> Text:
@@ -35,8 +40,9 @@ def summary_text(rep: RoundReport) -> Text:
     out = Text()
     out.append(t("rc.summary.rate") + "  ", style="bold")
     out.append(sm.rate_text() + "\n", style="bold")
-    out.append(t("rc.summary.counts", checked=sm.checked, total=sm.total, on_post=sm.on_post)
-               + "\n")
+    out.append(
+        t("rc.summary.counts", checked=sm.checked, total=sm.total, on_post=sm.on_post) + "\n"
+    )
     for o in Outcome:
         out.append(f"  {outcome_label(o)}: {sm.counts.get(o, 0)}\n")
     if sm.not_checked:
@@ -115,8 +121,15 @@ class RollCallRunScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#run-entries", DataTable)
-        for key, width in (("seq", 4), ("unit", 22), ("phone", 16), ("outcome", 18),
-                           ("who", 10), ("secs", 6), ("attempts", 6)):
+        for key, width in (
+            ("seq", 4),
+            ("unit", 22),
+            ("phone", 16),
+            ("outcome", 18),
+            ("who", 10),
+            ("secs", 6),
+            ("attempts", 6),
+        ):
             table.add_column(t(f"rc.run.col.{key}"), key=key, width=width)
         table.focus()
         self.watch(self.app, "now", self._tick, init=False)
@@ -145,10 +158,17 @@ class RollCallRunScreen(Screen):
         self.pending = None
         self.dial_started = self.app.clock()  # type: ignore[attr-defined]
         r, e = rep.round, self.current
-        self.query_one("#run-head", Label).update(t(
-            "rc.run.head", n=r.position, total=len(rep.entries), set=set_label(r.set_kind),
-            method=method_label(r.method), status=t(f"rc.status.{r.status.value}"),
-            rate=rep.summary.rate_text()))
+        self.query_one("#run-head", Label).update(
+            t(
+                "rc.run.head",
+                n=r.position,
+                total=len(rep.entries),
+                set=set_label(r.set_kind),
+                method=method_label(r.method),
+                status=t(f"rc.status.{r.status.value}"),
+                rate=rep.summary.rate_text(),
+            )
+        )
         unit = Text()
         phone = Text()
         if e is not None:
@@ -167,9 +187,16 @@ class RollCallRunScreen(Screen):
         table.clear()
         for x in rep.entries:
             style = "" if x.outcome in (None, Outcome.on_post) else "bold red"
-            table.add_row(str(x.seq), x.unit_name, x.phone, Text(outcome_label(x.outcome), style),
-                          x.answered_by, "" if x.answer_seconds is None else str(x.answer_seconds),
-                          str(x.attempts or ""), key=str(x.seq))
+            table.add_row(
+                str(x.seq),
+                x.unit_name,
+                x.phone,
+                Text(outcome_label(x.outcome), style),
+                x.answered_by,
+                "" if x.answer_seconds is None else str(x.answer_seconds),
+                str(x.attempts or ""),
+                key=str(x.seq),
+            )
         if rep.entries:
             table.move_cursor(row=r.position - 1)
         for sel in ("#run-who", "#run-secs"):
@@ -183,7 +210,8 @@ class RollCallRunScreen(Screen):
         done = self.report.round.status == RoundStatus.finished
         secs = max(0, int((now - self.dial_started).total_seconds()))
         self.query_one("#run-timer", Static).update(
-            "" if done else t("rc.run.timer", time=hms(secs)))
+            "" if done else t("rc.run.timer", time=hms(secs))
+        )
 
     def _error(self, message: str) -> None:
         self.query_one("#run-error", Static).update(message)
@@ -232,8 +260,10 @@ class RollCallRunScreen(Screen):
         async def go() -> None:
             try:
                 rep = await self.app.client.call(  # type: ignore[attr-defined]
-                    lambda s: s.rollcall.record(rid, seq, outcome, answered_by=who,
-                                                answer_seconds=secs))
+                    lambda s: s.rollcall.record(
+                        rid, seq, outcome, answered_by=who, answer_seconds=secs
+                    )
+                )
             except StoreError as err:
                 self._error(str(err))  # keeps what was typed
                 return
@@ -288,7 +318,8 @@ class RollCallRunScreen(Screen):
 
         async def go() -> None:
             rep = await self.app.client.call(  # type: ignore[attr-defined]
-                lambda s: s.rollcall.finish(rid))
+                lambda s: s.rollcall.finish(rid)
+            )
             self._show(rep)
             self.app.push_screen(RoundSummaryScreen(rep), lambda _: self.app.pop_screen())
 

@@ -39,20 +39,37 @@ class SearchScreen(Screen):
         with Horizontal(id="filters"):
             yield Input(placeholder=t("search.since"), id="since", classes="filter")
             yield Input(placeholder=t("search.until"), id="until", classes="filter")
-            yield Select([(grade_label(g), g.value) for g in Grade], prompt=t("search.grade"),
-                         id="grade", classes="filter")
-            yield Select([(c.zh if language() == "zh" else c.en, c.code) for c in CATEGORIES],
-                         prompt=t("search.category"), id="category", classes="filter")
-            yield Select([(status_label(s.value), s.value) for s in IncidentStatus],
-                         prompt=t("search.status"), id="status", classes="filter")
+            yield Select(
+                [(grade_label(g), g.value) for g in Grade],
+                prompt=t("search.grade"),
+                id="grade",
+                classes="filter",
+            )
+            yield Select(
+                [(c.zh if language() == "zh" else c.en, c.code) for c in CATEGORIES],
+                prompt=t("search.category"),
+                id="category",
+                classes="filter",
+            )
+            yield Select(
+                [(status_label(s.value), s.value) for s in IncidentStatus],
+                prompt=t("search.status"),
+                id="status",
+                classes="filter",
+            )
         yield Label("", id="search-info", classes="section-title")
         yield DataTable(id="hits", cursor_type="row", zebra_stripes=True)
         yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(t("search.when"), t("search.kind"),
-                                              t("today.grade"), t("search.title"),
-                                              t("search.snippet"), t("today.status"))
+        self.query_one(DataTable).add_columns(
+            t("search.when"),
+            t("search.kind"),
+            t("today.grade"),
+            t("search.title"),
+            t("search.snippet"),
+            t("today.status"),
+        )
         self.query_one("#q", Input).focus()
         self.refresh_results()
 
@@ -72,8 +89,9 @@ class SearchScreen(Screen):
                     when = parse_time(text, app.settings.tz, now=app.clock())  # type: ignore[attr-defined]
                 except ValueError as e:
                     raise InputError(name, str(e)) from None
-                out[name] = when + (timedelta(days=1) if name == "until" and len(text) <= 10
-                                    else timedelta(0))
+                out[name] = when + (
+                    timedelta(days=1) if name == "until" and len(text) <= 10 else timedelta(0)
+                )
         for name in ("grade", "category", "status"):
             v = self.query_one(f"#{name}", Select).value
             if v is not Select.NULL and v is not None:
@@ -85,7 +103,9 @@ class SearchScreen(Screen):
         try:
             filters = self._filters()
         except InputError as e:
-            info.update(t("search.bad_filter", field=t(f"search.{e.field}"), problem=explain(e.problem)))
+            info.update(
+                t("search.bad_filter", field=t(f"search.{e.field}"), problem=explain(e.problem))
+            )
             return
         q = self.query_one("#q", Input).value
         self.hits = await self.app.client.call(lambda s: s.search.search(q, **filters))  # type: ignore[attr-defined]
@@ -93,11 +113,14 @@ class SearchScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         for h in self.hits:
-            table.add_row(fmt_full(h.at, tz)[:16], t(f"search.kind.{h.kind}"),
-                          grade_label(h.grade, short=True) if h.grade else "",
-                          h.title, h.snippet[:60],
-                          status_label(h.status) if h.kind == "incident"
-                          else t(f"log.kind.{h.status}"))
+            table.add_row(
+                fmt_full(h.at, tz)[:16],
+                t(f"search.kind.{h.kind}"),
+                grade_label(h.grade, short=True) if h.grade else "",
+                h.title,
+                h.snippet[:60],
+                status_label(h.status) if h.kind == "incident" else t(f"log.kind.{h.status}"),
+            )
         info.update(t("search.count", n=len(self.hits)))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

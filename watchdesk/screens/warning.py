@@ -58,8 +58,14 @@ class WarningsScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#warn-table", DataTable)
-        for key, width in (("level", 4), ("title", 18), ("area", 18), ("issuer", 24),
-                           ("since", 12), ("status", 6)):
+        for key, width in (
+            ("level", 4),
+            ("title", 18),
+            ("area", 18),
+            ("issuer", 24),
+            ("since", 12),
+            ("status", 6),
+        ):
             table.add_column(t(f"warn.col.{key}"), key=key, width=width)
         table.focus()
         self.reload()
@@ -70,7 +76,8 @@ class WarningsScreen(Screen):
     async def _load(self) -> None:
         lifted = self.show_lifted
         self.items = await self.app.client.call(  # type: ignore[attr-defined]
-            lambda s: s.warnings.list(include_lifted=lifted))
+            lambda s: s.warnings.list(include_lifted=lifted)
+        )
         tz = self.app.settings.tz  # type: ignore[attr-defined]
         now = self.app.clock()  # type: ignore[attr-defined]
         table = self.query_one("#warn-table", DataTable)
@@ -80,11 +87,20 @@ class WarningsScreen(Screen):
         for w in self.items:
             in_force = w.status == WarningStatus.in_force
             live += in_force
-            status = Text(t(f"warn.status.{w.status.value}"),
-                          style="bold" if in_force else "dim strike")
-            table.add_row(swatch(w.level, w.level.colour.roman) if in_force else Text(
-                f" {w.level.colour.roman} ", style="dim"), warning_title(w), w.area, w.issuer,
-                fmt_hm(w.level_since, tz, now), status, key=str(w.id))
+            status = Text(
+                t(f"warn.status.{w.status.value}"), style="bold" if in_force else "dim strike"
+            )
+            table.add_row(
+                swatch(w.level, w.level.colour.roman)
+                if in_force
+                else Text(f" {w.level.colour.roman} ", style="dim"),
+                warning_title(w),
+                w.area,
+                w.issuer,
+                fmt_hm(w.level_since, tz, now),
+                status,
+                key=str(w.id),
+            )
         self.query_one("#warn-title", Label).update(t("warn.board.title_n", n=live))
         for i, w in enumerate(self.items):
             if w.id == keep:
@@ -109,7 +125,8 @@ class WarningsScreen(Screen):
 
         async def go() -> None:
             events = await self.app.client.call(  # type: ignore[attr-defined]
-                lambda s: s.warnings.history(wid))
+                lambda s: s.warnings.history(wid)
+            )
             self._show(w, events)
 
         self.run_worker(go(), exclusive=True, group="warn-detail", exit_on_error=False)

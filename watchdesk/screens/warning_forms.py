@@ -43,14 +43,22 @@ class _WarningForm(ModalScreen[EarlyWarning | None]):
     def _time(self, sel: str, field: str) -> datetime:
         app = self.app
         try:
-            return parse_time(self.query_one(sel, Input).value, app.settings.tz,  # type: ignore[attr-defined]
-                              now=app.clock())  # type: ignore[attr-defined]
+            return parse_time(
+                self.query_one(sel, Input).value,
+                app.settings.tz,  # type: ignore[attr-defined]
+                now=app.clock(),
+            )  # type: ignore[attr-defined]
         except ValueError as e:
             raise InputError(field, str(e)) from None
 
     def _now_text(self) -> str:
-        return self.app.clock().astimezone(  # type: ignore[attr-defined]
-            self.app.settings.tz).strftime("%Y-%m-%d %H:%M")  # type: ignore[attr-defined]
+        return (
+            self.app.clock()
+            .astimezone(  # type: ignore[attr-defined]
+                self.app.settings.tz
+            )
+            .strftime("%Y-%m-%d %H:%M")
+        )  # type: ignore[attr-defined]
 
     def action_save(self) -> None:
         self.run_worker(self._save, exclusive=True, group="warn-save", exit_on_error=False)
@@ -81,10 +89,18 @@ class IssueWarningScreen(_WarningForm):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(t("warn.issue.title"), classes="section-title")
-            yield Select([(f"{signal_label(k)}", k.code) for k in SIGNAL_TYPES.values()],
-                         value="rainstorm", allow_blank=False, id="w-kind")
-            yield Select(_levels(signal_type("rainstorm").levels), value=Level.IV.value,
-                         allow_blank=False, id="w-level")
+            yield Select(
+                [(f"{signal_label(k)}", k.code) for k in SIGNAL_TYPES.values()],
+                value="rainstorm",
+                allow_blank=False,
+                id="w-kind",
+            )
+            yield Select(
+                _levels(signal_type("rainstorm").levels),
+                value=Level.IV.value,
+                allow_blank=False,
+                id="w-level",
+            )
             yield Input(placeholder=t("warn.field.area"), id="w-area")
             yield Input(placeholder=t("warn.field.issuer"), id="w-issuer")
             yield Input(self._now_text(), placeholder=t("warn.field.issued_at"), id="w-at")
@@ -112,7 +128,8 @@ class IssueWarningScreen(_WarningForm):
                 area=self.query_one("#w-area", Input).value,
                 issuer=self.query_one("#w-issuer", Input).value,
                 issued_at=self._time("#w-at", "issued_at"),
-                measures=self.query_one("#w-measures", TextArea).text)
+                measures=self.query_one("#w-measures", TextArea).text,
+            )
         except ValidationError as e:
             raise input_error(e) from None
         return lambda s: s.warnings.issue(w)
@@ -131,10 +148,15 @@ class ChangeWarningScreen(_WarningForm):
         w = self.warning
         others = [x for x in w.signal.levels if x != w.level]
         with Vertical():
-            yield Label(t("warn.change.title", title=warning_title(w), area=w.area),
-                        classes="section-title")
-            yield Select(_levels(others), value=others[0].value if others else Select.NULL,
-                         allow_blank=not others, id="w-level")
+            yield Label(
+                t("warn.change.title", title=warning_title(w), area=w.area), classes="section-title"
+            )
+            yield Select(
+                _levels(others),
+                value=others[0].value if others else Select.NULL,
+                allow_blank=not others,
+                id="w-level",
+            )
             yield Input(self._now_text(), placeholder=t("warn.field.at"), id="w-at")
             yield Input(w.issuer, placeholder=t("warn.field.issuer"), id="w-issuer")
             yield Input(w.area, placeholder=t("warn.field.area"), id="w-area")
@@ -156,8 +178,16 @@ class ChangeWarningScreen(_WarningForm):
         area = self.query_one("#w-area", Input).value
         measures = self.query_one("#w-measures", TextArea).text
         note = self.query_one("#w-note", Input).value
-        return lambda s: s.warnings.change(wid, str(level), at=at, issuer=issuer, area=area,
-                                           measures=measures, note=note, version=version)
+        return lambda s: s.warnings.change(
+            wid,
+            str(level),
+            at=at,
+            issuer=issuer,
+            area=area,
+            measures=measures,
+            note=note,
+            version=version,
+        )
 
 
 class LiftWarningScreen(_WarningForm):
@@ -170,8 +200,9 @@ class LiftWarningScreen(_WarningForm):
     def compose(self) -> ComposeResult:
         w = self.warning
         with Vertical():
-            yield Label(t("warn.lift.title", title=warning_title(w), area=w.area),
-                        classes="section-title")
+            yield Label(
+                t("warn.lift.title", title=warning_title(w), area=w.area), classes="section-title"
+            )
             yield Input(self._now_text(), placeholder=t("warn.field.at"), id="w-at")
             yield Input(placeholder=t("warn.field.note"), id="w-note")
             yield Label(t("warn.lift.hint"), classes="dim")

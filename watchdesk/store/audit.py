@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from watchdesk.store.db import to_db
 
@@ -24,12 +25,19 @@ GENESIS = "0" * 64
 
 def canonical(obj: Any) -> str:
     # default=repr: a value no application write produces (a BLOB put in by hand) still hashes
-    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      default=repr)
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=repr)
 
 
-def _entry_hash(prev_hash: str, at: str, actor: str, table: str, row_id: int, action: str,
-                before: str | None, after: str | None) -> str:
+def _entry_hash(
+    prev_hash: str,
+    at: str,
+    actor: str,
+    table: str,
+    row_id: int,
+    action: str,
+    before: str | None,
+    after: str | None,
+) -> str:
     payload = canonical([prev_hash, at, actor, table, row_id, action, before, after])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -52,8 +60,9 @@ class Auditor:
         row = cur.fetchone()
         return dict(zip(cols, row)) if row else {}
 
-    def _append(self, table: str, row_id: int, action: str, before: dict | None,
-                after: dict | None) -> None:
+    def _append(
+        self, table: str, row_id: int, action: str, before: dict | None, after: dict | None
+    ) -> None:
         assert self.db.conn.in_transaction, "audited writes must run inside write_txn"
         last = self.db.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
         prev = last[0] if last else GENESIS
@@ -85,7 +94,9 @@ class Auditor:
             raise KeyError(f"{table} #{row_id} does not exist")
         if changes:
             sets = ", ".join(f"[{c}] = ?" for c in changes)
-            self.db.execute(f"UPDATE [{table}] SET {sets} WHERE id = ?", [*changes.values(), row_id])
+            self.db.execute(
+                f"UPDATE [{table}] SET {sets} WHERE id = ?", [*changes.values(), row_id]
+            )
         after = self._fetch(table, row_id)
         self._append(table, row_id, "update", before, after)
         return after
@@ -104,11 +115,14 @@ class CheckResult:
 
 def _latest_after_images(db: Database, table: str):
     """(row_id, entry id, after-image text) of the latest audit entry of each row of `table`, in
-    row_id order."""
+    row_id order. An entry whose row_id was edited into something that is not a row id matches
+    no row (the chain walk reports it as altered)."""
     look = db.conn.cursor()
     for row_id, eid in db.conn.execute(
-            "SELECT row_id, max(id) FROM audit WHERE table_name = ?"
-            " GROUP BY row_id ORDER BY row_id", [table]):
+        "SELECT row_id, max(id) FROM audit WHERE table_name = ? AND typeof(row_id) = 'integer'"
+        " GROUP BY row_id ORDER BY row_id",
+        [table],
+    ):
         (after,) = look.execute("SELECT after FROM audit WHERE id = ?", [eid]).fetchone()
         yield row_id, eid, after
 
@@ -145,8 +159,10 @@ def verify(db: Database, *, max_problems: int = 50) -> CheckResult:
         rows = [(str(e),)]
     res.integrity = "; ".join(r[0] for r in rows)
     if res.integrity != "ok":  # reading on could fail anywhere; the file needs restoring anyway
-        res.problems.append("the audit chain was not checked: the file is damaged (restore the "
-                            "last good backup: `watchdesk backup --list`, `watchdesk restore`)")
+        res.problems.append(
+            "the audit chain was not checked: the file is damaged (restore the "
+            "last good backup: `watchdesk backup --list`, `watchdesk restore`)"
+        )
         return res
 
     def problem(msg: str) -> None:
@@ -155,7 +171,7 @@ def verify(db: Database, *, max_problems: int = 50) -> CheckResult:
 
     prev = GENESIS
     expected_id = 1
-    for (eid, at, actor, table, row_id, action, before, after, prev_hash, h) in db.execute(
+    for eid, at, actor, table, row_id, action, before, after, prev_hash, h in db.execute(
         "SELECT id, at, actor, table_name, row_id, action, before, after, prev_hash, hash"
         " FROM audit ORDER BY id"
     ):
@@ -188,7 +204,9 @@ def verify(db: Database, *, max_problems: int = 50) -> CheckResult:
                 _deleted(problem, table, entry)
                 entry = next(logged, None)
             if entry is None or entry[0] != rid:
-                problem(f"{table} #{rid} has no audit entry (written behind the application's back)")
+                problem(
+                    f"{table} #{rid} has no audit entry (written behind the application's back)"
+                )
                 continue
             want = _digest_of(problem, entry)
             if want != row_digest(row):

@@ -21,10 +21,11 @@ import shutil
 import sqlite3
 import time
 import urllib.parse
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -44,8 +45,13 @@ from watchdesk.store.db import (
 REASONS = ("handover", "daily", "manual", "pre-restore")
 DAMAGED = "damaged"  # a desk file set aside by `restore`; listed, never restored from silently
 # How many backups of each reason to keep (newest first). Each backup is a full copy of the desk.
-DEFAULT_KEEP: dict[str, int] = {"handover": 14, "daily": 14, "manual": 10, "pre-restore": 5,
-                                DAMAGED: 3}
+DEFAULT_KEEP: dict[str, int] = {
+    "handover": 14,
+    "daily": 14,
+    "manual": 10,
+    "pre-restore": 5,
+    DAMAGED: 3,
+}
 DAILY_EVERY = timedelta(hours=24)
 
 _STAMP = "%Y%m%dT%H%M%SZ"
@@ -65,8 +71,13 @@ class BackupInfo:
     size: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": str(self.path), "name": self.path.name, "reason": self.reason,
-                "taken_at": self.taken_at.isoformat(), "size": self.size}
+        return {
+            "path": str(self.path),
+            "name": self.path.name,
+            "reason": self.reason,
+            "taken_at": self.taken_at.isoformat(),
+            "size": self.size,
+        }
 
 
 @dataclass
@@ -78,12 +89,18 @@ class RestoreResult:
     check: CheckResult = field(default_factory=CheckResult)
 
     def to_json(self) -> dict[str, Any]:
-        return {"restored_from": str(self.backup), "db": str(self.db_path),
-                "pre_restore": self.pre_restore.to_json() if self.pre_restore else None,
-                "set_aside": [str(p) for p in self.set_aside],
-                "check": {"ok": self.check.ok, "integrity": self.check.integrity,
-                          "audit_entries": self.check.audit_entries,
-                          "problems": self.check.problems}}
+        return {
+            "restored_from": str(self.backup),
+            "db": str(self.db_path),
+            "pre_restore": self.pre_restore.to_json() if self.pre_restore else None,
+            "set_aside": [str(p) for p in self.set_aside],
+            "check": {
+                "ok": self.check.ok,
+                "integrity": self.check.integrity,
+                "audit_entries": self.check.audit_entries,
+                "problems": self.check.problems,
+            },
+        }
 
 
 # -- where backups live --------------------------------------------------------------------------
@@ -111,7 +128,7 @@ def _parse(path: Path, stem: str) -> BackupInfo | None:
     m = _NAME.match(path.name)
     if not m or m["stem"] != stem or m["reason"] not in (*REASONS, DAMAGED):
         return None
-    at = datetime.strptime(m["ts"], _STAMP).replace(tzinfo=timezone.utc)
+    at = datetime.strptime(m["ts"], _STAMP).replace(tzinfo=UTC)
     try:
         size = path.stat().st_size
     except OSError:
@@ -119,8 +136,9 @@ def _parse(path: Path, stem: str) -> BackupInfo | None:
     return BackupInfo(path, m["reason"], at, int(m["n"] or 0), size)
 
 
-def list_backups(db_path: str | Path, directory: str | Path | None = None, *,
-                 reason: str | None = None) -> list[BackupInfo]:
+def list_backups(
+    db_path: str | Path, directory: str | Path | None = None, *, reason: str | None = None
+) -> list[BackupInfo]:
     """This desk's backups, newest first (optionally of one reason)."""
     d = backup_dir(db_path, directory)
     stem = Path(db_path).stem
@@ -130,8 +148,9 @@ def list_backups(db_path: str | Path, directory: str | Path | None = None, *,
         return []
     except OSError as e:
         raise BackupError(f"cannot read the backup folder {d}: {e.strerror}") from e
-    out = [b for b in (_parse(p, stem) for p in names) if b and (reason is None or
-                                                                   b.reason == reason)]
+    out = [
+        b for b in (_parse(p, stem) for p in names) if b and (reason is None or b.reason == reason)
+    ]
     return sorted(out, key=lambda b: (b.taken_at, b.seq, _mtime(b.path)), reverse=True)
 
 
@@ -151,16 +170,20 @@ def _keep_for(keep: int | Mapping[str, int] | None, reason: str) -> int:
     return max(1, int(n))
 
 
-def rotate(db_path: str | Path, directory: str | Path | None = None, *,
-           keep: int | Mapping[str, int] | None = None,
-           reasons: Iterable[str] = (*REASONS, DAMAGED)) -> list[Path]:
+def rotate(
+    db_path: str | Path,
+    directory: str | Path | None = None,
+    *,
+    keep: int | Mapping[str, int] | None = None,
+    reasons: Iterable[str] = (*REASONS, DAMAGED),
+) -> list[Path]:
     """Delete all but the newest `keep` backups of each reason (an int applies to every reason;
     a mapping overrides DEFAULT_KEEP). Returns what was deleted."""
     removed: list[Path] = []
     all_ = list_backups(db_path, directory)
     for reason in reasons:
         mine = [b for b in all_ if b.reason == reason]
-        for b in mine[_keep_for(keep, reason):]:
+        for b in mine[_keep_for(keep, reason) :]:
             with contextlib.suppress(FileNotFoundError):
                 b.path.unlink()
                 removed.append(b.path)
@@ -181,10 +204,15 @@ def _sweep_parts(d: Path) -> None:
                     p.unlink()
 
 
-def due_daily(db_path: str | Path, directory: str | Path | None = None, *,
-              now: datetime | None = None, every: timedelta = DAILY_EVERY) -> bool:
+def due_daily(
+    db_path: str | Path,
+    directory: str | Path | None = None,
+    *,
+    now: datetime | None = None,
+    every: timedelta = DAILY_EVERY,
+) -> bool:
     """True when no daily backup is younger than `every` (24 h)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     newest = list_backups(db_path, directory, reason="daily")
     return not newest or now - newest[0].taken_at >= every
 
@@ -209,8 +237,9 @@ def _copy(src: sqlite3.Connection, dst: sqlite3.Connection, wait: float) -> None
 
     def progress(status: int, remaining: int, total: int) -> None:
         if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
-            raise DeskBusy("the desk database is busy with another writer; nothing was changed, "
-                           "try again")
+            raise DeskBusy(
+                "the desk database is busy with another writer; nothing was changed, try again"
+            )
 
     src.backup(dst, pages=-1, progress=progress, sleep=0.05)
 
@@ -221,8 +250,10 @@ def _open_source(path: Path) -> sqlite3.Connection:
     if not path.exists():
         raise DeskUnavailable(f"no desk database at {path}")
     if _empty(path):  # SQLite would copy it as an empty database and rotate good backups away
-        raise DeskDamaged(f"{path} is not a usable desk database (it is empty, 0 bytes); restore "
-                          f"the last good backup: `watchdesk restore BACKUP --yes`")
+        raise DeskDamaged(
+            f"{path} is not a usable desk database (it is empty, 0 bytes); restore "
+            f"the last good backup: `watchdesk restore BACKUP --yes`"
+        )
     try:
         try:
             conn = sqlite3.connect(_uri(path, "rw"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -239,7 +270,7 @@ def _open_source(path: Path) -> sqlite3.Connection:
 
 
 def _quick_check(conn: sqlite3.Connection) -> str:
-    """"ok", or SQLite's findings on one line."""
+    """ "ok", or SQLite's findings on one line."""
     try:
         rows = conn.execute("PRAGMA quick_check").fetchall()
     except sqlite3.DatabaseError as e:
@@ -248,7 +279,7 @@ def _quick_check(conn: sqlite3.Connection) -> str:
 
 
 def _new_name(d: Path, stem: str, reason: str, at: datetime) -> Path:
-    base = f"{stem}-{at.astimezone(timezone.utc).strftime(_STAMP)}-{reason}"
+    base = f"{stem}-{at.astimezone(UTC).strftime(_STAMP)}-{reason}"
     p, n = d / f"{base}.db", 1
     while p.exists():
         n += 1
@@ -274,21 +305,30 @@ def _make_dir(d: Path) -> None:
     try:
         d.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as e:
-        raise BackupError(f"cannot create the backup folder {d}: {e.strerror}; the desk itself "
-                          f"is unchanged") from e
+        raise BackupError(
+            f"cannot create the backup folder {d}: {e.strerror}; the desk itself is unchanged"
+        ) from e
 
 
 def _write_failure(e: BaseException, where: Path) -> BackupError:
     why = getattr(e, "strerror", None) or str(e)
-    return BackupError(f"cannot write the backup to {where}: {why} (check free space with "
-                       f"`df -h {where}` and that this user may write there); the desk itself "
-                       f"is unchanged")
+    return BackupError(
+        f"cannot write the backup to {where}: {why} (check free space with "
+        f"`df -h {where}` and that this user may write there); the desk itself "
+        f"is unchanged"
+    )
 
 
 # -- taking ------------------------------------------------------------------------------------
-def take(source: Any, *, reason: str = "manual", directory: str | Path | None = None,
-         keep: int | Mapping[str, int] | None = None, now: datetime | None = None,
-         check: bool = True) -> BackupInfo:
+def take(
+    source: Any,
+    *,
+    reason: str = "manual",
+    directory: str | Path | None = None,
+    keep: int | Mapping[str, int] | None = None,
+    now: datetime | None = None,
+    check: bool = True,
+) -> BackupInfo:
     """Back the desk up now and rotate that reason's backups. `source` is the desk's path, a
     Store or its Database (the copy uses a connection of its own, so call it from any thread).
     With `check` (the default) the copy must pass `PRAGMA quick_check`; a copy that fails is
@@ -298,7 +338,7 @@ def take(source: Any, *, reason: str = "manual", directory: str | Path | None = 
         raise ValueError(f"reason must be one of {', '.join(REASONS)} (got {reason!r})")
     db_path = desk_path_of(source)
     d = backup_dir(db_path, directory)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     src = _open_source(db_path)
     try:
         _make_dir(d)
@@ -324,7 +364,8 @@ def take(source: Any, *, reason: str = "manual", directory: str | Path | None = 
                 raise BackupError(
                     f"{db_path} is damaged ({verdict[:200]}); the copy was kept as {bad.name} "
                     f"and the earlier backups were left alone: restore the last good one with "
-                    f"`watchdesk restore BACKUP --yes`")
+                    f"`watchdesk restore BACKUP --yes`"
+                )
             final = _publish(tmp, d, db_path.stem, reason, now)
         except DeskBusy:
             raise
@@ -363,11 +404,11 @@ def verify(path: str | Path) -> CheckResult:
     except sqlite3.Error as e:
         return CheckResult(integrity=str(e), problems=[f"{p} cannot be opened: {e}"])
     try:
-        tables = {r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "audit" not in tables:
-            return CheckResult(integrity="ok", problems=[f"{p} is not a watchdesk desk (it has "
-                                                         f"no audit log)"])
+            return CheckResult(
+                integrity="ok", problems=[f"{p} is not a watchdesk desk (it has no audit log)"]
+            )
         return audit_verify(Database(conn, execute_plugins=False))
     except sqlite3.DatabaseError as e:
         return CheckResult(integrity=str(e), problems=[f"{p} is damaged: {e}"])
@@ -395,8 +436,10 @@ def _state(path: Path) -> str:
     if not path.exists():
         return "missing"
     if not os.access(path, os.R_OK | os.W_OK) or not os.access(path.parent, os.W_OK):
-        raise DeskReadOnly(f"cannot restore into {path}: this user may not write it or its "
-                           f"folder; nothing was changed")
+        raise DeskReadOnly(
+            f"cannot restore into {path}: this user may not write it or its "
+            f"folder; nothing was changed"
+        )
     if _empty(path):
         return "unreadable"
     try:
@@ -446,9 +489,14 @@ def _set_aside(db_path: Path, d: Path, now: datetime, *, move: bool) -> list[Pat
     return moved
 
 
-def restore(backup: str | Path, db_path: str | Path, *, directory: str | Path | None = None,
-            keep: int | Mapping[str, int] | None = None, now: datetime | None = None
-            ) -> RestoreResult:
+def restore(
+    backup: str | Path,
+    db_path: str | Path,
+    *,
+    directory: str | Path | None = None,
+    keep: int | Mapping[str, int] | None = None,
+    now: datetime | None = None,
+) -> RestoreResult:
     """Replace the desk at `db_path` with `backup`.
 
     1. The backup must pass `verify` (integrity and audit chain), else nothing is touched.
@@ -461,25 +509,30 @@ def restore(backup: str | Path, db_path: str | Path, *, directory: str | Path | 
     """
     src_path = Path(backup)
     db_path = Path(db_path)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     d = backup_dir(db_path, directory)
     if db_path.exists() and src_path.resolve() == db_path.resolve():
-        raise BackupError(f"{src_path} is the desk itself; choose a backup "
-                          f"(see `watchdesk backup --list`)")
+        raise BackupError(
+            f"{src_path} is the desk itself; choose a backup (see `watchdesk backup --list`)"
+        )
     res = verify(src_path)
     if not res.ok:
         first = res.problems[0] if res.problems else f"integrity_check: {res.integrity[:200]}"
-        raise BackupError(f"{src_path} failed verification ({first}); nothing was changed "
-                          f"(choose another backup: `watchdesk backup --list`)")
+        raise BackupError(
+            f"{src_path} failed verification ({first}); nothing was changed "
+            f"(choose another backup: `watchdesk backup --list`)"
+        )
     result = RestoreResult(backup=src_path, db_path=db_path, pre_restore=None)
     state = _state(db_path)
     if state == "ok":
         try:
-            result.pre_restore = take(db_path, reason="pre-restore", directory=directory,
-                                      keep=keep, now=now)
+            result.pre_restore = take(
+                db_path, reason="pre-restore", directory=directory, keep=keep, now=now
+            )
         except BackupError as e:
-            raise BackupError(f"could not back up the current desk before restoring, so "
-                              f"nothing was changed: {e}") from e
+            raise BackupError(
+                f"could not back up the current desk before restoring, so nothing was changed: {e}"
+            ) from e
         _restore_live(src_path, db_path)
     elif state == "damaged":
         result.set_aside = _set_aside(db_path, d, now, move=False)
@@ -504,8 +557,9 @@ def _restore_live(src_path: Path, db_path: Path) -> None:
             dst.execute("PRAGMA synchronous = FULL")
             _copy(src, dst, WRITE_RETRY_SECONDS)
         except sqlite3.Error as e:
-            raise (explain(e, db_path) or BackupError(f"restore failed: {e}; the desk was "
-                                                      f"not changed")) from e
+            raise (
+                explain(e, db_path) or BackupError(f"restore failed: {e}; the desk was not changed")
+            ) from e
         finally:
             dst.close()
     finally:

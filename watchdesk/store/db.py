@@ -11,10 +11,11 @@ import contextlib
 import os
 import sqlite3
 import time
-from datetime import datetime, timezone
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from watchdesk.errors import StoreError
 
@@ -57,28 +58,38 @@ def explain(e: BaseException, path: str | Path | None) -> StoreError | None:
     msg = str(e).lower()
     p = Path(path) if path else Path("the desk database")
     if "locked" in msg or "busy" in msg:
-        return DeskBusy(f"the desk database {p} is busy with another writer; nothing was saved, "
-                        f"try again")
+        return DeskBusy(
+            f"the desk database {p} is busy with another writer; nothing was saved, try again"
+        )
     if "readonly" in msg or "read-only" in msg:
         return DeskReadOnly(
             f"cannot write to {p}: the file or its folder is read-only; nothing was saved (this "
             f"user needs write access to both: SQLite also writes {p.name}-wal and {p.name}-shm "
-            f"beside it)")
+            f"beside it)"
+        )
     if "disk is full" in msg:
-        return DeskFull(f"the disk holding {p} is full; nothing was saved (free some space, "
-                        f"e.g. check `df -h {p.parent}`, then save again)")
+        return DeskFull(
+            f"the disk holding {p} is full; nothing was saved (free some space, "
+            f"e.g. check `df -h {p.parent}`, then save again)"
+        )
     if "disk i/o error" in msg:
-        return DeskFull(f"could not write {p} (disk I/O error: the disk is full, over a size "
-                        f"limit or failing); nothing was saved (check `df -h {p.parent}`, then "
-                        f"save again)")
+        return DeskFull(
+            f"could not write {p} (disk I/O error: the disk is full, over a size "
+            f"limit or failing); nothing was saved (check `df -h {p.parent}`, then "
+            f"save again)"
+        )
     if "malformed" in msg or "not a database" in msg or "corrupt" in msg:
-        return DeskDamaged(f"{p} is not a usable desk database ({e}); restore the last good "
-                           f"backup: "
-                           f"`watchdesk backup --list`, then `watchdesk restore BACKUP --yes`")
+        return DeskDamaged(
+            f"{p} is not a usable desk database ({e}); restore the last good "
+            f"backup: "
+            f"`watchdesk backup --list`, then `watchdesk restore BACKUP --yes`"
+        )
     if "unable to open" in msg:
-        return DeskUnavailable(f"cannot open {p}: check that it, its folder and any "
-                               f"{p.name}-wal and {p.name}-shm beside it exist and that this "
-                               f"user may read and write them")
+        return DeskUnavailable(
+            f"cannot open {p}: check that it, its folder and any "
+            f"{p.name}-wal and {p.name}-shm beside it exist and that this "
+            f"user may read and write them"
+        )
     return None
 
 
@@ -88,7 +99,7 @@ def to_db(dt: datetime | None) -> str | None:
         return None
     if dt.tzinfo is None or dt.utcoffset() is None:
         raise ValueError("naive datetime reached the store")
-    return dt.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return dt.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def from_db(s: str | None) -> datetime | None:
@@ -163,8 +174,12 @@ class DeskDb:
             if not was_in_transaction and self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
-        if (not was_in_transaction and self.conn.in_transaction
-                and cursor.description is None and _first_keyword(sql) not in _TXN_KEYWORDS):
+        if (
+            not was_in_transaction
+            and self.conn.in_transaction
+            and cursor.description is None
+            and _first_keyword(sql) not in _TXN_KEYWORDS
+        ):
             self.conn.execute("COMMIT")
         return cursor
 
@@ -200,7 +215,9 @@ def connect(path: str | Path, *, create: bool = True, readonly: bool = False) ->
     p = Path(path)
     if not p.exists():
         if not create:
-            raise DeskUnavailable(f"no desk database at {p} (run `watchdesk init` or `watchdesk demo`)")
+            raise DeskUnavailable(
+                f"no desk database at {p} (run `watchdesk init` or `watchdesk demo`)"
+            )
         try:
             _create_private(p)
         except OSError as e:
@@ -208,13 +225,19 @@ def connect(path: str | Path, *, create: bool = True, readonly: bool = False) ->
     elif not create and _empty(p):
         # SQLite would take an emptied file for a new database and the desk would silently
         # start again from nothing.
-        raise DeskDamaged(f"{p} is not a usable desk database (it is empty, 0 bytes); restore "
-                          f"the last good backup: `watchdesk backup --list`, then "
-                          f"`watchdesk restore BACKUP --yes`")
+        raise DeskDamaged(
+            f"{p} is not a usable desk database (it is empty, 0 bytes); restore "
+            f"the last good backup: `watchdesk backup --list`, then "
+            f"`watchdesk restore BACKUP --yes`"
+        )
     try:
         if readonly:
-            conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
-                                   check_same_thread=False)
+            conn = sqlite3.connect(
+                f"file:{p}?mode=ro",
+                uri=True,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                check_same_thread=False,
+            )
         else:
             conn = sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         db = DeskDb(conn, p)

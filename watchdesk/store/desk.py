@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
 from zoneinfo import ZoneInfo
 
 from watchdesk.models.dashboard import Dashboard
@@ -18,7 +18,7 @@ Clock = Callable[[], datetime]
 
 
 def system_clock() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _pending(db: DeskDb) -> list[str]:
@@ -51,14 +51,20 @@ def _restamp(db: DeskDb) -> None:
 
     from watchdesk.errors import StoreError
 
-    with contextlib.suppress(StoreError, sqlite3.Error):
-        with write_txn(db, retry_seconds=1.0):
-            db.execute(f"PRAGMA user_version = {SCHEMA_STAMP}")
+    with contextlib.suppress(StoreError, sqlite3.Error), write_txn(db, retry_seconds=1.0):
+        db.execute(f"PRAGMA user_version = {SCHEMA_STAMP}")
 
 
 class Store:
-    def __init__(self, db: DeskDb, *, clock: Clock = system_clock, actor: str = "system",
-                 tz: str | ZoneInfo = "Asia/Shanghai", rule_pack: str = "national"):
+    def __init__(
+        self,
+        db: DeskDb,
+        *,
+        clock: Clock = system_clock,
+        actor: str = "system",
+        tz: str | ZoneInfo = "Asia/Shanghai",
+        rule_pack: str = "national",
+    ):
         self.db = db
         self.clock = clock
         self.actor = actor
@@ -132,8 +138,15 @@ class Store:
         return HandoverRepo(self)
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True, migrate: bool = True,
-             autocheckpoint: bool = True, **kwargs) -> "Store":
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        create: bool = True,
+        migrate: bool = True,
+        autocheckpoint: bool = True,
+        **kwargs,
+    ) -> Store:
         """With `autocheckpoint=False` a save never pays for copying the WAL back into the
         database (SQLite does that inline every ~1000 pages, a 20–30 ms stall at the keyboard);
         the owner then calls `checkpoint()` from a timer, off the save path."""
@@ -212,17 +225,23 @@ class Store:
 
     def check(self) -> CheckResult:
         res = verify(self.db)
-        if res.integrity == "ok" and self.db.execute(
-                "SELECT 1 FROM sqlite_master WHERE name = 'handovers'").fetchone():  # a damaged file: restore
+        if (
+            res.integrity == "ok"
+            and self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'handovers'").fetchone()
+        ):  # a damaged file: restore
             res.problems.extend(self.handover.verify_frozen())
         return res
 
     def dashboard(self, now: datetime | None = None) -> Dashboard:
         now = now or self.now()
-        return Dashboard(current=self.roster.on_duty(now), upcoming=self.roster.next_shift(now),
-                         clocks=self.incidents.running_clocks(), today=self.incidents.today(now),
-                         warnings=self.warnings.in_force(now),
-                         duty=self.roster.duty_status(now))
+        return Dashboard(
+            current=self.roster.on_duty(now),
+            upcoming=self.roster.next_shift(now),
+            clocks=self.incidents.running_clocks(),
+            today=self.incidents.today(now),
+            warnings=self.warnings.in_force(now),
+            duty=self.roster.duty_status(now),
+        )
 
     # -- desk metadata ------------------------------------------------------------------------
     def get_meta(self, key: str, default: str = "") -> str:

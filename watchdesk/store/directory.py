@@ -12,8 +12,9 @@ cached, so a rebuild is one read of two small tables.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -31,8 +32,18 @@ from watchdesk.text import pinyin as search_text
 if TYPE_CHECKING:
     from watchdesk.store.desk import Store
 
-UNIT_FIELDS = ("name", "kind", "level", "room_type", "area", "duty_phone", "backup_phone", "fax",
-               "notes", "active")
+UNIT_FIELDS = (
+    "name",
+    "kind",
+    "level",
+    "room_type",
+    "area",
+    "duty_phone",
+    "backup_phone",
+    "fax",
+    "notes",
+    "active",
+)
 PHONE_FIELDS = ("duty_phone", "backup_phone", "fax")
 
 
@@ -93,7 +104,7 @@ class _Entry:
 
 
 class DirectoryRepo:
-    def __init__(self, store: "Store"):
+    def __init__(self, store: Store):
         self.s = store
         self._writes = 0
         self._index: list[_Entry] = []
@@ -126,11 +137,20 @@ class DirectoryRepo:
     def find(self, name: str) -> UnitRecord | None:
         """The unit with exactly this name (active or not)."""
         rows = list(self.s.db.query("SELECT * FROM units WHERE name = ?", [name.strip()]))
-        return self._unit(rows[0], self._contacts([rows[0]["id"]]).get(rows[0]["id"], [])) \
-            if rows else None
+        return (
+            self._unit(rows[0], self._contacts([rows[0]["id"]]).get(rows[0]["id"], []))
+            if rows
+            else None
+        )
 
-    def units(self, *, kind: str | None = None, level: int | None = None,
-              room_type: str | None = None, active_only: bool = False) -> list[UnitRecord]:
+    def units(
+        self,
+        *,
+        kind: str | None = None,
+        level: int | None = None,
+        room_type: str | None = None,
+        active_only: bool = False,
+    ) -> list[UnitRecord]:
         """Units in directory order: linkage units by level, then duty rooms; by id within."""
         where, args = [], []
         for col, val in (("kind", kind), ("level", level), ("room_type", room_type)):
@@ -140,8 +160,9 @@ class DirectoryRepo:
         if active_only:
             where.append("active = 1")
         sql = "SELECT * FROM units" + (" WHERE " + " AND ".join(where) if where else "")
-        rows = list(self.s.db.query(sql + " ORDER BY kind = 'duty_room', level, room_type, id",
-                                    args))
+        rows = list(
+            self.s.db.query(sql + " ORDER BY kind = 'duty_room', level, room_type, id", args)
+        )
         contacts = self._contacts()
         return [self._unit(r, contacts.get(r["id"], [])) for r in rows]
 
@@ -158,8 +179,9 @@ class DirectoryRepo:
             self._index, self._index_version = entries, version
         return self._index
 
-    def search(self, query: str, *, limit: int = 50, include_inactive: bool = False
-               ) -> list[SearchHit]:
+    def search(
+        self, query: str, *, limit: int = 50, include_inactive: bool = False
+    ) -> list[SearchHit]:
         """Units and contacts matching `query` by name, full pinyin, pinyin initials (`gaj` →
         公安局; every reading of a polyphonic character counts) or digits of a phone number.
         Best matches first: exact, then prefix, then inside the name, then phone digits; level 1
@@ -187,11 +209,20 @@ class DirectoryRepo:
                     continue
                 sc = 0
             c = e.contact
-            hit = SearchHit(unit_id=u.id, unit_name=u.name, kind=u.kind, level=u.level,
-                            room_type=u.room_type, active=u.active, duty_phone=u.duty_phone,
-                            contact_id=c.id if c else None, contact_name=c.name if c else "",
-                            role=c.role if c else "", phone=(c.phone if c else u.duty_phone),
-                            score=sc)
+            hit = SearchHit(
+                unit_id=u.id,
+                unit_name=u.name,
+                kind=u.kind,
+                level=u.level,
+                room_type=u.room_type,
+                active=u.active,
+                duty_phone=u.duty_phone,
+                contact_id=c.id if c else None,
+                contact_name=c.name if c else "",
+                role=c.role if c else "",
+                phone=(c.phone if c else u.duty_phone),
+                score=sc,
+            )
             # A unit's contacts follow it; contacts found on their own rank by their own score.
             order = (sc, u.kind != "linkage", u.level or 9, u.id, c is not None, c.id if c else 0)
             hits.append((order, hit))
@@ -213,8 +244,10 @@ class DirectoryRepo:
         self._check_name_free(u.name, None)
         uid = self.s.auditor.insert("units", self._row(u))
         for c in u.contacts:
-            self.s.auditor.insert("contacts", {"unit_id": uid, "name": c.name, "role": c.role,
-                                               "phone": c.phone, "active": 1})
+            self.s.auditor.insert(
+                "contacts",
+                {"unit_id": uid, "name": c.name, "role": c.role, "phone": c.phone, "active": 1},
+            )
         return uid
 
     def _update(self, unit_id: int, u: UnitRecord) -> bool:
@@ -237,13 +270,24 @@ class DirectoryRepo:
                 cand = by_name.get(c.name)
                 prev = cand if cand is not None and cand.id not in kept else None
             if prev is None or prev.id in kept:
-                self.s.auditor.insert("contacts", {"unit_id": unit_id, "name": c.name,
-                                                   "role": c.role, "phone": c.phone, "active": 1})
+                self.s.auditor.insert(
+                    "contacts",
+                    {
+                        "unit_id": unit_id,
+                        "name": c.name,
+                        "role": c.role,
+                        "phone": c.phone,
+                        "active": 1,
+                    },
+                )
                 changed = True
                 continue
             kept.add(prev.id)  # type: ignore[arg-type]
-            cdiff = {k: getattr(c, k) for k in ("name", "role", "phone")
-                     if getattr(prev, k) != getattr(c, k)}
+            cdiff = {
+                k: getattr(c, k)
+                for k in ("name", "role", "phone")
+                if getattr(prev, k) != getattr(c, k)
+            }
             if cdiff:
                 self.s.auditor.update("contacts", prev.id, cdiff)  # type: ignore[arg-type]
                 changed = True

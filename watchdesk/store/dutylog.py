@@ -15,12 +15,13 @@ if TYPE_CHECKING:
 
 
 def _entry(row: dict) -> LogEntry:
-    return LogEntry.model_validate(row | {"at": from_db(row["at"]),
-                                          "created_at": from_db(row["created_at"])})
+    return LogEntry.model_validate(
+        row | {"at": from_db(row["at"]), "created_at": from_db(row["created_at"])}
+    )
 
 
 class DutyLogRepo:
-    def __init__(self, store: "Store"):
+    def __init__(self, store: Store):
         self.s = store
 
     def add(self, entry: LogEntry) -> LogEntry:
@@ -29,13 +30,18 @@ class DutyLogRepo:
             raise InputError("at", "is in the future")
         with self.s.write():
             if entry.incident_id is not None:
-                exists = self.s.db.execute("SELECT 1 FROM incidents WHERE id = ?",
-                                           [entry.incident_id]).fetchone()
+                exists = self.s.db.execute(
+                    "SELECT 1 FROM incidents WHERE id = ?", [entry.incident_id]
+                ).fetchone()
                 if not exists:
                     raise InputError("incident_id", f"no incident #{entry.incident_id}")
             row = entry.model_dump(mode="python", exclude={"id", "created_at"})
-            row.update(at=to_db(entry.at), kind=LogKind(entry.kind).value,
-                       by_whom=entry.by_whom or self.s.actor, created_at=to_db(now))
+            row.update(
+                at=to_db(entry.at),
+                kind=LogKind(entry.kind).value,
+                by_whom=entry.by_whom or self.s.actor,
+                created_at=to_db(now),
+            )
             entry_id = self.s.auditor.insert("log_entries", row)
             self._index(entry_id)
         return self.get(entry_id)
@@ -54,8 +60,9 @@ class DutyLogRepo:
         row = next(iter(self.s.db.query("SELECT * FROM log_entries WHERE id = ?", [entry_id])))
         uni, bi = grams(log_text(row))
         self.s.db.execute("DELETE FROM log_fts WHERE rowid = ?", [entry_id])
-        self.s.db.execute("INSERT INTO log_fts (rowid, uni, bi) VALUES (?,?,?)",
-                          [entry_id, uni, bi])
+        self.s.db.execute(
+            "INSERT INTO log_fts (rowid, uni, bi) VALUES (?,?,?)", [entry_id, uni, bi]
+        )
 
     def get(self, entry_id: int) -> LogEntry:
         rows = list(self.s.db.query("SELECT * FROM log_entries WHERE id = ?", [entry_id]))
@@ -63,9 +70,15 @@ class DutyLogRepo:
             raise InputError("id", f"no duty-log entry #{entry_id}")
         return _entry(rows[0])
 
-    def list(self, *, since: datetime | None = None, until: datetime | None = None,
-             kind: LogKind | None = None, incident_id: int | None = None,
-             limit: int = 500) -> list[LogEntry]:
+    def list(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        kind: LogKind | None = None,
+        incident_id: int | None = None,
+        limit: int = 500,
+    ) -> list[LogEntry]:
         where, args = [], []
         if since is not None:
             where.append("at >= ?")

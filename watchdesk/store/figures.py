@@ -35,27 +35,44 @@ def _figure(row: dict) -> FigureVersion:
 
 
 class FigureRepo:
-    def __init__(self, store: "Store"):
+    def __init__(self, store: Store):
         self.s = store
 
     def history(self, incident_id: int) -> list[FigureVersion]:
-        return [_figure(r) for r in self.s.db.query(
-            "SELECT * FROM figures WHERE incident_id = ? ORDER BY at, id", [incident_id])]
+        return [
+            _figure(r)
+            for r in self.s.db.query(
+                "SELECT * FROM figures WHERE incident_id = ? ORDER BY at, id", [incident_id]
+            )
+        ]
 
     def preview(self, incident_id: int, figures: dict[str, int]) -> RegradeResult:
         """What a change of figures would do to the grade, without writing anything."""
         inc = self.s.incidents.get(incident_id)
         merged = {f: figures.get(f, getattr(inc, f)) for f in FIGURE_FIELDS}
-        suggested = suggest_grade(merged["dead"], merged["seriously_injured"],
-                                  merged["direct_loss"])
+        suggested = suggest_grade(
+            merged["dead"], merged["seriously_injured"], merged["direct_loss"]
+        )
         lower = suggested.rank > inc.grade.rank
-        return RegradeResult(old_grade=inc.grade, new_grade=inc.grade if lower else suggested,
-                             suggested=suggested, needs_confirmation=lower)
+        return RegradeResult(
+            old_grade=inc.grade,
+            new_grade=inc.grade if lower else suggested,
+            suggested=suggested,
+            needs_confirmation=lower,
+        )
 
-    def update(self, incident_id: int, figures: dict[str, int], *, source: str,
-               status: FigureStatus = FigureStatus.updated, at: datetime | None = None,
-               expected_version: int | None = None, accept_lower: bool = False,
-               note: str = "") -> RegradeResult:
+    def update(
+        self,
+        incident_id: int,
+        figures: dict[str, int],
+        *,
+        source: str,
+        status: FigureStatus = FigureStatus.updated,
+        at: datetime | None = None,
+        expected_version: int | None = None,
+        accept_lower: bool = False,
+        note: str = "",
+    ) -> RegradeResult:
         now = self.s.now()
         at = at or now
         if at > now + timedelta(minutes=2):
@@ -76,35 +93,73 @@ class FigureRepo:
             if inc.status != IncidentStatus.open:
                 raise InputError("id", f"incident #{incident_id} is {inc.status.value}")
             merged = {f: figures.get(f, getattr(inc, f)) for f in FIGURE_FIELDS}
-            suggested = suggest_grade(merged["dead"], merged["seriously_injured"],
-                                      merged["direct_loss"])
+            suggested = suggest_grade(
+                merged["dead"], merged["seriously_injured"], merged["direct_loss"]
+            )
             old = inc.grade
             lower = suggested.rank > old.rank
             new = suggested if (not lower or accept_lower) else old
-            self.s.auditor.insert("figures", {
-                "incident_id": incident_id, "at": to_db(at), **merged, "source": source.strip(),
-                "status": FigureStatus(status).value, "by_whom": self.s.actor, "note": note})
-            self.s.auditor.update("incidents", incident_id, {
-                **merged, "grade": new.value, "grade_suggested": suggested.value,
-                "version": inc.version + 1, "updated_at": to_db(now)})
+            self.s.auditor.insert(
+                "figures",
+                {
+                    "incident_id": incident_id,
+                    "at": to_db(at),
+                    **merged,
+                    "source": source.strip(),
+                    "status": FigureStatus(status).value,
+                    "by_whom": self.s.actor,
+                    "note": note,
+                },
+            )
+            self.s.auditor.update(
+                "incidents",
+                incident_id,
+                {
+                    **merged,
+                    "grade": new.value,
+                    "grade_suggested": suggested.value,
+                    "version": inc.version + 1,
+                    "updated_at": to_db(now),
+                },
+            )
             added: list[Deadline] = []
             dropped: list[Deadline] = []
             existing = self.s.incidents.deadlines(incident_id)
             if new.rank < old.rank:
                 specs = clocks_added_by_regrade(
-                    self.s.pack, old_grade=old, new_grade=new, sensitive=inc.sensitive,
-                    occurred_at=inc.occurred_at, received_at=inc.received_at, tz=self.s.tz,
-                    existing_kinds={d.kind for d in existing})
+                    self.s.pack,
+                    old_grade=old,
+                    new_grade=new,
+                    sensitive=inc.sensitive,
+                    occurred_at=inc.occurred_at,
+                    received_at=inc.received_at,
+                    tz=self.s.tz,
+                    existing_kinds={d.kind for d in existing},
+                )
                 before = {d.id for d in existing}
                 self.s.incidents._insert_clocks(incident_id, specs)
                 added = [d for d in self.s.incidents.deadlines(incident_id) if d.id not in before]
             elif new.rank > old.rank:
-                needed = {c.kind for c in initial_clocks(
-                    self.s.pack, grade=new, sensitive=inc.sensitive, occurred_at=inc.occurred_at,
-                    received_at=inc.received_at, tz=self.s.tz)}
+                needed = {
+                    c.kind
+                    for c in initial_clocks(
+                        self.s.pack,
+                        grade=new,
+                        sensitive=inc.sensitive,
+                        occurred_at=inc.occurred_at,
+                        received_at=inc.received_at,
+                        tz=self.s.tz,
+                    )
+                }
                 for d in existing:
                     if d.status == DeadlineStatus.running and d.kind not in needed:
                         self.s.auditor.update("deadlines", d.id, {"status": "dropped"})
                         dropped.append(d)
-        return RegradeResult(old_grade=old, new_grade=new, suggested=suggested, added=added,
-                             dropped=dropped, needs_confirmation=lower and not accept_lower)
+        return RegradeResult(
+            old_grade=old,
+            new_grade=new,
+            suggested=suggested,
+            added=added,
+            dropped=dropped,
+            needs_confirmation=lower and not accept_lower,
+        )

@@ -77,11 +77,19 @@ def _record(row: dict) -> HandoverRecord:
         return Signature(name=row[name], at=from_db(row[at])) if row[name] else None
 
     return HandoverRecord(
-        id=row["id"], shift_id=row["shift_id"], status=row["status"], notes=row["notes"],
-        equipment=json.loads(row["equipment"]), pending=json.loads(row["pending"]),
-        outgoing=sig("outgoing_name", "outgoing_at"), incoming=sig("incoming_name", "incoming_at"),
-        frozen_at=from_db(row["frozen_at"]), lang=row["lang"], width=row["width"],
-        sheet_sha256=row["sheet_sha256"])
+        id=row["id"],
+        shift_id=row["shift_id"],
+        status=row["status"],
+        notes=row["notes"],
+        equipment=json.loads(row["equipment"]),
+        pending=json.loads(row["pending"]),
+        outgoing=sig("outgoing_name", "outgoing_at"),
+        incoming=sig("incoming_name", "incoming_at"),
+        frozen_at=from_db(row["frozen_at"]),
+        lang=row["lang"],
+        width=row["width"],
+        sheet_sha256=row["sheet_sha256"],
+    )
 
 
 def _figures(inc) -> dict[str, int]:
@@ -89,7 +97,7 @@ def _figures(inc) -> dict[str, int]:
 
 
 class HandoverRepo:
-    def __init__(self, store: "Store"):
+    def __init__(self, store: Store):
         self.s = store
 
     # -- the draft -------------------------------------------------------------------------------
@@ -103,21 +111,32 @@ class HandoverRepo:
         with self.s.write():
             rows = list(self.s.db.query("SELECT * FROM handovers WHERE shift_id = ?", [shift_id]))
             if not rows:
-                self.s.auditor.insert("handovers", {
-                    "shift_id": shift_id, "status": "draft", "notes": "",
-                    "equipment": json.dumps([{"key": k, "ok": True, "note": ""}
-                                             for k in DEFAULT_EQUIPMENT]),
-                    "pending": "[]", "updated_at": to_db(self.s.now())})
+                self.s.auditor.insert(
+                    "handovers",
+                    {
+                        "shift_id": shift_id,
+                        "status": "draft",
+                        "notes": "",
+                        "equipment": json.dumps(
+                            [{"key": k, "ok": True, "note": ""} for k in DEFAULT_EQUIPMENT]
+                        ),
+                        "pending": "[]",
+                        "updated_at": to_db(self.s.now()),
+                    },
+                )
         return self.record(shift_id)
 
     def _update_draft(self, shift_id: int, changes: dict[str, Any]) -> HandoverRecord:
         rec = self.record(shift_id)
         with self.s.write():
-            rec = _record(next(iter(self.s.db.query(
-                "SELECT * FROM handovers WHERE id = ?", [rec.id]))))
+            rec = _record(
+                next(iter(self.s.db.query("SELECT * FROM handovers WHERE id = ?", [rec.id])))
+            )
             if rec.frozen:
                 raise HandoverRefused(f"the handover of shift #{shift_id} is signed and frozen")
-            self.s.auditor.update("handovers", rec.id, changes | {"updated_at": to_db(self.s.now())})
+            self.s.auditor.update(
+                "handovers", rec.id, changes | {"updated_at": to_db(self.s.now())}
+            )
         return self.record(shift_id)
 
     def set_notes(self, shift_id: int, notes: str) -> HandoverRecord:
@@ -126,8 +145,9 @@ class HandoverRepo:
         return self._update_draft(shift_id, {"notes": notes.strip()})
 
     def set_equipment(self, shift_id: int, items: list[EquipmentItem]) -> HandoverRecord:
-        return self._update_draft(shift_id, {"equipment": json.dumps(
-            [i.model_dump() for i in items], ensure_ascii=False)})
+        return self._update_draft(
+            shift_id, {"equipment": json.dumps([i.model_dump() for i in items], ensure_ascii=False)}
+        )
 
     def add_pending(self, shift_id: int, matter: str, owner: str) -> HandoverRecord:
         if not matter.strip():
@@ -136,16 +156,18 @@ class HandoverRepo:
             raise InputError("owner", "every pending matter needs an owner")
         rec = self.record(shift_id)
         items = rec.pending + [PendingItem(matter=matter.strip(), owner=owner.strip())]
-        return self._update_draft(shift_id, {"pending": json.dumps(
-            [i.model_dump() for i in items], ensure_ascii=False)})
+        return self._update_draft(
+            shift_id, {"pending": json.dumps([i.model_dump() for i in items], ensure_ascii=False)}
+        )
 
     def remove_pending(self, shift_id: int, index: int) -> HandoverRecord:
         rec = self.record(shift_id)
         if not 0 <= index < len(rec.pending):
             raise InputError("index", f"no pending matter number {index + 1}")
-        items = rec.pending[:index] + rec.pending[index + 1:]
-        return self._update_draft(shift_id, {"pending": json.dumps(
-            [i.model_dump() for i in items], ensure_ascii=False)})
+        items = rec.pending[:index] + rec.pending[index + 1 :]
+        return self._update_draft(
+            shift_id, {"pending": json.dumps([i.model_dump() for i in items], ensure_ascii=False)}
+        )
 
     # -- compiling -------------------------------------------------------------------------------
     def compile(self, shift_id: int, now: datetime | None = None) -> HandoverSheet:
@@ -160,20 +182,32 @@ class HandoverRepo:
         next_start = nxt.shift.starts_at if nxt else end
         next_end = nxt.shift.ends_at if nxt else end + (end - start)
         sheet = HandoverSheet(
-            desk_name=self.s.get_meta("desk_name"), shift_id=shift_id, shift_start=start,
-            shift_end=end, next_start=nxt.shift.starts_at if nxt else None,
-            next_end=nxt.shift.ends_at if nxt else None, compiled_at=now,
-            equipment=rec.equipment, notes=rec.notes, pending=rec.pending,
-            outgoing=rec.outgoing, incoming=rec.incoming)
+            desk_name=self.s.get_meta("desk_name"),
+            shift_id=shift_id,
+            shift_start=start,
+            shift_end=end,
+            next_start=nxt.shift.starts_at if nxt else None,
+            next_end=nxt.shift.ends_at if nxt else None,
+            compiled_at=now,
+            equipment=rec.equipment,
+            notes=rec.notes,
+            pending=rec.pending,
+            outgoing=rec.outgoing,
+            incoming=rec.incoming,
+        )
         sheet.people = self._people(view)
         sheet.incidents = self._incidents(start, end)
         sheet.running, sheet.due_next = self._clocks(now, next_start, next_end)
         sheet.log = [
-            SheetLine(at=e.at, kind=f"log.kind.{e.kind.value}",
-                      text=(f"{e.counterpart}：" if e.counterpart else "") + e.content,
-                      detail=e.handling, flag="" if e.handling or e.kind.value in (
-                          "note", "action") else "warn")
-            for e in reversed(self.s.dutylog.list(since=start, until=end, limit=10_000))]
+            SheetLine(
+                at=e.at,
+                kind=f"log.kind.{e.kind.value}",
+                text=(f"{e.counterpart}：" if e.counterpart else "") + e.content,
+                detail=e.handling,
+                flag="" if e.handling or e.kind.value in ("note", "action") else "warn",
+            )
+            for e in reversed(self.s.dutylog.list(since=start, until=end, limit=10_000))
+        ]
         self._contributions(sheet, start, end, now)
         return sheet
 
@@ -185,50 +219,98 @@ class HandoverRepo:
             ins.setdefault(e.officer_id, e.at)
         for e in st.signed_out:
             outs[e.officer_id] = e.at
-        return [SheetPerson(role=a.role, name=a.officer_name, signed_in_at=ins.get(a.officer_id),
-                            signed_out_at=outs.get(a.officer_id), note=a.note)
-                for a in view.assignments]
+        return [
+            SheetPerson(
+                role=a.role,
+                name=a.officer_name,
+                signed_in_at=ins.get(a.officer_id),
+                signed_out_at=outs.get(a.officer_id),
+                note=a.note,
+            )
+            for a in view.assignments
+        ]
 
     def _incidents(self, start: datetime, end: datetime) -> list[SheetIncident]:
         """Received during the shift, or received earlier with a clock due inside it."""
-        ids = [r[0] for r in self.s.db.execute(
-            """SELECT id FROM incidents WHERE received_at >= ? AND received_at < ?
+        ids = [
+            r[0]
+            for r in self.s.db.execute(
+                """SELECT id FROM incidents WHERE received_at >= ? AND received_at < ?
                UNION SELECT incident_id FROM deadlines WHERE due_at >= ? AND due_at < ?
-               ORDER BY 1""", [to_db(start), to_db(end), to_db(start), to_db(end)])]
+               ORDER BY 1""",
+                [to_db(start), to_db(end), to_db(start), to_db(end)],
+            )
+        ]
         out = []
         for inc_id in ids:
             inc = self.s.incidents.get(inc_id)
             if inc.status == IncidentStatus.voided and inc.received_at < start:
                 continue
-            clocks = [self._sheet_clock(d, inc) for d in self.s.incidents.deadlines(inc_id)
-                      if d.due_at < end or d.status == DeadlineStatus.done or inc.received_at >= start]
-            out.append(SheetIncident(
-                id=inc.id, received_at=inc.received_at, headline=inc.headline, place=inc.place,
-                category=inc.category, subtype=inc.subtype, grade=inc.grade, status=inc.status,
-                sensitive=inc.sensitive, figures=_figures(inc), clocks=clocks))
+            clocks = [
+                self._sheet_clock(d, inc)
+                for d in self.s.incidents.deadlines(inc_id)
+                if d.due_at < end or d.status == DeadlineStatus.done or inc.received_at >= start
+            ]
+            out.append(
+                SheetIncident(
+                    id=inc.id,
+                    received_at=inc.received_at,
+                    headline=inc.headline,
+                    place=inc.place,
+                    category=inc.category,
+                    subtype=inc.subtype,
+                    grade=inc.grade,
+                    status=inc.status,
+                    sensitive=inc.sensitive,
+                    figures=_figures(inc),
+                    clocks=clocks,
+                )
+            )
         return out
 
     def _sheet_clock(self, d, inc) -> SheetClock:
         late = None
         if d.report_id:
-            row = self.s.db.execute("SELECT late_seconds FROM reports WHERE id = ?",
-                                    [d.report_id]).fetchone()
+            row = self.s.db.execute(
+                "SELECT late_seconds FROM reports WHERE id = ?", [d.report_id]
+            ).fetchone()
             late = row[0] if row else None
-        return SheetClock(incident_id=inc.id, headline=inc.headline, kind=d.kind, seq=d.seq,
-                          due_at=d.due_at, status=d.status, done_at=d.done_at, late_seconds=late)
+        return SheetClock(
+            incident_id=inc.id,
+            headline=inc.headline,
+            kind=d.kind,
+            seq=d.seq,
+            due_at=d.due_at,
+            status=d.status,
+            done_at=d.done_at,
+            late_seconds=late,
+        )
 
-    def _clocks(self, now: datetime, next_start: datetime, next_end: datetime
-                ) -> tuple[list[SheetClock], list[SheetClock]]:
-        running = [SheetClock(incident_id=r.incident_id, headline=r.incident_headline,
-                              kind=r.kind, seq=r.seq, due_at=r.due_at,
-                              status=DeadlineStatus.running)
-                   for r in self.s.incidents.running_clocks()]
-        due_next = [c for c in running if c.kind in (ReportKind.followup, ReportKind.verification)
-                    and next_start <= c.due_at < next_end]
+    def _clocks(
+        self, now: datetime, next_start: datetime, next_end: datetime
+    ) -> tuple[list[SheetClock], list[SheetClock]]:
+        running = [
+            SheetClock(
+                incident_id=r.incident_id,
+                headline=r.incident_headline,
+                kind=r.kind,
+                seq=r.seq,
+                due_at=r.due_at,
+                status=DeadlineStatus.running,
+            )
+            for r in self.s.incidents.running_clocks()
+        ]
+        due_next = [
+            c
+            for c in running
+            if c.kind in (ReportKind.followup, ReportKind.verification)
+            and next_start <= c.due_at < next_end
+        ]
         return running, due_next
 
-    def _contributions(self, sheet: HandoverSheet, start: datetime, end: datetime,
-                       now: datetime) -> None:
+    def _contributions(
+        self, sheet: HandoverSheet, start: datetime, end: datetime, now: datetime
+    ) -> None:
         """The sections the roster, roll-call and warnings areas own, in the current language."""
         from watchdesk.i18n import t
         from watchdesk.i18n.labels import method_label, outcome_label, warning_title
@@ -236,39 +318,68 @@ class HandoverRepo:
         for c in self.s.roster.checks(sheet.shift_id, now):
             r = c.record
             if r is None:
-                detail, flag = t(f"ho.check.{c.status.value}"), (
-                    "bad" if c.status.value == "escalated" else "warn")
+                detail, flag = (
+                    t(f"ho.check.{c.status.value}"),
+                    ("bad" if c.status.value == "escalated" else "warn"),
+                )
             else:
-                detail = " ".join(x for x in (
-                    t(f"check.method.{r.method.value}"), t(f"check.result.{r.result.value}"),
-                    r.leader_name, r.at.astimezone(self.s.tz).strftime("%H:%M"), r.note) if x)
+                detail = " ".join(
+                    x
+                    for x in (
+                        t(f"check.method.{r.method.value}"),
+                        t(f"check.result.{r.result.value}"),
+                        r.leader_name,
+                        r.at.astimezone(self.s.tz).strftime("%H:%M"),
+                        r.note,
+                    )
+                    if x
+                )
                 flag = "" if r.result.value == "present" else "bad"
-            sheet.leader_checks.append(SheetLine(at=c.due_at, text=t(f"check.kind.{c.kind.value}"),
-                                                 detail=detail, flag=flag))
+            sheet.leader_checks.append(
+                SheetLine(
+                    at=c.due_at, text=t(f"check.kind.{c.kind.value}"), detail=detail, flag=flag
+                )
+            )
         on_post = checked = 0
         for rep in self.s.rollcall.rounds_between(start, end):
             summ = rep.summary
             on_post += summ.on_post
             checked += summ.checked
-            bad = [f"{e.unit_name} {outcome_label(e.outcome)}" for e in rep.entries
-                   if e.outcome is not None and e.outcome.value != "on_post"]
-            sheet.rollcalls.append(SheetLine(
-                at=rep.round.started_at,
-                text=f"{rep.round.label or method_label(rep.round.method.value)} "
-                     + t("ho.rc.tally", checked=summ.checked, total=summ.total,
-                         rate=summ.rate_text()),
-                detail="；".join(bad), flag="warn" if bad else ""))
+            bad = [
+                f"{e.unit_name} {outcome_label(e.outcome)}"
+                for e in rep.entries
+                if e.outcome is not None and e.outcome.value != "on_post"
+            ]
+            sheet.rollcalls.append(
+                SheetLine(
+                    at=rep.round.started_at,
+                    text=f"{rep.round.label or method_label(rep.round.method.value)} "
+                    + t(
+                        "ho.rc.tally", checked=summ.checked, total=summ.total, rate=summ.rate_text()
+                    ),
+                    detail="；".join(bad),
+                    flag="warn" if bad else "",
+                )
+            )
         for h in self.s.rollcall.higher_checks_between(start, end):
-            sheet.rollcalls.append(SheetLine(
-                at=h.at, text=t("ho.rc.higher", who=h.checker, method=method_label(h.method.value)),
-                detail=t(f"ho.rc.higher.{h.result.value}") + (f" {h.note}" if h.note else ""),
-                flag="" if h.result.value == "passed" else "bad"))
+            sheet.rollcalls.append(
+                SheetLine(
+                    at=h.at,
+                    text=t("ho.rc.higher", who=h.checker, method=method_label(h.method.value)),
+                    detail=t(f"ho.rc.higher.{h.result.value}") + (f" {h.note}" if h.note else ""),
+                    flag="" if h.result.value == "passed" else "bad",
+                )
+            )
         sheet.on_post_rate = on_post / checked if checked else None
         for w in self.s.warnings.in_force(now):
-            sheet.warnings.append(SheetLine(
-                at=w.level_since, text=f"{warning_title(w)} {w.area}",
-                detail=f"{w.issuer}" + (f"；{w.measures}" if w.measures else ""),
-                flag="bad" if w.level.value in ("I", "II") else "warn"))
+            sheet.warnings.append(
+                SheetLine(
+                    at=w.level_since,
+                    text=f"{warning_title(w)} {w.area}",
+                    detail=f"{w.issuer}" + (f"；{w.measures}" if w.measures else ""),
+                    flag="bad" if w.level.value in ("I", "II") else "warn",
+                )
+            )
 
     # -- signing and freezing --------------------------------------------------------------------
     def set_pin(self, officer_id: int, pin: str) -> None:
@@ -277,26 +388,29 @@ class HandoverRepo:
         salt = os.urandom(16).hex()
         digest = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=2**14, r=8, p=1).hex()
         with self.s.write():
-            row = self.s.db.execute("SELECT id FROM officer_pins WHERE officer_id = ?",
-                                    [officer_id]).fetchone()
+            row = self.s.db.execute(
+                "SELECT id FROM officer_pins WHERE officer_id = ?", [officer_id]
+            ).fetchone()
             if row:
                 self.s.auditor.update("officer_pins", row[0], {"salt": salt, "hash": digest})
             else:
-                self.s.auditor.insert("officer_pins", {"officer_id": officer_id, "salt": salt,
-                                                       "hash": digest})
+                self.s.auditor.insert(
+                    "officer_pins", {"officer_id": officer_id, "salt": salt, "hash": digest}
+                )
 
     def _check_pin(self, name: str, pin: str | None, required: bool) -> None:
         row = self.s.db.execute(
             "SELECT p.salt, p.hash FROM officer_pins p JOIN officers o ON o.id = p.officer_id"
-            " WHERE o.name = ?", [name]).fetchone()
+            " WHERE o.name = ?",
+            [name],
+        ).fetchone()
         if row is None:
             if required:
                 raise InputError("pin", f"{name} has no PIN set; the desk requires one")
             return
         if not pin:
             raise InputError("pin", "enter your PIN")
-        digest = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(row[0]), n=2**14, r=8,
-                                p=1).hex()
+        digest = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(row[0]), n=2**14, r=8, p=1).hex()
         if not hmac.compare_digest(digest, row[1]):
             raise InputError("pin", "wrong PIN")
 
@@ -309,9 +423,18 @@ class HandoverRepo:
         st = self.s.roster.signin_status(nxt.shift.id)
         return list(dict.fromkeys(e.officer_name for e in st.signed_in))
 
-    def sign(self, shift_id: int, side: str, name: str, *, pin: str | None = None,
-             pin_required: bool = False, lang: str = "zh", width: int = 80,
-             font_path: str | None = None) -> HandoverRecord:
+    def sign(
+        self,
+        shift_id: int,
+        side: str,
+        name: str,
+        *,
+        pin: str | None = None,
+        pin_required: bool = False,
+        lang: str = "zh",
+        width: int = 80,
+        font_path: str | None = None,
+    ) -> HandoverRecord:
         """Sign as the outgoing or the incoming officer. The second signature freezes the sheet."""
         if side not in ("outgoing", "incoming"):
             raise InputError("side", "is outgoing or incoming")
@@ -327,22 +450,30 @@ class HandoverRepo:
             if not signed:
                 raise HandoverRefused(
                     "no incoming officer has signed in for the next shift (接班签到); the shift "
-                    "cannot be handed over yet")
+                    "cannot be handed over yet"
+                )
             if name not in signed:
-                raise InputError("name", f"{name} has not signed in for the next shift "
-                                 f"(signed in: {', '.join(signed)})")
+                raise InputError(
+                    "name",
+                    f"{name} has not signed in for the next shift (signed in: {', '.join(signed)})",
+                )
         now = self.s.now()
         with self.s.write():
-            self.s.auditor.update("handovers", rec.id, {
-                f"{side}_name": name, f"{side}_at": to_db(now), "updated_at": to_db(now)})
-            rec = _record(next(iter(self.s.db.query("SELECT * FROM handovers WHERE id = ?",
-                                                    [rec.id]))))
+            self.s.auditor.update(
+                "handovers",
+                rec.id,
+                {f"{side}_name": name, f"{side}_at": to_db(now), "updated_at": to_db(now)},
+            )
+            rec = _record(
+                next(iter(self.s.db.query("SELECT * FROM handovers WHERE id = ?", [rec.id])))
+            )
             if rec.outgoing and rec.incoming:
                 self._freeze(rec, now, lang=lang, width=width, font_path=font_path)
         return self.record(shift_id)
 
-    def _freeze(self, rec: HandoverRecord, now: datetime, *, lang: str, width: int,
-                font_path: str | None) -> None:
+    def _freeze(
+        self, rec: HandoverRecord, now: datetime, *, lang: str, width: int, font_path: str | None
+    ) -> None:
         from watchdesk.report.handover import render_markdown, render_text
         from watchdesk.report.pdf import render_pdf
 
@@ -351,40 +482,65 @@ class HandoverRepo:
         text = render_text(sheet, tz=self.s.tz, width=width, lang=lang)
         md = render_markdown(sheet, tz=self.s.tz, lang=lang)
         pdf = render_pdf(sheet, tz=self.s.tz, lang=lang, font_path=font_path)
-        self.s.auditor.update("handovers", rec.id, {
-            "status": "frozen", "frozen_at": to_db(now), "lang": lang, "width": width,
-            "sheet_json": sheet_json, "text": text, "markdown": md,
-            "sheet_sha256": _sha(sheet_json), "text_sha256": _sha(text), "pdf_sha256": _sha(pdf),
-            "updated_at": to_db(now)})
-        self.s.db.execute("INSERT INTO handover_pdfs (handover_id, pdf) VALUES (?, ?)",
-                          [rec.id, pdf])
+        self.s.auditor.update(
+            "handovers",
+            rec.id,
+            {
+                "status": "frozen",
+                "frozen_at": to_db(now),
+                "lang": lang,
+                "width": width,
+                "sheet_json": sheet_json,
+                "text": text,
+                "markdown": md,
+                "sheet_sha256": _sha(sheet_json),
+                "text_sha256": _sha(text),
+                "pdf_sha256": _sha(pdf),
+                "updated_at": to_db(now),
+            },
+        )
+        self.s.db.execute(
+            "INSERT INTO handover_pdfs (handover_id, pdf) VALUES (?, ?)", [rec.id, pdf]
+        )
 
     # -- frozen sheets ---------------------------------------------------------------------------
     def frozen(self, shift_id: int) -> FrozenHandover:
-        row = next(iter(self.s.db.query("SELECT * FROM handovers WHERE shift_id = ?",
-                                        [shift_id])), None)
+        row = next(
+            iter(self.s.db.query("SELECT * FROM handovers WHERE shift_id = ?", [shift_id])), None
+        )
         if row is None or row["status"] != "frozen":
             raise InputError("shift", f"the handover of shift #{shift_id} is not frozen yet")
-        pdf = self.s.db.execute("SELECT pdf FROM handover_pdfs WHERE handover_id = ?",
-                                [row["id"]]).fetchone()
-        return FrozenHandover(record=_record(row),
-                              sheet=HandoverSheet.model_validate_json(row["sheet_json"]),
-                              text=row["text"], markdown=row["markdown"],
-                              pdf=pdf[0] if pdf else b"")
+        pdf = self.s.db.execute(
+            "SELECT pdf FROM handover_pdfs WHERE handover_id = ?", [row["id"]]
+        ).fetchone()
+        return FrozenHandover(
+            record=_record(row),
+            sheet=HandoverSheet.model_validate_json(row["sheet_json"]),
+            text=row["text"],
+            markdown=row["markdown"],
+            pdf=pdf[0] if pdf else b"",
+        )
 
     def history(self, limit: int = 100) -> list[HandoverRecord]:
-        return [_record(r) for r in self.s.db.query(
-            "SELECT * FROM handovers WHERE status = 'frozen' ORDER BY frozen_at DESC LIMIT ?",
-            [limit])]
+        return [
+            _record(r)
+            for r in self.s.db.query(
+                "SELECT * FROM handovers WHERE status = 'frozen' ORDER BY frozen_at DESC LIMIT ?",
+                [limit],
+            )
+        ]
 
     def verify_frozen(self) -> list[str]:
         """Problems with stored sheets (for `watchdesk check`)."""
         problems = []
         for row in self.s.db.query("SELECT * FROM handovers WHERE status = 'frozen'"):
-            pdf = self.s.db.execute("SELECT pdf FROM handover_pdfs WHERE handover_id = ?",
-                                    [row["id"]]).fetchone()
-            if _sha(row["sheet_json"] or "") != row["sheet_sha256"] or \
-                    _sha(row["text"] or "") != row["text_sha256"]:
+            pdf = self.s.db.execute(
+                "SELECT pdf FROM handover_pdfs WHERE handover_id = ?", [row["id"]]
+            ).fetchone()
+            if (
+                _sha(row["sheet_json"] or "") != row["sheet_sha256"]
+                or _sha(row["text"] or "") != row["text_sha256"]
+            ):
                 problems.append(f"handover #{row['id']} content differs from its hash")
             if pdf is None or _sha(pdf[0]) != row["pdf_sha256"]:
                 problems.append(f"handover #{row['id']} PDF is missing or differs from its hash")

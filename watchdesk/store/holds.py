@@ -18,31 +18,47 @@ HOLD_SECONDS = 120
 
 class Held(StoreError):
     def __init__(self, hold: Hold):
-        super().__init__(f"incident #{hold.incident_id} is being edited by {hold.holder}"
-                         f"{' at ' + hold.seat if hold.seat else ''}")
+        super().__init__(
+            f"incident #{hold.incident_id} is being edited by {hold.holder}"
+            f"{' at ' + hold.seat if hold.seat else ''}"
+        )
         self.hold = hold
 
 
 def _hold(row: dict) -> Hold:
-    return Hold(incident_id=row["incident_id"], holder=row["holder"], seat=row["seat"],
-                acquired_at=from_db(row["acquired_at"]), expires_at=from_db(row["expires_at"]))
+    return Hold(
+        incident_id=row["incident_id"],
+        holder=row["holder"],
+        seat=row["seat"],
+        acquired_at=from_db(row["acquired_at"]),
+        expires_at=from_db(row["expires_at"]),
+    )
 
 
 class HoldRepo:
-    def __init__(self, store: "Store"):
+    def __init__(self, store: Store):
         self.s = store
 
     def current(self, incident_id: int) -> Hold | None:
-        rows = list(self.s.db.query("SELECT * FROM holds WHERE incident_id = ? AND expires_at > ?",
-                                    [incident_id, to_db(self.s.now())]))
+        rows = list(
+            self.s.db.query(
+                "SELECT * FROM holds WHERE incident_id = ? AND expires_at > ?",
+                [incident_id, to_db(self.s.now())],
+            )
+        )
         return _hold(rows[0]) if rows else None
 
     def all_current(self) -> dict[int, Hold]:
-        return {r["incident_id"]: _hold(r) for r in self.s.db.query(
-            "SELECT * FROM holds WHERE expires_at > ?", [to_db(self.s.now())])}
+        return {
+            r["incident_id"]: _hold(r)
+            for r in self.s.db.query(
+                "SELECT * FROM holds WHERE expires_at > ?", [to_db(self.s.now())]
+            )
+        }
 
-    def acquire(self, incident_id: int, holder: str, seat: str = "",
-                seconds: int = HOLD_SECONDS) -> Hold:
+    def acquire(
+        self, incident_id: int, holder: str, seat: str = "", seconds: int = HOLD_SECONDS
+    ) -> Hold:
         """Take or renew the hold. Raises Held when someone else holds it and it has not expired."""
         now = self.s.now()
         with self.s.write():
@@ -54,13 +70,21 @@ class HoldRepo:
                 " VALUES (?,?,?,?,?) ON CONFLICT(incident_id) DO UPDATE SET holder = excluded.holder,"
                 " seat = excluded.seat, acquired_at = excluded.acquired_at,"
                 " expires_at = excluded.expires_at",
-                [incident_id, holder, seat, to_db(other.acquired_at if other else now),
-                 to_db(now + timedelta(seconds=seconds))])
+                [
+                    incident_id,
+                    holder,
+                    seat,
+                    to_db(other.acquired_at if other else now),
+                    to_db(now + timedelta(seconds=seconds)),
+                ],
+            )
         hold = self.current(incident_id)
         assert hold is not None
         return hold
 
     def release(self, incident_id: int, holder: str, seat: str = "") -> None:
         with self.s.write():
-            self.s.db.execute("DELETE FROM holds WHERE incident_id = ? AND holder = ? AND seat = ?",
-                              [incident_id, holder, seat])
+            self.s.db.execute(
+                "DELETE FROM holds WHERE incident_id = ? AND holder = ? AND seat = ?",
+                [incident_id, holder, seat],
+            )

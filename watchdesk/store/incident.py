@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from watchdesk.errors import InputError, NotFound, StaleVersion
 from watchdesk.models.incident import (
@@ -72,7 +73,7 @@ def check_facts(facts: IncidentFacts, now: datetime) -> None:
 
 
 class IncidentRepo:
-    def __init__(self, store: "Store"):
+    def __init__(self, store: Store):
         self.s = store
 
     # -- reads ----------------------------------------------------------------------------------
@@ -82,10 +83,17 @@ class IncidentRepo:
             raise NotFound(f"no incident #{incident_id}")
         return _incident(rows[0])
 
-    def list(self, *, since: datetime | None = None, until: datetime | None = None,
-             status: IncidentStatus | None = None, grade: Grade | None = None,
-             category: str | None = None, limit: int = 200, newest_first: bool = True
-             ) -> list[Incident]:
+    def list(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        status: IncidentStatus | None = None,
+        grade: Grade | None = None,
+        category: str | None = None,
+        limit: int = 200,
+        newest_first: bool = True,
+    ) -> list[Incident]:
         where, args = [], []
         if since is not None:
             where.append("received_at >= ?")
@@ -117,12 +125,20 @@ class IncidentRepo:
         return self.list(since=midnight, limit=500)
 
     def deadlines(self, incident_id: int) -> list[Deadline]:
-        return [_deadline(r) for r in self.s.db.query(
-            "SELECT * FROM deadlines WHERE incident_id = ? ORDER BY due_at, id", [incident_id])]
+        return [
+            _deadline(r)
+            for r in self.s.db.query(
+                "SELECT * FROM deadlines WHERE incident_id = ? ORDER BY due_at, id", [incident_id]
+            )
+        ]
 
     def reports(self, incident_id: int) -> list[ReportEvent]:
-        return [_report(r) for r in self.s.db.query(
-            "SELECT * FROM reports WHERE incident_id = ? ORDER BY at, id", [incident_id])]
+        return [
+            _report(r)
+            for r in self.s.db.query(
+                "SELECT * FROM reports WHERE incident_id = ? ORDER BY at, id", [incident_id]
+            )
+        ]
 
     def running_clocks(self) -> list[BoardRow]:
         """Every running clock, soonest first: what the countdown board shows."""
@@ -130,23 +146,40 @@ class IncidentRepo:
             """SELECT d.id AS deadline_id, d.incident_id, d.kind, d.seq, d.due_at,
                       i.title, i.description, i.grade
                FROM deadlines d JOIN incidents i ON i.id = d.incident_id
-               WHERE d.status = 'running' ORDER BY d.due_at, d.id""")
+               WHERE d.status = 'running' ORDER BY d.due_at, d.id"""
+        )
         out = []
         for r in rows:
             headline = r["title"] or r["description"][:30]
-            out.append(BoardRow(deadline_id=r["deadline_id"], incident_id=r["incident_id"],
-                                incident_headline=headline, grade=r["grade"], kind=r["kind"],
-                                seq=r["seq"], due_at=from_db(r["due_at"])))
+            out.append(
+                BoardRow(
+                    deadline_id=r["deadline_id"],
+                    incident_id=r["incident_id"],
+                    incident_headline=headline,
+                    grade=r["grade"],
+                    kind=r["kind"],
+                    seq=r["seq"],
+                    due_at=from_db(r["due_at"]),
+                )
+            )
         return out
 
     # -- writes ---------------------------------------------------------------------------------
     def _insert_clocks(self, incident_id: int, specs: Iterable[ClockSpec]) -> None:
         for c in specs:
-            self.s.auditor.insert("deadlines", {
-                "incident_id": incident_id, "kind": c.kind.value, "seq": c.seq,
-                "due_at": to_db(c.due_at), "status": "running", "rule_id": c.rule_id,
-                "pack_id": c.pack_id, "source": c.source,
-            })
+            self.s.auditor.insert(
+                "deadlines",
+                {
+                    "incident_id": incident_id,
+                    "kind": c.kind.value,
+                    "seq": c.seq,
+                    "due_at": to_db(c.due_at),
+                    "status": "running",
+                    "rule_id": c.rule_id,
+                    "pack_id": c.pack_id,
+                    "source": c.source,
+                },
+            )
 
     def add(self, facts: IncidentFacts) -> Incident:
         from watchdesk.rules.deadlines import initial_clocks
@@ -157,22 +190,40 @@ class IncidentRepo:
         grade = facts.grade or suggested
         row = facts.model_dump(mode="python")
         row.update(
-            received_at=to_db(facts.received_at), occurred_at=to_db(facts.occurred_at),
-            sensitive=int(facts.sensitive), grade=grade.value, grade_suggested=suggested.value,
-            status="open", void_reason="", version=1,
-            created_at=to_db(now), updated_at=to_db(now),
+            received_at=to_db(facts.received_at),
+            occurred_at=to_db(facts.occurred_at),
+            sensitive=int(facts.sensitive),
+            grade=grade.value,
+            grade_suggested=suggested.value,
+            status="open",
+            void_reason="",
+            version=1,
+            created_at=to_db(now),
+            updated_at=to_db(now),
         )
-        specs = initial_clocks(self.s.pack, grade=grade, sensitive=facts.sensitive,
-                               occurred_at=facts.occurred_at, received_at=facts.received_at,
-                               tz=self.s.tz)
+        specs = initial_clocks(
+            self.s.pack,
+            grade=grade,
+            sensitive=facts.sensitive,
+            occurred_at=facts.occurred_at,
+            received_at=facts.received_at,
+            tz=self.s.tz,
+        )
         with self.s.write():
             incident_id = self.s.auditor.insert("incidents", row)
             self._insert_clocks(incident_id, specs)
-            self.s.auditor.insert("figures", {
-                "incident_id": incident_id, "at": to_db(facts.received_at),
-                **{f: getattr(facts, f) for f in FIGURE_FIELDS},
-                "source": facts.source or facts.caller_unit, "status": "initial",
-                "by_whom": facts.recorder or self.s.actor, "note": ""})
+            self.s.auditor.insert(
+                "figures",
+                {
+                    "incident_id": incident_id,
+                    "at": to_db(facts.received_at),
+                    **{f: getattr(facts, f) for f in FIGURE_FIELDS},
+                    "source": facts.source or facts.caller_unit,
+                    "status": "initial",
+                    "by_whom": facts.recorder or self.s.actor,
+                    "note": "",
+                },
+            )
             self._index(incident_id)
         return self.get(incident_id)
 
@@ -181,13 +232,30 @@ class IncidentRepo:
         row = next(iter(self.s.db.query("SELECT * FROM incidents WHERE id = ?", [incident_id])))
         uni, bi = grams(incident_text(row))
         self.s.db.execute("DELETE FROM incidents_fts WHERE rowid = ?", [incident_id])
-        self.s.db.execute("INSERT INTO incidents_fts (rowid, uni, bi) VALUES (?,?,?)",
-                          [incident_id, uni, bi])
+        self.s.db.execute(
+            "INSERT INTO incidents_fts (rowid, uni, bi) VALUES (?,?,?)", [incident_id, uni, bi]
+        )
 
     # Fields an edit may change (figures go through update_figures, status through reports/void).
-    EDITABLE = ("received_at", "occurred_at", "place", "source", "category", "subtype", "title",
-                "description", "scope", "trend", "measures", "caller_unit", "caller_name",
-                "caller_title", "caller_phone", "recorder", "sensitive")
+    EDITABLE = (
+        "received_at",
+        "occurred_at",
+        "place",
+        "source",
+        "category",
+        "subtype",
+        "title",
+        "description",
+        "scope",
+        "trend",
+        "measures",
+        "caller_unit",
+        "caller_name",
+        "caller_title",
+        "caller_phone",
+        "recorder",
+        "sensitive",
+    )
 
     def update(self, incident_id: int, facts: IncidentFacts, *, expected_version: int) -> Incident:
         """Save an edit made on a copy read at `expected_version`. Refused with StaleVersion if
@@ -206,18 +274,27 @@ class IncidentRepo:
             changes = {}
             for k, v in new.items():
                 if getattr(current, k) != v:
-                    changes[k] = to_db(v) if k in _TIME_FIELDS else (int(v) if k in _BOOL_FIELDS
-                                                                       else v)
+                    changes[k] = (
+                        to_db(v) if k in _TIME_FIELDS else (int(v) if k in _BOOL_FIELDS else v)
+                    )
             if not changes:
                 return current
             changes.update(version=current.version + 1, updated_at=to_db(now))
             self.s.auditor.update("incidents", incident_id, changes)
             if "sensitive" in changes and facts.sensitive:
                 have = {d.kind for d in self.deadlines(incident_id)}
-                extra = [c for c in initial_clocks(
-                    self.s.pack, grade=current.grade, sensitive=True,
-                    occurred_at=facts.occurred_at, received_at=facts.received_at, tz=self.s.tz)
-                    if c.kind not in have]
+                extra = [
+                    c
+                    for c in initial_clocks(
+                        self.s.pack,
+                        grade=current.grade,
+                        sensitive=True,
+                        occurred_at=facts.occurred_at,
+                        received_at=facts.received_at,
+                        tz=self.s.tz,
+                    )
+                    if c.kind not in have
+                ]
                 self._insert_clocks(incident_id, extra)
             self._index(incident_id)
         return self.get(incident_id)
@@ -229,14 +306,28 @@ class IncidentRepo:
             inc = self.get(incident_id)
             if inc.status == IncidentStatus.voided:
                 raise InputError("id", f"incident #{incident_id} is already voided")
-            self.s.auditor.update("incidents", incident_id, {
-                "status": "voided", "void_reason": reason.strip(), "version": inc.version + 1,
-                "updated_at": to_db(self.s.now())})
+            self.s.auditor.update(
+                "incidents",
+                incident_id,
+                {
+                    "status": "voided",
+                    "void_reason": reason.strip(),
+                    "version": inc.version + 1,
+                    "updated_at": to_db(self.s.now()),
+                },
+            )
             self._drop_running(incident_id, None)
         return self.get(incident_id)
 
-    def request_verification(self, incident_id: int, *, from_whom: str, content: str = "",
-                             at: datetime | None = None, due_at: datetime | None = None) -> Deadline:
+    def request_verification(
+        self,
+        incident_id: int,
+        *,
+        from_whom: str,
+        content: str = "",
+        at: datetime | None = None,
+        due_at: datetime | None = None,
+    ) -> Deadline:
         """A higher office asks us to verify (核报): log the request and start its clock (due when
         they said, else the pack's default). Answering is `record_report(kind=verification)`."""
         from watchdesk.models.dutylog import LogEntry, LogKind
@@ -255,25 +346,55 @@ class IncidentRepo:
             inc = self.get(incident_id)
             if inc.status != IncidentStatus.open:
                 raise InputError("id", f"incident #{incident_id} is {inc.status.value}")
-            seq = 1 + self.s.db.execute(
-                "SELECT count(*) FROM deadlines WHERE incident_id = ? AND kind = 'verification'",
-                [incident_id]).fetchone()[0]
-            self.s.dutylog.add(LogEntry(at=at, kind=LogKind.verification_request,
-                                        incident_id=incident_id, counterpart=from_whom.strip(),
-                                        content=content.strip() or "要求核报"))
-            self._insert_clocks(incident_id, [ClockSpec(
-                kind=ReportKind.verification, seq=seq, due_at=due, rule_id="verification-request",
-                pack_id=self.s.pack.id, source=f"核报要求: {from_whom.strip()}")])
-        return max((d for d in self.deadlines(incident_id) if d.kind == ReportKind.verification),
-                   key=lambda d: d.id or 0)
+            seq = (
+                1
+                + self.s.db.execute(
+                    "SELECT count(*) FROM deadlines WHERE incident_id = ? AND kind = 'verification'",
+                    [incident_id],
+                ).fetchone()[0]
+            )
+            self.s.dutylog.add(
+                LogEntry(
+                    at=at,
+                    kind=LogKind.verification_request,
+                    incident_id=incident_id,
+                    counterpart=from_whom.strip(),
+                    content=content.strip() or "要求核报",
+                )
+            )
+            self._insert_clocks(
+                incident_id,
+                [
+                    ClockSpec(
+                        kind=ReportKind.verification,
+                        seq=seq,
+                        due_at=due,
+                        rule_id="verification-request",
+                        pack_id=self.s.pack.id,
+                        source=f"核报要求: {from_whom.strip()}",
+                    )
+                ],
+            )
+        return max(
+            (d for d in self.deadlines(incident_id) if d.kind == ReportKind.verification),
+            key=lambda d: d.id or 0,
+        )
 
     def _drop_running(self, incident_id: int, kinds: set[ReportKind] | None) -> None:
         for d in self.deadlines(incident_id):
             if d.status == DeadlineStatus.running and (kinds is None or d.kind in kinds):
                 self.s.auditor.update("deadlines", d.id, {"status": "dropped"})
 
-    def record_report(self, incident_id: int, kind: ReportKind, *, at: datetime | None = None,
-                      to_whom: str = "", by_whom: str = "", content: str = "") -> ReportEvent:
+    def record_report(
+        self,
+        incident_id: int,
+        kind: ReportKind,
+        *,
+        at: datetime | None = None,
+        to_whom: str = "",
+        by_whom: str = "",
+        content: str = "",
+    ) -> ReportEvent:
         """Record a report made. Closes the matching running clock (on time or late by how much),
         opens the next follow-up clock, and a final report ends every remaining clock."""
         from watchdesk.rules.deadlines import lateness, next_followup
@@ -288,32 +409,59 @@ class IncidentRepo:
                 raise InputError("id", f"incident #{incident_id} is {inc.status.value}")
             if at < (inc.occurred_at or inc.received_at):
                 raise InputError("at", "is before the incident happened")
-            running = [d for d in self.deadlines(incident_id)
-                       if d.status == DeadlineStatus.running and d.kind == kind]
+            running = [
+                d
+                for d in self.deadlines(incident_id)
+                if d.status == DeadlineStatus.running and d.kind == kind
+            ]
             clock = running[0] if running else None
             seq = 0
             if kind == ReportKind.followup:
                 prev = self.s.db.execute(
                     "SELECT COALESCE(MAX(seq), 0) FROM reports WHERE incident_id = ? AND kind = ?",
-                    [incident_id, kind.value]).fetchone()[0]
+                    [incident_id, kind.value],
+                ).fetchone()[0]
                 seq = prev + 1
             late = lateness(clock.due_at, at) if clock else None
-            report_id = self.s.auditor.insert("reports", {
-                "incident_id": incident_id, "kind": kind.value, "seq": seq, "at": to_db(at),
-                "to_whom": to_whom, "by_whom": by_whom or self.s.actor, "content": content,
-                "deadline_id": clock.id if clock else None, "late_seconds": late,
-                "created_at": to_db(now)})
+            report_id = self.s.auditor.insert(
+                "reports",
+                {
+                    "incident_id": incident_id,
+                    "kind": kind.value,
+                    "seq": seq,
+                    "at": to_db(at),
+                    "to_whom": to_whom,
+                    "by_whom": by_whom or self.s.actor,
+                    "content": content,
+                    "deadline_id": clock.id if clock else None,
+                    "late_seconds": late,
+                    "created_at": to_db(now),
+                },
+            )
             if clock:
-                self.s.auditor.update("deadlines", clock.id, {
-                    "status": "done", "done_at": to_db(at), "report_id": report_id})
+                self.s.auditor.update(
+                    "deadlines",
+                    clock.id,
+                    {"status": "done", "done_at": to_db(at), "report_id": report_id},
+                )
             if kind == ReportKind.followup:
-                nxt = next_followup(self.s.pack, grade=inc.grade, sensitive=inc.sensitive,
-                                    after=at, seq=seq + 1, tz=self.s.tz)
+                nxt = next_followup(
+                    self.s.pack,
+                    grade=inc.grade,
+                    sensitive=inc.sensitive,
+                    after=at,
+                    seq=seq + 1,
+                    tz=self.s.tz,
+                )
                 if nxt:
                     self._insert_clocks(incident_id, [nxt])
             if kind == ReportKind.final:
                 self._drop_running(incident_id, None)
-                self.s.auditor.update("incidents", incident_id, {
-                    "status": "closed", "version": inc.version + 1, "updated_at": to_db(now)})
-        return _report(next(iter(self.s.db.query("SELECT * FROM reports WHERE id = ?",
-                                                 [report_id]))))
+                self.s.auditor.update(
+                    "incidents",
+                    incident_id,
+                    {"status": "closed", "version": inc.version + 1, "updated_at": to_db(now)},
+                )
+        return _report(
+            next(iter(self.s.db.query("SELECT * FROM reports WHERE id = ?", [report_id])))
+        )

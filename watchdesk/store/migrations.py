@@ -21,8 +21,17 @@ migrations = Migrations("watchdesk")
 
 # Tables whose rows are covered by the audit chain (their latest after-image must match the row).
 # Domain schema modules add theirs with `audited(...)`.
-AUDITED_TABLES: list[str] = ["meta", "officers", "shifts", "assignments", "incidents", "reports",
-                             "deadlines", "units", "contacts"]
+AUDITED_TABLES: list[str] = [
+    "meta",
+    "officers",
+    "shifts",
+    "assignments",
+    "incidents",
+    "reports",
+    "deadlines",
+    "units",
+    "contacts",
+]
 
 # Migration sets, applied in this order: the core set first, then one set per domain module
 # (store/schema_<domain>.py), so each domain's schema lives beside its repository.
@@ -165,7 +174,7 @@ def m001_foundation(db: Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
         CREATE TRIGGER incidents_no_delete BEFORE DELETE ON incidents
             BEGIN SELECT RAISE(ABORT, 'incidents are never deleted; void them with a reason'); END;
-        """
+        """,
     )
 
 
@@ -253,5 +262,7 @@ def check_stamp() -> None:
     empty = Database(memory=True)
     n = sum(len(s.pending(empty)) for s in SETS)
     if n != SCHEMA_STAMP:
-        raise RuntimeError(f"store/stamp.py: SCHEMA_STAMP is {SCHEMA_STAMP} but there are {n} "
-                           f"migrations; set it to {n}")
+        raise RuntimeError(
+            f"store/stamp.py: SCHEMA_STAMP is {SCHEMA_STAMP} but there are {n} "
+            f"migrations; set it to {n}"
+        )

@@ -54,19 +54,27 @@ def _entry(row: dict) -> RollCallEntry:
 
 def summarise(entries: list[RollCallEntry]) -> RoundSummary:
     counts: dict[Outcome, int] = {o: 0 for o in Outcome}
-    secs = [e.answer_seconds for e in entries if e.outcome is not None and e.outcome.answered
-            and e.answer_seconds is not None]
+    secs = [
+        e.answer_seconds
+        for e in entries
+        if e.outcome is not None and e.outcome.answered and e.answer_seconds is not None
+    ]
     for e in entries:
         if e.outcome is not None:
             counts[e.outcome] += 1
     checked = sum(counts.values())
     mean = (sum(secs) / len(secs)) if secs else None
-    return RoundSummary(total=len(entries), checked=checked, not_checked=len(entries) - checked,
-                        counts=counts, mean_answer_seconds=mean)
+    return RoundSummary(
+        total=len(entries),
+        checked=checked,
+        not_checked=len(entries) - checked,
+        counts=counts,
+        mean_answer_seconds=mean,
+    )
 
 
 class RollCallRepo:
-    def __init__(self, store: "Store"):
+    def __init__(self, store: Store):
         self.s = store
 
     # -- choosing a set -------------------------------------------------------------------------
@@ -110,8 +118,12 @@ class RollCallRepo:
         return _round(rows[0])
 
     def entries(self, round_id: int) -> list[RollCallEntry]:
-        return [_entry(r) for r in self.s.db.query(
-            "SELECT * FROM rollcall_entries WHERE round_id = ? ORDER BY seq", [round_id])]
+        return [
+            _entry(r)
+            for r in self.s.db.query(
+                "SELECT * FROM rollcall_entries WHERE round_id = ? ORDER BY seq", [round_id]
+            )
+        ]
 
     def report(self, round_id: int) -> RoundReport:
         entries = self.entries(round_id)
@@ -119,19 +131,29 @@ class RollCallRepo:
 
     def rounds(self, *, limit: int = 50) -> list[RollCallRound]:
         """Newest first."""
-        return [_round(r) for r in self.s.db.query(
-            "SELECT * FROM rollcall_rounds ORDER BY started_at DESC, id DESC LIMIT ?", [limit])]
+        return [
+            _round(r)
+            for r in self.s.db.query(
+                "SELECT * FROM rollcall_rounds ORDER BY started_at DESC, id DESC LIMIT ?", [limit]
+            )
+        ]
 
     def unfinished(self) -> list[RollCallRound]:
-        return [_round(r) for r in self.s.db.query(
-            "SELECT * FROM rollcall_rounds WHERE status != 'finished' ORDER BY started_at, id")]
+        return [
+            _round(r)
+            for r in self.s.db.query(
+                "SELECT * FROM rollcall_rounds WHERE status != 'finished' ORDER BY started_at, id"
+            )
+        ]
 
     def rounds_between(self, start: datetime, end: datetime) -> list[RoundReport]:
         """Rounds started in [start, end), oldest first, with entries and tallies: what a
         handover for that shift lists (a round still open at the end shows as unfinished)."""
         rows = self.s.db.query(
             "SELECT id FROM rollcall_rounds WHERE started_at >= ? AND started_at < ? "
-            "ORDER BY started_at, id", [to_db(start), to_db(end)])
+            "ORDER BY started_at, id",
+            [to_db(start), to_db(end)],
+        )
         return [self.report(r["id"]) for r in rows]
 
     def unit_history(self, unit_id: int, *, limit: int = 50) -> list[UnitCheck]:
@@ -140,19 +162,33 @@ class RollCallRepo:
             """SELECT e.*, r.method AS r_method, r.started_at AS r_started
                FROM rollcall_entries e JOIN rollcall_rounds r ON r.id = e.round_id
                WHERE e.unit_id = ? AND e.outcome IS NOT NULL
-               ORDER BY e.called_at DESC, e.id DESC LIMIT ?""", [unit_id, limit])
+               ORDER BY e.called_at DESC, e.id DESC LIMIT ?""",
+            [unit_id, limit],
+        )
         out = []
         for r in rows:
             d = dict(r)
             method, started = d.pop("r_method"), d.pop("r_started")
-            out.append(UnitCheck(entry=_entry(d), round_id=d["round_id"], method=method,
-                                 round_started_at=from_db(started)))
+            out.append(
+                UnitCheck(
+                    entry=_entry(d),
+                    round_id=d["round_id"],
+                    method=method,
+                    round_started_at=from_db(started),
+                )
+            )
         return out
 
     # -- a round --------------------------------------------------------------------------------
-    def start(self, set_kind: RoundSet | str, *, unit_ids: list[int] | None = None,
-              method: CheckMethod | str = CheckMethod.phone, label: str = "",
-              note: str = "") -> RoundReport:
+    def start(
+        self,
+        set_kind: RoundSet | str,
+        *,
+        unit_ids: list[int] | None = None,
+        method: CheckMethod | str = CheckMethod.phone,
+        label: str = "",
+        note: str = "",
+    ) -> RoundReport:
         try:
             set_kind, method = RoundSet(set_kind), CheckMethod(method)
         except ValueError as e:
@@ -164,16 +200,38 @@ class RollCallRepo:
             raise InputError("set", f"no active units in the set {set_kind.value}")
         now = self.s.now()
         with self.s.write():
-            rid = self.s.auditor.insert("rollcall_rounds", {
-                "label": label.strip(), "set_kind": set_kind.value, "method": method.value,
-                "status": RoundStatus.running.value, "started_at": to_db(now),
-                "finished_at": None, "position": 1, "started_by": self.s.actor,
-                "note": note.strip(), "updated_at": to_db(now)})
+            rid = self.s.auditor.insert(
+                "rollcall_rounds",
+                {
+                    "label": label.strip(),
+                    "set_kind": set_kind.value,
+                    "method": method.value,
+                    "status": RoundStatus.running.value,
+                    "started_at": to_db(now),
+                    "finished_at": None,
+                    "position": 1,
+                    "started_by": self.s.actor,
+                    "note": note.strip(),
+                    "updated_at": to_db(now),
+                },
+            )
             for seq, u in enumerate(units, start=1):
-                self.s.auditor.insert("rollcall_entries", {
-                    "round_id": rid, "seq": seq, "unit_id": u.id, "unit_name": u.name,
-                    "phone": u.duty_phone or u.backup_phone, "outcome": None, "answered_by": "",
-                    "answer_seconds": None, "called_at": None, "attempts": 0, "note": ""})
+                self.s.auditor.insert(
+                    "rollcall_entries",
+                    {
+                        "round_id": rid,
+                        "seq": seq,
+                        "unit_id": u.id,
+                        "unit_name": u.name,
+                        "phone": u.duty_phone or u.backup_phone,
+                        "outcome": None,
+                        "answered_by": "",
+                        "answer_seconds": None,
+                        "called_at": None,
+                        "attempts": 0,
+                        "note": "",
+                    },
+                )
         return self.report(rid)
 
     def _open(self, round_id: int, *, running: bool = True) -> RollCallRound:
@@ -184,16 +242,25 @@ class RollCallRepo:
             raise InputError("round", f"round #{round_id} is paused; resume it first")
         return r
 
-    def record(self, round_id: int, seq: int, outcome: Outcome | str, *, answered_by: str = "",
-               answer_seconds: int | None = None, note: str = "",
-               at: datetime | None = None) -> RoundReport:
+    def record(
+        self,
+        round_id: int,
+        seq: int,
+        outcome: Outcome | str,
+        *,
+        answered_by: str = "",
+        answer_seconds: int | None = None,
+        note: str = "",
+        at: datetime | None = None,
+    ) -> RoundReport:
         """Record (or correct) the outcome for the unit at `seq`, and move the runner to the next
         unit still unchecked after it."""
         try:
             outcome = Outcome(outcome)
         except ValueError:
-            raise InputError("outcome", f"unknown outcome {outcome!r} "
-                             f"({', '.join(o.value for o in Outcome)})") from None
+            raise InputError(
+                "outcome", f"unknown outcome {outcome!r} ({', '.join(o.value for o in Outcome)})"
+            ) from None
         answered_by = answered_by.strip()
         if not outcome.answered:
             if answered_by:
@@ -217,15 +284,24 @@ class RollCallRepo:
             e = match[0]
             if at < r.started_at:
                 raise InputError("at", "is before the round started")
-            self.s.auditor.update("rollcall_entries", e.id, {
-                "outcome": outcome.value, "answered_by": answered_by,
-                "answer_seconds": answer_seconds, "called_at": to_db(at),
-                "attempts": e.attempts + 1, "note": note.strip()})
+            self.s.auditor.update(
+                "rollcall_entries",
+                e.id,
+                {
+                    "outcome": outcome.value,
+                    "answered_by": answered_by,
+                    "answer_seconds": answer_seconds,
+                    "called_at": to_db(at),
+                    "attempts": e.attempts + 1,
+                    "note": note.strip(),
+                },
+            )
             pending = [x.seq for x in entries if x.outcome is None and x.seq != seq]
             after = [s for s in pending if s > seq]
             nxt = after[0] if after else (pending[0] if pending else seq)
-            self.s.auditor.update("rollcall_rounds", round_id, {
-                "position": nxt, "updated_at": to_db(now)})
+            self.s.auditor.update(
+                "rollcall_rounds", round_id, {"position": nxt, "updated_at": to_db(now)}
+            )
         return self.report(round_id)
 
     def move(self, round_id: int, seq: int) -> RollCallRound:
@@ -235,8 +311,9 @@ class RollCallRepo:
             n = len(self.entries(round_id))
             if not 1 <= seq <= n:
                 raise InputError("seq", f"must be 1–{n}")
-            self.s.auditor.update("rollcall_rounds", round_id, {
-                "position": seq, "updated_at": to_db(self.s.now())})
+            self.s.auditor.update(
+                "rollcall_rounds", round_id, {"position": seq, "updated_at": to_db(self.s.now())}
+            )
         return self.get(round_id)
 
     def pause(self, round_id: int) -> RollCallRound:
@@ -244,8 +321,11 @@ class RollCallRepo:
             r = self._open(round_id, running=False)
             if r.status == RoundStatus.paused:
                 raise InputError("round", f"round #{round_id} is already paused")
-            self.s.auditor.update("rollcall_rounds", round_id, {
-                "status": RoundStatus.paused.value, "updated_at": to_db(self.s.now())})
+            self.s.auditor.update(
+                "rollcall_rounds",
+                round_id,
+                {"status": RoundStatus.paused.value, "updated_at": to_db(self.s.now())},
+            )
         return self.get(round_id)
 
     def resume(self, round_id: int) -> RollCallRound:
@@ -253,8 +333,11 @@ class RollCallRepo:
             r = self._open(round_id, running=False)
             if r.status == RoundStatus.running:
                 raise InputError("round", f"round #{round_id} is not paused")
-            self.s.auditor.update("rollcall_rounds", round_id, {
-                "status": RoundStatus.running.value, "updated_at": to_db(self.s.now())})
+            self.s.auditor.update(
+                "rollcall_rounds",
+                round_id,
+                {"status": RoundStatus.running.value, "updated_at": to_db(self.s.now())},
+            )
         return self.get(round_id)
 
     def finish(self, round_id: int, *, note: str = "") -> RoundReport:
@@ -262,8 +345,11 @@ class RollCallRepo:
         now = self.s.now()
         with self.s.write():
             r = self._open(round_id, running=False)
-            changes = {"status": RoundStatus.finished.value, "finished_at": to_db(now),
-                       "updated_at": to_db(now)}
+            changes = {
+                "status": RoundStatus.finished.value,
+                "finished_at": to_db(now),
+                "updated_at": to_db(now),
+            }
             if note.strip():
                 changes["note"] = (r.note + "\n" + note.strip()).strip()
             self.s.auditor.update("rollcall_rounds", round_id, changes)
@@ -277,12 +363,20 @@ class RollCallRepo:
         if not check.checker.strip():
             raise InputError("checker", "must not be blank")
         with self.s.write():
-            cid = self.s.auditor.insert("higher_checks", {
-                "at": to_db(check.at), "checker": check.checker.strip(),
-                "method": check.method.value, "answered_by": check.answered_by.strip(),
-                "leader_present": int(check.leader_present), "result": check.result.value,
-                "note": check.note.strip(), "recorded_by": self.s.actor,
-                "created_at": to_db(now)})
+            cid = self.s.auditor.insert(
+                "higher_checks",
+                {
+                    "at": to_db(check.at),
+                    "checker": check.checker.strip(),
+                    "method": check.method.value,
+                    "answered_by": check.answered_by.strip(),
+                    "leader_present": int(check.leader_present),
+                    "result": check.result.value,
+                    "note": check.note.strip(),
+                    "recorded_by": self.s.actor,
+                    "created_at": to_db(now),
+                },
+            )
         return self._higher(cid)
 
     def _higher(self, cid: int) -> HigherCheck:
@@ -292,11 +386,14 @@ class RollCallRepo:
         return HigherCheck.model_validate(r)
 
     def higher_checks_between(self, start: datetime, end: datetime) -> list[HigherCheck]:
-        rows = self.s.db.query("SELECT id FROM higher_checks WHERE at >= ? AND at < ? "
-                               "ORDER BY at, id", [to_db(start), to_db(end)])
+        rows = self.s.db.query(
+            "SELECT id FROM higher_checks WHERE at >= ? AND at < ? ORDER BY at, id",
+            [to_db(start), to_db(end)],
+        )
         return [self._higher(r["id"]) for r in rows]
 
     def higher_checks(self, *, limit: int = 50) -> list[HigherCheck]:
-        rows = self.s.db.query("SELECT id FROM higher_checks ORDER BY at DESC, id DESC LIMIT ?",
-                               [limit])
+        rows = self.s.db.query(
+            "SELECT id FROM higher_checks ORDER BY at DESC, id DESC LIMIT ?", [limit]
+        )
         return [self._higher(r["id"]) for r in rows]

@@ -7,7 +7,7 @@ then still matches the table, and the log says why the rows changed.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -22,7 +22,7 @@ def _rebaseline(db: Database, table: str, before_cols: list[str]) -> None:
     """One audit `update` per row whose shape a schema change altered."""
     from watchdesk.store.audit import Auditor
 
-    auditor = Auditor(db, lambda: datetime.now(timezone.utc), lambda: "migration")
+    auditor = Auditor(db, lambda: datetime.now(UTC), lambda: "migration")
     cur = db.execute(f"SELECT * FROM [{table}] ORDER BY id")
     cols = [d[0] for d in cur.description]
     for values in cur.fetchall():

@@ -15,6 +15,7 @@ from watchdesk.text.fulltext import grams, incident_text
 incident_migrations = register(Migrations("watchdesk.incidents"))
 audited("figures", "log_entries")
 
+
 @incident_migrations()
 def m001_lifecycle(db: Database) -> None:
     _run_script(

@@ -15,8 +15,15 @@ from sqlite_utils.migrations import Migrations
 from watchdesk.store.migrations import _run_script, audited, register
 
 roster_migrations = register(Migrations("watchdesk.roster"))
-audited("roster_assignment_ext", "roster_changes", "roster_sensitive", "roster_leave",
-        "roster_acks", "duty_signins", "leader_checks")
+audited(
+    "roster_assignment_ext",
+    "roster_changes",
+    "roster_sensitive",
+    "roster_leave",
+    "roster_acks",
+    "duty_signins",
+    "leader_checks",
+)
 
 
 @roster_migrations()

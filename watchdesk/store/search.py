@@ -15,13 +15,21 @@ if TYPE_CHECKING:
 
 
 class SearchRepo:
-    def __init__(self, store: "Store"):
+    def __init__(self, store: Store):
         self.s = store
 
-    def search(self, query: str = "", *, since: datetime | None = None,
-               until: datetime | None = None, grade: Grade | None = None,
-               category: str | None = None, status: IncidentStatus | None = None,
-               include_log: bool = True, limit: int = 50) -> list[SearchHit]:
+    def search(
+        self,
+        query: str = "",
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        grade: Grade | None = None,
+        category: str | None = None,
+        status: IncidentStatus | None = None,
+        include_log: bool = True,
+        limit: int = 50,
+    ) -> list[SearchHit]:
         """Newest first. With no query, the filters alone list incidents."""
         match = match_query(query) if query.strip() else None
         if query.strip() and match is None:
@@ -49,20 +57,36 @@ class SearchRepo:
             # the order of entry, and INDEXED BY makes SQLite find that id from the index).
             bound, bargs = "", []
             if since is not None:
-                bound = (" AND f.rowid >= (SELECT coalesce(min(id), 0) FROM incidents"
-                         " INDEXED BY incidents_received WHERE received_at >= ?)")
+                bound = (
+                    " AND f.rowid >= (SELECT coalesce(min(id), 0) FROM incidents"
+                    " INDEXED BY incidents_received WHERE received_at >= ?)"
+                )
                 bargs = [to_db(since)]
-            sql = ("SELECT i.id, i.received_at, i.title, i.description, i.place, i.grade, i.status"
-                   " FROM incidents_fts f JOIN incidents i ON i.id = f.rowid"
-                   f" WHERE incidents_fts MATCH ?{bound}{cond} ORDER BY f.rowid DESC LIMIT ?")
+            sql = (
+                "SELECT i.id, i.received_at, i.title, i.description, i.place, i.grade, i.status"
+                " FROM incidents_fts f JOIN incidents i ON i.id = f.rowid"
+                f" WHERE incidents_fts MATCH ?{bound}{cond} ORDER BY f.rowid DESC LIMIT ?"
+            )
             rows = self.s.db.execute(sql, [match, *bargs, *args, limit]).fetchall()
         else:
-            sql = ("SELECT i.id, i.received_at, i.title, i.description, i.place, i.grade, i.status"
-                   f" FROM incidents i WHERE 1=1{cond} ORDER BY i.received_at DESC, i.id DESC"
-                   " LIMIT ?")
+            sql = (
+                "SELECT i.id, i.received_at, i.title, i.description, i.place, i.grade, i.status"
+                f" FROM incidents i WHERE 1=1{cond} ORDER BY i.received_at DESC, i.id DESC"
+                " LIMIT ?"
+            )
             rows = self.s.db.execute(sql, [*args, limit]).fetchall()
-        hits = [SearchHit(kind="incident", id=r[0], at=from_db(r[1]), title=r[2] or r[3][:30],
-                          snippet=f"{r[4]} · {r[3]}", grade=r[5], status=r[6]) for r in rows]
+        hits = [
+            SearchHit(
+                kind="incident",
+                id=r[0],
+                at=from_db(r[1]),
+                title=r[2] or r[3][:30],
+                snippet=f"{r[4]} · {r[3]}",
+                grade=r[5],
+                status=r[6],
+            )
+            for r in rows
+        ]
         incident_only_filters = grade is not None or category or status is not None
         if match and include_log and not incident_only_filters:
             lw, la = [], []
@@ -74,17 +98,27 @@ class SearchRepo:
                 la.append(to_db(until))
             lcond = (" AND " + " AND ".join(lw)) if lw else ""
             if since is not None:
-                lcond = (" AND f.rowid >= (SELECT coalesce(min(id), 0) FROM log_entries"
-                         " INDEXED BY log_at WHERE at >= ?)") + lcond
+                lcond = (
+                    " AND f.rowid >= (SELECT coalesce(min(id), 0) FROM log_entries"
+                    " INDEXED BY log_at WHERE at >= ?)"
+                ) + lcond
                 la.insert(0, to_db(since))
             for r in self.s.db.execute(
-                    "SELECT l.id, l.at, l.kind, l.content, l.counterpart, l.incident_id"
-                    " FROM log_fts f JOIN log_entries l ON l.id = f.rowid"
-                    f" WHERE log_fts MATCH ?{lcond} ORDER BY f.rowid DESC LIMIT ?",
-                    [match, *la, limit]):
-                hits.append(SearchHit(kind="log", id=r[0], at=from_db(r[1]),
-                                      title=r[3][:30], snippet=f"{r[4]} · {r[3]}",
-                                      status=LogKind(r[2]).value))
+                "SELECT l.id, l.at, l.kind, l.content, l.counterpart, l.incident_id"
+                " FROM log_fts f JOIN log_entries l ON l.id = f.rowid"
+                f" WHERE log_fts MATCH ?{lcond} ORDER BY f.rowid DESC LIMIT ?",
+                [match, *la, limit],
+            ):
+                hits.append(
+                    SearchHit(
+                        kind="log",
+                        id=r[0],
+                        at=from_db(r[1]),
+                        title=r[3][:30],
+                        snippet=f"{r[4]} · {r[3]}",
+                        status=LogKind(r[2]).value,
+                    )
+                )
             hits.sort(key=lambda h: h.at, reverse=True)
             hits = hits[:limit]
         return hits

@@ -47,7 +47,7 @@ def _level(value: Level | str) -> Level:
 
 
 class WarningRepo:
-    def __init__(self, store: "Store"):
+    def __init__(self, store: Store):
         self.s = store
 
     # -- reads ----------------------------------------------------------------------------------
@@ -64,32 +64,47 @@ class WarningRepo:
         t = to_db(now)
         rows = self.s.db.query(
             "SELECT * FROM warnings WHERE issued_at <= ? AND (lifted_at IS NULL OR lifted_at > ?)",
-            [t, t])
+            [t, t],
+        )
         items = [_warning(r) for r in rows]
         items.sort(key=lambda w: (w.level.rank, -w.level_since.timestamp(), w.id))
         return items
 
     def list(self, *, include_lifted: bool = True, limit: int = 200) -> list[EarlyWarning]:
         """In-force warnings first (most severe first), then lifted ones, latest lifted first."""
-        live = [_warning(r) for r in self.s.db.query(
-            "SELECT * FROM warnings WHERE status = 'in_force'")]
+        live = [
+            _warning(r) for r in self.s.db.query("SELECT * FROM warnings WHERE status = 'in_force'")
+        ]
         live.sort(key=lambda w: (w.level.rank, -w.level_since.timestamp(), w.id))
         if not include_lifted:
             return live[:limit]
-        lifted = [_warning(r) for r in self.s.db.query(
-            "SELECT * FROM warnings WHERE status = 'lifted' ORDER BY lifted_at DESC, id DESC "
-            "LIMIT ?", [limit])]
+        lifted = [
+            _warning(r)
+            for r in self.s.db.query(
+                "SELECT * FROM warnings WHERE status = 'lifted' ORDER BY lifted_at DESC, id DESC "
+                "LIMIT ?",
+                [limit],
+            )
+        ]
         return (live + lifted)[:limit]
 
     def history(self, warning_id: int) -> list[WarningEvent]:
-        return [_event(r) for r in self.s.db.query(
-            "SELECT * FROM warning_events WHERE warning_id = ? ORDER BY at, id", [warning_id])]
+        return [
+            _event(r)
+            for r in self.s.db.query(
+                "SELECT * FROM warning_events WHERE warning_id = ? ORDER BY at, id", [warning_id]
+            )
+        ]
 
     def events_between(self, start: datetime, end: datetime) -> list[WarningEvent]:
         """Every issue / change / lift in [start, end): for the handover."""
-        return [_event(r) for r in self.s.db.query(
-            "SELECT * FROM warning_events WHERE at >= ? AND at < ? ORDER BY at, id",
-            [to_db(start), to_db(end)])]
+        return [
+            _event(r)
+            for r in self.s.db.query(
+                "SELECT * FROM warning_events WHERE at >= ? AND at < ? ORDER BY at, id",
+                [to_db(start), to_db(end)],
+            )
+        ]
 
     # -- writes ---------------------------------------------------------------------------------
     def _when(self, at: datetime | None, field: str) -> datetime:
@@ -102,12 +117,22 @@ class WarningRepo:
         return at
 
     def _event(self, warning_id: int, action: str, at: datetime, **kw) -> None:
-        self.s.auditor.insert("warning_events", {
-            "warning_id": warning_id, "action": action, "at": to_db(at),
-            "level": kw.get("level"), "from_level": kw.get("from_level"),
-            "issuer": kw.get("issuer", ""), "area": kw.get("area", ""),
-            "measures": kw.get("measures", ""), "note": kw.get("note", ""),
-            "by_whom": self.s.actor, "created_at": to_db(self.s.now())})
+        self.s.auditor.insert(
+            "warning_events",
+            {
+                "warning_id": warning_id,
+                "action": action,
+                "at": to_db(at),
+                "level": kw.get("level"),
+                "from_level": kw.get("from_level"),
+                "issuer": kw.get("issuer", ""),
+                "area": kw.get("area", ""),
+                "measures": kw.get("measures", ""),
+                "note": kw.get("note", ""),
+                "by_whom": self.s.actor,
+                "created_at": to_db(self.s.now()),
+            },
+        )
 
     def issue(self, w: WarningInput) -> EarlyWarning:
         kind = signal_type(w.kind)
@@ -118,13 +143,33 @@ class WarningRepo:
         at = self._when(w.issued_at, "issued_at")
         now = self.s.now()
         with self.s.write():
-            wid = self.s.auditor.insert("warnings", {
-                "kind": kind.code, "level": w.level.value, "area": w.area, "issuer": w.issuer,
-                "issued_at": to_db(at), "level_since": to_db(at), "measures": w.measures.strip(),
-                "status": WarningStatus.in_force.value, "lifted_at": None, "version": 1,
-                "created_at": to_db(now), "updated_at": to_db(now)})
-            self._event(wid, "issue", at, level=w.level.value, issuer=w.issuer, area=w.area,
-                        measures=w.measures.strip(), note=w.note.strip())
+            wid = self.s.auditor.insert(
+                "warnings",
+                {
+                    "kind": kind.code,
+                    "level": w.level.value,
+                    "area": w.area,
+                    "issuer": w.issuer,
+                    "issued_at": to_db(at),
+                    "level_since": to_db(at),
+                    "measures": w.measures.strip(),
+                    "status": WarningStatus.in_force.value,
+                    "lifted_at": None,
+                    "version": 1,
+                    "created_at": to_db(now),
+                    "updated_at": to_db(now),
+                },
+            )
+            self._event(
+                wid,
+                "issue",
+                at,
+                level=w.level.value,
+                issuer=w.issuer,
+                area=w.area,
+                measures=w.measures.strip(),
+                note=w.note.strip(),
+            )
         return self.get(wid)
 
     def _live(self, warning_id: int, version: int | None) -> EarlyWarning:
@@ -132,21 +177,36 @@ class WarningRepo:
         if cur.status == WarningStatus.lifted:
             raise InputError("id", f"warning #{warning_id} was lifted; issue a new warning instead")
         if version is not None and version != cur.version:
-            raise InputError("version", f"warning #{warning_id} was changed by someone else "
-                             f"(version {cur.version}, you had {version}); nothing was saved")
+            raise InputError(
+                "version",
+                f"warning #{warning_id} was changed by someone else "
+                f"(version {cur.version}, you had {version}); nothing was saved",
+            )
         return cur
 
-    def change(self, warning_id: int, level: Level | str, *, at: datetime | None = None,
-               issuer: str | None = None, area: str | None = None, measures: str | None = None,
-               note: str = "", version: int | None = None) -> EarlyWarning:
+    def change(
+        self,
+        warning_id: int,
+        level: Level | str,
+        *,
+        at: datetime | None = None,
+        issuer: str | None = None,
+        area: str | None = None,
+        measures: str | None = None,
+        note: str = "",
+        version: int | None = None,
+    ) -> EarlyWarning:
         """Re-issue at a new level (升级/降级); the history keeps every level it had."""
         level = _level(level)
         at = self._when(at, "at")
         with self.s.write():
             cur = self._live(warning_id, version)
             if level == cur.level:
-                raise InputError("level", f"warning #{warning_id} is already at level "
-                                 f"{level.value}; a change re-issues it at a new level")
+                raise InputError(
+                    "level",
+                    f"warning #{warning_id} is already at level "
+                    f"{level.value}; a change re-issues it at a new level",
+                )
             try:
                 check_level(cur.signal, level)
             except ValueError as e:
@@ -160,26 +220,63 @@ class WarningRepo:
                 raise InputError("issuer", "must not be blank")
             if not area:
                 raise InputError("area", "must not be blank")
-            self.s.auditor.update("warnings", warning_id, {
-                "level": level.value, "level_since": to_db(at), "issuer": issuer, "area": area,
-                "measures": measures, "version": cur.version + 1,
-                "updated_at": to_db(self.s.now())})
-            self._event(warning_id, "change", at, level=level.value,
-                        from_level=cur.level.value, issuer=issuer, area=area, measures=measures,
-                        note=note.strip())
+            self.s.auditor.update(
+                "warnings",
+                warning_id,
+                {
+                    "level": level.value,
+                    "level_since": to_db(at),
+                    "issuer": issuer,
+                    "area": area,
+                    "measures": measures,
+                    "version": cur.version + 1,
+                    "updated_at": to_db(self.s.now()),
+                },
+            )
+            self._event(
+                warning_id,
+                "change",
+                at,
+                level=level.value,
+                from_level=cur.level.value,
+                issuer=issuer,
+                area=area,
+                measures=measures,
+                note=note.strip(),
+            )
         return self.get(warning_id)
 
-    def lift(self, warning_id: int, *, at: datetime | None = None, note: str = "",
-             version: int | None = None) -> EarlyWarning:
+    def lift(
+        self,
+        warning_id: int,
+        *,
+        at: datetime | None = None,
+        note: str = "",
+        version: int | None = None,
+    ) -> EarlyWarning:
         """End the warning (解除). A lifted warning cannot be changed or lifted again."""
         at = self._when(at, "at")
         with self.s.write():
             cur = self._live(warning_id, version)
             if at < cur.level_since:
                 raise InputError("at", "is before the warning's current level was issued")
-            self.s.auditor.update("warnings", warning_id, {
-                "status": WarningStatus.lifted.value, "lifted_at": to_db(at),
-                "version": cur.version + 1, "updated_at": to_db(self.s.now())})
-            self._event(warning_id, "lift", at, from_level=cur.level.value, issuer=cur.issuer,
-                        area=cur.area, note=note.strip())
+            self.s.auditor.update(
+                "warnings",
+                warning_id,
+                {
+                    "status": WarningStatus.lifted.value,
+                    "lifted_at": to_db(at),
+                    "version": cur.version + 1,
+                    "updated_at": to_db(self.s.now()),
+                },
+            )
+            self._event(
+                warning_id,
+                "lift",
+                at,
+                from_level=cur.level.value,
+                issuer=cur.issuer,
+                area=cur.area,
+                note=note.strip(),
+            )
         return self.get(warning_id)

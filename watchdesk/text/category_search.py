@@ -13,8 +13,10 @@ def pinyin_keys(text: str) -> list[str]:
     """Full pinyin and initials of a Chinese name: 火灾 → ['huozai', 'hz']."""
     from pypinyin import Style, lazy_pinyin  # a large dictionary: load it only when picking
 
-    return ["".join(lazy_pinyin(text)).lower(),
-            "".join(lazy_pinyin(text, style=Style.FIRST_LETTER)).lower()]
+    return [
+        "".join(lazy_pinyin(text)).lower(),
+        "".join(lazy_pinyin(text, style=Style.FIRST_LETTER)).lower(),
+    ]
 
 
 def _keys(item: Category | Subtype) -> list[tuple[str, int]]:

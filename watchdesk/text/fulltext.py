@@ -32,7 +32,7 @@ def grams(text: str) -> tuple[str, str]:
         if _is_cjk_run(run):
             uni.extend(run)
             if len(run) >= 2:
-                bi.extend(run[i:i + 2] for i in range(len(run) - 1))
+                bi.extend(run[i : i + 2] for i in range(len(run) - 1))
             # A separator token ("zz", never a CJK bigram) keeps phrases from matching across runs ("东街 。西" ≠ "街西").
             bi.append("zz")
         else:
@@ -49,15 +49,25 @@ def match_query(query: str) -> str | None:
             if len(run) == 1:
                 parts.append(f'uni:"{run}"')
             else:
-                phrase = " ".join(run[i:i + 2] for i in range(len(run) - 1))
+                phrase = " ".join(run[i : i + 2] for i in range(len(run) - 1))
                 parts.append(f'bi:"{phrase}"')
         else:
             parts.append(f'uni:"{run}"*')
     return " AND ".join(parts) if parts else None
 
 
-INCIDENT_TEXT_COLUMNS = ("title", "place", "description", "source", "scope", "trend", "measures",
-                         "caller_unit", "caller_name", "caller_phone")
+INCIDENT_TEXT_COLUMNS = (
+    "title",
+    "place",
+    "description",
+    "source",
+    "scope",
+    "trend",
+    "measures",
+    "caller_unit",
+    "caller_name",
+    "caller_phone",
+)
 
 
 def incident_text(row: dict) -> str:

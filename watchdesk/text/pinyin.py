@@ -128,9 +128,12 @@ class Key:
     phones: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, text: str, phones: tuple[str, ...] = ()) -> "Key":
-        return cls(unicodedata.normalize("NFKC", text or "").lower(), readings(text),
-                   tuple(d for d in (digits(p) for p in phones) if d))
+    def of(cls, text: str, phones: tuple[str, ...] = ()) -> Key:
+        return cls(
+            unicodedata.normalize("NFKC", text or "").lower(),
+            readings(text),
+            tuple(d for d in (digits(p) for p in phones) if d),
+        )
 
 
 def score(query: str, key: Key) -> int | None:

@@ -73,7 +73,8 @@ def parse_time(text: str, tz: tzinfo, *, now: datetime | None = None) -> datetim
     if not text:
         raise ValueError("empty time")
     default = (now.astimezone(tz) if now else datetime.now(tz)).replace(
-        hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+        hour=0, minute=0, second=0, microsecond=0, tzinfo=None
+    )
     try:
         from dateutil import parser as dtparser  # only when someone types a time
 

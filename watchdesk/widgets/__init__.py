@@ -15,7 +15,9 @@ def localize_bindings(node) -> None:
             dataclasses.replace(
                 b,
                 description=t(b.description) if b.description.startswith("key.") else b.description,
-                tooltip=t(b.description + ".tip") if b.description.startswith("key.") else b.tooltip,
+                tooltip=t(b.description + ".tip")
+                if b.description.startswith("key.")
+                else b.tooltip,
             )
             for b in bindings
         ]

@@ -27,7 +27,9 @@ class OnDutyBanner(Static):
     def on_mount(self) -> None:
         self.watch(self.app, "now", self._redraw, init=False)
 
-    def set_duty(self, current: ShiftView | None, upcoming: ShiftView | None, now: datetime) -> None:
+    def set_duty(
+        self, current: ShiftView | None, upcoming: ShiftView | None, now: datetime
+    ) -> None:
         self.current, self.upcoming = current, upcoming
         self._redraw(now)
 
@@ -64,7 +66,9 @@ class OnDutyBanner(Static):
             second.append(t("duty.next_none"), style="dim")
         else:
             s = self.upcoming.shift
-            second.append(f"{fmt_hm(s.starts_at, tz, now)}–{fmt_hm(s.ends_at, tz, now)}  ", style="dim")
+            second.append(
+                f"{fmt_hm(s.starts_at, tz, now)}–{fmt_hm(s.ends_at, tz, now)}  ", style="dim"
+            )
             nxt = self._people(self.upcoming)
             nxt.stylize("dim")
             second.append_text(nxt)

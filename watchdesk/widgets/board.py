@@ -25,8 +25,11 @@ class CountdownBoard(FixedTable):
         self.amber_minutes = amber_minutes
         self.rows_data: list[BoardRow] = []
         self._states: dict[int, ClockState] = {}
-        self._styles = {ClockState.ok: "", ClockState.amber: "bold black on #e8a300",
-                        ClockState.overdue: "bold white on #c62828"}
+        self._styles = {
+            ClockState.ok: "",
+            ClockState.amber: "bold black on #e8a300",
+            ClockState.overdue: "bold white on #c62828",
+        }
 
     def on_mount(self) -> None:
         self.add_column(Text(t("board.incident")), key="incident", width=32)

@@ -13,7 +13,7 @@ pyproject.toml and tests/ui/test_fixed_table.py compares it with a plain DataTab
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from rich.text import Text
 from textual.geometry import Size
@@ -40,14 +40,16 @@ class FixedTable(DataTable):
         new_rows = list(new_rows)
         rows = [self.rows.get(k) for k in new_rows]
         if not self._nothing_to_size() or any(
-                r is not None and (r.auto_height or r.label is not None) for r in rows):
+            r is not None and (r.auto_height or r.label is not None) for r in rows
+        ):
             super()._update_dimensions(new_rows)
             return
         # What DataTable._update_dimensions ends with: the scrollable size.
         width = sum(c.get_render_width(self) for c in self.columns.values())
         header = self.header_height if self.show_header else 0
-        self.virtual_size = Size(width + self._row_label_column_width,
-                                 self._total_row_height + header)
+        self.virtual_size = Size(
+            width + self._row_label_column_width, self._total_row_height + header
+        )
 
     def size_now(self) -> None:
         """Size the table for the rows just added, now rather than when the app is next idle

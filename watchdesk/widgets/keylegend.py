@@ -22,7 +22,7 @@ class KeyLegend(Static):
 
     def legend(self) -> Text:
         by_id = {}
-        for key, bindings in self.app._bindings.key_to_bindings.items():
+        for bindings in self.app._bindings.key_to_bindings.values():
             for b in bindings:
                 if b.id:
                     by_id[b.id] = (b.key_display or self.app.get_key_display(b), b.description)

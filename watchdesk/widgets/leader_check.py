@@ -28,25 +28,42 @@ def duty_line(duty: DutyStatus | None, now: datetime, tz: tzinfo) -> tuple[Text,
     if duty.shift_id is not None and duty.signin is not None:
         if duty.signin.taken_over:
             first = duty.signin.signed_in[0]
-            line.append("✓ " + t("check.taken_over", name=first.officer_name,
-                                 time=fmt_hm(first.at, tz, now)), style="green")
+            line.append(
+                "✓ "
+                + t("check.taken_over", name=first.officer_name, time=fmt_hm(first.at, tz, now)),
+                style="green",
+            )
         else:
             line.append(" " + t("check.not_taken_over") + " ", style="bold black on #e8a300")
         line.append("   ")
     esc = escalation(duty.checks, now)
     if esc.active:
         c = esc.checks[0]
-        line.append(" " + t("check.escalated", time=fmt_hm(c.due_at, tz, now),
-                             late=hms(-remaining_seconds(c.due_at, now))) + " ",
-                    style="bold white on #c62828")
+        line.append(
+            " "
+            + t(
+                "check.escalated",
+                time=fmt_hm(c.due_at, tz, now),
+                late=hms(-remaining_seconds(c.due_at, now)),
+            )
+            + " ",
+            style="bold white on #c62828",
+        )
     else:
         nd = next_due(duty.checks, now)
         if nd is not None:
             c = nd
             key = "check.failed" if status_at(c, now) == CheckStatus.failed else "check.due"
-            line.append(" " + t(key, time=fmt_hm(c.due_at, tz, now),
-                                left=hms(max(remaining_seconds(c.escalate_at, now), 0))) + " ",
-                        style="bold black on #e8a300")
+            line.append(
+                " "
+                + t(
+                    key,
+                    time=fmt_hm(c.due_at, tz, now),
+                    left=hms(max(remaining_seconds(c.escalate_at, now), 0)),
+                )
+                + " ",
+                style="bold black on #e8a300",
+            )
         elif duty.shift_id is not None:
             upcoming = [x for x in duty.checks if status_at(x, now) == CheckStatus.upcoming]
             if upcoming:

@@ -38,7 +38,8 @@ class WarningsStrip(Static):
     async def _load(self) -> None:
         now = self.app.clock()  # type: ignore[attr-defined]
         items = await self.app.client.call(  # type: ignore[attr-defined]
-            lambda s: s.warnings.in_force(now))
+            lambda s: s.warnings.in_force(now)
+        )
         self.set_warnings(items)
         self.loads += 1
 

@@ -100,8 +100,10 @@ def time_cell(rs: RosterShift, tz: tzinfo) -> Text:
     label = rs.shift.label
     out = Text(f"{s:%H:%M}–{e:%H:%M}")
     if label and label not in ("24h",):
-        out.append(" " + t(f"roster.slot.{label}") if label in ("day", "night") else " " + label,
-                   style="dim")
+        out.append(
+            " " + t(f"roster.slot.{label}") if label in ("day", "night") else " " + label,
+            style="dim",
+        )
     return out
 
 
@@ -127,16 +129,27 @@ def role_cell(rs: RosterShift, role: Role, tz: tzinfo) -> Text:
         style = ""
         if a.officer_id in flagged and not all(v.acknowledged for v in flagged[a.officer_id]):
             style = STYLE_WARN
-        elif a.change is not None and a.change.kind in (ChangeKind.swap, ChangeKind.replaced,
-                                                        ChangeKind.substitute):
+        elif a.change is not None and a.change.kind in (
+            ChangeKind.swap,
+            ChangeKind.replaced,
+            ChangeKind.substitute,
+        ):
             style = STYLE_CHANGED
         text.append(a.officer_name, style=style)
         for c in people:
             if c.covers_id == a.id and c.starts_at and c.ends_at:
-                text.append(f"→{c.officer_name} {short_time(c.starts_at, tz)}–"
-                            f"{short_time(c.ends_at, tz)}", style="italic")
-    gap = next((v for v in rs.problems if v.role == role
-                and v.problem in (Problem.no_leader, Problem.below_floor)), None)
+                text.append(
+                    f"→{c.officer_name} {short_time(c.starts_at, tz)}–{short_time(c.ends_at, tz)}",
+                    style="italic",
+                )
+    gap = next(
+        (
+            v
+            for v in rs.problems
+            if v.role == role and v.problem in (Problem.no_leader, Problem.below_floor)
+        ),
+        None,
+    )
     if gap is not None:
         if text:
             text.append(" ")
@@ -159,8 +172,13 @@ def signin_cell(rs: RosterShift, now: datetime) -> Text:
 
 def problem_label(v: Violation) -> str:
     role = role_label(v.role) if v.role else ""
-    return t(f"roster.problem.{v.problem.value}", role=role, name=v.officer_name, have=v.have,
-             need=v.need)
+    return t(
+        f"roster.problem.{v.problem.value}",
+        role=role,
+        name=v.officer_name,
+        have=v.have,
+        need=v.need,
+    )
 
 
 def problems_cell(rs: RosterShift) -> Text:
@@ -218,22 +236,37 @@ class RosterGrid(DataTable):
         self.rows_data: list[RosterShift] = []
 
     def on_mount(self) -> None:
-        widths = {"date": 14, "time": 11, "leader": 10, "chief": 8, "officer": 22,
-                  "standby": 8, "signin": 10, "problems": 18, "change": 18}
+        widths = {
+            "date": 14,
+            "time": 11,
+            "leader": 10,
+            "chief": 8,
+            "officer": 22,
+            "standby": 8,
+            "signin": 10,
+            "problems": 18,
+            "change": 18,
+        }
         for key in COLUMNS:
             self.add_column(t(f"roster.col.{key}"), key=key, width=widths.get(key))
 
     def show(self, page: RosterPage, now: datetime, tz: tzinfo) -> None:
         row, col = self.cursor_coordinate
-        keep = self.rows_data[row].shift.id if self.rows_data and row < len(self.rows_data) \
-            else None
+        keep = (
+            self.rows_data[row].shift.id if self.rows_data and row < len(self.rows_data) else None
+        )
         self.rows_data = page.shifts
         self.clear()
         for rs in page.shifts:
             current = rs.shift.starts_at <= now < rs.shift.ends_at
-            cells = [date_cell(rs, tz, current), time_cell(rs, tz),
-                     *(role_cell(rs, r, tz) for r in ROLES), signin_cell(rs, now),
-                     problems_cell(rs), change_short(rs.last_change)]
+            cells = [
+                date_cell(rs, tz, current),
+                time_cell(rs, tz),
+                *(role_cell(rs, r, tz) for r in ROLES),
+                signin_cell(rs, now),
+                problems_cell(rs),
+                change_short(rs.last_change),
+            ]
             for c in cells:  # one line per cell: skips rich's word wrapping, a third of the draw
                 c.no_wrap, c.overflow = True, "ellipsis"
             self.add_row(*cells, key=str(rs.shift.id))

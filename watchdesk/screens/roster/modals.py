@@ -7,9 +7,10 @@ its message in the modal and keeps everything typed; only a successful write clo
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,8 +29,10 @@ from watchdesk.widgets import localize_bindings
 def _pinyin(name: str) -> tuple[str, str]:
     from pypinyin import Style, lazy_pinyin
 
-    return ("".join(lazy_pinyin(name)).lower(),
-            "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower())
+    return (
+        "".join(lazy_pinyin(name)).lower(),
+        "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower(),
+    )
 
 
 def name_matches(query: str, name: str) -> bool:
@@ -47,8 +50,9 @@ def error_text(e: Exception) -> str:
     if isinstance(e, InputError):
         key = f"roster.field.{e.field}"
         label = t(key)
-        return t("roster.form.error_field", field=e.field if label == key else label,
-                 problem=e.problem)
+        return t(
+            "roster.form.error_field", field=e.field if label == key else label, problem=e.problem
+        )
     return str(e)
 
 
@@ -76,8 +80,12 @@ class PickOfficerModal(RosterModal):
         Binding("up", "move(-1)", show=False, id="roster-pick-up"),
     ]
 
-    def __init__(self, title: str, officers: list[Officer],
-                 submit: Callable[[int], Awaitable[Any]] | None = None):
+    def __init__(
+        self,
+        title: str,
+        officers: list[Officer],
+        submit: Callable[[int], Awaitable[Any]] | None = None,
+    ):
         super().__init__(classes="roster-modal")
         localize_bindings(self)
         self.title_text = title
@@ -89,8 +97,9 @@ class PickOfficerModal(RosterModal):
         with Vertical(classes="modal-box"):
             yield Label(self.title_text, classes="modal-title")
             yield Input(placeholder=t("roster.pick.placeholder"), id="pick-query")
-            yield OptionList(*[Option(self._label(o), id=str(o.id)) for o in self.officers],
-                             id="pick-list")
+            yield OptionList(
+                *[Option(self._label(o), id=str(o.id)) for o in self.officers], id="pick-list"
+            )
             yield Label("", id="modal-error", classes="modal-error")
             yield Label(t("roster.pick.hint"), classes="modal-hint")
 
@@ -159,8 +168,13 @@ class FormModal(RosterModal):
         Binding("ctrl+s", "save", "key.roster.save", id="roster-form-save"),
     ]
 
-    def __init__(self, title: str, fields: list[FormField],
-                 submit: Callable[[dict[str, str]], Awaitable[Any]], note: str = ""):
+    def __init__(
+        self,
+        title: str,
+        fields: list[FormField],
+        submit: Callable[[dict[str, str]], Awaitable[Any]],
+        note: str = "",
+    ):
         super().__init__(classes="roster-modal")
         localize_bindings(self)
         self.title_text = title
@@ -176,8 +190,12 @@ class FormModal(RosterModal):
             for f in self.fields:
                 yield Label(f.label, classes="field-label")
                 if f.options is not None:
-                    yield Select([(lab, val) for lab, val in f.options], value=f.value or
-                                 f.options[0][1], allow_blank=False, id=f"f-{f.name}")
+                    yield Select(
+                        [(lab, val) for lab, val in f.options],
+                        value=f.value or f.options[0][1],
+                        allow_blank=False,
+                        id=f"f-{f.name}",
+                    )
                 else:
                     yield Input(value=f.value, placeholder=f.placeholder, id=f"f-{f.name}")
             yield Label("", id="modal-error", classes="modal-error")

@@ -72,8 +72,9 @@ class RosterScreen(Screen):
         yield RosterGrid(id="roster-grid")
         yield Label("", id="roster-detail")
         with Vertical(id="roster-problems-box"):
-            yield Label(t("roster.problems.title"), id="roster-problems-title",
-                        classes="section-title")
+            yield Label(
+                t("roster.problems.title"), id="roster-problems-title", classes="section-title"
+            )
             yield DataTable(id="roster-problems", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
@@ -97,8 +98,10 @@ class RosterScreen(Screen):
     def bounds(self) -> tuple[datetime, datetime]:
         assert self.anchor_day is not None
         first, last = period(self.anchor_day, self.view)
-        return (datetime.combine(first, time(0), tzinfo=self.tz),
-                datetime.combine(last + timedelta(days=1), time(0), tzinfo=self.tz))
+        return (
+            datetime.combine(first, time(0), tzinfo=self.tz),
+            datetime.combine(last + timedelta(days=1), time(0), tzinfo=self.tz),
+        )
 
     def reload(self) -> None:
         self.run_worker(self._load, exclusive=True, group="roster", exit_on_error=False)
@@ -111,7 +114,8 @@ class RosterScreen(Screen):
         start, end = self.bounds()
         now = self.now()
         page, duty, officers = await self.app.client.call(  # type: ignore[attr-defined]
-            lambda s: (s.roster.page(start, end), s.roster.duty_status(now), s.roster.officers()))
+            lambda s: (s.roster.page(start, end), s.roster.duty_status(now), s.roster.officers())
+        )
         self.page, self.duty, self.officers = page, duty, officers
         self.show()
         self.loads += 1
@@ -127,16 +131,24 @@ class RosterScreen(Screen):
         self.query_one(LeaderCheckBar).set_status(self.duty, now)
         first, last = period(self.anchor_day or now.date(), self.view)
         open_ = [v for v in page.problems if not v.acknowledged]
-        title = Text(t(f"roster.title.{self.view}", first=first.strftime("%Y-%m-%d"),
-                       last=last.strftime("%m-%d"), month=first.strftime("%Y-%m")), style="bold")
+        title = Text(
+            t(
+                f"roster.title.{self.view}",
+                first=first.strftime("%Y-%m-%d"),
+                last=last.strftime("%m-%d"),
+                month=first.strftime("%Y-%m"),
+            ),
+            style="bold",
+        )
         title.append("   ")
         if open_:
             title.append(t("roster.title.problems", n=len(open_)), style="bold red")
         else:
             title.append(t("roster.title.no_problems"), style="green")
         if len(open_) != len(page.problems):
-            title.append("  " + t("roster.title.acked", n=len(page.problems) - len(open_)),
-                         style=STYLE_ACK)
+            title.append(
+                "  " + t("roster.title.acked", n=len(page.problems) - len(open_)), style=STYLE_ACK
+            )
         title.append("   " + t("roster.legend"), style="dim")
         self.query_one("#roster-title", Label).update(title)
         table = self.query_one("#roster-problems", DataTable)
@@ -144,7 +156,8 @@ class RosterScreen(Screen):
         for i, v in enumerate(page.problems):
             table.add_row(self._when(v), problem_label(v), self._status(v), key=str(i))
         self.query_one("#roster-problems-title", Label).update(
-            t("roster.problems.title_n", n=len(open_), total=len(page.problems)))
+            t("roster.problems.title_n", n=len(open_), total=len(page.problems))
+        )
 
     def _when(self, v: Violation) -> str:
         s = v.starts_at.astimezone(self.tz).strftime("%m-%d %H:%M")
@@ -155,8 +168,9 @@ class RosterScreen(Screen):
     @staticmethod
     def _status(v: Violation) -> Text:
         if v.acknowledged:
-            return Text(t("roster.problems.acked", reason=v.ack_reason, by=v.ack_by),
-                        style=STYLE_ACK)
+            return Text(
+                t("roster.problems.acked", reason=v.ack_reason, by=v.ack_by), style=STYLE_ACK
+            )
         return Text(t("roster.problems.open"), style="bold red")
 
     # -- navigation -----------------------------------------------------------------------------
@@ -194,14 +208,16 @@ class RosterScreen(Screen):
             s, e = rs.shift.starts_at.astimezone(self.tz), rs.shift.ends_at.astimezone(self.tz)
             line.append(f"{s:%m-%d %H:%M}–{e:%m-%d %H:%M}", style="bold")
             if rs.day.name or rs.day.sensitive:
-                line.append("  " + " ".join(filter(None, [rs.day.name, *rs.day.sensitive])),
-                            style="magenta")
+                line.append(
+                    "  " + " ".join(filter(None, [rs.day.name, *rs.day.sensitive])), style="magenta"
+                )
             if rs.last_change is not None:
                 line.append("   " + t("roster.detail.change") + " ")
                 line.append_text(change_text(rs.last_change, self.tz, 200))
             for v in rs.problems:
-                line.append("   " + problem_label(v), style=STYLE_ACK if v.acknowledged
-                            else "bold red")
+                line.append(
+                    "   " + problem_label(v), style=STYLE_ACK if v.acknowledged else "bold red"
+                )
         self.query_one("#roster-detail", Label).update(line)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -8,8 +8,9 @@ stored is what the officer recorded, each record audited.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from watchdesk.errors import InputError
 from watchdesk.models.roster import (
@@ -37,20 +38,35 @@ SLACK = timedelta(minutes=2)  # two machines' clocks on one desk may differ a li
 
 
 def _sign(r: dict) -> SignEvent:
-    return SignEvent(id=r["id"], shift_id=r["shift_id"], officer_id=r["officer_id"],
-                     officer_name=r["name"], kind=r["kind"], at=from_db(r["at"]), note=r["note"],
-                     recorded_by=r["recorded_by"])
+    return SignEvent(
+        id=r["id"],
+        shift_id=r["shift_id"],
+        officer_id=r["officer_id"],
+        officer_name=r["name"],
+        kind=r["kind"],
+        at=from_db(r["at"]),
+        note=r["note"],
+        recorded_by=r["recorded_by"],
+    )
 
 
 def _record(r: dict) -> CheckRecord:
-    return CheckRecord(id=r["id"], shift_id=r["shift_id"], due_at=from_db(r["due_at"]),
-                       kind=r["kind"], method=r["method"], result=r["result"],
-                       at=from_db(r["at"]), note=r["note"], leader_name=r["name"] or "",
-                       recorded_by=r["recorded_by"])
+    return CheckRecord(
+        id=r["id"],
+        shift_id=r["shift_id"],
+        due_at=from_db(r["due_at"]),
+        kind=r["kind"],
+        method=r["method"],
+        result=r["result"],
+        at=from_db(r["at"]),
+        note=r["note"],
+        leader_name=r["name"] or "",
+        recorded_by=r["recorded_by"],
+    )
 
 
 class DutyChecks:
-    s: "Store"
+    s: Store
 
     # -- sign-in --------------------------------------------------------------------------------
     def _events(self, shift_ids: Sequence[int]) -> dict[int, list[SignEvent]]:
@@ -59,8 +75,10 @@ class DutyChecks:
             return out
         marks = ",".join("?" * len(shift_ids))
         for r in self.s.db.query(
-                "SELECT d.*, o.name FROM duty_signins d JOIN officers o ON o.id = d.officer_id"
-                f" WHERE d.shift_id IN ({marks}) ORDER BY d.at, d.id", list(shift_ids)):
+            "SELECT d.*, o.name FROM duty_signins d JOIN officers o ON o.id = d.officer_id"
+            f" WHERE d.shift_id IN ({marks}) ORDER BY d.at, d.id",
+            list(shift_ids),
+        ):
             out[r["shift_id"]].append(_sign(r))
         return out
 
@@ -83,17 +101,24 @@ class DutyChecks:
             if e.kind == SignKind.sign_in:
                 ins.setdefault(e.officer_id, e)
         people = self._assignments([shift_id]).get(shift_id, [])
-        duty = {a.officer_id: a.officer_name for a in people if a.role != Role.standby
-                and a.covers_id is None}
+        duty = {
+            a.officer_id: a.officer_name
+            for a in people
+            if a.role != Role.standby and a.covers_id is None
+        }
         outs = [e for e in last.values() if e.kind == SignKind.sign_out]
         return SigninStatus(
-            shift_id=shift_id, taken_over=any(oid in duty for oid in ins),
+            shift_id=shift_id,
+            taken_over=any(oid in duty for oid in ins),
             handed_over=bool(ins) and all(e.kind == SignKind.sign_out for e in last.values()),
-            signed_in=sorted(ins.values(), key=lambda e: e.at), signed_out=outs,
-            missing=[n for oid, n in duty.items() if oid not in ins])
+            signed_in=sorted(ins.values(), key=lambda e: e.at),
+            signed_out=outs,
+            missing=[n for oid, n in duty.items() if oid not in ins],
+        )
 
-    def _sign(self, shift_id: int, officer_id: int, kind: SignKind, at: datetime | None,
-              note: str) -> SignEvent:
+    def _sign(
+        self, shift_id: int, officer_id: int, kind: SignKind, at: datetime | None, note: str
+    ) -> SignEvent:
         now = self.s.now()
         at = at or now
         if at > now + SLACK:
@@ -102,8 +127,10 @@ class DutyChecks:
         cfg = self.config()  # type: ignore[attr-defined]
         if kind == SignKind.sign_in:
             if at < sh.starts_at - timedelta(minutes=cfg.signin_early_minutes):
-                raise InputError("at", f"sign-in opens {cfg.signin_early_minutes} minutes before "
-                                       "the shift starts")
+                raise InputError(
+                    "at",
+                    f"sign-in opens {cfg.signin_early_minutes} minutes before the shift starts",
+                )
             if at >= sh.ends_at:
                 raise InputError("at", "the shift has already ended")
         with self.s.write():
@@ -112,25 +139,36 @@ class DutyChecks:
             if not mine:
                 off = self.officer(officer_id)  # type: ignore[attr-defined]
                 raise InputError("officer", f"{off.name} is not on this shift")
-            evs = [e for e in self._events([shift_id]).get(shift_id, [])
-                   if e.officer_id == officer_id]
+            evs = [
+                e for e in self._events([shift_id]).get(shift_id, []) if e.officer_id == officer_id
+            ]
             signed_in = bool(evs) and evs[-1].kind == SignKind.sign_in
             if kind == SignKind.sign_in and signed_in:
                 raise InputError("officer", f"{mine[0].officer_name} has already signed in")
             if kind == SignKind.sign_out and not signed_in:
                 raise InputError("officer", f"{mine[0].officer_name} has not signed in")
-            eid = self.s.auditor.insert("duty_signins", {
-                "shift_id": shift_id, "officer_id": officer_id, "kind": kind.value,
-                "at": to_db(at), "note": note, "recorded_by": self.s.actor})
+            eid = self.s.auditor.insert(
+                "duty_signins",
+                {
+                    "shift_id": shift_id,
+                    "officer_id": officer_id,
+                    "kind": kind.value,
+                    "at": to_db(at),
+                    "note": note,
+                    "recorded_by": self.s.actor,
+                },
+            )
         return next(e for e in self._events([shift_id])[shift_id] if e.id == eid)
 
-    def sign_in(self, shift_id: int, officer_id: int, *, at: datetime | None = None,
-                note: str = "") -> SignEvent:
+    def sign_in(
+        self, shift_id: int, officer_id: int, *, at: datetime | None = None, note: str = ""
+    ) -> SignEvent:
         """接班签到: the incoming officer takes over."""
         return self._sign(shift_id, officer_id, SignKind.sign_in, at, note)
 
-    def sign_out(self, shift_id: int, officer_id: int, *, at: datetime | None = None,
-                 note: str = "") -> SignEvent:
+    def sign_out(
+        self, shift_id: int, officer_id: int, *, at: datetime | None = None, note: str = ""
+    ) -> SignEvent:
         """交班: signs out at handover."""
         return self._sign(shift_id, officer_id, SignKind.sign_out, at, note)
 
@@ -146,17 +184,26 @@ class DutyChecks:
         return rules.check_schedule(shift_id, sh.starts_at, sh.ends_at, cfg.checks, self.s.tz)
 
     def check_records(self, shift_id: int) -> list[CheckRecord]:
-        return [_record(r) for r in self.s.db.query(
-            "SELECT c.*, o.name FROM leader_checks c LEFT JOIN officers o ON o.id = c.leader_id"
-            " WHERE c.shift_id = ? ORDER BY c.at, c.id", [shift_id])]
+        return [
+            _record(r)
+            for r in self.s.db.query(
+                "SELECT c.*, o.name FROM leader_checks c LEFT JOIN officers o ON o.id = c.leader_id"
+                " WHERE c.shift_id = ? ORDER BY c.at, c.id",
+                [shift_id],
+            )
+        ]
 
     def checks(self, shift_id: int, now: datetime | None = None) -> list[CheckState]:
         """Every check of a shift, scheduled or ad hoc, with its records: for the handover."""
         now = now or self.s.now()
         cfg = self.config()  # type: ignore[attr-defined]
-        return rules.check_states(self.check_schedule(shift_id), self.check_records(shift_id),
-                                  now, cfg.checks.escalate_after_minutes,
-                                  self._in_person_required(shift_id))
+        return rules.check_states(
+            self.check_schedule(shift_id),
+            self.check_records(shift_id),
+            now,
+            cfg.checks.escalate_after_minutes,
+            self._in_person_required(shift_id),
+        )
 
     def pending_checks(self, now: datetime | None = None) -> list[CheckState]:
         """The current shift's checks not yet confirmed (upcoming ones included): cache them, and
@@ -171,10 +218,17 @@ class DutyChecks:
         now = now or self.s.now()
         return rules.escalation(self.pending_checks(now), now)
 
-    def record_check(self, shift_id: int, *, method: CheckMethod | str,
-                     result: CheckOutcome | str, due_at: datetime | None = None,
-                     at: datetime | None = None, note: str = "",
-                     leader_id: int | None = None) -> CheckState:
+    def record_check(
+        self,
+        shift_id: int,
+        *,
+        method: CheckMethod | str,
+        result: CheckOutcome | str,
+        due_at: datetime | None = None,
+        at: datetime | None = None,
+        note: str = "",
+        leader_id: int | None = None,
+    ) -> CheckState:
         """Record a leader-on-duty check. Without `due_at` it answers the oldest check that is due
         and not confirmed, or else is an ad-hoc check at `at`."""
         try:
@@ -191,8 +245,11 @@ class DutyChecks:
         states = self.checks(shift_id, now)
         kind = CheckKind.adhoc
         if due_at is None:
-            open_ = [c for c in states if c.status != CheckStatus.confirmed and c.due_at <= at
-                     + timedelta(minutes=30)]
+            open_ = [
+                c
+                for c in states
+                if c.status != CheckStatus.confirmed and c.due_at <= at + timedelta(minutes=30)
+            ]
             if open_:
                 due_at, kind = open_[0].due_at, open_[0].kind
             else:
@@ -203,13 +260,26 @@ class DutyChecks:
                 kind = match[0].kind
         if leader_id is None:
             view = self.view(shift_id)  # type: ignore[attr-defined]
-            leader_id = next((a.officer_id for a in view.assignments if a.role == Role.leader),
-                             None) if view else None
+            leader_id = (
+                next((a.officer_id for a in view.assignments if a.role == Role.leader), None)
+                if view
+                else None
+            )
         with self.s.write():
-            self.s.auditor.insert("leader_checks", {
-                "shift_id": shift_id, "due_at": to_db(due_at), "kind": kind.value,
-                "method": method.value, "result": result.value, "at": to_db(at), "note": note,
-                "leader_id": leader_id, "recorded_by": self.s.actor})
+            self.s.auditor.insert(
+                "leader_checks",
+                {
+                    "shift_id": shift_id,
+                    "due_at": to_db(due_at),
+                    "kind": kind.value,
+                    "method": method.value,
+                    "result": result.value,
+                    "at": to_db(at),
+                    "note": note,
+                    "leader_id": leader_id,
+                    "recorded_by": self.s.actor,
+                },
+            )
         return next(c for c in self.checks(shift_id, now) if c.due_at == due_at)
 
     def duty_status(self, now: datetime | None = None) -> DutyStatus:
@@ -220,6 +290,10 @@ class DutyChecks:
         if view is None or view.shift.id is None:
             return DutyStatus(problems_ahead=ahead)
         checks = self.pending_checks(now)
-        return DutyStatus(shift_id=view.shift.id, signin=self.signin_status(view.shift.id),
-                          checks=checks, escalation=rules.escalation(checks, now),
-                          problems_ahead=ahead)
+        return DutyStatus(
+            shift_id=view.shift.id,
+            signin=self.signin_status(view.shift.id),
+            checks=checks,
+            escalation=rules.escalation(checks, now),
+            problems_ahead=ahead,
+        )

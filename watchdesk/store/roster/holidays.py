@@ -59,14 +59,18 @@ def cached_year(year: int, lang: str) -> YearData:
     entry = _read(path).get(key)
     if entry:
         try:
-            return YearData({date.fromisoformat(d): n for d, n in entry["holidays"].items()},
-                            frozenset(date.fromisoformat(d) for d in entry["workdays"]))
+            return YearData(
+                {date.fromisoformat(d): n for d, n in entry["holidays"].items()},
+                frozenset(date.fromisoformat(d) for d in entry["workdays"]),
+            )
         except (KeyError, ValueError, TypeError):
             pass
     data = holidays_year(year, lang)
     allv = _read(path)
-    allv[key] = {"holidays": {d.isoformat(): n for d, n in data.holidays.items()},
-                 "workdays": sorted(d.isoformat() for d in data.workdays)}
+    allv[key] = {
+        "holidays": {d.isoformat(): n for d, n in data.holidays.items()},
+        "workdays": sorted(d.isoformat() for d in data.workdays),
+    }
     # a read-only home is fine: the calendar still works, only slower to start
     write_atomic(path, json.dumps(allv, ensure_ascii=False))
     return data

@@ -7,11 +7,12 @@ dry run rolls its transaction back.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from watchdesk.errors import InputError
-from watchdesk.models.base import RowProblem as RowError
+from watchdesk.models.base import RowProblem
 from watchdesk.models.roster import (
     ChangeKind,
     GenerateResult,
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 class RosterImportError(InputError):
     """Bad rows in an import file: every one of them, by row number. Nothing was written."""
 
-    def __init__(self, errors: list[RowError]):
+    def __init__(self, errors: list[RowProblem]):
         self.errors = errors
         super().__init__("rows", f"{len(errors)} bad row(s); nothing was imported")
 
@@ -46,14 +47,15 @@ class _DryRun(Exception):
 
 
 class RosterPlanning:
-    s: "Store"
+    s: Store
 
     # -- rotations ------------------------------------------------------------------------------
     def plan(self, spec: RotationSpec) -> list[PlannedShift]:
         cfg = self.config()
         if spec.pattern and spec.pattern not in cfg.patterns:
-            raise InputError("pattern", f"no shift pattern {spec.pattern!r} "
-                                        f"(have: {', '.join(cfg.patterns)})")
+            raise InputError(
+                "pattern", f"no shift pattern {spec.pattern!r} (have: {', '.join(cfg.patterns)})"
+            )
         known = {o.id for o in self.officers()}
         for lists in (spec.lists, spec.rest_lists):
             for role, ids in lists.items():
@@ -96,9 +98,14 @@ class RosterPlanning:
                         res.shifts_created += 1
                         if cid is None:
                             cid = self._generate_change(spec)
-                        sid = self.s.auditor.insert("shifts", {
-                            "starts_at": to_db(p.starts_at), "ends_at": to_db(p.ends_at),
-                            "label": p.label})
+                        sid = self.s.auditor.insert(
+                            "shifts",
+                            {
+                                "starts_at": to_db(p.starts_at),
+                                "ends_at": to_db(p.ends_at),
+                                "label": p.label,
+                            },
+                        )
                         have: list[RosterAssignment] = []
                     else:
                         sid = sh.id
@@ -110,8 +117,10 @@ class RosterPlanning:
                         mine = [a for a in have if a.role == role]
                         manual = [a for a in mine if a.source != Source.rotation]
                         if manual:
-                            res.kept_manual += [f"{stamp} {role_label(role)}: {a.officer_name} "
-                                                f"({a.source.value})" for a in manual]
+                            res.kept_manual += [
+                                f"{stamp} {role_label(role)}: {a.officer_name} ({a.source.value})"
+                                for a in manual
+                            ]
                             continue
                         keep = [a for a in mine if a.officer_id in want]
                         res.unchanged += len(keep)
@@ -123,8 +132,9 @@ class RosterPlanning:
                             self._set_ext(a.id, status="removed", change_id=cid)
                         for oid in todo:
                             if any(a.officer_id == oid for a in have if a.role != role):
-                                res.kept_manual.append(f"{stamp} {role_label(role)}: #{oid} "
-                                                       f"already on this shift")
+                                res.kept_manual.append(
+                                    f"{stamp} {role_label(role)}: #{oid} already on this shift"
+                                )
                                 continue
                             self._insert_assignment(sid, oid, role, Source.rotation, cid)
                             res.assigned += 1
@@ -136,14 +146,22 @@ class RosterPlanning:
 
     def _generate_change(self, spec: RotationSpec) -> int:
         return self._record_change(
-            ChangeKind.generate, reason=f"rotation {spec.start}–{spec.end} ({spec.mode.value}"
+            ChangeKind.generate,
+            reason=f"rotation {spec.start}–{spec.end} ({spec.mode.value}"
             f"{'/' + str(spec.every) if spec.mode.value == 'every' else ''})",
-            approver="")
+            approver="",
+        )
 
     # -- import and export ----------------------------------------------------------------------
-    def import_rows(self, rows: Sequence[RosterRow], *, add_officers: bool = False,
-                    dry_run: bool = False, reason: str = "",
-                    errors: Sequence[RowError] = ()) -> ImportResult:
+    def import_rows(
+        self,
+        rows: Sequence[RosterRow],
+        *,
+        add_officers: bool = False,
+        dry_run: bool = False,
+        reason: str = "",
+        errors: Sequence[RowProblem] = (),
+    ) -> ImportResult:
         """Check every row, then write all of them in one transaction, or nothing. Shifts are
         matched by exact start and end; an existing assignment of the same person and role is
         left alone (importing the same file twice changes nothing). `errors` are the rows the
@@ -157,24 +175,41 @@ class RosterPlanning:
         file_shifts: dict[tuple[datetime, datetime], int] = {}
         for r in rows:
             if r.ends_at <= r.starts_at:
-                errors.append(RowError(row=r.row, field="end", problem="is not after the start"))
+                errors.append(RowProblem(row=r.row, field="end", problem="is not after the start"))
                 continue
             found = by_name.get(r.name, [])
             if len(found) > 1:
-                errors.append(RowError(row=r.row, field="name",
-                                       problem=f"{len(found)} officers are named {r.name!r}"))
+                errors.append(
+                    RowProblem(
+                        row=r.row,
+                        field="name",
+                        problem=f"{len(found)} officers are named {r.name!r}",
+                    )
+                )
             elif not found and not add_officers:
-                errors.append(RowError(row=r.row, field="name", problem=f"no officer named "
-                                       f"{r.name!r} (add them first or pass --add-officers)"))
+                errors.append(
+                    RowProblem(
+                        row=r.row,
+                        field="name",
+                        problem=f"no officer named "
+                        f"{r.name!r} (add them first or pass --add-officers)",
+                    )
+                )
             k = (r.starts_at, r.ends_at, r.name)
             if k in seen:
-                errors.append(RowError(row=r.row, field="name",
-                                       problem=f"{r.name} appears twice for this shift"))
+                errors.append(
+                    RowProblem(
+                        row=r.row, field="name", problem=f"{r.name} appears twice for this shift"
+                    )
+                )
             seen.add(k)
             for (s, e), first in file_shifts.items():
                 if (s, e) != (r.starts_at, r.ends_at) and s < r.ends_at and e > r.starts_at:
-                    errors.append(RowError(row=r.row, field="start",
-                                           problem=f"overlaps the shift of row {first}"))
+                    errors.append(
+                        RowProblem(
+                            row=r.row, field="start", problem=f"overlaps the shift of row {first}"
+                        )
+                    )
                     break
             file_shifts.setdefault((r.starts_at, r.ends_at), r.row)
         if file_shifts:
@@ -188,10 +223,17 @@ class RosterPlanning:
                 if clash:
                     for r in rows:
                         if (r.starts_at, r.ends_at) == (s, e):
-                            errors.append(RowError(row=r.row, field="start", problem=(
-                                f"overlaps shift #{clash[0].id} "
-                                f"({clash[0].starts_at.astimezone(self.s.tz):%m-%d %H:%M}) "
-                                f"without matching it")))
+                            errors.append(
+                                RowProblem(
+                                    row=r.row,
+                                    field="start",
+                                    problem=(
+                                        f"overlaps shift #{clash[0].id} "
+                                        f"({clash[0].starts_at.astimezone(self.s.tz):%m-%d %H:%M}) "
+                                        f"without matching it"
+                                    ),
+                                )
+                            )
         if errors:
             errors.sort(key=lambda x: x.row)
             raise RosterImportError(errors)
@@ -200,20 +242,34 @@ class RosterPlanning:
         try:
             with self.s.write():
                 sids: dict[tuple[datetime, datetime], int] = {
-                    (s.starts_at, s.ends_at): s.id for s in self._shifts(lo, hi) if s.id}
+                    (s.starts_at, s.ends_at): s.id for s in self._shifts(lo, hi) if s.id
+                }
                 people = self._assignments(list(sids.values()))
                 cid = self._record_change(ChangeKind.imported, reason=reason or "import")
                 officers: dict[str, int] = {n: v[0].id for n, v in by_name.items() if v[0].id}
                 for r in rows:
                     if r.name not in officers:
-                        officers[r.name] = self.s.auditor.insert("officers", {
-                            "name": r.name, "phone": r.phone, "title": "", "unit": "", "active": 1})
+                        officers[r.name] = self.s.auditor.insert(
+                            "officers",
+                            {
+                                "name": r.name,
+                                "phone": r.phone,
+                                "title": "",
+                                "unit": "",
+                                "active": 1,
+                            },
+                        )
                         res.officers_added.append(r.name)
                     key = (r.starts_at, r.ends_at)
                     if key not in sids:
-                        sids[key] = self.s.auditor.insert("shifts", {
-                            "starts_at": to_db(r.starts_at), "ends_at": to_db(r.ends_at),
-                            "label": r.label})
+                        sids[key] = self.s.auditor.insert(
+                            "shifts",
+                            {
+                                "starts_at": to_db(r.starts_at),
+                                "ends_at": to_db(r.ends_at),
+                                "label": r.label,
+                            },
+                        )
                         res.shifts_created += 1
                     sid, oid = sids[key], officers[r.name]
                     here = people.get(sid, [])
@@ -229,8 +285,9 @@ class RosterPlanning:
             pass
         return res
 
-    def export_rows(self, start: datetime, end: datetime, officer_id: int | None = None
-                    ) -> list[RosterRow]:
+    def export_rows(
+        self, start: datetime, end: datetime, officer_id: int | None = None
+    ) -> list[RosterRow]:
         phones = {o.id: o.phone for o in self.officers(active_only=False)}
         out = []
         shifts = self._shifts(start, end)
@@ -239,10 +296,18 @@ class RosterPlanning:
             for a in people.get(sh.id, []):
                 if officer_id is not None and a.officer_id != officer_id:
                     continue
-                out.append(RosterRow(row=len(out) + 2, starts_at=a.starts_at or sh.starts_at,
-                                     ends_at=a.ends_at or sh.ends_at, label=sh.label, role=a.role,
-                                     name=a.officer_name, phone=phones.get(a.officer_id, ""),
-                                     note=a.note))
+                out.append(
+                    RosterRow(
+                        row=len(out) + 2,
+                        starts_at=a.starts_at or sh.starts_at,
+                        ends_at=a.ends_at or sh.ends_at,
+                        label=sh.label,
+                        role=a.role,
+                        name=a.officer_name,
+                        phone=phones.get(a.officer_id, ""),
+                        note=a.note,
+                    )
+                )
         return out
 
     # -- hours on duty --------------------------------------------------------------------------
@@ -250,6 +315,12 @@ class RosterPlanning:
         shifts = self._shifts(start, end)
         people = self._assignments([s.id for s in shifts])
         cal = self.calendar()
-        rows = [RosterShift(shift=s, day=cal.info(s.starts_at.astimezone(self.s.tz).date()),
-                            assignments=people.get(s.id, [])) for s in shifts]
+        rows = [
+            RosterShift(
+                shift=s,
+                day=cal.info(s.starts_at.astimezone(self.s.tz).date()),
+                assignments=people.get(s.id, []),
+            )
+            for s in shifts
+        ]
         return rules.hours_report(rows, start, end, cal, self.s.tz)

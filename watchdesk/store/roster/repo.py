@@ -8,8 +8,9 @@ Rotations, import and hours live in `roster_plan.py`, sign-in and the leader-on-
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from watchdesk.errors import InputError, NotFound
 from watchdesk.models.roster import (
@@ -44,8 +45,12 @@ CONFIG_KEY = "roster.config"
 
 
 def _shift(row: dict) -> Shift:
-    return Shift(id=row["id"], starts_at=from_db(row["starts_at"]), ends_at=from_db(row["ends_at"]),
-                 label=row["label"])
+    return Shift(
+        id=row["id"],
+        starts_at=from_db(row["starts_at"]),
+        ends_at=from_db(row["ends_at"]),
+        label=row["label"],
+    )
 
 
 def _need(value: str, field: str, what: str) -> str:
@@ -69,15 +74,25 @@ _CHANGE_SQL = (
 
 
 def _change(r: dict) -> RosterChange:
-    return RosterChange(id=r["id"], at=from_db(r["at"]), actor=r["actor"], kind=r["kind"],
-                        shift_id=r["shift_id"], other_shift_id=r["other_shift_id"], role=r["role"],
-                        officer_name=r["n1"] or "", other_officer_name=r["n2"] or "",
-                        starts_at=from_db(r["starts_at"]), ends_at=from_db(r["ends_at"]),
-                        reason=r["reason"], approver=r["approver"])
+    return RosterChange(
+        id=r["id"],
+        at=from_db(r["at"]),
+        actor=r["actor"],
+        kind=r["kind"],
+        shift_id=r["shift_id"],
+        other_shift_id=r["other_shift_id"],
+        role=r["role"],
+        officer_name=r["n1"] or "",
+        other_officer_name=r["n2"] or "",
+        starts_at=from_db(r["starts_at"]),
+        ends_at=from_db(r["ends_at"]),
+        reason=r["reason"],
+        approver=r["approver"],
+    )
 
 
 class RosterRepo(DutyChecks, RosterPlanning):
-    def __init__(self, store: "Store"):
+    def __init__(self, store: Store):
         self.s = store
 
     # -- configuration --------------------------------------------------------------------------
@@ -93,14 +108,19 @@ class RosterRepo(DutyChecks, RosterPlanning):
         from watchdesk.i18n import language
         from watchdesk.store.roster.holidays import cached_year
 
-        return rules.ChinaCalendar(language(), self.sensitive_periods(),
-                                   self.config().holidays_sensitive, source=cached_year)
+        return rules.ChinaCalendar(
+            language(),
+            self.sensitive_periods(),
+            self.config().holidays_sensitive,
+            source=cached_year,
+        )
 
     # -- officers -------------------------------------------------------------------------------
     def add_officer(self, officer: Officer) -> Officer:
         with self.s.write():
-            oid = self.s.auditor.insert("officers", officer.model_dump(exclude={"id"}) | {
-                "active": int(officer.active)})
+            oid = self.s.auditor.insert(
+                "officers", officer.model_dump(exclude={"id"}) | {"active": int(officer.active)}
+            )
         return officer.model_copy(update={"id": oid})
 
     def officers(self, active_only: bool = True) -> list[Officer]:
@@ -115,8 +135,9 @@ class RosterRepo(DutyChecks, RosterPlanning):
         return Officer(**(rows[0] | {"active": bool(rows[0]["active"])}))
 
     def officer_by_name(self, name: str, field: str = "name") -> Officer:
-        rows = list(self.s.db.query("SELECT * FROM officers WHERE name = ? AND active = 1",
-                                    [name.strip()]))
+        rows = list(
+            self.s.db.query("SELECT * FROM officers WHERE name = ? AND active = 1", [name.strip()])
+        )
         if not rows:
             raise InputError(field, f"no officer named {name.strip()!r}")
         if len(rows) > 1:
@@ -124,15 +145,27 @@ class RosterRepo(DutyChecks, RosterPlanning):
         return Officer(**(rows[0] | {"active": True}))
 
     # -- shifts and the views the rest of the app uses ------------------------------------------
-    def add_shift(self, starts_at: datetime, ends_at: datetime, label: str = "",
-                  people: Iterable[tuple[int, Role]] = ()) -> ShiftView:
+    def add_shift(
+        self,
+        starts_at: datetime,
+        ends_at: datetime,
+        label: str = "",
+        people: Iterable[tuple[int, Role]] = (),
+    ) -> ShiftView:
         if ends_at <= starts_at:
             raise InputError("ends_at", "a shift must end after it starts")
         with self.s.write():
             sid = self._insert_shift(starts_at, ends_at, label)
             for officer_id, role in people:
-                self.s.auditor.insert("assignments", {"shift_id": sid, "officer_id": officer_id,
-                                                      "role": Role(role).value, "note": ""})
+                self.s.auditor.insert(
+                    "assignments",
+                    {
+                        "shift_id": sid,
+                        "officer_id": officer_id,
+                        "role": Role(role).value,
+                        "note": "",
+                    },
+                )
         view = self.view(sid)
         assert view is not None
         return view
@@ -140,11 +173,13 @@ class RosterRepo(DutyChecks, RosterPlanning):
     def _insert_shift(self, starts_at: datetime, ends_at: datetime, label: str) -> int:
         overlap = self.s.db.execute(
             "SELECT id FROM shifts WHERE starts_at < ? AND ends_at > ? LIMIT 1",
-            [to_db(ends_at), to_db(starts_at)]).fetchone()
+            [to_db(ends_at), to_db(starts_at)],
+        ).fetchone()
         if overlap:
             raise InputError("starts_at", f"overlaps shift #{overlap[0]}")
-        return self.s.auditor.insert("shifts", {"starts_at": to_db(starts_at),
-                                                "ends_at": to_db(ends_at), "label": label})
+        return self.s.auditor.insert(
+            "shifts", {"starts_at": to_db(starts_at), "ends_at": to_db(ends_at), "label": label}
+        )
 
     def shift(self, shift_id: int) -> Shift:
         rows = list(self.s.db.query("SELECT * FROM shifts WHERE id = ?", [shift_id]))
@@ -156,30 +191,44 @@ class RosterRepo(DutyChecks, RosterPlanning):
         rows = list(self.s.db.query("SELECT * FROM shifts WHERE id = ?", [shift_id]))
         if not rows:
             return None
-        people = [Assignment(id=a.id, shift_id=a.shift_id, officer_id=a.officer_id, role=a.role,
-                             note=a.note, officer_name=a.officer_name)
-                  for a in self._assignments([shift_id]).get(shift_id, [])]
+        people = [
+            Assignment(
+                id=a.id,
+                shift_id=a.shift_id,
+                officer_id=a.officer_id,
+                role=a.role,
+                note=a.note,
+                officer_name=a.officer_name,
+            )
+            for a in self._assignments([shift_id]).get(shift_id, [])
+        ]
         return ShiftView(shift=_shift(rows[0]), assignments=people)
 
     def on_duty(self, at: datetime | None = None) -> ShiftView | None:
         at = at or self.s.now()
         row = self.s.db.execute(
             "SELECT id FROM shifts WHERE starts_at <= ? AND ends_at > ?"
-            " ORDER BY starts_at DESC LIMIT 1", [to_db(at), to_db(at)]).fetchone()
+            " ORDER BY starts_at DESC LIMIT 1",
+            [to_db(at), to_db(at)],
+        ).fetchone()
         return self.view(row[0]) if row else None
 
     def next_shift(self, at: datetime | None = None) -> ShiftView | None:
         at = at or self.s.now()
         row = self.s.db.execute(
-            "SELECT id FROM shifts WHERE starts_at > ? ORDER BY starts_at LIMIT 1",
-            [to_db(at)]).fetchone()
+            "SELECT id FROM shifts WHERE starts_at > ? ORDER BY starts_at LIMIT 1", [to_db(at)]
+        ).fetchone()
         return self.view(row[0]) if row else None
 
     # -- reading the roster ---------------------------------------------------------------------
     def _shifts(self, start: datetime, end: datetime) -> list[Shift]:
-        return [_shift(r) for r in self.s.db.query(
-            "SELECT * FROM shifts WHERE starts_at < ? AND ends_at > ? ORDER BY starts_at",
-            [to_db(end), to_db(start)])]
+        return [
+            _shift(r)
+            for r in self.s.db.query(
+                "SELECT * FROM shifts WHERE starts_at < ? AND ends_at > ? ORDER BY starts_at",
+                [to_db(end), to_db(start)],
+            )
+        ]
 
     def _assignments(self, shift_ids: Sequence[int]) -> dict[int, list[RosterAssignment]]:
         out: dict[int, list[RosterAssignment]] = defaultdict(list)
@@ -188,13 +237,24 @@ class RosterRepo(DutyChecks, RosterPlanning):
         changes = self._changes_for(shift_ids)
         for chunk in _chunks(list(shift_ids), 500):
             marks = ",".join("?" * len(chunk))
-            for r in self.s.db.query(f"{_ASSIGN_SQL} WHERE a.shift_id IN ({marks}) AND {_ACTIVE}"
-                                     " ORDER BY a.id", chunk):
-                out[r["shift_id"]].append(RosterAssignment(
-                    id=r["id"], shift_id=r["shift_id"], officer_id=r["officer_id"], role=r["role"],
-                    note=r["note"], officer_name=r["name"], source=r["source"] or "manual",
-                    starts_at=from_db(r["xs"]), ends_at=from_db(r["xe"]), covers_id=r["covers_id"],
-                    change=changes.get(r["change_id"]) if r["change_id"] else None))
+            for r in self.s.db.query(
+                f"{_ASSIGN_SQL} WHERE a.shift_id IN ({marks}) AND {_ACTIVE} ORDER BY a.id", chunk
+            ):
+                out[r["shift_id"]].append(
+                    RosterAssignment(
+                        id=r["id"],
+                        shift_id=r["shift_id"],
+                        officer_id=r["officer_id"],
+                        role=r["role"],
+                        note=r["note"],
+                        officer_name=r["name"],
+                        source=r["source"] or "manual",
+                        starts_at=from_db(r["xs"]),
+                        ends_at=from_db(r["xe"]),
+                        covers_id=r["covers_id"],
+                        change=changes.get(r["change_id"]) if r["change_id"] else None,
+                    )
+                )
         for people in out.values():
             people.sort(key=lambda a: (ROLE_ORDER[a.role], a.covers_id is not None, a.id or 0))
         return out
@@ -203,16 +263,22 @@ class RosterRepo(DutyChecks, RosterPlanning):
         out: dict[int, RosterChange] = {}
         for chunk in _chunks(list(shift_ids), 400):
             marks = ",".join("?" * len(chunk))
-            for r in self.s.db.query(f"{_CHANGE_SQL} WHERE c.shift_id IN ({marks})"
-                                     f" OR c.other_shift_id IN ({marks})", chunk + chunk):
+            for r in self.s.db.query(
+                f"{_CHANGE_SQL} WHERE c.shift_id IN ({marks}) OR c.other_shift_id IN ({marks})",
+                chunk + chunk,
+            ):
                 out[r["id"]] = _change(r)
         return out
 
     def changes(self, shift_id: int) -> list[RosterChange]:
         """Every change to a shift, newest first: who changed what, why, approved by whom."""
-        return [_change(r) for r in self.s.db.query(
-            f"{_CHANGE_SQL} WHERE c.shift_id = ? OR c.other_shift_id = ? ORDER BY c.id DESC",
-            [shift_id, shift_id])]
+        return [
+            _change(r)
+            for r in self.s.db.query(
+                f"{_CHANGE_SQL} WHERE c.shift_id = ? OR c.other_shift_id = ? ORDER BY c.id DESC",
+                [shift_id, shift_id],
+            )
+        ]
 
     def page(self, start: datetime, end: datetime) -> RosterPage:
         """The grid for [start, end): each shift with its people, day kind, floor, sign-ins, last
@@ -232,9 +298,17 @@ class RosterRepo(DutyChecks, RosterPlanning):
             sensitive = bool(day.sensitive)
             mine = people.get(sh.id or 0, [])
             changes = [a.change for a in mine if a.change is not None]
-            rows.append(RosterShift(shift=sh, day=day, assignments=mine, sensitive=sensitive,
-                                    floor=cfg.floor(sensitive), signed_in=signed.get(sh.id, []),
-                                    last_change=max(changes, key=lambda c: c.id, default=None)))
+            rows.append(
+                RosterShift(
+                    shift=sh,
+                    day=day,
+                    assignments=mine,
+                    sensitive=sensitive,
+                    floor=cfg.floor(sensitive),
+                    signed_in=signed.get(sh.id, []),
+                    last_change=max(changes, key=lambda c: c.id, default=None),
+                )
+            )
         last = self._last_changes([r.shift.id for r in rows])
         for r in rows:
             lc = last.get(r.shift.id)
@@ -265,10 +339,12 @@ class RosterRepo(DutyChecks, RosterPlanning):
                     out[sid] = c
         return out
 
-    def problems(self, start: datetime, end: datetime, *, include_acknowledged: bool = False
-                 ) -> list[Violation]:
-        return [v for v in self.page(start, end).problems
-                if include_acknowledged or not v.acknowledged]
+    def problems(
+        self, start: datetime, end: datetime, *, include_acknowledged: bool = False
+    ) -> list[Violation]:
+        return [
+            v for v in self.page(start, end).problems if include_acknowledged or not v.acknowledged
+        ]
 
     def upcoming_problems(self, now: datetime | None = None, hours: int = 48) -> list[Violation]:
         """Gaps and violations of the current shift and those starting within `hours`, not
@@ -277,30 +353,53 @@ class RosterRepo(DutyChecks, RosterPlanning):
         return self.problems(now, now + timedelta(hours=hours))
 
     # -- changes --------------------------------------------------------------------------------
-    def _record_change(self, kind: ChangeKind, *, shift_id: int | None = None,
-                       other_shift_id: int | None = None, role: Role | None = None,
-                       officer_id: int | None = None, other_officer_id: int | None = None,
-                       starts_at: datetime | None = None, ends_at: datetime | None = None,
-                       reason: str = "", approver: str = "") -> int:
-        return self.s.auditor.insert("roster_changes", {
-            "at": to_db(self.s.now()), "actor": self.s.actor, "kind": kind.value,
-            "shift_id": shift_id, "other_shift_id": other_shift_id,
-            "role": role.value if role else None, "officer_id": officer_id,
-            "other_officer_id": other_officer_id, "starts_at": to_db(starts_at),
-            "ends_at": to_db(ends_at), "reason": reason, "approver": approver})
+    def _record_change(
+        self,
+        kind: ChangeKind,
+        *,
+        shift_id: int | None = None,
+        other_shift_id: int | None = None,
+        role: Role | None = None,
+        officer_id: int | None = None,
+        other_officer_id: int | None = None,
+        starts_at: datetime | None = None,
+        ends_at: datetime | None = None,
+        reason: str = "",
+        approver: str = "",
+    ) -> int:
+        return self.s.auditor.insert(
+            "roster_changes",
+            {
+                "at": to_db(self.s.now()),
+                "actor": self.s.actor,
+                "kind": kind.value,
+                "shift_id": shift_id,
+                "other_shift_id": other_shift_id,
+                "role": role.value if role else None,
+                "officer_id": officer_id,
+                "other_officer_id": other_officer_id,
+                "starts_at": to_db(starts_at),
+                "ends_at": to_db(ends_at),
+                "reason": reason,
+                "approver": approver,
+            },
+        )
 
     def _set_ext(self, assignment_id: int, **fields) -> None:
-        row = self.s.db.execute("SELECT id FROM roster_assignment_ext WHERE assignment_id = ?",
-                                [assignment_id]).fetchone()
+        row = self.s.db.execute(
+            "SELECT id FROM roster_assignment_ext WHERE assignment_id = ?", [assignment_id]
+        ).fetchone()
         if row:
             self.s.auditor.update("roster_assignment_ext", row[0], fields)
         else:
-            self.s.auditor.insert("roster_assignment_ext",
-                                  {"assignment_id": assignment_id} | fields)
+            self.s.auditor.insert(
+                "roster_assignment_ext", {"assignment_id": assignment_id} | fields
+            )
 
     def assignment(self, assignment_id: int) -> RosterAssignment:
-        row = self.s.db.execute("SELECT shift_id FROM assignments WHERE id = ?",
-                                [assignment_id]).fetchone()
+        row = self.s.db.execute(
+            "SELECT shift_id FROM assignments WHERE id = ?", [assignment_id]
+        ).fetchone()
         if row:
             for a in self._assignments([row[0]]).get(row[0], []):
                 if a.id == assignment_id:
@@ -312,22 +411,43 @@ class RosterRepo(DutyChecks, RosterPlanning):
             if a.officer_id == officer_id and a.id not in ignore:
                 from watchdesk.i18n.labels import role_label
 
-                raise InputError("officer", f"{a.officer_name} is already on this shift "
-                                            f"({role_label(a.role)})")
+                raise InputError(
+                    "officer", f"{a.officer_name} is already on this shift ({role_label(a.role)})"
+                )
 
-    def _insert_assignment(self, shift_id: int, officer_id: int, role: Role, source: Source,
-                           change_id: int, note: str = "", starts_at: datetime | None = None,
-                           ends_at: datetime | None = None, covers_id: int | None = None) -> int:
-        aid = self.s.auditor.insert("assignments", {"shift_id": shift_id, "officer_id": officer_id,
-                                                    "role": role.value, "note": note})
-        self.s.auditor.insert("roster_assignment_ext", {
-            "assignment_id": aid, "status": "active", "source": source.value,
-            "starts_at": to_db(starts_at), "ends_at": to_db(ends_at), "covers_id": covers_id,
-            "change_id": change_id})
+    def _insert_assignment(
+        self,
+        shift_id: int,
+        officer_id: int,
+        role: Role,
+        source: Source,
+        change_id: int,
+        note: str = "",
+        starts_at: datetime | None = None,
+        ends_at: datetime | None = None,
+        covers_id: int | None = None,
+    ) -> int:
+        aid = self.s.auditor.insert(
+            "assignments",
+            {"shift_id": shift_id, "officer_id": officer_id, "role": role.value, "note": note},
+        )
+        self.s.auditor.insert(
+            "roster_assignment_ext",
+            {
+                "assignment_id": aid,
+                "status": "active",
+                "source": source.value,
+                "starts_at": to_db(starts_at),
+                "ends_at": to_db(ends_at),
+                "covers_id": covers_id,
+                "change_id": change_id,
+            },
+        )
         return aid
 
-    def assign(self, shift_id: int, officer_id: int, role: Role, *, reason: str = "",
-               approver: str = "") -> RosterAssignment:
+    def assign(
+        self, shift_id: int, officer_id: int, role: Role, *, reason: str = "", approver: str = ""
+    ) -> RosterAssignment:
         """Put someone on a shift. Filling a slot is planning, so reason and approver are
         optional here; every other change asks for both."""
         role = Role(role)
@@ -337,28 +457,50 @@ class RosterRepo(DutyChecks, RosterPlanning):
             if not off.active:
                 raise InputError("officer", f"{off.name} is no longer active")
             self._check_free(shift_id, officer_id)
-            cid = self._record_change(ChangeKind.assign, shift_id=shift_id, role=role,
-                                      officer_id=officer_id, reason=reason.strip(),
-                                      approver=approver.strip())
+            cid = self._record_change(
+                ChangeKind.assign,
+                shift_id=shift_id,
+                role=role,
+                officer_id=officer_id,
+                reason=reason.strip(),
+                approver=approver.strip(),
+            )
             aid = self._insert_assignment(shift_id, officer_id, role, Source.manual, cid)
         return self.assignment(aid)
 
     def remove(self, assignment_id: int, *, reason: str, approver: str) -> None:
-        reason, approver = _need(reason, "reason", "a reason"), _need(approver, "approver",
-                                                                      "an approver")
+        reason, approver = (
+            _need(reason, "reason", "a reason"),
+            _need(approver, "approver", "an approver"),
+        )
         with self.s.write():
             a = self.assignment(assignment_id)
-            cid = self._record_change(ChangeKind.remove, shift_id=a.shift_id, role=a.role,
-                                      officer_id=a.officer_id, reason=reason, approver=approver)
+            cid = self._record_change(
+                ChangeKind.remove,
+                shift_id=a.shift_id,
+                role=a.role,
+                officer_id=a.officer_id,
+                reason=reason,
+                approver=approver,
+            )
             self._set_ext(assignment_id, status="removed", change_id=cid)
             for c in self._assignments([a.shift_id]).get(a.shift_id, []):
                 if c.covers_id == assignment_id:
                     self._set_ext(c.id, status="removed", change_id=cid)
 
-    def replace(self, assignment_id: int, officer_id: int, *, reason: str, approver: str,
-                kind: ChangeKind = ChangeKind.replaced) -> RosterAssignment:
-        reason, approver = _need(reason, "reason", "a reason"), _need(approver, "approver",
-                                                                      "an approver")
+    def replace(
+        self,
+        assignment_id: int,
+        officer_id: int,
+        *,
+        reason: str,
+        approver: str,
+        kind: ChangeKind = ChangeKind.replaced,
+    ) -> RosterAssignment:
+        reason, approver = (
+            _need(reason, "reason", "a reason"),
+            _need(approver, "approver", "an approver"),
+        )
         with self.s.write():
             a = self.assignment(assignment_id)
             if a.officer_id == officer_id:
@@ -367,19 +509,28 @@ class RosterRepo(DutyChecks, RosterPlanning):
             if not off.active:
                 raise InputError("officer", f"{off.name} is no longer active")
             self._check_free(a.shift_id, officer_id, ignore=[assignment_id])
-            cid = self._record_change(kind, shift_id=a.shift_id, role=a.role,
-                                      officer_id=a.officer_id, other_officer_id=officer_id,
-                                      reason=reason, approver=approver)
+            cid = self._record_change(
+                kind,
+                shift_id=a.shift_id,
+                role=a.role,
+                officer_id=a.officer_id,
+                other_officer_id=officer_id,
+                reason=reason,
+                approver=approver,
+            )
             self.s.auditor.update("assignments", assignment_id, {"officer_id": officer_id})
             src = Source.substitute if kind == ChangeKind.substitute else Source.manual
             self._set_ext(assignment_id, source=src.value, change_id=cid)
         return self.assignment(assignment_id)
 
-    def swap(self, first_id: int, second_id: int, *, reason: str, approver: str
-             ) -> tuple[RosterAssignment, RosterAssignment]:
+    def swap(
+        self, first_id: int, second_id: int, *, reason: str, approver: str
+    ) -> tuple[RosterAssignment, RosterAssignment]:
         """Two assignments exchange their people (the same shift or two shifts)."""
-        reason, approver = _need(reason, "reason", "a reason"), _need(approver, "approver",
-                                                                      "an approver")
+        reason, approver = (
+            _need(reason, "reason", "a reason"),
+            _need(approver, "approver", "an approver"),
+        )
         if first_id == second_id:
             raise InputError("assignment", "choose two different places to swap")
         with self.s.write():
@@ -389,33 +540,54 @@ class RosterRepo(DutyChecks, RosterPlanning):
             if a.shift_id != b.shift_id:
                 self._check_free(b.shift_id, a.officer_id, ignore=[b.id])
                 self._check_free(a.shift_id, b.officer_id, ignore=[a.id])
-            cid = self._record_change(ChangeKind.swap, shift_id=a.shift_id,
-                                      other_shift_id=b.shift_id, role=a.role,
-                                      officer_id=a.officer_id, other_officer_id=b.officer_id,
-                                      reason=reason, approver=approver)
+            cid = self._record_change(
+                ChangeKind.swap,
+                shift_id=a.shift_id,
+                other_shift_id=b.shift_id,
+                role=a.role,
+                officer_id=a.officer_id,
+                other_officer_id=b.officer_id,
+                reason=reason,
+                approver=approver,
+            )
             self.s.auditor.update("assignments", a.id, {"officer_id": b.officer_id})
             self.s.auditor.update("assignments", b.id, {"officer_id": a.officer_id})
             self._set_ext(a.id, source=Source.swap.value, change_id=cid)
             self._set_ext(b.id, source=Source.swap.value, change_id=cid)
         return self.assignment(first_id), self.assignment(second_id)
 
-    def substitute(self, assignment_id: int, officer_id: int, *, reason: str, approver: str,
-                   starts_at: datetime | None = None, ends_at: datetime | None = None
-                   ) -> RosterAssignment:
+    def substitute(
+        self,
+        assignment_id: int,
+        officer_id: int,
+        *,
+        reason: str,
+        approver: str,
+        starts_at: datetime | None = None,
+        ends_at: datetime | None = None,
+    ) -> RosterAssignment:
         """代班 / 替班: someone stands in for the whole shift (the place changes hands) or for part
         of it (the original stays on the roster; the substitute covers [starts_at, ends_at))."""
-        reason, approver = _need(reason, "reason", "a reason"), _need(approver, "approver",
-                                                                      "an approver")
+        reason, approver = (
+            _need(reason, "reason", "a reason"),
+            _need(approver, "approver", "an approver"),
+        )
         a = self.assignment(assignment_id)
         sh = self.shift(a.shift_id)
         s, e = starts_at or sh.starts_at, ends_at or sh.ends_at
         if s == sh.starts_at and e == sh.ends_at:
-            return self.replace(assignment_id, officer_id, reason=reason, approver=approver,
-                                kind=ChangeKind.substitute)
+            return self.replace(
+                assignment_id,
+                officer_id,
+                reason=reason,
+                approver=approver,
+                kind=ChangeKind.substitute,
+            )
         if not (sh.starts_at <= s < e <= sh.ends_at):
-            raise InputError("starts_at" if s >= e or s < sh.starts_at else "ends_at",
-                             "the part substituted must lie within the shift and end after it "
-                             "starts")
+            raise InputError(
+                "starts_at" if s >= e or s < sh.starts_at else "ends_at",
+                "the part substituted must lie within the shift and end after it starts",
+            )
         if a.covers_id is not None:
             raise InputError("assignment", "this is already a substitution")
         with self.s.write():
@@ -423,19 +595,40 @@ class RosterRepo(DutyChecks, RosterPlanning):
             if off.id == a.officer_id:
                 raise InputError("officer", f"{off.name} cannot stand in for themselves")
             self._check_free(a.shift_id, officer_id)
-            cid = self._record_change(ChangeKind.substitute, shift_id=a.shift_id, role=a.role,
-                                      officer_id=a.officer_id, other_officer_id=officer_id,
-                                      starts_at=s, ends_at=e, reason=reason, approver=approver)
+            cid = self._record_change(
+                ChangeKind.substitute,
+                shift_id=a.shift_id,
+                role=a.role,
+                officer_id=a.officer_id,
+                other_officer_id=officer_id,
+                starts_at=s,
+                ends_at=e,
+                reason=reason,
+                approver=approver,
+            )
             tz = self.s.tz
             note = f"代 {a.officer_name} {s.astimezone(tz):%H:%M}–{e.astimezone(tz):%H:%M}"
-            aid = self._insert_assignment(a.shift_id, officer_id, a.role, Source.substitute, cid,
-                                          note=note, starts_at=s, ends_at=e, covers_id=a.id)
+            aid = self._insert_assignment(
+                a.shift_id,
+                officer_id,
+                a.role,
+                Source.substitute,
+                cid,
+                note=note,
+                starts_at=s,
+                ends_at=e,
+                covers_id=a.id,
+            )
         return self.assignment(aid)
 
     # -- intentional gaps -----------------------------------------------------------------------
     def acks(self) -> dict[str, tuple[str, str]]:
-        return {r["key"]: (r["reason"], r["by_whom"]) for r in self.s.db.query(
-            "SELECT key, reason, by_whom FROM roster_acks WHERE active = 1 ORDER BY id")}
+        return {
+            r["key"]: (r["reason"], r["by_whom"])
+            for r in self.s.db.query(
+                "SELECT key, reason, by_whom FROM roster_acks WHERE active = 1 ORDER BY id"
+            )
+        }
 
     def acknowledge(self, key: str, reason: str) -> None:
         """Mark a gap or violation intentional, with a reason: it stops warning."""
@@ -444,66 +637,113 @@ class RosterRepo(DutyChecks, RosterPlanning):
         shift_id = int(key.split(":")[0]) if key.split(":")[0].isdigit() else None
         with self.s.write():
             for (aid,) in self.s.db.execute(
-                    "SELECT id FROM roster_acks WHERE key = ? AND active = 1", [key]).fetchall():
+                "SELECT id FROM roster_acks WHERE key = ? AND active = 1", [key]
+            ).fetchall():
                 self.s.auditor.update("roster_acks", aid, {"active": 0})
-            self.s.auditor.insert("roster_acks", {"key": key, "reason": reason,
-                                                  "by_whom": self.s.actor,
-                                                  "at": to_db(self.s.now()), "active": 1})
+            self.s.auditor.insert(
+                "roster_acks",
+                {
+                    "key": key,
+                    "reason": reason,
+                    "by_whom": self.s.actor,
+                    "at": to_db(self.s.now()),
+                    "active": 1,
+                },
+            )
             self._record_change(ChangeKind.acknowledge, shift_id=shift_id, reason=reason)
 
     def unacknowledge(self, key: str) -> None:
         with self.s.write():
             for (aid,) in self.s.db.execute(
-                    "SELECT id FROM roster_acks WHERE key = ? AND active = 1", [key]).fetchall():
+                "SELECT id FROM roster_acks WHERE key = ? AND active = 1", [key]
+            ).fetchall():
                 self.s.auditor.update("roster_acks", aid, {"active": 0})
 
     # -- sensitive periods and leave ------------------------------------------------------------
     def sensitive_periods(self) -> list[SensitivePeriod]:
-        return [SensitivePeriod(id=r["id"], name=r["name"], starts_on=r["starts_on"],
-                                ends_on=r["ends_on"], note=r["note"])
-                for r in self.s.db.query(
-                    "SELECT * FROM roster_sensitive WHERE active = 1 ORDER BY starts_on, id")]
+        return [
+            SensitivePeriod(
+                id=r["id"],
+                name=r["name"],
+                starts_on=r["starts_on"],
+                ends_on=r["ends_on"],
+                note=r["note"],
+            )
+            for r in self.s.db.query(
+                "SELECT * FROM roster_sensitive WHERE active = 1 ORDER BY starts_on, id"
+            )
+        ]
 
-    def add_sensitive_period(self, name: str, starts_on: date, ends_on: date,
-                             note: str = "") -> SensitivePeriod:
+    def add_sensitive_period(
+        self, name: str, starts_on: date, ends_on: date, note: str = ""
+    ) -> SensitivePeriod:
         if ends_on < starts_on:
             raise InputError("ends_on", "is before the start")
         name = _need(name, "name", "a name")
         with self.s.write():
-            pid = self.s.auditor.insert("roster_sensitive", {
-                "name": name, "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat(),
-                "note": note, "active": 1})
+            pid = self.s.auditor.insert(
+                "roster_sensitive",
+                {
+                    "name": name,
+                    "starts_on": starts_on.isoformat(),
+                    "ends_on": ends_on.isoformat(),
+                    "note": note,
+                    "active": 1,
+                },
+            )
         return SensitivePeriod(id=pid, name=name, starts_on=starts_on, ends_on=ends_on, note=note)
 
     def end_sensitive_period(self, period_id: int) -> None:
         with self.s.write():
             self.s.auditor.update("roster_sensitive", period_id, {"active": 0})
 
-    def add_leave(self, officer_id: int, starts_at: datetime, ends_at: datetime,
-                  reason: str = "") -> Leave:
+    def add_leave(
+        self, officer_id: int, starts_at: datetime, ends_at: datetime, reason: str = ""
+    ) -> Leave:
         if ends_at <= starts_at:
             raise InputError("ends_at", "leave must end after it starts")
         with self.s.write():
             off = self.officer(officer_id)
-            lid = self.s.auditor.insert("roster_leave", {
-                "officer_id": officer_id, "starts_at": to_db(starts_at),
-                "ends_at": to_db(ends_at), "reason": reason, "active": 1})
-        return Leave(id=lid, officer_id=officer_id, officer_name=off.name, starts_at=starts_at,
-                     ends_at=ends_at, reason=reason)
+            lid = self.s.auditor.insert(
+                "roster_leave",
+                {
+                    "officer_id": officer_id,
+                    "starts_at": to_db(starts_at),
+                    "ends_at": to_db(ends_at),
+                    "reason": reason,
+                    "active": 1,
+                },
+            )
+        return Leave(
+            id=lid,
+            officer_id=officer_id,
+            officer_name=off.name,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            reason=reason,
+        )
 
     def cancel_leave(self, leave_id: int) -> None:
         with self.s.write():
             self.s.auditor.update("roster_leave", leave_id, {"active": 0})
 
     def leave_between(self, start: datetime, end: datetime) -> list[Leave]:
-        return [Leave(id=r["id"], officer_id=r["officer_id"], officer_name=r["name"],
-                      starts_at=from_db(r["starts_at"]), ends_at=from_db(r["ends_at"]),
-                      reason=r["reason"])
-                for r in self.s.db.query(
-                    "SELECT l.*, o.name FROM roster_leave l JOIN officers o ON o.id = l.officer_id"
-                    " WHERE l.active = 1 AND l.starts_at < ? AND l.ends_at > ?"
-                    " ORDER BY l.starts_at",
-                    [to_db(end), to_db(start)])]
+        return [
+            Leave(
+                id=r["id"],
+                officer_id=r["officer_id"],
+                officer_name=r["name"],
+                starts_at=from_db(r["starts_at"]),
+                ends_at=from_db(r["ends_at"]),
+                reason=r["reason"],
+            )
+            for r in self.s.db.query(
+                "SELECT l.*, o.name FROM roster_leave l JOIN officers o ON o.id = l.officer_id"
+                " WHERE l.active = 1 AND l.starts_at < ? AND l.ends_at > ?"
+                " ORDER BY l.starts_at",
+                [to_db(end), to_db(start)],
+            )
+        ]
 
 
 def _acked(v: Violation, acks: dict[str, tuple[str, str]]) -> Violation:
@@ -515,4 +755,4 @@ def _acked(v: Violation, acks: dict[str, tuple[str, str]]) -> Violation:
 
 def _chunks(items: list, n: int) -> Iterable[list]:
     for i in range(0, len(items), n):
-        yield items[i:i + n]
+        yield items[i : i + n]
