@@ -6,9 +6,9 @@
 Builds the app, runs it headless at 140x45 and exits right after the first screen is painted with
 its data: at once for the bare app (Header, DataTable, Footer), after the first dashboard load for
 watchdesk (`app.first_load_done`, then the next refresh). The watchdesk path does what
-`watchdesk --db DB` does (watchdesk.__main__: the garbage collector off until the first screen
-is drawn, settings, `console.open_console`: the desk opened and checked on the DB thread and the
-first screen read by the helper process while the UI is imported) with the same imports.
+`watchdesk --db DB` does (watchdesk.cli.main: the garbage collector off until the first screen
+is drawn, settings, `startup.open_console`: the desk opened and checked, the first screen read on
+the DB thread while the UI is imported) with the same imports.
 AGE_SECONDS: run the app with its clock set back by that much (the desk's age), so a desk made
 hours ago looks as if it had just been made (`desks.desk_clock`).
 Prints one JSON line of in-process phase times (seconds since this script started running) and
@@ -54,9 +54,8 @@ def bare():
 def watchdesk(db: str, age: float = 0.0):
     """`watchdesk --db DB` itself: `watchdesk.__main__.main` (argument parsing, the garbage
     collector off until the first screen is drawn, settings, language, `cmd_ui`, then
-    `console.open_console`: the desk opened and checked on the DB thread and the first screen read
-    by the helper process, forked as soon as the command line is parsed, while the UI is
-    imported). The only differences: the app found by `open_console` runs headless at SIZE with
+    `startup.open_console`: the desk opened and checked, and the first screen read on the DB
+    thread while the UI is imported). The only differences: the app found by `open_console` runs headless at SIZE with
     this launcher's auto-pilot, and with AGE the console's clock is set back. Returns a callable
     that runs it all (and returns main's exit status)."""
     import functools
@@ -65,7 +64,7 @@ def watchdesk(db: str, age: float = 0.0):
     from watchdesk import cli
 
     real = console.open_console
-    if age:  # the console's own clock, set back: the early helper and the app both use it
+    if age:  # the console's own clock, set back
         from datetime import UTC, datetime, timedelta
 
         offset = timedelta(seconds=age)

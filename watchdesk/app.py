@@ -15,14 +15,13 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
-from watchdesk.client import DeskClient
+from watchdesk.client import DeskClient, start_first_load, store_kwargs
 from watchdesk.config import Settings
 from watchdesk.errors import StoreError
 from watchdesk.files.drafts import clear_draft, draft_path, load_draft
 from watchdesk.i18n import t
 from watchdesk.models.dashboard import Dashboard
 from watchdesk.screens.main import MainScreen
-from watchdesk.startup import start_first_load, store_kwargs
 from watchdesk.store.desk import system_clock
 from watchdesk.widgets import localize_bindings
 

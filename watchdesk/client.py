@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from watchdesk.config import Settings
     from watchdesk.store.desk import Store
 
 T = TypeVar("T")
@@ -63,3 +65,29 @@ class DeskClient:
 
         self._pool.submit(_close).result()
         self._pool.shutdown(wait=True)
+
+
+def store_kwargs(settings: Settings, clock: Callable[[], datetime], actor: str) -> dict[str, Any]:
+    """How the console opens its desk. It checkpoints the WAL from a timer, never inside a save
+    (see Store.open)."""
+    return dict(
+        clock=clock,
+        actor=actor,
+        tz=settings.tz,
+        rule_pack=settings.rule_pack,
+        autocheckpoint=False,
+    )
+
+
+def start_first_load(client: DeskClient, clock: Callable[[], datetime]) -> Future[Any]:
+    """The first screen's data, read on the DB thread: (read at, dashboard, data version).
+
+    The connection's data_version is read first, so a write that lands after the dashboard was
+    read is always noticed by the console's poll."""
+    now = clock()
+
+    def first(s: Store) -> tuple[datetime, Any, int]:
+        version = s.data_version()
+        return now, s.dashboard(now), version
+
+    return client.submit(first)

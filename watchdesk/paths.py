@@ -1,7 +1,5 @@
-"""Where the desk and the config file live by default (platformdirs; environment overrides).
-
-Kept apart from config.py (pydantic) so that `watchdesk` can find the desk before it loads its
-settings: the console starts reading the desk's first screen as early as it can."""
+"""Where the desk, the config file and the cache live by default (platformdirs; environment
+overrides). Plain functions, no pydantic: the settings (config.py) and the demo use them."""
 
 from __future__ import annotations
 
@@ -27,3 +25,13 @@ def default_db_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME)) / "desk.db"
+
+
+def cache_dir() -> Path:
+    """Derived files that cost only time to lose (the China holiday calendar)."""
+    env = os.environ.get("WATCHDESK_CACHE")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME))

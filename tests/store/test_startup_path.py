@@ -1,10 +1,9 @@
 """What opening the console relies on: the schema stamp, sqlite-utils loaded on first need, the
-first-screen helper process (prefetch) and its fallbacks."""
+first screen read on the DB thread."""
 
 from __future__ import annotations
 
 import os
-import pickle
 import sqlite3
 import subprocess
 import sys
@@ -105,86 +104,16 @@ def test_sqlite_utils_is_there_when_asked_for(store):
     assert rows == [{"one": 1}]
 
 
-def test_prefetch_reads_the_dashboard_in_a_helper(db_path, clock):
-    from watchdesk import prefetch
-
-    s = Store.open(db_path, clock=clock, actor="测试员", tz=TZ)
-    roster_today(s, clock)
-    inc = s.incidents.add(facts(clock, dead=12))  # major: phone and written clocks at least
-    expected = s.dashboard(clock())
-    s.close()
-    helper = prefetch.start(db_path, tz=TZ, rule_pack="national", now=clock())
-    if helper is None:
-        pytest.skip("no fork on this platform: the console reads the desk on its DB thread")
-    helper.go()
-    got = helper.result()
-    assert got is not None
-    assert got == expected
-    assert len(got.clocks) >= 2 and {c.incident_id for c in got.clocks} == {inc.id}
-    with pytest.raises(ChildProcessError):  # reaped: no zombie left behind
-        os.waitpid(helper.pid, os.WNOHANG)
-
-
-def test_prefetch_gives_way_when_the_desk_needs_migrating(db_path, clock):
-    from watchdesk import prefetch
-
-    s = Store.open(db_path, clock=clock, tz=TZ)
-    s.db.execute("PRAGMA user_version = 1")
-    s.close()
-    helper = prefetch.start(db_path, tz=TZ, rule_pack="national", now=clock())
-    assert helper is not None
-    helper.go()
-    assert helper.result() is None  # the console's DB thread reads (and migrates) itself
-
-
-def test_prefetch_on_a_missing_desk_answers_nothing(tmp_path, clock):
-    from watchdesk import prefetch
-
-    helper = prefetch.start(tmp_path / "none.db", tz=TZ, rule_pack="national", now=clock())
-    helper.go()
-    assert helper.result() is None
-    assert not (tmp_path / "none.db").exists()  # a read never creates a desk
-
-
-def test_prefetch_abandoned_kills_and_reaps_the_helper(db_path, clock):
-    from watchdesk import prefetch
-
-    Store.open(db_path, clock=clock, tz=TZ).close()
-    helper = prefetch.start(db_path, tz=TZ, rule_pack="national", now=clock())
-    helper.abandon()  # never told to go: it would wait; it must not be left behind
-    with pytest.raises(ChildProcessError):
-        os.waitpid(helper.pid, os.WNOHANG)
-
-
-def test_a_torn_payload_falls_back(db_path, clock):
-    from watchdesk.prefetch import Prefetch
-
-    r, w = os.pipe()
-    go_r, go_w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # a helper that dies half-way through its answer
-        os.write(w, pickle.dumps(list(range(1000)))[:100])
-        os._exit(0)
-    os.close(w)
-    os.close(go_r)
-    helper = Prefetch(pid, r, go_w)
-    helper.go()
-    assert helper.result() is None
-
-
-def test_console_sees_a_write_made_while_the_helper_was_reading(db_path, clock):
-    """The console's connection reads data_version before the helper's snapshot: a write that
+def test_console_sees_a_write_made_after_the_first_screen_was_read(db_path, clock):
+    """The console's connection reads data_version before the first screen: a write that
     lands after that point changes it, so the console's poll reloads."""
-    from watchdesk import prefetch
-    from watchdesk.client import DeskClient
-    from watchdesk.startup import start_first_load
+    from watchdesk.client import DeskClient, start_first_load
 
     s = Store.open(db_path, clock=clock, actor="测试员", tz=TZ)
     roster_today(s, clock)
-    helper = prefetch.start(db_path, tz=TZ, rule_pack="national", now=clock())
     client = DeskClient(db_path, clock=clock, actor="console", tz=TZ)
     try:
-        now, dash, version = start_first_load(client, clock, prefetch=helper).result(timeout=30)
+        now, dash, version = start_first_load(client, clock).result(timeout=30)
         assert dash.today == []
         s.incidents.add(facts(clock))  # another seat saves after the snapshot
         assert client.call_sync(lambda st: st.data_version()) != version
@@ -214,82 +143,3 @@ def test_a_desk_that_fails_to_open_is_not_opened_again_per_call(tmp_path, monkey
     finally:
         client.close()
     assert opened == [1]
-
-
-def test_early_helper_loads_the_settings_itself(db_path, clock, tmp_path, monkeypatch):
-    """`watchdesk` forks the reader before it has loaded its settings: the helper reads them
-    from the same config file and environment (here: another time zone and rule pack)."""
-    from watchdesk import prefetch
-
-    s = Store.open(db_path, clock=clock, actor="测试员", tz=TZ)
-    roster_today(s, clock)
-    s.incidents.add(facts(clock, dead=12))
-    s.close()
-    cfg = tmp_path / "watchdesk.toml"
-    cfg.write_text('timezone = "Asia/Urumqi"\nrule_pack = "henan"\n', encoding="utf-8")
-    helper = prefetch.start(db_path, now=clock(), config=cfg)
-    helper.go()
-    got = helper.result()
-    expected = Store.open(db_path, clock=clock, tz="Asia/Urumqi", rule_pack="henan")
-    try:
-        assert got == expected.dashboard(clock())
-    finally:
-        expected.close()
-    # It does read them: settings the console would refuse, and the helper answers nothing
-    # (the console then reports the bad setting itself).
-    cfg.write_text('timezone = "Mars/Olympus_Mons"\n', encoding="utf-8")
-    helper = prefetch.start(db_path, now=clock(), config=cfg)
-    helper.go()
-    assert helper.result() is None
-
-
-def test_cli_reaps_the_early_helper_when_the_console_cannot_start(
-    db_path, clock, tmp_path, monkeypatch
-):
-    import watchdesk.startup as console
-    from watchdesk.cli import main
-
-    Store.open(db_path, clock=clock, tz=TZ).close()
-    helpers = []
-    real = console.early_prefetch
-
-    def recording(*args, **kwargs):
-        helpers.append(real(*args, **kwargs))
-        return helpers[-1]
-
-    monkeypatch.setattr(console, "early_prefetch", recording)
-    bad = tmp_path / "bad.toml"
-    bad.write_text("timezone = \n", encoding="utf-8")  # not TOML: the console refuses to start
-    assert main(["--db", str(db_path), "--config", str(bad)]) == 2
-    assert len(helpers) == 1 and helpers[0] is not None
-    with pytest.raises(ChildProcessError):  # reaped
-        os.waitpid(helpers[0].pid, os.WNOHANG)
-
-
-def test_early_helper_reads_in_the_console_language(db_path, clock, tmp_path):
-    """Labels the store puts into the dashboard (holiday names, via the calendar) follow the
-    language: the helper forked before `set_language` takes the console's."""
-    from watchdesk import prefetch
-    from watchdesk.i18n import language
-
-    Store.open(db_path, clock=clock, tz=TZ).close()
-    out = tmp_path / "lang.txt"
-    # The helper's language, observed from inside it: wrap the dashboard read.
-    import watchdesk.store.desk as desk_mod
-
-    real = desk_mod.Store.dashboard
-
-    def spy(self, now=None):
-        out.write_text(language(), encoding="utf-8")
-        return real(self, now)
-
-    desk_mod.Store.dashboard = spy
-    try:
-        assert language() == "en"
-        helper = prefetch.start(db_path, now=clock(), language="zh")
-        helper.go()
-        assert helper.result() is not None
-    finally:
-        desk_mod.Store.dashboard = real
-    assert out.read_text(encoding="utf-8") == "zh"
-    assert language() == "en"  # the console's own language is untouched

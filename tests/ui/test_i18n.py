@@ -45,36 +45,3 @@ def test_followup_numbering():
 def test_unknown_language_refused():
     with pytest.raises(ValueError):
         set_language("fr")
-
-
-def test_catalog_cache_is_the_toml_and_follows_edits(tmp_path, monkeypatch):
-    """The merged catalog is cached as JSON, named after the TOML files' sizes and times: a
-    cached catalog equals the parsed TOML, and an edited TOML file is read afresh."""
-    import shutil
-    import tomllib
-    from pathlib import Path
-
-    from watchdesk import i18n
-
-    pkg = tmp_path / "i18n"
-    shutil.copytree(Path(i18n.__file__).parent, pkg, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setenv("WATCHDESK_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(i18n.resources, "files", lambda package: pkg)
-    parsed: dict = {}
-    for p in sorted(pkg.glob("en*.toml")):
-        parsed.update(tomllib.loads(p.read_text(encoding="utf-8")))
-    try:
-        i18n._catalog.cache_clear()
-        first = i18n._catalog("en")  # parsed, then cached
-        assert first == parsed
-        assert len(list((tmp_path / "cache").glob("i18n-en-*.json"))) == 1
-        i18n._catalog.cache_clear()
-        assert i18n._catalog("en") == parsed  # from the cache
-        (pkg / "en.toml").write_text(
-            (pkg / "en.toml").read_text(encoding="utf-8") + '\n"zz.test" = "edited"\n',
-            encoding="utf-8",
-        )
-        i18n._catalog.cache_clear()
-        assert i18n._catalog("en")["zz.test"] == "edited"
-    finally:
-        i18n._catalog.cache_clear()

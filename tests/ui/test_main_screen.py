@@ -135,17 +135,15 @@ async def test_amber_threshold_is_configurable(db_path, clock, store):
 
 
 async def test_console_opened_as_the_cli_opens_it(db_path, clock, store):
-    """`watchdesk` opens the console through console.open_console: the desk is opened on the DB
-    thread and the first screen read by the helper process while the UI is imported. The screen
-    shows what the desk holds, and another seat's later save still reaches it."""
+    """`watchdesk` opens the console through startup.open_console: the desk is opened, and the
+    first screen read on the DB thread while the UI is imported. The screen shows what the desk
+    holds, and another seat's later save still reaches it."""
     from watchdesk.startup import open_console
 
     roster_today(store, clock)
     inc = store.incidents.add(facts(clock, dead=10))
-    for prefetch in (True, False):
-        app = open_console(
-            db_path, settings=Settings(), actor="duty", clock=clock, prefetch=prefetch
-        )
+    for _ in range(2):  # twice: the first run's save is voided, the second opens the same desk
+        app = open_console(db_path, settings=Settings(), actor="duty", clock=clock)
         async with app.run_test(size=(140, 45)) as pilot:
             await wait_loaded(app, pilot)
             board = app.screen.query_one(CountdownBoard)

@@ -56,7 +56,6 @@ class Ctx:
     def __init__(self, args: argparse.Namespace):
         self.args = args
         self._settings: Settings | None = None
-        self.prefetch = None  # the console's first-screen reader, forked early (see _main)
 
     @property
     def settings(self) -> Settings:
@@ -107,8 +106,7 @@ def cmd_ui(ctx: Ctx) -> int:
             f"or try `watchdesk demo`",
             EXIT_FAIL,
         )
-    prefetch = ctx.prefetch if ctx.prefetch is not None else True
-    open_console(ctx.db_path, settings=ctx.settings, actor=_login(), prefetch=prefetch).run()
+    open_console(ctx.db_path, settings=ctx.settings, actor=_login()).run()
     return EXIT_OK
 
 
@@ -1091,56 +1089,44 @@ def _main(argv: list[str] | None) -> int:
     if args.func not in (cmd_ui, cmd_demo) or getattr(args, "no_ui", False):  # not the console
         gc.enable()
     ctx = Ctx(args)
-    if args.func is cmd_ui:
-        # Start reading the desk's first screen now, in a helper process on the other core,
-        # while this one loads its settings and its user interface (console.early_prefetch).
-        from watchdesk.startup import early_prefetch
-
-        config = Path(args.config) if getattr(args, "config", None) else None
-        ctx.prefetch = early_prefetch(ctx.db_path, config, getattr(args, "lang", None))
     try:
-        try:
-            set_language(getattr(args, "lang", None) or ctx.settings.language)
-            return int(args.func(ctx) or 0)
-        except UserError as e:
+        set_language(getattr(args, "lang", None) or ctx.settings.language)
+        return int(args.func(ctx) or 0)
+    except UserError as e:
+        print(f"watchdesk: {e}", file=sys.stderr)
+        return e.code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # the last line of defence: one line, no traceback
+        if os.environ.get("WATCHDESK_DEBUG"):
+            raise
+        from watchdesk.errors import InputError, NotFound, StoreError
+        from watchdesk.store.db import DeskUnavailable
+
+        if isinstance(e, InputError):
+            print(f"watchdesk: {e.field}: {e.problem}", file=sys.stderr)
+            return EXIT_INPUT
+        if isinstance(e, NotFound):
             print(f"watchdesk: {e}", file=sys.stderr)
-            return e.code
-        except KeyboardInterrupt:
-            return 130
-        except Exception as e:  # the last line of defence: one line, no traceback
-            if os.environ.get("WATCHDESK_DEBUG"):
-                raise
-            from watchdesk.errors import InputError, NotFound, StoreError
-            from watchdesk.store.db import DeskUnavailable
-
-            if isinstance(e, InputError):
-                print(f"watchdesk: {e.field}: {e.problem}", file=sys.stderr)
-                return EXIT_INPUT
-            if isinstance(e, NotFound):
-                print(f"watchdesk: {e}", file=sys.stderr)
-                return EXIT_INPUT
-            if isinstance(e, (DeskUnavailable, StoreError)):
-                print(f"watchdesk: {e}", file=sys.stderr)
-                return EXIT_FAIL
-            import sqlite3
-
-            from watchdesk.store.db import explain
-
-            if isinstance(e, sqlite3.Error):
-                known = explain(e, ctx.db_path)
-                if known is not None:
-                    print(f"watchdesk: {known}", file=sys.stderr)
-                    return EXIT_FAIL
-            print(
-                f"watchdesk: unexpected error: {type(e).__name__}: {e} "
-                f"(set WATCHDESK_DEBUG=1 for details)",
-                file=sys.stderr,
-            )
+            return EXIT_INPUT
+        if isinstance(e, (DeskUnavailable, StoreError)):
+            print(f"watchdesk: {e}", file=sys.stderr)
             return EXIT_FAIL
+        import sqlite3
 
-    finally:
-        if ctx.prefetch is not None:  # used by the console or not: never left behind
-            ctx.prefetch.abandon()
+        from watchdesk.store.db import explain
+
+        if isinstance(e, sqlite3.Error):
+            known = explain(e, ctx.db_path)
+            if known is not None:
+                print(f"watchdesk: {known}", file=sys.stderr)
+                return EXIT_FAIL
+        print(
+            f"watchdesk: unexpected error: {type(e).__name__}: {e} "
+            f"(set WATCHDESK_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return EXIT_FAIL
 
 
 if __name__ == "__main__":

@@ -7,14 +7,9 @@ to English, then to the key itself, so a gap never crashes the console.
 
 from __future__ import annotations
 
-import json
 import os
-import zlib
 from functools import cache
 from importlib import resources
-from pathlib import Path
-
-from watchdesk.cachefiles import cache_dir, write_atomic
 
 LANGS = ("zh", "en")
 _current = "en"
@@ -22,13 +17,9 @@ _current = "en"
 
 @cache
 def _catalog(lang: str) -> dict[str, str]:
-    """`zh.toml` plus every `zh.<area>.toml` (one file per screen area keeps edits apart).
+    """`zh.toml` plus every `zh.<area>.toml` (one file per screen area keeps edits apart)."""
+    import tomllib
 
-    Parsing the TOML costs ~5 ms of opening the console, JSON a tenth of that: the merged
-    catalog is kept as JSON in the user's cache directory, named after the files' sizes and
-    modification times, so an edited or updated catalog is read afresh. A cache that cannot be
-    read or written is skipped, never an error; so is caching itself where the catalogs are not
-    plain files (a zipped install)."""
     folder = resources.files(__package__)
     files = sorted(
         (
@@ -39,23 +30,9 @@ def _catalog(lang: str) -> dict[str, str]:
         ),
         key=lambda f: f.name,
     )
-    cached = None
-    if all(isinstance(f, Path) for f in files):
-        stamp = zlib.crc32(
-            repr([(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files]).encode()
-        )
-        cached = cache_dir() / f"i18n-{lang}-{stamp:08x}.json"
-        try:
-            return json.loads(cached.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            pass
-    import tomllib
-
     out: dict[str, str] = {}
     for f in files:
         out.update(tomllib.loads(f.read_text(encoding="utf-8")))
-    if cached is not None:
-        write_atomic(cached, json.dumps(out, ensure_ascii=False))
     return out
 
 

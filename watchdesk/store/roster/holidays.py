@@ -9,11 +9,12 @@ in the user's cache directory, keyed by the installed package (see `_package_sta
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from watchdesk.cachefiles import cache_dir, write_atomic
+from watchdesk.paths import cache_dir
 from watchdesk.rules.roster import YearData, holidays_year
 
 
@@ -74,3 +75,15 @@ def cached_year(year: int, lang: str) -> YearData:
     # a read-only home is fine: the calendar still works, only slower to start
     write_atomic(path, json.dumps(allv, ensure_ascii=False))
     return data
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` whole or not at all (a reader never sees half a file); a read-only or full
+    home is fine: the caller rebuilds next time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
