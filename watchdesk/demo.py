@@ -15,6 +15,7 @@ import platformdirs
 
 from watchdesk.config import Settings
 from watchdesk.errors import StoreError
+from watchdesk.models.base import saved_id
 from watchdesk.models.directory import Contact, Unit
 from watchdesk.models.dutylog import LogEntry, LogKind
 from watchdesk.models.incident import IncidentFacts, ReportKind
@@ -173,14 +174,18 @@ def build_demo(
 
 def _roster(store: Store, now: datetime, tz) -> None:
     leaders = [
-        store.roster.add_officer(
-            Officer(name=n, title=t, unit="县应急管理局", phone=f"139{7310100 + i:08d}")
+        saved_id(
+            store.roster.add_officer(
+                Officer(name=n, title=t, unit="县应急管理局", phone=f"139{7310100 + i:08d}")
+            ).id
         )
         for i, (n, t) in enumerate(LEADERS)
     ]
     staff = [
-        store.roster.add_officer(
-            Officer(name=n, title=t, unit="县应急管理局", phone=f"139{7310200 + i:08d}")
+        saved_id(
+            store.roster.add_officer(
+                Officer(name=n, title=t, unit="县应急管理局", phone=f"139{7310200 + i:08d}")
+            ).id
         )
         for i, (n, t) in enumerate(OFFICERS)
     ]
@@ -194,11 +199,11 @@ def _roster(store: Store, now: datetime, tz) -> None:
         start = today_start + timedelta(days=k)
         n = k + 20
         people = [
-            (leaders[n % len(leaders)].id, Role.leader),
-            (chiefs[n % 2].id, Role.chief),
-            (officers[(2 * n) % len(officers)].id, Role.officer),
-            (officers[(2 * n + 1) % len(officers)].id, Role.officer),
-            (officers[(2 * n + 5) % len(officers)].id, Role.standby),
+            (leaders[n % len(leaders)], Role.leader),
+            (chiefs[n % 2], Role.chief),
+            (officers[(2 * n) % len(officers)], Role.officer),
+            (officers[(2 * n + 1) % len(officers)], Role.officer),
+            (officers[(2 * n + 5) % len(officers)], Role.standby),
         ]
         store.roster.add_shift(
             start, start + timedelta(days=1), label="24h", people=people
@@ -670,7 +675,7 @@ def _outward(store: Store, clock: _Clock, now: datetime) -> None:
 
     for u in store.directory.units(kind="duty_room"):
         town = UnitRecord(**(u.model_dump() | {"room_type": "township"}))
-        store.directory.update_unit(u.id, town)
+        store.directory.update_unit(saved_id(u.id), town)
     store.directory.add_unit(
         UnitRecord(
             name="县水利局防汛值班室",

@@ -49,7 +49,7 @@ def test_a_stamp_mismatch_takes_the_full_migration_check(db_path, clock):
     # A desk from before the newest migration (its index missing, its record gone) and before
     # stamps: only the full check can notice what it lacks.
     with s.write():
-        s.db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm002_deadlines_due'")
+        s.db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm09_deadlines_due'")
         s.db.execute("DROP INDEX deadlines_due")
     s.db.execute("PRAGMA user_version = 0")
     s.close()

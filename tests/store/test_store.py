@@ -20,8 +20,8 @@ from watchdesk.store.desk import Store
 def test_migrations_from_empty_file(db_path, clock):
     db = connect(db_path)
     pending = migrations.pending(db)
-    assert pending[:2] == ["m001_foundation", "m002_directory"]
-    assert "m001_lifecycle" in pending  # the incident-lifecycle set
+    assert pending[:2] == ["m01_foundation", "m02_directory"]
+    assert "m03_lifecycle" in pending  # the incident lifecycle
     migrations.apply(db)
     assert migrations.pending(db) == []
     tables = set(db.table_names())

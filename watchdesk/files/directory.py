@@ -304,7 +304,13 @@ def parse_rows(rows: list[list[str]]) -> list[UnitRecord]:
                 )
         if len({c.name for c in contacts}) != len(contacts):
             bad("联系人", "a contact is listed twice")
-        if len(problems) > before:
+        if (
+            len(problems) > before
+            or kind is None
+            or room is None
+            or active is None
+            or isinstance(level, str)
+        ):  # (the last four are reported above: narrowed for the type checker)
             continue
         try:
             units.append(

@@ -18,6 +18,7 @@ from typing import Any
 
 from watchdesk.models.base import RowProblem
 from watchdesk.models.roster import Role, RosterRow
+from watchdesk.text.timefmt import parse_date
 
 FIELDS = ("date", "start", "end", "label", "role", "name", "phone", "note")
 HEADERS = {
@@ -80,17 +81,7 @@ def _date(v: Any) -> date:
         return v.date()
     if isinstance(v, date):
         return v
-    text = str(v).strip().replace("/", "-").replace(".", "-")
-    for suffix in ("日",):
-        text = text.rstrip(suffix)
-    text = text.replace("年", "-").replace("月", "-")
-    parts = text.split(" ")[0].split("-")
-    if len(parts) != 3:
-        raise ValueError(f"not a date (YYYY-MM-DD): {str(v).strip()!r}")
-    try:
-        return date(int(parts[0]), int(parts[1]), int(parts[2]))
-    except ValueError:
-        raise ValueError(f"not a date (YYYY-MM-DD): {str(v).strip()!r}") from None
+    return parse_date(str(v))
 
 
 def _time(v: Any) -> time | datetime:

@@ -21,6 +21,15 @@ def _aware(v: datetime | None) -> datetime | None:
     return v
 
 
+def saved_id(id_: int | None) -> int:
+    """The id of a record the store returned. Models that are also the input of a save (Officer,
+    Unit, Contact, LogEntry, Assignment, ...) have `id: int | None`, None until saved; a record
+    read back from the store always has one."""
+    if id_ is None:
+        raise ValueError("this record has not been saved: it has no id yet")
+    return id_
+
+
 class RowProblem(BaseModel):
     """A bad row in an imported file: the importers report every one, and write nothing."""
 

@@ -102,7 +102,7 @@ class IncidentFacts(BaseModel):
 
 class Incident(IncidentFacts):
     id: int
-    grade: Grade  # type: ignore[assignment]  # the grade in force
+    grade: Grade  # the grade in force
     grade_suggested: Grade
     status: IncidentStatus = IncidentStatus.open
     void_reason: str = ""
@@ -116,7 +116,7 @@ class Incident(IncidentFacts):
 
 
 class ReportEvent(BaseModel):
-    id: int | None = None
+    id: int  # read from the store only: always numbered
     incident_id: int
     kind: ReportKind
     seq: int = 0  # follow-up number (续报一 = 1)
@@ -131,7 +131,7 @@ class ReportEvent(BaseModel):
 
 
 class Deadline(BaseModel):
-    id: int | None = None
+    id: int  # read from the store only: always numbered
     incident_id: int
     kind: ReportKind
     seq: int = 0
@@ -170,7 +170,7 @@ FIGURE_FIELDS = ("dead", "injured", "seriously_injured", "trapped", "missing", "
 class FigureVersion(BaseModel):
     """One version of an incident's figures. Figures are never overwritten: each change adds one."""
 
-    id: int | None = None
+    id: int  # read from the store only: always numbered
     incident_id: int
     at: datetime
     dead: int = Field(default=0, ge=0)

@@ -33,7 +33,7 @@ class Officer(BaseModel):
 
 
 class Shift(BaseModel):
-    id: int | None = None
+    id: int  # shifts exist only in the store: always numbered
     starts_at: datetime
     ends_at: datetime
     label: str = ""

@@ -8,7 +8,7 @@ from enum import Enum
 from pydantic import Field, field_validator
 
 from watchdesk.models.base import BaseModel, _aware
-from watchdesk.rules.warning import COLOURS, Level, SignalType, signal_type, title
+from watchdesk.rules.warning import COLOURS, Colour, Level, SignalType, signal_type, title
 
 
 # -- warnings -------------------------------------------------------------------------------------
@@ -71,7 +71,7 @@ class EarlyWarning(BaseModel):
         return title(self.signal, self.level, lang)
 
     @property
-    def colour(self):
+    def colour(self) -> Colour:
         return COLOURS[self.level]
 
 

@@ -7,11 +7,11 @@ output is wider than the configured width.
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from watchdesk.i18n import t, using
 from watchdesk.i18n.labels import category_label, grade_label, kind_label, role_label, status_label
-from watchdesk.models.handover import HandoverSheet, SheetClock
+from watchdesk.models.handover import HandoverSheet, SheetClock, SheetLine, Signature
 from watchdesk.models.incident import DeadlineStatus
 from watchdesk.report.textfmt import rule, wrap_cells
 
@@ -30,11 +30,11 @@ SECTIONS = (
 )
 
 
-def _fmt(dt, tz: tzinfo) -> str:
+def _fmt(dt: datetime | None, tz: tzinfo) -> str:
     return "" if dt is None else dt.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
-def _hm(dt, tz: tzinfo) -> str:
+def _hm(dt: datetime | None, tz: tzinfo) -> str:
     return "" if dt is None else dt.astimezone(tz).strftime("%m-%d %H:%M")
 
 
@@ -135,7 +135,7 @@ def sections(sheet: HandoverSheet, tz: tzinfo) -> list[tuple[str, list[str]]]:
     return out
 
 
-def _line(x, tz: tzinfo) -> str:
+def _line(x: SheetLine, tz: tzinfo) -> str:
     s = (f"{_hm(x.at, tz)} " if x.at else "") + (f"[{t(x.kind)}] " if x.kind else "") + x.text
     if x.detail:
         s += f" —— {x.detail}"
@@ -154,7 +154,7 @@ def header_lines(sheet: HandoverSheet, tz: tzinfo) -> list[str]:
 
 
 def signature_lines(sheet: HandoverSheet, tz: tzinfo) -> list[str]:
-    def sig(s) -> str:
+    def sig(s: Signature | None) -> str:
         return f"{s.name}  {_fmt(s.at, tz)}" if s else "________________"
 
     return [

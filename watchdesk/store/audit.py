@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from watchdesk.store.db import to_db
@@ -49,7 +50,7 @@ def row_digest(row: dict) -> str:
 class Auditor:
     """Writes rows together with their audit entries. Call only inside a write transaction."""
 
-    def __init__(self, db: Database, clock: Callable, actor: Callable[[], str]):
+    def __init__(self, db: Database, clock: Callable[[], datetime], actor: Callable[[], str]):
         self.db = db
         self.clock = clock
         self.actor = actor
@@ -84,6 +85,7 @@ class Auditor:
             f"VALUES ({', '.join('?' for _ in cols)})",
             [row[c] for c in cols],
         )
+        assert cur.lastrowid is not None  # an INSERT always sets it
         row_id = int(cur.lastrowid)
         self._append(table, row_id, "insert", None, self._fetch(table, row_id))
         return row_id
@@ -113,7 +115,7 @@ class CheckResult:
         return self.integrity == "ok" and not self.problems
 
 
-def _latest_after_images(db: Database, table: str):
+def _latest_after_images(db: Database, table: str) -> Iterator[tuple[int, int, str | None]]:
     """(row_id, entry id, after-image text) of the latest audit entry of each row of `table`, in
     row_id order. An entry whose row_id was edited into something that is not a row id matches
     no row (the chain walk reports it as altered)."""
@@ -149,9 +151,8 @@ def _deleted(problem: Callable[[str], None], table: str, entry: tuple) -> None:
 
 def verify(db: Database, *, max_problems: int = 50) -> CheckResult:
     """Integrity check plus the audit chain and the row-versus-log comparison."""
-    from watchdesk.store.migrations import AUDITED_TABLES, load_domains
+    from watchdesk.store.migrations import AUDITED_TABLES
 
-    load_domains()  # every domain's audited tables are compared
     res = CheckResult()
     try:
         rows = db.execute("PRAGMA integrity_check").fetchall()

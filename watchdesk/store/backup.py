@@ -409,7 +409,7 @@ def verify(path: str | Path) -> CheckResult:
             return CheckResult(
                 integrity="ok", problems=[f"{p} is not a watchdesk desk (it has no audit log)"]
             )
-        return audit_verify(Database(conn, execute_plugins=False))
+        return audit_verify(DeskDb(conn, p))
     except sqlite3.DatabaseError as e:
         return CheckResult(integrity=str(e), problems=[f"{p} is damaged: {e}"])
     finally:

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from watchdesk.errors import StoreError
 
@@ -93,6 +93,12 @@ def explain(e: BaseException, path: str | Path | None) -> StoreError | None:
     return None
 
 
+@overload
+def to_db(dt: datetime) -> str: ...
+@overload
+def to_db(dt: None) -> None: ...
+@overload
+def to_db(dt: datetime | None) -> str | None: ...
 def to_db(dt: datetime | None) -> str | None:
     """Instants are stored as UTC ISO-8601 text of one fixed shape, so text order is time order."""
     if dt is None:
@@ -106,6 +112,14 @@ def from_db(s: str | None) -> datetime | None:
     if s is None or s == "":
         return None
     return datetime.fromisoformat(s)
+
+
+def from_db_not_null(s: str) -> datetime:
+    """`from_db` for a NOT NULL column: an instant, never None (an empty text is a ValueError)."""
+    dt = from_db(s)
+    if dt is None:
+        raise ValueError("an empty instant in a NOT NULL column")
+    return dt
 
 
 def _create_private(path: Path) -> None:

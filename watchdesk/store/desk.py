@@ -4,15 +4,31 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from watchdesk.models.dashboard import Dashboard
 from watchdesk.store.audit import Auditor, CheckResult, verify
 from watchdesk.store.db import DeskDb, connect, write_txn
-from watchdesk.store.stamp import SCHEMA_STAMP
+from watchdesk.store.stamp import LEGACY_RECORDS_SQL, SCHEMA_STAMP
+
+if TYPE_CHECKING:
+    from watchdesk.models.incident import TimelineItem
+    from watchdesk.rules.rulepack import RulePack
+    from watchdesk.store.directory import DirectoryRepo
+    from watchdesk.store.dutylog import DutyLogRepo
+    from watchdesk.store.figures import FigureRepo
+    from watchdesk.store.handover import HandoverRepo
+    from watchdesk.store.holds import HoldRepo
+    from watchdesk.store.incident import IncidentRepo
+    from watchdesk.store.rollcall import RollCallRepo
+    from watchdesk.store.roster.repo import RosterRepo
+    from watchdesk.store.search import SearchRepo
+    from watchdesk.store.warning import WarningRepo
 
 Clock = Callable[[], datetime]
 
@@ -44,15 +60,28 @@ def _stamp(db: DeskDb) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
+def _legacy(db: DeskDb) -> bool:
+    """Whether the desk still records a migration under its name of before one list (see
+    stamp.LEGACY_NAMES); a plain read, so a stamped desk's opening stays without sqlite-utils."""
+    try:
+        return db.execute(LEGACY_RECORDS_SQL).fetchone() is not None
+    except sqlite3.OperationalError:  # no _sqlite_migrations table: nothing recorded at all
+        return False
+
+
 def _restamp(db: DeskDb) -> None:
-    """A desk made before stamps, with nothing pending: stamp it so the next opening is quick.
-    A desk this user cannot write stays unstamped (it opens with the full check each time)."""
+    """A desk with nothing pending, made before stamps or recording its migrations under their
+    legacy names: rename the records and stamp it, so the next opening is quick. A desk this user
+    cannot write stays as it is (it opens with the full check each time)."""
     import contextlib
 
     from watchdesk.errors import StoreError
+    from watchdesk.store import migrations
 
     with contextlib.suppress(StoreError, sqlite3.Error), write_txn(db, retry_seconds=1.0):
-        db.execute(f"PRAGMA user_version = {SCHEMA_STAMP}")
+        migrations.fold_legacy(db)
+        if _stamp(db) < SCHEMA_STAMP:
+            db.execute(f"PRAGMA user_version = {SCHEMA_STAMP}")
 
 
 class Store:
@@ -70,7 +99,7 @@ class Store:
         self.actor = actor
         self.tz = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
         self.rule_pack_id = rule_pack
-        self._pack = None
+        self._pack: RulePack | None = None
         self.auditor = Auditor(db, clock, lambda: self.actor)
         self._wrote = False  # written through write() since opening (see close)
         self._autocheckpoint = True  # False: an owner checkpoints from a timer (Store.open)
@@ -78,61 +107,61 @@ class Store:
     # Repositories are built (and their modules imported) on first use, so opening the console
     # pays only for what the first screen reads.
     @cached_property
-    def incidents(self):
+    def incidents(self) -> IncidentRepo:
         from watchdesk.store.incident import IncidentRepo
 
         return IncidentRepo(self)
 
     @cached_property
-    def roster(self):
+    def roster(self) -> RosterRepo:
         from watchdesk.store.roster.repo import RosterRepo
 
         return RosterRepo(self)
 
     @cached_property
-    def directory(self):
+    def directory(self) -> DirectoryRepo:
         from watchdesk.store.directory import DirectoryRepo
 
         return DirectoryRepo(self)
 
     @cached_property
-    def rollcall(self):
+    def rollcall(self) -> RollCallRepo:
         from watchdesk.store.rollcall import RollCallRepo
 
         return RollCallRepo(self)
 
     @cached_property
-    def warnings(self):
+    def warnings(self) -> WarningRepo:
         from watchdesk.store.warning import WarningRepo
 
         return WarningRepo(self)
 
     @cached_property
-    def figures(self):
+    def figures(self) -> FigureRepo:
         from watchdesk.store.figures import FigureRepo
 
         return FigureRepo(self)
 
     @cached_property
-    def dutylog(self):
+    def dutylog(self) -> DutyLogRepo:
         from watchdesk.store.dutylog import DutyLogRepo
 
         return DutyLogRepo(self)
 
     @cached_property
-    def holds(self):
+    def holds(self) -> HoldRepo:
         from watchdesk.store.holds import HoldRepo
 
         return HoldRepo(self)
 
     @cached_property
-    def search(self):
+    def search(self) -> SearchRepo:
         from watchdesk.store.search import SearchRepo
 
         return SearchRepo(self)
 
     @cached_property
-    def handover(self):
+    def handover(self) -> HandoverRepo:
         from watchdesk.store.handover import HandoverRepo
 
         return HandoverRepo(self)
@@ -145,18 +174,18 @@ class Store:
         create: bool = True,
         migrate: bool = True,
         autocheckpoint: bool = True,
-        **kwargs,
+        **kwargs: Any,
     ) -> Store:
         """With `autocheckpoint=False` a save never pays for copying the WAL back into the
         database (SQLite does that inline every ~1000 pages, a 20–30 ms stall at the keyboard);
         the owner then calls `checkpoint()` from a timer, off the save path."""
         db = connect(path, create=create)
-        if migrate and _stamp(db) != SCHEMA_STAMP:
+        if migrate and (_stamp(db) != SCHEMA_STAMP or _legacy(db)):
             from watchdesk.store import migrations
 
             if _pending(db):
-                migrations.apply(db)  # stamps the desk
-            elif _stamp(db) < SCHEMA_STAMP:
+                migrations.apply(db)  # renames legacy records, migrates, stamps the desk
+            elif _stamp(db) < SCHEMA_STAMP or _legacy(db):
                 _restamp(db)
         if not autocheckpoint:
             db.execute("PRAGMA wal_autocheckpoint = 0")
@@ -166,8 +195,8 @@ class Store:
 
     def checkpoint(self, merge_pages: int = 200) -> bool:
         """Maintenance kept off the save path, for a timer: a bounded step of full-text segment
-        merging (see schema_incidents.m002), then copying committed WAL pages back into the
-        database file without waiting for readers (PASSIVE). Durability does not depend on it:
+        merging (see migrations.m10_fts_merge_off_save_path), then copying committed WAL pages
+        back into the database file without waiting for readers (PASSIVE). Durability does not depend on it:
         a commit is on disk in the WAL already. Returns whether the step found merging to do
         (then the next step should come soon: a backlog left unmerged ends in FTS5's "crisis
         merge" inside some save, seconds long on a desk of years; bench/README.md finding 5)."""
@@ -200,14 +229,14 @@ class Store:
         self.db.close()
 
     @property
-    def pack(self):
+    def pack(self) -> RulePack:
         if self._pack is None:
             from watchdesk.rules.rulepack import load_pack
 
             self._pack = load_pack(self.rule_pack_id)
         return self._pack
 
-    def write(self):
+    def write(self) -> AbstractContextManager[DeskDb]:
         self._wrote = True
         return write_txn(self.db)
 
@@ -218,7 +247,7 @@ class Store:
         """Changes whenever another connection commits; cheap enough to poll."""
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
-    def timeline(self, incident_id: int):
+    def timeline(self, incident_id: int) -> list[TimelineItem]:
         from watchdesk.store.timeline import timeline
 
         return timeline(self, incident_id)
@@ -256,12 +285,11 @@ class Store:
             else:
                 self.auditor.insert("meta", {"key": key, "value": value})
 
-    def export(self) -> dict:
+    def export(self) -> dict[str, Any]:
         """Everything, as plain JSON-ready data (for `watchdesk export --format json`)."""
-        out: dict = {"format": "watchdesk-export", "version": 1}
-        from watchdesk.store.migrations import AUDITED_TABLES, load_domains
+        out: dict[str, Any] = {"format": "watchdesk-export", "version": 1}
+        from watchdesk.store.migrations import AUDITED_TABLES
 
-        load_domains()
         for table in AUDITED_TABLES:
             if not self.db[table].exists():
                 continue

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from watchdesk.errors import InputError, NotFound
+from watchdesk.models.base import saved_id
 from watchdesk.models.directory import (
     Contact,
     ImportResult,
@@ -199,7 +200,7 @@ class DirectoryRepo:
                 if sc is None and e.contact is not None and q in e.contact.role.lower():
                     sc = 2
                 if e.contact is None and sc is not None and sc <= 2:
-                    unit_scores[u.id] = sc  # type: ignore[index]
+                    unit_scores[saved_id(u.id)] = sc
                 elif e.contact is not None and u.id in unit_scores:
                     sc = min(sc, unit_scores[u.id]) if sc is not None else unit_scores[u.id]
                 if sc is None:
@@ -210,7 +211,7 @@ class DirectoryRepo:
                 sc = 0
             c = e.contact
             hit = SearchHit(
-                unit_id=u.id,
+                unit_id=saved_id(u.id),
                 unit_name=u.name,
                 kind=u.kind,
                 level=u.level,
@@ -282,18 +283,18 @@ class DirectoryRepo:
                 )
                 changed = True
                 continue
-            kept.add(prev.id)  # type: ignore[arg-type]
+            kept.add(saved_id(prev.id))
             cdiff = {
                 k: getattr(c, k)
                 for k in ("name", "role", "phone")
                 if getattr(prev, k) != getattr(c, k)
             }
             if cdiff:
-                self.s.auditor.update("contacts", prev.id, cdiff)  # type: ignore[arg-type]
+                self.s.auditor.update("contacts", saved_id(prev.id), cdiff)
                 changed = True
         for c in old.contacts:
             if c.id not in kept:
-                self.s.auditor.update("contacts", c.id, {"active": 0})  # type: ignore[arg-type]
+                self.s.auditor.update("contacts", saved_id(c.id), {"active": 0})
                 changed = True
         return changed
 
@@ -342,7 +343,7 @@ class DirectoryRepo:
                     if old is None:
                         self._insert(u)
                         res.created += 1
-                    elif self._update(old.id, u):  # type: ignore[arg-type]
+                    elif self._update(saved_id(old.id), u):
                         res.updated += 1
                     else:
                         res.unchanged += 1

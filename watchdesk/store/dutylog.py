@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -78,8 +79,9 @@ class DutyLogRepo:
         kind: LogKind | None = None,
         incident_id: int | None = None,
         limit: int = 500,
-    ) -> list[LogEntry]:
-        where, args = [], []
+    ) -> builtins.list[LogEntry]:
+        where: builtins.list[str] = []
+        args: builtins.list[object] = []
         if since is not None:
             where.append("at >= ?")
             args.append(to_db(since))

@@ -29,9 +29,11 @@ from watchdesk.models.handover import (
     Signature,
 )
 from watchdesk.models.incident import FIGURE_FIELDS, DeadlineStatus, IncidentStatus, ReportKind
-from watchdesk.store.db import from_db, to_db
+from watchdesk.store.db import from_db, from_db_not_null, to_db
 
 if TYPE_CHECKING:
+    from watchdesk.models.incident import Deadline, Incident
+    from watchdesk.models.roster import ShiftView
     from watchdesk.store.desk import Store
 
 DEFAULT_EQUIPMENT = ("phone", "fax", "video", "network")
@@ -73,8 +75,8 @@ def _sha(data: str | bytes) -> str:
 
 
 def _record(row: dict) -> HandoverRecord:
-    def sig(name, at):
-        return Signature(name=row[name], at=from_db(row[at])) if row[name] else None
+    def sig(name: str, at: str) -> Signature | None:
+        return Signature(name=row[name], at=from_db_not_null(row[at])) if row[name] else None
 
     return HandoverRecord(
         id=row["id"],
@@ -92,7 +94,7 @@ def _record(row: dict) -> HandoverRecord:
     )
 
 
-def _figures(inc) -> dict[str, int]:
+def _figures(inc: Incident) -> dict[str, int]:
     return {k: getattr(inc, k) for k in FIGURE_FIELDS if getattr(inc, k)}
 
 
@@ -211,7 +213,7 @@ class HandoverRepo:
         self._contributions(sheet, start, end, now)
         return sheet
 
-    def _people(self, view) -> list[SheetPerson]:
+    def _people(self, view: ShiftView) -> list[SheetPerson]:
         st = self.s.roster.signin_status(view.shift.id)
         ins: dict[int, datetime] = {}
         outs: dict[int, datetime] = {}
@@ -268,7 +270,7 @@ class HandoverRepo:
             )
         return out
 
-    def _sheet_clock(self, d, inc) -> SheetClock:
+    def _sheet_clock(self, d: Deadline, inc: Incident) -> SheetClock:
         late = None
         if d.report_id:
             row = self.s.db.execute(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from watchdesk.errors import StoreError
 from watchdesk.models.incident import Hold
-from watchdesk.store.db import from_db, to_db
+from watchdesk.store.db import from_db_not_null, to_db
 
 if TYPE_CHECKING:
     from watchdesk.store.desk import Store
@@ -30,8 +30,8 @@ def _hold(row: dict) -> Hold:
         incident_id=row["incident_id"],
         holder=row["holder"],
         seat=row["seat"],
-        acquired_at=from_db(row["acquired_at"]),
-        expires_at=from_db(row["expires_at"]),
+        acquired_at=from_db_not_null(row["acquired_at"]),
+        expires_at=from_db_not_null(row["expires_at"]),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -21,7 +22,7 @@ from watchdesk.models.incident import (
 )
 from watchdesk.rules import categories
 from watchdesk.rules.grading import suggest_grade
-from watchdesk.store.db import from_db, to_db
+from watchdesk.store.db import from_db, from_db_not_null, to_db
 from watchdesk.text.fulltext import grams, incident_text
 
 if TYPE_CHECKING:
@@ -93,8 +94,9 @@ class IncidentRepo:
         category: str | None = None,
         limit: int = 200,
         newest_first: bool = True,
-    ) -> list[Incident]:
-        where, args = [], []
+    ) -> builtins.list[Incident]:
+        where: builtins.list[str] = []
+        args: builtins.list[object] = []
         if since is not None:
             where.append("received_at >= ?")
             args.append(to_db(since))
@@ -117,14 +119,14 @@ class IncidentRepo:
         args.append(limit)
         return [_incident(r) for r in self.s.db.query(sql, args)]
 
-    def today(self, now: datetime | None = None) -> list[Incident]:
+    def today(self, now: datetime | None = None) -> builtins.list[Incident]:
         """Incidents received since local midnight in the desk's zone."""
         now = now or self.s.now()
         local = now.astimezone(self.s.tz)
         midnight = datetime.combine(local.date(), time(0), tzinfo=self.s.tz)
         return self.list(since=midnight, limit=500)
 
-    def deadlines(self, incident_id: int) -> list[Deadline]:
+    def deadlines(self, incident_id: int) -> builtins.list[Deadline]:
         return [
             _deadline(r)
             for r in self.s.db.query(
@@ -132,7 +134,7 @@ class IncidentRepo:
             )
         ]
 
-    def reports(self, incident_id: int) -> list[ReportEvent]:
+    def reports(self, incident_id: int) -> builtins.list[ReportEvent]:
         return [
             _report(r)
             for r in self.s.db.query(
@@ -140,7 +142,7 @@ class IncidentRepo:
             )
         ]
 
-    def running_clocks(self) -> list[BoardRow]:
+    def running_clocks(self) -> builtins.list[BoardRow]:
         """Every running clock, soonest first: what the countdown board shows."""
         rows = self.s.db.query(
             """SELECT d.id AS deadline_id, d.incident_id, d.kind, d.seq, d.due_at,
@@ -159,7 +161,7 @@ class IncidentRepo:
                     grade=r["grade"],
                     kind=r["kind"],
                     seq=r["seq"],
-                    due_at=from_db(r["due_at"]),
+                    due_at=from_db_not_null(r["due_at"]),
                 )
             )
         return out

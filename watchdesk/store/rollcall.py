@@ -13,7 +13,7 @@ and resumed where it stood. A round's results stay in each unit's history and in
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from watchdesk.errors import InputError, NotFound
 from watchdesk.models.directory import UnitRecord
@@ -30,7 +30,7 @@ from watchdesk.models.rollcall import (
     RoundSummary,
     UnitCheck,
 )
-from watchdesk.store.db import from_db, to_db
+from watchdesk.store.db import from_db, from_db_not_null, to_db
 
 if TYPE_CHECKING:
     from watchdesk.store.desk import Store
@@ -98,7 +98,7 @@ class RollCallRepo:
             return out
         if unit_ids:
             raise InputError("units", "units are chosen one by one only in a custom round")
-        by = {
+        sets: dict[RoundSet, dict[str, Any]] = {
             RoundSet.level1: dict(kind="linkage", level=1),
             RoundSet.level2: dict(kind="linkage", level=2),
             RoundSet.level3: dict(kind="linkage", level=3),
@@ -107,8 +107,8 @@ class RollCallRepo:
             RoundSet.districts: dict(kind="duty_room", room_type="district"),
             RoundSet.departments: dict(kind="duty_room", room_type="department"),
             RoundSet.duty_rooms: dict(kind="duty_room"),
-        }[set_kind]
-        return d.units(active_only=True, **by)  # type: ignore[arg-type]
+        }
+        return d.units(active_only=True, **sets[set_kind])
 
     # -- reads ----------------------------------------------------------------------------------
     def get(self, round_id: int) -> RollCallRound:
@@ -174,7 +174,7 @@ class RollCallRepo:
                     entry=_entry(d),
                     round_id=d["round_id"],
                     method=method,
-                    round_started_at=from_db(started),
+                    round_started_at=from_db_not_null(started),
                 )
             )
         return out

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from watchdesk.models.dutylog import LogKind
 from watchdesk.models.incident import Grade, IncidentStatus, SearchHit
-from watchdesk.store.db import from_db, to_db
+from watchdesk.store.db import from_db_not_null, to_db
 from watchdesk.text.fulltext import match_query
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class SearchRepo:
             SearchHit(
                 kind="incident",
                 id=r[0],
-                at=from_db(r[1]),
+                at=from_db_not_null(r[1]),
                 title=r[2] or r[3][:30],
                 snippet=f"{r[4]} · {r[3]}",
                 grade=r[5],
@@ -113,7 +113,7 @@ class SearchRepo:
                     SearchHit(
                         kind="log",
                         id=r[0],
-                        at=from_db(r[1]),
+                        at=from_db_not_null(r[1]),
                         title=r[3][:30],
                         snippet=f"{r[4]} · {r[3]}",
                         status=LogKind(r[2]).value,

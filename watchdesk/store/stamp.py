@@ -2,10 +2,31 @@
 `PRAGMA user_version` by `migrations.apply`.
 
 Opening a desk whose stamp equals SCHEMA_STAMP skips loading the migration machinery (sqlite-utils
-and every domain's schema module) — the console's start-up only reads. Any other stamp (a desk
-made before stamps, a newer or an older desk) takes the full check: pending migrations are
-listed by name from `_sqlite_migrations` and applied. Add one here for every migration you add;
+and the migrations module) — the console's start-up only reads. Any other stamp (a desk made
+before stamps, a newer or an older desk) takes the full check: pending migrations are listed by
+name from `_sqlite_migrations` and applied. Add one here for every migration you add;
 `migrations.check_stamp()` refuses to migrate while the two disagree, and a test runs it.
 """
 
 SCHEMA_STAMP = 10
+
+# Desks made before the migrations were one list recorded them in five sets under other names:
+# (set, name) then -> name in set "watchdesk" now. `migrations.apply` renames such records; a
+# desk stamped already is renamed on opening (`LEGACY_RECORDS_SQL` finds one cheaply).
+LEGACY_NAMES: dict[tuple[str, str], str] = {
+    ("watchdesk", "m001_foundation"): "m01_foundation",
+    ("watchdesk", "m002_directory"): "m02_directory",
+    ("watchdesk.incidents", "m001_lifecycle"): "m03_lifecycle",
+    ("watchdesk.directory", "m001_directory_fields"): "m04_directory_fields",
+    ("watchdesk.directory", "m002_rollcall"): "m05_rollcall",
+    ("watchdesk.directory", "m003_warnings"): "m06_warnings",
+    ("watchdesk.handover", "m001_handover"): "m07_handover",
+    ("watchdesk.roster", "m001_roster"): "m08_roster",
+    ("watchdesk.handover", "m002_deadlines_due"): "m09_deadlines_due",
+    ("watchdesk.incidents", "m002_fts_merge_off_save_path"): "m10_fts_merge_off_save_path",
+}
+
+# Whether a desk still holds a legacy record: one read of a ten-row table.
+LEGACY_RECORDS_SQL = "SELECT 1 FROM _sqlite_migrations WHERE {} LIMIT 1".format(
+    " OR ".join(f"(migration_set = '{s}' AND name = '{n}')" for (s, n) in LEGACY_NAMES)
+)

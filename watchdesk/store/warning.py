@@ -7,6 +7,7 @@ is closed: changing or lifting it again is refused.
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -70,7 +71,7 @@ class WarningRepo:
         items.sort(key=lambda w: (w.level.rank, -w.level_since.timestamp(), w.id))
         return items
 
-    def list(self, *, include_lifted: bool = True, limit: int = 200) -> list[EarlyWarning]:
+    def list(self, *, include_lifted: bool = True, limit: int = 200) -> builtins.list[EarlyWarning]:
         """In-force warnings first (most severe first), then lifted ones, latest lifted first."""
         live = [
             _warning(r) for r in self.s.db.query("SELECT * FROM warnings WHERE status = 'in_force'")
@@ -88,7 +89,7 @@ class WarningRepo:
         ]
         return (live + lifted)[:limit]
 
-    def history(self, warning_id: int) -> list[WarningEvent]:
+    def history(self, warning_id: int) -> builtins.list[WarningEvent]:
         return [
             _event(r)
             for r in self.s.db.query(
@@ -96,7 +97,7 @@ class WarningRepo:
             )
         ]
 
-    def events_between(self, start: datetime, end: datetime) -> list[WarningEvent]:
+    def events_between(self, start: datetime, end: datetime) -> builtins.list[WarningEvent]:
         """Every issue / change / lift in [start, end): for the handover."""
         return [
             _event(r)

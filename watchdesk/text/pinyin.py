@@ -21,6 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SEP = re.compile(r"[\s'’\-_/.·,，、]+")
@@ -40,6 +41,12 @@ def digits(s: str) -> str:
     return "".join(c for c in s or "" if c.isdigit())
 
 
+def _each_char(run: str) -> Any:
+    """pypinyin's `errors` handler: a run of non-Han characters reads as one reading per
+    character (a list, which pypinyin accepts though its annotation says str)."""
+    return list(run)
+
+
 @lru_cache(maxsize=16384)
 def readings(text: str) -> tuple[tuple[str, ...], ...]:
     """One tuple of toneless readings per character of `text` (spaces and punctuation dropped).
@@ -47,7 +54,7 @@ def readings(text: str) -> tuple[tuple[str, ...], ...]:
     text = unicodedata.normalize("NFKC", text or "")
     from pypinyin import Style, pinyin  # a large dictionary: load it only when searching
 
-    context = pinyin(text, style=Style.NORMAL, errors=lambda x: list(x))
+    context = pinyin(text, style=Style.NORMAL, errors=_each_char)
     out: list[tuple[str, ...]] = []
     for ch, ctx in zip(text, context):
         if is_han(ch):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from enum import Enum
 
 
@@ -84,3 +84,33 @@ def parse_time(text: str, tz: tzinfo, *, now: datetime | None = None) -> datetim
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=tz)
     return dt
+
+
+def parse_time_in_shift(text: str, tz: tzinfo, starts_at: datetime) -> datetime:
+    """A user's time for something during the shift that starts at `starts_at`: `parse_time`
+    read from the shift's start day, except that a bare `HH:MM` earlier than the start is the
+    next day's (a night shift crosses midnight: `07:30` in 20:00–08:00 is the morning after).
+    Raises ValueError with a message fit for the user."""
+    dt = parse_time(text, tz, now=starts_at)
+    if len(text.strip()) <= 5 and dt < starts_at:
+        dt += timedelta(days=1)
+    return dt
+
+
+def parse_date(text: str) -> date:
+    """A user's calendar day: `2026-11-22`, `2026/11/22`, `2026.11.22`, `2026年11月22日` (any
+    time after a space is ignored, as a spreadsheet's date cell may carry one), or any other
+    ISO 8601 date (`20261122`). Raises ValueError with a message fit for the user."""
+    shown = text.strip()
+    try:
+        return date.fromisoformat(shown)
+    except ValueError:
+        pass
+    norm = shown.replace("/", "-").replace(".", "-").rstrip("日")
+    parts = norm.replace("年", "-").replace("月", "-").split(" ")[0].split("-")
+    try:
+        if len(parts) == 3:
+            return date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        pass
+    raise ValueError(f"not a date (YYYY-MM-DD): {shown!r}")

@@ -1,4 +1,5 @@
-"""Take-over sign-in (接班签到 / 交班) and the leader-on-duty check, mixed into `RosterRepo`.
+"""Take-over sign-in (接班签到 / 交班) and the leader-on-duty check: a part `RosterRepo` owns
+(`store.roster.duty`; `store.roster` delegates its public methods).
 
 Scheduled checks are not stored: they follow from the shift and the configuration (random times
 are seeded by the shift id), so every terminal agrees on them without anyone writing. What is
@@ -29,10 +30,10 @@ from watchdesk.models.roster import (
     SignKind,
 )
 from watchdesk.rules import roster as rules
-from watchdesk.store.db import from_db, to_db
+from watchdesk.store.db import from_db_not_null, to_db
 
 if TYPE_CHECKING:
-    from watchdesk.store.desk import Store
+    from watchdesk.store.roster.repo import RosterRepo
 
 SLACK = timedelta(minutes=2)  # two machines' clocks on one desk may differ a little
 
@@ -44,7 +45,7 @@ def _sign(r: dict) -> SignEvent:
         officer_id=r["officer_id"],
         officer_name=r["name"],
         kind=r["kind"],
-        at=from_db(r["at"]),
+        at=from_db_not_null(r["at"]),
         note=r["note"],
         recorded_by=r["recorded_by"],
     )
@@ -54,11 +55,11 @@ def _record(r: dict) -> CheckRecord:
     return CheckRecord(
         id=r["id"],
         shift_id=r["shift_id"],
-        due_at=from_db(r["due_at"]),
+        due_at=from_db_not_null(r["due_at"]),
         kind=r["kind"],
         method=r["method"],
         result=r["result"],
-        at=from_db(r["at"]),
+        at=from_db_not_null(r["at"]),
         note=r["note"],
         leader_name=r["name"] or "",
         recorded_by=r["recorded_by"],
@@ -66,7 +67,11 @@ def _record(r: dict) -> CheckRecord:
 
 
 class DutyChecks:
-    s: Store
+    """Reads shifts, people and the configuration through the roster it belongs to."""
+
+    def __init__(self, roster: RosterRepo):
+        self.roster = roster
+        self.s = roster.s
 
     # -- sign-in --------------------------------------------------------------------------------
     def _events(self, shift_ids: Sequence[int]) -> dict[int, list[SignEvent]]:
@@ -82,7 +87,7 @@ class DutyChecks:
             out[r["shift_id"]].append(_sign(r))
         return out
 
-    def _signed_in_names(self, shift_ids: Sequence[int]) -> dict[int, list[str]]:
+    def signed_in_names(self, shift_ids: Sequence[int]) -> dict[int, list[str]]:
         """Who signed in on each shift (in order, once each)."""
         out: dict[int, list[str]] = {}
         for sid, evs in self._events(list(shift_ids)).items():
@@ -100,7 +105,7 @@ class DutyChecks:
             last[e.officer_id] = e
             if e.kind == SignKind.sign_in:
                 ins.setdefault(e.officer_id, e)
-        people = self._assignments([shift_id]).get(shift_id, [])
+        people = self.roster._assignments([shift_id]).get(shift_id, [])
         duty = {
             a.officer_id: a.officer_name
             for a in people
@@ -123,8 +128,8 @@ class DutyChecks:
         at = at or now
         if at > now + SLACK:
             raise InputError("at", "is in the future")
-        sh = self.shift(shift_id)  # type: ignore[attr-defined]
-        cfg = self.config()  # type: ignore[attr-defined]
+        sh = self.roster.shift(shift_id)
+        cfg = self.roster.config()
         if kind == SignKind.sign_in:
             if at < sh.starts_at - timedelta(minutes=cfg.signin_early_minutes):
                 raise InputError(
@@ -134,10 +139,10 @@ class DutyChecks:
             if at >= sh.ends_at:
                 raise InputError("at", "the shift has already ended")
         with self.s.write():
-            people = self._assignments([shift_id]).get(shift_id, [])  # type: ignore[attr-defined]
+            people = self.roster._assignments([shift_id]).get(shift_id, [])
             mine = [a for a in people if a.officer_id == officer_id]
             if not mine:
-                off = self.officer(officer_id)  # type: ignore[attr-defined]
+                off = self.roster.officer(officer_id)
                 raise InputError("officer", f"{off.name} is not on this shift")
             evs = [
                 e for e in self._events([shift_id]).get(shift_id, []) if e.officer_id == officer_id
@@ -174,13 +179,13 @@ class DutyChecks:
 
     # -- the leader-on-duty check ---------------------------------------------------------------
     def _in_person_required(self, shift_id: int) -> bool:
-        sh = self.shift(shift_id)  # type: ignore[attr-defined]
-        cal = self.calendar()  # type: ignore[attr-defined]
+        sh = self.roster.shift(shift_id)
+        cal = self.roster.calendar()
         return bool(cal.sensitive_names(sh.starts_at.astimezone(self.s.tz).date()))
 
     def check_schedule(self, shift_id: int) -> list[ScheduledCheck]:
-        sh = self.shift(shift_id)  # type: ignore[attr-defined]
-        cfg = self.config()  # type: ignore[attr-defined]
+        sh = self.roster.shift(shift_id)
+        cfg = self.roster.config()
         return rules.check_schedule(shift_id, sh.starts_at, sh.ends_at, cfg.checks, self.s.tz)
 
     def check_records(self, shift_id: int) -> list[CheckRecord]:
@@ -196,7 +201,7 @@ class DutyChecks:
     def checks(self, shift_id: int, now: datetime | None = None) -> list[CheckState]:
         """Every check of a shift, scheduled or ad hoc, with its records: for the handover."""
         now = now or self.s.now()
-        cfg = self.config()  # type: ignore[attr-defined]
+        cfg = self.roster.config()
         return rules.check_states(
             self.check_schedule(shift_id),
             self.check_records(shift_id),
@@ -209,7 +214,7 @@ class DutyChecks:
         """The current shift's checks not yet confirmed (upcoming ones included): cache them, and
         call `rules.roster.escalation(checks, now)` on every tick."""
         now = now or self.s.now()
-        view = self.on_duty(now)  # type: ignore[attr-defined]
+        view = self.roster.on_duty(now)
         if view is None or view.shift.id is None:
             return []
         return [c for c in self.checks(view.shift.id, now) if c.status != CheckStatus.confirmed]
@@ -239,7 +244,7 @@ class DutyChecks:
         at = at or now
         if at > now + SLACK:
             raise InputError("at", "is in the future")
-        sh = self.shift(shift_id)  # type: ignore[attr-defined]
+        sh = self.roster.shift(shift_id)
         if not (sh.starts_at - SLACK <= at):
             raise InputError("at", "is before the shift started")
         states = self.checks(shift_id, now)
@@ -259,7 +264,7 @@ class DutyChecks:
             if match:
                 kind = match[0].kind
         if leader_id is None:
-            view = self.view(shift_id)  # type: ignore[attr-defined]
+            view = self.roster.view(shift_id)
             leader_id = (
                 next((a.officer_id for a in view.assignments if a.role == Role.leader), None)
                 if view
@@ -285,8 +290,8 @@ class DutyChecks:
     def duty_status(self, now: datetime | None = None) -> DutyStatus:
         """One read for the banner: take-over status, open checks, escalation, problems ahead."""
         now = now or self.s.now()
-        view = self.on_duty(now)  # type: ignore[attr-defined]
-        ahead = len(self.upcoming_problems(now))  # type: ignore[attr-defined]
+        view = self.roster.on_duty(now)
+        ahead = len(self.roster.upcoming_problems(now))
         if view is None or view.shift.id is None:
             return DutyStatus(problems_ahead=ahead)
         checks = self.pending_checks(now)

@@ -1,4 +1,5 @@
-"""Rotations, import and hours on duty: the roster's bulk operations, mixed into `RosterRepo`.
+"""Rotations, import and hours on duty: the roster's bulk operations, a part `RosterRepo` owns
+(`store.roster.rotation`; `store.roster` delegates its public methods).
 
 Each bulk write is one transaction: a rotation or an import is written whole or not at all, and a
 dry run rolls its transaction back.
@@ -12,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from watchdesk.errors import InputError
-from watchdesk.models.base import RowProblem
+from watchdesk.models.base import RowProblem, saved_id
 from watchdesk.models.roster import (
     ChangeKind,
     GenerateResult,
@@ -31,15 +32,7 @@ from watchdesk.rules import roster as rules
 from watchdesk.store.db import to_db
 
 if TYPE_CHECKING:
-    from watchdesk.store.desk import Store
-
-
-class RosterImportError(InputError):
-    """Bad rows in an import file: every one of them, by row number. Nothing was written."""
-
-    def __init__(self, errors: list[RowProblem]):
-        self.errors = errors
-        super().__init__("rows", f"{len(errors)} bad row(s); nothing was imported")
+    from watchdesk.store.roster.repo import RosterRepo
 
 
 class _DryRun(Exception):
@@ -47,16 +40,21 @@ class _DryRun(Exception):
 
 
 class RosterPlanning:
-    s: Store
+    """Writes through the roster it belongs to (shifts, assignments, changes) in one transaction
+    per bulk operation."""
+
+    def __init__(self, roster: RosterRepo):
+        self.roster = roster
+        self.s = roster.s
 
     # -- rotations ------------------------------------------------------------------------------
     def plan(self, spec: RotationSpec) -> list[PlannedShift]:
-        cfg = self.config()
+        cfg = self.roster.config()
         if spec.pattern and spec.pattern not in cfg.patterns:
             raise InputError(
                 "pattern", f"no shift pattern {spec.pattern!r} (have: {', '.join(cfg.patterns)})"
             )
-        known = {o.id for o in self.officers()}
+        known = {o.id for o in self.roster.officers()}
         for lists in (spec.lists, spec.rest_lists):
             for role, ids in lists.items():
                 for oid in ids:
@@ -64,8 +62,8 @@ class RosterPlanning:
                         raise InputError(role.value, f"no active officer #{oid}")
         tz = self.s.tz
         lo = datetime.combine(spec.start, datetime.min.time(), tzinfo=tz)
-        leave = self.leave_between(lo, lo + timedelta(days=(spec.end - spec.start).days + 3))
-        return rules.plan_rotation(spec, cfg, self.calendar(), tz, leave)
+        leave = self.roster.leave_between(lo, lo + timedelta(days=(spec.end - spec.start).days + 3))
+        return rules.plan_rotation(spec, cfg, self.roster.calendar(), tz, leave)
 
     def generate(self, spec: RotationSpec, *, dry_run: bool = False) -> GenerateResult:
         """Create the rotation's shifts and assignments. A role already holding anything but
@@ -81,9 +79,9 @@ class RosterPlanning:
         lo, hi = planned[0].starts_at, max(p.ends_at for p in planned)
         try:
             with self.s.write():
-                existing = {(s.starts_at, s.ends_at): s for s in self._shifts(lo, hi)}
+                existing = {(s.starts_at, s.ends_at): s for s in self.roster._shifts(lo, hi)}
                 spans = sorted((s.starts_at, s.ends_at, s.id) for s in existing.values())
-                people = self._assignments([s.id for s in existing.values()])
+                people = self.roster._assignments([s.id for s in existing.values()])
                 cid = None
                 for p in planned:
                     stamp = p.starts_at.astimezone(tz).strftime("%m-%d %H:%M")
@@ -126,17 +124,19 @@ class RosterPlanning:
                         res.unchanged += len(keep)
                         todo = [oid for oid in want if oid not in {a.officer_id for a in keep}]
                         stale = [a for a in mine if a.officer_id not in want]
-                        if cid is None and (todo or stale):
+                        if not todo and not stale:
+                            continue
+                        if cid is None:
                             cid = self._generate_change(spec)
                         for a in stale:
-                            self._set_ext(a.id, status="removed", change_id=cid)
+                            self.roster._set_ext(saved_id(a.id), status="removed", change_id=cid)
                         for oid in todo:
                             if any(a.officer_id == oid for a in have if a.role != role):
                                 res.kept_manual.append(
                                     f"{stamp} {role_label(role)}: #{oid} already on this shift"
                                 )
                                 continue
-                            self._insert_assignment(sid, oid, role, Source.rotation, cid)
+                            self.roster._insert_assignment(sid, oid, role, Source.rotation, cid)
                             res.assigned += 1
                 if dry_run:
                     raise _DryRun()
@@ -145,7 +145,7 @@ class RosterPlanning:
         return res
 
     def _generate_change(self, spec: RotationSpec) -> int:
-        return self._record_change(
+        return self.roster._record_change(
             ChangeKind.generate,
             reason=f"rotation {spec.start}–{spec.end} ({spec.mode.value}"
             f"{'/' + str(spec.every) if spec.mode.value == 'every' else ''})",
@@ -169,7 +169,7 @@ class RosterPlanning:
         errors = list(errors)
         res = ImportResult(rows=len(rows), dry_run=dry_run)
         by_name: dict[str, list[Officer]] = defaultdict(list)
-        for o in self.officers():
+        for o in self.roster.officers():
             by_name[o.name].append(o)
         seen: set[tuple] = set()
         file_shifts: dict[tuple[datetime, datetime], int] = {}
@@ -215,7 +215,7 @@ class RosterPlanning:
         if file_shifts:
             lo = min(s for s, _ in file_shifts)
             hi = max(e for _, e in file_shifts)
-            existing = {(s.starts_at, s.ends_at): s for s in self._shifts(lo, hi)}
+            existing = {(s.starts_at, s.ends_at): s for s in self.roster._shifts(lo, hi)}
             for s, e in file_shifts:
                 if (s, e) in existing:
                     continue
@@ -235,6 +235,8 @@ class RosterPlanning:
                                 )
                             )
         if errors:
+            from watchdesk.store.roster.repo import RosterImportError  # (repo imports this module)
+
             errors.sort(key=lambda x: x.row)
             raise RosterImportError(errors)
         if not rows:
@@ -242,10 +244,10 @@ class RosterPlanning:
         try:
             with self.s.write():
                 sids: dict[tuple[datetime, datetime], int] = {
-                    (s.starts_at, s.ends_at): s.id for s in self._shifts(lo, hi) if s.id
+                    (s.starts_at, s.ends_at): s.id for s in self.roster._shifts(lo, hi) if s.id
                 }
-                people = self._assignments(list(sids.values()))
-                cid = self._record_change(ChangeKind.imported, reason=reason or "import")
+                people = self.roster._assignments(list(sids.values()))
+                cid = self.roster._record_change(ChangeKind.imported, reason=reason or "import")
                 officers: dict[str, int] = {n: v[0].id for n, v in by_name.items() if v[0].id}
                 for r in rows:
                     if r.name not in officers:
@@ -276,7 +278,9 @@ class RosterPlanning:
                     if any(a.officer_id == oid and a.role == r.role for a in here):
                         res.unchanged += 1
                         continue
-                    self._insert_assignment(sid, oid, r.role, Source.imported, cid, note=r.note)
+                    self.roster._insert_assignment(
+                        sid, oid, r.role, Source.imported, cid, note=r.note
+                    )
                     people[sid].append(RosterAssignment(shift_id=sid, officer_id=oid, role=r.role))
                     res.assigned += 1
                 if dry_run:
@@ -288,10 +292,10 @@ class RosterPlanning:
     def export_rows(
         self, start: datetime, end: datetime, officer_id: int | None = None
     ) -> list[RosterRow]:
-        phones = {o.id: o.phone for o in self.officers(active_only=False)}
-        out = []
-        shifts = self._shifts(start, end)
-        people = self._assignments([s.id for s in shifts])
+        phones = {o.id: o.phone for o in self.roster.officers(active_only=False)}
+        out: list[RosterRow] = []
+        shifts = self.roster._shifts(start, end)
+        people = self.roster._assignments([s.id for s in shifts])
         for sh in shifts:
             for a in people.get(sh.id, []):
                 if officer_id is not None and a.officer_id != officer_id:
@@ -312,9 +316,9 @@ class RosterPlanning:
 
     # -- hours on duty --------------------------------------------------------------------------
     def hours(self, start: datetime, end: datetime) -> list[HoursRow]:
-        shifts = self._shifts(start, end)
-        people = self._assignments([s.id for s in shifts])
-        cal = self.calendar()
+        shifts = self.roster._shifts(start, end)
+        people = self.roster._assignments([s.id for s in shifts])
+        cal = self.roster.calendar()
         rows = [
             RosterShift(
                 shift=s,

@@ -1,8 +1,11 @@
 """Officers, shifts and assignments; who is on duty now and next; the roster grid, its gaps and
 violations; changes with reason and approver; intentional gaps, sensitive periods and leave.
 
-Rotations, import and hours live in `roster_plan.py`, sign-in and the leader-on-duty check in
-`roster_checks.py`; both are mixed into `RosterRepo`, so callers only know `store.roster`.
+Two parts RosterRepo owns do the rest: `rotation` (plan.py: rotations, import and export, hours)
+and `duty` (checks.py: sign-in and the leader-on-duty check). Each is given this RosterRepo and
+reads and writes through it; RosterRepo delegates their public methods, so callers only know
+`store.roster`. The underscored row helpers here (`_shifts`, `_assignments`, `_set_ext`,
+`_insert_assignment`, `_record_change`) are the roster package's own seam, used by both parts.
 """
 
 from __future__ import annotations
@@ -13,32 +16,46 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from watchdesk.errors import InputError, NotFound
+from watchdesk.models.base import RowProblem, saved_id
 from watchdesk.models.roster import (
     Assignment,
     ChangeKind,
+    CheckMethod,
+    CheckOutcome,
+    CheckRecord,
+    CheckState,
+    DutyStatus,
+    Escalation,
+    GenerateResult,
+    HoursRow,
+    ImportResult,
     Leave,
     Officer,
+    PlannedShift,
     Role,
     RosterAssignment,
     RosterChange,
     RosterConfig,
     RosterPage,
+    RosterRow,
     RosterShift,
+    RotationSpec,
+    ScheduledCheck,
     SensitivePeriod,
     Shift,
     ShiftView,
+    SignEvent,
+    SigninStatus,
     Source,
     Violation,
 )
 from watchdesk.rules import roster as rules
-from watchdesk.store.db import from_db, to_db
+from watchdesk.store.db import from_db, from_db_not_null, to_db
 from watchdesk.store.roster.checks import DutyChecks
-from watchdesk.store.roster.plan import RosterImportError, RosterPlanning
+from watchdesk.store.roster.plan import RosterPlanning
 
 if TYPE_CHECKING:
     from watchdesk.store.desk import Store
-
-__all__ = ["ROLE_ORDER", "RosterImportError", "RosterRepo"]
 
 ROLE_ORDER = {Role.leader: 0, Role.chief: 1, Role.officer: 2, Role.standby: 3}
 CONFIG_KEY = "roster.config"
@@ -47,8 +64,8 @@ CONFIG_KEY = "roster.config"
 def _shift(row: dict) -> Shift:
     return Shift(
         id=row["id"],
-        starts_at=from_db(row["starts_at"]),
-        ends_at=from_db(row["ends_at"]),
+        starts_at=from_db_not_null(row["starts_at"]),
+        ends_at=from_db_not_null(row["ends_at"]),
         label=row["label"],
     )
 
@@ -76,7 +93,7 @@ _CHANGE_SQL = (
 def _change(r: dict) -> RosterChange:
     return RosterChange(
         id=r["id"],
-        at=from_db(r["at"]),
+        at=from_db_not_null(r["at"]),
         actor=r["actor"],
         kind=r["kind"],
         shift_id=r["shift_id"],
@@ -91,9 +108,100 @@ def _change(r: dict) -> RosterChange:
     )
 
 
-class RosterRepo(DutyChecks, RosterPlanning):
+class RosterImportError(InputError):
+    """Bad rows in an import file: every one of them, by row number. Nothing was written."""
+
+    def __init__(self, errors: list[RowProblem]):
+        self.errors = errors
+        super().__init__("rows", f"{len(errors)} bad row(s); nothing was imported")
+
+
+class RosterRepo:
     def __init__(self, store: Store):
         self.s = store
+        self.duty = DutyChecks(self)
+        self.rotation = RosterPlanning(self)
+
+    # -- sign-in and the leader-on-duty check (DutyChecks) ---------------------------------------
+    def signin_status(self, shift_id: int) -> SigninStatus:
+        return self.duty.signin_status(shift_id)
+
+    def sign_in(
+        self, shift_id: int, officer_id: int, *, at: datetime | None = None, note: str = ""
+    ) -> SignEvent:
+        return self.duty.sign_in(shift_id, officer_id, at=at, note=note)
+
+    def sign_out(
+        self, shift_id: int, officer_id: int, *, at: datetime | None = None, note: str = ""
+    ) -> SignEvent:
+        return self.duty.sign_out(shift_id, officer_id, at=at, note=note)
+
+    def check_schedule(self, shift_id: int) -> list[ScheduledCheck]:
+        return self.duty.check_schedule(shift_id)
+
+    def check_records(self, shift_id: int) -> list[CheckRecord]:
+        return self.duty.check_records(shift_id)
+
+    def checks(self, shift_id: int, now: datetime | None = None) -> list[CheckState]:
+        return self.duty.checks(shift_id, now)
+
+    def pending_checks(self, now: datetime | None = None) -> list[CheckState]:
+        return self.duty.pending_checks(now)
+
+    def escalation(self, now: datetime | None = None) -> Escalation:
+        return self.duty.escalation(now)
+
+    def record_check(
+        self,
+        shift_id: int,
+        *,
+        method: CheckMethod | str,
+        result: CheckOutcome | str,
+        due_at: datetime | None = None,
+        at: datetime | None = None,
+        note: str = "",
+        leader_id: int | None = None,
+    ) -> CheckState:
+        return self.duty.record_check(
+            shift_id,
+            method=method,
+            result=result,
+            due_at=due_at,
+            at=at,
+            note=note,
+            leader_id=leader_id,
+        )
+
+    def duty_status(self, now: datetime | None = None) -> DutyStatus:
+        return self.duty.duty_status(now)
+
+    # -- rotations, import and export, hours (RosterPlanning) ------------------------------------
+    def plan(self, spec: RotationSpec) -> list[PlannedShift]:
+        return self.rotation.plan(spec)
+
+    def generate(self, spec: RotationSpec, *, dry_run: bool = False) -> GenerateResult:
+        return self.rotation.generate(spec, dry_run=dry_run)
+
+    def import_rows(
+        self,
+        rows: Sequence[RosterRow],
+        *,
+        add_officers: bool = False,
+        dry_run: bool = False,
+        reason: str = "",
+        errors: Sequence[RowProblem] = (),
+    ) -> ImportResult:
+        return self.rotation.import_rows(
+            rows, add_officers=add_officers, dry_run=dry_run, reason=reason, errors=errors
+        )
+
+    def export_rows(
+        self, start: datetime, end: datetime, officer_id: int | None = None
+    ) -> list[RosterRow]:
+        return self.rotation.export_rows(start, end, officer_id)
+
+    def hours(self, start: datetime, end: datetime) -> list[HoursRow]:
+        return self.rotation.hours(start, end)
 
     # -- configuration --------------------------------------------------------------------------
     def config(self) -> RosterConfig:
@@ -248,7 +356,7 @@ class RosterRepo(DutyChecks, RosterPlanning):
                         role=r["role"],
                         note=r["note"],
                         officer_name=r["name"],
-                        source=r["source"] or "manual",
+                        source=r["source"] or Source.manual,
                         starts_at=from_db(r["xs"]),
                         ends_at=from_db(r["xe"]),
                         covers_id=r["covers_id"],
@@ -289,7 +397,7 @@ class RosterRepo(DutyChecks, RosterPlanning):
         margin = timedelta(days=2 * cfg.max_consecutive + 2)
         shifts = self._shifts(start - margin, end + margin)
         people = self._assignments([s.id for s in shifts if s.id is not None])
-        signed = self._signed_in_names([s.id for s in shifts if s.id is not None])
+        signed = self.duty.signed_in_names([s.id for s in shifts if s.id is not None])
         leave = self.leave_between(start - margin, end + margin)
         acks = self.acks()
         rows: list[RosterShift] = []
@@ -486,7 +594,7 @@ class RosterRepo(DutyChecks, RosterPlanning):
             self._set_ext(assignment_id, status="removed", change_id=cid)
             for c in self._assignments([a.shift_id]).get(a.shift_id, []):
                 if c.covers_id == assignment_id:
-                    self._set_ext(c.id, status="removed", change_id=cid)
+                    self._set_ext(saved_id(c.id), status="removed", change_id=cid)
 
     def replace(
         self,
@@ -538,8 +646,8 @@ class RosterRepo(DutyChecks, RosterPlanning):
             if a.officer_id == b.officer_id:
                 raise InputError("assignment", f"both places are {a.officer_name}'s")
             if a.shift_id != b.shift_id:
-                self._check_free(b.shift_id, a.officer_id, ignore=[b.id])
-                self._check_free(a.shift_id, b.officer_id, ignore=[a.id])
+                self._check_free(b.shift_id, a.officer_id, ignore=[second_id])
+                self._check_free(a.shift_id, b.officer_id, ignore=[first_id])
             cid = self._record_change(
                 ChangeKind.swap,
                 shift_id=a.shift_id,
@@ -550,10 +658,10 @@ class RosterRepo(DutyChecks, RosterPlanning):
                 reason=reason,
                 approver=approver,
             )
-            self.s.auditor.update("assignments", a.id, {"officer_id": b.officer_id})
-            self.s.auditor.update("assignments", b.id, {"officer_id": a.officer_id})
-            self._set_ext(a.id, source=Source.swap.value, change_id=cid)
-            self._set_ext(b.id, source=Source.swap.value, change_id=cid)
+            self.s.auditor.update("assignments", first_id, {"officer_id": b.officer_id})
+            self.s.auditor.update("assignments", second_id, {"officer_id": a.officer_id})
+            self._set_ext(first_id, source=Source.swap.value, change_id=cid)
+            self._set_ext(second_id, source=Source.swap.value, change_id=cid)
         return self.assignment(first_id), self.assignment(second_id)
 
     def substitute(
@@ -733,8 +841,8 @@ class RosterRepo(DutyChecks, RosterPlanning):
                 id=r["id"],
                 officer_id=r["officer_id"],
                 officer_name=r["name"],
-                starts_at=from_db(r["starts_at"]),
-                ends_at=from_db(r["ends_at"]),
+                starts_at=from_db_not_null(r["starts_at"]),
+                ends_at=from_db_not_null(r["ends_at"]),
                 reason=r["reason"],
             )
             for r in self.s.db.query(

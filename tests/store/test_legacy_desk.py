@@ -1,0 +1,165 @@
+"""A desk made before the migrations were one list (five sets, other names) opens without loss.
+
+fixtures/desk_before_one_migration_list.db was made by the code of commit 081d751 (`watchdesk demo
+--no-ui`, then a leave, a sensitive period, a replacement, an acknowledgement, a handover draft, a
+PIN and a hold on top, so every domain holds rows), then checkpointed and vacuumed. Its
+`_sqlite_migrations` holds the ten migrations under their legacy sets and names, stamp 10.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+from tests.helpers import TZ, facts
+from watchdesk.store import migrations
+from watchdesk.store.desk import Store, _stamp
+from watchdesk.store.stamp import LEGACY_NAMES, LEGACY_RECORDS_SQL, SCHEMA_STAMP
+
+FIXTURE = Path(__file__).parent / "fixtures" / "desk_before_one_migration_list.db"
+
+
+def _copy(tmp_path: Path) -> Path:
+    path = tmp_path / "old.db"
+    shutil.copyfile(FIXTURE, path)
+    os.chmod(path, 0o600)
+    return path
+
+
+def _raw(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(path)
+
+
+def _counts(path: Path) -> dict[str, int]:
+    con = _raw(path)
+    try:
+        names = [
+            r[0]
+            for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                " AND name <> '_sqlite_migrations'"
+            )
+        ]
+        return {n: con.execute(f"SELECT count(*) FROM [{n}]").fetchone()[0] for n in names}
+    finally:
+        con.close()
+
+
+def _records(path: Path) -> list[tuple[str, str, str]]:
+    con = _raw(path)
+    try:
+        return con.execute(
+            "SELECT migration_set, name, applied_at FROM _sqlite_migrations ORDER BY id"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def _schema(path: Path) -> set[tuple[str, str, str, str | None]]:
+    con = _raw(path)
+    try:
+        return set(
+            con.execute(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master"
+                " WHERE type IN ('table', 'index', 'trigger')"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+
+
+def _renamed(records: list[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+    return {("watchdesk", LEGACY_NAMES[(s, n)], at) for s, n, at in records}
+
+
+def test_the_fixture_is_a_legacy_desk():
+    records = _records(FIXTURE)
+    assert {(s, n) for s, n, _ in records} == set(LEGACY_NAMES)
+    con = _raw(FIXTURE)
+    try:
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_STAMP
+        assert con.execute(LEGACY_RECORDS_SQL).fetchone() is not None
+    finally:
+        con.close()
+    assert all(_counts(FIXTURE)[t] for t in migrations.AUDITED_TABLES if t != "roster_sensitive")
+
+
+def test_a_legacy_desk_opens_without_loss_and_its_records_are_renamed(tmp_path, clock):
+    path = _copy(tmp_path)
+    counts, records = _counts(path), _records(path)
+    s = Store.open(path, clock=clock, actor="测试员", tz=TZ)
+    try:
+        assert migrations.pending(s.db) == []
+        assert set(_records(path)) == _renamed(records)  # applied_at kept: nothing ran again
+        assert s.db.execute(LEGACY_RECORDS_SQL).fetchone() is None
+        assert _stamp(s.db) == SCHEMA_STAMP
+        assert _counts(path) == counts
+        res = s.check()
+        assert res.ok, res.problems
+        assert res.audit_entries == counts["audit"]
+        inc = s.incidents.add(facts(clock))  # a write works
+        assert s.incidents.get(inc.id).place == "城关镇东街"
+        res = s.check()
+        assert res.ok, res.problems
+    finally:
+        s.close()
+    s = Store.open(path, clock=clock, tz=TZ)  # and it opens again as any desk does
+    try:
+        assert migrations.pending(s.db) == []
+        assert len(_records(path)) == len(LEGACY_NAMES)
+    finally:
+        s.close()
+
+
+def test_pending_reads_legacy_records_as_applied_without_writing(tmp_path):
+    path = _copy(tmp_path)
+    from watchdesk.store.db import connect
+
+    db = connect(path, create=False)
+    try:
+        assert migrations.pending(db) == []
+    finally:
+        db.close()
+    assert {(s, n) for s, n, _ in _records(path)} == set(LEGACY_NAMES)  # untouched
+
+
+def test_a_legacy_desk_lacking_a_migration_gets_only_that_one(tmp_path, clock):
+    """Made before stamps and before the deadlines_due index: the full check folds the legacy
+    records in the migrating transaction and runs only what is missing."""
+    path = _copy(tmp_path)
+    con = _raw(path)
+    con.execute(
+        "DELETE FROM _sqlite_migrations WHERE migration_set = 'watchdesk.handover'"
+        " AND name = 'm002_deadlines_due'"
+    )
+    con.execute("DROP INDEX deadlines_due")
+    con.execute("PRAGMA user_version = 0")
+    con.commit()
+    con.close()
+    counts, records = _counts(path), _records(path)
+    s = Store.open(path, clock=clock, tz=TZ)
+    try:
+        assert migrations.pending(s.db) == []
+        assert _stamp(s.db) == SCHEMA_STAMP
+        assert s.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'deadlines_due'").fetchone()
+        after = set(_records(path))
+        assert _renamed(records) <= after
+        assert {(st, n) for st, n, _ in after - _renamed(records)} == {
+            ("watchdesk", "m09_deadlines_due")
+        }
+        assert _counts(path) == counts
+        res = s.check()
+        assert res.ok, res.problems
+    finally:
+        s.close()
+
+
+def test_a_new_desk_and_a_migrated_legacy_desk_have_the_same_schema(tmp_path, clock):
+    old = _copy(tmp_path)
+    Store.open(old, clock=clock, tz=TZ).close()
+    new = tmp_path / "new.db"
+    Store.open(new, clock=clock, tz=TZ).close()
+    assert _schema(new) == _schema(old)
+    assert {(s, n) for s, n, _ in _records(new)} == {(s, n) for s, n, _ in _records(old)}
