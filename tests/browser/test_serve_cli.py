@@ -16,7 +16,8 @@ import urllib.request
 
 import pytest
 
-from watchdesk.cli import Ctx, build_parser, main
+from watchdesk.cli import build_parser, main
+from watchdesk.cli.base import Ctx
 from watchdesk.cli.serve import console_command, is_loopback
 
 

@@ -220,7 +220,8 @@ def test_the_console_parses_only_its_own_options_but_commands_parse_in_full():
     command line gets the whole parser, its help and its errors."""
     import pytest
 
-    from watchdesk.cli import cmd_demo, cmd_ui, parse_args
+    from watchdesk.cli import parse_args
+    from watchdesk.cli.desk import cmd_demo, cmd_ui
 
     assert parse_args([]).func is cmd_ui
     args = parse_args(["--db", "demo", "--lang", "zh"])  # "demo" is the path here

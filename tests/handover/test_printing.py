@@ -219,3 +219,12 @@ def test_no_cups_at_all_says_so(desk_file, tmp_path, monkeypatch, capsys):
     assert code == 1 and "lp" in err and "saved at" in err
     saved = Path(err.split("saved at ")[1].strip())
     assert saved.exists()
+
+
+def test_a_width_too_narrow_for_the_sheet_is_bad_input(desk_file, capsys):
+    code = main(["handover", "--db", str(desk_file), "--at", "2026-11-22 21:00", "--width", "5"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert (
+        err.count("\n") == 1 and err.startswith("watchdesk: --width: ") and "unexpected" not in err
+    )

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
+from watchdesk.cli.base import EXIT_OK, Commands, Ctx, Failure, UserError
+
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
 
 
@@ -52,11 +53,11 @@ def is_loopback(host: str) -> bool:
         infos = socket.getaddrinfo(host.strip("[]"), None)
     except (socket.gaierror, UnicodeError):
         return False
-    addrs = {info[4][0] for info in infos}
+    addrs = {str(info[4][0]) for info in infos}
     return bool(addrs) and all(_is_loopback_literal(a.split("%")[0]) for a in addrs)
 
 
-def console_command(ctx) -> str:
+def console_command(ctx: Ctx) -> str:
     """The shell command textual-serve runs for each tab: this Python, this desk, these flags."""
     argv = [sys.executable, "-m", "watchdesk", "--db", str(ctx.db_path.resolve())]
     lang = getattr(ctx.args, "lang", None)
@@ -73,8 +74,6 @@ def _url_host(host: str) -> str:
 
 
 def _check_port_free(host: str, port: int) -> None:
-    from watchdesk.cli import UserError
-
     try:
         infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as e:
@@ -103,7 +102,7 @@ def make_server(command: str, host: str, port: int, *, public: bool = False):
                 return f"Origin {origin!r} is not this console's page"
             return None
 
-        async def handle_index(self, request: web.Request) -> Any:  # type: ignore[override]
+        async def handle_index(self, request: web.Request) -> Any:
             if why := self._refusal(request):
                 raise web.HTTPForbidden(text=why)
             # The page's websocket URL names the host the browser used (one event loop, and
@@ -111,7 +110,7 @@ def make_server(command: str, host: str, port: int, *, public: bool = False):
             self.public_url = f"{request.scheme}://{request.host}"
             return await super().handle_index(request)
 
-        async def handle_websocket(self, request: web.Request) -> Any:  # type: ignore[override]
+        async def handle_websocket(self, request: web.Request) -> Any:
             if why := self._refusal(request):
                 raise web.HTTPForbidden(text=why)
             return await super().handle_websocket(request)
@@ -125,9 +124,7 @@ def make_server(command: str, host: str, port: int, *, public: bool = False):
     )
 
 
-def cmd_serve(ctx) -> int:
-    from watchdesk.cli import UserError
-
+def cmd_serve(ctx: Ctx) -> int:
     a = ctx.args
     host = a.host.strip()
     if not host:
@@ -138,18 +135,17 @@ def cmd_serve(ctx) -> int:
             f"so binding to the network needs --public"
         )
     if not ctx.db_path.exists():
-        raise UserError(
+        raise Failure(
             f"no desk database at {ctx.db_path}; create one with `watchdesk init` "
-            f"or try `watchdesk demo`",
-            EXIT_FAIL,
+            f"or try `watchdesk demo`"
         )
-    store = ctx.open_store()  # migrate and validate once, before any tab starts a console
-    store.close()
+    with ctx.store():  # migrate and validate once, before any tab starts a console
+        pass
     try:
         import textual_serve  # noqa: F401
     except ImportError:
-        raise UserError(
-            "textual-serve is not installed (pip install 'textual-serve>=1.1,<2')", EXIT_FAIL
+        raise Failure(
+            "textual-serve is not installed (pip install 'textual-serve>=1.1,<2')"
         ) from None
     _check_port_free(host, a.port)
     url = f"http://{_url_host(host)}:{a.port}"
@@ -170,14 +166,12 @@ def cmd_serve(ctx) -> int:
     return EXIT_OK
 
 
-def register(sub, add) -> None:
-    """Add `serve` to the top-level subparsers (`add` is build_parser's helper)."""
-    p = add(
+def register(commands: Commands) -> None:
+    p = commands.add(
         "serve",
         cmd_serve,
         "serve the console in a web browser (textual-serve): one "
         "console process per tab, all on the same desk; localhost only unless --public",
-        sub,
     )
     p.add_argument(
         "--host",

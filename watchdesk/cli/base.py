@@ -1,0 +1,287 @@
+"""What every command shares: its errors and exit statuses, the JSON it prints, the helpers that
+read its arguments, the context it runs in (`with ctx.store() as s:`), and the registrar through
+which each noun's module adds its commands (`register(commands)`).
+
+One error convention. Bad input raises `InputError(field, problem)` (or a `UserError` whose
+message names the field): one line on stderr, exit 2, nothing written. A command that cannot do
+its work raises `Failure`: one line, exit 1. `watchdesk.cli.main` prints them; nothing here
+imports `watchdesk.__main__` (under `python -m watchdesk` that would be a second copy, with
+error classes of its own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, overload
+
+from watchdesk.errors import InputError
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from watchdesk.config import Settings
+    from watchdesk.models.roster import Shift
+    from watchdesk.store.desk import Store
+
+EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
+
+
+class UserError(Exception):
+    """Bad input the user can correct; the message (one line, naming the field) is for them."""
+
+    code = EXIT_INPUT
+
+
+class Failure(UserError):
+    """The command could not do its work (no desk, a file that cannot be written, a printer)."""
+
+    code = EXIT_FAIL
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, status 2
+        self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see --help)\n")
+
+
+# -- output -----------------------------------------------------------------------------------
+def json_default(o: Any) -> Any:
+    if isinstance(o, datetime):
+        return o.isoformat()
+    if hasattr(o, "model_dump"):
+        return o.model_dump(mode="json")
+    if hasattr(o, "value"):
+        return o.value
+    raise TypeError(f"cannot serialise {type(o).__name__}")
+
+
+def emit(obj: Any) -> None:
+    """A command's result: JSON on stdout."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=json_default) + "\n")
+
+
+# -- the context ------------------------------------------------------------------------------
+def login() -> str:
+    try:
+        return os.getlogin()
+    except OSError:
+        return os.environ.get("USER", "cli")
+
+
+class Ctx:
+    """The parsed arguments, the settings (read once, when first needed) and the desk."""
+
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self._settings: Settings | None = None
+
+    @property
+    def config_path(self) -> Path:
+        from watchdesk.paths import config_path
+
+        cfg = getattr(self.args, "config", None)
+        return Path(cfg) if cfg else config_path()
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from watchdesk.config import ConfigError, load_settings
+
+            try:
+                self._settings = load_settings(
+                    self.config_path, language=getattr(self.args, "lang", None)
+                )
+            except ConfigError as e:
+                raise UserError(str(e)) from None
+        return self._settings
+
+    @property
+    def db_path(self) -> Path:
+        from watchdesk.paths import default_db_path
+
+        db = getattr(self.args, "db", None)
+        return Path(db) if db else default_db_path()
+
+    def open_store(self, *, create: bool = False) -> Store:
+        """The desk, opened for this command's user; the caller closes it (see `store`)."""
+        from watchdesk.store.desk import Store
+
+        s = self.settings
+        return Store.open(
+            self.db_path,
+            create=create,
+            tz=s.tz,
+            rule_pack=s.rule_pack,
+            actor=os.environ.get("WATCHDESK_ACTOR") or login(),
+        )
+
+    @contextmanager
+    def store(self, *, create: bool = False) -> Iterator[Store]:
+        """`with ctx.store() as s:` the desk, closed however the block ends."""
+        store = self.open_store(create=create)
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+# -- reading arguments: every bad value is one line naming the option, exit 2 ------------------
+def read_json(src: str) -> Any:
+    """The JSON in file `src` (`-`: stdin), given with --json or --set."""
+    try:
+        text = sys.stdin.read() if src == "-" else Path(src).read_text(encoding="utf-8-sig")
+    except OSError as e:
+        raise UserError(f"--json {src}: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise UserError(f"--json {src}: not UTF-8 text") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise UserError(
+            f"--json {src}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})"
+        ) from None
+
+
+def when(ctx: Ctx, name: str, value: str | None, *, now: datetime | None = None) -> datetime | None:
+    """Option --`name` as a time (naive: the desk's zone; a bare `HH:MM`: that day of `now`,
+    default today); None when not given."""
+    if value is None:
+        return None
+    from watchdesk.text.timefmt import parse_time
+
+    try:
+        dt = parse_time(value, ctx.settings.tz, now=now)
+    except ValueError as e:
+        raise InputError(f"--{name}", str(e)) from None
+    _within_years(name, value, dt.date())
+    return dt
+
+
+@overload
+def day(name: str, value: str, default: date | None = None) -> date: ...
+@overload
+def day(name: str, value: str | None, default: date) -> date: ...
+@overload
+def day(name: str, value: str | None, default: None = None) -> date | None: ...
+def day(name: str, value: str | None, default: date | None = None) -> date | None:
+    """Option --`name` as a calendar day (`2026-11-22`, `2026/11/22`, `2026年11月22日`…);
+    `default` when not given."""
+    if value is None:
+        return default
+    from watchdesk.text.timefmt import parse_date
+
+    try:
+        d = parse_date(value)
+    except ValueError as e:
+        raise InputError(f"--{name}", str(e)) from None
+    _within_years(name, value, d)
+    return d
+
+
+FIRST_DAY, LAST_DAY = date(2, 1, 1), date(9998, 12, 31)  # a period's days either side still fit
+
+
+def _within_years(name: str, value: str, d: date) -> None:
+    if not FIRST_DAY <= d <= LAST_DAY:
+        raise InputError(f"--{name}", f"out of range (years 2 to 9998): {value.strip()!r}")
+
+
+def time_in_shift(ctx: Ctx, name: str, value: str | None, shift: Shift) -> datetime | None:
+    """Option --`name` as a time during `shift`: a bare `HH:MM` is the one inside it (a night
+    shift crosses midnight); None when not given."""
+    if not value:
+        return None
+    from watchdesk.text.timefmt import parse_time_in_shift
+
+    try:
+        return parse_time_in_shift(value, ctx.settings.tz, shift.starts_at)
+    except ValueError as e:
+        raise InputError(f"--{name}", str(e)) from None
+
+
+def invalid(e: ValidationError, *, prefix: str = "", default: str = "") -> InputError:
+    """A model's first validation error as bad input: the field is the error's location (with
+    `prefix`, e.g. `--`), or `default` for an error of the whole object."""
+    err = e.errors()[0]
+    return InputError(prefix + (".".join(str(p) for p in err["loc"]) or default), err["msg"])
+
+
+def write_output(path: str | Path, data: bytes | str) -> None:
+    """Write a command's file given with --output; a file that cannot be written fails (exit 1)."""
+    try:
+        if isinstance(data, str):
+            Path(path).write_text(data, encoding="utf-8")
+        else:
+            Path(path).write_bytes(data)
+    except OSError as e:
+        raise Failure(f"--output {path}: {e.strerror}") from None
+
+
+SQLITE_MAX = 2**63 - 1
+
+
+def sql_int(text: str) -> int:
+    """`type=` of an argument that the desk looks up or stores (an id, a limit): a whole number
+    SQLite can hold."""
+    n = int(text)  # a ValueError is argparse's "invalid int value: 'x'"
+    if abs(n) > SQLITE_MAX:
+        raise argparse.ArgumentTypeError(f"too large: {text}")
+    return n
+
+
+sql_int.__name__ = "int"  # argparse names the type in its message: "invalid int value"
+
+
+def json_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="JSON output (the only format)")
+
+
+# -- registering commands ---------------------------------------------------------------------
+Command = Callable[[Ctx], int]
+
+
+def help_only(parser: argparse.ArgumentParser) -> Command:
+    """A noun given without its action: its help, exit 2."""
+
+    def show(ctx: Ctx) -> int:
+        parser.print_help()
+        return EXIT_INPUT
+
+    return show
+
+
+class Commands:
+    """One level of commands. Each noun's module adds its own in `register(commands)`; every
+    command takes the common options (--db, --lang, --config)."""
+
+    def __init__(self, action: Any, common: Parser):
+        self._action = action  # argparse's subparsers action
+        self._common = common
+
+    def add(self, name: str, func: Command | None, help: str) -> Parser:
+        """A command: `help` is also its description (every command has --help). `func` None:
+        only its actions run (see `under`); alone, it shows its help."""
+        p: Parser = self._action.add_parser(
+            name, parents=[self._common], help=help, description=help
+        )
+        p.set_defaults(func=func or help_only(p))
+        return p
+
+    def group(self, name: str, help: str, description: str | None = None) -> Commands:
+        """A noun whose actions are commands (`watchdesk roster show`); alone, its help."""
+        g: Parser = self._action.add_parser(name, help=help, description=description or help)
+        g.set_defaults(func=help_only(g))
+        return self.under(g, name)
+
+    def under(self, parser: Parser, name: str) -> Commands:
+        """Actions under `parser`, a command of its own (`watchdesk handover sign`)."""
+        action = parser.add_subparsers(
+            title=f"{name} commands", metavar="ACTION", parser_class=Parser
+        )
+        return Commands(action, self._common)

@@ -1,0 +1,246 @@
+"""The desk as a whole: the console itself (`watchdesk` without a command), `init`, `demo`,
+`export`, `check`, and the backups (`backup`, `restore`)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from watchdesk.cli.base import (
+    EXIT_FAIL,
+    EXIT_OK,
+    Commands,
+    Ctx,
+    Failure,
+    UserError,
+    emit,
+    json_default,
+    login,
+    write_output,
+)
+
+if TYPE_CHECKING:
+    from watchdesk.store.audit import CheckResult
+
+
+def cmd_ui(ctx: Ctx) -> int:
+    """The console (`watchdesk` with no command)."""
+    from watchdesk.startup import open_console
+
+    if not ctx.db_path.exists():
+        raise Failure(
+            f"no desk database at {ctx.db_path}; create one with `watchdesk init` "
+            f"or try `watchdesk demo`"
+        )
+    open_console(ctx.db_path, settings=ctx.settings, actor=login()).run()
+    return EXIT_OK
+
+
+def cmd_init(ctx: Ctx) -> int:
+    existed = ctx.db_path.exists()
+    with ctx.store(create=True):
+        pass
+    print(f"{'opened existing' if existed else 'created'} desk at {ctx.db_path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_demo(ctx: Ctx) -> int:
+    from watchdesk.demo import build_demo, default_demo_path
+
+    db = getattr(ctx.args, "db", None)  # --db is left out of args when not given
+    path = Path(db) if db else default_demo_path()
+    build_demo(path, settings=ctx.settings, force=ctx.args.force)
+    if ctx.args.no_ui:
+        print(f"demo desk written to {path}", file=sys.stderr)
+        return EXIT_OK
+    from watchdesk.startup import open_console
+
+    open_console(path, settings=ctx.settings, actor=login()).run()
+    return EXIT_OK
+
+
+def cmd_export(ctx: Ctx) -> int:
+    with ctx.store() as s:
+        data = s.export()
+    text = json.dumps(data, ensure_ascii=False, indent=1, default=json_default) + "\n"
+    if ctx.args.output:
+        write_output(ctx.args.output, text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def check_json(res: CheckResult) -> dict[str, Any]:
+    return {
+        "ok": res.ok,
+        "integrity": res.integrity,
+        "audit_entries": res.audit_entries,
+        "problems": res.problems,
+    }
+
+
+def cmd_check(ctx: Ctx) -> int:
+    with ctx.store() as s:
+        res = s.check()
+    if ctx.args.json:
+        emit(check_json(res))
+    else:
+        print(f"integrity_check: {res.integrity}")
+        print(
+            f"audit chain: {res.audit_entries} entries, "
+            f"{'verified' if not res.problems else f'{len(res.problems)} problem(s)'}"
+        )
+        for p in res.problems:
+            print(f"  - {p}")
+    return EXIT_OK if res.ok else EXIT_FAIL
+
+
+# -- backups: watchdesk backup / restore ------------------------------------------------------
+def cmd_backup(ctx: Ctx) -> int:
+    from watchdesk.store import backup as backups
+
+    a = ctx.args
+    if a.list:
+        folder = a.dir or ctx.settings.backup_dir
+        items = backups.list_backups(ctx.db_path, folder)
+        if a.json:
+            emit([b.to_json() for b in items])
+        elif not items:
+            print(
+                f"no backups of {ctx.db_path} in {backups.backup_dir(ctx.db_path, folder)}",
+                file=sys.stderr,
+            )
+        for b in [] if a.json else items:
+            print(f"{b.path}  {b.reason}  {b.taken_at:%Y-%m-%d %H:%M:%S} UTC  {b.size:,} bytes")
+        return EXIT_OK
+    if a.keep is not None and a.keep < 1:
+        raise UserError("--keep: must be at least 1")
+    if not ctx.db_path.exists():
+        raise Failure(f"no desk database at {ctx.db_path}")
+    info = backups.take(
+        ctx.db_path,
+        reason=a.reason,
+        directory=a.dir or ctx.settings.backup_dir,
+        keep=a.keep or ctx.settings.backup_keep,
+    )
+    out = info.to_json()
+    ok = True
+    if a.verify:
+        res = backups.verify(info.path)
+        out["check"], ok = check_json(res), res.ok
+    if a.json:
+        emit(out)
+    else:
+        print(f"backup written to {info.path} ({info.size:,} bytes)")
+        if a.verify:
+            print(f"verified: {'ok' if ok else '; '.join(out['check']['problems'][:3])}")
+    return EXIT_OK if ok else EXIT_FAIL
+
+
+def cmd_restore(ctx: Ctx) -> int:
+    from watchdesk.store import backup as backups
+
+    a = ctx.args
+    folder = a.dir or ctx.settings.backup_dir
+    try:
+        src = backups.find(a.backup, ctx.db_path, folder)
+    except backups.BackupError as e:
+        raise UserError(str(e)) from None
+    if not a.yes:
+        if not sys.stdin.isatty():
+            raise UserError(
+                "restore replaces the whole desk: pass --yes to confirm (nothing was changed)"
+            )
+        print(
+            f"Replace the desk {ctx.db_path} with {src}? The current desk is backed up "
+            f"first. Type yes to go on: ",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+        if sys.stdin.readline().strip().lower() not in ("yes", "y", "是"):
+            raise Failure("nothing was changed")
+    res = backups.restore(src, ctx.db_path, directory=folder)
+    if a.json:
+        emit(res.to_json())
+    else:
+        print(f"restored {ctx.db_path} from {src}")
+        if res.pre_restore:
+            print(f"the desk as it was is in {res.pre_restore.path}")
+        for p in res.set_aside:
+            print(f"set aside: {p}")
+        print(f"check: {'ok' if res.check.ok else '; '.join(res.check.problems[:3])}")
+    return EXIT_OK if res.check.ok else EXIT_FAIL
+
+
+def register(commands: Commands) -> None:
+    commands.add("init", cmd_init, "create an empty desk database (or migrate an existing one)")
+    p = commands.add("demo", cmd_demo, "write a demo desk with realistic Chinese data and open it")
+    p.add_argument("--no-ui", action="store_true", help="only write the file")
+    p.add_argument(
+        "--force", action="store_true", help="overwrite the file even if it is not a demo desk"
+    )
+    p = commands.add("export", cmd_export, "export the whole desk")
+    p.add_argument("--format", choices=["json"], default="json")
+    p.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    p = commands.add(
+        "check",
+        cmd_check,
+        "integrity check and audit-chain verification (exit 1 when either fails)",
+    )
+    p.add_argument("--json", action="store_true")
+
+    p = commands.add(
+        "backup",
+        cmd_backup,
+        "take an online backup of the desk now (safe while consoles "
+        "are writing), rotate old ones; --list shows them",
+    )
+    p.add_argument(
+        "--reason",
+        choices=["manual", "handover", "daily"],
+        default="manual",
+        help="recorded in the file name; each reason is rotated on its own (default: manual)",
+    )
+    p.add_argument(
+        "--dir", metavar="DIR", help="backup folder (default: <desk folder>/backups/<desk name>/)"
+    )
+    p.add_argument(
+        "--keep",
+        type=int,
+        metavar="N",
+        help="keep the newest N backups of this reason (default: handover 14, daily 14, manual 10)",
+    )
+    p.add_argument(
+        "--verify",
+        action="store_true",
+        help="also run the integrity check and "
+        "the audit-chain check on the new backup (exit 1 if it fails)",
+    )
+    p.add_argument("--list", action="store_true", help="list this desk's backups, newest first")
+    p.add_argument("--json", action="store_true", help="JSON output")
+    p = commands.add(
+        "restore",
+        cmd_restore,
+        "replace the desk with a verified backup (the current desk is backed up first)",
+    )
+    p.description = (
+        "Replace the desk with a backup. The backup is verified first (integrity and audit "
+        "chain); the current desk is backed up (reason pre-restore) or, if damaged, set aside "
+        "in the backup folder. Consoles may stay open unless the desk file is missing or "
+        "unreadable. Asks for confirmation on a terminal; otherwise refuses without --yes."
+    )
+    p.add_argument(
+        "backup",
+        metavar="BACKUP",
+        help="a backup file, or its name in the backup folder (see `watchdesk backup --list`)",
+    )
+    p.add_argument(
+        "--yes", action="store_true", help="do not ask; required when stdin is not a terminal"
+    )
+    p.add_argument(
+        "--dir", metavar="DIR", help="backup folder (default: <desk folder>/backups/<desk name>/)"
+    )
+    p.add_argument("--json", action="store_true", help="JSON output")
