@@ -22,7 +22,8 @@ from pathlib import Path
 from watchdesk.models.directory import Contact, Unit
 from watchdesk.models.dutylog import LogEntry, LogKind
 from watchdesk.models.incident import FIGURE_FIELDS, FigureStatus, IncidentFacts, ReportKind
-from watchdesk.models.roster import Officer, Role
+from watchdesk.models.officer import Officer
+from watchdesk.models.roster import Role
 from watchdesk.store.db import from_db
 from watchdesk.store.desk import Store
 

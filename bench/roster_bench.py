@@ -41,7 +41,8 @@ sys.path.insert(0, str(HERE.parent))
 
 from zoneinfo import ZoneInfo
 
-from watchdesk.models.roster import Officer, Role, RosterConfig, RotationSpec
+from watchdesk.models.officer import Officer
+from watchdesk.models.roster import Role, RosterConfig, RotationSpec
 from watchdesk.store.desk import Store
 
 TZ = ZoneInfo("Asia/Shanghai")

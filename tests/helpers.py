@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from watchdesk.models.incident import IncidentFacts
-from watchdesk.models.roster import Officer, Role
+from watchdesk.models.officer import Officer
+from watchdesk.models.roster import Role
 from watchdesk.store.desk import Store
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -87,10 +88,45 @@ async def painted(pilot, rounds: int = 200) -> None:
     await pilot.pause()
 
 
-async def settle(pilot, cond=lambda: True, n: int = 2000) -> None:
-    """Let the app run until `cond()` holds (at most `n` pauses)."""
+async def settle(
+    pilot,
+    cond=lambda: True,
+    n: int = 2000,
+    *,
+    what: str = "condition",
+    workers: bool = False,
+    delay: float | None = None,
+) -> None:
+    """The one way tests wait: let the app run until `cond()` holds (at most `n` pauses), never
+    a fixed time. `workers`: let running workers finish before each look (not while a worker
+    waits on a dialog the test has yet to answer); `delay`: pause in real time (for timers)."""
     for _ in range(n):
-        await pilot.pause()
+        if workers:
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause(delay)
         if cond():
             return
-    raise AssertionError("condition never met")
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class Notices:
+    """The notices an app shows (toasts), as the officer reads them: `notices = Notices(app)`,
+    then `notices.texts` and `notices.errors` (each "title: message")."""
+
+    def __init__(self, app):
+        self.shown: list[tuple[str, str, str]] = []  # (severity, title, message)
+        real = app.notify
+
+        def notify(message, *, title="", severity="information", **kw):
+            self.shown.append((str(severity), str(title), str(message)))
+            return real(message, title=title, severity=severity, **kw)
+
+        app.notify = notify
+
+    @property
+    def texts(self) -> list[str]:
+        return [f"{title}: {message}" if title else message for _, title, message in self.shown]
+
+    @property
+    def errors(self) -> list[str]:
+        return [f"{t}: {m}" if t else m for sev, t, m in self.shown if sev == "error"]

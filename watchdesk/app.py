@@ -13,7 +13,7 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
-from textual.worker import Worker, WorkerState
+from textual.screen import Screen
 
 from watchdesk.client import DeskClient, start_first_load, store_kwargs
 from watchdesk.config import Settings
@@ -24,6 +24,7 @@ from watchdesk.models.dashboard import Dashboard
 from watchdesk.screens.main import MainScreen
 from watchdesk.store.desk import system_clock
 from watchdesk.widgets import localize_bindings
+from watchdesk.widgets.console import ConsoleNode
 
 Clock = Callable[[], datetime]
 
@@ -32,7 +33,10 @@ CHECKPOINT_SECONDS = 20.0  # the console's WAL checkpoint, off the save path
 CATCH_UP_SECONDS = 1.0  # ... and sooner while full-text merging is behind (Store.checkpoint)
 
 
-class WatchdeskApp(App):
+class WatchdeskApp(ConsoleNode, App):
+    """The console. Like every screen it is a ConsoleNode: its own workers start with
+    `run_read` / `run_write`, and one that fails is a notice, never a dead console."""
+
     CSS_PATH = "app.tcss"
     TITLE = "watchdesk"
     ENABLE_COMMAND_PALETTE = True
@@ -88,7 +92,7 @@ class WatchdeskApp(App):
         if self.settings.desk_name:
             self.sub_title = self.settings.desk_name
 
-    def run(self, *args, **kwargs):  # type: ignore[override]
+    def run(self, *args, **kwargs):
         """Everything imported before the console starts lives as long as the process: freezing
         it keeps the garbage collector from walking it again and again (measured: ~140 ms)."""
         gc.freeze()
@@ -121,7 +125,7 @@ class WatchdeskApp(App):
         self.set_timer(3, self.startup_done)  # in case the first load failed
         self.set_timer(3, self._checkpoint)  # soon: a desk fed by scripts may have merging to do
         if self._poll:
-            self.set_timer(POLL_SECONDS, self._poll_once)
+            self.set_timer(POLL_SECONDS, self.poll_once)
 
     # -- intake and navigation ------------------------------------------------------------------
     def _offer_draft(self) -> None:
@@ -158,7 +162,7 @@ class WatchdeskApp(App):
                 inc = await self.client.call(lambda s: s.incidents.get(inc_id))
                 self.push_screen(IncidentForm(incident=inc, initial=values, category=cat))
 
-            self.run_worker(open_edit(), exit_on_error=False)
+            self.run_read(open_edit, group="draft-edit", exclusive=False)
         else:
             self.push_screen(IncidentForm(initial=values, category=cat))
 
@@ -189,24 +193,29 @@ class WatchdeskApp(App):
 
         self.push_screen(DutyLogScreen())
 
-    def _push_once(self, module: str, name: str) -> None:
-        import importlib
-
-        cls = getattr(importlib.import_module(f".screens.{module}", __package__), name)
+    def _push_once(self, cls: type[Screen]) -> None:
         if not isinstance(self.screen, cls):
             self.push_screen(cls())
 
     def action_directory(self) -> None:
-        self._push_once("directory", "DirectoryScreen")
+        from watchdesk.screens.directory import DirectoryScreen
+
+        self._push_once(DirectoryScreen)
 
     def action_rollcall(self) -> None:
-        self._push_once("rollcall", "RollCallScreen")
+        from watchdesk.screens.rollcall import RollCallScreen
+
+        self._push_once(RollCallScreen)
 
     def action_warnings(self) -> None:
-        self._push_once("warnings", "WarningsScreen")
+        from watchdesk.screens.warning import WarningsScreen
+
+        self._push_once(WarningsScreen)
 
     def action_roster(self) -> None:
-        self._push_once("roster", "RosterScreen")
+        from watchdesk.screens.roster.screen import RosterScreen
+
+        self._push_once(RosterScreen)
 
     def action_leader_check(self) -> None:
         """Record the leader-on-duty check (带班领导在岗核查) for the current shift."""
@@ -222,8 +231,7 @@ class WatchdeskApp(App):
     def action_handover(self) -> None:
         from watchdesk.screens.handover import HandoverScreen
 
-        if not isinstance(self.screen, HandoverScreen):
-            self.push_screen(HandoverScreen())
+        self._push_once(HandoverScreen)
 
     def handover_frozen(self) -> None:
         """A handover was just frozen: take the online backup that goes with it."""
@@ -249,7 +257,7 @@ class WatchdeskApp(App):
             except Exception as e:  # a failed backup is loud, never fatal
                 self.notify(t("backup.failed", why=str(e)), severity="error", timeout=20)
 
-        self.run_worker(guarded(), group="backup", exit_on_error=False)
+        self.run_read(guarded, group="backup", exclusive=False)
 
     async def _checkpoint(self) -> None:
         """The WAL checkpoint and full-text merging this console's saves no longer do inline
@@ -297,7 +305,7 @@ class WatchdeskApp(App):
 
     # -- data ------------------------------------------------------------------------------------
     def reload(self) -> None:
-        self.run_worker(self._load, exclusive=True, group="reload", exit_on_error=False)
+        self.run_read(self._load, group="reload")
 
     def action_reload(self) -> None:
         self.reload()
@@ -341,7 +349,7 @@ class WatchdeskApp(App):
                 return screen
         return None
 
-    async def _poll_once(self) -> None:
+    async def poll_once(self) -> None:
         """Re-armed after each poll finishes, so slow I/O never stacks up polls."""
         try:
             version = await self.client.call(lambda s: s.data_version())
@@ -355,17 +363,7 @@ class WatchdeskApp(App):
             self.notify(str(e), severity="error", timeout=10)
         finally:
             if self.is_running:
-                self.set_timer(POLL_SECONDS, self._poll_once)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The one place worker failures surface: a message, never a dead console."""
-        if event.state == WorkerState.ERROR:
-            err = event.worker.error
-            from watchdesk.store.db import explain
-
-            known = explain(err, self.db_path) if err is not None else None
-            msg = str(known) if known is not None else f"{type(err).__name__}: {err}"
-            self.notify(msg, title=t("error.title"), severity="error", timeout=15)
+                self.set_timer(POLL_SECONDS, self.poll_once)
 
     def on_unmount(self) -> None:
         self.client.close()

@@ -35,6 +35,16 @@ class Settings(BaseModel):
     backup_dir: str | None = None  # default: <desk folder>/backups/<desk name>/
     backup_keep: int | None = Field(default=None, ge=1, le=1000)  # per reason; default 14
     keymap: dict[str, str] = Field(default_factory=dict)  # binding id -> keys
+    # Systems that write to the desk under their own name (`--as sms-gateway`), not a person's.
+    integrations: list[str] = Field(default_factory=list)
+
+    @field_validator("integrations")
+    @classmethod
+    def _integrations(cls, v: list[str]) -> list[str]:
+        out = [x.strip() for x in v]
+        if any(not x or len(x) > 40 for x in out):
+            raise ValueError("each integration is a name of 1 to 40 characters")
+        return list(dict.fromkeys(out))
 
     @field_validator("timezone")
     @classmethod

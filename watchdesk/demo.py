@@ -3,6 +3,11 @@ roster, a dozen linkage units and incidents of several grades and categories.
 
 Everything is placed relative to the clock, so whenever the demo opens: a major incident's phone
 clock is running, one clock is overdue, and one incident has been fully reported.
+
+The people: five leaders (带班领导 only), two duty chiefs (值班长 or 值班员), ten staff (值班员 or
+备勤), each with a title and a phone, and the office director 欧阳明 (办公室主任), the desk's
+administrator (may reset PINs, act outside a shift; not on the roster). Two officers have PINs, to
+try signing a handover with `handover_pin = true`: 孙丽娜 2468 and 赵磊 1357.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from watchdesk.models.base import saved_id
 from watchdesk.models.directory import Contact, Unit
 from watchdesk.models.dutylog import LogEntry, LogKind
 from watchdesk.models.incident import IncidentFacts, ReportKind
-from watchdesk.models.roster import Officer, Role
+from watchdesk.models.officer import Officer
+from watchdesk.models.roster import Role
 from watchdesk.paths import APP_NAME
 from watchdesk.store.desk import Store, system_clock
 
@@ -44,6 +50,8 @@ OFFICERS = [
     ("黄思琪", "科员"),
     ("徐明亮", "科员"),
 ]
+DIRECTOR = ("欧阳明", "办公室主任")  # the desk's administrator
+PINS = {"孙丽娜": "2468", "赵磊": "1357"}
 
 UNITS = [
     (
@@ -175,20 +183,44 @@ def build_demo(
 def _roster(store: Store, now: datetime, tz) -> None:
     leaders = [
         saved_id(
-            store.roster.add_officer(
-                Officer(name=n, title=t, unit="县应急管理局", phone=f"139{7310100 + i:08d}")
+            store.officers.add(
+                Officer(
+                    name=n,
+                    title=t,
+                    unit="县应急管理局",
+                    phone=f"139{7310100 + i:08d}",
+                    roles=[Role.leader],
+                )
             ).id
         )
         for i, (n, t) in enumerate(LEADERS)
     ]
     staff = [
         saved_id(
-            store.roster.add_officer(
-                Officer(name=n, title=t, unit="县应急管理局", phone=f"139{7310200 + i:08d}")
+            store.officers.add(
+                Officer(
+                    name=n,
+                    title=t,
+                    unit="县应急管理局",
+                    phone=f"139{7310200 + i:08d}",
+                    roles=[Role.chief, Role.officer] if i < 2 else [Role.officer, Role.standby],
+                )
             ).id
         )
         for i, (n, t) in enumerate(OFFICERS)
     ]
+    store.officers.add(
+        Officer(
+            name=DIRECTOR[0],
+            title=DIRECTOR[1],
+            unit="县应急管理局",
+            phone="13973100001",
+            roles=[Role.leader, Role.chief],
+            admin=True,
+        )
+    )
+    for name, pin in PINS.items():
+        store.officers.set_pin(saved_id(store.officers.resolve(name).id), pin)
     chiefs, officers = staff[:2], staff[2:]
     # 24-hour shifts from 08:30, from 20 days back to 10 days ahead: a month of roster.
     local_now = now.astimezone(tz)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.directory.fixtures import seed
-from tests.helpers import TZ, FakeClock
+from tests.helpers import TZ, FakeClock, painted, settle
 from watchdesk.app import make_app
 from watchdesk.config import Settings
 from watchdesk.i18n import set_language
@@ -61,14 +61,8 @@ def desk(tmp_path):
     return path, rid
 
 
-async def _settle(pilot, ready):
-    for _ in range(300):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if ready(pilot.app.screen):
-            break
-    from tests.helpers import painted
-
+async def _ready(pilot, ready):
+    await settle(pilot, lambda: ready(pilot.app.screen), what="the screen's data", workers=True)
     await painted(pilot)
 
 
@@ -81,7 +75,7 @@ def test_directory_screen(snap_compare, desk):
 
     async def run_before(pilot):
         pilot.app.push_screen(DirectoryScreen("gaj"))
-        await _settle(pilot, lambda s: getattr(s, "unit", None) is not None)
+        await _ready(pilot, lambda s: getattr(s, "unit", None) is not None)
 
     assert snap_compare(_app(path), terminal_size=(140, 45), run_before=run_before)
 
@@ -91,7 +85,7 @@ def test_rollcall_runner(snap_compare, desk):
 
     async def run_before(pilot):
         pilot.app.push_screen(RollCallRunScreen(rid))
-        await _settle(pilot, lambda s: getattr(s, "report", None) is not None)
+        await _ready(pilot, lambda s: getattr(s, "report", None) is not None)
 
     assert snap_compare(_app(path), terminal_size=(140, 45), run_before=run_before)
 
@@ -109,6 +103,6 @@ def test_warnings_board(snap_compare, desk):
                 or (getattr(s, "loads", 0) and len(str(s.query_one("#warn-detail").render())) > 20)
             )
 
-        await _settle(pilot, ready)
+        await _ready(pilot, ready)
 
     assert snap_compare(_app(path), terminal_size=(140, 45), run_before=run_before)

@@ -4,10 +4,13 @@ and the warnings board. They wait on work (`pilot.pause()` until a condition), n
 from __future__ import annotations
 
 import pytest
+from textual.widgets import OptionList
 
 from tests.directory.fixtures import seed
+from tests.helpers import settle
 from watchdesk.app import make_app
 from watchdesk.config import Settings
+from watchdesk.i18n.labels import level_label
 from watchdesk.models.directory import PickedCaller
 from watchdesk.models.rollcall import Outcome, RoundStatus
 from watchdesk.models.warning import WarningInput
@@ -22,16 +25,6 @@ from watchdesk.screens.warning_forms import ChangeWarningScreen, IssueWarningScr
 from watchdesk.widgets.warnings_strip import WarningsStrip
 
 
-async def until(pilot, cond, what: str = "condition"):
-    """Wait on work: let running workers finish and messages drain, then look again."""
-    for _ in range(500):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if cond():
-            return
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def app_for(db_path, clock):
     return make_app(db_path, settings=Settings(), clock=clock, poll=False)
 
@@ -41,22 +34,29 @@ async def test_rollcall_round_from_the_keyboard(db_path, clock, store):
     app = app_for(db_path, clock)
     async with app.run_test(size=(140, 45)) as pilot:
         app.push_screen(RollCallScreen())
-        await until(
+        await settle(
             pilot,
             lambda: isinstance(app.screen, RollCallScreen) and app.screen.loads,
-            "the rounds list",
+            what="the rounds list",
+            workers=True,
         )
         await pilot.press("s")
-        await until(pilot, lambda: isinstance(app.screen, NewRoundScreen), "the new-round form")
+        await settle(
+            pilot,
+            lambda: isinstance(app.screen, NewRoundScreen),
+            what="the new-round form",
+            workers=True,
+        )
         # The set: open the list, go down to 乡镇街道值班室 (5th), pick it; then start.
         await pilot.press("enter", "down", "down", "down", "down", "enter")
         await pilot.pause()
         assert str(app.screen.query_one("#round-set").value) == "townships"
         await pilot.press("ctrl+s")
-        await until(
+        await settle(
             pilot,
             lambda: isinstance(app.screen, RollCallRunScreen) and app.screen.report is not None,
-            "the runner",
+            what="the runner",
+            workers=True,
         )
         run = app.screen
         assert run.current.unit_name == "城关镇值班室"
@@ -68,45 +68,73 @@ async def test_rollcall_round_from_the_keyboard(db_path, clock, store):
         assert run.query_one("#run-who").has_focus
         assert run.query_one("#run-secs").value == "7"
         await pilot.press(*"李明", "enter")
-        await until(pilot, lambda: run.report.summary.checked == 1, "the first outcome")
+        await settle(
+            pilot, lambda: run.report.summary.checked == 1, what="the first outcome", workers=True
+        )
         assert run.current.unit_name == "东坡街道值班室"
         # 3: busy, recorded at once.
         await pilot.press("3")
-        await until(pilot, lambda: run.report.summary.checked == 2, "busy")
+        await settle(pilot, lambda: run.report.summary.checked == 2, what="busy", workers=True)
         # p: pause; back on the list, the round is paused.
         await pilot.press("p")
-        await until(pilot, lambda: isinstance(app.screen, RollCallScreen), "the list again")
+        await settle(
+            pilot,
+            lambda: isinstance(app.screen, RollCallScreen),
+            what="the list again",
+            workers=True,
+        )
         rid = run.round_id
         assert store.rollcall.get(rid).status == RoundStatus.paused
 
         # o: resume it where it stood (青山铺镇, the third).
-        await until(
+        await settle(
             pilot,
             lambda: app.screen.rounds and app.screen.rounds[0][0].status == RoundStatus.paused,
-            "the list reload",
+            what="the list reload",
+            workers=True,
         )
         await pilot.press("o")
-        await until(
+        await settle(
             pilot,
             lambda: isinstance(app.screen, RollCallRunScreen) and app.screen.report is not None,
-            "the runner again",
+            what="the runner again",
+            workers=True,
         )
         run = app.screen
         assert run.report.round.status == RoundStatus.running
         assert run.current.unit_name == "青山铺镇值班室"
         await pilot.press("5", *"王五", "enter")
-        await until(pilot, lambda: run.report.summary.checked == 3, "leader absent")
+        await settle(
+            pilot, lambda: run.report.summary.checked == 3, what="leader absent", workers=True
+        )
         # Call the busy line back: up to it, Enter stands there, 1 on post.
         await pilot.press("up", "enter")
-        await until(pilot, lambda: run.report.round.position == 2, "moving back")
+        await settle(
+            pilot, lambda: run.report.round.position == 2, what="moving back", workers=True
+        )
         await pilot.press("1", *"赵六", "enter")
-        await until(pilot, lambda: run.report.entries[1].outcome == Outcome.on_post, "call back")
+        await settle(
+            pilot,
+            lambda: run.report.entries[1].outcome == Outcome.on_post,
+            what="call back",
+            workers=True,
+        )
         # f: finish; the summary shows the rate; Enter closes it and the runner.
         await pilot.press("f")
-        await until(pilot, lambda: isinstance(app.screen, RoundSummaryScreen), "the summary")
+        await settle(
+            pilot,
+            lambda: isinstance(app.screen, RoundSummaryScreen),
+            what="the summary",
+            workers=True,
+        )
         assert "66.7%" in str(app.screen.query_one("#summary-text").render())
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, RollCallScreen), "back to the list")
+        await settle(
+            pilot,
+            lambda: isinstance(app.screen, RollCallScreen),
+            what="back to the list",
+            workers=True,
+        )
 
     rep = store.rollcall.report(rid)
     assert rep.round.status == RoundStatus.finished
@@ -142,23 +170,26 @@ async def test_unit_picker_returns_the_caller(db_path, clock, store, query, keys
     async with app.run_test(size=(140, 45)) as pilot:
         picker = UnitPickerScreen(query)
         app.push_screen(picker, got.append)
-        await until(pilot, lambda: picker.searches >= 1, "the first search")
+        await settle(pilot, lambda: picker.searches >= 1, what="the first search", workers=True)
         n = picker.searches
         for k in keys:
             await pilot.press(k)
         if keys:
-            await until(
+            await settle(
                 pilot,
                 lambda: (
                     picker.searches > n
                     and picker.query_one("#picker-query").value
                     == query + "".join(k for k in keys if len(k) == 1)
                 ),
-                "the search as typed",
+                what="the search as typed",
+                workers=True,
             )
-            await until(pilot, lambda: picker.searches >= n + sum(len(k) == 1 for k in keys))
+            await settle(
+                pilot, lambda: picker.searches >= n + sum(len(k) == 1 for k in keys), workers=True
+            )
         await pilot.press("enter")
-        await until(pilot, lambda: got, "the pick")
+        await settle(pilot, lambda: got, what="the pick", workers=True)
     assert got[0].model_dump(exclude={"unit_id", "contact_id"}) == expected.model_dump(
         exclude={"unit_id", "contact_id"}
     )
@@ -172,7 +203,7 @@ async def test_unit_picker_escape_gives_none(db_path, clock, store):
         app.push_screen(UnitPickerScreen("zzzz"), got.append)
         await pilot.pause()
         await pilot.press("escape")
-        await until(pilot, lambda: got, "dismissal")
+        await settle(pilot, lambda: got, what="dismissal", workers=True)
     assert got == [None]
 
 
@@ -184,39 +215,43 @@ async def test_directory_form_refuses_a_phone_with_letters_and_keeps_the_input(
     async with app.run_test(size=(140, 45)) as pilot:
         screen = DirectoryScreen()
         app.push_screen(screen)
-        await until(pilot, lambda: screen.searches >= 1, "the directory")
+        await settle(pilot, lambda: screen.searches >= 1, what="the directory", workers=True)
         await pilot.press(*"cq")
-        await until(
+        await settle(
             pilot,
             lambda: (
                 [h.unit_name for h in screen.query_one("#dir-hits").hits][:1]
                 == ["重庆市应急管理局"]
             ),
-            "pinyin search as you type",
+            what="pinyin search as you type",
+            workers=True,
         )
         await pilot.press("enter", "a")  # to the list, then add a unit
-        await until(pilot, lambda: isinstance(app.screen, UnitFormScreen), "the form")
+        await settle(
+            pilot, lambda: isinstance(app.screen, UnitFormScreen), what="the form", workers=True
+        )
         form = app.screen
         await pilot.press(*"县气象局")
         form.query_one("#f-level").value = 1
         form.query_one("#f-duty_phone").focus()
         await pilot.press(*"0731-8452412l")
         await pilot.press("ctrl+s")
-        await until(
+        await settle(
             pilot,
             lambda: (
                 "duty" in str(form.query_one("#unit-error").render()).lower()
                 or "值班电话" in str(form.query_one("#unit-error").render())
             ),
-            "the refusal",
+            what="the refusal",
+            workers=True,
         )
         assert app.screen is form
         assert form.query_one("#f-name").value == "县气象局"
         assert store.directory.find("县气象局") is None
         await pilot.press("backspace", "1")
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: app.screen is screen, "the save")
-        await until(pilot, lambda: store.directory.find("县气象局") is not None)
+        await settle(pilot, lambda: app.screen is screen, what="the save", workers=True)
+        await settle(pilot, lambda: store.directory.find("县气象局") is not None, workers=True)
     assert store.directory.find("县气象局").duty_phone == "0731-84524121"
 
 
@@ -225,30 +260,55 @@ async def test_warnings_board_issue_change_lift_and_strip(db_path, clock, store)
     async with app.run_test(size=(140, 45)) as pilot:
         board = WarningsScreen()
         app.push_screen(board)
-        await until(pilot, lambda: board.loads >= 1, "the board")
+        await settle(pilot, lambda: board.loads >= 1, what="the board", workers=True)
         await pilot.press("i")
-        await until(pilot, lambda: isinstance(app.screen, IssueWarningScreen), "the issue form")
+        await settle(
+            pilot,
+            lambda: isinstance(app.screen, IssueWarningScreen),
+            what="the issue form",
+            workers=True,
+        )
         form = app.screen
         form.query_one("#w-kind").value = "hail"
         await pilot.pause()
-        offered = [v for _, v in form.query_one("#w-level")._options if v is not None]
+        by_label = {level_label(x): x.value for x in Level}  # the list the officer opens
+        options = form.query_one("#w-level").query_one(OptionList).options
+        offered = [by_label.get(str(o.prompt)) for o in options]
         assert [str(v) for v in offered if str(v) in ("I", "II", "III", "IV")] == ["I", "II"]
         form.query_one("#w-area").focus()
         await pilot.press(*"青山铺镇")
         form.query_one("#w-issuer").focus()
         await pilot.press(*"县气象台", "ctrl+s")
-        await until(pilot, lambda: app.screen is board and board.items, "the issued warning")
+        await settle(
+            pilot,
+            lambda: app.screen is board and board.items,
+            what="the issued warning",
+            workers=True,
+        )
         w = board.items[0]
         assert (w.kind, w.level, w.area) == ("hail", Level.II, "青山铺镇")
         await pilot.press("c")
-        await until(pilot, lambda: isinstance(app.screen, ChangeWarningScreen), "change form")
+        await settle(
+            pilot,
+            lambda: isinstance(app.screen, ChangeWarningScreen),
+            what="change form",
+            workers=True,
+        )
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: board.items and board.items[0].level == Level.I, "change")
+        await settle(
+            pilot,
+            lambda: board.items and board.items[0].level == Level.I,
+            what="change",
+            workers=True,
+        )
         await pilot.press("x")
-        await until(pilot, lambda: app.screen is not board, "the lift form")
+        await settle(pilot, lambda: app.screen is not board, what="the lift form", workers=True)
         await pilot.press("enter")
-        await until(
-            pilot, lambda: board.items and board.items[0].status.value == "lifted", "the lift"
+        await settle(
+            pilot,
+            lambda: board.items and board.items[0].status.value == "lifted",
+            what="the lift",
+            workers=True,
         )
         assert [e.action for e in store.warnings.history(w.id)] == ["issue", "change", "lift"]
         # A lifted warning cannot be changed: the board says so and opens no form.
@@ -264,6 +324,6 @@ async def test_warnings_board_issue_change_lift_and_strip(db_path, clock, store)
         strip = WarningsStrip()
         await board.mount(strip)
         strip.reload()
-        await until(pilot, lambda: strip.loads >= 1, "the strip")
+        await settle(pilot, lambda: strip.loads >= 1, what="the strip", workers=True)
         assert "Rainstorm orange warning" in strip.last_text.plain
         assert "Hail" not in strip.last_text.plain

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from tests.handover.test_sheet import night_roster
-from tests.helpers import TZ, FakeClock, settle
+from tests.helpers import TZ, FakeClock, Notices, settle
 from watchdesk.app import make_app
 from watchdesk.config import Settings
 from watchdesk.screens.dialogs import FormDialog
@@ -25,6 +25,7 @@ async def test_handover_from_the_keyboard(tmp_path):
         poll=False,
         actor="孙丽娜",
     )
+    notices = Notices(app)
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(pilot, lambda: app.loads >= 1)
         await pilot.press("j")
@@ -62,7 +63,7 @@ async def test_handover_from_the_keyboard(tmp_path):
         for ch in "赵磊":
             await pilot.press(ch)
         await pilot.press("ctrl+s")
-        await settle(pilot, lambda: any("signed in" in n.message for n in app._notifications))
+        await settle(pilot, lambda: any("signed in" in n for n in notices.texts))
         assert isinstance(app.screen, FormDialog)  # still open, with what was typed
         assert app.screen.values()["name"] == "赵磊"
         assert not s.handover.record(night_id).frozen

@@ -10,7 +10,8 @@ from rich.cells import cell_len
 from tests.helpers import TZ, FakeClock, facts
 from watchdesk.models.dutylog import LogEntry, LogKind
 from watchdesk.models.incident import ReportKind
-from watchdesk.models.roster import Officer, Role
+from watchdesk.models.officer import Officer
+from watchdesk.models.roster import Role
 from watchdesk.report.handover import render_markdown, render_text
 from watchdesk.report.pdf import render_pdf
 from watchdesk.store.desk import Store

@@ -89,9 +89,49 @@ def test_pin_when_the_desk_requires_one(desk):
         s.handover.sign(night_id, "outgoing", "孙丽娜", pin_required=True)
     assert e.value.field == "pin"
     with pytest.raises(InputError):
-        s.handover.set_pin(officer_id(s, "孙丽娜"), "12a4")
-    s.handover.set_pin(officer_id(s, "孙丽娜"), "2468")
+        s.officers.set_pin(officer_id(s, "孙丽娜"), "12a4")
+    s.officers.set_pin(officer_id(s, "孙丽娜"), "2468")
     with pytest.raises(InputError, match="wrong PIN"):
-        s.handover.sign(night_id, "outgoing", "孙丽娜", pin="1111", pin_required=True)
+        s.handover.sign(night_id, "outgoing", "孙丽娜", pin="1357", pin_required=True)
     rec = s.handover.sign(night_id, "outgoing", "孙丽娜", pin="2468", pin_required=True)
     assert rec.outgoing.name == "孙丽娜"
+
+
+def test_the_incoming_signature_needs_a_pin_too(desk):
+    s, clock, night_id, next_id, inc = desk
+    s.roster.sign_in(next_id, officer_id(s, "赵磊"))
+    s.officers.set_pin(officer_id(s, "孙丽娜"), "2468")
+    s.handover.sign(night_id, "outgoing", "孙丽娜", pin="2468", pin_required=True)
+    with pytest.raises(InputError, match="赵磊 has no PIN set") as e:
+        s.handover.sign(night_id, "incoming", "赵磊", pin_required=True)
+    assert e.value.field == "pin"
+    s.officers.set_pin(officer_id(s, "赵磊"), "8642")
+    with pytest.raises(InputError, match="enter your PIN"):
+        s.handover.sign(night_id, "incoming", "赵磊", pin_required=True)
+    assert s.handover.sign(night_id, "incoming", "赵磊", pin="8642", pin_required=True).frozen
+
+
+def test_only_someone_of_the_outgoing_shift_signs_for_it(desk):
+    s, clock, night_id, next_id, inc = desk
+    before = s.db.execute("SELECT count(*) FROM audit").fetchone()[0]
+    # 赵磊 is on the day shifts, not the night shift being handed over.
+    with pytest.raises(InputError, match="not on shift") as e:
+        s.handover.sign(night_id, "outgoing", "赵磊")
+    assert e.value.field == "name" and "孙丽娜" in e.value.problem
+    with pytest.raises(InputError, match="not on shift"):
+        s.handover.sign(night_id, "outgoing", "无此人")
+    assert s.db.execute("SELECT count(*) FROM audit").fetchone()[0] == before
+    # The leader of the night shift may sign for it too.
+    assert s.handover.sign(night_id, "outgoing", "李红梅").outgoing.name == "李红梅"
+
+
+def test_a_wrong_pin_at_signing_counts_towards_the_lock(desk):
+    s, clock, night_id, next_id, inc = desk
+    sun = officer_id(s, "孙丽娜")
+    s.officers.set_pin(sun, "2468")
+    for left in (4, 3):
+        with pytest.raises(InputError, match=f"wrong PIN; {left} tries left"):
+            s.handover.sign(night_id, "outgoing", "孙丽娜", pin="9753", pin_required=True)
+    assert s.officers.pin_status(sun).failures == 2
+    s.handover.sign(night_id, "outgoing", "孙丽娜", pin="2468", pin_required=True)
+    assert s.officers.pin_status(sun).failures == 0

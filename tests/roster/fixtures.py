@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from watchdesk.models.roster import Officer, Role, RotationSpec
+from watchdesk.models.officer import Officer
+from watchdesk.models.roster import Role, RotationSpec
 from watchdesk.store.desk import Store
 
 LEADERS = ["王建国", "李红梅", "张志强"]

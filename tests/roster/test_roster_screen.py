@@ -6,27 +6,20 @@ from datetime import datetime
 
 import pytest
 
-from tests.helpers import TZ
+from tests.helpers import TZ, settle
 from tests.roster.fixtures import fortnight
 from watchdesk.app import make_app
 from watchdesk.config import Settings
 from watchdesk.models.roster import Role
+from watchdesk.screens.dialogs import ConfirmDialog, FormDialog
 from watchdesk.screens.roster.grid import COLUMNS, RosterGrid
-from watchdesk.screens.roster.modals import FormModal, PickOfficerModal
+from watchdesk.screens.roster.modals import PickOfficerModal
 from watchdesk.screens.roster.screen import RosterScreen
 from watchdesk.widgets.leader_check import LeaderCheckBar
 
 
 def at(y, m, d, hh=0, mm=0):
     return datetime(y, m, d, hh, mm, tzinfo=TZ)
-
-
-async def until(pilot, cond, what="condition"):
-    for _ in range(300):
-        await pilot.pause()
-        if cond():
-            return
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture
@@ -40,15 +33,15 @@ def roster_app(db_path, clock, store):
 async def open_roster(app, pilot) -> RosterScreen:
     scr = RosterScreen()
     await app.push_screen(scr)
-    await until(pilot, lambda: scr.loads >= 1, "the roster")
+    await settle(pilot, lambda: scr.loads >= 1, what="the roster")
     return scr
 
 
 async def reloaded(pilot, scr, n):
-    await until(
+    await settle(
         pilot,
-        lambda: scr.loads >= n and not isinstance(pilot.app.screen, (FormModal, PickOfficerModal)),
-        "a reload",
+        lambda: scr.loads >= n and not isinstance(pilot.app.screen, (FormDialog, PickOfficerModal)),
+        what="a reload",
     )
 
 
@@ -75,13 +68,13 @@ async def test_the_grid_opens_on_the_current_shift(roster_app, store):
         assert grid.current_shift().shift.starts_at == at(2026, 11, 22, 8, 30)
         assert "王建国" in cell_text(scr, 22, Role.leader)
         await pilot.press("w")
-        await until(pilot, lambda: scr.loads >= 2)
+        await settle(pilot, lambda: scr.loads >= 2)
         assert len(grid.rows_data) == 14 and scr.view == "month"
         await pilot.press("right_square_bracket")
-        await until(pilot, lambda: scr.loads >= 3)
+        await settle(pilot, lambda: scr.loads >= 3)
         assert grid.rows_data == [] and scr.page.problems[0].problem.value == "uncovered"
         await pilot.press("t")
-        await until(pilot, lambda: scr.loads >= 4)
+        await settle(pilot, lambda: scr.loads >= 4)
         assert len(grid.rows_data) == 14
 
 
@@ -91,7 +84,7 @@ async def test_enter_on_a_cell_assigns_by_pinyin_initials(roster_app, store):
         await pilot.press("right", "right", "right", "right", "right")  # to the standby column
         assert scr.query_one(RosterGrid).current_role() == Role.standby
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(roster_app.screen, PickOfficerModal))
+        await settle(pilot, lambda: isinstance(roster_app.screen, PickOfficerModal))
         await pilot.press("m", "x", "d", "enter")  # 马晓东
         await reloaded(pilot, scr, 2)
         view = store.roster.on_duty()
@@ -106,7 +99,7 @@ async def test_swap_two_cells_with_reason_and_approver(roster_app, store):
         await pilot.press("s")
         second = goto(scr, 22, Role.officer).people(Role.officer)[0].officer_name
         await pilot.press("s")
-        await until(pilot, lambda: isinstance(roster_app.screen, FormModal))
+        await settle(pilot, lambda: isinstance(roster_app.screen, FormDialog))
         await pilot.press(*"病假", "tab", *"王建国", "enter")
         await reloaded(pilot, scr, 2)
         assert store.roster.on_duty().names(Role.officer) == [first]
@@ -126,19 +119,21 @@ async def test_refused_change_keeps_what_was_typed(roster_app, store):
         scr = await open_roster(roster_app, pilot)
         goto(scr, 22, Role.officer)
         await pilot.press("x")
-        await until(pilot, lambda: isinstance(roster_app.screen, FormModal))
+        await settle(pilot, lambda: isinstance(roster_app.screen, FormDialog))
         modal = roster_app.screen
         await pilot.press(*"病假", "enter")  # to the approver field
         await pilot.press("enter")  # save with no approver
-        await pilot.pause()
-        await pilot.pause()
-        assert isinstance(roster_app.screen, FormModal)
-        error = str(modal.query_one("#modal-error").render())
+        await settle(pilot, lambda: str(modal.query_one("#e-approver").render()), workers=True)
+        assert isinstance(roster_app.screen, FormDialog)
+        error = str(modal.query_one("#e-approver").render())
         assert "Approver" in error and "required" in error
         assert modal.values()["reason"] == "病假"
-        await pilot.press("escape")
+        await pilot.press("escape")  # something was typed: it asks first
         await pilot.pause()
-        assert not isinstance(roster_app.screen, FormModal)
+        assert not isinstance(roster_app.screen, FormDialog)
+        assert isinstance(roster_app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot, lambda: roster_app.screen is scr, what="the form thrown away")
     assert store.db.execute("SELECT count(*) FROM audit").fetchone()[0] == before
 
 
@@ -150,11 +145,11 @@ async def test_mark_a_gap_intentional(roster_app, store, clock):
     async with roster_app.run_test(size=(140, 45)) as pilot:
         scr = RosterScreen(view="month")
         await roster_app.push_screen(scr)
-        await until(pilot, lambda: scr.loads >= 1)
+        await settle(pilot, lambda: scr.loads >= 1)
         assert "MISSING 1" in cell_text(scr, 23, Role.leader)
         goto(scr, 23, Role.leader)
         await pilot.press("i")
-        await until(pilot, lambda: isinstance(roster_app.screen, FormModal))
+        await settle(pilot, lambda: isinstance(roster_app.screen, FormDialog))
         await pilot.press(*"由分管副局长电话带班", "enter")
         await reloaded(pilot, scr, 2)
         assert "intended" in cell_text(scr, 23, Role.leader)
@@ -174,7 +169,7 @@ async def test_leader_check_escalates_rings_and_is_resolved(roster_app, store, c
         await pilot.pause()
         assert len(bells) == 1
         await pilot.press("c")
-        await until(pilot, lambda: isinstance(roster_app.screen, FormModal))
+        await settle(pilot, lambda: isinstance(roster_app.screen, FormDialog))
         await pilot.press("ctrl+s")
         await reloaded(pilot, scr, 2)
         assert not bar.escalated
@@ -201,7 +196,7 @@ async def test_sign_in_from_the_grid(roster_app, store):
         rs = goto(scr, 22, Role.officer)
         name = rs.people(Role.officer)[0].officer_name
         await pilot.press("u")
-        await until(pilot, lambda: isinstance(roster_app.screen, PickOfficerModal))
+        await settle(pilot, lambda: isinstance(roster_app.screen, PickOfficerModal))
         modal = roster_app.screen
         assert {o.name for o in modal.officers} == {a.officer_name for a in rs.assignments}
         await pilot.press(*name, "enter")

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import pytest
 
-from tests.helpers import TZ, FakeClock
+from tests.helpers import TZ, FakeClock, painted, settle
 from tests.roster.fixtures import fortnight
 from watchdesk.app import make_app
 from watchdesk.config import Settings
@@ -81,14 +81,9 @@ def _open(view: str):
     async def run_before(pilot):
         scr = RosterScreen(view=view)
         await pilot.app.push_screen(scr)
-        for _ in range(300):
-            await pilot.pause()
-            if scr.loads:
-                break
+        await settle(pilot, lambda: scr.loads, what="the roster")
         await pilot.app.workers.wait_for_complete()
         await pilot.wait_for_scheduled_animations()
-        from tests.helpers import painted
-
         await painted(pilot)
 
     return run_before

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.helpers import TZ, FakeClock, painted
+from tests.helpers import TZ, FakeClock, painted, settle
 from watchdesk.app import make_app
 from watchdesk.config import Settings
 from watchdesk.demo import build_demo
@@ -26,14 +26,7 @@ def demo_app(tmp_path):
 
 
 async def _loaded(pilot):
-    for _ in range(2000):
-        await pilot.pause()
-        if pilot.app.loads:
-            break
-    await _painted(pilot)
-
-
-async def _painted(pilot):
+    await settle(pilot, lambda: pilot.app.loads, what="the dashboard")
     await painted(pilot)
 
 
@@ -48,7 +41,7 @@ def test_intake_form(snap_compare, demo_app):
         await pilot.press("n")
         for ch in "城关镇东街":
             await pilot.press(ch)
-        await _painted(pilot)
+        await painted(pilot)
 
     assert snap_compare(demo_app("zh"), terminal_size=(140, 45), run_before=run_before)
 
@@ -57,11 +50,8 @@ def test_incident_detail(snap_compare, demo_app):
     async def run_before(pilot):
         await _loaded(pilot)
         await pilot.press("enter")  # the first clock on the board: the overdue flood incident
-        for _ in range(100):
-            await pilot.pause()
-            if getattr(pilot.app.screen, "incident", None) is not None:
-                break
-        await _painted(pilot)
+        await settle(pilot, lambda: getattr(pilot.app.screen, "incident", None) is not None)
+        await painted(pilot)
 
     assert snap_compare(demo_app("zh"), terminal_size=(140, 45), run_before=run_before)
 
@@ -70,10 +60,7 @@ def test_handover_screen(snap_compare, demo_app):
     async def run_before(pilot):
         await _loaded(pilot)
         await pilot.press("j")
-        for _ in range(2000):
-            await pilot.pause()
-            if getattr(pilot.app.screen, "text", ""):
-                break
-        await _painted(pilot)
+        await settle(pilot, lambda: getattr(pilot.app.screen, "text", ""))
+        await painted(pilot)
 
     assert snap_compare(demo_app("zh"), terminal_size=(140, 45), run_before=run_before)

@@ -19,6 +19,16 @@ from watchdesk.store.desk import Store, _stamp
 from watchdesk.store.stamp import LEGACY_NAMES, LEGACY_RECORDS_SQL, SCHEMA_STAMP
 
 FIXTURE = Path(__file__).parent / "fixtures" / "desk_before_one_migration_list.db"
+FIXTURE_STAMP = 10  # the schema stamp of the day it was made
+# Migrated since the fixture was made: opening it applies these (and only these).
+LATER = [("watchdesk", "m11_people")]
+LATER_TABLES = {"pin_attempts"}
+
+
+def _after_later(counts: dict[str, int]) -> dict[str, int]:
+    """The table counts of the fixture once LATER ran: m11_people re-baselines every officer
+    (one audit entry each) and adds an empty pin_attempts."""
+    return counts | {"audit": counts["audit"] + counts["officers"], "pin_attempts": 0}
 
 
 def _copy(tmp_path: Path) -> Path:
@@ -79,11 +89,15 @@ def test_the_fixture_is_a_legacy_desk():
     assert {(s, n) for s, n, _ in records} == set(LEGACY_NAMES)
     con = _raw(FIXTURE)
     try:
-        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_STAMP
+        assert con.execute("PRAGMA user_version").fetchone()[0] == FIXTURE_STAMP
         assert con.execute(LEGACY_RECORDS_SQL).fetchone() is not None
     finally:
         con.close()
-    assert all(_counts(FIXTURE)[t] for t in migrations.AUDITED_TABLES if t != "roster_sensitive")
+    assert all(
+        _counts(FIXTURE)[t]
+        for t in migrations.AUDITED_TABLES
+        if t != "roster_sensitive" and t not in LATER_TABLES
+    )
 
 
 def test_a_legacy_desk_opens_without_loss_and_its_records_are_renamed(tmp_path, clock):
@@ -92,13 +106,15 @@ def test_a_legacy_desk_opens_without_loss_and_its_records_are_renamed(tmp_path, 
     s = Store.open(path, clock=clock, actor="测试员", tz=TZ)
     try:
         assert migrations.pending(s.db) == []
-        assert set(_records(path)) == _renamed(records)  # applied_at kept: nothing ran again
+        after = set(_records(path))
+        assert _renamed(records) <= after  # applied_at kept: nothing ran again
+        assert {(st, n) for st, n, _ in after - _renamed(records)} == set(LATER)
         assert s.db.execute(LEGACY_RECORDS_SQL).fetchone() is None
         assert _stamp(s.db) == SCHEMA_STAMP
-        assert _counts(path) == counts
-        res = s.check()
+        assert _counts(path) == _after_later(counts)
+        res = s.check()  # the legacy chain verifies, and the entries m11 appended after it
         assert res.ok, res.problems
-        assert res.audit_entries == counts["audit"]
+        assert res.audit_entries == _after_later(counts)["audit"]
         inc = s.incidents.add(facts(clock))  # a write works
         assert s.incidents.get(inc.id).place == "城关镇东街"
         res = s.check()
@@ -108,7 +124,7 @@ def test_a_legacy_desk_opens_without_loss_and_its_records_are_renamed(tmp_path, 
     s = Store.open(path, clock=clock, tz=TZ)  # and it opens again as any desk does
     try:
         assert migrations.pending(s.db) == []
-        assert len(_records(path)) == len(LEGACY_NAMES)
+        assert len(_records(path)) == len(LEGACY_NAMES) + len(LATER)
     finally:
         s.close()
 
@@ -119,7 +135,7 @@ def test_pending_reads_legacy_records_as_applied_without_writing(tmp_path):
 
     db = connect(path, create=False)
     try:
-        assert migrations.pending(db) == []
+        assert migrations.pending(db) == [n for _, n in LATER]
     finally:
         db.close()
     assert {(s, n) for s, n, _ in _records(path)} == set(LEGACY_NAMES)  # untouched
@@ -147,9 +163,10 @@ def test_a_legacy_desk_lacking_a_migration_gets_only_that_one(tmp_path, clock):
         after = set(_records(path))
         assert _renamed(records) <= after
         assert {(st, n) for st, n, _ in after - _renamed(records)} == {
-            ("watchdesk", "m09_deadlines_due")
+            ("watchdesk", "m09_deadlines_due"),
+            *LATER,
         }
-        assert _counts(path) == counts
+        assert _counts(path) == _after_later(counts)
         res = s.check()
         assert res.ok, res.problems
     finally:

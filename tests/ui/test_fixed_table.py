@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.app import App
 from textual.widgets import DataTable
 
+from tests.helpers import settle
 from watchdesk.widgets.fixed_table import FixedTable
 
 ROWS = [
@@ -95,10 +96,12 @@ async def test_key_footer_rebuilds_once_per_burst_and_shows_the_keys():
         try:
             for _ in range(3):  # one burst: e.g. mounted, focus given, keymap applied
                 app.screen.refresh_bindings()
-            for _ in range(50):
-                await pilot.pause(0.01)
-                if rebuilds and {k.description for k in footer.query(FooterKey)} == keys:
-                    break
+            await settle(
+                pilot,
+                lambda: rebuilds and {k.description for k in footer.query(FooterKey)} == keys,
+                n=50,
+                delay=0.01,
+            )
         finally:
             del KeyFooter.recompose
         assert rebuilds == [1]
@@ -158,8 +161,10 @@ async def test_key_footer_recovers_when_a_modal_closes_at_once():
         await pilot.pause(0.2)
         assert app.screen is desk
         await pilot.press("t")  # "phone" becomes available: the footer must show it
-        for _ in range(50):
-            await pilot.pause(0.01)
-            if "phone" in {k.description for k in footer.query(FooterKey)}:
-                break
+        await settle(
+            pilot,
+            lambda: "phone" in {k.description for k in footer.query(FooterKey)},
+            n=50,
+            delay=0.01,
+        )
         assert "phone" in {k.description for k in footer.query(FooterKey)}

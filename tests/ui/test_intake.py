@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import TZ, facts, roster_today, settle
+from tests.helpers import TZ, Notices, facts, roster_today, settle
 from watchdesk.app import make_app
 from watchdesk.config import Settings
 from watchdesk.files.drafts import load_draft
@@ -171,6 +171,7 @@ async def test_hold_and_stale_save_between_two_consoles(db_path, clock, store):
     a = make_app(db_path, settings=Settings(), clock=clock, poll=False, actor="张三")
     b = make_app(db_path, settings=Settings(), clock=clock, poll=False, actor="李四")
     b.seat = "tty-b"
+    b_notices = Notices(b)
     async with a.run_test(size=(140, 45)) as pa, b.run_test(size=(140, 45)) as pb:
         await settle(pa, lambda: a.loads >= 1)
         await settle(pb, lambda: b.loads >= 1)
@@ -190,8 +191,7 @@ async def test_hold_and_stale_save_between_two_consoles(db_path, clock, store):
         await settle(
             pb,
             lambda: (
-                isinstance(b.screen, IncidentScreen)
-                and any("张三" in n.message for n in b._notifications)
+                isinstance(b.screen, IncidentScreen) and any("张三" in n for n in b_notices.texts)
             ),
         )
         # Meanwhile someone saves behind A's back (a script through the CLI, say).

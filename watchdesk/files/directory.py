@@ -23,6 +23,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from watchdesk.files.output import write_private
 from watchdesk.models.base import RowProblem
 from watchdesk.models.directory import Contact, UnitRecord, phone_problem
 
@@ -133,13 +134,15 @@ def _table(units: Iterable[UnitRecord]) -> list[list[str]]:
 
 
 def export_units(units: Iterable[UnitRecord], path: Path) -> int:
-    """Write `.csv` (UTF-8 with BOM) or `.xlsx` by the file's extension; returns the unit count."""
+    """Write `.csv` (UTF-8 with BOM) or `.xlsx` by the file's extension, mode 0600; returns the
+    unit count."""
     path = Path(path)
     rows = _table(units)
     fmt = file_format(path)
     if fmt == "csv":
-        with open(path, "w", encoding="utf-8-sig", newline="") as f:
-            csv.writer(f).writerows(rows)
+        buf = io.StringIO(newline="")
+        csv.writer(buf).writerows(rows)
+        data = buf.getvalue().encode("utf-8-sig")
     else:
         from openpyxl import Workbook
 
@@ -151,7 +154,10 @@ def export_units(units: Iterable[UnitRecord], path: Path) -> int:
         for col in ws.columns:  # phone numbers stay text, so 0731-… keeps its leading zero
             for cell in col:
                 cell.number_format = "@"
-        wb.save(path)
+        out = io.BytesIO()
+        wb.save(out)
+        data = out.getvalue()
+    write_private(path, data)
     return len(rows) - 1
 
 

@@ -1,5 +1,5 @@
 """Crash-safe drafts of a half-typed intake form: one small JSON file per user and desk, written
-atomically (temp file, fsync, rename) so a kill never leaves a torn draft."""
+atomically (temp file, fsync, rename: files.output) so a kill never leaves a torn draft."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from watchdesk.files.output import write_private
+
 
 def draft_path(db_path: Path, user: str | None = None) -> Path:
     user = user or getpass.getuser()
@@ -18,13 +20,7 @@ def draft_path(db_path: Path, user: str | None = None) -> Path:
 
 
 def save_draft(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    write_private(path, json.dumps(data, ensure_ascii=False))
 
 
 def load_draft(path: Path) -> dict[str, Any] | None:

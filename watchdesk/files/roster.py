@@ -1,9 +1,19 @@
 """Roster files: CSV (UTF-8 with a BOM, so Excel and WPS show the Chinese; GB18030 accepted on the
 way in, as WPS saves it), .xlsx (openpyxl) and iCalendar (icalendar) for phones and calendar apps.
 
-One row per assignment: date, start, end, shift label, role, name, phone, note. Reading checks
-every row and returns every problem by row number; the store writes nothing unless all are good.
-No textual here.
+Two layouts are read, told apart by the header:
+
+- one row per assignment: date, start, end, shift label, role, name, phone, note (what
+  `write_rows` writes);
+- the office's layout: one row per day (or per shift), one column per role (带班领导 / 值班长 /
+  值班员 / 备勤, or leader / chief / officer / standby), several names in a cell separated by
+  、 ， , / or spaces; 日期 as 2026-12-01, 2026/12/1, 2026年12月1日, 12月1日 (the year from the
+  file's other dates, else the one nearest today) or an Excel date. A day's shift is the desk's
+  pattern (`slots`): its one shift, or the one a 班次 column names; 开始 / 结束 columns override.
+
+Reading checks every row and returns every problem by row number; the store writes nothing unless
+all are good, and adds no one it does not know unless asked (`RosterRepo.unknown_names` lists
+them). Files written are mode 0600 (`write_file`). No textual here.
 """
 
 from __future__ import annotations
@@ -11,13 +21,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
+import statistics
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
+from watchdesk.files.output import write_private
 from watchdesk.models.base import RowProblem
-from watchdesk.models.roster import Role, RosterRow
+from watchdesk.models.roster import DEFAULT_PATTERNS, Role, RosterRow, ShiftSlot
 from watchdesk.text.timefmt import parse_date
 
 FIELDS = ("date", "start", "end", "label", "role", "name", "phone", "note")
@@ -104,7 +117,7 @@ def _time(v: Any) -> time | datetime:
         raise ValueError(f"not a time (HH:MM): {text!r}") from None
 
 
-def _role(v: Any) -> Role:
+def parse_role(v: Any) -> Role:
     text = str(v or "").strip()
     role = _ROLE_ALIASES.get(text.lower())
     if role is None:
@@ -141,7 +154,7 @@ def rows_from_records(
         if bad:
             continue
         parsed: dict[str, Any] = {}
-        for f, parse in (("date", _date), ("start", _time), ("end", _time), ("role", _role)):
+        for f, parse in (("date", _date), ("start", _time), ("end", _time), ("role", parse_role)):
             try:
                 parsed[f] = parse(rec[f])
             except ValueError as x:
@@ -186,33 +199,70 @@ def _header_map(header: Sequence[Any]) -> dict[int, str]:
     return out
 
 
-def _records(table: Iterable[Sequence[Any]]) -> list[tuple[int, dict[str, Any]]]:
-    it = iter(table)
-    try:
-        header = next(it)
-    except StopIteration:
-        raise RosterFileError("the file is empty") from None
+def _records(
+    header: Sequence[Any], body: Iterable[Sequence[Any]]
+) -> list[tuple[int, dict[str, Any]]]:
     cols = _header_map(header)
     out = []
-    for n, values in enumerate(it, start=2):
-        if not any(str(v).strip() for v in values if v is not None):
+    for n, values in enumerate(body, start=2):
+        if _blank(values):
             continue  # blank lines are not rows
         out.append((n, {f: values[i] if i < len(values) else None for i, f in cols.items()}))
     return out
 
 
-def read_csv(data: bytes, tz: tzinfo) -> tuple[list[RosterRow], list[RowProblem]]:
+def _blank(values: Sequence[Any]) -> bool:
+    return not any(str(v).strip() for v in values if v is not None)
+
+
+def read_table(
+    table: Iterable[Sequence[Any]],
+    tz: tzinfo,
+    *,
+    slots: Sequence[ShiftSlot] | None = None,
+    today: date | None = None,
+) -> tuple[list[RosterRow], list[RowProblem]]:
+    """Rows of either layout (told apart by the header row), every problem by row number.
+    `slots`: the desk's shift pattern, for the office layout (default: 24 hours from 08:30);
+    `today`: for a date without a year when the file has no full date (default: today)."""
+    it = iter(table)
     try:
-        text = data.decode("utf-8-sig")
+        header = next(it)
+    except StopIteration:
+        raise RosterFileError("the file is empty") from None
+    if is_by_day(header):
+        return read_by_day(header, it, tz, slots=slots, today=today)
+    return rows_from_records(_records(header, it), tz)
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
-            text = data.decode("gb18030")
+            return data.decode("gb18030")
         except UnicodeDecodeError:
             raise RosterFileError("not UTF-8 or GB18030 text") from None
-    return rows_from_records(_records(csv.reader(io.StringIO(text, newline=""))), tz)
 
 
-def read_xlsx(data: bytes, tz: tzinfo) -> tuple[list[RosterRow], list[RowProblem]]:
+def read_csv(
+    data: bytes,
+    tz: tzinfo,
+    *,
+    slots: Sequence[ShiftSlot] | None = None,
+    today: date | None = None,
+) -> tuple[list[RosterRow], list[RowProblem]]:
+    table = csv.reader(io.StringIO(_decode(data), newline=""))
+    return read_table(table, tz, slots=slots, today=today)
+
+
+def read_xlsx(
+    data: bytes,
+    tz: tzinfo,
+    *,
+    slots: Sequence[ShiftSlot] | None = None,
+    today: date | None = None,
+) -> tuple[list[RosterRow], list[RowProblem]]:
     from openpyxl import load_workbook
 
     try:
@@ -220,7 +270,260 @@ def read_xlsx(data: bytes, tz: tzinfo) -> tuple[list[RosterRow], list[RowProblem
     except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
         raise RosterFileError(f"not an .xlsx workbook ({type(e).__name__})") from None
     ws = wb.worksheets[0]
-    return rows_from_records(_records(ws.iter_rows(values_only=True)), tz)
+    return read_table(ws.iter_rows(values_only=True), tz, slots=slots, today=today)
+
+
+# -- the office's layout: a row per day, a column per role ---------------------------------------
+_DAY_FIELDS = {
+    "日期": "date",
+    "date": "date",
+    "day": "date",
+    "班次": "label",
+    "shift": "label",
+    "label": "label",
+    "开始": "start",
+    "开始时间": "start",
+    "start": "start",
+    "结束": "end",
+    "结束时间": "end",
+    "end": "end",
+    "备注": "note",
+    "note": "note",
+}
+_ROLE_HEADERS = dict(_ROLE_ALIASES)
+_ROLE_HEADERS.update(
+    {
+        "leaders": Role.leader,
+        "chiefs": Role.chief,
+        "officers": Role.officer,
+        "duty officers": Role.officer,
+        "值班人员": Role.officer,
+        "备勤人员": Role.standby,
+    }
+)
+NAME_SEPARATORS = re.compile(r"[、，,/／;；\s\u3000]+")
+_FULL_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
+_MONTH_DAY = re.compile(r"^(\d{1,2})\s*(?:月|/|-)\s*(\d{1,2})\s*[日号]?(?:\s|[(（]|$)")
+
+
+def _key(h: Any) -> str:
+    return str(h or "").strip().lstrip("\ufeff").lower()
+
+
+def _role_header(h: Any) -> Role | None:
+    """The role a column is for: 值班员, 值班员1, 值班员（二）... or None."""
+    key = re.sub(r"[\s\d()（）一二三四五六七八九十]+$", "", _key(h))
+    return _ROLE_HEADERS.get(key) or _ROLE_HEADERS.get(_key(h))
+
+
+def is_by_day(header: Sequence[Any]) -> bool:
+    """The office's layout: a date column and a column per role, and no role or name column."""
+    keys = [_key(h) for h in header]
+    per_assignment = any(
+        _HEADER_ALIASES.get(k) in ("role", "name") and _role_header(k) is None for k in keys
+    )
+    return (
+        not per_assignment
+        and any(_DAY_FIELDS.get(k) == "date" for k in keys)
+        and any(_role_header(h) is not None for h in header)
+    )
+
+
+def names_in(cell: Any) -> list[str]:
+    """The names in one cell: 周文博、吴晓燕 / 周文博，吴晓燕 / 周文博 吴晓燕 …"""
+    return [n for n in NAME_SEPARATORS.split(str(cell or "").strip()) if n]
+
+
+def _excel_serial(v: float) -> date | None:
+    """An Excel date cell read as its serial number (days since 1899-12-30)."""
+    if 20000 <= v <= 80000 and float(v).is_integer():
+        return date(1899, 12, 30) + timedelta(days=int(v))
+    return None
+
+
+def _day_of(v: Any) -> date | tuple[int, int]:
+    """A full date, or (month, day) for a date written without its year."""
+    if isinstance(v, datetime):
+        return v.date()
+    if isinstance(v, date):
+        return v
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        d = _excel_serial(float(v))
+        if d is not None:
+            return d
+    text = str(v).strip()
+    if text.isascii() and text.isdigit() and len(text) == 5:  # an Excel date saved as a number
+        d = _excel_serial(float(text))
+        if d is not None:
+            return d
+    m = _FULL_DATE.match(text)
+    if m:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            raise ValueError(f"not a date: {text!r}") from None
+    m = _MONTH_DAY.match(text)
+    if m:
+        month, day = int(m[1]), int(m[2])
+        try:
+            date(2000, month, day)  # a leap year: 2月29日 may be right in some years
+        except ValueError:
+            raise ValueError(f"not a date: {text!r}") from None
+        return month, day
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise ValueError(
+            f"not a date: {text!r} (2026-12-01, 2026/12/1, 2026年12月1日 or 12月1日)"
+        ) from None
+
+
+def _with_year(month: int, day: int, ref: date) -> date:
+    """The date of that month and day nearest `ref` (a roster of January made in December)."""
+    best: date | None = None
+    for y in (ref.year - 1, ref.year, ref.year + 1):
+        try:
+            d = date(y, month, day)
+        except ValueError:
+            continue
+        if best is None or abs((d - ref).days) < abs((best - ref).days):
+            best = d
+    if best is None:
+        raise ValueError(f"{month}月{day}日 is not a date near {ref.year}")
+    return best
+
+
+def read_by_day(
+    header: Sequence[Any],
+    body: Iterable[Sequence[Any]],
+    tz: tzinfo,
+    *,
+    slots: Sequence[ShiftSlot] | None = None,
+    today: date | None = None,
+) -> tuple[list[RosterRow], list[RowProblem]]:
+    """The office's layout (see the module): one RosterRow per name, numbered by its file row."""
+    slots = list(slots or DEFAULT_PATTERNS["24h"])
+    fields: dict[int, str] = {}
+    roles: dict[int, Role] = {}
+    for i, h in enumerate(header):
+        f = _DAY_FIELDS.get(_key(h))
+        if f is not None:
+            fields[i] = f
+            continue
+        r = _role_header(h)
+        if r is not None:
+            roles[i] = r
+    records: list[tuple[int, dict[str, Any], list[tuple[Role, Any]]]] = []
+    for n, values in enumerate(body, start=2):
+        if _blank(values):
+            continue
+
+        def cell(i: int, values: Sequence[Any] = values) -> Any:
+            return values[i] if i < len(values) else None
+
+        rec = {f: cell(i) for i, f in fields.items()}
+        records.append((n, rec, [(r, cell(i)) for i, r in roles.items()]))
+    rows: list[RosterRow] = []
+    errors: list[RowProblem] = []
+    days: dict[int, date | tuple[int, int]] = {}
+    for n, rec, _ in records:
+        v = rec.get("date")
+        if v is None or str(v).strip() == "":
+            errors.append(RowProblem(row=n, field="date", problem="is empty"))
+            continue
+        try:
+            days[n] = _day_of(v)
+        except ValueError as e:
+            errors.append(RowProblem(row=n, field="date", problem=str(e)))
+    full = sorted(d for d in days.values() if isinstance(d, date))
+    # A date without its year takes the year that puts it nearest the file's middle date.
+    ref = statistics.median_low(full) if full else (today or date.today())
+    by_label = {sl.label.lower(): sl for sl in slots if sl.label}
+    for n, rec, cells in records:
+        if n not in days:
+            continue
+        bad = False
+
+        def err(field: str, problem: str, n: int = n) -> None:
+            nonlocal bad
+            bad = True
+            errors.append(RowProblem(row=n, field=field, problem=problem))
+
+        d = days[n]
+        try:
+            day = d if isinstance(d, date) else _with_year(d[0], d[1], ref)
+        except ValueError as e:
+            err("date", str(e))
+            continue
+        label = str(rec.get("label") or "").strip()
+        slot: ShiftSlot | None = None
+        if label:
+            slot = by_label.get(label.lower())
+        elif len(slots) == 1:
+            slot = slots[0]
+        start_v, end_v = rec.get("start"), rec.get("end")
+        start: time | datetime | None = None
+        end: time | datetime | None = None
+        for f, v in (("start", start_v), ("end", end_v)):
+            if v is not None and str(v).strip():
+                try:
+                    parsed = _time(v)
+                except ValueError as e:
+                    err(f, str(e))
+                    continue
+                if f == "start":
+                    start = parsed
+                else:
+                    end = parsed
+        if bad:
+            continue
+        if start is None and slot is None:
+            known = ", ".join(sl.label for sl in slots if sl.label) or "-"
+            err(
+                "label",
+                f"say which shift: a 班次 of the desk's pattern ({known}) or a 开始 time"
+                if not label
+                else f"no shift {label!r} in the desk's pattern ({known}); or give 开始 and 结束",
+            )
+            continue
+        begins = _aware(
+            start if start is not None else slot.start_time if slot else time(0), day, tz
+        )
+        if end is not None:
+            ends = _aware(end, day, tz)
+            if isinstance(end, time) and ends <= begins:
+                ends += timedelta(days=1)
+        elif slot is not None:
+            ends = begins + slot.duration
+        else:
+            err("end", "give the shift's end (结束)")
+            continue
+        if ends <= begins:
+            err("end", "is not after the start")
+            continue
+        note = str(rec.get("note") or "").strip()
+        seen: set[tuple[Role, str]] = set()
+        for role, value in cells:
+            for name in names_in(value):
+                if len(name) > 40:
+                    err(role.value, f"{name[:12]}… is longer than 40 characters")
+                    continue
+                if (role, name) in seen:
+                    continue
+                seen.add((role, name))
+                rows.append(
+                    RosterRow(
+                        row=n,
+                        starts_at=begins,
+                        ends_at=ends,
+                        label=label or (slot.label if slot else ""),
+                        role=role,
+                        name=name,
+                        note=note,
+                    )
+                )
+    errors.sort(key=lambda e: e.row)
+    return rows, errors
 
 
 def read_ics(data: bytes, tz: tzinfo) -> tuple[list[RosterRow], list[RowProblem]]:
@@ -269,15 +572,24 @@ def read_ics(data: bytes, tz: tzinfo) -> tuple[list[RosterRow], list[RowProblem]
 
 
 def read_file(
-    path: str | Path, tz: tzinfo, fmt: str | None = None
+    path: str | Path,
+    tz: tzinfo,
+    fmt: str | None = None,
+    *,
+    slots: Sequence[ShiftSlot] | None = None,
+    today: date | None = None,
 ) -> tuple[list[RosterRow], list[RowProblem]]:
+    """Either layout of CSV or .xlsx (see `read_table`), or iCalendar."""
     p = Path(path)
     fmt = format_of(p, fmt)
     try:
         data = p.read_bytes()
     except OSError as e:
         raise RosterFileError(f"{p}: {e.strerror}") from None
-    return {"csv": read_csv, "xlsx": read_xlsx, "ics": read_ics}[fmt](data, tz)
+    if fmt == "ics":
+        return read_ics(data, tz)
+    reader = read_csv if fmt == "csv" else read_xlsx
+    return reader(data, tz, slots=slots, today=today)
 
 
 # -- writing -----------------------------------------------------------------------------------
@@ -362,3 +674,14 @@ def write_ics(
 
 def write_rows(rows: Sequence[RosterRow], fmt: str, tz: tzinfo, lang: str = "zh") -> bytes:
     return {"csv": write_csv, "xlsx": write_xlsx, "ics": write_ics}[fmt](rows, tz, lang)
+
+
+def write_file(
+    path: str | Path,
+    rows: Sequence[RosterRow],
+    tz: tzinfo,
+    fmt: str | None = None,
+    lang: str = "zh",
+) -> Path:
+    """Write the rows to `path` (format by `fmt`, else the extension), mode 0600."""
+    return write_private(path, write_rows(rows, format_of(path, fmt), tz, lang))

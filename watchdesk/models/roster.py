@@ -1,4 +1,4 @@
-"""The roster: officers, shifts, assignments, the roster's configuration and changes,
+"""The roster: shifts, assignments, the roster's configuration and changes,
 rotations, imports, sign-in and the leader-on-duty check (带班领导在岗核查).
 
 Instants are timezone-aware; times of day (`"08:30"`) are in the desk's zone.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from watchdesk.models.base import BaseModel, _aware
 
@@ -19,17 +19,6 @@ class Role(str, Enum):
     chief = "chief"  # 值班长 duty chief
     officer = "officer"  # 值班员 duty officer
     standby = "standby"  # 备勤 standby
-
-
-class Officer(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int | None = None
-    name: str = Field(min_length=1, max_length=40)
-    phone: str = ""
-    title: str = ""
-    unit: str = ""
-    active: bool = True
 
 
 class Shift(BaseModel):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from watchdesk.i18n import language, t
+from watchdesk.screens.base import WatchdeskModal
 from watchdesk.text.category_search import Choice, find_categories
 from watchdesk.widgets import localize_bindings
 
@@ -21,7 +21,7 @@ def choice_label(choice: Choice) -> str:
     return f"{sub.en} ({cat.en})" if sub else f"{cat.en} (category)"
 
 
-class CategoryPicker(ModalScreen[Choice | None]):
+class CategoryPicker(WatchdeskModal[Choice | None]):
     BINDINGS = [
         Binding("escape", "dismiss_none", "key.cancel", id="picker-cancel"),
         Binding("down", "move(1)", show=False, id="picker-down"),

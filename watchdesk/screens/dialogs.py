@@ -1,8 +1,12 @@
-"""Small modal dialogs: confirm, and a generic form whose errors appear at the field.
+"""Small modal dialogs: confirm, and the one form framework.
 
-A FormDialog collects values and hands them to an async `submit` callback, which does the
-store call. If the callback raises InputError, the message appears under that field, the
-dialog stays open and everything typed stays as it was; nothing was written.
+`Form` is every modal that takes typed text: Esc closes it at once when nothing was typed, and
+asks first (`confirm_discard`) when something was. `FormDialog` is a `Form` built from a list
+of `Field`s: it collects the values and hands them to an async `submit` callback, which does the
+store call. If the callback raises InputError, the message appears under that field, the dialog
+stays open and everything typed stays as it was; nothing was written. Any other failure of the
+callback is a failed write (see `watchdesk.screens.base`): a notice says nothing was saved, and
+the dialog stays open too.
 """
 
 from __future__ import annotations
@@ -14,15 +18,25 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.screen import Screen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
 
 from watchdesk.errors import InputError, StoreError
 from watchdesk.i18n import explain, t
+from watchdesk.screens.base import ResultT, WatchdeskModal
 from watchdesk.widgets import localize_bindings
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(WatchdeskModal[bool]):
     """Yes / no. `y` or Enter on the focused button answers; Esc or `n` says no."""
 
     BINDINGS = [
@@ -60,6 +74,74 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(value)
 
 
+def confirm_discard(
+    screen: Screen[Any], discard: Callable[[], Awaitable[None] | None], question: str = ""
+) -> None:
+    """Esc on a form with typed text: ask (No has the focus), and `discard()` only on Yes."""
+
+    async def answered(yes: bool | None) -> None:
+        if yes:
+            done = discard()
+            if done is not None:
+                await done
+
+    screen.app.push_screen(ConfirmDialog(question or t("dialog.discard"), danger=True), answered)
+
+
+def field_label(name: str, labels: dict[str, str] | None = None) -> str:
+    """A field's label: the form's own, else the catalog's `field.<name>`, else the name."""
+    if labels and name in labels:
+        return labels[name]
+    label = t(f"field.{name}")
+    return name if label == f"field.{name}" else label
+
+
+def error_text(e: Exception, labels: dict[str, str] | None = None) -> str:
+    """A refused input for the officer: `Approver: an approver is required`."""
+    if isinstance(e, InputError):
+        return t("form.field_error", field=field_label(e.field, labels), problem=explain(e.problem))
+    return str(e)
+
+
+class Form(WatchdeskModal[ResultT]):
+    """A modal that takes typed text. `values()` is what is typed and chosen now; Esc (the
+    `cancel` action) dismisses with `cancelled` at once if it is as it was when the form opened,
+    else asks before throwing it away."""
+
+    cancelled: Any = None
+    opened_with: dict[str, Any] | None = None  # values() when the form opened
+    INPUTS = "Input, TextArea, Select, Checkbox, SelectionList"
+
+    def values(self) -> dict[str, Any]:
+        """Every input's value, by widget id."""
+        out: dict[str, Any] = {}
+        for i, w in enumerate(self.query(self.INPUTS)):
+            key = w.id or str(i)
+            if isinstance(w, TextArea):
+                out[key] = w.text
+            elif isinstance(w, SelectionList):
+                out[key] = list(w.selected)
+            elif isinstance(w, (Input, Select, Checkbox)):
+                out[key] = w.value
+        return out
+
+    def on_mount(self) -> None:
+        # Textual calls every class's own on_mount, a subclass's first: this one still runs.
+        self.opened_with = self.values()
+
+    def typed(self) -> bool:
+        return self.opened_with is not None and self.values() != self.opened_with
+
+    def action_cancel(self) -> None:
+        if self.typed():
+            confirm_discard(self, self.discard)
+        else:
+            self.discard()
+
+    def discard(self) -> None:
+        self.dismiss(self.cancelled)
+
+
 @dataclass
 class Field:
     name: str
@@ -71,9 +153,9 @@ class Field:
     wide: bool = False
 
 
-class FormDialog(ModalScreen[Any]):
-    """A titled form. ctrl+s or Enter in the last field submits; Esc cancels (asking first if
-    anything was typed)."""
+class FormDialog(Form[Any]):
+    """A titled form of `Field`s. ctrl+s or Enter in the last input submits; Esc cancels (asking
+    first if anything was typed). A select with no value starts on its first option."""
 
     BINDINGS = [
         Binding("ctrl+s", "submit", "key.save", id="form-save", priority=True),
@@ -94,7 +176,6 @@ class FormDialog(ModalScreen[Any]):
         self.fields = fields
         self.submit_cb = submit
         self.note = note
-        self._initial: dict[str, Any] = {}
         self._busy = False
 
     def compose(self) -> ComposeResult:
@@ -107,8 +188,12 @@ class FormDialog(ModalScreen[Any]):
                     yield Label(f.label, classes="form-label")
                     with Vertical(classes="form-cell"):
                         if f.kind == "select":
+                            choices = [v for _, v in f.options]
                             yield Select(
-                                f.options, value=f.value, allow_blank=False, id=f"f-{f.name}"
+                                f.options,
+                                value=f.value if f.value in choices else choices[0],
+                                allow_blank=False,
+                                id=f"f-{f.name}",
                             )
                         elif f.kind == "checkbox":
                             yield Checkbox("", value=bool(f.value), id=f"f-{f.name}")
@@ -122,7 +207,6 @@ class FormDialog(ModalScreen[Any]):
                 yield Button(t("dialog.cancel"), id="cancel")
 
     def on_mount(self) -> None:
-        self._initial = self.values()
         for f in self.fields:
             if f.kind != "static":
                 self.query_one(f"#f-{f.name}").focus()
@@ -137,23 +221,23 @@ class FormDialog(ModalScreen[Any]):
         return out
 
     def show_error(self, field_name: str, message: str) -> None:
-        names = {f.name for f in self.fields}
-        target = field_name if field_name in names else None
+        labels = {f.name: f.label for f in self.fields}
         for f in self.fields:
             self.query_one(f"#e-{f.name}", Label).update("")
             self.query_one(f"#e-{f.name}", Label).remove_class("-shown")
-        if target:
-            self.query_one(f"#e-{target}", Label).update(explain(message))
-            self.query_one(f"#e-{target}", Label).add_class("-shown")
-            widget = self.query_one(f"#f-{target}")
+        text = error_text(InputError(field_name, message), labels)
+        if field_name in labels:
+            self.query_one(f"#e-{field_name}", Label).update(text)
+            self.query_one(f"#e-{field_name}", Label).add_class("-shown")
+            widget = self.query_one(f"#f-{field_name}")
             if widget.focusable:
                 widget.focus()
         else:
-            self.notify(f"{field_name}: {explain(message)}", severity="error", timeout=8)
+            self.notify(text, severity="error", timeout=8)
 
     def action_submit(self) -> None:
         # In a worker, so a submit callback may itself ask a question (push_screen_wait).
-        self.run_worker(self._submit, exclusive=True, group="submit", exit_on_error=False)
+        self.run_write(self._submit, group="submit")
 
     async def _submit(self) -> None:
         if self._busy:
@@ -170,7 +254,7 @@ class FormDialog(ModalScreen[Any]):
         finally:
             self._busy = False
 
-    async def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         inputs = [f for f in self.fields if f.kind == "input"]
         if inputs and event.input.id == f"f-{inputs[-1].name}":
@@ -178,19 +262,8 @@ class FormDialog(ModalScreen[Any]):
         else:
             self.focus_next()
 
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
+    def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
             self.action_submit()
         else:
-            await self.action_cancel()
-
-    async def action_cancel(self) -> None:
-        if self.values() != self._initial:
-
-            def done(discard: bool | None) -> None:
-                if discard:
-                    self.dismiss(None)
-
-            self.app.push_screen(ConfirmDialog(t("dialog.discard"), danger=True), done)
-        else:
-            self.dismiss(None)
+            self.action_cancel()

@@ -9,7 +9,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
 from watchdesk.files.directory import ImportRefused, export_units, read_units
@@ -17,6 +16,7 @@ from watchdesk.i18n import t
 from watchdesk.i18n.labels import method_label, outcome_label, unit_class
 from watchdesk.models.directory import UnitRecord
 from watchdesk.models.rollcall import UnitCheck
+from watchdesk.screens.base import WatchdeskScreen
 from watchdesk.screens.directory_forms import PathScreen, UnitFormScreen
 from watchdesk.screens.directory_picker import HitsTable
 from watchdesk.text.timefmt import fmt_hm
@@ -24,7 +24,7 @@ from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.footer import KeyFooter
 
 
-class DirectoryScreen(Screen):
+class DirectoryScreen(WatchdeskScreen):
     DEFAULT_CSS = """
     DirectoryScreen #dir-body { height: 1fr; }
     DirectoryScreen #dir-hits { width: 3fr; height: 1fr; }
@@ -74,16 +74,12 @@ class DirectoryScreen(Screen):
         self.query_one(HitsTable).focus()
 
     def search(self) -> None:
-        self.run_worker(
-            self._search(self.query_one("#dir-query", Input).value),
-            exclusive=True,
-            group="dir-search",
-            exit_on_error=False,
-        )
+        text = self.query_one("#dir-query", Input).value
+        self.run_read(lambda: self._search(text), group="dir-search")
 
     async def _search(self, text: str) -> None:
         inactive = self.include_inactive
-        hits = await self.app.client.call(  # type: ignore[attr-defined]
+        hits = await self.app.client.call(
             lambda s: s.directory.search(text, limit=500, include_inactive=inactive)
         )
         self.query_one(HitsTable).set_hits(hits)
@@ -99,12 +95,11 @@ class DirectoryScreen(Screen):
     def _highlighted(self) -> None:
         hit = self.query_one(HitsTable).current
         if hit is not None:
-            self.run_worker(
-                self._detail(hit.unit_id), exclusive=True, group="dir-detail", exit_on_error=False
-            )
+            uid = hit.unit_id
+            self.run_read(lambda: self._detail(uid), group="dir-detail")
 
     async def _detail(self, unit_id: int) -> None:
-        unit, history = await self.app.client.call(  # type: ignore[attr-defined]
+        unit, history = await self.app.client.call(
             lambda s: (s.directory.get(unit_id), s.rollcall.unit_history(unit_id, limit=8))
         )
         self._show(unit, history)
@@ -115,8 +110,8 @@ class DirectoryScreen(Screen):
         if unit is None:
             box.update(Text(t("dir.none_found"), style="dim"))
             return
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
-        now = self.app.clock()  # type: ignore[attr-defined]
+        tz = self.app.settings.tz
+        now = self.app.clock()
         out = Text()
         out.append(unit.name + "\n", style="bold")
         out.append(unit_class(unit.kind, unit.level, unit.room_type), style="dim")
@@ -174,13 +169,11 @@ class DirectoryScreen(Screen):
         uid, active = self.unit.id, not self.unit.active
 
         async def go() -> None:
-            unit = await self.app.client.call(  # type: ignore[attr-defined]
-                lambda s: s.directory.set_active(uid, active)
-            )
+            unit = await self.app.client.call(lambda s: s.directory.set_active(uid, active))
             self.notify(t("dir.activated" if unit.active else "dir.deactivated", name=unit.name))
             self.search()
 
-        self.run_worker(go(), group="dir-write", exit_on_error=False)
+        self.run_write(go, group="dir-write")
 
     def action_export(self) -> None:
         self.app.push_screen(
@@ -192,9 +185,7 @@ class DirectoryScreen(Screen):
             return
 
         async def go() -> None:
-            units = await self.app.client.call(  # type: ignore[attr-defined]
-                lambda s: s.directory.units()
-            )
+            units = await self.app.client.call(lambda s: s.directory.units())
             try:
                 n = await self._in_thread(lambda: export_units(units, Path(path).expanduser()))
             except (OSError, ValueError) as e:
@@ -202,7 +193,7 @@ class DirectoryScreen(Screen):
                 return
             self.notify(t("dir.exported", n=n, path=path))
 
-        self.run_worker(go(), group="dir-io", exit_on_error=False)
+        self.run_read(go, group="dir-io", exclusive=False)
 
     def action_import(self) -> None:
         self.app.push_screen(PathScreen(t("dir.import.title")), self._import_from)
@@ -225,15 +216,13 @@ class DirectoryScreen(Screen):
             except (OSError, ValueError) as e:
                 self.notify(str(e), severity="error", timeout=10)
                 return
-            res = await self.app.client.call(  # type: ignore[attr-defined]
-                lambda s: s.directory.import_units(units)
-            )
+            res = await self.app.client.call(lambda s: s.directory.import_units(units))
             self.notify(
                 t("dir.imported", created=res.created, updated=res.updated, unchanged=res.unchanged)
             )
             self.search()
 
-        self.run_worker(go(), group="dir-io", exit_on_error=False)
+        self.run_write(go, group="dir-io")
 
     async def _in_thread(self, fn):
         """File I/O off the event loop (not on the database thread: it needs no connection)."""

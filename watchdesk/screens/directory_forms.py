@@ -9,12 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from watchdesk.errors import InputError, StoreError
 from watchdesk.i18n import t
 from watchdesk.models.directory import PHONE_CHARS, Contact, UnitRecord
+from watchdesk.screens.base import WatchdeskModal
+from watchdesk.screens.dialogs import Form
 from watchdesk.store.directory import input_error
 from watchdesk.widgets import localize_bindings
 
@@ -43,9 +44,9 @@ def parse_contacts(text: str) -> list[Contact]:
     return out
 
 
-class UnitFormScreen(ModalScreen[UnitRecord | None]):
+class UnitFormScreen(Form[UnitRecord | None]):
     """Add (unit=None) or edit a unit; saves through the store and dismisses with the saved unit.
-    A refused save shows the store's message and keeps everything typed."""
+    A refused save shows the store's message and keeps everything typed; Esc asks first."""
 
     DEFAULT_CSS = """
     UnitFormScreen { align: center middle; }
@@ -129,9 +130,9 @@ class UnitFormScreen(ModalScreen[UnitRecord | None]):
         try:
             return UnitRecord(
                 id=self.unit.id if self.unit else None,
-                kind=kind,
-                level=None if level is Select.NULL else level,
-                room_type="" if room is Select.NULL else room,
+                kind=str(kind),
+                level=level if isinstance(level, int) else None,
+                room_type=room if isinstance(room, str) else "",
                 active=self.unit.active if self.unit else True,
                 contacts=parse_contacts(self.query_one("#f-contacts", TextArea).text),
                 **values,
@@ -143,13 +144,13 @@ class UnitFormScreen(ModalScreen[UnitRecord | None]):
         self.query_one("#unit-error", Static).update(message)
 
     def action_save(self) -> None:
-        self.run_worker(self._save, exclusive=True, group="unit-save", exit_on_error=False)
+        self.run_write(self._save, group="unit-save", exclusive=True)
 
     async def _save(self) -> None:
         try:
             unit = self.form_unit()
             uid = self.unit.id if self.unit else None
-            saved = await self.app.client.call(  # type: ignore[attr-defined]
+            saved = await self.app.client.call(
                 lambda s: s.directory.update_unit(uid, unit) if uid else s.directory.add_unit(unit)
             )
         except InputError as e:
@@ -168,11 +169,8 @@ class UnitFormScreen(ModalScreen[UnitRecord | None]):
         self.saved = saved
         self.dismiss(saved)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class PathScreen(ModalScreen[str | None]):
+class PathScreen(WatchdeskModal[str | None]):
     """Ask for a file path (import / export)."""
 
     DEFAULT_CSS = """

@@ -14,12 +14,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from watchdesk.i18n import t
 from watchdesk.i18n.labels import unit_class
 from watchdesk.models.directory import PickedCaller, SearchHit
+from watchdesk.screens.base import WatchdeskModal
 from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.fixed_table import FixedTable, cell_text
 
@@ -69,7 +69,7 @@ class HitsTable(FixedTable):
         return self.hits[self.cursor_row]
 
 
-class UnitPickerScreen(ModalScreen[PickedCaller | None]):
+class UnitPickerScreen(WatchdeskModal[PickedCaller | None]):
     DEFAULT_CSS = """
     UnitPickerScreen { align: center middle; }
     UnitPickerScreen > Vertical {
@@ -109,15 +109,11 @@ class UnitPickerScreen(ModalScreen[PickedCaller | None]):
 
     def search(self, text: str) -> None:
         """One exclusive worker per keystroke: a newer query cancels the older one."""
-        self.run_worker(
-            self._search(text), exclusive=True, group="picker-search", exit_on_error=False
-        )
+        self.run_read(lambda: self._search(text), group="picker-search")
 
     async def _search(self, text: str) -> None:
         limit = self.limit
-        hits = await self.app.client.call(  # type: ignore[attr-defined]
-            lambda s: s.directory.search(text, limit=limit)
-        )
+        hits = await self.app.client.call(lambda s: s.directory.search(text, limit=limit))
         self.query_one(HitsTable).set_hits(hits)
         self.searches += 1
 

@@ -6,11 +6,11 @@ from datetime import datetime, time, timedelta
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label
 
 from watchdesk.i18n import t
 from watchdesk.models.dutylog import LogEntry
+from watchdesk.screens.base import WatchdeskScreen
 from watchdesk.screens.dialogs import Field, FormDialog
 from watchdesk.screens.incident_actions import open_log_dialog
 from watchdesk.text.timefmt import fmt_full
@@ -18,7 +18,7 @@ from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.footer import KeyFooter
 
 
-class DutyLogScreen(Screen):
+class DutyLogScreen(WatchdeskScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "key.back", id="log-back"),
         Binding("a", "add", "key.log_add", id="log-add"),
@@ -56,20 +56,20 @@ class DutyLogScreen(Screen):
         self.reload()
 
     def _range(self) -> tuple[datetime, datetime]:
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
-        day = self.app.clock().astimezone(tz).date() + timedelta(days=self.day_offset)  # type: ignore[attr-defined]
+        tz = self.app.settings.tz
+        day = self.app.clock().astimezone(tz).date() + timedelta(days=self.day_offset)
         start = datetime.combine(day, time(0), tzinfo=tz)
         return start, start + timedelta(days=1)
 
     def reload(self) -> None:
-        self.run_worker(self._load, exclusive=True, group="log-load", exit_on_error=False)
+        self.run_read(self._load, group="log-load")
 
     async def _load(self) -> None:
         since, until = self._range()
-        self.entries = await self.app.client.call(  # type: ignore[attr-defined]
+        self.entries = await self.app.client.call(
             lambda s: s.dutylog.list(since=since, until=until)
         )
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        tz = self.app.settings.tz
         self.query_one("#log-title", Label).update(
             t("log.screen_title", day=since.strftime("%Y-%m-%d"), n=len(self.entries))
         )
@@ -102,15 +102,13 @@ class DutyLogScreen(Screen):
 
     def action_handle(self) -> None:
         entry = self._selected()
-        if entry is None:
+        if entry is None or entry.id is None:
             return
-        app = self.app
+        app, eid = self.app, entry.id
 
         async def submit(v):
-            saved = await app.client.call(  # type: ignore[attr-defined]
-                lambda s: s.dutylog.set_handling(entry.id, v["handling"])
-            )
-            app.after_write(t("log.saved"))  # type: ignore[attr-defined]
+            saved = await app.client.call(lambda s: s.dutylog.set_handling(eid, v["handling"]))
+            app.after_write(t("log.saved"))
             return saved
 
         app.push_screen(

@@ -10,7 +10,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Label, Static
 
 from watchdesk.errors import InputError
@@ -18,6 +17,7 @@ from watchdesk.i18n import language, t
 from watchdesk.models.handover import EquipmentItem
 from watchdesk.report.handover import render_markdown, render_text
 from watchdesk.report.printing import PrintError, print_file
+from watchdesk.screens.base import WatchdeskScreen
 from watchdesk.screens.dialogs import Field, FormDialog
 from watchdesk.store.handover import DEFAULT_EQUIPMENT, HandoverRecord
 from watchdesk.widgets import localize_bindings
@@ -33,7 +33,7 @@ def export_dir(app) -> Path:
     return path
 
 
-class HandoverScreen(Screen):
+class HandoverScreen(WatchdeskScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "key.back", id="handover-back"),
         Binding("t", "notes", "key.ho_notes", id="handover-notes"),
@@ -70,12 +70,12 @@ class HandoverScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
-        self.run_worker(self._load, exclusive=True, group="ho-load", exit_on_error=False)
+        self.run_read(self._load, group="ho-load")
 
     async def _load(self) -> None:
         app = self.app
         shift_id = self.shift_id
-        width = app.settings.handover_width  # type: ignore[attr-defined]
+        width = app.settings.handover_width
         lang = language()
 
         def read(s):
@@ -101,7 +101,7 @@ class HandoverScreen(Screen):
         try:
             self.shift_id, self.record, self.text, self.markdown, self.pdf = await app.client.call(
                 read
-            )  # type: ignore[attr-defined]
+            )
         except InputError as e:
             self.query_one("#ho-status", Label).update(e.problem)
             return
@@ -114,7 +114,7 @@ class HandoverScreen(Screen):
                     at=rec.frozen_at.astimezone(app.settings.tz).strftime("%Y-%m-%d %H:%M")
                     if rec.frozen_at
                     else "",
-                ),  # type: ignore[attr-defined]
+                ),
                 style="bold green",
             )
         else:
@@ -131,36 +131,37 @@ class HandoverScreen(Screen):
         self.query_one("#ho-text", Static).update(Text(self.text))
 
     # -- editing the draft -----------------------------------------------------------------------
-    def _editable(self) -> bool:
+    def _editable(self) -> HandoverRecord | None:
+        """The draft being edited; None (and why) when there is none or it is frozen."""
         if self.record is None or self.shift_id is None:
-            return False
+            return None
         if self.record.frozen:
             self.notify(t("hos.is_frozen"), severity="warning")
-            return False
-        return True
+            return None
+        return self.record
 
     def _form(self, title: str, fields: list[Field], call, done_msg: str) -> None:
         app = self.app
         sid = self.shift_id
 
         async def submit(v: dict[str, Any]):
-            rec = await app.client.call(lambda s: call(s, sid, v))  # type: ignore[attr-defined]
-            app.after_write(done_msg)  # type: ignore[attr-defined]
+            rec = await app.client.call(lambda s: call(s, sid, v))
+            app.after_write(done_msg)
             return rec
 
         app.push_screen(FormDialog(title, fields, submit))
 
     def action_notes(self) -> None:
-        if self._editable():
+        if (rec := self._editable()) is not None:
             self._form(
                 t("hos.notes_title"),
-                [Field("notes", t("hos.notes"), self.record.notes, wide=True)],  # type: ignore[union-attr]
+                [Field("notes", t("hos.notes"), rec.notes, wide=True)],
                 lambda s, sid, v: s.handover.set_notes(sid, v["notes"]),
                 t("hos.saved"),
             )
 
     def action_add_pending(self) -> None:
-        if self._editable():
+        if self._editable() is not None:
             self._form(
                 t("hos.pending_title"),
                 [
@@ -172,7 +173,7 @@ class HandoverScreen(Screen):
             )
 
     def action_drop_pending(self) -> None:
-        if self._editable():
+        if self._editable() is not None:
 
             def call(s, sid, v):
                 n = v["number"].strip()
@@ -185,9 +186,10 @@ class HandoverScreen(Screen):
             )
 
     def action_equipment(self) -> None:
-        if not self._editable():
+        rec = self._editable()
+        if rec is None:
             return
-        current = {e.key: e for e in self.record.equipment}  # type: ignore[union-attr]
+        current = {e.key: e for e in rec.equipment}
         keys = list(dict.fromkeys([*current, *DEFAULT_EQUIPMENT]))
         fields = []
         for k in keys:
@@ -207,31 +209,35 @@ class HandoverScreen(Screen):
         self._form(t("hos.eq_title"), fields, call, t("hos.saved"))
 
     def action_sign(self, side: str) -> None:
-        if not self._editable():
+        if self._editable() is None:
             return
         app = self.app
         sid = self.shift_id
-        fields = [Field("name", t("hos.name"), app.actor if side == "outgoing" else "")]  # type: ignore[attr-defined]
-        if app.settings.handover_pin:  # type: ignore[attr-defined]
+        fields = [Field("name", t("hos.name"), app.actor if side == "outgoing" else "")]
+        if app.settings.handover_pin:
             fields.append(Field("pin", t("hos.pin"), ""))
-        kw = dict(
-            pin_required=app.settings.handover_pin,
-            lang=language(),  # type: ignore[attr-defined]
-            width=app.settings.handover_width,
-            font_path=app.settings.pdf_font,
-        )  # type: ignore[attr-defined]
+        settings, lang = app.settings, language()
+        if sid is None:  # _editable() said there is a shift
+            return
 
         async def submit(v: dict[str, Any]):
             rec = await app.client.call(
-                lambda s: s.handover.sign(  # type: ignore[attr-defined]
-                    sid, side, v["name"], pin=v.get("pin") or None, **kw
+                lambda s: s.handover.sign(
+                    sid,
+                    side,
+                    v["name"],
+                    pin=v.get("pin") or None,
+                    pin_required=settings.handover_pin,
+                    lang=lang,
+                    width=settings.handover_width,
+                    font_path=settings.pdf_font,
                 )
             )
             if rec.frozen:
-                app.after_write(t("hos.frozen_now"))  # type: ignore[attr-defined]
-                app.handover_frozen()  # type: ignore[attr-defined]
+                app.after_write(t("hos.frozen_now"))
+                app.handover_frozen()
             else:
-                app.after_write(t("hos.signed", who=v["name"]))  # type: ignore[attr-defined]
+                app.after_write(t("hos.signed", who=v["name"]))
             return rec
 
         title = t("hos.sign_out_title") if side == "outgoing" else t("hos.sign_in_title")
@@ -268,7 +274,7 @@ class HandoverScreen(Screen):
             return
         txt, pdf = self._write_files()
         target = pdf or txt
-        printer = self.app.settings.printer  # type: ignore[attr-defined]
+        printer = self.app.settings.printer
 
         def work() -> str:
             return print_file(target, printer, title=t("ho.title"))
@@ -290,10 +296,10 @@ class HandoverScreen(Screen):
                     timeout=10,
                 )
 
-        self.run_worker(run(), exclusive=True, group="ho-print", exit_on_error=False)
+        self.run_read(run, group="ho-print")
 
 
-class HandoverHistoryScreen(Screen):
+class HandoverHistoryScreen(WatchdeskScreen):
     """Every frozen handover, newest first; Enter shows one exactly as it was signed (and `p`
     reprints it byte for byte)."""
 
@@ -326,18 +332,18 @@ class HandoverHistoryScreen(Screen):
             t("hos.incoming", who=""),
             "SHA-256",
         )
-        self.run_worker(self._load, exclusive=True, group="ho-history", exit_on_error=False)
+        self.run_read(self._load, group="ho-history")
 
     async def _load(self) -> None:
         from textual.widgets import DataTable
 
         app = self.app
-        tz = app.settings.tz  # type: ignore[attr-defined]
+        tz = app.settings.tz
 
         def read(s):
             return [(r, s.roster.view(r.shift_id)) for r in s.handover.history(500)]
 
-        rows = await app.client.call(read)  # type: ignore[attr-defined]
+        rows = await app.client.call(read)
         self.records = [r for r, _ in rows]
         table = self.query_one(DataTable)
         table.clear()

@@ -7,7 +7,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label, Static
 
 from watchdesk.i18n import t
@@ -51,7 +50,7 @@ def timeline_text(item: TimelineItem) -> tuple[str, str]:
     return t(f"timeline.{kind}"), " ".join(x for x in (item.title, item.detail) if x)
 
 
-class IncidentScreen(IncidentActions, Screen):
+class IncidentScreen(IncidentActions):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "key.back", id="incident-back"),
         Binding("ctrl+e", "edit", "key.edit", id="incident-edit"),
@@ -104,7 +103,7 @@ class IncidentScreen(IncidentActions, Screen):
         self.reload()
 
     def reload(self) -> None:
-        self.run_worker(self._load, exclusive=True, group="incident-load", exit_on_error=False)
+        self.run_read(self._load, group="incident-load")
 
     async def _load(self) -> None:
         inc_id = self.incident_id
@@ -118,15 +117,15 @@ class IncidentScreen(IncidentActions, Screen):
                 s.holds.current(inc_id),
             )
 
-        inc, clocks, figures, items, hold = await self.app.client.call(read)  # type: ignore[attr-defined]
+        inc, clocks, figures, items, hold = await self.app.client.call(read)
         self.incident = inc
         self._show(inc, clocks, figures, items, hold)
 
     def _show(
         self, inc: Incident, clocks: list[Deadline], figures, items, hold: Hold | None
     ) -> None:
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
-        now = self.app.clock()  # type: ignore[attr-defined]
+        tz = self.app.settings.tz
+        now = self.app.clock()
         head = Text()
         head.append(f"#{inc.id} ", style="bold")
         head.append(inc.headline, style="bold")
@@ -148,7 +147,7 @@ class IncidentScreen(IncidentActions, Screen):
                 t("incident.held", who=hold.holder, until=fmt_hm(hold.expires_at, tz, now)),
                 style="bold black on yellow",
             )
-            if hold and hold.holder != self.app.actor  # type: ignore[attr-defined]
+            if hold and hold.holder != self.app.actor
             else ""
         )
         grid = Table.grid(padding=(0, 2))
@@ -216,9 +215,9 @@ class IncidentScreen(IncidentActions, Screen):
             tl.add_row(fmt_full(item.at, tz), what, detail, item.who)
 
     def _clock_state(self, d: Deadline, now) -> Text:
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        tz = self.app.settings.tz
         if d.status.value == "running":
-            state = clock_state(d.due_at, now, self.app.settings.amber_minutes)  # type: ignore[attr-defined]
+            state = clock_state(d.due_at, now, self.app.settings.amber_minutes)
             text = countdown(d.due_at, now)
             if state == ClockState.overdue:
                 return Text(t("board.overdue", time=text.lstrip("+")), style="bold white on red")

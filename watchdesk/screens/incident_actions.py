@@ -8,7 +8,7 @@ matching clock and records whether it was on time or late.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
@@ -17,8 +17,12 @@ from watchdesk.i18n import t
 from watchdesk.i18n.labels import grade_label, kind_label
 from watchdesk.models.dutylog import LogEntry, LogKind
 from watchdesk.models.incident import FIGURE_FIELDS, FigureStatus, ReportKind
+from watchdesk.screens.base import WatchdeskScreen
 from watchdesk.screens.dialogs import ConfirmDialog, Field, FormDialog
 from watchdesk.text.timefmt import fmt_full, parse_time
+
+if TYPE_CHECKING:
+    from watchdesk.app import WatchdeskApp
 
 LIFECYCLE_BINDINGS = [
     Binding("p", "report('phone')", "key.phone", id="report-phone"),
@@ -33,8 +37,8 @@ LIFECYCLE_BINDINGS = [
 ]
 
 
-class IncidentActions:
-    """Mixin for a Screen. The screen provides `selected_incident_id()`."""
+class IncidentActions(WatchdeskScreen):
+    """The base of a screen with a selected incident: it provides `selected_incident_id()`."""
 
     def selected_incident_id(self) -> int | None:  # pragma: no cover - overridden
         return None
@@ -42,25 +46,25 @@ class IncidentActions:
     def _target(self) -> int | None:
         inc_id = self.selected_incident_id()
         if inc_id is None:
-            self.notify(t("action.no_selection"), severity="warning")  # type: ignore[attr-defined]
+            self.notify(t("action.no_selection"), severity="warning")
         return inc_id
 
     def _when(self, text: str) -> Any:
-        app = self.app  # type: ignore[attr-defined]
+        app = self.app
         try:
             return parse_time(text, app.settings.tz, now=app.clock())
         except ValueError as e:
             raise InputError("at", str(e)) from None
 
     def _now_text(self) -> str:
-        app = self.app  # type: ignore[attr-defined]
+        app = self.app
         return fmt_full(app.clock(), app.settings.tz)
 
     def action_report(self, kind: str) -> None:
         inc_id = self._target()
         if inc_id is None:
             return
-        app = self.app  # type: ignore[attr-defined]
+        app = self.app
         rk = ReportKind(kind)
         fields = [
             Field("at", t("report.at"), self._now_text()),
@@ -106,7 +110,7 @@ class IncidentActions:
         inc_id = self._target()
         if inc_id is None:
             return
-        app = self.app  # type: ignore[attr-defined]
+        app = self.app
         fields = [
             Field("at", t("verify.at"), self._now_text()),
             Field("from_whom", t("verify.from_whom"), app.settings.report_to),
@@ -136,14 +140,10 @@ class IncidentActions:
         inc_id = self._target()
         if inc_id is None:
             return
-        self.run_worker(
-            self._figures_dialog(inc_id),
-            exclusive=True,  # type: ignore[attr-defined]
-            group="dialog",
-        )
+        self.run_read(lambda: self._figures_dialog(inc_id), group="dialog")
 
     async def _figures_dialog(self, inc_id: int) -> None:
-        app = self.app  # type: ignore[attr-defined]
+        app = self.app
         inc = await app.client.call(lambda s: s.incidents.get(inc_id))
         fields = [Field(f, t(f"fig.{f}"), str(getattr(inc, f))) for f in FIGURE_FIELDS]
         fields += [
@@ -219,13 +219,13 @@ class IncidentActions:
         inc_id = self._target()
         if inc_id is None:
             return
-        open_log_dialog(self.app, incident_id=inc_id)  # type: ignore[attr-defined]
+        open_log_dialog(self.app, incident_id=inc_id)
 
     def action_void(self) -> None:
         inc_id = self._target()
         if inc_id is None:
             return
-        app = self.app  # type: ignore[attr-defined]
+        app = self.app
 
         async def submit(v: dict[str, Any]):
             inc = await app.client.call(lambda s: s.incidents.void(inc_id, v["reason"]))
@@ -242,7 +242,7 @@ class IncidentActions:
         )
 
 
-def open_log_dialog(app, *, incident_id: int | None = None) -> None:
+def open_log_dialog(app: WatchdeskApp, *, incident_id: int | None = None) -> None:
     """Add a duty-log entry (来电来文, 领导批示, 落实情况, 备注), optionally linked to an incident."""
     kinds = [k for k in LogKind if k != LogKind.verification_request]
     fields = [

@@ -5,12 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, Static
 
 from watchdesk.i18n import t
 from watchdesk.models.incident import Incident, IncidentFacts
 from watchdesk.rules.intake import three_way_merge
+from watchdesk.screens.base import WatchdeskModal
 from watchdesk.store.incident import IncidentRepo
 from watchdesk.widgets import localize_bindings
 
@@ -19,7 +19,7 @@ def _show(v) -> str:
     return "" if v is None else str(v)
 
 
-class MergeDialog(ModalScreen[Incident | None]):
+class MergeDialog(WatchdeskModal[Incident | None]):
     """Rows: each field that either side changed, with base / mine / theirs. The officer keeps
     mine or takes theirs for the fields both changed; the other fields merge by themselves. The
     result goes back into the form, unsaved, for a last look."""

@@ -14,7 +14,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
-from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Checkbox, Header, Input, Label, Select, Static
 
 from watchdesk.errors import InputError, StaleVersion, StoreError
@@ -23,8 +23,9 @@ from watchdesk.i18n import explain, t
 from watchdesk.i18n.labels import category_label, grade_label
 from watchdesk.models.incident import FIGURE_FIELDS, Grade, Incident
 from watchdesk.rules.intake import facts_from_mapping
+from watchdesk.screens.base import WatchdeskScreen
 from watchdesk.screens.category_picker import CategoryPicker
-from watchdesk.screens.dialogs import ConfirmDialog
+from watchdesk.screens.dialogs import confirm_discard
 from watchdesk.store.holds import Held
 from watchdesk.text.category_search import find_categories
 from watchdesk.text.timefmt import fmt_full
@@ -60,7 +61,7 @@ FORM = [
 FIELDS = [f for f, _, _ in FORM]
 
 
-class IncidentForm(Screen[int | None]):
+class IncidentForm(WatchdeskScreen[int | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", id="intake-save", priority=True),
         Binding("escape", "cancel", "key.cancel", id="intake-cancel"),
@@ -81,8 +82,8 @@ class IncidentForm(Screen[int | None]):
         self.initial = dict(initial or {})
         self.category_code, self.subtype_code = category or ("", "")
         self._clean: dict[str, Any] = {}
-        self._draft_timer = None
-        self._hold_timer = None
+        self._draft_timer: Timer | None = None
+        self._hold_timer: Timer | None = None
         self._saving = False
         if incident is not None:
             data = incident.model_dump()
@@ -98,10 +99,10 @@ class IncidentForm(Screen[int | None]):
 
     # -- layout ----------------------------------------------------------------------------------
     def _display(self, name: str) -> Any:
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        tz = self.app.settings.tz
         v = self.initial.get(name)
         if name == "received_at" and v is None:
-            v = self.app.clock()  # type: ignore[attr-defined]
+            v = self.app.clock()
         if isinstance(v, datetime):
             return fmt_full(v, tz)
         if name == "category" and self.category_code:
@@ -158,7 +159,7 @@ class IncidentForm(Screen[int | None]):
         self._clean = self.values()
         self.query_one("#f-place", Input).focus()
         if self.editing:
-            self.run_worker(self._take_hold, exclusive=True, group="hold")
+            self._renew_hold()
             self._hold_timer = self.set_interval(60, self._renew_hold)
         elif self.initial:
             self._schedule_draft()
@@ -198,13 +199,14 @@ class IncidentForm(Screen[int | None]):
 
     def show_error(self, field: str, problem: str) -> None:
         for name in FIELDS:
-            for lbl in self.query(f"#e-{name}"):
+            for lbl in self.query(f"#e-{name}").results(Label):
                 lbl.update("")
                 lbl.remove_class("-shown")
-        target = self.query(f"#e-{field}")
-        if target:
-            target.first().update(explain(problem))
-            target.first().add_class("-shown")
+        target = self.query(f"#e-{field}").results(Label)
+        shown = next(target, None)
+        if shown is not None:
+            shown.update(explain(problem))
+            shown.add_class("-shown")
             self.query_one(f"#f-{field}").focus()
         else:
             self.notify(f"{field}: {explain(problem)}", severity="error", timeout=10)
@@ -234,38 +236,33 @@ class IncidentForm(Screen[int | None]):
             "incident_id": self.incident.id if self.incident else None,
             "version": self.incident.version if self.incident else None,
             "saved_at": self.app.clock().isoformat(),
-        }  # type: ignore[attr-defined]
+        }
 
     def _write_draft(self) -> None:
         if not self.is_attached or self._saving:
             return
         data = self._draft_data()
-        path = self.app.draft_path  # type: ignore[attr-defined]
-        self.run_worker(
-            lambda: save_draft(path, data),
-            thread=True,
-            group="draft",
-            exclusive=True,
-            exit_on_error=False,
-        )
+        path = self.app.draft_path
+        self.run_read(lambda: save_draft(path, data), group="draft", thread=True)
 
     def _forget_draft(self) -> None:
         if self._draft_timer is not None:
             self._draft_timer.stop()
-        clear_draft(self.app.draft_path)  # type: ignore[attr-defined]
+        clear_draft(self.app.draft_path)
 
     # -- holds -----------------------------------------------------------------------------------
     async def _take_hold(self) -> None:
-        app = self.app
-        inc_id = self.incident.id  # type: ignore[union-attr]
+        if self.incident is None:
+            return
+        app, inc_id = self.app, self.incident.id
         try:
             await app.client.call(lambda s: s.holds.acquire(inc_id, app.actor, app.seat))
         except Held as e:
             self.notify(str(e), severity="error", timeout=10)
             self.dismiss(None)
 
-    async def _renew_hold(self) -> None:
-        await self._take_hold()
+    def _renew_hold(self) -> None:
+        self.run_write(self._take_hold, group="hold", exclusive=True)
 
     async def _release_hold(self) -> None:
         if self.incident is not None:
@@ -278,21 +275,21 @@ class IncidentForm(Screen[int | None]):
         if self._saving:
             return
         app = self.app
-        now = app.clock()  # type: ignore[attr-defined]
+        now = app.clock()
         try:
             data = self.mapping()
-            facts = facts_from_mapping(data, now=now, tz=app.settings.tz)  # type: ignore[attr-defined]
+            facts = facts_from_mapping(data, now=now, tz=app.settings.tz)
         except InputError as e:
             self.show_error(e.field, e.problem)
             return
         self._saving = True
         try:
             if self.incident is None:
-                inc = await app.client.call(lambda s: s.incidents.add(facts))  # type: ignore[attr-defined]
+                inc = await app.client.call(lambda s: s.incidents.add(facts))
             else:
                 version = self.incident.version
                 inc_id = self.incident.id
-                inc = await app.client.call(  # type: ignore[attr-defined]
+                inc = await app.client.call(
                     lambda s: s.incidents.update(inc_id, facts, expected_version=version)
                 )
         except InputError as e:
@@ -309,14 +306,14 @@ class IncidentForm(Screen[int | None]):
             return
         self._forget_draft()
         await self._release_hold()
-        app.after_write(t("form.saved", id=inc.id, grade=grade_label(inc.grade)))  # type: ignore[attr-defined]
+        app.after_write(t("form.saved", id=inc.id, grade=grade_label(inc.grade)))
         self.dismiss(inc.id)
 
     async def _resolve_conflict(self, mine_facts, err: StaleVersion) -> None:
         from watchdesk.screens.incident_merge import MergeDialog
 
         assert self.incident is not None
-        theirs = await self.app.client.call(lambda s: s.incidents.get(err.incident_id))  # type: ignore[attr-defined]
+        theirs = await self.app.client.call(lambda s: s.incidents.get(err.incident_id))
 
         def done(result: Incident | None) -> None:
             if result is not None:
@@ -324,16 +321,15 @@ class IncidentForm(Screen[int | None]):
                 self.incident = theirs
                 self.category_code, self.subtype_code = result.category, result.subtype
                 for name, value in result.model_dump().items():
-                    found = self.query(f"#f-{name}")
-                    if found and isinstance(found.first(), Input):
-                        found.first().value = self._fmt_value(name, value)
+                    for box in self.query(f"#f-{name}").results(Input):
+                        box.value = self._fmt_value(name, value)
                 self.notify(t("merge.review"), timeout=8)
 
         self.app.push_screen(MergeDialog(self.incident, mine_facts, theirs), done)
 
     def _fmt_value(self, name: str, value: Any) -> str:
         if isinstance(value, datetime):
-            return fmt_full(value, self.app.settings.tz)  # type: ignore[attr-defined]
+            return fmt_full(value, self.app.settings.tz)
         if name == "category":
             return category_label(value, self.subtype_code)
         return "" if value is None else str(value)
@@ -399,12 +395,7 @@ class IncidentForm(Screen[int | None]):
         if self.values() == self._clean and not (self.initial and not self.editing):
             await leave()
             return
-
-        async def answered(discard: bool | None) -> None:
-            if discard:
-                await leave()
-
-        self.app.push_screen(ConfirmDialog(t("form.discard"), danger=True), answered)
+        confirm_discard(self, leave, t("form.discard"))
 
     def on_unmount(self) -> None:
         if self._hold_timer is not None:

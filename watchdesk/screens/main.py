@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Header, Label
 
 from watchdesk.i18n import t
@@ -36,7 +36,7 @@ def casualty_text(inc: Incident) -> str:
     return " ".join(parts) or "—"
 
 
-class MainScreen(IncidentActions, Screen):
+class MainScreen(IncidentActions):
     BINDINGS = [
         Binding("enter", "open_incident", "key.open", id="incident-open"),
         *LIFECYCLE_BINDINGS,
@@ -55,7 +55,7 @@ class MainScreen(IncidentActions, Screen):
         with Vertical(id="board-box"):
             yield Label(t("board.title"), classes="section-title", id="board-title")
             yield CountdownBoard(
-                amber_minutes=self.app.settings.amber_minutes,  # type: ignore[attr-defined]
+                amber_minutes=self.app.settings.amber_minutes,
                 id="board",
             )
         with Vertical(id="today-box"):
@@ -65,7 +65,7 @@ class MainScreen(IncidentActions, Screen):
         yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        table = self.query_one("#today", DataTable)
+        table = self.query_one("#today", FixedTable)
         # Fixed widths (cells): the list does not jump as incidents come in.
         for key, width in (
             ("received", 11),
@@ -78,16 +78,16 @@ class MainScreen(IncidentActions, Screen):
         ):
             table.add_column(Text(t(f"today.{key}")), key=key, width=width)  # Text: no markup
         self.ready = True
-        dash = self.app.dashboard or self.app.first_load_if_done()  # type: ignore[attr-defined]
+        dash = self.app.dashboard or self.app.first_load_if_done()
         if dash is not None:  # the first load finished before this screen was ready
-            self.show(dash, self.app.clock())  # type: ignore[attr-defined]
+            self.show(dash, self.app.clock())
 
     ready = False
 
     def show(self, dash: Dashboard, now: datetime) -> None:
         if not self.ready or not self.query_one(CountdownBoard).columns:
             return
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        tz = self.app.settings.tz
         self.query_one(OnDutyBanner).set_duty(dash.current, dash.upcoming, now)
         self.query_one(LeaderCheckBar).set_status(dash.duty, now)
         self.query_one(WarningsStrip).set_warnings(dash.warnings)
@@ -96,7 +96,7 @@ class MainScreen(IncidentActions, Screen):
         self.query_one("#board-title", Label).update(
             t("board.title_n", n=len(dash.clocks)) if dash.clocks else t("board.title_empty")
         )
-        table = self.query_one("#today", DataTable)
+        table = self.query_one("#today", FixedTable)
         table.clear()
         for inc in dash.today:
             status = cell_text(status_label(inc.status.value))
@@ -112,7 +112,7 @@ class MainScreen(IncidentActions, Screen):
                 status,
                 key=str(inc.id),
             )
-        table.size_now()  # type: ignore[attr-defined]
+        table.size_now()
         self.query_one("#today-title", Label).update(t("today.title_n", n=len(dash.today)))
 
     # -- the selected incident -------------------------------------------------------------------
@@ -120,14 +120,14 @@ class MainScreen(IncidentActions, Screen):
         """The incident under the cursor of the focused table (the board or today's list)."""
         focused = self.focused
         board = self.query_one(CountdownBoard)
-        table = self.query_one("#today", DataTable)
+        table = self.query_one("#today", FixedTable)
         if focused is table and table.row_count:
-            key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+            key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
             return int(key) if key else None
         if board.rows_data and board.cursor_row < len(board.rows_data):
             return board.rows_data[board.cursor_row].incident_id
         if table.row_count:
-            key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+            key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
             return int(key) if key else None
         return None
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from watchdesk.errors import InputError
 from watchdesk.i18n import explain, t
 from watchdesk.rules.intake import LINE_GRAMMAR, parse_line
+from watchdesk.screens.dialogs import Form
 from watchdesk.widgets import localize_bindings
 
 
-class QuickLine(ModalScreen[dict | None]):
-    BINDINGS = [Binding("escape", "dismiss_none", "key.cancel", id="quickline-cancel")]
+class QuickLine(Form[dict | None]):
+    """Esc asks before throwing a typed line away (a `Form`)."""
+
+    BINDINGS = [Binding("escape", "cancel", "key.cancel", id="quickline-cancel")]
 
     def __init__(self, text: str = "") -> None:
         super().__init__(classes="dialog-screen")
@@ -36,13 +38,10 @@ class QuickLine(ModalScreen[dict | None]):
         event.stop()
         app = self.app
         try:
-            fields = parse_line(event.value, now=app.clock(), tz=app.settings.tz)  # type: ignore[attr-defined]
+            fields = parse_line(event.value, now=app.clock(), tz=app.settings.tz)
         except InputError as e:
             self.query_one("#line-error", Label).update(
                 f"{t('form.' + e.field)}: {explain(e.problem)}" if e.field != "line" else e.problem
             )
             return
         self.dismiss(fields)
-
-    def action_dismiss_none(self) -> None:
-        self.dismiss(None)

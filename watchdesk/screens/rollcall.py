@@ -7,7 +7,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     Checkbox,
     DataTable,
@@ -30,6 +29,8 @@ from watchdesk.models.rollcall import (
     RoundReport,
     RoundSet,
 )
+from watchdesk.screens.base import WatchdeskScreen
+from watchdesk.screens.dialogs import Form
 from watchdesk.screens.rollcall_run import RollCallRunScreen
 from watchdesk.store.directory import input_error
 from watchdesk.text.timefmt import fmt_hm, parse_time
@@ -37,7 +38,7 @@ from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.footer import KeyFooter
 
 
-class NewRoundScreen(ModalScreen[RoundReport | None]):
+class NewRoundScreen(Form[RoundReport | None]):
     """Choose the set and the method; starts the round and dismisses with it."""
 
     DEFAULT_CSS = """
@@ -76,21 +77,22 @@ class NewRoundScreen(ModalScreen[RoundReport | None]):
             yield SelectionList[int](id="round-units", disabled=True)
             yield Static("", id="round-error")
 
-    async def on_mount(self) -> None:
-        units = await self.app.client.call(  # type: ignore[attr-defined]
-            lambda s: s.directory.units(active_only=True)
-        )
+    def on_mount(self) -> None:
+        self.query_one("#round-set", Select).focus()
+        self.run_read(self._units, group="round-units")
+
+    async def _units(self) -> None:
+        units = await self.app.client.call(lambda s: s.directory.units(active_only=True))
         self.query_one(SelectionList).add_options(
             [(f"{u.name}  {unit_class(u.kind, u.level, u.room_type)}", u.id) for u in units]
         )
-        self.query_one("#round-set", Select).focus()
 
     @on(Select.Changed, "#round-set")
     def _set_changed(self, event: Select.Changed) -> None:
         self.query_one(SelectionList).disabled = event.value != RoundSet.custom.value
 
     def action_start(self) -> None:
-        self.run_worker(self._start, exclusive=True, group="round-start", exit_on_error=False)
+        self.run_write(self._start, group="round-start", exclusive=True)
 
     async def _start(self) -> None:
         set_kind = str(self.query_one("#round-set", Select).value)
@@ -98,7 +100,7 @@ class NewRoundScreen(ModalScreen[RoundReport | None]):
         label = self.query_one("#round-label", Input).value
         ids = list(self.query_one(SelectionList).selected) if set_kind == "custom" else None
         try:
-            rep = await self.app.client.call(  # type: ignore[attr-defined]
+            rep = await self.app.client.call(
                 lambda s: s.rollcall.start(set_kind, unit_ids=ids, method=method, label=label)
             )
         except StoreError as e:
@@ -106,12 +108,11 @@ class NewRoundScreen(ModalScreen[RoundReport | None]):
             return
         self.dismiss(rep)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class HigherCheckScreen(ModalScreen[bool]):
+class HigherCheckScreen(Form[bool]):
     """Log a check a higher office made on this desk: who, how, when, result."""
+
+    cancelled = False
 
     DEFAULT_CSS = """
     HigherCheckScreen { align: center middle; }
@@ -129,8 +130,8 @@ class HigherCheckScreen(ModalScreen[bool]):
         localize_bindings(self)
 
     def compose(self) -> ComposeResult:
-        now = self.app.clock()  # type: ignore[attr-defined]
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        now = self.app.clock()
+        tz = self.app.settings.tz
         with Vertical():
             yield Label(t("rc.hc.title"), classes="section-title")
             yield Input(
@@ -158,11 +159,11 @@ class HigherCheckScreen(ModalScreen[bool]):
         self.query_one("#hc-checker", Input).focus()
 
     def action_save(self) -> None:
-        self.run_worker(self._save, exclusive=True, group="hc-save", exit_on_error=False)
+        self.run_write(self._save, group="hc-save", exclusive=True)
 
     async def _save(self) -> None:
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
-        now = self.app.clock()  # type: ignore[attr-defined]
+        tz = self.app.settings.tz
+        now = self.app.clock()
         err = self.query_one("#hc-error", Static)
         try:
             try:
@@ -173,27 +174,22 @@ class HigherCheckScreen(ModalScreen[bool]):
                 check = HigherCheckInput(
                     at=at,
                     checker=self.query_one("#hc-checker", Input).value.strip(),
-                    method=self.query_one("#hc-method", Select).value,
+                    method=CheckMethod(self.query_one("#hc-method", Select).value),
                     answered_by=self.query_one("#hc-answered", Input).value,
                     leader_present=self.query_one("#hc-leader", Checkbox).value,
-                    result=self.query_one("#hc-result", Select).value,
+                    result=HigherCheckResult(self.query_one("#hc-result", Select).value),
                     note=self.query_one("#hc-note", Input).value,
                 )
             except ValidationError as e:
                 raise input_error(e) from None
-            await self.app.client.call(  # type: ignore[attr-defined]
-                lambda s: s.rollcall.log_higher_check(check)
-            )
+            await self.app.client.call(lambda s: s.rollcall.log_higher_check(check))
         except StoreError as e:
             err.update(str(e))
             return
         self.dismiss(True)
 
-    def action_cancel(self) -> None:
-        self.dismiss(False)
 
-
-class RollCallScreen(Screen):
+class RollCallScreen(WatchdeskScreen):
     DEFAULT_CSS = """
     RollCallScreen #rc-rounds-box { height: 3fr; }
     RollCallScreen #rc-higher-box { height: 2fr; }
@@ -236,7 +232,7 @@ class RollCallScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
-        self.run_worker(self._load, exclusive=True, group="rc-load", exit_on_error=False)
+        self.run_read(self._load, group="rc-load")
 
     async def _load(self) -> None:
         def read(s):
@@ -245,9 +241,9 @@ class RollCallScreen(Screen):
                 s.rollcall.higher_checks(limit=100),
             )
 
-        self.rounds, checks = await self.app.client.call(read)  # type: ignore[attr-defined]
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
-        now = self.app.clock()  # type: ignore[attr-defined]
+        self.rounds, checks = await self.app.client.call(read)
+        tz = self.app.settings.tz
+        now = self.app.clock()
         table = self.query_one("#rc-rounds", DataTable)
         table.clear()
         for r, rep in self.rounds:

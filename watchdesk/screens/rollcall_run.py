@@ -15,13 +15,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
 from watchdesk.errors import StoreError
 from watchdesk.i18n import t
 from watchdesk.i18n.labels import method_label, outcome_label, set_label
 from watchdesk.models.rollcall import Outcome, RoundReport, RoundStatus
+from watchdesk.screens.base import WatchdeskModal, WatchdeskScreen
 from watchdesk.text.timefmt import hms
 from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.footer import KeyFooter
@@ -53,7 +53,7 @@ def summary_text(rep: RoundReport) -> Text:
     return out
 
 
-class RoundSummaryScreen(ModalScreen[None]):
+class RoundSummaryScreen(WatchdeskModal[None]):
     DEFAULT_CSS = """
     RoundSummaryScreen { align: center middle; }
     RoundSummaryScreen > Vertical { width: 80; max-width: 95%; height: auto;
@@ -75,7 +75,7 @@ class RoundSummaryScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class RollCallRunScreen(Screen):
+class RollCallRunScreen(WatchdeskScreen):
     DEFAULT_CSS = """
     RollCallRunScreen #run-card { height: auto; padding: 0 1; border: round $primary; }
     RollCallRunScreen #run-phone { text-style: bold; }
@@ -133,7 +133,7 @@ class RollCallRunScreen(Screen):
             table.add_column(t(f"rc.run.col.{key}"), key=key, width=width)
         table.focus()
         self.watch(self.app, "now", self._tick, init=False)
-        self.run_worker(self._open, exclusive=True, group="rc-run", exit_on_error=False)
+        self.run_write(self._open, group="rc-run", exclusive=True)
 
     async def _open(self) -> None:
         rid = self.round_id
@@ -143,7 +143,7 @@ class RollCallRunScreen(Screen):
                 s.rollcall.resume(rid)
             return s.rollcall.report(rid)
 
-        self._show(await self.app.client.call(open_round))  # type: ignore[attr-defined]
+        self._show(await self.app.client.call(open_round))
 
     # -- showing --------------------------------------------------------------------------------
     @property
@@ -156,7 +156,7 @@ class RollCallRunScreen(Screen):
     def _show(self, rep: RoundReport) -> None:
         self.report = rep
         self.pending = None
-        self.dial_started = self.app.clock()  # type: ignore[attr-defined]
+        self.dial_started = self.app.clock()
         r, e = rep.round, self.current
         self.query_one("#run-head", Label).update(
             t(
@@ -201,7 +201,7 @@ class RollCallRunScreen(Screen):
             table.move_cursor(row=r.position - 1)
         for sel in ("#run-who", "#run-secs"):
             self.query_one(sel, Input).value = ""
-        self._tick(self.app.clock())  # type: ignore[attr-defined]
+        self._tick(self.app.clock())
         self.steps += 1
 
     def _tick(self, now: datetime) -> None:
@@ -218,7 +218,7 @@ class RollCallRunScreen(Screen):
 
     # -- recording ------------------------------------------------------------------------------
     def action_restart_timer(self) -> None:
-        self.dial_started = self.app.clock()  # type: ignore[attr-defined]
+        self.dial_started = self.app.clock()
         self._tick(self.dial_started)
 
     def action_outcome(self, key: str) -> None:
@@ -231,7 +231,7 @@ class RollCallRunScreen(Screen):
             self._record(outcome, "", None)
             return
         self.pending = outcome
-        now = self.app.clock()  # type: ignore[attr-defined]
+        now = self.app.clock()
         secs = self.query_one("#run-secs", Input)
         if not secs.value and self.dial_started is not None:
             secs.value = str(max(0, int((now - self.dial_started).total_seconds())))
@@ -259,7 +259,7 @@ class RollCallRunScreen(Screen):
 
         async def go() -> None:
             try:
-                rep = await self.app.client.call(  # type: ignore[attr-defined]
+                rep = await self.app.client.call(
                     lambda s: s.rollcall.record(
                         rid, seq, outcome, answered_by=who, answer_seconds=secs
                     )
@@ -271,7 +271,7 @@ class RollCallRunScreen(Screen):
             self._show(rep)
             self.query_one("#run-entries", DataTable).focus()
 
-        self.run_worker(go(), exclusive=True, group="rc-run", exit_on_error=False)
+        self.run_write(go, group="rc-run", exclusive=True)
 
     @on(DataTable.RowSelected, "#run-entries")
     def _goto(self, event: DataTable.RowSelected) -> None:
@@ -285,9 +285,9 @@ class RollCallRunScreen(Screen):
                 s.rollcall.move(rid, seq)
                 return s.rollcall.report(rid)
 
-            self._show(await self.app.client.call(move))  # type: ignore[attr-defined]
+            self._show(await self.app.client.call(move))
 
-        self.run_worker(go(), exclusive=True, group="rc-run", exit_on_error=False)
+        self.run_write(go, group="rc-run", exclusive=True)
 
     # -- pause, finish, leave -------------------------------------------------------------------
     def action_pause(self) -> None:
@@ -297,11 +297,11 @@ class RollCallRunScreen(Screen):
         rid = self.round_id
 
         async def go() -> None:
-            await self.app.client.call(lambda s: s.rollcall.pause(rid))  # type: ignore[attr-defined]
+            await self.app.client.call(lambda s: s.rollcall.pause(rid))
             self.notify(t("rc.run.paused"))
             self.app.pop_screen()
 
-        self.run_worker(go(), exclusive=True, group="rc-run", exit_on_error=False)
+        self.run_write(go, group="rc-run", exclusive=True)
 
     def action_leave(self) -> None:
         if self.pending is not None:
@@ -317,10 +317,8 @@ class RollCallRunScreen(Screen):
         rid = self.round_id
 
         async def go() -> None:
-            rep = await self.app.client.call(  # type: ignore[attr-defined]
-                lambda s: s.rollcall.finish(rid)
-            )
+            rep = await self.app.client.call(lambda s: s.rollcall.finish(rid))
             self._show(rep)
             self.app.push_screen(RoundSummaryScreen(rep), lambda _: self.app.pop_screen())
 
-        self.run_worker(go(), exclusive=True, group="rc-run", exit_on_error=False)
+        self.run_write(go, group="rc-run", exclusive=True)

@@ -8,7 +8,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Select
 
 from watchdesk.errors import InputError
@@ -16,12 +15,13 @@ from watchdesk.i18n import explain, language, t
 from watchdesk.i18n.labels import grade_label, status_label
 from watchdesk.models.incident import Grade, IncidentStatus, SearchHit
 from watchdesk.rules.categories import CATEGORIES
+from watchdesk.screens.base import WatchdeskScreen
 from watchdesk.text.timefmt import fmt_full, parse_time
 from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.footer import KeyFooter
 
 
-class SearchScreen(Screen):
+class SearchScreen(WatchdeskScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "key.back", id="search-back"),
         Binding("ctrl+o", "open", "key.open", id="search-open"),
@@ -77,7 +77,7 @@ class SearchScreen(Screen):
     @on(Select.Changed)
     def refresh_results(self, _event=None) -> None:
         # Exclusive: a new keystroke cancels the search still running for the previous one.
-        self.run_worker(self._search, exclusive=True, group="search", exit_on_error=False)
+        self.run_read(self._search, group="search")
 
     def _filters(self) -> dict:
         app = self.app
@@ -86,7 +86,7 @@ class SearchScreen(Screen):
             text = self.query_one(f"#{name}", Input).value.strip()
             if text:
                 try:
-                    when = parse_time(text, app.settings.tz, now=app.clock())  # type: ignore[attr-defined]
+                    when = parse_time(text, app.settings.tz, now=app.clock())
                 except ValueError as e:
                     raise InputError(name, str(e)) from None
                 out[name] = when + (
@@ -108,8 +108,8 @@ class SearchScreen(Screen):
             )
             return
         q = self.query_one("#q", Input).value
-        self.hits = await self.app.client.call(lambda s: s.search.search(q, **filters))  # type: ignore[attr-defined]
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        self.hits = await self.app.client.call(lambda s: s.search.search(q, **filters))
+        tz = self.app.settings.tz
         table = self.query_one(DataTable)
         table.clear()
         for h in self.hits:

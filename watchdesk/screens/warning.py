@@ -7,12 +7,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label, Static
 
 from watchdesk.i18n import t
 from watchdesk.i18n.labels import level_label, swatch, warning_title
 from watchdesk.models.warning import EarlyWarning, WarningEvent, WarningStatus
+from watchdesk.screens.base import WatchdeskScreen
 from watchdesk.screens.warning_forms import (
     ChangeWarningScreen,
     IssueWarningScreen,
@@ -23,7 +23,7 @@ from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.footer import KeyFooter
 
 
-class WarningsScreen(Screen):
+class WarningsScreen(WatchdeskScreen):
     DEFAULT_CSS = """
     WarningsScreen #warn-body { height: 1fr; }
     WarningsScreen #warn-table-box { width: 3fr; }
@@ -71,15 +71,13 @@ class WarningsScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
-        self.run_worker(self._load, exclusive=True, group="warn-load", exit_on_error=False)
+        self.run_read(self._load, group="warn-load")
 
     async def _load(self) -> None:
         lifted = self.show_lifted
-        self.items = await self.app.client.call(  # type: ignore[attr-defined]
-            lambda s: s.warnings.list(include_lifted=lifted)
-        )
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
-        now = self.app.clock()  # type: ignore[attr-defined]
+        self.items = await self.app.client.call(lambda s: s.warnings.list(include_lifted=lifted))
+        tz = self.app.settings.tz
+        now = self.app.clock()
         table = self.query_one("#warn-table", DataTable)
         keep = self.current.id if self.current else None
         table.clear()
@@ -124,15 +122,13 @@ class WarningsScreen(Screen):
         wid = w.id
 
         async def go() -> None:
-            events = await self.app.client.call(  # type: ignore[attr-defined]
-                lambda s: s.warnings.history(wid)
-            )
+            events = await self.app.client.call(lambda s: s.warnings.history(wid))
             self._show(w, events)
 
-        self.run_worker(go(), exclusive=True, group="warn-detail", exit_on_error=False)
+        self.run_read(go, group="warn-detail")
 
     def _show(self, w: EarlyWarning, events: list[WarningEvent]) -> None:
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        tz = self.app.settings.tz
         out = Text()
         out.append_text(swatch(w.level))
         out.append(f" {warning_title(w)}\n", style="bold")

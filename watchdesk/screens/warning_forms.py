@@ -9,7 +9,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from watchdesk.errors import InputError, StoreError
@@ -17,6 +16,7 @@ from watchdesk.i18n import t
 from watchdesk.i18n.labels import level_label, signal_label, warning_title
 from watchdesk.models.warning import EarlyWarning, WarningInput
 from watchdesk.rules.warning import SIGNAL_TYPES, Level, signal_type
+from watchdesk.screens.dialogs import Form
 from watchdesk.store.directory import input_error
 from watchdesk.text.timefmt import parse_time
 from watchdesk.widgets import localize_bindings
@@ -30,7 +30,7 @@ CSS = """
 """
 
 
-class _WarningForm(ModalScreen[EarlyWarning | None]):
+class _WarningForm(Form[EarlyWarning | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "key.dir.save", id="warn-save", priority=True),
         Binding("escape", "cancel", "key.dir.cancel", id="warn-cancel"),
@@ -45,28 +45,22 @@ class _WarningForm(ModalScreen[EarlyWarning | None]):
         try:
             return parse_time(
                 self.query_one(sel, Input).value,
-                app.settings.tz,  # type: ignore[attr-defined]
+                app.settings.tz,
                 now=app.clock(),
-            )  # type: ignore[attr-defined]
+            )
         except ValueError as e:
             raise InputError(field, str(e)) from None
 
     def _now_text(self) -> str:
-        return (
-            self.app.clock()
-            .astimezone(  # type: ignore[attr-defined]
-                self.app.settings.tz
-            )
-            .strftime("%Y-%m-%d %H:%M")
-        )  # type: ignore[attr-defined]
+        return self.app.clock().astimezone(self.app.settings.tz).strftime("%Y-%m-%d %H:%M")
 
     def action_save(self) -> None:
-        self.run_worker(self._save, exclusive=True, group="warn-save", exit_on_error=False)
+        self.run_write(self._save, group="warn-save", exclusive=True)
 
     async def _save(self) -> None:
         try:
             fn = self.build()
-            saved = await self.app.client.call(fn)  # type: ignore[attr-defined]
+            saved = await self.app.client.call(fn)
         except StoreError as e:
             self.query_one(".error", Static).update(str(e))  # keeps what was typed
             return
@@ -74,9 +68,6 @@ class _WarningForm(ModalScreen[EarlyWarning | None]):
 
     def build(self):  # pragma: no cover - overridden
         raise NotImplementedError
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 def _levels(levels) -> list[tuple[str, str]]:
@@ -124,7 +115,7 @@ class IssueWarningScreen(_WarningForm):
         try:
             w = WarningInput(
                 kind=str(self.query_one("#w-kind", Select).value),
-                level=str(self.query_one("#w-level", Select).value),
+                level=Level(self.query_one("#w-level", Select).value),
                 area=self.query_one("#w-area", Input).value,
                 issuer=self.query_one("#w-issuer", Input).value,
                 issued_at=self._time("#w-at", "issued_at"),

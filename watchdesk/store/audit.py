@@ -1,6 +1,7 @@
 """Append-only, hash-chained change log, written in the same transaction as the change.
 
-Each entry's hash covers its own fields and the previous entry's hash. `verify()` walks the chain
+Each entry's hash covers its own fields (who acted: the name, and since m11_people the OS login,
+the seat and the officer's id when known) and the previous entry's hash. `verify()` walks the chain
 (an edited or deleted entry breaks it) and then compares every audited table with the latest
 after-image the log holds for each row (a row edited, inserted or deleted behind the
 application's back no longer matches).
@@ -16,12 +17,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from watchdesk.models.officer import Actor, ActorKind
 from watchdesk.store.db import to_db
 
 if TYPE_CHECKING:
     from watchdesk.store.db import DeskDb as Database
 
 GENESIS = "0" * 64
+WHO_COLUMNS = ("os_user", "seat", "officer_id")  # added by m11_people
+
+
+def _has_who_columns(db: Database) -> bool:
+    cols = {r[1] for r in db.execute("PRAGMA table_info(audit)").fetchall()}
+    return all(c in cols for c in WHO_COLUMNS)
 
 
 def canonical(obj: Any) -> str:
@@ -38,8 +46,21 @@ def _entry_hash(
     action: str,
     before: str | None,
     after: str | None,
+    os_user: str | None = None,
+    seat: str | None = None,
+    officer_id: int | None = None,
 ) -> str:
-    payload = canonical([prev_hash, at, actor, table, row_id, action, before, after])
+    """The entry's hash. Who acted beyond the name (os_user, seat, officer_id: columns since
+    m11_people) is hashed only when recorded, so every entry written before keeps its hash."""
+    fields: list[Any] = [prev_hash, at, actor, table, row_id, action, before, after]
+    who = {
+        k: v
+        for k, v in (("os_user", os_user), ("seat", seat), ("officer_id", officer_id))
+        if v is not None
+    }
+    if who:
+        fields.append(who)
+    payload = canonical(fields)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -50,10 +71,13 @@ def row_digest(row: dict) -> str:
 class Auditor:
     """Writes rows together with their audit entries. Call only inside a write transaction."""
 
-    def __init__(self, db: Database, clock: Callable[[], datetime], actor: Callable[[], str]):
+    def __init__(
+        self, db: Database, clock: Callable[[], datetime], actor: Callable[[], str | Actor]
+    ):
         self.db = db
         self.clock = clock
-        self.actor = actor
+        self.actor = actor  # a plain name (migrations, older callers) or the acting Actor
+        self._who_columns: bool | None = None  # whether audit has os_user, seat, officer_id
 
     def _fetch(self, table: str, row_id: int) -> dict:
         cur = self.db.execute(f"SELECT * FROM [{table}] WHERE id = ?", [row_id])
@@ -68,15 +92,31 @@ class Auditor:
         last = self.db.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
         prev = last[0] if last else GENESIS
         at = to_db(self.clock())
-        actor = self.actor()
+        who = self.actor()
+        if isinstance(who, str):
+            actor, os_user, seat, officer_id = who, None, None, None
+        else:
+            actor, os_user, seat = who.name, who.os_user, who.seat
+            officer_id = who.officer_id if who.kind == ActorKind.officer else None
+        if self._who_columns is None:
+            self._who_columns = _has_who_columns(self.db)
+        if not self._who_columns:  # a desk before m11 (its migrations are writing)
+            os_user = seat = officer_id = None
         b = canonical(before) if before is not None else None
         a = canonical(after) if after is not None else None
-        h = _entry_hash(prev, at, actor, table, row_id, action, b, a)
-        self.db.execute(
-            "INSERT INTO audit (at, actor, table_name, row_id, action, before, after, prev_hash, hash)"
-            " VALUES (?,?,?,?,?,?,?,?,?)",
-            [at, actor, table, row_id, action, b, a, prev, h],
-        )
+        h = _entry_hash(prev, at, actor, table, row_id, action, b, a, os_user, seat, officer_id)
+        if self._who_columns:
+            self.db.execute(
+                "INSERT INTO audit (at, actor, table_name, row_id, action, before, after,"
+                " prev_hash, hash, os_user, seat, officer_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [at, actor, table, row_id, action, b, a, prev, h, os_user, seat, officer_id],
+            )
+        else:
+            self.db.execute(
+                "INSERT INTO audit (at, actor, table_name, row_id, action, before, after,"
+                " prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)",
+                [at, actor, table, row_id, action, b, a, prev, h],
+            )
 
     def insert(self, table: str, row: dict) -> int:
         cols = list(row)
@@ -172,9 +212,25 @@ def verify(db: Database, *, max_problems: int = 50) -> CheckResult:
 
     prev = GENESIS
     expected_id = 1
-    for eid, at, actor, table, row_id, action, before, after, prev_hash, h in db.execute(
-        "SELECT id, at, actor, table_name, row_id, action, before, after, prev_hash, hash"
-        " FROM audit ORDER BY id"
+    # A desk (or a backup) from before m11_people has no os_user, seat, officer_id columns.
+    who = ", ".join(WHO_COLUMNS) if _has_who_columns(db) else "NULL, NULL, NULL"
+    for (
+        eid,
+        at,
+        actor,
+        table,
+        row_id,
+        action,
+        before,
+        after,
+        prev_hash,
+        h,
+        os_user,
+        seat,
+        officer_id,
+    ) in db.execute(
+        "SELECT id, at, actor, table_name, row_id, action, before, after, prev_hash, hash,"
+        f" {who} FROM audit ORDER BY id"
     ):
         res.audit_entries += 1
         if eid != expected_id:
@@ -182,7 +238,22 @@ def verify(db: Database, *, max_problems: int = 50) -> CheckResult:
         expected_id = eid + 1
         if prev_hash != prev:
             problem(f"audit entry {eid} does not follow the previous entry (chain broken)")
-        if _entry_hash(prev_hash, at, actor, table, row_id, action, before, after) != h:
+        if (
+            _entry_hash(
+                prev_hash,
+                at,
+                actor,
+                table,
+                row_id,
+                action,
+                before,
+                after,
+                os_user,
+                seat,
+                officer_id,
+            )
+            != h
+        ):
             problem(f"audit entry {eid} was altered (hash mismatch)")
         prev = h
 

@@ -339,7 +339,14 @@ def take(
     db_path = desk_path_of(source)
     d = backup_dir(db_path, directory)
     now = now or datetime.now(UTC)
-    src = _open_source(db_path)
+    try:
+        src = _open_source(db_path)
+    except DeskDamaged as e:
+        from watchdesk.store.db import _empty
+
+        if _empty(db_path):  # nothing to keep
+            raise
+        _keep_damaged(db_path, d, directory, keep, now, e)
     try:
         _make_dir(d)
         tmp = d / f".{db_path.stem}-{reason}.{os.getpid()}.{time.monotonic_ns()}.part"
@@ -388,6 +395,37 @@ def take(
     assert info is not None
     rotate(db_path, directory, keep=keep, reasons=[reason])
     return info
+
+
+def _keep_damaged(
+    db_path: Path,
+    d: Path,
+    directory: str | Path | None,
+    keep: int | Mapping[str, int] | None,
+    now: datetime,
+    e: DeskDamaged,
+) -> None:
+    """A desk damaged where SQLite cannot even read its schema: its bytes are kept as
+    `…-damaged.db`, like a copy that fails its check, and BackupError is raised; the good backups
+    are left alone."""
+    _make_dir(d)
+    tmp = d / f".{db_path.stem}-{DAMAGED}.{os.getpid()}.{time.monotonic_ns()}.part"
+    try:
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "wb") as out, open(db_path, "rb") as f:
+            shutil.copyfileobj(f, out)
+        _fsync(tmp)
+        bad = _publish(tmp, d, db_path.stem, DAMAGED, now)
+    except OSError as x:
+        raise _write_failure(x, d) from x
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    rotate(db_path, directory, keep=keep, reasons=[DAMAGED])
+    raise BackupError(
+        f"{db_path} is damaged ({e}); its bytes were kept as {bad.name} and the earlier "
+        f"backups were left alone: restore the last good one with `watchdesk restore BACKUP --yes`"
+    ) from e
 
 
 # -- verifying ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from watchdesk.models.dashboard import Dashboard
+from watchdesk.models.officer import Actor, ActorKind
 from watchdesk.store.audit import Auditor, CheckResult, verify
 from watchdesk.store.db import DeskDb, connect, write_txn
 from watchdesk.store.stamp import LEGACY_RECORDS_SQL, SCHEMA_STAMP
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from watchdesk.store.handover import HandoverRepo
     from watchdesk.store.holds import HoldRepo
     from watchdesk.store.incident import IncidentRepo
+    from watchdesk.store.officer import OfficerRepo
     from watchdesk.store.rollcall import RollCallRepo
     from watchdesk.store.roster.repo import RosterRepo
     from watchdesk.store.search import SearchRepo
@@ -35,6 +37,14 @@ Clock = Callable[[], datetime]
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
+
+
+def _system(name: str) -> Actor:
+    return Actor(name=name or "system", kind=ActorKind.system)
+
+
+# Never in an export: what would let anyone try PINs offline.
+SECRET_COLUMNS: dict[str, tuple[str, ...]] = {"officer_pins": ("salt", "hash")}
 
 
 def _pending(db: DeskDb) -> list[str]:
@@ -90,19 +100,34 @@ class Store:
         db: DeskDb,
         *,
         clock: Clock = system_clock,
-        actor: str = "system",
+        actor: str | Actor = "system",
         tz: str | ZoneInfo = "Asia/Shanghai",
         rule_pack: str = "national",
     ):
         self.db = db
         self.clock = clock
-        self.actor = actor
+        # Who the writes are recorded under: an Actor, or a plain name (an actor of kind
+        # "system", as every caller gave before officers could act).
+        self.acting: Actor = actor if isinstance(actor, Actor) else _system(actor)
         self.tz = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
         self.rule_pack_id = rule_pack
         self._pack: RulePack | None = None
-        self.auditor = Auditor(db, clock, lambda: self.actor)
+        self.auditor = Auditor(db, clock, lambda: self.acting)
         self._wrote = False  # written through write() since opening (see close)
         self._autocheckpoint = True  # False: an owner checkpoints from a timer (Store.open)
+
+    @property
+    def actor(self) -> str:
+        """The acting name, as records (by_whom, recorded_by, the audit's actor) show it."""
+        return self.acting.name
+
+    @actor.setter
+    def actor(self, name: str) -> None:
+        self.acting = _system(name)
+
+    def act_as(self, actor: Actor) -> None:
+        """The writes that follow are recorded under `actor` (see OfficerRepo.actor_for)."""
+        self.acting = Actor.model_validate(actor.model_dump())
 
     # Repositories are built (and their modules imported) on first use, so opening the console
     # pays only for what the first screen reads.
@@ -111,6 +136,12 @@ class Store:
         from watchdesk.store.incident import IncidentRepo
 
         return IncidentRepo(self)
+
+    @cached_property
+    def officers(self) -> OfficerRepo:
+        from watchdesk.store.officer import OfficerRepo
+
+        return OfficerRepo(self)
 
     @cached_property
     def roster(self) -> RosterRepo:
@@ -286,12 +317,21 @@ class Store:
                 self.auditor.insert("meta", {"key": key, "value": value})
 
     def export(self) -> dict[str, Any]:
-        """Everything, as plain JSON-ready data (for `watchdesk export --format json`)."""
+        """Everything, as plain JSON-ready data (for `watchdesk export --format json`). PIN
+        hashes and salts are left out (`officer_pins` says only whose PIN is set)."""
         out: dict[str, Any] = {"format": "watchdesk-export", "version": 1}
         from watchdesk.store.migrations import AUDITED_TABLES
 
         for table in AUDITED_TABLES:
             if not self.db[table].exists():
                 continue
-            out[table] = [dict(r) for r in self.db.query(f"SELECT * FROM [{table}] ORDER BY id")]
+            rows = [dict(r) for r in self.db.query(f"SELECT * FROM [{table}] ORDER BY id")]
+            secret = SECRET_COLUMNS.get(table, ())
+            if secret:
+                rows = [
+                    {k: v for k, v in r.items() if k not in secret}
+                    | {"pin_set": bool(r.get("hash"))}
+                    for r in rows
+                ]
+            out[table] = rows
         return out

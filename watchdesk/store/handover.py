@@ -4,14 +4,16 @@ Once both the outgoing and the incoming officer have signed, the sheet is render
 Markdown, PDF), hashed and stored; later edits to the records never change it, and it can be
 reprinted byte for byte. A shift with no incoming officer signed in cannot be handed over; open
 incidents can (they go on the sheet).
+
+Who signs: the outgoing signature is given by someone assigned to the shift, the incoming one by
+someone of the next shift who has signed in; with the desk's `handover_pin`, each with their PIN
+(checked by `OfficerRepo.verify_pin`: wrong PINs count towards its lock).
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
-import os
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -384,46 +386,61 @@ class HandoverRepo:
             )
 
     # -- signing and freezing --------------------------------------------------------------------
-    def set_pin(self, officer_id: int, pin: str) -> None:
-        if not (pin.isdigit() and 4 <= len(pin) <= 12):
-            raise InputError("pin", "a PIN is 4 to 12 digits")
-        salt = os.urandom(16).hex()
-        digest = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=2**14, r=8, p=1).hex()
-        with self.s.write():
-            row = self.s.db.execute(
-                "SELECT id FROM officer_pins WHERE officer_id = ?", [officer_id]
-            ).fetchone()
-            if row:
-                self.s.auditor.update("officer_pins", row[0], {"salt": salt, "hash": digest})
-            else:
-                self.s.auditor.insert(
-                    "officer_pins", {"officer_id": officer_id, "salt": salt, "hash": digest}
-                )
+    def _outgoing_signer(self, shift_id: int, name: str) -> int:
+        """The officer of the outgoing shift who signs: someone assigned to it."""
+        view = self.s.roster.view(shift_id)
+        if view is None:
+            raise InputError("shift", f"no shift #{shift_id}")
+        people = {a.officer_id: a.officer_name for a in view.assignments}
+        mine = [oid for oid, n in people.items() if n == name]
+        if not mine:
+            on = ", ".join(dict.fromkeys(people.values())) or "nobody"
+            raise InputError(
+                "name", f"{name} is not on shift #{shift_id}, the outgoing shift (on it: {on})"
+            )
+        if len(mine) > 1:
+            raise InputError(
+                "name",
+                f"{len(mine)} officers named {name} are on this shift; ask an "
+                "administrator to tell them apart (title or phone)",
+            )
+        return mine[0]
 
-    def _check_pin(self, name: str, pin: str | None, required: bool) -> None:
-        row = self.s.db.execute(
-            "SELECT p.salt, p.hash FROM officer_pins p JOIN officers o ON o.id = p.officer_id"
-            " WHERE o.name = ?",
-            [name],
-        ).fetchone()
-        if row is None:
-            if required:
-                raise InputError("pin", f"{name} has no PIN set; the desk requires one")
-            return
-        if not pin:
-            raise InputError("pin", "enter your PIN")
-        digest = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(row[0]), n=2**14, r=8, p=1).hex()
-        if not hmac.compare_digest(digest, row[1]):
-            raise InputError("pin", "wrong PIN")
-
-    def _incoming_signed_in(self, shift_id: int) -> list[str]:
-        """Names of the next shift's people who have signed in (接班签到)."""
+    def _incoming_signer(self, shift_id: int, name: str) -> int:
+        """The officer of the next shift who signs: someone of it who has signed in (接班签到)."""
         view = self.s.roster.view(shift_id)
         nxt = self.s.roster.next_shift(view.shift.ends_at - timedelta(seconds=1)) if view else None
-        if nxt is None:
-            return []
-        st = self.s.roster.signin_status(nxt.shift.id)
-        return list(dict.fromkeys(e.officer_name for e in st.signed_in))
+        signed: dict[int, str] = {}
+        if nxt is not None:
+            st = self.s.roster.signin_status(nxt.shift.id)
+            signed = {e.officer_id: e.officer_name for e in st.signed_in}
+        if not signed:
+            raise HandoverRefused(
+                "no incoming officer has signed in for the next shift (接班签到); the shift "
+                "cannot be handed over yet"
+            )
+        mine = [oid for oid, n in signed.items() if n == name]
+        if not mine:
+            raise InputError(
+                "name",
+                f"{name} has not signed in for the next shift "
+                f"(signed in: {', '.join(dict.fromkeys(signed.values()))})",
+            )
+        if len(mine) > 1:
+            raise InputError(
+                "name", f"{len(mine)} officers named {name} signed in for the next shift"
+            )
+        return mine[0]
+
+    def _check_pin(self, officer_id: int, name: str, pin: str | None, required: bool) -> None:
+        """With the desk's `handover_pin` on, the signer's PIN; a PIN given is checked anyway."""
+        if not required and not pin:
+            return
+        if required and not self.s.officers.has_pin(officer_id):
+            raise InputError("pin", f"{name} has no PIN set; the desk requires one")
+        if not pin:
+            raise InputError("pin", "enter your PIN")
+        self.s.officers.verify_pin(officer_id, pin)
 
     def sign(
         self,
@@ -437,28 +454,30 @@ class HandoverRepo:
         width: int = 80,
         font_path: str | None = None,
     ) -> HandoverRecord:
-        """Sign as the outgoing or the incoming officer. The second signature freezes the sheet."""
+        """Sign as the outgoing officer (someone assigned to the shift) or the incoming one
+        (someone of the next shift who has signed in); with `pin_required`, with their PIN. The
+        second signature freezes the sheet."""
         if side not in ("outgoing", "incoming"):
             raise InputError("side", "is outgoing or incoming")
         name = name.strip()
         if not name:
             raise InputError("name", "must not be blank")
-        self._check_pin(name, pin, pin_required)
+        if self.s.roster.view(shift_id) is None:
+            raise InputError("shift", f"no shift #{shift_id}")
+        current = next(
+            iter(self.s.db.query("SELECT status FROM handovers WHERE shift_id = ?", [shift_id])),
+            None,
+        )
+        if current is not None and current["status"] == "frozen":
+            raise HandoverRefused(f"the handover of shift #{shift_id} is already signed and frozen")
+        if side == "outgoing":
+            officer_id = self._outgoing_signer(shift_id, name)
+        else:
+            officer_id = self._incoming_signer(shift_id, name)
+        self._check_pin(officer_id, name, pin, pin_required)
         rec = self.record(shift_id)
         if rec.frozen:
             raise HandoverRefused(f"the handover of shift #{shift_id} is already signed and frozen")
-        if side == "incoming":
-            signed = self._incoming_signed_in(shift_id)
-            if not signed:
-                raise HandoverRefused(
-                    "no incoming officer has signed in for the next shift (接班签到); the shift "
-                    "cannot be handed over yet"
-                )
-            if name not in signed:
-                raise InputError(
-                    "name",
-                    f"{name} has not signed in for the next shift (signed in: {', '.join(signed)})",
-                )
         now = self.s.now()
         with self.s.write():
             self.s.auditor.update(

@@ -56,6 +56,7 @@ AUDITED_TABLES: tuple[str, ...] = (
     "roster_acks",
     "duty_signins",
     "leader_checks",
+    "pin_attempts",
 )
 
 
@@ -591,6 +592,41 @@ def m10_fts_merge_off_save_path(db: Database) -> None:
     number of segments if no console runs for a long time."""
     for table in ("incidents_fts", "log_fts"):
         db.execute(f"INSERT INTO {table}({table}, rank) VALUES('automerge', 0)")
+
+
+@migrations()
+def m11_people(db: Database) -> None:
+    """Who did it. Officers get the roles they may take (JSON list of roles, empty: any) and an
+    administrator flag; the audit log records, beside the actor's name, the operating-system login,
+    the seat (terminal or browser tab) and the officer's id (hashed only when recorded, so every
+    entry written before keeps its hash); wrong PINs are counted in `pin_attempts` (an officer is
+    slowed down, then locked for a while)."""
+    officer_cols = [r[1] for r in db.execute("PRAGMA table_info(officers)").fetchall()]
+    _run_script(
+        db,
+        """
+        ALTER TABLE officers ADD COLUMN roles TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE officers ADD COLUMN admin INTEGER NOT NULL DEFAULT 0 CHECK (admin IN (0, 1));
+        CREATE INDEX officers_name ON officers(name);
+        CREATE TRIGGER officers_no_delete BEFORE DELETE ON officers
+            BEGIN SELECT RAISE(ABORT, 'officers are never deleted; deactivate them'); END;
+        ALTER TABLE audit ADD COLUMN os_user TEXT;
+        ALTER TABLE audit ADD COLUMN seat TEXT;
+        ALTER TABLE audit ADD COLUMN officer_id INTEGER;
+        CREATE TABLE pin_attempts (
+            id INTEGER PRIMARY KEY,
+            officer_id INTEGER NOT NULL REFERENCES officers(id),
+            at TEXT NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('wrong', 'right', 'cleared'))
+        );
+        CREATE INDEX pin_attempts_officer ON pin_attempts(officer_id, id);
+        CREATE TRIGGER pin_attempts_no_update BEFORE UPDATE ON pin_attempts
+            BEGIN SELECT RAISE(ABORT, 'PIN attempts are never changed'); END;
+        CREATE TRIGGER pin_attempts_no_delete BEFORE DELETE ON pin_attempts
+            BEGIN SELECT RAISE(ABORT, 'PIN attempts are never deleted'); END;
+        """,
+    )
+    _rebaseline(db, "officers", officer_cols)
 
 
 # -- applying -------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
@@ -12,8 +13,16 @@ from watchdesk.i18n.labels import role_label
 from watchdesk.models.roster import Role, ShiftView
 from watchdesk.text.timefmt import fmt_hm, hms, remaining_seconds
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from watchdesk.app import WatchdeskApp
+
 
 class OnDutyBanner(Static):
+    if TYPE_CHECKING:
+        app = getters.app(WatchdeskApp)
+
     DEFAULT_CSS = """
     OnDutyBanner { height: auto; padding: 0 1; }
     """
@@ -47,7 +56,7 @@ class OnDutyBanner(Static):
         return line
 
     def _redraw(self, now: datetime) -> None:
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        tz = self.app.settings.tz
         if self.current is None:
             first = Text(t("duty.none"), style="bold reverse red")
         else:

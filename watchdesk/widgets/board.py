@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
@@ -12,9 +13,17 @@ from watchdesk.models.incident import BoardRow
 from watchdesk.text.timefmt import ClockState, clock_state, countdown, fmt_hm
 from watchdesk.widgets.fixed_table import FixedTable, cell_text
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from watchdesk.app import WatchdeskApp
+
 
 class CountdownBoard(FixedTable):
     """Recomputes only the time-left cells on a tick: no database work, no row rebuilds."""
+
+    if TYPE_CHECKING:
+        app = getters.app(WatchdeskApp)
 
     DEFAULT_CSS = """
     CountdownBoard { height: 1fr; }
@@ -58,7 +67,7 @@ class CountdownBoard(FixedTable):
             selected = self.rows_data[self.cursor_row].deadline_id
         self.rows_data = rows
         self.clear()
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        tz = self.app.settings.tz
         for r in rows:
             cell, state = self._left_cell(r, now)
             # A clock seen for the first time already overdue does not ring: the bell marks the

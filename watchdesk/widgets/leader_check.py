@@ -8,6 +8,7 @@ on every tick of the app's `now`, so escalation needs no database read.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
@@ -16,6 +17,11 @@ from watchdesk.i18n import t
 from watchdesk.models.roster import CheckStatus, DutyStatus
 from watchdesk.rules.roster import escalation, next_due, status_at
 from watchdesk.text.timefmt import fmt_hm, hms, remaining_seconds
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from watchdesk.app import WatchdeskApp
 
 BELL_EVERY = timedelta(seconds=60)  # while escalated, the bell repeats this often
 
@@ -77,6 +83,9 @@ def duty_line(duty: DutyStatus | None, now: datetime, tz: tzinfo) -> tuple[Text,
 
 
 class LeaderCheckBar(Static):
+    if TYPE_CHECKING:
+        app = getters.app(WatchdeskApp)
+
     DEFAULT_CSS = """
     LeaderCheckBar { height: 1; padding: 0 1; }
     LeaderCheckBar.-escalated { background: $error 30%; }
@@ -106,7 +115,7 @@ class LeaderCheckBar(Static):
         self._redraw(now)
 
     def _redraw(self, now: datetime) -> None:
-        tz = self.app.settings.tz  # type: ignore[attr-defined]
+        tz = self.app.settings.tz
         text, escalated = duty_line(self.duty, now, tz)
         self.escalated = escalated
         self.set_class(escalated, "-escalated")

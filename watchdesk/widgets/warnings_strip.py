@@ -6,15 +6,26 @@ or call `reload()` and it asks the desk itself (an exclusive worker, so reloads 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widgets import Static
 
 from watchdesk.i18n import language, t
 from watchdesk.models.warning import EarlyWarning
 from watchdesk.rules.warning import COLOURS
+from watchdesk.widgets.console import ConsoleNode
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from watchdesk.app import WatchdeskApp
 
 
-class WarningsStrip(Static):
+class WarningsStrip(ConsoleNode, Static):
+    if TYPE_CHECKING:
+        app = getters.app(WatchdeskApp)
+
     DEFAULT_CSS = """
     WarningsStrip { height: auto; max-height: 3; padding: 0 1; }
     """
@@ -33,13 +44,11 @@ class WarningsStrip(Static):
         self._render_strip()
 
     def reload(self) -> None:
-        self.run_worker(self._load(), exclusive=True, group="warnings-strip", exit_on_error=False)
+        self.run_read(self._load, group="warnings-strip")
 
     async def _load(self) -> None:
-        now = self.app.clock()  # type: ignore[attr-defined]
-        items = await self.app.client.call(  # type: ignore[attr-defined]
-            lambda s: s.warnings.in_force(now)
-        )
+        now = self.app.clock()
+        items = await self.app.client.call(lambda s: s.warnings.in_force(now))
         self.set_warnings(items)
         self.loads += 1
 

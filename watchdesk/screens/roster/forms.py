@@ -1,6 +1,6 @@
 """What the roster screen's keys open: each builds a modal whose `submit` does one store call.
 
-Kept apart from `roster.py` so the screen stays short. `leader_check_modal` serves any screen.
+Kept apart from `screen.py` so the screen stays short. `leader_check_modal` serves any screen.
 """
 
 from __future__ import annotations
@@ -28,11 +28,13 @@ from watchdesk.models.roster import (
     Shift,
 )
 from watchdesk.rules.roster import next_due
+from watchdesk.screens.dialogs import Field, FormDialog
 from watchdesk.screens.roster.grid import period
-from watchdesk.screens.roster.modals import FormField, FormModal, PickOfficerModal
-from watchdesk.text.timefmt import parse_time
+from watchdesk.screens.roster.modals import PickOfficerModal
+from watchdesk.text.timefmt import parse_time, parse_time_in_shift
 
 if TYPE_CHECKING:
+    from watchdesk.app import WatchdeskApp
     from watchdesk.screens.roster.screen import RosterScreen
 
 
@@ -44,16 +46,13 @@ def shift_title(rs: RosterShift, tz: tzinfo) -> str:
 def time_in_shift(text: str, sh: Shift, tz: tzinfo, field: str) -> datetime:
     """`14:00` means the 14:00 that falls inside the shift (a night shift crosses midnight)."""
     try:
-        dt = parse_time(text, tz, now=sh.starts_at)
+        return parse_time_in_shift(text, tz, sh.starts_at)
     except ValueError as e:
         raise InputError(field, str(e)) from None
-    if len(text.strip()) <= 5 and dt < sh.starts_at:
-        dt += timedelta(days=1)
-    return dt
 
 
 def _call(scr: RosterScreen, fn: Callable[[Any], Any]):
-    return scr.app.client.call(fn)  # type: ignore[attr-defined]
+    return scr.app.client.call(fn)
 
 
 def _cell(
@@ -78,15 +77,14 @@ def _occupied(
     return cell
 
 
-def _target(
-    people: list[RosterAssignment], name: str = "target", label: str = ""
-) -> list[FormField]:
+def _target(people: list[RosterAssignment], name: str = "target", label: str = "") -> list[Field]:
     if len(people) < 2:
         return []
     return [
-        FormField(
+        Field(
             name,
             label or t("roster.form.target"),
+            kind="select",
             options=[(a.officer_name, str(a.id)) for a in people],
         )
     ]
@@ -96,10 +94,10 @@ def _pick(values: dict[str, str], people: list[RosterAssignment], name: str = "t
     return int(values.get(name) or people[0].id or 0)
 
 
-def _why() -> list[FormField]:
+def _why() -> list[Field]:
     return [
-        FormField("reason", t("roster.form.reason"), placeholder=t("roster.form.reason_ph")),
-        FormField("approver", t("roster.form.approver"), placeholder=t("roster.form.approver_ph")),
+        Field("reason", t("roster.form.reason"), placeholder=t("roster.form.reason_ph")),
+        Field("approver", t("roster.form.approver"), placeholder=t("roster.form.approver_ph")),
     ]
 
 
@@ -133,8 +131,8 @@ def replace(scr: RosterScreen, substitute: bool = False) -> None:
         if substitute:
             s, e = rs.shift.starts_at.astimezone(scr.tz), rs.shift.ends_at.astimezone(scr.tz)
             fields += [
-                FormField("starts_at", t("roster.form.from"), value=f"{s:%H:%M}"),
-                FormField("ends_at", t("roster.form.to"), value=f"{e:%H:%M}"),
+                Field("starts_at", t("roster.form.from"), value=f"{s:%H:%M}"),
+                Field("ends_at", t("roster.form.to"), value=f"{e:%H:%M}"),
             ]
         fields += _why()
 
@@ -157,7 +155,7 @@ def replace(scr: RosterScreen, substitute: bool = False) -> None:
             )
 
         scr.app.push_screen(
-            FormModal(title, fields, submit, note=t("roster.form.by", name=name)), scr.after_write
+            FormDialog(title, fields, submit, note=t("roster.form.by", name=name)), scr.after_write
         )
 
     scr.app.push_screen(PickOfficerModal(title, scr.officers), picked)
@@ -181,7 +179,7 @@ def remove(scr: RosterScreen) -> None:
     title = t("roster.form.remove", role=role_label(role), shift=shift_title(rs, scr.tz))
     note = "、".join(a.officer_name for a in people) if len(people) == 1 else ""
     scr.app.push_screen(
-        FormModal(title, _target(people) + _why(), submit, note=note), scr.after_write
+        FormDialog(title, _target(people) + _why(), submit, note=note), scr.after_write
     )
 
 
@@ -201,9 +199,9 @@ def swap(scr: RosterScreen) -> None:
             timeout=8,
         )
         return
-    first_rs, first_role = scr.swap_from  # type: ignore[misc]
+    first_rs, first_role = scr.swap_from
     scr.swap_from = None
-    first = [a for a in first_rs.people(first_role) if a.covers_id is None]  # type: ignore[arg-type]
+    first = [a for a in first_rs.people(first_role) if a.covers_id is None]
     fields = (
         _target(first, "first", t("roster.form.swap_first"))
         + _target(people, "second", t("roster.form.swap_second"))
@@ -221,7 +219,7 @@ def swap(scr: RosterScreen) -> None:
         f"{shift_title(rs, scr.tz)} {'、'.join(a.officer_name for a in people)}"
     )
     scr.app.push_screen(
-        FormModal(t("roster.form.swap"), fields, submit, note=note), scr.after_write
+        FormDialog(t("roster.form.swap"), fields, submit, note=note), scr.after_write
     )
 
 
@@ -239,7 +237,7 @@ def intentional(scr: RosterScreen) -> None:
             return True
 
         scr.app.push_screen(
-            FormModal(
+            FormDialog(
                 t("roster.form.unack"),
                 [],
                 undo,
@@ -254,9 +252,9 @@ def intentional(scr: RosterScreen) -> None:
         return True
 
     scr.app.push_screen(
-        FormModal(
+        FormDialog(
             t("roster.form.ack"),
-            [FormField("reason", t("roster.form.reason"), placeholder=t("roster.form.ack_ph"))],
+            [Field("reason", t("roster.form.reason"), placeholder=t("roster.form.ack_ph"))],
             submit,
             note=problem_label(v),
         ),
@@ -269,7 +267,7 @@ def sign(scr: RosterScreen, *, out: bool) -> None:
     if rs is None:
         scr.tell("roster.need_role_cell")
         return
-    ids = {a.officer_id for a in rs.assignments}
+    ids: set[int | None] = {a.officer_id for a in rs.assignments}
     if out:
         ids = {o.id for o in scr.officers if o.name in rs.signed_in}
     people = [o for o in scr.officers if o.id in ids]
@@ -290,8 +288,8 @@ def sign(scr: RosterScreen, *, out: bool) -> None:
 
 
 def leader_check_modal(
-    app: Any, duty: DutyStatus | None, now: datetime, tz: tzinfo
-) -> FormModal | None:
+    app: WatchdeskApp, duty: DutyStatus | None, now: datetime, tz: tzinfo
+) -> FormDialog | None:
     """The leader-on-duty check form for the current shift (None when no shift is on). It answers
     the oldest check that is due, else records an ad-hoc one. Any screen can push it: the main
     screen binds it too."""
@@ -300,18 +298,20 @@ def leader_check_modal(
     due = next_due(duty.checks, now)
     sid = duty.shift_id
     fields = [
-        FormField(
+        Field(
             "method",
             t("check.form.method"),
+            kind="select",
             options=[(t(f"check.method.{m.value}"), m.value) for m in CheckMethod],
         ),
-        FormField(
+        Field(
             "result",
             t("check.form.result"),
+            kind="select",
             options=[(t(f"check.result.{r.value}"), r.value) for r in CheckOutcome],
         ),
-        FormField("at", t("check.form.at"), value=now.astimezone(tz).strftime("%H:%M")),
-        FormField("note", t("check.form.note"), placeholder=t("check.form.note_ph")),
+        Field("at", t("check.form.at"), value=now.astimezone(tz).strftime("%H:%M")),
+        Field("note", t("check.form.note"), placeholder=t("check.form.note_ph")),
     ]
 
     async def submit(v: dict[str, str]):
@@ -339,7 +339,7 @@ def leader_check_modal(
     )
     if due is not None and due.in_person_required:
         note += "  " + t("check.form.in_person_required")
-    return FormModal(t("check.form.title"), fields, submit, note=note)
+    return FormDialog(t("check.form.title"), fields, submit, note=note)
 
 
 def leader_check(scr: RosterScreen) -> None:
@@ -358,17 +358,18 @@ def generate(scr: RosterScreen) -> None:
     assert scr.anchor_day is not None
     first, last = period(scr.anchor_day, scr.view)
     fields = [
-        FormField("start", t("gen.start"), value=first.isoformat()),
-        FormField("end", t("gen.end"), value=last.isoformat()),
-        FormField(
+        Field("start", t("gen.start"), value=first.isoformat()),
+        Field("end", t("gen.end"), value=last.isoformat()),
+        Field(
             "mode",
             t("gen.mode"),
+            kind="select",
             options=[(t(f"gen.mode.{m.value}"), m.value) for m in RotationMode],
         ),
-        FormField("every", t("gen.every"), value="1"),
-        *(FormField(r.value, role_label(r), placeholder=t("gen.names_ph")) for r in Role),
-        FormField("rest_leader", t("gen.rest_leader"), placeholder=t("gen.names_ph")),
-        FormField("rest_officer", t("gen.rest_officer"), placeholder=t("gen.names_ph")),
+        Field("every", t("gen.every"), value="1"),
+        *(Field(r.value, role_label(r), placeholder=t("gen.names_ph")) for r in Role),
+        Field("rest_leader", t("gen.rest_leader"), placeholder=t("gen.names_ph")),
+        Field("rest_officer", t("gen.rest_officer"), placeholder=t("gen.names_ph")),
     ]
     by_name = {o.name: o.id for o in scr.officers if o.id is not None}
 
@@ -414,4 +415,4 @@ def generate(scr: RosterScreen) -> None:
         )
         return True
 
-    scr.app.push_screen(FormModal(t("gen.title"), fields, submit), scr.after_write)
+    scr.app.push_screen(FormDialog(t("gen.title"), fields, submit), scr.after_write)

@@ -13,12 +13,19 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label
 
 from watchdesk.i18n import t
 from watchdesk.i18n.labels import role_label
-from watchdesk.models.roster import DutyStatus, Officer, RosterPage, RosterShift, Violation
+from watchdesk.models.officer import Officer
+from watchdesk.models.roster import (
+    DutyStatus,
+    Role,
+    RosterPage,
+    RosterShift,
+    Violation,
+)
+from watchdesk.screens.base import WatchdeskScreen
 from watchdesk.screens.roster import forms
 from watchdesk.screens.roster.grid import (
     STYLE_ACK,
@@ -33,7 +40,7 @@ from watchdesk.widgets.footer import KeyFooter
 from watchdesk.widgets.leader_check import LeaderCheckBar
 
 
-class RosterScreen(Screen):
+class RosterScreen(WatchdeskScreen):
     CSS_PATH = "roster.tcss"
     BINDINGS = [
         Binding("escape", "close", "key.roster.back", id="roster-back"),
@@ -61,7 +68,7 @@ class RosterScreen(Screen):
         self.page: RosterPage | None = None
         self.duty: DutyStatus | None = None
         self.officers: list[Officer] = []
-        self.swap_from: tuple[RosterShift, object] | None = None
+        self.swap_from: tuple[RosterShift, Role] | None = None
         self.loads = 0  # completed loads (tests wait on it)
 
     # -- layout ---------------------------------------------------------------------------------
@@ -83,16 +90,16 @@ class RosterScreen(Screen):
         for key, width in (("when", 23), ("what", 40), ("status", 60)):
             table.add_column(t(f"roster.problems.{key}"), key=key, width=width)
         if self.anchor_day is None:
-            self.anchor_day = self.app.clock().astimezone(self.tz).date()  # type: ignore[attr-defined]
+            self.anchor_day = self.app.clock().astimezone(self.tz).date()
         self.query_one(RosterGrid).focus()
         self.reload()
 
     @property
     def tz(self):
-        return self.app.settings.tz  # type: ignore[attr-defined]
+        return self.app.settings.tz
 
     def now(self) -> datetime:
-        return self.app.clock()  # type: ignore[attr-defined]
+        return self.app.clock()
 
     # -- data -----------------------------------------------------------------------------------
     def bounds(self) -> tuple[datetime, datetime]:
@@ -104,7 +111,7 @@ class RosterScreen(Screen):
         )
 
     def reload(self) -> None:
-        self.run_worker(self._load, exclusive=True, group="roster", exit_on_error=False)
+        self.run_read(self._load, group="roster")
 
     def refresh_data(self) -> None:
         """For the app to call when another process wrote (PRAGMA data_version changed)."""
@@ -113,7 +120,7 @@ class RosterScreen(Screen):
     async def _load(self) -> None:
         start, end = self.bounds()
         now = self.now()
-        page, duty, officers = await self.app.client.call(  # type: ignore[attr-defined]
+        page, duty, officers = await self.app.client.call(
             lambda s: (s.roster.page(start, end), s.roster.duty_status(now), s.roster.officers())
         )
         self.page, self.duty, self.officers = page, duty, officers

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING
 
 from watchdesk.errors import InputError
 from watchdesk.models.base import RowProblem, saved_id
+from watchdesk.models.directory import phone_problem
+from watchdesk.models.officer import Officer
 from watchdesk.models.roster import (
     ChangeKind,
     GenerateResult,
     HoursRow,
     ImportResult,
-    Officer,
     PlannedShift,
     Role,
     RosterAssignment,
@@ -54,12 +55,13 @@ class RosterPlanning:
             raise InputError(
                 "pattern", f"no shift pattern {spec.pattern!r} (have: {', '.join(cfg.patterns)})"
             )
-        known = {o.id for o in self.roster.officers()}
+        known = {o.id: o for o in self.roster.officers()}
         for lists in (spec.lists, spec.rest_lists):
             for role, ids in lists.items():
                 for oid in ids:
                     if oid not in known:
                         raise InputError(role.value, f"no active officer #{oid}")
+                    self.roster._check_role(known[oid], role, role.value)
         tz = self.s.tz
         lo = datetime.combine(spec.start, datetime.min.time(), tzinfo=tz)
         leave = self.roster.leave_between(lo, lo + timedelta(days=(spec.end - spec.start).days + 3))
@@ -179,11 +181,12 @@ class RosterPlanning:
                 continue
             found = by_name.get(r.name, [])
             if len(found) > 1:
+                who = "; ".join(o.label() for o in found)
                 errors.append(
                     RowProblem(
                         row=r.row,
                         field="name",
-                        problem=f"{len(found)} officers are named {r.name!r}",
+                        problem=f"{len(found)} officers are named {r.name!r} ({who})",
                     )
                 )
             elif not found and not add_officers:
@@ -194,6 +197,15 @@ class RosterPlanning:
                         problem=f"no officer named "
                         f"{r.name!r} (add them first or pass --add-officers)",
                     )
+                )
+            elif found and not found[0].may_take(r.role):
+                try:
+                    self.roster._check_role(found[0], r.role, "role")
+                except InputError as refused:
+                    errors.append(RowProblem(row=r.row, field="role", problem=refused.problem))
+            elif not found and phone_problem(r.phone):
+                errors.append(
+                    RowProblem(row=r.row, field="phone", problem=str(phone_problem(r.phone)))
                 )
             k = (r.starts_at, r.ends_at, r.name)
             if k in seen:
@@ -288,6 +300,16 @@ class RosterPlanning:
         except _DryRun:
             pass
         return res
+
+    def unknown_names(self, rows: Sequence[RosterRow]) -> dict[str, list[int]]:
+        """The names in `rows` that no active officer of the desk has, each with the row numbers
+        it is on, in the file's order: what to offer adding (nothing is added here)."""
+        known = {o.name for o in self.roster.officers()}
+        out: dict[str, list[int]] = {}
+        for r in rows:
+            if r.name not in known:
+                out.setdefault(r.name, []).append(r.row)
+        return out
 
     def export_rows(
         self, start: datetime, end: datetime, officer_id: int | None = None

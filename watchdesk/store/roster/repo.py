@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from watchdesk.errors import InputError, NotFound
 from watchdesk.models.base import RowProblem, saved_id
+from watchdesk.models.officer import Officer
 from watchdesk.models.roster import (
     Assignment,
     ChangeKind,
@@ -30,7 +31,6 @@ from watchdesk.models.roster import (
     HoursRow,
     ImportResult,
     Leave,
-    Officer,
     PlannedShift,
     Role,
     RosterAssignment,
@@ -195,6 +195,9 @@ class RosterRepo:
             rows, add_officers=add_officers, dry_run=dry_run, reason=reason, errors=errors
         )
 
+    def unknown_names(self, rows: Sequence[RosterRow]) -> dict[str, list[int]]:
+        return self.rotation.unknown_names(rows)
+
     def export_rows(
         self, start: datetime, end: datetime, officer_id: int | None = None
     ) -> list[RosterRow]:
@@ -223,34 +226,27 @@ class RosterRepo:
             source=cached_year,
         )
 
-    # -- officers -------------------------------------------------------------------------------
+    # -- officers (store.officers; kept here for the roster's callers) ----------------------------
     def add_officer(self, officer: Officer) -> Officer:
-        with self.s.write():
-            oid = self.s.auditor.insert(
-                "officers", officer.model_dump(exclude={"id"}) | {"active": int(officer.active)}
-            )
-        return officer.model_copy(update={"id": oid})
+        return self.s.officers.add(officer)
 
     def officers(self, active_only: bool = True) -> list[Officer]:
-        where = " WHERE active = 1" if active_only else ""
-        sql = f"SELECT * FROM officers{where} ORDER BY id"
-        return [Officer(**(r | {"active": bool(r["active"])})) for r in self.s.db.query(sql)]
+        return self.s.officers.list(active_only=active_only)
 
     def officer(self, officer_id: int) -> Officer:
-        rows = list(self.s.db.query("SELECT * FROM officers WHERE id = ?", [officer_id]))
-        if not rows:
-            raise InputError("officer", f"no officer #{officer_id}")
-        return Officer(**(rows[0] | {"active": bool(rows[0]["active"])}))
+        return self.s.officers.get(officer_id)
 
     def officer_by_name(self, name: str, field: str = "name") -> Officer:
-        rows = list(
-            self.s.db.query("SELECT * FROM officers WHERE name = ? AND active = 1", [name.strip()])
-        )
-        if not rows:
-            raise InputError(field, f"no officer named {name.strip()!r}")
-        if len(rows) > 1:
-            raise InputError(field, f"{len(rows)} officers are named {name.strip()!r}")
-        return Officer(**(rows[0] | {"active": True}))
+        """The one active officer of that name (see OfficerRepo.resolve)."""
+        return self.s.officers.resolve(name, field=field)
+
+    def _check_role(self, officer: Officer, role: Role, field: str = "officer") -> None:
+        """An officer takes only the roles they may take (none listed: any)."""
+        if not officer.may_take(role):
+            from watchdesk.i18n.labels import role_label
+
+            may = "、".join(role_label(r) for r in officer.roles)
+            raise InputError(field, f"{officer.name} may not be {role_label(role)} (may be: {may})")
 
     # -- shifts and the views the rest of the app uses ------------------------------------------
     def add_shift(
@@ -564,6 +560,7 @@ class RosterRepo:
             off = self.officer(officer_id)
             if not off.active:
                 raise InputError("officer", f"{off.name} is no longer active")
+            self._check_role(off, role)
             self._check_free(shift_id, officer_id)
             cid = self._record_change(
                 ChangeKind.assign,
@@ -616,6 +613,7 @@ class RosterRepo:
             off = self.officer(officer_id)
             if not off.active:
                 raise InputError("officer", f"{off.name} is no longer active")
+            self._check_role(off, a.role)
             self._check_free(a.shift_id, officer_id, ignore=[assignment_id])
             cid = self._record_change(
                 kind,
@@ -645,6 +643,8 @@ class RosterRepo:
             a, b = self.assignment(first_id), self.assignment(second_id)
             if a.officer_id == b.officer_id:
                 raise InputError("assignment", f"both places are {a.officer_name}'s")
+            self._check_role(self.officer(b.officer_id), a.role, "assignment")
+            self._check_role(self.officer(a.officer_id), b.role, "assignment")
             if a.shift_id != b.shift_id:
                 self._check_free(b.shift_id, a.officer_id, ignore=[second_id])
                 self._check_free(a.shift_id, b.officer_id, ignore=[first_id])
@@ -702,6 +702,9 @@ class RosterRepo:
             off = self.officer(officer_id)
             if off.id == a.officer_id:
                 raise InputError("officer", f"{off.name} cannot stand in for themselves")
+            if not off.active:
+                raise InputError("officer", f"{off.name} is no longer active")
+            self._check_role(off, a.role)
             self._check_free(a.shift_id, officer_id)
             cid = self._record_change(
                 ChangeKind.substitute,

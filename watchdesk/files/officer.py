@@ -1,0 +1,266 @@
+"""The desk's officers as a file: CSV (UTF-8 with a BOM, so Excel and WPS open the Chinese intact;
+GB18030 accepted on the way in) and .xlsx. Pure of textual; the store does the writing.
+
+One row per officer. Columns (Chinese headers on export; Chinese or English accepted on import):
+
+    姓名 name · 职务 title · 电话 phone · 可任角色 roles (带班领导、值班长、值班员、备勤 or leader,
+    chief, officer, standby, several in a cell; empty: any) · 管理员 admin (是/否) · 在岗 active
+    (是/否; empty: 是)
+
+Reading checks every row and returns every problem by its spreadsheet row number (the header is
+row 1); `OfficerRepo.import_rows` adds the desk's own checks and writes nothing if any row is
+bad. Files written are mode 0600.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from watchdesk.files.directory import BOOL_WORDS
+from watchdesk.files.output import write_private
+from watchdesk.files.roster import ROLE_OUT, parse_role
+from watchdesk.models.base import RowProblem
+from watchdesk.models.directory import phone_problem
+from watchdesk.models.officer import Officer, OfficerRow
+from watchdesk.models.roster import Role
+
+COLUMNS = [  # (field, Chinese header, English header)
+    ("name", "姓名", "name"),
+    ("title", "职务", "title"),
+    ("phone", "电话", "phone"),
+    ("roles", "可任角色", "roles"),
+    ("admin", "管理员", "admin"),
+    ("active", "在岗", "active"),
+]
+_ALIASES = {h.lower(): f for f, zh, en in COLUMNS for h in (zh, en)}
+_ALIASES.update(
+    {
+        "职位": "title",
+        "联系电话": "phone",
+        "手机": "phone",
+        "手机号": "phone",
+        "角色": "roles",
+        "可任岗位": "roles",
+        "是否管理员": "admin",
+        "administrator": "admin",
+        "是否在岗": "active",
+        "启用": "active",
+    }
+)
+_ANY = {"", "任意", "全部", "不限", "any", "all"}
+_SEPARATORS = re.compile(r"[、，,/／;；\s\u3000]+")
+FORMATS = ("csv", "xlsx")
+
+
+class OfficerFileError(ValueError):
+    """The file as a whole cannot be read (not the format, no header...)."""
+
+
+def format_of(path: str | Path, explicit: str | None = None) -> str:
+    fmt = (explicit or Path(path).suffix.lstrip(".")).lower()
+    if fmt not in FORMATS:
+        raise OfficerFileError(
+            f"{path}: unknown format {fmt or '(none)'!r}; use .csv or .xlsx (or --format)"
+        )
+    return fmt
+
+
+# -- reading -------------------------------------------------------------------------------------
+def _text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))  # a phone number typed into a number cell
+    return str(v).strip()
+
+
+def parse_roles(text: str) -> list[Role]:
+    """带班领导、值班长 / leader, chief … ; empty (or 任意) is any role. ValueError otherwise."""
+    if text.strip().lower() in _ANY:
+        return []
+    out: list[Role] = []
+    for word in _SEPARATORS.split(text.strip()):
+        if word and (r := parse_role(word)) not in out:
+            out.append(r)
+    return out
+
+
+def _flag(text: str, default: bool) -> bool | None:
+    if not text.strip():
+        return default
+    return BOOL_WORDS.get(text.strip().lower())
+
+
+def read_table(table: Iterable[Sequence[Any]]) -> tuple[list[OfficerRow], list[RowProblem]]:
+    it = iter(table)
+    try:
+        header = next(it)
+    except StopIteration:
+        raise OfficerFileError("the file is empty") from None
+    cols: dict[str, int] = {}
+    for i, h in enumerate(header):
+        key = _text(h).lstrip("\ufeff").lower()
+        if key in _ALIASES and _ALIASES[key] not in cols:
+            cols[_ALIASES[key]] = i
+    if "name" not in cols:
+        raise OfficerFileError(
+            f"the header row has no 姓名/name column (expected: "
+            f"{','.join(zh for _, zh, _ in COLUMNS)} or {','.join(en for _, _, en in COLUMNS)})"
+        )
+    rows: list[OfficerRow] = []
+    errors: list[RowProblem] = []
+    first: dict[tuple[str, str], int] = {}
+    for n, values in enumerate(it, start=2):
+        v = {f: _text(values[i]) if i < len(values) else "" for f, i in cols.items()}
+        if not any(v.values()):
+            continue  # blank lines are not rows
+        before = len(errors)
+
+        def bad(field: str, problem: str, n: int = n) -> None:
+            errors.append(RowProblem(row=n, field=field, problem=problem))
+
+        name = v.get("name", "")
+        if not name:
+            bad("name", "is empty")
+        elif len(name) > 40:
+            bad("name", "is longer than 40 characters")
+        phone = v.get("phone", "")
+        problem = phone_problem(phone)
+        if problem:
+            bad("phone", f"{phone!r}: {problem}")
+        try:
+            roles = parse_roles(v.get("roles", ""))
+        except ValueError as e:
+            bad("roles", str(e))
+            roles = []
+        admin = _flag(v.get("admin", ""), False)
+        if admin is None:
+            bad("admin", f"{v['admin']!r} is not 是 or 否")
+        active = _flag(v.get("active", ""), True)
+        if active is None:
+            bad("active", f"{v['active']!r} is not 是 or 否")
+        same = (name, "".join(c for c in phone if c.isdigit()))
+        if name and same in first:
+            bad("name", f"{name} is already on row {first[same]}")
+        elif name:
+            first[same] = n
+        if len(errors) > before or admin is None or active is None:
+            continue
+        rows.append(
+            OfficerRow(
+                row=n,
+                name=name,
+                title=v.get("title", ""),
+                phone=phone,
+                roles=roles,
+                admin=admin,
+                active=active,
+            )
+        )
+    return rows, errors
+
+
+def read_csv(data: bytes) -> tuple[list[OfficerRow], list[RowProblem]]:
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes nearly anything
+        raise OfficerFileError("not UTF-8 or GB18030 text")
+    return read_table(csv.reader(io.StringIO(text, newline="")))
+
+
+def read_xlsx(data: bytes) -> tuple[list[OfficerRow], list[RowProblem]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
+        raise OfficerFileError(f"not an .xlsx workbook ({type(e).__name__})") from None
+    try:
+        return read_table(wb.worksheets[0].iter_rows(values_only=True))
+    finally:
+        wb.close()
+
+
+def read_file(
+    path: str | Path, fmt: str | None = None
+) -> tuple[list[OfficerRow], list[RowProblem]]:
+    """The file's rows and every problem by row number (then `store.officers.import_rows(rows,
+    errors=problems)` checks against the desk and writes all or nothing)."""
+    p = Path(path)
+    fmt = format_of(p, fmt)
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise OfficerFileError(f"{p}: {e.strerror}") from None
+    return read_csv(data) if fmt == "csv" else read_xlsx(data)
+
+
+# -- writing -------------------------------------------------------------------------------------
+def table(officers: Iterable[Officer], lang: str = "zh") -> list[list[str]]:
+    yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+    roles_out = ROLE_OUT.get(lang, ROLE_OUT["zh"])
+    sep = "、" if lang == "zh" else ", "
+    out = [[zh if lang == "zh" else en for _, zh, en in COLUMNS]]
+    for o in officers:
+        out.append(
+            [
+                o.name,
+                o.title,
+                o.phone,
+                sep.join(roles_out[r] for r in o.roles),
+                yes if o.admin else no,
+                yes if o.active else no,
+            ]
+        )
+    return out
+
+
+def write_csv(officers: Iterable[Officer], lang: str = "zh") -> bytes:
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator="\r\n").writerows(table(officers, lang))
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def write_xlsx(officers: Iterable[Officer], lang: str = "zh") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from rich.cells import cell_len
+
+    rows = table(officers, lang)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "值班人员" if lang == "zh" else "officers"
+    for r in rows:
+        ws.append(r)
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for col in ws.columns:  # phone numbers stay text, so 0731-… keeps its leading zero
+        for cell in col:
+            cell.number_format = "@"
+    for i in range(len(COLUMNS)):
+        width = max(cell_len(str(r[i])) for r in rows)
+        ws.column_dimensions[chr(ord("A") + i)].width = width + 2
+    ws.freeze_panes = "A2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def write_file(
+    path: str | Path, officers: Iterable[Officer], fmt: str | None = None, lang: str = "zh"
+) -> int:
+    """Write `.csv` or `.xlsx` (by `fmt`, else the extension), mode 0600; returns the count."""
+    officers = list(officers)
+    fmt = format_of(path, fmt)
+    data = write_csv(officers, lang) if fmt == "csv" else write_xlsx(officers, lang)
+    write_private(path, data)
+    return len(officers)
