@@ -22,6 +22,12 @@ def _english(monkeypatch):
     monkeypatch.delenv("WATCHDESK_CONFIG", raising=False)
     # The holiday cache is per test run (never the developer's own cache directory).
     monkeypatch.setenv("WATCHDESK_CACHE", str(_CACHE))
+    # The command line writes as someone (`--as`): the test suite is a declared integration,
+    # in the environment so that a test's own config file keeps it. A test of who is acting
+    # unsets or overrides these.
+    monkeypatch.setenv("WATCHDESK_INTEGRATIONS", "tests")
+    monkeypatch.setenv("WATCHDESK_ACTOR", "tests")
+    monkeypatch.delenv("WATCHDESK_SEAT", raising=False)
     yield
     set_language("en")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import getpass
 import os
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -17,10 +18,11 @@ from textual.screen import Screen
 
 from watchdesk.client import DeskClient, start_first_load, store_kwargs
 from watchdesk.config import Settings
-from watchdesk.errors import StoreError
-from watchdesk.files.drafts import clear_draft, draft_path, load_draft
+from watchdesk.errors import InputError, StoreError
+from watchdesk.files.drafts import clear_draft, draft_path, load_draft, restorable_draft, save_draft
 from watchdesk.i18n import t
 from watchdesk.models.dashboard import Dashboard
+from watchdesk.models.officer import Actor, ActorKind
 from watchdesk.screens.main import MainScreen
 from watchdesk.store.desk import system_clock
 from watchdesk.widgets import localize_bindings
@@ -51,6 +53,7 @@ class WatchdeskApp(ConsoleNode, App):
         Binding("y", "warnings", "key.warnings", show=False, id="warnings"),
         Binding("z", "roster", "key.roster.open", show=False, id="roster"),
         Binding("c", "leader_check", "key.roster.leader_check", show=False, id="leader-check"),
+        Binding("f4", "switch_officer", "key.officer", show=False, id="officer-switch"),
         Binding("q", "quit", "key.quit", show=False, id="quit"),
     ]
 
@@ -62,23 +65,36 @@ class WatchdeskApp(ConsoleNode, App):
         *,
         settings: Settings | None = None,
         clock: Clock = system_clock,
-        actor: str = "",
+        actor: str | Actor = "",
+        ask_officer: bool = False,
         poll: bool = True,
         client: DeskClient | None = None,
         first_load: Future | None = None,
     ):
-        """`client` and `first_load`: a DB thread already started on this desk and its first
-        load already under way (see `console.open_console`); by default the app starts both."""
+        """`actor`: who is at the keyboard, already known (an Actor; or a name, which is the
+        officer of that name when the desk has exactly one active, else a plain name; default
+        "duty"). `ask_officer`: ask who is at the keyboard once the console is up (`watchdesk`
+        itself does, see `startup.open_console`); a browser tab of `watchdesk serve` (a seat
+        `web:…`) always asks. `client` and `first_load`: a DB thread already started on this
+        desk and its first load already under way; by default the app starts both."""
         super().__init__()
         localize_bindings(self)
         self.settings = settings or Settings()
         self.clock = clock
         self.db_path = Path(db_path)
-        self.actor = actor or "duty"
-        self.seat = _seat()
-        self.draft_path = draft_path(self.db_path)
+        self.os_user = os_login()
+        seat = seat_name(self.settings.seat)
+        if isinstance(actor, Actor):
+            self.officer = actor.model_copy(
+                update={"os_user": actor.os_user or self.os_user, "seat": actor.seat or seat}
+            )
+        else:
+            self.officer = Actor(name=actor or "duty", os_user=self.os_user, seat=seat)
+        self.ask_officer = ask_officer or seat.startswith(WEB_SEAT)
+        self._resolve_name = isinstance(actor, str) and bool(actor) and not self.ask_officer
+        self._acting: Future | None = None  # the officer applied to the DB thread's store
         self.client = client or DeskClient(
-            self.db_path, **store_kwargs(self.settings, clock, self.actor)
+            self.db_path, **store_kwargs(self.settings, clock, self.officer.name)
         )
         self.dashboard: Dashboard | None = None
         self._data_version: int | None = None
@@ -87,10 +103,12 @@ class WatchdeskApp(ConsoleNode, App):
         self.loads = 0  # completed dashboard loads (tests wait on it)
         self.first_load_done = asyncio.Event()  # set when the first screen has its data
         self._first_load: Future | None = first_load
+        # Opened as `watchdesk` opens a desk (startup.open_console): a new desk gets the first-run
+        # setup (screens/setup.py). Tests' apps on empty desks do not, unless they ask.
+        self.offer_setup = first_load is not None
         self.set_reactive(WatchdeskApp.now, clock())
         self.title = t("app.title")
-        if self.settings.desk_name:
-            self.sub_title = self.settings.desk_name
+        self._show_officer()
 
     def run(self, *args, **kwargs):
         """Everything imported before the console starts lives as long as the process: freezing
@@ -114,24 +132,173 @@ class WatchdeskApp(ConsoleNode, App):
         screen is usually drawn once, with its data, instead of empty and then again."""
         if self._first_load is None:
             self._first_load = start_first_load(self.client, self.clock)
+        self._start_acting()
 
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         self.reload()
         self.set_interval(1, self.tick, name="tick")
-        self.call_after_refresh(self._offer_draft)
+        self.run_read(self._identify, group="identify")
+        if self.offer_setup:
+            from watchdesk.screens.setup import offer_setup
+
+            self.call_after_refresh(offer_setup, self)
         self.set_timer(5, self._daily_backup)  # not on the path to the first screen
         self.set_timer(3, self.startup_done)  # in case the first load failed
         self.set_timer(3, self._checkpoint)  # soon: a desk fed by scripts may have merging to do
         if self._poll:
             self.set_timer(POLL_SECONDS, self.poll_once)
 
+    # -- who is at the keyboard ------------------------------------------------------------------
+    @property
+    def actor(self) -> str:
+        """The acting officer's name, as the records show it (by_whom, holds...)."""
+        return self.officer.name
+
+    @property
+    def seat(self) -> str:
+        """This console's seat: the terminal, or the browser tab (`WATCHDESK_SEAT`)."""
+        return self.officer.seat or ""
+
+    @seat.setter
+    def seat(self, value: str) -> None:
+        self.officer = self.officer.model_copy(update={"seat": value})
+        if self._acting is not None:  # already applied: apply again
+            officer = self.officer
+            self.client.submit(lambda s: s.act_as(officer))
+
+    @property
+    def draft_path(self) -> Path:
+        """This seat's draft for the officer at it."""
+        return draft_path(self.db_path, self.seat, _officer_key(self.officer), self.os_user)
+
+    def _show_officer(self) -> None:
+        """The title bar: the desk's name and who is at the keyboard."""
+        self.sub_title = self.settings.desk_name
+
+    def validate_sub_title(self, sub_title: object) -> str:
+        """The title bar always says who is at the keyboard: a desk name set as the sub-title
+        (here, or by the settings screen) gets the officer beside it."""
+        desk = str(sub_title)
+        officer = getattr(self, "officer", None)  # (Textual sets a sub-title before __init__ ends)
+        if officer is None or officer.kind != ActorKind.officer:
+            return desk
+        who = t("seat.header", name=officer.name)
+        if desk.endswith(who):
+            return desk
+        return " · ".join(x for x in (desk, who) if x)
+
+    def _start_acting(self) -> None:
+        """The DB thread acts as this console's officer from its next call on (after the first
+        load): a name given is the desk's officer of that name when exactly one is active."""
+        officer, resolve = self.officer, self._resolve_name
+
+        def act(s) -> Actor:
+            actor = officer
+            if resolve and actor.kind == ActorKind.system:
+                found = [o for o in s.officers.find(actor.name) if o.active]
+                if len(found) == 1 and found[0].id is not None:
+                    actor = actor.model_copy(
+                        update={"officer_id": found[0].id, "kind": ActorKind.officer}
+                    )
+            s.act_as(actor)
+            return actor
+
+        self._acting = self.client.submit(act)
+
+    def _set_officer(self, actor: Actor) -> None:
+        self.officer = actor
+        self._show_officer()
+
+    async def _identify(self) -> None:
+        """Once the console is up: the officer given is applied, or the console asks who is at
+        the keyboard; then a draft left at this seat is offered back."""
+        if self._acting is not None:
+            self._set_officer(await asyncio.wrap_future(self._acting))
+        if self.ask_officer:
+            await self._ask_officer(required=True)
+        else:
+            self._offer_draft()
+
+    def action_switch_officer(self) -> None:
+        """F4: someone else takes the keyboard (the same question as at start)."""
+        from watchdesk.screens.intake import IncidentForm
+
+        if any(isinstance(s, IncidentForm) for s in self.screen_stack):
+            self.notify(t("seat.busy_form"), severity="warning", timeout=6)
+            return
+        self.run_read(lambda: self._ask_officer(required=False), group="identify")
+
+    async def _ask_officer(self, *, required: bool) -> None:
+        from watchdesk.screens.seat import SeatDialog, read_choices
+
+        now = self.clock()
+        current = self.officer.officer_id
+        choices = await self.client.call(lambda s: read_choices(s, now, current))
+        if not choices.people:  # nobody may act now: the writes stay under the login
+            if choices.officers:  # (a new desk has no one yet: its setup comes first)
+                self.notify(
+                    t("seat.nobody", name=self.officer.name), severity="warning", timeout=12
+                )
+            if required:
+                self._offer_draft()
+            return
+
+        def chosen(actor: Actor | None) -> None:
+            if actor is None:
+                return
+            if not required:
+                self.notify(t("seat.switched", name=actor.name), timeout=6)
+            self._offer_draft()
+
+        self.push_screen(
+            SeatDialog(
+                choices,
+                pin_required=self.settings.handover_pin,
+                required=required,
+                current=current if self.officer.kind == ActorKind.officer else None,
+                web=self.seat.startswith(WEB_SEAT),
+            ),
+            chosen,
+        )
+
+    async def become(self, officer_id: int, name: str, pin: str = "") -> Actor:
+        """Act as this officer from now on, if they may act now (on the shift on duty, or an
+        administrator) and, where the desk requires PINs, with their right PIN; else InputError
+        as the store words it (a wrong PIN is counted, and enough of them lock the officer) and
+        nothing is switched. Every write after this is recorded under them."""
+        actor = Actor(
+            name=name,
+            officer_id=officer_id,
+            kind=ActorKind.officer,
+            os_user=self.os_user,
+            seat=self.seat,
+        )
+        pin_required, at = self.settings.handover_pin, self.clock()
+        refused = t("seat.not_allowed", name=name)
+
+        def switch(s) -> Actor:
+            if not s.officers.may_act(actor, at):
+                raise InputError("officer", refused)
+            if pin_required:
+                if not pin:
+                    raise InputError("pin", "enter your PIN")
+                s.officers.verify_pin(officer_id, pin)  # outside a write: it records wrong tries
+            s.act_as(actor)
+            return actor
+
+        actor = await self.client.call(switch)
+        self._set_officer(actor)
+        return actor
+
     # -- intake and navigation ------------------------------------------------------------------
     def _offer_draft(self) -> None:
-        """A half-typed form survived a crash: offer it back."""
-        draft = load_draft(self.draft_path)
-        if not draft:
+        """A half-typed form survived a crash: offer it back (this seat's, or one this officer
+        left in a console that is gone)."""
+        found = restorable_draft(self.db_path, self.seat, _officer_key(self.officer), self.os_user)
+        draft = load_draft(found) if found is not None else None
+        if found is None or not draft:
             return
         from watchdesk.screens.dialogs import ConfirmDialog
 
@@ -139,9 +306,12 @@ class WatchdeskApp(ConsoleNode, App):
 
         def answered(restore: bool | None) -> None:
             if restore:
+                if found != self.draft_path:  # adopted from a console that is gone
+                    save_draft(self.draft_path, draft)
+                    clear_draft(found)
                 self._open_form_from_draft(draft)
             else:
-                clear_draft(self.draft_path)
+                clear_draft(found)
 
         self.push_screen(
             ConfirmDialog(
@@ -369,14 +539,36 @@ class WatchdeskApp(ConsoleNode, App):
         self.client.close()
 
 
-def _seat() -> str:
-    """Which terminal this console runs in, for edit holds (the same person may have two)."""
+WEB_SEAT = "web:"  # a seat named so is a browser tab of `watchdesk serve`
+
+
+def os_login() -> str:
+    """The operating-system user, recorded beside the officer (never as the actor)."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (a container without a passwd entry)
+        return os.environ.get("USER") or f"uid{os.getuid()}"
+
+
+def seat_name(configured: str | None = None) -> str:
+    """Which seat this console is: the settings' `seat` or `WATCHDESK_SEAT` (`watchdesk serve`
+    names each browser tab `web:1`, `web:2` …), else the terminal (`tty:/dev/pts/3`), else the
+    process. Recorded beside the officer; it tells edit holds and drafts apart (one person may
+    have two)."""
+    seat = (configured or os.environ.get("WATCHDESK_SEAT", "")).strip()
+    if seat:
+        return seat
     for fd in (0, 1, 2):
         try:
-            return os.ttyname(fd)
+            return f"tty:{os.ttyname(fd)}"
         except OSError:
             continue
-    return f"pid{os.getpid()}"
+    return f"pid:{os.getpid()}"
+
+
+def _officer_key(actor: Actor) -> str:
+    """Tells officers apart in draft names (two 王伟 are two officers)."""
+    return f"o{actor.officer_id}" if actor.officer_id is not None else actor.name
 
 
 def make_app(
@@ -384,7 +576,8 @@ def make_app(
     *,
     settings: Settings | None = None,
     clock: Clock = system_clock,
-    actor: str = "",
+    actor: str | Actor = "",
+    ask_officer: bool = False,
     poll: bool = True,
     client: DeskClient | None = None,
     first_load: Future | None = None,
@@ -394,6 +587,7 @@ def make_app(
         settings=settings,
         clock=clock,
         actor=actor,
+        ask_officer=ask_officer,
         poll=poll,
         client=client,
         first_load=first_load,

@@ -3,6 +3,11 @@
 The config file is `watchdesk.toml` in the user's config directory (platformdirs), or the file named
 by `WATCHDESK_CONFIG`. The database path is `--db`, else `WATCHDESK_DB`, else `desk.db` in the
 user's data directory.
+
+Who acts is not a setting: the command line takes `--as NAME` (or `WATCHDESK_ACTOR`), an officer
+of the desk or one of the `integrations` declared here (`WATCHDESK_INTEGRATIONS`, comma-separated,
+overrides the file's list). `seat` names the terminal or browser tab a console runs in:
+`watchdesk serve` gives each tab's console `WATCHDESK_SEAT=web:<n>`; unset, the terminal's name.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ class Settings(BaseModel):
     keymap: dict[str, str] = Field(default_factory=dict)  # binding id -> keys
     # Systems that write to the desk under their own name (`--as sms-gateway`), not a person's.
     integrations: list[str] = Field(default_factory=list)
+    # The terminal or browser tab this console runs in (`WATCHDESK_SEAT`, set by `watchdesk serve`
+    # for each tab: `web:1`, `web:2` …); None: the terminal's own name.
+    seat: str | None = Field(default=None, max_length=80)
 
     @field_validator("integrations")
     @classmethod
@@ -65,7 +73,9 @@ _ENV = {
     "WATCHDESK_RULE_PACK": "rule_pack",
     "WATCHDESK_AMBER_MINUTES": "amber_minutes",
     "WATCHDESK_PRINTER": "printer",
+    "WATCHDESK_SEAT": "seat",
 }
+INTEGRATIONS_ENV = "WATCHDESK_INTEGRATIONS"  # comma-separated; overrides the file's list
 
 
 def load_settings(path: Path | None = None, **overrides: object) -> Settings:
@@ -83,6 +93,8 @@ def load_settings(path: Path | None = None, **overrides: object) -> Settings:
     for env, key in _ENV.items():
         if os.environ.get(env):
             data[key] = os.environ[env]
+    if os.environ.get(INTEGRATIONS_ENV, "").strip():
+        data["integrations"] = [x for x in os.environ[INTEGRATIONS_ENV].split(",") if x.strip()]
     data.update({k: v for k, v in overrides.items() if v is not None})
     try:
         return Settings(**data)

@@ -18,6 +18,7 @@ from watchdesk.client import DeskClient, start_first_load, store_kwargs
 if TYPE_CHECKING:
     from watchdesk.app import WatchdeskApp
     from watchdesk.config import Settings
+    from watchdesk.models.officer import Actor
 
 Clock = Callable[[], datetime]
 
@@ -33,22 +34,28 @@ def open_console(
     db_path: str | Path,
     *,
     settings: Settings,
-    actor: str,
+    actor: str | Actor,
     clock: Clock | None = None,
     **app_kwargs: Any,
 ) -> WatchdeskApp:
     """The console app for `watchdesk` and `watchdesk demo`, with its desk already opened.
 
+    `actor`: an Actor when the officer at the keyboard is already known (no question asked,
+    except in a browser tab); a name (the login) otherwise: the desk is opened under it, and the
+    console asks who is at the keyboard as soon as it is up (`ask_officer`).
+
     A desk that cannot be opened (missing, damaged, not writable, needing a migration that
     fails) raises its StoreError here, before the screen takes over the terminal."""
     if clock is None:
         clock = default_clock
+    known = not isinstance(actor, str)
+    name = actor if isinstance(actor, str) else actor.name
     client = None
     try:
         from watchdesk.store.desk import Store
 
         # create=False: a missing or emptied file is an error to report, never a new empty desk
-        store = Store.open(db_path, create=False, **store_kwargs(settings, clock, actor))
+        store = Store.open(db_path, create=False, **store_kwargs(settings, clock, name))
         client = DeskClient(Path(db_path), store=store)
         first = start_first_load(client, clock)
         from watchdesk.app import make_app  # the UI's imports, while the DB thread reads
@@ -57,10 +64,10 @@ def open_console(
             db_path,
             settings=settings,
             clock=clock,
-            actor=actor,
+            actor=actor if known else name,
             client=client,
             first_load=first,
-            **app_kwargs,
+            **({"ask_officer": not known} | app_kwargs),
         )
     except BaseException:
         if client is not None:

@@ -251,9 +251,10 @@ def test_incident_logged_through_the_browser(served, browser, desk, tmp_path):
             lambda: driver.execute_script("return window.__wd && window.__wd.opened"),
             15,
         )
+        # A browser tab is a seat of its own: the console first asks who is at it.
         _wait(
-            "the console's first screen in the terminal",
-            lambda: "王建国" in screen_text(driver),
+            "the console's question: who is at this seat",
+            lambda: "谁在值班席" in screen_text(driver),
             30,
             every=0.25,
         )
@@ -302,6 +303,8 @@ def test_incident_logged_through_the_browser(served, browser, desk, tmp_path):
                 ),
             )
 
+        press(Keys.ENTER)  # the proposed officer of the current shift (no PINs on this desk)
+        _wait("the first screen", lambda: shown("报告倒计时"), 10)
         press("n")
         _wait("the intake form", lambda: shown("新事件接报"), 10)
         type_text(PLACE)

@@ -1,5 +1,5 @@
-"""`watchdesk serve` without a browser: its refusals, the command each tab runs, and the
-origin check on the page and the websocket that drives a console."""
+"""`watchdesk serve` without a browser: its refusals, the command each tab runs (a seat of its
+own), and the origin check on the page and the websocket that drives a console."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import pytest
 
 from watchdesk.cli import build_parser, main
 from watchdesk.cli.base import Ctx
-from watchdesk.cli.serve import console_command, is_loopback
+from watchdesk.cli.serve import console_command, is_loopback, make_server, tab_command
 
 
 @pytest.fixture
@@ -86,6 +86,35 @@ def test_every_tab_runs_this_python_on_the_same_desk(desk, tmp_path):
     assert isinstance(again, argparse.Namespace) and again.db == str(desk.resolve())
 
 
+def test_public_needs_a_desk_that_requires_pins(desk, tmp_path, capsys, monkeypatch):
+    code = main(["serve", "--db", str(desk), "--host", "0.0.0.0", "--public"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--public" in err and "handover_pin = true" in err
+    cfg = tmp_path / "watchdesk.toml"
+    cfg.write_text("handover_pin = true\n", encoding="utf-8")
+    monkeypatch.setenv("WATCHDESK_CONFIG", str(cfg))
+    with socket.socket() as s:  # then it gets as far as the port (taken, so it stops there)
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        assert main(["serve", "--db", str(desk), "--public", "--port", str(port)]) == 2
+    assert f"--port {port}" in capsys.readouterr().err
+
+
+def test_every_tab_is_a_seat_of_its_own():
+    probe = shlex.join([sys.executable, "-c", "import os; print(os.environ['WATCHDESK_SEAT'])"])
+    out = subprocess.run(
+        ["sh", "-c", tab_command(probe, 3)], capture_output=True, text=True, check=True
+    )
+    assert out.stdout == "web:3\n"
+    server = make_server("python -m watchdesk", "127.0.0.1", 8000)
+    # textual-serve reads the command once per tab, as it starts the tab's console
+    assert [server.command for _ in range(3)] == [
+        tab_command("python -m watchdesk", n) for n in (1, 2, 3)
+    ]
+
+
 def test_other_origins_and_hosts_are_refused(desk, tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -125,6 +154,8 @@ def test_other_origins_and_hosts_are_refused(desk, tmp_path):
             "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
         }
         assert status("/ws", Origin="http://evil.example", **ws) == 403
+        # No Origin at all: not a browser's page (a local program could write through it).
+        assert status("/ws", **ws) == 403
         assert status("/", Host="evil.example") == 403  # DNS rebinding
         assert status("/ws", Host=f"evil.example:{port}", **ws) == 403
     finally:

@@ -7,7 +7,8 @@ The convention (docs/development.md, "The manual's commands are run"):
   come first) and must exit 0.
 - Each page runs in a scratch folder of its own on a fresh demo desk (`watchdesk demo --no-ui`,
   named by WATCHDESK_DB), with HOME, the XDG folders and WATCHDESK_CACHE inside the scratch folder
-  and no config file; the examples use the demo desk's ids.
+  and no config file; the examples use the demo desk's ids and act as its officer 赵磊, on duty
+  now (WATCHDESK_ACTOR).
 - A fenced block whose info string names a file (```json file=incident.json) is written to that
   file in the scratch folder before the page's commands run.
 - Commands not meant to run (they open the console, serve, print, or show a synopsis or a
@@ -42,6 +43,7 @@ PAGES = [
     "development.md",
 ]
 TIMEOUT = 120  # seconds per command: only a hung command comes near it
+DEMO_ACTOR = "赵磊"
 
 _FENCE = re.compile(r"^```([^\n]*)\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 _COMMAND = re.compile(r"^(?:[A-Z_][A-Z0-9_]*=\S+ +)*watchdesk(?: |$)")
@@ -113,6 +115,9 @@ def scratch_env(scratch: Path) -> dict[str, str]:
         WATCHDESK_CACHE=str(scratch / "cache"),
         WATCHDESK_CONFIG=str(scratch / "no-config.toml"),  # never the developer's own
         WATCHDESK_DB=str(scratch / "desk.db"),
+        # Who the examples' changes are recorded under (`--as`): the demo desk's duty chief of
+        # the current shift (赵磊 is always on it; see watchdesk/demo.py).
+        WATCHDESK_ACTOR=DEMO_ACTOR,
         PATH=f"{watchdesk_bin(scratch)}{os.pathsep}{env.get('PATH', '')}",
         LANG=env.get("LANG") or "C.UTF-8",
         PYTHONIOENCODING="utf-8",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -123,6 +124,61 @@ def test_bad_import_lists_every_row_and_writes_nothing(desk, tmp_path, capsys):
     assert count(desk, "audit") == before
     code, _, err = run(capsys, "roster", "import", tmp_path / "nope.csv", "--db", desk)
     assert code == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_names_not_on_the_desk_are_listed_never_added_silently(desk, tmp_path, capsys):
+    s = Store.open(desk, actor="tests")
+    people(s)  # 王建国, 李红梅 … are on the desk; 吴晓燕 is too
+    s.close()
+    f = tmp_path / "排班.csv"
+    f.write_bytes(
+        (
+            CSV
+            + "2026-12-03,08:30,08:30,24h,值班员,新人甲,,\r\n"
+            + "2026-12-03,08:30,08:30,24h,厨师,周文博,,\r\n"
+            + "2026-12-04,08:30,08:30,24h,值班员,新人甲,,\r\n"
+        ).encode("utf-8-sig")
+    )
+    before = count(desk, "audit")
+    code, out, err = run(capsys, "roster", "import", f, "--db", desk)
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert lines[0] == (
+        f"watchdesk: {f}: 1 name(s) not on the desk and 1 bad row(s); nothing was imported"
+    )
+    assert lines[1].startswith("  row 7: role:")
+    assert lines[2] == "  no officer named '新人甲': rows 6, 8"
+    assert "watchdesk officer add NAME" in lines[3] and "--add-officers" in lines[3]
+    assert count(desk, "audit") == before
+    code, out, err = run(capsys, "roster", "import", f, "--add-officers", "--db", desk)
+    assert code == 2 and "no officer named" not in err and "row 7: role:" in err
+    assert count(desk, "audit") == before
+
+
+def test_the_office_layout_one_row_per_day(desk, tmp_path, capsys):
+    """The example in docs/examples: a week, one row per day, names in the role columns."""
+    s = Store.open(desk, actor="tests")
+    people(s)
+    s.close()
+    example = Path(__file__).resolve().parents[2] / "docs" / "examples" / "roster-by-day.csv"
+    code, out, err = run(capsys, "roster", "import", example, "--db", desk)
+    assert code == 2 and "nothing was imported" in err
+    missing = [ln for ln in err.splitlines() if ln.startswith("  no officer named")]
+    code, out, err = run(capsys, "roster", "import", example, "--add-officers", "--db", desk)
+    assert code == 0, err
+    res = json.loads(out)
+    assert res["shifts_created"] == 7 and len(res["officers_added"]) == len(missing)
+    assert res["assigned"] == 7 * 5  # a leader, a chief, two officers and a standby a day
+    code, out, _ = run(
+        capsys, "roster", "show", "--from", "2026-12-19", "--to", "2026-12-19", "--db", desk
+    )
+    day = next(r for r in json.loads(out)["shifts"] if r["day"]["day"] == "2026-12-19")
+    assert day["shift"]["starts_at"] == "2026-12-19T00:30:00Z"  # 08:30 in Shanghai
+    names = {a["officer_name"] for a in day["assignments"]}
+    assert names == {"王建国", "孙丽娜", "吴晓燕", "郑浩然", "冯雪"}
+    xlsx = example.with_suffix(".xlsx")
+    code, out, err = run(capsys, "roster", "import", xlsx, "--dry-run", "--db", desk)
+    assert code == 0 and json.loads(out)["unchanged"] == 35, err
 
 
 def test_generate_problems_hours(desk, capsys):

@@ -17,10 +17,13 @@ NOW = datetime(2026, 11, 22, 14, 29, 0, tzinfo=TZ)
 
 @pytest.fixture
 def demo_app(tmp_path):
-    def make(lang: str):
+    """The demo desk with 赵磊 (the duty chief) at the keyboard, as the header shows."""
+
+    def make(lang: str, **kw):
         set_language(lang)
         path = build_demo(tmp_path / f"demo-{lang}.db", now=NOW)
-        return make_app(path, settings=Settings(), clock=FakeClock(NOW), poll=False)
+        kw.setdefault("actor", "赵磊")
+        return make_app(path, settings=Settings(), clock=FakeClock(NOW), poll=False, **kw)
 
     return make
 
@@ -64,3 +67,17 @@ def test_handover_screen(snap_compare, demo_app):
         await painted(pilot)
 
     assert snap_compare(demo_app("zh"), terminal_size=(140, 45), run_before=run_before)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_who_is_at_the_keyboard(snap_compare, demo_app, lang):
+    """The question the console asks when it starts (the signed-in duty chief proposed)."""
+    from watchdesk.screens.seat import SeatDialog
+
+    async def run_before(pilot):
+        await _loaded(pilot)
+        await settle(pilot, lambda: isinstance(pilot.app.screen, SeatDialog), what="the question")
+        await painted(pilot)
+
+    app = demo_app(lang, actor="", ask_officer=True)
+    assert snap_compare(app, terminal_size=(140, 45), run_before=run_before)

@@ -125,6 +125,7 @@ async def test_console_opened_as_the_cli_opens_it(db_path, clock, store):
     """`watchdesk` opens the console through startup.open_console: the desk is opened, and the
     first screen read on the DB thread while the UI is imported. The screen shows what the desk
     holds, and another seat's later save still reaches it."""
+    from watchdesk.screens.seat import SeatDialog
     from watchdesk.startup import open_console
 
     roster_today(store, clock)
@@ -133,6 +134,12 @@ async def test_console_opened_as_the_cli_opens_it(db_path, clock, store):
         app = open_console(db_path, settings=Settings(), actor="duty", clock=clock)
         async with app.run_test(size=(140, 45)) as pilot:
             await settle(pilot, lambda: pilot.app.loads >= 1, what="the dashboard", workers=True)
+            # It asks who is at the keyboard (the duty chief is proposed); Enter accepts.
+            await settle(
+                pilot, lambda: isinstance(pilot.app.screen, SeatDialog), what="the question"
+            )
+            await pilot.press("enter")
+            await settle(pilot, lambda: pilot.app.officer.name == "赵磊", what="the officer")
             board = app.screen.query_one(CountdownBoard)
             assert {r.incident_id for r in board.rows_data} == {inc.id}
             assert app.dashboard.current.names(Role.leader) == ["王建国"]

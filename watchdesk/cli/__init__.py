@@ -8,7 +8,8 @@ Here: `main()`, the parser assembled from each noun's module (`register(commands
 line of defence. The shared pieces (errors, JSON output, the context) are in `cli/base.py`; the
 commands of a noun in the module of that name (`cli/roster.py` has `watchdesk roster …`,
 `signin`, `leader-check`, `now` and `next`; `cli/desk.py` the desk as a whole: init, demo,
-export, check, backup, restore and the console itself).
+export, check, backup, restore and the console itself). Who is acting (`--as NAME`, else
+$WATCHDESK_ACTOR) is settled at a command's first write: `cli/acting.py`.
 """
 
 from __future__ import annotations
@@ -46,6 +47,14 @@ def build_parser(*, commands: bool = True) -> Parser:
         default=argparse.SUPPRESS,
         help="config file (default: $WATCHDESK_CONFIG, else the user config dir)",
     )
+    common.add_argument(
+        "--as",
+        dest="as_",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="who is acting: an officer of the desk, or an integration the config declares "
+        "(default: $WATCHDESK_ACTOR); writes need one once the desk has officers",
+    )
 
     p = Parser(
         prog="watchdesk",
@@ -59,12 +68,22 @@ def build_parser(*, commands: bool = True) -> Parser:
     p.set_defaults(func=cmd_ui)
     if not commands:
         return p
-    from watchdesk.cli import desk, directory, handover, incident, rollcall, roster, serve, warning
+    from watchdesk.cli import (
+        desk,
+        directory,
+        handover,
+        incident,
+        officer,
+        rollcall,
+        roster,
+        serve,
+        warning,
+    )
 
     top = Commands(
         p.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser), common
     )
-    for noun in (desk, incident, roster, directory, warning, rollcall, handover, serve):
+    for noun in (desk, incident, officer, roster, directory, warning, rollcall, handover, serve):
         noun.register(top)
     return p
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
 
     from watchdesk.config import Settings
+    from watchdesk.models.officer import Actor, Officer
     from watchdesk.models.roster import Shift
     from watchdesk.store.desk import Store
 
@@ -109,17 +110,56 @@ class Ctx:
         return Path(db) if db else default_db_path()
 
     def open_store(self, *, create: bool = False) -> Store:
-        """The desk, opened for this command's user; the caller closes it (see `store`)."""
-        from watchdesk.store.desk import Store
+        """The desk, opened for this command's user; the caller closes it (see `store`). Who is
+        acting is settled at its first write (`--as`, see `watchdesk.cli.acting`)."""
+        from watchdesk.cli.acting import CliStore, seat, settle
+        from watchdesk.models.officer import Actor
 
         s = self.settings
-        return Store.open(
+        store = CliStore.open(
             self.db_path,
             create=create,
             tz=s.tz,
             rule_pack=s.rule_pack,
-            actor=os.environ.get("WATCHDESK_ACTOR") or login(),
+            actor=Actor(name=login(), os_user=login(), seat=seat(s)),
         )
+        assert isinstance(store, CliStore)
+
+        def settle_now() -> None:
+            settle(store, self.args, s)
+
+        store.settle = settle_now
+        return store
+
+    def acting(self, store: Store) -> Actor:
+        """Who is acting, settled now (a command that needs to know before it writes)."""
+        from watchdesk.cli.acting import CliStore, settle
+
+        if isinstance(store, CliStore) and store.settle is None:
+            return store.acting
+        actor = settle(store, self.args, self.settings)
+        if isinstance(store, CliStore):
+            store.settle = None
+        return actor
+
+    def act_as_if_unnamed(self, store: Store, officer: Officer) -> None:
+        """Record the writes under `officer` unless --as or WATCHDESK_ACTOR names someone (an
+        officer setting or changing their own PIN acts for themselves)."""
+        from watchdesk.cli.acting import CliStore, given_name, officer_actor
+
+        if given_name(self.args) is None and isinstance(store, CliStore):
+            store.act_as(officer_actor(officer, self.settings))
+            store.settle = None
+
+    def act_for_dry_run(self, store: Store) -> None:
+        """A dry run writes nothing (its transaction is rolled back): with no one named, it runs
+        as the system actor `dry-run` rather than asking who is acting."""
+        from watchdesk.cli.acting import CliStore, given_name, seat
+        from watchdesk.models.officer import Actor
+
+        if given_name(self.args) is None and isinstance(store, CliStore):
+            store.act_as(Actor(name="dry-run", os_user=login(), seat=seat(self.settings)))
+            store.settle = None
 
     @contextmanager
     def store(self, *, create: bool = False) -> Iterator[Store]:
@@ -212,15 +252,55 @@ def invalid(e: ValidationError, *, prefix: str = "", default: str = "") -> Input
     return InputError(prefix + (".".join(str(p) for p in err["loc"]) or default), err["msg"])
 
 
-def write_output(path: str | Path, data: bytes | str) -> None:
-    """Write a command's file given with --output; a file that cannot be written fails (exit 1)."""
+def write_output(path: str | Path, data: bytes | str, option: str = "--output") -> None:
+    """Write a command's file given with --output, mode 0600 (it carries names and phones), whole
+    or not at all; a file that cannot be written fails (exit 1)."""
+    from watchdesk.files.output import write_private
+
     try:
-        if isinstance(data, str):
-            Path(path).write_text(data, encoding="utf-8")
-        else:
-            Path(path).write_bytes(data)
+        write_private(path, data)
     except OSError as e:
-        raise Failure(f"--output {path}: {e.strerror}") from None
+        raise Failure(f"{option} {path}: {e.strerror or e}") from None
+
+
+# -- PINs: never in JSON, never in a file ----------------------------------------------------------
+class PinInput:
+    """The PINs one command reads: an option's value (`-`: the next line of stdin), else a prompt
+    without echo when stdin is a terminal, else the next line of stdin."""
+
+    def __init__(self) -> None:
+        self.tty = _isatty()
+
+    def _line(self, option: str) -> str:
+        try:
+            line = sys.stdin.readline()
+        except (OSError, ValueError):
+            line = ""
+        pin = line.rstrip("\r\n")
+        if not pin:
+            raise InputError(
+                option, f"no PIN given: pass {option}, type it at a terminal, or give it on stdin"
+            )
+        return pin
+
+    def read(self, value: str | None, prompt: str, option: str, *, confirm: bool = False) -> str:
+        if value is not None and value != "-":
+            return value
+        if value is None and self.tty:
+            import getpass
+
+            pin = getpass.getpass(prompt)
+            if confirm and getpass.getpass("Again: ") != pin:
+                raise InputError(option, "the two entries differ; nothing was changed")
+            return pin
+        return self._line(option)
+
+
+def _isatty() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 SQLITE_MAX = 2**63 - 1

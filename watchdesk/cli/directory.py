@@ -33,6 +33,8 @@ def cmd_directory_import(ctx: Ctx) -> int:
     except ValueError as e:  # ImportRefused (bad rows) among them
         raise InputError(str(path), str(e)) from None
     with ctx.store() as s:
+        if ctx.args.dry_run:
+            ctx.act_for_dry_run(s)
         emit(s.directory.import_units(units, dry_run=ctx.args.dry_run))
     return EXIT_OK
 

@@ -20,6 +20,7 @@ from watchdesk.cli.base import (
     Commands,
     Ctx,
     Failure,
+    PinInput,
     UserError,
     emit,
     sql_int,
@@ -79,6 +80,7 @@ def _content(ctx: Ctx, store: Store, shift_id: int, fmt: str) -> tuple[bytes, bo
 
 
 def cmd_handover(ctx: Ctx) -> int:
+    from watchdesk.files.output import write_private
     from watchdesk.report.printing import PrintError, print_file
 
     a = ctx.args
@@ -101,7 +103,7 @@ def cmd_handover(ctx: Ctx) -> int:
         target = out
         if target is None:
             target = Path(tempfile.mkdtemp(prefix="watchdesk-")) / f"handover-{shift_id}.{a.format}"
-            target.write_bytes(data)
+            write_private(target, data)
         try:
             job = print_file(target, ctx.settings.printer, title=f"handover {shift_id}")
         except PrintError as e:
@@ -114,14 +116,18 @@ def cmd_handover_sign(ctx: Ctx) -> int:
     from watchdesk.i18n import language
 
     a = ctx.args
+    settings = ctx.settings
+    pins = PinInput()
+    pin = a.pin
+    if pin == "-" or (pin is None and settings.handover_pin and pins.tty):
+        pin = pins.read(pin, f"PIN of {a.name}: ", "--pin")
     with ctx.store() as s:
         shift_id = _shift_id(ctx, s)
-        settings = ctx.settings
         rec = s.handover.sign(
             shift_id,
             a.side,
             a.name,
-            pin=a.pin,
+            pin=pin,
             pin_required=settings.handover_pin,
             lang=language(),
             width=settings.handover_width,
@@ -171,8 +177,16 @@ def register(commands: Commands) -> None:
         "sign the handover as the outgoing or incoming officer; the second signature freezes it",
     )
     p.add_argument("side", choices=["outgoing", "incoming"])
-    p.add_argument("name")
-    p.add_argument("--pin")
+    p.add_argument(
+        "name",
+        help="the signer: someone of the shift (outgoing), or of the next shift who has "
+        "signed in (incoming)",
+    )
+    p.add_argument(
+        "--pin",
+        help="the signer's PIN (the desk's handover_pin); asked at a terminal when not given; "
+        "-: a line of stdin",
+    )
     p.add_argument("--shift", type=sql_int, metavar="ID")
     p.add_argument("--at", metavar="TIME")
     p = actions.add("history", cmd_handover_history, "frozen handovers, newest first")

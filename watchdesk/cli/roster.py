@@ -30,6 +30,7 @@ from watchdesk.cli.base import (
 from watchdesk.errors import InputError
 
 if TYPE_CHECKING:
+    from watchdesk.models.base import RowProblem
     from watchdesk.models.roster import ShiftView
     from watchdesk.store.desk import Store
 
@@ -145,9 +146,19 @@ def cmd_roster_import(ctx: Ctx) -> int:
     a = ctx.args
     with ctx.store() as s:
         try:
-            rows, errors = read_file(a.file, s.tz, a.format)
+            rows, errors = read_file(
+                a.file,
+                s.tz,
+                a.format,
+                slots=s.roster.config().slots(),  # the office layout: a day's shift
+                today=s.now().astimezone(s.tz).date(),  # 12月1日: the year nearest today
+            )
         except RosterFileError as e:
-            raise UserError(f"{a.file}: {e}") from None
+            text = str(e)
+            raise UserError(text if text.startswith(str(a.file)) else f"{a.file}: {text}") from None
+        unknown = {} if a.add_officers else s.roster.unknown_names(rows)
+        if a.dry_run:
+            ctx.act_for_dry_run(s)
         try:
             res = s.roster.import_rows(
                 rows,
@@ -157,10 +168,38 @@ def cmd_roster_import(ctx: Ctx) -> int:
                 errors=errors,
             )
         except RosterImportError as e:
-            lines = [f"{a.file}: {len(e.errors)} bad row(s); nothing was imported"]
-            raise UserError("\n".join(lines + [f"  {err}" for err in e.errors])) from None
+            raise UserError(_import_refusal(a.file, e.errors, unknown)) from None
         emit(res)
     return EXIT_OK
+
+
+def _import_refusal(file: str, errors: list[RowProblem], unknown: dict[str, list[int]]) -> str:
+    """The refused import: the file, every bad row, and the names the desk does not know (never
+    added unless asked: `--add-officers`, or `watchdesk officer add` first)."""
+    if not unknown:
+        lines = [f"{file}: {len(errors)} bad row(s); nothing was imported"]
+        return "\n".join(lines + [f"  {err}" for err in errors])
+    rows = {r for found in unknown.values() for r in found}
+    other = [
+        e
+        for e in errors
+        if not (e.row in rows and e.field == "name" and e.problem.startswith("no officer named"))
+    ]
+    head = f"{file}: {len(unknown)} name(s) not on the desk"
+    if other:
+        head += f" and {len(other)} bad row(s)"
+    lines = [head + "; nothing was imported"]
+    lines += [f"  {err}" for err in other]
+    for name, at in unknown.items():
+        lines.append(
+            f"  no officer named {name!r}: row{'s' if len(at) > 1 else ''} "
+            + ", ".join(map(str, at))
+        )
+    lines.append(
+        "  add them with `watchdesk officer add NAME` (or `watchdesk officer import FILE`) "
+        "and import again, or import with --add-officers to add them as new officers"
+    )
+    return "\n".join(lines)
 
 
 def cmd_roster_export(ctx: Ctx) -> int:
@@ -214,6 +253,8 @@ def cmd_roster_generate(ctx: Ctx) -> int:
             )
         except ValidationError as e:
             raise invalid(e, default="lists") from None
+        if a.dry_run:
+            ctx.act_for_dry_run(s)
         emit(s.roster.generate(spec, dry_run=a.dry_run))
     return EXIT_OK
 
@@ -383,11 +424,17 @@ def register(commands: Commands) -> None:
     p = rs.add(
         "import",
         cmd_roster_import,
-        "import assignments from CSV (UTF-8 with BOM or GB18030), .xlsx or .ics; all rows or none",
+        "import assignments from CSV (UTF-8 with BOM or GB18030), .xlsx or .ics, one row per "
+        "assignment or the office's one row per day; all rows or none",
     )
     p.add_argument("file", help="the file; its extension names the format")
     p.add_argument("--format", choices=["csv", "xlsx", "ics"], help="override the extension")
-    p.add_argument("--add-officers", action="store_true", help="add unknown names as officers")
+    p.add_argument(
+        "--add-officers",
+        action="store_true",
+        help="add the names the desk does not know as new officers (else they are listed and "
+        "nothing is imported)",
+    )
     p.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
     p.add_argument("--reason", help="reason recorded with the change")
     p = rs.add(

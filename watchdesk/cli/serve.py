@@ -4,9 +4,14 @@
 
 Every browser tab gets a console process of its own (`python -m watchdesk` with the same --db,
 --lang and --config), all on the one desk file, so tabs see each other's saves as two terminals
-do. There is no login: by default only loopback addresses may be bound, and the websocket that
-drives a console refuses pages from another origin (a web page elsewhere cannot type into the
-desk) and, unless --public, any Host that is not a loopback name (DNS rebinding).
+do. Each tab is a seat of its own: its console runs with `WATCHDESK_SEAT=web:<n>` (1, 2, … in the
+order the tabs connect), which the audit log records with every write.
+
+By default only loopback addresses may be bound. The websocket that drives a console is refused
+when it comes from a page of another origin (a web page elsewhere cannot type into the desk) or
+names no origin at all (a local program that cannot read the desk file could otherwise write to it
+through this server), and, unless --public, when its Host is not a loopback name (DNS rebinding).
+`--public` also needs a desk that requires PINs (`handover_pin = true` in the config).
 """
 
 from __future__ import annotations
@@ -57,8 +62,12 @@ def is_loopback(host: str) -> bool:
     return bool(addrs) and all(_is_loopback_literal(a.split("%")[0]) for a in addrs)
 
 
+SEAT_ENV = "WATCHDESK_SEAT"
+
+
 def console_command(ctx: Ctx) -> str:
-    """The shell command textual-serve runs for each tab: this Python, this desk, these flags."""
+    """The shell command of the console each tab runs: this Python, this desk, these flags
+    (`tab_command` gives it its seat)."""
     argv = [sys.executable, "-m", "watchdesk", "--db", str(ctx.db_path.resolve())]
     lang = getattr(ctx.args, "lang", None)
     if lang:
@@ -67,6 +76,11 @@ def console_command(ctx: Ctx) -> str:
     if config:
         argv += ["--config", str(Path(config).resolve())]
     return shlex.join(argv)
+
+
+def tab_command(command: str, n: int) -> str:
+    """`command` for the n-th tab: the same console, with a seat of its own (`web:<n>`)."""
+    return f"{SEAT_ENV}=web:{n} {command}"
 
 
 def _url_host(host: str) -> str:
@@ -88,17 +102,34 @@ def _check_port_free(host: str, port: int) -> None:
 
 
 def make_server(command: str, host: str, port: int, *, public: bool = False):
-    """A textual-serve Server that only serves pages and websockets to its own origin."""
+    """A textual-serve Server that only serves pages and websockets to its own origin, and
+    starts each tab's console as a seat of its own."""
     from aiohttp import web
     from textual_serve.server import Server
 
     class DeskServer(Server):
-        def _refusal(self, request: web.Request) -> str | None:
+        # textual-serve reads `self.command` once per tab, when the tab's websocket starts its
+        # console (in one step with nothing awaited): each read is the next tab's command.
+        @property
+        def command(self) -> str:
+            self._tabs += 1
+            return tab_command(self._command, self._tabs)
+
+        @command.setter
+        def command(self, value: str) -> None:
+            self._command, self._tabs = value, 0
+
+        async def on_startup(self, app: web.Application) -> None:
+            pass  # serve says what it serves, on stderr (textual-serve's banner names a tab)
+
+        def _refusal(self, request: web.Request, *, websocket: bool = False) -> str | None:
             hostname = urlsplit(f"//{request.host}").hostname or ""
             if not public and not _is_loopback_literal(hostname):
                 return f"Host {request.host!r} is not this machine"
             origin = request.headers.get("Origin")
-            if origin and urlsplit(origin).netloc.lower() != request.host.lower():
+            if origin is None and websocket:  # every browser sends one with a websocket
+                return "a websocket without an Origin is not this console's page"
+            if origin is not None and urlsplit(origin).netloc.lower() != request.host.lower():
                 return f"Origin {origin!r} is not this console's page"
             return None
 
@@ -111,7 +142,7 @@ def make_server(command: str, host: str, port: int, *, public: bool = False):
             return await super().handle_index(request)
 
         async def handle_websocket(self, request: web.Request) -> Any:
-            if why := self._refusal(request):
+            if why := self._refusal(request, websocket=True):
                 raise web.HTTPForbidden(text=why)
             return await super().handle_websocket(request)
 
@@ -131,8 +162,14 @@ def cmd_serve(ctx: Ctx) -> int:
         raise UserError("--host: empty")
     if not a.public and not is_loopback(host):
         raise UserError(
-            f"--host {host}: not a loopback address; the console has no login, "
-            f"so binding to the network needs --public"
+            f"--host {host}: not a loopback address; binding to the network needs --public "
+            f"(and a desk that requires PINs)"
+        )
+    if a.public and not ctx.settings.handover_pin:
+        raise UserError(
+            "--public: the desk must require PINs before it is served to the network; set "
+            f"handover_pin = true in the config ({ctx.config_path}) and give each officer a PIN "
+            "(`watchdesk officer pin set NAME`)"
         )
     if not ctx.db_path.exists():
         raise Failure(
@@ -151,9 +188,9 @@ def cmd_serve(ctx: Ctx) -> int:
     url = f"http://{_url_host(host)}:{a.port}"
     if a.public and not is_loopback(host):
         print(
-            f"watchdesk: WARNING: --public: the console is open to the network at {url} "
-            f"with NO login; anyone who can reach this port can read and change the desk "
-            f"{ctx.db_path}",
+            f"watchdesk: WARNING: --public: the console is open to the network at {url}; "
+            f"anyone who can reach this port can read and change the desk {ctx.db_path} "
+            f"(handover signatures need each officer's PIN)",
             file=sys.stderr,
         )
     print(
@@ -182,5 +219,5 @@ def register(commands: Commands) -> None:
     p.add_argument(
         "--public",
         action="store_true",
-        help="allow a non-loopback --host; the console has no login",
+        help="allow a non-loopback --host; needs a desk that requires PINs (handover_pin)",
     )

@@ -88,7 +88,44 @@ _PROBLEMS_ZH: list[tuple[str, str]] = [
     (r"^no incident #(\d+)$", r"没有事件 #\1"),
     (r"^String should have at most (\d+) characters?$", r"最多 \1 个字"),
     (r"^String should have at least 1 character$", "不能为空"),
+    # PINs (store.officer.verify_pin) and signatures (store.handover.sign)
+    (
+        r"^wrong PIN; locked for (.+) after (\d+) wrong PINs$",
+        r"PIN 错误；已连续错误 \2 次，锁定 \1",
+    ),
+    (r"^locked for (.+) after (\d+) wrong PINs$", r"已连续错误 \2 次，锁定中：还需等待 \1"),
+    (
+        r"^wrong PIN; (\d+) tr(?:y|ies) left; wait (.+) before the next try$",
+        r"PIN 错误；还可尝试 \1 次；请等待 \2后再试",
+    ),
+    (r"^wrong PIN; (\d+) tr(?:y|ies) left$", r"PIN 错误；还可尝试 \1 次"),
+    (r"^(\d+) wrong PINs: wait (.+) before the next try$", r"已连续错误 \1 次：请等待 \2后再试"),
+    (r"^(.+) has no PIN set; set one first$", r"\1 尚未设置 PIN，请先设置"),
+    (
+        r"^(.+) has no PIN set; the desk requires one$",
+        r"\1 尚未设置 PIN，本值班台要求签字须输入 PIN",
+    ),
+    (r"^enter your PIN$", "请输入 PIN"),
+    (
+        r"^(.+) is not on shift #(\d+), the outgoing shift \(on it: (.*)\)$",
+        r"\1 不在交班的班次 #\2 上（该班人员：\3）",
+    ),
+    (
+        r"^(.+) has not signed in for the next shift \(signed in: (.*)\)$",
+        r"\1 未在下一班接班签到（已签到：\2）",
+    ),
+    (
+        r"^no incoming officer has signed in for the next shift.*$",
+        "下一班尚无人接班签到，暂不能交接",
+    ),
+    (
+        r"^the handover of shift #(\d+) is already signed and frozen$",
+        r"班次 #\1 的交接班记录已签字冻结",
+    ),
 ]
+
+# Waits in the store's messages (`4 min 12 s`, `30 s`: store.officer.span).
+_SPANS_ZH = [(r"(\d+) min(?![A-Za-z])", r"\1 分钟"), (r"(\d+) s(?![A-Za-z])", r"\1 秒")]
 
 
 def explain(problem: str) -> str:
@@ -99,7 +136,10 @@ def explain(problem: str) -> str:
 
     for pattern, zh in _PROBLEMS_ZH:
         if re.match(pattern, problem):
-            return re.sub(pattern, zh, problem)
+            out = re.sub(pattern, zh, problem)
+            for span, unit in _SPANS_ZH:
+                out = re.sub(span, unit, out)
+            return out
     return problem
 
 

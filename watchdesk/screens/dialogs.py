@@ -151,6 +151,7 @@ class Field:
     options: list[tuple[str, Any]] = field(default_factory=list)
     placeholder: str = ""
     wide: bool = False
+    password: bool = False  # an input shown as dots (a PIN)
 
 
 class FormDialog(Form[Any]):
@@ -200,7 +201,12 @@ class FormDialog(Form[Any]):
                         elif f.kind == "static":
                             yield Static(str(f.value), id=f"f-{f.name}")
                         else:
-                            yield Input(str(f.value), placeholder=f.placeholder, id=f"f-{f.name}")
+                            yield Input(
+                                str(f.value),
+                                placeholder=f.placeholder,
+                                password=f.password,
+                                id=f"f-{f.name}",
+                            )
                         yield Label("", classes="field-error", id=f"e-{f.name}")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("dialog.save"), id="save", variant="primary")
@@ -248,7 +254,7 @@ class FormDialog(Form[Any]):
         except InputError as e:
             self.show_error(e.field, e.problem)
         except StoreError as e:
-            self.notify(str(e), severity="error", timeout=10)
+            self.notify(explain(str(e)), severity="error", timeout=10)
         else:
             self.dismiss(result if result is not None else True)
         finally:

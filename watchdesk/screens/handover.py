@@ -55,6 +55,7 @@ class HandoverScreen(WatchdeskScreen):
         self.text = ""
         self.pdf: bytes | None = None
         self.markdown = ""
+        self.shift_people: set[int] = set()  # the officers on this (the outgoing) shift
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -86,9 +87,11 @@ class HandoverScreen(WatchdeskScreen):
                     raise InputError("shift", "no shift is on the roster now")
                 sid = view.shift.id
             rec = s.handover.record(sid)
+            view = s.roster.view(sid)
+            people = {a.officer_id for a in view.assignments} if view else set()
             if rec.frozen:
                 fz = s.handover.frozen(sid)
-                return sid, rec, fz.text, fz.markdown, fz.pdf
+                return sid, rec, fz.text, fz.markdown, fz.pdf, people
             sheet = s.handover.compile(sid)
             return (
                 sid,
@@ -96,12 +99,18 @@ class HandoverScreen(WatchdeskScreen):
                 render_text(sheet, tz=s.tz, width=width, lang=lang),
                 render_markdown(sheet, tz=s.tz, lang=lang),
                 None,
+                people,
             )
 
         try:
-            self.shift_id, self.record, self.text, self.markdown, self.pdf = await app.client.call(
-                read
-            )
+            (
+                self.shift_id,
+                self.record,
+                self.text,
+                self.markdown,
+                self.pdf,
+                self.shift_people,
+            ) = await app.client.call(read)
         except InputError as e:
             self.query_one("#ho-status", Label).update(e.problem)
             return
@@ -213,9 +222,12 @@ class HandoverScreen(WatchdeskScreen):
             return
         app = self.app
         sid = self.shift_id
-        fields = [Field("name", t("hos.name"), app.actor if side == "outgoing" else "")]
+        # The outgoing signature is the active officer's when they are on this shift; the store
+        # refuses anyone who is not (and the incoming one from anyone not signed in for the next).
+        mine = side == "outgoing" and app.officer.officer_id in self.shift_people
+        fields = [Field("name", t("hos.name"), app.actor if mine else "")]
         if app.settings.handover_pin:
-            fields.append(Field("pin", t("hos.pin"), ""))
+            fields.append(Field("pin", t("hos.pin"), "", password=True))
         settings, lang = app.settings, language()
         if sid is None:  # _editable() said there is a shift
             return

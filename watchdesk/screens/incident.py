@@ -147,7 +147,7 @@ class IncidentScreen(IncidentActions):
                 t("incident.held", who=hold.holder, until=fmt_hm(hold.expires_at, tz, now)),
                 style="bold black on yellow",
             )
-            if hold and hold.holder != self.app.actor
+            if hold and (hold.holder, hold.seat) != (self.app.actor, self.app.seat)
             else ""
         )
         grid = Table.grid(padding=(0, 2))

@@ -41,6 +41,8 @@ class MainScreen(IncidentActions):
         Binding("enter", "open_incident", "key.open", id="incident-open"),
         *LIFECYCLE_BINDINGS,
         Binding("r", "app.reload", "key.reload", show=False, id="reload"),
+        Binding("o", "people", "key.people.open", show=False, id="people"),
+        Binding("s", "settings", "key.settings.open", show=False, id="settings"),
     ]
 
     def __init__(self) -> None:
@@ -141,3 +143,14 @@ class MainScreen(IncidentActions):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open_incident()
+
+    # -- people and settings ---------------------------------------------------------------------
+    def action_people(self) -> None:
+        from watchdesk.screens.officer import PeopleScreen
+
+        self.app.push_screen(PeopleScreen())
+
+    def action_settings(self) -> None:
+        from watchdesk.screens.settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen())

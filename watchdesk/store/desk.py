@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from watchdesk.store.rollcall import RollCallRepo
     from watchdesk.store.roster.repo import RosterRepo
     from watchdesk.store.search import SearchRepo
+    from watchdesk.store.settings import SettingsRepo
     from watchdesk.store.warning import WarningRepo
 
 Clock = Callable[[], datetime]
@@ -196,6 +197,12 @@ class Store:
         from watchdesk.store.handover import HandoverRepo
 
         return HandoverRepo(self)
+
+    @cached_property
+    def settings(self) -> SettingsRepo:
+        from watchdesk.store.settings import SettingsRepo
+
+        return SettingsRepo(self)
 
     @classmethod
     def open(

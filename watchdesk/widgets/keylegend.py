@@ -9,7 +9,18 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-NAV_IDS = ("handover", "roster", "leader-check", "directory", "rollcall", "warnings", "quit")
+NAV_IDS = (
+    "officer-switch",
+    "handover",
+    "roster",
+    "leader-check",
+    "directory",
+    "rollcall",
+    "warnings",
+    "people",
+    "settings",
+    "quit",
+)
 
 
 class KeyLegend(Static):
@@ -22,10 +33,11 @@ class KeyLegend(Static):
 
     def legend(self) -> Text:
         by_id = {}
-        for bindings in self.app._bindings.key_to_bindings.values():
-            for b in bindings:
-                if b.id:
-                    by_id[b.id] = (b.key_display or self.app.get_key_display(b), b.description)
+        for node in (self.app, self.screen):  # the app's keys and the first screen's own
+            for bindings in node._bindings.key_to_bindings.values():
+                for b in bindings:
+                    if b.id:
+                        by_id[b.id] = (b.key_display or self.app.get_key_display(b), b.description)
         out = Text()
         for bid in NAV_IDS:
             if bid in by_id:

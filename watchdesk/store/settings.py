@@ -1,0 +1,125 @@
+"""The desk's own settings that live in the database (`store.settings`): its name, the office
+reports go to by default, its time zone and its deadline rule pack; and whether the first-run
+setup has been done.
+
+Each is a row of `meta` (`desk_name`, `report_to`, `timezone`, `rule_pack`, `setup`), written
+through the auditor like every change. `update` checks every value first and writes all the
+changed keys in one transaction, or nothing. An empty value means "not set on the desk": the
+console's configuration decides (`watchdesk.config.Settings`).
+
+A desk is *new* (the console offers the first-run setup) when it has no officers and no shifts
+and its setup was never finished.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from watchdesk.errors import InputError
+from watchdesk.models.base import BaseModel
+
+if TYPE_CHECKING:
+    from watchdesk.store.desk import Store
+
+KEYS = ("desk_name", "report_to", "timezone", "rule_pack")
+SETUP_KEY = "setup"  # "done" once the first-run setup was finished (skipped steps included)
+NAME_MAX = 60
+
+
+class DeskSettings(BaseModel):
+    desk_name: str = ""  # 值班室名称, on the handover sheet and the console's title
+    report_to: str = ""  # the office reports go to by default, e.g. 市应急管理局总值班室
+    timezone: str = ""  # an IANA zone (Asia/Shanghai); "": the configuration's
+    rule_pack: str = ""  # a shipped pack id or a .toml path; "": the configuration's
+
+
+class PackChoice(BaseModel):
+    id: str
+    name_zh: str
+    name_en: str
+
+
+def timezone_problem(name: str) -> str | None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"unknown time zone {name!r} (e.g. Asia/Shanghai)"
+    return None
+
+
+class SettingsRepo:
+    def __init__(self, store: Store):
+        self.s = store
+
+    def get(self) -> DeskSettings:
+        return DeskSettings(**{k: self.s.get_meta(k) for k in KEYS})
+
+    def packs(self) -> list[PackChoice]:
+        """The rule packs shipped with watchdesk, the default first."""
+        from watchdesk.rules.rulepack import load_pack, shipped_packs
+
+        out = []
+        for pid in shipped_packs():
+            p = load_pack(pid)
+            out.append(PackChoice(id=pid, name_zh=p.name_zh, name_en=p.name_en))
+        return out
+
+    def _clean(self, key: str, value: str) -> str:
+        value = value.strip()
+        if key not in KEYS:
+            raise InputError(key, "not a desk setting")
+        if key in ("desk_name", "report_to") and len(value) > NAME_MAX:
+            raise InputError(key, f"at most {NAME_MAX} characters")
+        if key == "timezone" and value:
+            problem = timezone_problem(value)
+            if problem:
+                raise InputError(key, problem)
+        if key == "rule_pack" and value:
+            from watchdesk.rules.rulepack import PackError, load_pack
+
+            try:
+                load_pack(value)
+            except PackError as e:
+                raise InputError(key, str(e)) from None
+        return value
+
+    def update(self, **changes: str) -> DeskSettings:
+        """Set the given settings (checked first; all in one audited transaction, or nothing).
+        A new time zone or rule pack applies to this store from now on."""
+        clean = {k: self._clean(k, v) for k, v in changes.items()}
+        with self.s.write():
+            for key, value in clean.items():
+                if self.s.get_meta(key) != value:
+                    self._put(key, value)
+        if clean.get("timezone"):
+            self.s.tz = ZoneInfo(clean["timezone"])
+        if clean.get("rule_pack"):
+            self.s.rule_pack_id = clean["rule_pack"]
+            self.s._pack = None
+        return self.get()
+
+    def _put(self, key: str, value: str) -> None:
+        """Inside a write transaction."""
+        row = self.s.db.execute("SELECT id FROM meta WHERE key = ?", [key]).fetchone()
+        if row:
+            self.s.auditor.update("meta", row[0], {"value": value})
+        else:
+            self.s.auditor.insert("meta", {"key": key, "value": value})
+
+    # -- the first-run setup --------------------------------------------------------------------
+    def is_empty(self) -> bool:
+        """No officer (active or not) and no shift."""
+        has = self.s.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM officers) OR EXISTS (SELECT 1 FROM shifts)"
+        ).fetchone()[0]
+        return not has
+
+    def needs_setup(self) -> bool:
+        """The console should offer the first-run setup: an empty desk never set up."""
+        return self.s.get_meta(SETUP_KEY) != "done" and self.is_empty()
+
+    def finish_setup(self) -> None:
+        with self.s.write():
+            if self.s.get_meta(SETUP_KEY) != "done":
+                self._put(SETUP_KEY, "done")
