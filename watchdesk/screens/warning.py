@@ -58,13 +58,15 @@ class WarningsScreen(WatchdeskScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#warn-table", DataTable)
+        # The status comes second so that a narrow terminal never hides it: a lifted warning
+        # must not look like one in force.
         for key, width in (
             ("level", 4),
+            ("status", 6),
             ("title", 18),
             ("area", 18),
-            ("issuer", 24),
             ("since", 12),
-            ("status", 6),
+            ("issuer", 24),
         ):
             table.add_column(t(f"warn.col.{key}"), key=key, width=width)
         table.focus()
@@ -92,11 +94,11 @@ class WarningsScreen(WatchdeskScreen):
                 swatch(w.level, w.level.colour.roman)
                 if in_force
                 else Text(f" {w.level.colour.roman} ", style="dim"),
-                warning_title(w),
-                w.area,
-                w.issuer,
-                fmt_hm(w.level_since, tz, now),
                 status,
+                warning_title(w) if in_force else Text(warning_title(w), style="dim strike"),
+                w.area,
+                fmt_hm(w.level_since, tz, now),
+                w.issuer,
                 key=str(w.id),
             )
         self.query_one("#warn-title", Label).update(t("warn.board.title_n", n=live))

@@ -87,7 +87,7 @@ class LeaderCheckBar(Static):
         app = getters.app(WatchdeskApp)
 
     DEFAULT_CSS = """
-    LeaderCheckBar { height: 1; padding: 0 1; }
+    LeaderCheckBar { height: auto; max-height: 3; padding: 0 1; }  /* wraps when narrow */
     LeaderCheckBar.-escalated { background: $error 30%; }
     """
 
