@@ -6,13 +6,14 @@ import asyncio
 import gc
 import getpass
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from datetime import date, datetime
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette, Provider
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -35,6 +36,18 @@ CHECKPOINT_SECONDS = 20.0  # the console's WAL checkpoint, off the save path
 CATCH_UP_SECONDS = 1.0  # ... and sooner while full-text merging is behind (Store.checkpoint)
 
 
+def _actions_provider() -> type[Provider]:
+    from watchdesk.screens.palette import ActionsProvider
+
+    return ActionsProvider
+
+
+def _incident_provider() -> type[Provider]:
+    from watchdesk.screens.palette import IncidentProvider
+
+    return IncidentProvider
+
+
 class WatchdeskApp(ConsoleNode, App):
     """The console. Like every screen it is a ConsoleNode: its own workers start with
     `run_read` / `run_write`, and one that fails is a notice, never a dead console."""
@@ -55,9 +68,24 @@ class WatchdeskApp(ConsoleNode, App):
         Binding("c", "leader_check", "key.roster.leader_check", show=False, id="leader-check"),
         Binding("f4", "switch_officer", "key.officer", show=False, id="officer-switch"),
         Binding("q", "quit", "key.quit", show=False, id="quit"),
+        Binding("question_mark", "help", "key.help", show=False, key_display="?", id="help"),
+        Binding("f1", "help", "key.help", show=False, priority=True, id="help-f1"),
+        # Declared here, so its label is translated (Textual adds an English one otherwise).
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "key.palette",
+            show=False,
+            priority=True,
+            id="command-palette",
+        ),
     ]
+    COMMANDS = App.COMMANDS | {_actions_provider, _incident_provider}
 
     now: reactive[datetime] = reactive(system_clock, init=False, always_update=True)
+    # The officer proposed when the console asks who is at the keyboard at start (an id):
+    # `watchdesk --as NAME` on a desk that requires PINs (startup.open_console).
+    propose: int | None = None
 
     def __init__(
         self,
@@ -141,14 +169,44 @@ class WatchdeskApp(ConsoleNode, App):
         self.set_interval(1, self.tick, name="tick")
         self.run_read(self._identify, group="identify")
         if self.offer_setup:
-            from watchdesk.screens.setup import offer_setup
-
-            self.call_after_refresh(offer_setup, self)
+            self.call_after_refresh(self._offer_setup)
         self.set_timer(5, self._daily_backup)  # not on the path to the first screen
         self.set_timer(3, self.startup_done)  # in case the first load failed
         self.set_timer(3, self._checkpoint)  # soon: a desk fed by scripts may have merging to do
         if self._poll:
             self.set_timer(POLL_SECONDS, self.poll_once)
+
+    # -- the desk's own settings and its first-run setup -----------------------------------------
+    def _offer_setup(self) -> None:
+        """When the console opens a desk: the desk's own settings as it keeps them (already
+        applied when `watchdesk` opened it: see `watchdesk.startup`), and on a new desk (no
+        officers, no shifts, never set up) the first-run setup (screens/setup.py, imported only
+        then: with the screens it uses it is ~15-20 ms of start-up on every other desk)."""
+
+        async def check() -> None:
+            needs, ds = await self.client.call(
+                lambda s: (s.settings.needs_setup(), s.settings.get())
+            )
+            self.apply_desk(ds.model_dump(), saved=False)
+            if needs:
+                from watchdesk.screens.setup import open_setup
+
+                open_setup(self)
+
+        self.run_read(check, group="setup-offer")
+
+    def apply_desk(self, values: dict[str, str], *, saved: bool = True) -> None:
+        """The desk's settings as saved (all the `DeskSettings` fields; empty: not set on the
+        desk) as this console uses them from now on, where no flag or environment variable sets
+        them (`Settings.with_desk`): the title, the default office reports go to, the time zone
+        its times are shown in, the rule pack; the DB thread's store works in the same zone and
+        pack (after a save, `saved`, always: the save set the store to the desk's values)."""
+        before = self.settings
+        conf = self.settings = self.settings.with_desk(values, self.db_path)
+        if conf.desk_name != before.desk_name:
+            self.sub_title = conf.desk_name
+        if saved or (conf.timezone, conf.rule_pack) != (before.timezone, before.rule_pack):
+            self.client.submit(lambda s: s.settings.use(conf.timezone, conf.rule_pack))
 
     # -- who is at the keyboard ------------------------------------------------------------------
     @property
@@ -236,6 +294,9 @@ class WatchdeskApp(ConsoleNode, App):
         now = self.clock()
         current = self.officer.officer_id
         choices = await self.client.call(lambda s: read_choices(s, now, current))
+        ids = [c.officer_id for c in choices.people]
+        if required and self.propose in ids:
+            choices.proposed = ids.index(self.propose)
         if not choices.people:  # nobody may act now: the writes stay under the login
             if choices.officers:  # (a new desk has no one yet: its setup comes first)
                 self.notify(
@@ -302,7 +363,7 @@ class WatchdeskApp(ConsoleNode, App):
             return
         from watchdesk.screens.dialogs import ConfirmDialog
 
-        when = draft.get("saved_at", "")[:16].replace("T", " ")
+        when = self._local_time(str(draft.get("saved_at", "")))
 
         def answered(restore: bool | None) -> None:
             if restore:
@@ -319,6 +380,18 @@ class WatchdeskApp(ConsoleNode, App):
             ),
             answered,
         )
+
+    def _local_time(self, iso: str) -> str:
+        """An instant saved as ISO text (UTC from the system clock) in the desk's time zone."""
+        from watchdesk.text.timefmt import fmt_hm
+
+        try:
+            at = datetime.fromisoformat(iso)
+        except ValueError:
+            return iso[:16].replace("T", " ")
+        if at.tzinfo is None:  # no zone: shown as it was written
+            return at.strftime("%m-%d %H:%M")
+        return fmt_hm(at, self.settings.tz, self.clock())
 
     def _open_form_from_draft(self, draft: dict) -> None:
         from watchdesk.screens.intake import FIELDS, IncidentForm
@@ -403,6 +476,51 @@ class WatchdeskApp(ConsoleNode, App):
 
         self._push_once(HandoverScreen)
 
+    # -- help and the command palette ------------------------------------------------------------
+    def action_help(self) -> None:
+        """? or F1: the keys of the current screen (again: closes them)."""
+        from watchdesk.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+        elif not CommandPalette.is_open(self):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder=t("palette.placeholder"), id="--command-palette")
+            )
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=t("palette.themes")))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands in the UI language. Its "Keys" and "Quit" are left out: the
+        help screen (?) and the console's own quit (q) are in the palette already."""
+        yield SystemCommand(
+            t("palette.sys.theme"), t("palette.sys.theme.help"), self.action_change_theme
+        )
+        if screen.maximized is not None:
+            yield SystemCommand(t("palette.sys.minimize"), "", screen.action_minimize)
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(t("palette.sys.maximize"), "", screen.action_maximize)
+        yield SystemCommand(
+            t("palette.sys.screenshot"),
+            t("palette.sys.screenshot.help"),
+            lambda: self.set_timer(0.1, self.deliver_screenshot),
+        )
+
+    def action_help_quit(self) -> None:
+        """ctrl+c outside a text field: say how to quit, in the UI language."""
+        for active in self.active_bindings.values():
+            if active.binding.action in ("quit", "app.quit"):
+                shown = active.binding.key_display or self.get_key_display(active.binding)
+                self.notify(t("palette.quit_hint", keys=shown), title=t("palette.quit_hint.title"))
+                return
+
     def handover_frozen(self) -> None:
         """A handover was just frozen: take the online backup that goes with it."""
         self.backup("handover")
@@ -442,8 +560,10 @@ class WatchdeskApp(ConsoleNode, App):
                 self.set_timer(CATCH_UP_SECONDS if more else CHECKPOINT_SECONDS, self._checkpoint)
 
     def _daily_backup(self) -> None:
-        """Checked now and every hour (re-armed, never stacked)."""
-        self.backup("daily", only_if_due=True)
+        """Checked now and every hour (re-armed, never stacked); not on a desk opened read-only
+        (it says so at the top of every screen)."""
+        if not self.client.read_only:
+            self.backup("daily", only_if_due=True)
         if self.is_running:
             self.set_timer(3600, self._daily_backup)
 

@@ -28,8 +28,27 @@ class DeskClient:
         self.path = Path(path)
         self._store_kwargs = store_kwargs
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="watchdesk-db")
-        self._store: Store | None = store
+        self._store: Store | None = None
         self._failed: BaseException | None = None
+        # A save waiting for another writer's lock (another console, a script): `waiting` is
+        # True for as long as it waits, and `wait_listener` (set by the UI, see screens.base)
+        # hears each change, on the DB thread.
+        self.waiting = False
+        self.wait_listener: Callable[[bool], None] | None = None
+        self.read_only: str | None = None  # why nothing can be saved (see Store.read_only)
+        if store is not None:
+            self._adopt(store)
+
+    def _adopt(self, store: Store) -> None:
+        self._store = store
+        self.read_only = store.read_only
+        store.db.on_wait = self._heard
+
+    def _heard(self, waiting: bool) -> None:
+        self.waiting = waiting
+        listener = self.wait_listener
+        if listener is not None:
+            listener(waiting)
 
     def _ensure(self) -> Store:
         if self._store is None:
@@ -38,10 +57,11 @@ class DeskClient:
             from watchdesk.store.desk import Store
 
             try:
-                self._store = Store.open(self.path, **self._store_kwargs)
+                self._adopt(Store.open(self.path, **self._store_kwargs))
             except Exception as e:
                 self._failed = e
                 raise
+        assert self._store is not None
         return self._store
 
     async def call(self, fn: Callable[[Store], T]) -> T:

@@ -71,7 +71,7 @@ def test_resolve(text, cat, sub):
     assert (s.code if s else None) == sub
 
 
-@pytest.mark.parametrize("text", ["", "   ", "坍塌", "外星人", "交", "xyz"])
+@pytest.mark.parametrize("text", ["", "   ", "外星人", "交", "xyz"])
 def test_resolve_unknown(text):
     with pytest.raises(UnknownCategory, match="natural"):
         resolve(text)

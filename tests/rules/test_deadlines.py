@@ -46,7 +46,8 @@ MAJOR_NAT = [
     (W, 0, local(1, 8, 50), "written-major"),
     (F, 1, local(1, 20, 0), "followup-major"),
 ]
-MINOR_NAT = [(F, 1, local(2, 8, 0), "followup-minor")]
+# S1 Art.9-10: each level reports within 2 hours of receipt (issue 13).
+MINOR_NAT = [(W, 0, local(1, 10, 0), "written-initial"), (F, 1, local(2, 8, 0), "followup-minor")]
 MAJOR_CITY = [
     (P, 0, local(1, 8, 5), "phone-major"),
     (W, 0, local(1, 8, 20), "written-major"),

@@ -21,14 +21,35 @@ from watchdesk.store.stamp import LEGACY_NAMES, LEGACY_RECORDS_SQL, SCHEMA_STAMP
 FIXTURE = Path(__file__).parent / "fixtures" / "desk_before_one_migration_list.db"
 FIXTURE_STAMP = 10  # the schema stamp of the day it was made
 # Migrated since the fixture was made: opening it applies these (and only these).
-LATER = [("watchdesk", "m11_people")]
-LATER_TABLES = {"pin_attempts"}
+LATER = [
+    ("watchdesk", "m11_people"),
+    ("watchdesk", "m12_corrections"),
+    ("watchdesk", "m13_reports"),
+]
+LATER_TABLES = {
+    "pin_attempts",
+    "corrections",
+    "duplicates",
+    "written_reports",
+    "report_steps",
+    "report_files",
+}
 
 
 def _after_later(counts: dict[str, int]) -> dict[str, int]:
     """The table counts of the fixture once LATER ran: m11_people re-baselines every officer
-    (one audit entry each) and adds an empty pin_attempts."""
-    return counts | {"audit": counts["audit"] + counts["officers"], "pin_attempts": 0}
+    (one audit entry each) and adds an empty pin_attempts; m12_corrections adds empty
+    corrections and duplicates; m13_reports empty written_reports, report_steps and
+    report_files."""
+    return counts | {
+        "audit": counts["audit"] + counts["officers"],
+        "pin_attempts": 0,
+        "corrections": 0,
+        "duplicates": 0,
+        "written_reports": 0,
+        "report_steps": 0,
+        "report_files": 0,
+    }
 
 
 def _copy(tmp_path: Path) -> Path:

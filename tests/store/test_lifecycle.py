@@ -48,10 +48,14 @@ def test_raised_grade_adds_clocks(store, clock):
     res = store.figures.update(inc.id, {"dead": 10}, source="现场指挥部")
     assert res.raised and res.new_grade == Grade.II
     kinds = {d.kind for d in res.added}
-    assert {ReportKind.phone, ReportKind.written} <= kinds
+    assert ReportKind.phone in kinds
     phone = [d for d in res.added if d.kind == ReportKind.phone][0]
     # Counted from the occurrence, not from the re-grade.
     assert phone.due_at == clock() - timedelta(minutes=15) + timedelta(minutes=30)
+    # 一般 already had a written clock (S1: 2 h from receipt): 重大's 1 h from occurrence re-times it.
+    (written,) = [d for d in res.retimed if d.kind == ReportKind.written]
+    assert written.due_at == clock() - timedelta(minutes=15) + timedelta(hours=1)
+    assert written.rule_id == "written-major"
     assert store.incidents.get(inc.id).grade == Grade.II
 
 
@@ -64,7 +68,8 @@ def test_lowered_grade_asks_before_dropping(store, clock):
     assert store.incidents.get(inc.id).grade == Grade.II
     res = store.figures.update(inc.id, {"dead": 1}, source="核实", accept_lower=True)
     assert not res.needs_confirmation and res.new_grade == Grade.IV
-    assert {d.kind for d in res.dropped} == {ReportKind.phone, ReportKind.written}
+    # 一般 needs a written report too (S1: 2 h), so only the phone clock goes.
+    assert {d.kind for d in res.dropped} == {ReportKind.phone}
     assert (ReportKind.phone, 0) not in running(store, inc.id)
 
 

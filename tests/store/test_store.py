@@ -75,7 +75,10 @@ def test_ordinary_incident_has_no_phone_clock(store, clock):
     inc = store.incidents.add(facts(clock, dead=2))
     kinds = {d.kind for d in store.incidents.deadlines(inc.id)}
     assert inc.grade == Grade.IV
-    assert ReportKind.phone not in kinds and ReportKind.written not in kinds
+    assert ReportKind.phone not in kinds
+    # S1 Art.9-10 (national pack): 一般 is reported within 2 hours of receipt, in writing.
+    (w,) = [d for d in store.incidents.deadlines(inc.id) if d.kind == ReportKind.written]
+    assert w.rule_id == "written-initial" and w.due_at == inc.received_at + timedelta(hours=2)
 
 
 def test_failed_write_leaves_nothing_behind(store, clock):

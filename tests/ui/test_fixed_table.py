@@ -73,10 +73,14 @@ async def test_key_footer_rebuilds_once_per_burst_and_shows_the_keys():
 
     class Keys(App):
         BINDINGS = [Binding("p", "phone", "phone"), Binding("w", "written", "written")]
+        dim = False  # "written" shown but unavailable (dimmed): a change the footer must draw
 
         def compose(self):
             yield DataTable()
             yield KeyFooter(id="ours")
+
+        def check_action(self, action, parameters):
+            return None if self.dim and action == "written" else True
 
     app = Keys()
     async with app.run_test(size=(80, 10)) as pilot:
@@ -94,6 +98,7 @@ async def test_key_footer_rebuilds_once_per_burst_and_shows_the_keys():
 
         KeyFooter.recompose = counted
         try:
+            app.dim = True  # something to redraw: a burst changing nothing redraws nothing
             for _ in range(3):  # one burst: e.g. mounted, focus given, keymap applied
                 app.screen.refresh_bindings()
             await settle(

@@ -122,6 +122,10 @@ async def test_one_line_intake_fills_the_form(db_path, clock, store):
         await settle(pilot, lambda: app.screen.__class__.__name__ == "QuickLine")
         app.screen.query_one("#line").value = "火灾 @城关镇东街 亡1 伤3 困2 敏感"
         await pilot.press("enter")
+        # A complete line goes to its confirmation (Enter would save: tests/ui/test_quickline.py);
+        # `e` opens the filled form instead.
+        await settle(pilot, lambda: app.screen.__class__.__name__ == "QuickConfirm")
+        await pilot.press("e")
         await settle(pilot, lambda: isinstance(app.screen, IncidentForm))
         form = app.screen
         assert form.query_one("#f-place").value == "城关镇东街"

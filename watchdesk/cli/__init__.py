@@ -69,11 +69,14 @@ def build_parser(*, commands: bool = True) -> Parser:
     if not commands:
         return p
     from watchdesk.cli import (
+        correct,
         desk,
         directory,
+        dutylog,
         handover,
         incident,
         officer,
+        report,
         rollcall,
         roster,
         serve,
@@ -83,7 +86,21 @@ def build_parser(*, commands: bool = True) -> Parser:
     top = Commands(
         p.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser), common
     )
-    for noun in (desk, incident, officer, roster, directory, warning, rollcall, handover, serve):
+    nouns = (
+        desk,
+        incident,
+        correct,
+        dutylog,
+        officer,
+        roster,
+        directory,
+        warning,
+        rollcall,
+        handover,
+        report,
+        serve,
+    )
+    for noun in nouns:
         noun.register(top)
     return p
 
@@ -145,9 +162,7 @@ def _explain(e: Exception, ctx: Ctx) -> tuple[str, int]:
     store's InputError, an unknown id) is 2, anything else 1."""
     from watchdesk.errors import InputError, NotFound, StoreError
 
-    if isinstance(e, InputError):
-        return f"{e.field}: {e.problem}", EXIT_INPUT
-    if isinstance(e, NotFound):
+    if isinstance(e, (InputError, NotFound)):  # (a store error words itself in the UI language)
         return str(e), EXIT_INPUT
     if isinstance(e, StoreError):  # the desk is unavailable, damaged, busy…
         return str(e), EXIT_FAIL

@@ -1,6 +1,11 @@
 """Who is acting on the command line: `--as NAME`, else `$WATCHDESK_ACTOR`, names an active officer
 of the desk (`#ID` tells two of one name apart: the message lists them) or a system integration the config declares
-(`integrations`, e.g. `sms-gateway`); anything else is bad input (exit 2, nothing written).
+(`integrations`, e.g. `sms-gateway`); anything else — an unknown name, a deactivated officer — is
+bad input (exit 2, nothing written, the message in the UI language).
+
+The console takes `--as NAME` too (`console_officer`): an active officer who may act now (on the
+shift on duty, or an administrator); it does not read WATCHDESK_ACTOR (a console asks who is at
+the keyboard).
 
 The name matters only when something is written: the desk the commands open (`CliStore`) settles
 who is acting at its first write, so reading commands need no name at all. With no name given:
@@ -20,10 +25,12 @@ import os
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from watchdesk.cli.base import UserError, login
 from watchdesk.errors import InputError
+from watchdesk.i18n import t
 from watchdesk.models.officer import Actor, ActorKind, Officer
 from watchdesk.store.db import DeskDb
 from watchdesk.store.desk import Store
@@ -33,10 +40,6 @@ if TYPE_CHECKING:
 
 ACTOR_ENV = "WATCHDESK_ACTOR"
 SETUP = "setup"  # the system actor of a desk's first writes, before it has officers
-WHO_IS_ACTING = (
-    f"who is acting? pass --as NAME or set {ACTOR_ENV} (an officer of the desk, or an "
-    f"integration declared in the config); nothing was written"
-)
 
 
 def seat(settings: Settings) -> str:
@@ -75,29 +78,61 @@ class CliStore(Store):
 
 def actor_named(store: Store, settings: Settings, name: str, source: str) -> Actor:
     """The actor for a name given with --as or WATCHDESK_ACTOR (or `#ID`, for one of two
-    officers of one name); UserError naming the option."""
+    officers of one name): an active officer of the desk, else a declared integration;
+    UserError naming the option, in the UI language (exit 2)."""
     name = name.strip()
+    said = f"{source} {name!r}"
     if m := re.fullmatch(r"#(\d+)", name):
         try:
             o = store.officers.get(int(m[1]))
         except InputError as e:
-            raise UserError(f"{source} {name!r}: {e.problem}") from None
+            raise UserError(f"{said}: {e.problem}") from None
         if not o.active:
-            raise UserError(f"{source} {name!r}: {o.label()} is deactivated")
+            raise UserError(t("acting.deactivated", said=said, who=o.label()))
         return officer_actor(o, settings)
-    try:
-        return store.officers.actor_for(
-            name, os_user=login(), seat=seat(settings), integrations=settings.integrations
+    if not name:
+        raise UserError(t("acting.blank", said=said))
+    found = store.officers.find(name)
+    active = [o for o in found if o.active]
+    if len(active) == 1:
+        return officer_actor(active[0], settings)
+    if len(active) > 1:  # --as takes no title or phone: the ids tell them apart
+        listed = "; ".join(f"#{o.id} {o.label()}" for o in active)
+        raise UserError(
+            t(
+                "acting.several",
+                said=said,
+                n=len(active),
+                name=repr(name),
+                listed=listed,
+                source=source,
+            )
         )
-    except InputError as e:
-        same = [o for o in store.officers.find(name) if o.active]
-        if len(same) > 1:  # --as takes no title or phone: the ids tell them apart
-            listed = "; ".join(f"#{o.id} {o.label()}" for o in same)
-            raise UserError(
-                f"{source} {name!r}: {len(same)} officers are named {name!r}: {listed}; "
-                f"say which with {source}=#ID"
-            ) from None
-        raise UserError(f"{source} {name!r}: {e.problem}") from None
+    if found:
+        raise UserError(
+            t("acting.deactivated", said=said, who=found[0].label()) + t("acting.deactivated_hint")
+        )
+    if name in settings.integrations:
+        return Actor(name=name, kind=ActorKind.integration, os_user=login(), seat=seat(settings))
+    known = (
+        t("acting.integrations", names=", ".join(settings.integrations))
+        if settings.integrations
+        else ""
+    )
+    raise UserError(t("acting.unknown", said=said, name=repr(name), known=known))
+
+
+def console_officer(store: Store, settings: Settings, name: str, at: datetime) -> Actor:
+    """Who `watchdesk --as NAME` opens the console as: an active officer of the desk (not an
+    integration: those write from the command line) who may act now, on the shift on duty or an
+    administrator; UserError in the UI language otherwise (the console is not opened)."""
+    actor = actor_named(store, settings, name, "--as")
+    said = f"--as {name.strip()!r}"
+    if actor.kind != ActorKind.officer:
+        raise UserError(t("acting.console.integration", said=said))
+    if not store.officers.may_act(actor, at):
+        raise UserError(t("acting.console.not_now", said=said, name=actor.name))
+    return actor
 
 
 def officer_actor(officer: Officer, settings: Settings) -> Actor:
@@ -122,6 +157,6 @@ def settle(store: Store, args: object, settings: Settings) -> Actor:
     elif not has_officers(store):
         actor = Actor(name=SETUP, kind=ActorKind.system, os_user=login(), seat=seat(settings))
     else:
-        raise UserError(WHO_IS_ACTING)
+        raise UserError(t("acting.who", env=ACTOR_ENV))
     store.act_as(actor)
     return actor

@@ -47,8 +47,26 @@ class Failure(UserError):
 
 
 class Parser(argparse.ArgumentParser):
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        # The messages of bad arguments (an id too large …) are made while parsing, before the
+        # config is read: in the language --lang names, else the locale's.
+        _early_language(sys.argv[1:] if args is None else list(args))
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str) -> NoReturn:  # one line, status 2
         self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _early_language(argv: list[str]) -> None:
+    from watchdesk.i18n import LANGS, detect_language, set_language
+
+    lang = None
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.partition("=")[2]
+    set_language(lang if lang in LANGS else detect_language())
 
 
 # -- output -----------------------------------------------------------------------------------
@@ -95,8 +113,8 @@ class Ctx:
             from watchdesk.config import ConfigError, load_settings
 
             try:
-                self._settings = load_settings(
-                    self.config_path, language=getattr(self.args, "lang", None)
+                self._settings = load_settings(  # with the desk's own settings (config.py)
+                    self.config_path, desk=self.db_path, language=getattr(self.args, "lang", None)
                 )
             except ConfigError as e:
                 raise UserError(str(e)) from None
@@ -113,9 +131,14 @@ class Ctx:
         """The desk, opened for this command's user; the caller closes it (see `store`). Who is
         acting is settled at its first write (`--as`, see `watchdesk.cli.acting`)."""
         from watchdesk.cli.acting import CliStore, seat, settle
+        from watchdesk.config import ConfigError, check_pack
         from watchdesk.models.officer import Actor
 
         s = self.settings
+        try:
+            check_pack(s)  # a missing or broken rule pack is said before anything is written
+        except ConfigError as e:
+            raise UserError(str(e)) from None
         store = CliStore.open(
             self.db_path,
             create=create,
@@ -169,34 +192,89 @@ class Ctx:
             yield store
         finally:
             store.close()
+        if store.read_only:  # it worked, reading: say that nothing could have been saved
+            from watchdesk.i18n import t
+
+            print(
+                f"watchdesk: {t('desk.read_only_note', message=store.read_only)}", file=sys.stderr
+            )
 
 
 # -- reading arguments: every bad value is one line naming the option, exit 2 ------------------
-def read_json(src: str) -> Any:
-    """The JSON in file `src` (`-`: stdin), given with --json or --set."""
+def read_json(src: str, option: str = "--json") -> Any:
+    """The JSON in file `src` (`-`: stdin), given with --json or --set. UTF-8, with or without a
+    byte-order mark (Windows tools write one); nesting too deep for the parser is bad input, not
+    a RecursionError."""
+    from watchdesk.i18n import t
+
+    where = f"{option} {src}"
     try:
-        text = sys.stdin.read() if src == "-" else Path(src).read_text(encoding="utf-8-sig")
+        if src == "-":
+            raw = getattr(sys.stdin, "buffer", None)
+            text = raw.read().decode("utf-8-sig") if raw else sys.stdin.read().lstrip("\ufeff")
+        else:
+            text = Path(src).read_text(encoding="utf-8-sig")
     except OSError as e:
-        raise UserError(f"--json {src}: {e.strerror}") from None
+        raise UserError(f"{where}: {e.strerror}") from None
     except UnicodeDecodeError:
-        raise UserError(f"--json {src}: not UTF-8 text") from None
+        raise UserError(f"{where}: {t('cli.json.not_utf8')}") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
         raise UserError(
-            f"--json {src}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})"
+            f"{where}: " + t("cli.json.invalid", line=e.lineno, column=e.colno, problem=e.msg)
         ) from None
+    except RecursionError:
+        raise UserError(f"{where}: {t('cli.json.too_deep')}") from None
 
 
-def when(ctx: Ctx, name: str, value: str | None, *, now: datetime | None = None) -> datetime | None:
-    """Option --`name` as a time (naive: the desk's zone; a bare `HH:MM`: that day of `now`,
-    default today); None when not given."""
+def one_line(option: str, value: str | None, limit: int) -> str | None:
+    """A name or short text given with `option` (--to, --by …): stripped, one line of at most
+    `limit` characters, not blank; None when not given."""
+    import unicodedata
+
+    from watchdesk.i18n import t
+
     if value is None:
         return None
-    from watchdesk.text.timefmt import parse_time
+    text = value.strip()
+    if not text:
+        raise InputError(option, t("cli.text.blank"))
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in text):  # newlines, controls
+        raise InputError(option, t("cli.text.one_line"))
+    if len(text) > limit:
+        raise InputError(option, t("cli.text.too_long", limit=limit))
+    return text
 
+
+@contextmanager
+def fields_as_options(names: dict[str, str]) -> Iterator[None]:
+    """Bad input the store names by its field (`at`, `to_whom`) named by the command's option
+    instead (`--at`, `--to`)."""
     try:
-        dt = parse_time(value, ctx.settings.tz, now=now)
+        yield
+    except InputError as e:
+        if e.field not in names:
+            raise
+        raise InputError(names[e.field], e.problem) from None
+
+
+def when(
+    ctx: Ctx, name: str, value: str | None, *, now: datetime | None = None, past: bool = False
+) -> datetime | None:
+    """Option --`name` as a time (naive: the desk's zone; a bare `HH:MM`: that day of `now`,
+    default today); None when not given. With `past` (a time something happened: a report made,
+    a call received) a bare `HH:MM` is the most recent such moment, `昨HH:MM` yesterday's."""
+    if value is None:
+        return None
+    from watchdesk.text.timefmt import parse_past_time, parse_time
+
+    tz = ctx.settings.tz
+    try:
+        if past:
+            dt = parse_past_time(value, tz, now=now or datetime.now(tz))
+        else:
+            dt = parse_time(value, tz, now=now)
     except ValueError as e:
         raise InputError(f"--{name}", str(e)) from None
     _within_years(name, value, dt.date())
@@ -229,7 +307,9 @@ FIRST_DAY, LAST_DAY = date(2, 1, 1), date(9998, 12, 31)  # a period's days eithe
 
 def _within_years(name: str, value: str, d: date) -> None:
     if not FIRST_DAY <= d <= LAST_DAY:
-        raise InputError(f"--{name}", f"out of range (years 2 to 9998): {value.strip()!r}")
+        from watchdesk.i18n import t
+
+        raise InputError(f"--{name}", t("input.out_of_range", value=repr(value.strip())))
 
 
 def time_in_shift(ctx: Ctx, name: str, value: str | None, shift: Shift) -> datetime | None:
@@ -311,11 +391,39 @@ def sql_int(text: str) -> int:
     SQLite can hold."""
     n = int(text)  # a ValueError is argparse's "invalid int value: 'x'"
     if abs(n) > SQLITE_MAX:
-        raise argparse.ArgumentTypeError(f"too large: {text}")
+        from watchdesk.i18n import t
+
+        raise argparse.ArgumentTypeError(t("input.too_large", value=text.strip(), max=SQLITE_MAX))
     return n
 
 
 sql_int.__name__ = "int"  # argparse names the type in its message: "invalid int value"
+
+
+def int_up_to(limit: int) -> Callable[[str], int]:
+    """`type=` of a whole-number argument that sizes something (a width, a count): at most
+    `limit`, so that a typo of twenty digits is bad input, not a crash or a giant allocation."""
+
+    def parse(text: str) -> int:
+        n = int(text)
+        if abs(n) > limit:
+            from watchdesk.i18n import t
+
+            raise argparse.ArgumentTypeError(t("input.at_most", value=text.strip(), max=limit))
+        return n
+
+    parse.__name__ = "int"
+    return parse
+
+
+class Listing(argparse.HelpFormatter):
+    """`formatter_class` of a command whose epilog lists fields or kinds, one a line: a text of
+    several lines is shown as it is written; a one-line description is wrapped as usual."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" not in text:
+            return super()._fill_text(text, width, indent)
+        return "".join(indent + line for line in text.splitlines(keepends=True))
 
 
 def json_flag(p: argparse.ArgumentParser) -> None:

@@ -22,27 +22,73 @@ from watchdesk.cli.base import (
 )
 
 if TYPE_CHECKING:
+    from watchdesk.models.officer import Actor
     from watchdesk.store.audit import CheckResult
 
 
 def cmd_ui(ctx: Ctx) -> int:
-    """The console (`watchdesk` with no command)."""
-    from watchdesk.startup import open_console
-
+    """The console (`watchdesk` with no command). `--as NAME` names the officer at the keyboard
+    (see `console_as`); without it the console asks. The desk's own settings apply (see
+    `watchdesk.startup`); a rule pack that cannot be used stops it before the screen starts."""
     if not ctx.db_path.exists():
         raise Failure(
             f"no desk database at {ctx.db_path}; create one with `watchdesk init` "
             f"or try `watchdesk demo`"
         )
-    open_console(ctx.db_path, settings=ctx.settings, actor=login()).run()
+    actor, propose = console_as(ctx)
+    _console(ctx, ctx.db_path, actor=actor, propose=propose)
     return EXIT_OK
 
 
+def console_as(ctx: Ctx) -> tuple[str | Actor, int | None]:
+    """Who the console opens as: with `--as NAME`, that officer, who must be active and on the
+    shift on duty or an administrator (else exit 2, the console not opened); on a desk that
+    requires PINs (`handover_pin`), the console asks for their PIN, with them proposed. Without
+    `--as` (WATCHDESK_ACTOR is for the command line's writes), the login: the console asks."""
+    from watchdesk.cli.acting import console_officer
+    from watchdesk.startup import default_clock
+
+    name = getattr(ctx.args, "as_", None)
+    if name is None:
+        return login(), None
+    with ctx.store() as s:
+        officer = console_officer(s, ctx.settings, name, default_clock())
+    if ctx.settings.handover_pin:
+        return login(), officer.officer_id
+    return officer, None
+
+
+def _console(ctx: Ctx, path: Path, **kwargs: Any) -> None:
+    from watchdesk.config import ConfigError
+    from watchdesk.startup import open_console
+
+    try:
+        app = open_console(path, settings=ctx.settings, **kwargs)
+    except ConfigError as e:
+        raise UserError(str(e)) from None
+    app.run()
+
+
 def cmd_init(ctx: Ctx) -> int:
+    """A new desk, or an existing one migrated. An empty file (0 bytes, no write-ahead log: what
+    `touch` or a mktemp leaves) becomes a new desk here, and only here, and says so; every other
+    command refuses it (it may be a desk that was emptied: restore a backup). A file that is not
+    a desk is refused (`Store.open`)."""
+    from watchdesk.i18n import t
+    from watchdesk.store.db import is_empty
+
     existed = ctx.db_path.exists()
+    was_empty = existed and is_empty(ctx.db_path)
     with ctx.store(create=True):
         pass
-    print(f"{'opened existing' if existed else 'created'} desk at {ctx.db_path}", file=sys.stderr)
+    key = (
+        "desk.init.empty_file"
+        if was_empty
+        else "desk.init.opened"
+        if existed
+        else "desk.init.created"
+    )
+    print(t(key, path=ctx.db_path), file=sys.stderr)
     return EXIT_OK
 
 
@@ -55,9 +101,7 @@ def cmd_demo(ctx: Ctx) -> int:
     if ctx.args.no_ui:
         print(f"demo desk written to {path}", file=sys.stderr)
         return EXIT_OK
-    from watchdesk.startup import open_console
-
-    open_console(path, settings=ctx.settings, actor=login()).run()
+    _console(ctx, path, actor=login())
     return EXIT_OK
 
 

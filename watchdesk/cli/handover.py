@@ -23,6 +23,7 @@ from watchdesk.cli.base import (
     PinInput,
     UserError,
     emit,
+    int_up_to,
     sql_int,
     when,
     write_output,
@@ -169,7 +170,9 @@ def register(commands: Commands) -> None:
     h.add_argument("--format", choices=["txt", "pdf", "md"], default="txt")
     h.add_argument("--output", metavar="FILE", help="write to FILE (else stdout; PDF needs it)")
     h.add_argument("--print", action="store_true", help="send to the printer in the config")
-    h.add_argument("--width", type=int, help="text width in terminal cells (default: config)")
+    h.add_argument(
+        "--width", type=int_up_to(10_000), help="text width in terminal cells (default: config)"
+    )
     actions = commands.under(h, "handover")
     p = actions.add(
         "sign",

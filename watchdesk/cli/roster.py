@@ -116,10 +116,23 @@ def cmd_next(ctx: Ctx) -> int:
 
 
 # -- the roster -------------------------------------------------------------------------------
+def calendar_warning(years: list[int]) -> None:
+    """Say on stderr that the holidays of `years` are an estimate (no official arrangement yet)."""
+    if years:
+        from watchdesk.i18n import t
+
+        print(
+            "watchdesk: " + t("calendar.unconfirmed", years=", ".join(map(str, years))),
+            file=sys.stderr,
+        )
+
+
 def cmd_roster_show(ctx: Ctx) -> int:
     with ctx.store() as s:
         start, end = _range(ctx, s)
-        emit(s.roster.page(start, end).model_dump(mode="json"))
+        page = s.roster.page(start, end)
+        emit(page.model_dump(mode="json"))
+    calendar_warning(page.calendar_unconfirmed)
     return EXIT_OK
 
 
@@ -130,7 +143,9 @@ def cmd_roster_problems(ctx: Ctx) -> int:
             try:
                 start, end = now, now + timedelta(hours=ctx.args.hours)
             except OverflowError:
-                raise InputError("--hours", f"too far: {ctx.args.hours}") from None
+                from watchdesk.i18n import t
+
+                raise InputError("--hours", t("input.too_far", value=ctx.args.hours)) from None
         else:
             start, end = _range(ctx, s)
         items = s.roster.problems(start, end, include_acknowledged=ctx.args.all)
@@ -180,11 +195,10 @@ def _import_refusal(file: str, errors: list[RowProblem], unknown: dict[str, list
         lines = [f"{file}: {len(errors)} bad row(s); nothing was imported"]
         return "\n".join(lines + [f"  {err}" for err in errors])
     rows = {r for found in unknown.values() for r in found}
-    other = [
-        e
-        for e in errors
-        if not (e.row in rows and e.field == "name" and e.problem.startswith("no officer named"))
-    ]
+    from watchdesk.i18n import t
+
+    said = {t("err.roster.row_unknown", name=name) for name in unknown}
+    other = [e for e in errors if not (e.row in rows and e.field == "name" and e.problem in said)]
     head = f"{file}: {len(unknown)} name(s) not on the desk"
     if other:
         head += f" and {len(other)} bad row(s)"
@@ -262,13 +276,18 @@ def cmd_roster_generate(ctx: Ctx) -> int:
 def cmd_roster_hours(ctx: Ctx) -> int:
     with ctx.store() as s:
         start, end = _range(ctx, s, days=31)
+        unconfirmed = s.roster.calendar().unconfirmed_years(
+            start.date(), (end - timedelta(days=1)).date()
+        )
         emit(
             {
                 "from": start.isoformat(),
                 "to": end.isoformat(),
                 "people": [r.model_dump(mode="json") for r in s.roster.hours(start, end)],
+                "calendar_unconfirmed": unconfirmed,
             }
         )
+    calendar_warning(unconfirmed)
     return EXIT_OK
 
 
@@ -371,19 +390,28 @@ def cmd_signin(ctx: Ctx) -> int:
 
 
 def cmd_leader_check(ctx: Ctx) -> int:
+    from contextlib import nullcontext
+
+    from watchdesk.i18n import t
+
     a = ctx.args
     with ctx.store() as s:
         now = s.now()
-        if a.record:
-            view = s.roster.on_duty(now) if a.shift is None else None
-            sid = a.shift if a.shift is not None else (view.shift.id if view else None)
-            if sid is None:
-                raise UserError("no shift on duty now; pass --shift ID")
-            at = when(ctx, "at", a.at) if a.at else None
-            s.roster.record_check(sid, method=a.method, result=a.result, at=at, note=a.note or "")
-        out = duty_json(s, now)
-        if a.shift is not None:
-            out["checks"] = [c.model_dump(mode="json") for c in s.roster.checks(a.shift, now)]
+        # Recording: the record and the answer printed are one transaction (a failure saves
+        # nothing, so running the command again never records twice).
+        with s.write() if a.record else nullcontext():
+            if a.record:
+                view = s.roster.on_duty(now) if a.shift is None else None
+                sid = a.shift if a.shift is not None else (view.shift.id if view else None)
+                if sid is None:
+                    raise UserError(t("input.no_shift_now"))
+                at = when(ctx, "at", a.at) if a.at else None
+                s.roster.record_check(
+                    sid, method=a.method, result=a.result, at=at, note=a.note or ""
+                )
+            out = duty_json(s, now)
+            if a.shift is not None:
+                out["checks"] = [c.model_dump(mode="json") for c in s.roster.checks(a.shift, now)]
         emit(out)
     return EXIT_FAIL if a.check and out["leader_check"]["escalated"] else EXIT_OK
 
@@ -402,7 +430,8 @@ def register(commands: Commands) -> None:
 
     rs = commands.group(
         "roster",
-        "the duty roster: show, problems, import, export, generate, hours, changes",
+        "the duty roster: show, problems, import, export, generate, hours, swap, substitute, "
+        "remove, ack, sensitive, leave, config",
         description="the duty roster",
     )
     p = rs.add(

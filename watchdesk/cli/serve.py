@@ -155,11 +155,34 @@ def make_server(command: str, host: str, port: int, *, public: bool = False):
     )
 
 
-def cmd_serve(ctx: Ctx) -> int:
-    a = ctx.args
-    host = a.host.strip()
+def parse_host(text: str) -> str:
+    """--host as the address to listen on: a name, an IPv4 address, or an IPv6 address bare
+    (`::1`) or in brackets as URLs write it (`[::1]`, accepted and unwrapped). Brackets around
+    anything else, a port (`127.0.0.1:8000`: that is --port) or an empty value: bad input."""
+    from watchdesk.i18n import t
+
+    host = text.strip()
     if not host:
         raise UserError("--host: empty")
+    if host.startswith("[") or host.endswith("]"):
+        inner = host[1:-1] if host.startswith("[") and host.endswith("]") else ""
+        try:
+            ok = ipaddress.ip_address(inner.split("%")[0]).version == 6
+        except ValueError:
+            ok = False
+        if not ok:
+            if host.startswith("[") and "]:" in host:
+                raise UserError(f"--host {t('input.host_port', value=host)}")
+            raise UserError(f"--host {t('input.host_brackets', value=host)}")
+        return inner
+    if host.count(":") == 1:  # a name or IPv4 address with a port; IPv6 has two or more
+        raise UserError(f"--host {t('input.host_port', value=host)}")
+    return host
+
+
+def cmd_serve(ctx: Ctx) -> int:
+    a = ctx.args
+    host = parse_host(a.host)
     if not a.public and not is_loopback(host):
         raise UserError(
             f"--host {host}: not a loopback address; binding to the network needs --public "

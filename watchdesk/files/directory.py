@@ -23,6 +23,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from watchdesk.errors import BadValue, Msg, validation_msg
 from watchdesk.files.output import write_private
 from watchdesk.models.base import RowProblem
 from watchdesk.models.directory import Contact, UnitRecord, phone_problem
@@ -100,9 +101,20 @@ class ImportRefused(ValueError):
 
     def __init__(self, problems: list[RowProblem]):
         self.problems = problems
-        head = "; ".join(str(p) for p in problems[:3])
-        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-        super().__init__(f"{len(problems)} bad row(s), nothing imported: {head}{more}")
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        head = "; ".join(str(p) for p in self.problems[:3])
+        if len(self.problems) > 3:
+            return str(
+                Msg(
+                    "err.file.refused_more",
+                    n=len(self.problems),
+                    head=head,
+                    more=len(self.problems) - 3,
+                )
+            )
+        return str(Msg("err.file.refused", n=len(self.problems), head=head))
 
 
 # -- export ---------------------------------------------------------------------------------------
@@ -167,7 +179,7 @@ def file_format(path: Path) -> str:
         return "csv"
     if ext == ".xlsx":
         return "xlsx"
-    raise ValueError(f"{path}: use a .csv or .xlsx file")
+    raise BadValue("err.file.directory_format", path=path)
 
 
 # -- import ---------------------------------------------------------------------------------------
@@ -184,14 +196,18 @@ def read_rows(path: Path) -> list[list[str]]:
             except UnicodeDecodeError:
                 continue
         else:  # pragma: no cover - gb18030 decodes nearly anything
-            raise ValueError(f"{path}: not UTF-8 or GB18030 text")
+            raise BadValue("err.file.path_problem", path=path, problem=Msg("err.file.encoding"))
         return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
     from openpyxl import load_workbook
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ValueError(f"{path}: not a readable .xlsx workbook ({type(e).__name__})") from None
+        raise BadValue(
+            "err.file.path_problem",
+            path=path,
+            problem=Msg("err.file.unreadable_xlsx", kind=type(e).__name__),
+        ) from None
     ws = wb.worksheets[0]
     out = []
     for r in ws.iter_rows(values_only=True):
@@ -241,14 +257,20 @@ def parse_rows(rows: list[list[str]]) -> list[UnitRecord]:
     """Validate every row; raise ImportRefused listing every problem, or return the units."""
     problems: list[RowProblem] = []
     if not rows or not any(c.strip() for c in rows[0]):
-        raise ImportRefused([RowProblem(row=1, field="header", problem="the file is empty")])
+        raise ImportRefused([RowProblem(row=1, field="header", problem=str(Msg("err.file.empty")))])
     fields, contact_cols, unknown = _header_map(rows[0])
     if unknown:
         problems.append(
-            RowProblem(row=1, field="header", problem=f"unknown column(s): {', '.join(unknown)}")
+            RowProblem(
+                row=1,
+                field="header",
+                problem=str(Msg("err.file.unknown_columns", columns=", ".join(unknown))),
+            )
         )
     if "name" not in fields:
-        problems.append(RowProblem(row=1, field="header", problem="no 名称/name column"))
+        problems.append(
+            RowProblem(row=1, field="header", problem=str(Msg("err.file.directory_header")))
+        )
     if problems:
         raise ImportRefused(problems)
     units: list[UnitRecord] = []
@@ -260,39 +282,39 @@ def parse_rows(rows: list[list[str]]) -> list[UnitRecord]:
         def cell(i: int | None, raw: list[str] = raw) -> str:
             return (raw[i] if i is not None and i < len(raw) else "").strip()
 
-        def bad(field: str, problem: str, n: int = n) -> None:
-            problems.append(RowProblem(row=n, field=field, problem=problem))
+        def bad(field: str, problem: Msg, n: int = n) -> None:
+            problems.append(RowProblem(row=n, field=field, problem=str(problem)))
 
         v = {f: cell(fields.get(f)) for f, _, _ in COLUMNS}
         before = len(problems)
         kind = KIND_WORDS.get(v["kind"].lower() if v["kind"] else "linkage")
         if kind is None:
-            bad("kind", f"{v['kind']!r} is not 联动单位/linkage or 值班室/duty_room")
+            bad("kind", Msg("err.file.unit_kind", value=repr(v["kind"])))
         level = LEVEL_WORDS.get(v["level"], "bad")
         if level == "bad":
-            bad("level", f"{v['level']!r} is not 1, 2 or 3")
+            bad("level", Msg("err.file.unit_level", value=repr(v["level"])))
         room = ROOM_WORDS.get(v["room_type"].lower(), None)
         if room is None:
-            bad("room_type", f"{v['room_type']!r} is not 区县, 乡镇街道 or 部门")
+            bad("room_type", Msg("err.file.room_type", value=repr(v["room_type"])))
         active = BOOL_WORDS.get(v["active"].lower(), None)
         if active is None:
-            bad("active", f"{v['active']!r} is not 是 or 否")
+            bad("active", Msg("err.file.yes_no", value=repr(v["active"])))
         if not v["name"]:
-            bad("name", "is empty")
+            bad("name", Msg("err.file.empty_cell"))
         elif v["name"] in first_row:
-            bad("name", f"{v['name']} is already on row {first_row[v['name']]}")
+            bad("name", Msg("err.file.row_twice", name=v["name"], row=first_row[v["name"]]))
         else:
             first_row[v["name"]] = n
         for f in ("duty_phone", "backup_phone", "fax"):
             p = phone_problem(v[f])
             if p:
-                bad(f, f"{v[f]!r}: {p}")
+                bad(f, Msg("err.file.value_problem", value=repr(v[f]), problem=p))
         if kind == "linkage" and level is None:
-            bad("level", "a linkage unit needs a level (1, 2 or 3)")
+            bad("level", Msg("err.unit.linkage_level"))
         if kind == "duty_room" and level not in (None, "bad"):
-            bad("level", "a duty room has no linkage level")
+            bad("level", Msg("err.unit.room_level"))
         if kind == "linkage" and room:
-            bad("room_type", "only duty rooms have a room type")
+            bad("room_type", Msg("err.unit.room_type"))
         contacts = []
         for i in sorted(contact_cols):
             cols = contact_cols[i]
@@ -300,16 +322,16 @@ def parse_rows(rows: list[list[str]]) -> list[UnitRecord]:
             if not any(c.values()):
                 continue
             if not c["name"]:
-                bad(f"联系人{i}", "a contact needs a name")
+                bad(f"联系人{i}", Msg("err.file.contact_name"))
             p = phone_problem(c["phone"])
             if p:
-                bad(f"电话{i}", f"{c['phone']!r}: {p}")
+                bad(f"电话{i}", Msg("err.file.value_problem", value=repr(c["phone"]), problem=p))
             if c["name"]:
                 contacts.append(
                     Contact.model_construct(name=c["name"], role=c["role"], phone=c["phone"])
                 )
         if len({c.name for c in contacts}) != len(contacts):
-            bad("联系人", "a contact is listed twice")
+            bad("联系人", Msg("err.file.contact_twice"))
         if (
             len(problems) > before
             or kind is None
@@ -336,11 +358,13 @@ def parse_rows(rows: list[list[str]]) -> list[UnitRecord]:
             )
         except ValidationError as e:
             err = e.errors()[0]
-            bad(".".join(str(x) for x in err.get("loc", ())) or "row", err.get("msg", "invalid"))
+            bad(".".join(str(x) for x in err.get("loc", ())) or "row", validation_msg(err))
     if problems:
         raise ImportRefused(problems)
     if not units:
-        raise ImportRefused([RowProblem(row=2, field="rows", problem="no units in the file")])
+        raise ImportRefused(
+            [RowProblem(row=2, field="rows", problem=str(Msg("err.file.no_units")))]
+        )
     return units
 
 

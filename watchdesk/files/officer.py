@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from watchdesk.errors import BadValue, Msg, msg_of, os_msg
 from watchdesk.files.directory import BOOL_WORDS
 from watchdesk.files.output import write_private
 from watchdesk.files.roster import ROLE_OUT, parse_role
@@ -57,16 +58,14 @@ _SEPARATORS = re.compile(r"[、，,/／;；\s\u3000]+")
 FORMATS = ("csv", "xlsx")
 
 
-class OfficerFileError(ValueError):
+class OfficerFileError(BadValue):
     """The file as a whole cannot be read (not the format, no header...)."""
 
 
 def format_of(path: str | Path, explicit: str | None = None) -> str:
     fmt = (explicit or Path(path).suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
-        raise OfficerFileError(
-            f"{path}: unknown format {fmt or '(none)'!r}; use .csv or .xlsx (or --format)"
-        )
+        raise OfficerFileError("err.file.officer_format", path=path, fmt=repr(fmt or "(none)"))
     return fmt
 
 
@@ -101,7 +100,7 @@ def read_table(table: Iterable[Sequence[Any]]) -> tuple[list[OfficerRow], list[R
     try:
         header = next(it)
     except StopIteration:
-        raise OfficerFileError("the file is empty") from None
+        raise OfficerFileError("err.file.empty") from None
     cols: dict[str, int] = {}
     for i, h in enumerate(header):
         key = _text(h).lstrip("\ufeff").lower()
@@ -109,8 +108,9 @@ def read_table(table: Iterable[Sequence[Any]]) -> tuple[list[OfficerRow], list[R
             cols[_ALIASES[key]] = i
     if "name" not in cols:
         raise OfficerFileError(
-            f"the header row has no 姓名/name column (expected: "
-            f"{','.join(zh for _, zh, _ in COLUMNS)} or {','.join(en for _, _, en in COLUMNS)})"
+            "err.file.officer_header",
+            zh=",".join(zh for _, zh, _ in COLUMNS),
+            en=",".join(en for _, _, en in COLUMNS),
         )
     rows: list[OfficerRow] = []
     errors: list[RowProblem] = []
@@ -121,32 +121,32 @@ def read_table(table: Iterable[Sequence[Any]]) -> tuple[list[OfficerRow], list[R
             continue  # blank lines are not rows
         before = len(errors)
 
-        def bad(field: str, problem: str, n: int = n) -> None:
-            errors.append(RowProblem(row=n, field=field, problem=problem))
+        def bad(field: str, problem: Msg, n: int = n) -> None:
+            errors.append(RowProblem(row=n, field=field, problem=str(problem)))
 
         name = v.get("name", "")
         if not name:
-            bad("name", "is empty")
+            bad("name", Msg("err.file.empty_cell"))
         elif len(name) > 40:
-            bad("name", "is longer than 40 characters")
+            bad("name", Msg("err.file.longer", n=40))
         phone = v.get("phone", "")
         problem = phone_problem(phone)
         if problem:
-            bad("phone", f"{phone!r}: {problem}")
+            bad("phone", Msg("err.file.value_problem", value=repr(phone), problem=problem))
         try:
             roles = parse_roles(v.get("roles", ""))
         except ValueError as e:
-            bad("roles", str(e))
+            bad("roles", msg_of(e))
             roles = []
         admin = _flag(v.get("admin", ""), False)
         if admin is None:
-            bad("admin", f"{v['admin']!r} is not 是 or 否")
+            bad("admin", Msg("err.file.yes_no", value=repr(v["admin"])))
         active = _flag(v.get("active", ""), True)
         if active is None:
-            bad("active", f"{v['active']!r} is not 是 or 否")
+            bad("active", Msg("err.file.yes_no", value=repr(v["active"])))
         same = (name, "".join(c for c in phone if c.isdigit()))
         if name and same in first:
-            bad("name", f"{name} is already on row {first[same]}")
+            bad("name", Msg("err.file.row_twice", name=name, row=first[same]))
         elif name:
             first[same] = n
         if len(errors) > before or admin is None or active is None:
@@ -173,7 +173,7 @@ def read_csv(data: bytes) -> tuple[list[OfficerRow], list[RowProblem]]:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - gb18030 decodes nearly anything
-        raise OfficerFileError("not UTF-8 or GB18030 text")
+        raise OfficerFileError("err.file.encoding")
     return read_table(csv.reader(io.StringIO(text, newline="")))
 
 
@@ -183,7 +183,7 @@ def read_xlsx(data: bytes) -> tuple[list[OfficerRow], list[RowProblem]]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
-        raise OfficerFileError(f"not an .xlsx workbook ({type(e).__name__})") from None
+        raise OfficerFileError("err.file.not_xlsx", kind=type(e).__name__) from None
     try:
         return read_table(wb.worksheets[0].iter_rows(values_only=True))
     finally:
@@ -200,7 +200,7 @@ def read_file(
     try:
         data = p.read_bytes()
     except OSError as e:
-        raise OfficerFileError(f"{p}: {e.strerror}") from None
+        raise OfficerFileError("err.file.unreadable", path=p, why=os_msg(e)) from None
     return read_csv(data) if fmt == "csv" else read_xlsx(data)
 
 

@@ -28,7 +28,9 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
+from watchdesk.errors import BadValue, Msg, msg_of, os_msg
 from watchdesk.files.output import write_private
+from watchdesk.i18n import t
 from watchdesk.models.base import RowProblem
 from watchdesk.models.roster import DEFAULT_PATTERNS, Role, RosterRow, ShiftSlot
 from watchdesk.text.timefmt import parse_date
@@ -73,7 +75,23 @@ ROLE_OUT = {
 FORMATS = ("csv", "xlsx", "ics")
 
 
-class RosterFileError(ValueError):
+# A part of a shift someone stands in for (代班 / 替班) is a row of its own, inside the shift's
+# time, whose note names whom it stands in for: "代 郑浩然 14:00–18:00" as the store writes it
+# (`RosterRepo.substitute`), or just "代 郑浩然". Import reads it back (`substitute_of`), so a
+# roster exported after a part-shift substitute imports again as it was.
+_SUBSTITUTE_NOTE = re.compile(r"^\s*代\s*(?P<name>.+?)(?=\s+\d{1,2}[:：]\d{2}|\s*$)")
+
+
+def substitute_of(note: str) -> str | None:
+    """The name a row's note says it stands in for ("代 NAME …"), or None."""
+    m = _SUBSTITUTE_NOTE.match(note or "")
+    if m is None:
+        return None
+    name = m["name"].strip()
+    return name or None
+
+
+class RosterFileError(BadValue):
     """The file as a whole cannot be read (not the format, no header...)."""
 
 
@@ -82,9 +100,7 @@ def format_of(path: str | Path, explicit: str | None = None) -> str:
     if fmt in ("ical", "ifb", "icalendar"):
         fmt = "ics"
     if fmt not in FORMATS:
-        raise RosterFileError(
-            f"{path}: unknown format {fmt or '(none)'!r}; use .csv, .xlsx or .ics (or --format)"
-        )
+        raise RosterFileError("err.file.roster_format", path=path, fmt=repr(fmt or "(none)"))
     return fmt
 
 
@@ -108,23 +124,20 @@ def _time(v: Any) -> time | datetime:
         try:
             return datetime.fromisoformat(text.replace("/", "-"))
         except ValueError:
-            raise ValueError(f"not a date and time: {text!r}") from None
+            raise BadValue("err.file.not_datetime", text=repr(text)) from None
     try:
         if text in ("24:00", "24:00:00"):
             return time(0)
         return time.fromisoformat(text if len(text) != 4 else "0" + text)
     except ValueError:
-        raise ValueError(f"not a time (HH:MM): {text!r}") from None
+        raise BadValue("err.file.not_hhmm", text=repr(text)) from None
 
 
 def parse_role(v: Any) -> Role:
     text = str(v or "").strip()
     role = _ROLE_ALIASES.get(text.lower())
     if role is None:
-        raise ValueError(
-            f"unknown role {text!r} (带班领导, 值班长, 值班员, 备勤 or leader, chief, "
-            f"officer, standby)"
-        )
+        raise BadValue("err.file.role", text=repr(text))
     return role
 
 
@@ -143,14 +156,14 @@ def rows_from_records(
     for n, rec in records:
         bad = False
 
-        def err(field: str, problem: str, n: int = n) -> None:
+        def err(field: str, problem: str | Msg, n: int = n) -> None:
             nonlocal bad
             bad = True
-            errors.append(RowProblem(row=n, field=field, problem=problem))
+            errors.append(RowProblem(row=n, field=field, problem=str(problem)))
 
         for f in REQUIRED:
             if rec.get(f) is None or str(rec.get(f)).strip() == "":
-                err(f, "is empty")
+                err(f, Msg("err.file.empty_cell"))
         if bad:
             continue
         parsed: dict[str, Any] = {}
@@ -158,11 +171,11 @@ def rows_from_records(
             try:
                 parsed[f] = parse(rec[f])
             except ValueError as x:
-                err(f, str(x))
+                err(f, msg_of(x))
         day, start, end, role = (parsed.get(f) for f in ("date", "start", "end", "role"))
         name = str(rec["name"]).strip()
         if len(name) > 40:
-            err("name", "is longer than 40 characters")
+            err("name", Msg("err.file.longer", n=40))
         if bad or day is None or start is None or end is None or role is None:
             continue
         begins = _aware(start, day, tz)
@@ -193,8 +206,10 @@ def _header_map(header: Sequence[Any]) -> dict[int, str]:
     missing = [f for f in REQUIRED if f not in out.values()]
     if missing:
         raise RosterFileError(
-            f"the header row lacks {', '.join(missing)} (expected: "
-            f"{','.join(HEADERS['zh'])} or {','.join(HEADERS['en'])})"
+            "err.file.roster_header",
+            missing=", ".join(missing),
+            zh=",".join(HEADERS["zh"]),
+            en=",".join(HEADERS["en"]),
         )
     return out
 
@@ -229,7 +244,7 @@ def read_table(
     try:
         header = next(it)
     except StopIteration:
-        raise RosterFileError("the file is empty") from None
+        raise RosterFileError("err.file.empty") from None
     if is_by_day(header):
         return read_by_day(header, it, tz, slots=slots, today=today)
     return rows_from_records(_records(header, it), tz)
@@ -242,7 +257,7 @@ def _decode(data: bytes) -> str:
         try:
             return data.decode("gb18030")
         except UnicodeDecodeError:
-            raise RosterFileError("not UTF-8 or GB18030 text") from None
+            raise RosterFileError("err.file.encoding") from None
 
 
 def read_csv(
@@ -268,7 +283,7 @@ def read_xlsx(
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
-        raise RosterFileError(f"not an .xlsx workbook ({type(e).__name__})") from None
+        raise RosterFileError("err.file.not_xlsx", kind=type(e).__name__) from None
     ws = wb.worksheets[0]
     return read_table(ws.iter_rows(values_only=True), tz, slots=slots, today=today)
 
@@ -361,21 +376,19 @@ def _day_of(v: Any) -> date | tuple[int, int]:
         try:
             return date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
-            raise ValueError(f"not a date: {text!r}") from None
+            raise BadValue("err.file.not_date", text=repr(text)) from None
     m = _MONTH_DAY.match(text)
     if m:
         month, day = int(m[1]), int(m[2])
         try:
             date(2000, month, day)  # a leap year: 2月29日 may be right in some years
         except ValueError:
-            raise ValueError(f"not a date: {text!r}") from None
+            raise BadValue("err.file.not_date", text=repr(text)) from None
         return month, day
     try:
         return parse_date(text)
     except ValueError:
-        raise ValueError(
-            f"not a date: {text!r} (2026-12-01, 2026/12/1, 2026年12月1日 or 12月1日)"
-        ) from None
+        raise BadValue("err.file.not_date_forms", text=repr(text)) from None
 
 
 def _with_year(month: int, day: int, ref: date) -> date:
@@ -389,7 +402,7 @@ def _with_year(month: int, day: int, ref: date) -> date:
         if best is None or abs((d - ref).days) < abs((best - ref).days):
             best = d
     if best is None:
-        raise ValueError(f"{month}月{day}日 is not a date near {ref.year}")
+        raise BadValue("err.file.no_year", month=month, day=day, year=ref.year)
     return best
 
 
@@ -429,7 +442,7 @@ def read_by_day(
     for n, rec, _ in records:
         v = rec.get("date")
         if v is None or str(v).strip() == "":
-            errors.append(RowProblem(row=n, field="date", problem="is empty"))
+            errors.append(RowProblem(row=n, field="date", problem=t("err.file.empty_cell")))
             continue
         try:
             days[n] = _day_of(v)
@@ -444,16 +457,16 @@ def read_by_day(
             continue
         bad = False
 
-        def err(field: str, problem: str, n: int = n) -> None:
+        def err(field: str, problem: str | Msg, n: int = n) -> None:
             nonlocal bad
             bad = True
-            errors.append(RowProblem(row=n, field=field, problem=problem))
+            errors.append(RowProblem(row=n, field=field, problem=str(problem)))
 
         d = days[n]
         try:
             day = d if isinstance(d, date) else _with_year(d[0], d[1], ref)
         except ValueError as e:
-            err("date", str(e))
+            err("date", msg_of(e))
             continue
         label = str(rec.get("label") or "").strip()
         slot: ShiftSlot | None = None
@@ -469,7 +482,7 @@ def read_by_day(
                 try:
                     parsed = _time(v)
                 except ValueError as e:
-                    err(f, str(e))
+                    err(f, msg_of(e))
                     continue
                 if f == "start":
                     start = parsed
@@ -479,12 +492,10 @@ def read_by_day(
             continue
         if start is None and slot is None:
             known = ", ".join(sl.label for sl in slots if sl.label) or "-"
-            err(
-                "label",
-                f"say which shift: a 班次 of the desk's pattern ({known}) or a 开始 time"
-                if not label
-                else f"no shift {label!r} in the desk's pattern ({known}); or give 开始 and 结束",
-            )
+            if label:
+                err("label", Msg("err.file.no_slot", label=label, known=known))
+            else:
+                err("label", Msg("err.file.which_slot", known=known))
             continue
         begins = _aware(
             start if start is not None else slot.start_time if slot else time(0), day, tz
@@ -496,17 +507,17 @@ def read_by_day(
         elif slot is not None:
             ends = begins + slot.duration
         else:
-            err("end", "give the shift's end (结束)")
+            err("end", Msg("err.file.give_end"))
             continue
         if ends <= begins:
-            err("end", "is not after the start")
+            err("end", Msg("err.roster.row_end"))
             continue
         note = str(rec.get("note") or "").strip()
         seen: set[tuple[Role, str]] = set()
         for role, value in cells:
             for name in names_in(value):
                 if len(name) > 40:
-                    err(role.value, f"{name[:12]}… is longer than 40 characters")
+                    err(role.value, Msg("err.file.name_longer", name=name[:12], n=40))
                     continue
                 if (role, name) in seen:
                     continue
@@ -534,7 +545,7 @@ def read_ics(data: bytes, tz: tzinfo) -> tuple[list[RosterRow], list[RowProblem]
     try:
         cal = icalendar.Calendar.from_ical(data)
     except Exception as e:
-        raise RosterFileError(f"not an iCalendar file ({e})") from None
+        raise RosterFileError("err.file.not_ics", error=str(e)) from None
     rows: list[RosterRow] = []
     errors: list[RowProblem] = []
     for n, ev in enumerate(cal.walk("VEVENT"), start=1):
@@ -546,12 +557,10 @@ def read_ics(data: bytes, tz: tzinfo) -> tuple[list[RosterRow], list[RowProblem]
         try:
             begins, ends = ev.decoded("DTSTART"), ev.decoded("DTEND")
         except KeyError:
-            errors.append(RowProblem(row=n, field="start", problem="event without DTSTART/DTEND"))
+            errors.append(RowProblem(row=n, field="start", problem=t("err.file.ics_times")))
             continue
         if not isinstance(begins, datetime) or not isinstance(ends, datetime):
-            errors.append(
-                RowProblem(row=n, field="start", problem="an all-day event is not a shift")
-            )
+            errors.append(RowProblem(row=n, field="start", problem=t("err.file.ics_all_day")))
             continue
         begins = begins if begins.tzinfo else begins.replace(tzinfo=tz)
         ends = ends if ends.tzinfo else ends.replace(tzinfo=tz)
@@ -585,7 +594,7 @@ def read_file(
     try:
         data = p.read_bytes()
     except OSError as e:
-        raise RosterFileError(f"{p}: {e.strerror}") from None
+        raise RosterFileError("err.file.unreadable", path=p, why=os_msg(e)) from None
     if fmt == "ics":
         return read_ics(data, tz)
     reader = read_csv if fmt == "csv" else read_xlsx

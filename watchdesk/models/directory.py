@@ -6,6 +6,7 @@ from enum import Enum
 
 from pydantic import Field
 
+from watchdesk.errors import Msg
 from watchdesk.models.base import BaseModel
 
 
@@ -36,17 +37,17 @@ class Unit(BaseModel):
 PHONE_CHARS = frozenset("0123456789+-() ")
 
 
-def phone_problem(value: str) -> str | None:
+def phone_problem(value: str) -> Msg | None:
     """Why `value` is not a phone number we can dial, or None. Empty is allowed (not known)."""
     v = (value or "").strip()
     if not v:
         return None
     if not all(c in PHONE_CHARS for c in v):
-        return "a phone number has digits, spaces, +, - and brackets only"
+        return Msg("err.phone.chars")
     if sum(c.isdigit() for c in v) < 3:
-        return "a phone number needs at least 3 digits"
+        return Msg("err.phone.digits")
     if len(v) > 40:
-        return "a phone number is at most 40 characters"
+        return Msg("err.phone.long")
     return None
 
 

@@ -7,6 +7,7 @@ from enum import Enum
 
 from pydantic import Field, field_validator
 
+from watchdesk.errors import BadValue
 from watchdesk.models.base import BaseModel, _aware
 
 
@@ -39,5 +40,5 @@ class LogEntry(BaseModel):
     @classmethod
     def _content(cls, v: str) -> str:
         if not v.strip():
-            raise ValueError("must not be blank")
+            raise BadValue("err.text.blank")
         return v.strip()

@@ -42,6 +42,8 @@ class SheetIncident(BaseModel):
     sensitive: bool = False
     figures: dict[str, int] = {}
     clocks: list[SheetClock] = []
+    merged_into: int | None = None  # marked a duplicate of that incident (store/correction.py)
+    struck: list[SheetLine] = []  # its reports and figure versions struck through
 
 
 class SheetLine(BaseModel):
@@ -52,6 +54,7 @@ class SheetLine(BaseModel):
     text: str
     detail: str = ""
     flag: str = ""  # "", "warn" or "bad": how the renderers emphasise it
+    struck: str = ""  # struck through (更正): who, when and why; the renderers strike the text
 
 
 class EquipmentItem(BaseModel):
@@ -90,6 +93,8 @@ class HandoverSheet(BaseModel):
     rollcalls: list[SheetLine] = []
     on_post_rate: float | None = None
     warnings: list[SheetLine] = []
+    struck_people: list[SheetLine] = []  # sign-ins struck through (更正)
+    struck_incidents: list[SheetLine] = []  # struck reports of incidents not on the sheet
     equipment: list[EquipmentItem] = []
     notes: str = ""
     pending: list[PendingItem] = []

@@ -11,7 +11,9 @@ from enum import Enum
 
 from pydantic import Field, field_validator
 
+from watchdesk.errors import BadValue
 from watchdesk.models.base import BaseModel, _aware
+from watchdesk.models.correction import Correction
 
 
 class Grade(str, Enum):
@@ -88,7 +90,7 @@ class IncidentFacts(BaseModel):
     @classmethod
     def _not_blank(cls, v: str) -> str:
         if not v.strip():
-            raise ValueError("must not be blank")
+            raise BadValue("err.text.blank")
         return v.strip()
 
     @field_validator("caller_phone")
@@ -96,7 +98,7 @@ class IncidentFacts(BaseModel):
     def _phone(cls, v: str) -> str:
         v = v.strip()
         if v and not all(c.isdigit() or c in "+-() " for c in v):
-            raise ValueError("a phone number has digits, spaces, +, - and brackets only")
+            raise BadValue("err.phone.chars")
         return v
 
 
@@ -109,6 +111,7 @@ class Incident(IncidentFacts):
     version: int = 1
     created_at: datetime
     updated_at: datetime
+    merged_into: int | None = None  # marked a duplicate of that incident (store/correction.py)
 
     @property
     def headline(self) -> str:
@@ -197,11 +200,13 @@ class Hold(BaseModel):
 
 class TimelineItem(BaseModel):
     at: datetime
-    kind: str  # received / report / figures / log / voided / clock
+    kind: str  # received / report / figures / log / voided / clock / merged / duplicate
     title: str = ""
     detail: str = ""
     who: str = ""
     data: dict = {}
+    ref: str = ""  # the record it shows, `report:17` (what a correction names); "" for none
+    correction: Correction | None = None  # struck through: who, when, why
 
 
 class RegradeResult(BaseModel):
@@ -210,6 +215,7 @@ class RegradeResult(BaseModel):
     suggested: Grade
     added: list[Deadline] = []
     dropped: list[Deadline] = []
+    retimed: list[Deadline] = []  # running clocks moved earlier by the stricter rule
     needs_confirmation: bool = False  # a lower grade was suggested and not accepted
 
     @property

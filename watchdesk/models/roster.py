@@ -11,6 +11,7 @@ from enum import Enum
 
 from pydantic import Field, field_validator, model_validator
 
+from watchdesk.errors import BadValue, Msg
 from watchdesk.models.base import BaseModel, _aware
 
 
@@ -157,7 +158,7 @@ def _hhmm(v: str) -> str:
     try:
         t = time.fromisoformat(v.strip())
     except ValueError as e:
-        raise ValueError(f"not a time of day (HH:MM): {v!r}") from e
+        raise BadValue("err.roster.hhmm", value=v) from e
     return t.strftime("%H:%M")
 
 
@@ -209,7 +210,7 @@ class CheckConfig(BaseModel):
         for a, b in v:
             a, b = _hhmm(a), _hhmm(b)
             if a == b:
-                raise ValueError(f"empty window {a}–{b}")
+                raise BadValue("err.roster.empty_window", a=a, b=b)
             out.append((a, b))
         return out
 
@@ -233,14 +234,14 @@ class RosterConfig(BaseModel):
     @model_validator(mode="after")
     def _pattern_known(self) -> RosterConfig:
         if self.pattern not in self.patterns:
-            raise ValueError(f"pattern {self.pattern!r} is not defined in patterns")
+            raise BadValue("err.roster.pattern_undefined", value=self.pattern)
         for name, slots in self.patterns.items():
             if not slots:
-                raise ValueError(f"pattern {name!r} has no shifts")
+                raise BadValue("err.roster.pattern_empty", value=name)
         for d in (self.minimums, self.sensitive_minimums):
             for r, n in d.items():
                 if n < 0 or n > 20:
-                    raise ValueError(f"minimum for {r.value} must be 0–20")
+                    raise BadValue("err.roster.minimum", role=Msg(f"role.{r.value}"))
         return self
 
     def slots(self, pattern: str | None = None) -> list[ShiftSlot]:
@@ -283,7 +284,7 @@ class SensitivePeriod(BaseModel):
     @model_validator(mode="after")
     def _order(self) -> SensitivePeriod:
         if self.ends_on < self.starts_on:
-            raise ValueError("ends_on is before starts_on")
+            raise BadValue("err.roster.period_order")
         return self
 
     def covers(self, d: date) -> bool:
@@ -395,6 +396,8 @@ class RosterPage(BaseModel):
     end: datetime
     shifts: list[RosterShift] = []
     problems: list[Violation] = []  # including gaps between shifts
+    # years of the page whose official holiday arrangement (国务院办公厅通知) is not in the data
+    calendar_unconfirmed: list[int] = []
 
 
 # -- rotation ----------------------------------------------------------------------------------
@@ -417,11 +420,11 @@ class RotationSpec(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> RotationSpec:
         if self.end < self.start:
-            raise ValueError("end is before start")
+            raise BadValue("err.roster.end_before_start")
         if (self.end - self.start).days > 366 * 3:
-            raise ValueError("at most three years at a time")
+            raise BadValue("err.roster.three_years")
         if not any(self.lists.values()) and not any(self.rest_lists.values()):
-            raise ValueError("give at least one list of people")
+            raise BadValue("err.roster.no_lists")
         return self
 
 
@@ -474,6 +477,6 @@ class HoursRow(BaseModel):
     shifts: int = 0
     hours: float = 0.0
     rest_day_hours: float = 0.0  # weekends and holidays
-    holiday_hours: float = 0.0  # public holidays only
+    holiday_hours: float = 0.0  # days of a public-holiday period (docs/roster.md, hours)
     night_hours: float = 0.0  # 22:00–06:00
     by_role: dict[Role, float] = {}

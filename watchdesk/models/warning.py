@@ -7,6 +7,7 @@ from enum import Enum
 
 from pydantic import Field, field_validator
 
+from watchdesk.errors import BadValue
 from watchdesk.models.base import BaseModel, _aware
 from watchdesk.rules.warning import COLOURS, Colour, Level, SignalType, signal_type, title
 
@@ -40,7 +41,7 @@ class WarningInput(BaseModel):
     @classmethod
     def _blank(cls, v: str) -> str:
         if not v.strip():
-            raise ValueError("must not be blank")
+            raise BadValue("err.text.blank")
         return v.strip()
 
 

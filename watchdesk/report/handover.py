@@ -38,14 +38,64 @@ def _hm(dt: datetime | None, tz: tzinfo) -> str:
     return "" if dt is None else dt.astimezone(tz).strftime("%m-%d %H:%M")
 
 
-def clock_state(c: SheetClock, tz: tzinfo) -> str:
+def duration(seconds: float) -> str:
+    """How long, in whole minutes rounded up: "17 分钟", "1 小时 5 分钟", "2 天 3 小时"."""
+    m = max(1, -(-int(seconds) // 60))
+    h, m = divmod(m, 60)
+    d, h = divmod(h, 24)
+    if d:
+        return t("ho.dur.dh", d=d, h=h) if h else t("ho.dur.d", d=d)
+    if h:
+        return t("ho.dur.hm", h=h, m=m) if m else t("ho.dur.h", h=h)
+    return t("ho.dur.m", m=m)
+
+
+def overdue(c: SheetClock, now: datetime) -> str:
+    """The mark of a clock past due and not reported at `now` (【已超时 2 分钟】), else ""."""
+    if c.status != DeadlineStatus.running or c.due_at >= now:
+        return ""
+    return t("ho.overdue_by", late=duration((now - c.due_at).total_seconds()))
+
+
+def clock_state(c: SheetClock, tz: tzinfo, now: datetime | None = None) -> str:
+    """A clock's state on the sheet compiled at `now`: on time, late, dropped, running or
+    overdue (by how long)."""
     if c.status == DeadlineStatus.done:
         if c.late_seconds is not None and c.late_seconds > 0:
             return t("ho.late", minutes=(c.late_seconds + 59) // 60, at=_hm(c.done_at, tz))
         return t("ho.on_time", at=_hm(c.done_at, tz))
     if c.status == DeadlineStatus.dropped:
         return t("ho.dropped")
+    if now is not None and (late := overdue(c, now)):
+        return t("ho.overdue_state", overdue=late, due=_hm(c.due_at, tz))
     return t("ho.running", due=_hm(c.due_at, tz))
+
+
+def check_time(due: datetime, at: datetime, tz: tzinfo) -> str:
+    """When a leader-on-duty check was recorded: "22:17"; if after its due time, also when it
+    was due and how late: "22:00 应查，22:17 核查（迟 17 分钟）". Whole minutes, as shown."""
+    d = due.astimezone(tz).replace(second=0, microsecond=0)
+    a = at.astimezone(tz).replace(second=0, microsecond=0)
+    if a <= d:
+        return a.strftime("%H:%M")
+    late = duration((a - d).total_seconds())
+    return t("ho.check.late", due=d.strftime("%H:%M"), at=a.strftime("%H:%M"), late=late)
+
+
+class Struck(str):
+    """A line struck through (更正). As a plain string it is what a line printer shows: the
+    "[已更正]" tag, the record, then who corrected it, when and why. `record` and `note` let a
+    renderer strike the record itself: ~~…~~ in Markdown, <strike> in the PDF."""
+
+    record: str
+    note: str
+    tag: str
+
+    def __new__(cls, record: str, note: str, indent: str = "") -> Struck:
+        tag = t("corr.tag")
+        obj = super().__new__(cls, f"{indent}{tag} {record} —— {note}")
+        obj.record, obj.note, obj.tag = record, note, tag
+        return obj
 
 
 def sections(sheet: HandoverSheet, tz: tzinfo) -> list[tuple[str, list[str]]]:
@@ -53,7 +103,7 @@ def sections(sheet: HandoverSheet, tz: tzinfo) -> list[tuple[str, list[str]]]:
     out: list[tuple[str, list[str]]] = []
     ppl = []
     for p in sheet.people:
-        line = f"{role_label(p.role)}：{p.name}"
+        line = f"{role_label(p.role)}{t('ho.colon')}{p.name}"
         line += (
             "  " + t("ho.signed_in", at=_hm(p.signed_in_at, tz))
             if p.signed_in_at
@@ -62,33 +112,55 @@ def sections(sheet: HandoverSheet, tz: tzinfo) -> list[tuple[str, list[str]]]:
         if p.signed_out_at:
             line += "  " + t("ho.signed_out", at=_hm(p.signed_out_at, tz))
         if p.note:
-            line += f"  （{p.note}）"
+            line += "  " + t("ho.paren", text=p.note)
         ppl.append(line)
+    ppl += [_line(x, tz) for x in sheet.struck_people]
     out.append((t("ho.s.people"), ppl or [t("ho.none")]))
     out.append((t("ho.s.checks"), [_line(x, tz) for x in sheet.leader_checks] or [t("ho.none")]))
-    inc_lines = []
+    inc_lines: list[str] = []
+    on_sheet = {i.id for i in sheet.incidents}
+    merged: dict[int, list[str]] = {}  # a duplicate under the incident it was merged into
     for i in sheet.incidents:
+        if i.merged_into is not None and i.merged_into in on_sheet:
+            merged.setdefault(i.merged_into, []).append(
+                "    " + t("corr.merged_line", id=i.id, at=_hm(i.received_at, tz), what=i.headline)
+            )
+    for i in sheet.incidents:
+        if i.merged_into is not None and i.merged_into in on_sheet:
+            continue
         head = (
             f"#{i.id} {_hm(i.received_at, tz)} {grade_label(i.grade, short=True)} "
             f"{category_label(i.category, i.subtype)} {i.place} {i.headline}"
         )
         if i.sensitive:
             head += " " + t("ho.sensitive")
-        head += f" [{status_label(i.status.value)}]"
+        if i.merged_into is not None:
+            head += f" [{t('corr.merged_into', id=i.merged_into)}]"
+        else:
+            head += f" [{status_label(i.status.value)}]"
         inc_lines.append(head)
         if i.figures:
             inc_lines.append(
-                "    " + " ".join(f"{t('fig.' + k)}{v:,}" for k, v in i.figures.items())
+                "    "
+                + " ".join(
+                    t("ho.figure", label=t("fig." + k), n=f"{v:,}") for k, v in i.figures.items()
+                )
             )
         for c in i.clocks:
-            inc_lines.append(f"    {kind_label(c.kind, c.seq)}：{clock_state(c, tz)}")
+            state = clock_state(c, tz, sheet.compiled_at)
+            if i.merged_into is not None and c.status == DeadlineStatus.dropped:
+                state = t("corr.merged_into", id=i.merged_into)
+            inc_lines.append(f"    {kind_label(c.kind, c.seq)}{t('ho.colon')}{state}")
+        inc_lines += [_line(x, tz, indent="    ") for x in i.struck]
+        inc_lines += merged.get(i.id, [])
+    inc_lines += [_line(x, tz) for x in sheet.struck_incidents]
     out.append((t("ho.s.incidents"), inc_lines or [t("ho.none")]))
     out.append(
         (
             t("ho.s.running"),
             [
                 f"#{c.incident_id} {c.headline} {kind_label(c.kind, c.seq)} {t('ho.due', due=_fmt(c.due_at, tz))}"
-                + (" " + t("ho.overdue") if c.due_at < sheet.compiled_at else "")
+                + (" " + late if (late := overdue(c, sheet.compiled_at)) else "")
                 for c in sheet.running
             ]
             or [t("ho.none")],
@@ -99,6 +171,7 @@ def sections(sheet: HandoverSheet, tz: tzinfo) -> list[tuple[str, list[str]]]:
             t("ho.s.due_next"),
             [
                 f"#{c.incident_id} {c.headline} {kind_label(c.kind, c.seq)} {t('ho.due', due=_fmt(c.due_at, tz))}"
+                + (" " + late if (late := overdue(c, sheet.compiled_at)) else "")
                 for c in sheet.due_next
             ]
             or [t("ho.none")],
@@ -115,7 +188,7 @@ def sections(sheet: HandoverSheet, tz: tzinfo) -> list[tuple[str, list[str]]]:
             t("ho.s.equipment"),
             [
                 f"[{'✓' if e.ok else '✗'}] {t('ho.eq.' + e.key) if t('ho.eq.' + e.key) != 'ho.eq.' + e.key else e.key}"
-                + (f"：{e.note}" if e.note else "")
+                + (f"{t('ho.colon')}{e.note}" if e.note else "")
                 for e in sheet.equipment
             ]
             or [t("ho.none")],
@@ -126,7 +199,7 @@ def sections(sheet: HandoverSheet, tz: tzinfo) -> list[tuple[str, list[str]]]:
         (
             t("ho.s.pending"),
             [
-                f"{k}. {p.matter}（{t('ho.owner')}：{p.owner}）"
+                f"{k}. {p.matter}" + t("ho.paren", text=f"{t('ho.owner')}{t('ho.colon')}{p.owner}")
                 for k, p in enumerate(sheet.pending, 1)
             ]
             or [t("ho.none")],
@@ -135,13 +208,15 @@ def sections(sheet: HandoverSheet, tz: tzinfo) -> list[tuple[str, list[str]]]:
     return out
 
 
-def _line(x: SheetLine, tz: tzinfo) -> str:
+def _line(x: SheetLine, tz: tzinfo, indent: str = "") -> str:
     s = (f"{_hm(x.at, tz)} " if x.at else "") + (f"[{t(x.kind)}] " if x.kind else "") + x.text
     if x.detail:
         s += f" —— {x.detail}"
+    if x.struck:
+        return Struck(s, x.struck, indent)
     if x.flag == "bad":
         s = "！" + s
-    return s
+    return indent + s
 
 
 def header_lines(sheet: HandoverSheet, tz: tzinfo) -> list[str]:
@@ -167,6 +242,8 @@ def render_text(
     sheet: HandoverSheet, *, tz: tzinfo, width: int = 80, lang: str | None = None
 ) -> str:
     """Plain text, every line at most `width` terminal cells wide."""
+    if width < 6:  # a line must hold its indent and a Chinese character
+        raise ValueError("width too small")
     with using(lang):
         out: list[str] = []
         for h in header_lines(sheet, tz):
@@ -175,12 +252,20 @@ def render_text(
         for n, (title, lines) in enumerate(sections(sheet, tz), 1):
             out.extend(wrap_cells(f"{t('ho.num.' + str(n))}{t('ho.sep')}{title}", width))
             for line in lines:
-                out.extend(wrap_cells("  " + line, width, indent=4))
+                lead = 2 + len(line) - len(line.lstrip(" "))  # a sub-line's runs on under it
+                out.extend(wrap_cells("  " + line, width, indent=min(lead + 2, width - 2)))
             out.append("")
         out.append(rule(width, "-"))
         for s in signature_lines(sheet, tz):
             out.extend(wrap_cells(s, width))
         return "\n".join(out) + "\n"
+
+
+def _md(line: str) -> str:
+    """A line in Markdown: a struck one as ~~record~~, then the tag and who corrected it."""
+    if isinstance(line, Struck):
+        return f"~~{line.record.strip()}~~ {line.tag} {line.note}"
+    return line.strip()
 
 
 def render_markdown(sheet: HandoverSheet, *, tz: tzinfo, lang: str | None = None) -> str:
@@ -190,7 +275,7 @@ def render_markdown(sheet: HandoverSheet, *, tz: tzinfo, lang: str | None = None
         for n, (title, lines) in enumerate(sections(sheet, tz), 1):
             out += [f"## {t('ho.num.' + str(n))}{t('ho.sep')}{title}", ""]
             out += [
-                f"- {line.strip()}" if not line.startswith("    ") else f"  - {line.strip()}"
+                (f"- {_md(line)}" if not line.startswith("    ") else f"  - {_md(line)}")
                 for line in lines
             ]
             out.append("")

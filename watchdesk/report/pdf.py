@@ -25,7 +25,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from watchdesk.i18n import t, using
 from watchdesk.models.handover import HandoverSheet
-from watchdesk.report.handover import header_lines, sections, signature_lines
+from watchdesk.report.handover import Struck, header_lines, sections, signature_lines
+from watchdesk.report.textfmt import break_spans
 
 CANDIDATES = [
     ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
@@ -54,6 +55,49 @@ def cjk_font(path: str | None = None) -> tuple[str, str | None]:
     )
 
 
+def _plain(line: str) -> tuple[str, int]:
+    """A line's text, and how many of its first characters are struck through (更正)."""
+    if isinstance(line, Struck):
+        record = line.record.strip()
+        return f"{record} {line.tag} {line.note}", len(record)
+    return line.strip(), 0
+
+
+def _markup(line: str, start: int = 0, end: int | None = None) -> str:
+    """The line's text[start:end] as reportlab markup; a struck record in <strike>."""
+    text, struck = _plain(line)
+    end = len(text) if end is None else end
+    cut = min(max(struck, start), end)
+    done, rest = escape(text[start:cut].strip()), escape(text[cut:end].rstrip())
+    return ((f"<strike>{done}</strike>" if done else "") + rest).replace("\n", "<br/>")
+
+
+class _Lines(Paragraph):
+    """A line of the sheet as a paragraph broken into lines by the sheet's own rules
+    (`break_spans`: whole words and numbers, no bracket or punctuation on the wrong side of a
+    break), measured in its font at the width the page gives it, then set line by line.
+    reportlab's own CJK wrapping cuts `G107` and leaves 【 at a line end."""
+
+    def __init__(self, line: str | None, style: ParagraphStyle, **kw) -> None:
+        # line is None for the halves reportlab makes when it splits one across pages
+        super().__init__(None if line is None else _markup(line), style, **kw)
+        self._line, self._width = line, -1.0
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
+        if self._line is not None and self._width != availWidth:
+            st = self.style
+            spans = break_spans(  # the first line may hang out by -firstLineIndent
+                _plain(self._line)[0],
+                availWidth - st.leftIndent - st.firstLineIndent - st.rightIndent - 0.5,
+                indent=-st.firstLineIndent,
+                measure=lambda s: pdfmetrics.stringWidth(s, st.fontName, st.fontSize),
+            )
+            lines = [_markup(self._line, sp.start, sp.end) for sp in spans]
+            Paragraph.__init__(self, "<br/>".join(lines), st, self.bulletText)
+            self._width = availWidth
+        return super().wrap(availWidth, availHeight)
+
+
 def render_pdf(
     sheet: HandoverSheet, *, tz: tzinfo, lang: str | None = None, font_path: str | None = None
 ) -> bytes:
@@ -70,11 +114,12 @@ def render_pdf(
         spaceAfter=2,
         textColor=colors.HexColor("#8b0000"),
     )
-    item = ParagraphStyle("item", parent=base, leftIndent=6 * mm)
+    item = ParagraphStyle("item", parent=base, leftIndent=10 * mm, firstLineIndent=-4 * mm)
     sub_item = ParagraphStyle(
         "subitem",
         parent=base,
-        leftIndent=12 * mm,
+        leftIndent=16 * mm,
+        firstLineIndent=-4 * mm,
         fontSize=9.5,
         leading=13,
         textColor=colors.HexColor("#333333"),
@@ -83,18 +128,18 @@ def render_pdf(
     story = []
     with using(lang):
         head = header_lines(sheet, tz)
-        story.append(Paragraph(escape(head[0]), title))
+        story.append(_Lines(head[0], title))
         for h in head[1:]:
-            story.append(Paragraph(escape(h), sub))
+            story.append(_Lines(h, sub))
         story.append(Spacer(1, 4 * mm))
         for n, (name, lines) in enumerate(sections(sheet, tz), 1):
-            story.append(Paragraph(escape(f"{t('ho.num.' + str(n))}{t('ho.sep')}{name}"), h2))
+            story.append(_Lines(f"{t('ho.num.' + str(n))}{t('ho.sep')}{name}", h2))
             for line in lines:
                 style = sub_item if line.startswith("    ") else item
-                story.append(Paragraph(escape(line.strip()).replace("\n", "<br/>"), style))
+                story.append(_Lines(line, style))
         story.append(Spacer(1, 8 * mm))
         for s in signature_lines(sheet, tz):
-            story.append(Paragraph(escape(s), sig))
+            story.append(_Lines(s, sig))
         buf = io.BytesIO()
         doc = SimpleDocTemplate(
             buf,

@@ -8,9 +8,19 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from watchdesk.errors import StoreError
 
-class PrintError(Exception):
-    pass
+
+class PrintError(StoreError):
+    """Printing failed: the message says why (callers say what happened to the file)."""
+
+
+# What `lp` says when CUPS refuses a job, and the message for it.
+_LP_SAYS = (
+    ("no default destination", "err.print.no_default"),
+    ("does not exist", "err.print.no_printer"),
+    ("not accepting jobs", "err.print.not_accepting"),
+)
 
 
 def print_file(
@@ -19,7 +29,7 @@ def print_file(
     """Queue `path` on `printer` (the CUPS default when None). Returns the job id."""
     lp = shutil.which("lp")
     if lp is None:
-        raise PrintError("no print system: CUPS's `lp` command is not installed")
+        raise PrintError("err.print.no_lp")
     cmd = [lp, "-t", title]
     if printer:
         cmd += ["-d", printer]
@@ -27,11 +37,17 @@ def print_file(
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        raise PrintError(f"the print system did not answer within {timeout:.0f} s") from None
+        raise PrintError("err.print.timeout", seconds=f"{timeout:.0f}") from None
     except OSError as e:
-        raise PrintError(f"cannot run lp: {e.strerror}") from None
+        raise PrintError("err.print.cannot_run", why=e.strerror or str(e)) from None
     if p.returncode != 0:
         msg = (p.stderr or p.stdout).strip().splitlines()
-        raise PrintError(f"printing failed: {msg[-1] if msg else 'lp exit ' + str(p.returncode)}")
+        why = msg[-1] if msg else f"lp exit {p.returncode}"
+        known = next((key for words, key in _LP_SAYS if words in why.lower()), None)
+        if known == "err.print.no_default" or (known and not printer):
+            raise PrintError("err.print.no_default", error=why)
+        if known:  # CUPS's usual refusals in the UI language (its own words kept in English)
+            raise PrintError(known, printer=printer, error=why)
+        raise PrintError("err.print.failed", why=why)
     m = re.search(r"request id is (\S+)", p.stdout)
     return m.group(1) if m else p.stdout.strip()

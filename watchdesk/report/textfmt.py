@@ -2,70 +2,175 @@
 
 from __future__ import annotations
 
+import re
+from collections import deque
+from collections.abc import Callable
+from typing import NamedTuple
+
 from rich.cells import cell_len
 
 
+class Span(NamedTuple):
+    """One line of wrapped text: `text[start:end]`, and whether it continues a paragraph."""
+
+    start: int
+    end: int
+    continued: bool
+
+
+# Chinese line-breaking rules (禁则, GB/T 15834): no line ends with an opening bracket or quote,
+# and none starts with a closing one or with punctuation that follows what it ends.
+OPENING = frozenset("（【(《“‘「『〈〔［｛[{")
+CLOSING = frozenset("）】)》”’」』〉〕］｝]}。，、；：！？．,.;:!?…")
+_PARAGRAPH = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def wrap_cells(text: str, width: int, indent: int = 0) -> list[str]:
-    """Wrap `text` so that no line is wider than `width` cells. Breaks at spaces when it can,
-    anywhere between CJK characters (where Chinese text breaks), and inside a word only when a
-    single word is wider than the line. Continuation lines are indented by `indent` cells."""
+    """Wrap `text` so that no line is wider than `width` cells, by the rules of `break_spans`.
+    Continuation lines are indented by `indent` cells."""
     if width <= indent + 1:
         raise ValueError("width too small")
-    lines: list[str] = []
-    for para in (text or "").splitlines() or [""]:
-        line, line_w = "", 0
-        limit = width
-        for token in _tokens(para):
-            tw = cell_len(token)
-            if line_w + tw <= limit:
-                line += token
-                line_w += tw
-                continue
-            if token == " ":
-                lines.append(line.rstrip())
-                line, line_w = " " * indent, indent
-                limit = width
-                continue
-            if line.strip():
-                lines.append(line.rstrip())
-                line, line_w = " " * indent, indent
-            for ch in token:  # a word longer than the line: split it
-                cw = cell_len(ch)
-                if line_w + cw > width:
-                    lines.append(line.rstrip())
-                    line, line_w = " " * indent, indent
-                line += ch
-                line_w += cw
-        lines.append(line.rstrip())
-    return lines
+    text = text or ""
+    pad = " " * indent
+    return [
+        (pad if sp.continued else "") + text[sp.start : sp.end].rstrip()
+        for sp in break_spans(text, width, indent=indent)
+    ]
 
 
-CLOSING = set("，。、；：！？）】》」』”’,.;:!?)]")
+def break_spans(
+    text: str, width: float, *, indent: float = 0, measure: Callable[[str], float] = cell_len
+) -> list[Span]:
+    """Where lines of `text` break so that none is wider than `width` (continuation lines
+    `indent` narrower), as measured by `measure` (terminal cells, or a font's widths for the
+    PDF). Each paragraph (a line break) starts a line. A line breaks at a space (which it
+    swallows) or between two characters of which one is Chinese (where Chinese text breaks);
+    never inside a Latin word or number (`G107`, `K1532+900`, `0731-84511003`, `18:45`), never
+    after an opening bracket or before a closing one or a punctuation mark (`OPENING`,
+    `CLOSING`). It keeps together, where they fit, a date and its time (`12-03 19:28`) and a
+    short bracketed group (`【敏感】`, `[处置中]`: up to a third of the line). Only a piece
+    wider than a whole line is cut where it must be."""
+    spans: list[Span] = []
+    for a, b in _paragraphs(text):
+        units = _units(text, a, b)
+        chunks = _chunks(units, _keeps(text, a, b, width / 3, measure))
+        spans += _fill(text, a, chunks, width, width - indent, measure)
+    return spans
 
 
-def _tokens(text: str) -> list[str]:
-    """Spaces, runs of non-CJK characters (words), and single CJK characters. Closing
-    punctuation sticks to what precedes it, so no line starts with 】 or ，(禁则)."""
-    out: list[str] = []
-    word = ""
-    for ch in text:
-        if ch in CLOSING and not word and out and out[-1] != " ":
-            out[-1] += ch
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for m in _PARAGRAPH.finditer(text):
+        out.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(text) or not out:  # as str.splitlines: no empty paragraph after a last newline
+        out.append((pos, len(text)))
+    return out
+
+
+def _wordish(ch: str) -> bool:
+    """Part of a Latin word or a number: narrow, or a full-width letter or digit."""
+    return cell_len(ch) == 1 or ("\uff10" <= ch <= "\uff5a" and ch.isalnum())
+
+
+def _can_break(before: str, after: str, spaced: bool) -> bool:
+    if before in OPENING or after in CLOSING or cell_len(after) == 0:
+        return False
+    return spaced or not (_wordish(before) and _wordish(after))
+
+
+def _units(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """The pieces of text[a:b] that no line breaks inside, with only spaces between them; the
+    first keeps the paragraph's leading spaces."""
+    units: list[tuple[int, int]] = []
+    start, prev = a, -1  # prev: the last character that is not a space
+    for i in range(a, b):
+        if text[i].isspace():
             continue
-        if ch == " ":
-            if word:
-                out.append(word)
-                word = ""
-            out.append(" ")
-        elif cell_len(ch) == 2:
-            if word:
-                out.append(word)
-                word = ""
-            out.append(ch)
+        if prev >= 0 and _can_break(text[prev], text[i], spaced=prev + 1 < i):
+            units.append((start, prev + 1))
+            start = i
+        prev = i
+    if prev >= 0:
+        units.append((start, prev + 1))
+    return units
+
+
+_PAIRS = dict(zip("（【(《“‘「『〈〔［｛[{", "）】)》”’」』〉〕］｝]}", strict=True))
+_DATE_TIME = re.compile(r"\d{1,4}-\d{1,2}(?:-\d{1,2})? \d{1,2}:\d{2}")
+
+
+def _keeps(
+    text: str, a: int, b: int, group: float, measure: Callable[[str], float]
+) -> list[tuple[int, int]]:
+    """The stretches of text[a:b] kept on one line when they fit: dates with their times, and
+    bracketed groups no wider than `group`."""
+    out = [m.span() for m in _DATE_TIME.finditer(text, a, b)]
+    for i in range(a, b):
+        close = _PAIRS.get(text[i])
+        if close is not None:
+            j = text.find(close, i + 1, min(b, i + 80))
+            if j > 0 and measure(text[i : j + 1]) <= group:
+                out.append((i, j + 1))
+    return out
+
+
+def _chunks(
+    units: list[tuple[int, int]], keeps: list[tuple[int, int]]
+) -> list[list[tuple[int, int]]]:
+    """Units grouped where a break between them would fall inside a kept stretch."""
+    chunks: list[list[tuple[int, int]]] = []
+    for u in units:
+        if chunks and any(ks < chunks[-1][-1][1] and u[0] < ke for ks, ke in keeps):
+            chunks[-1].append(u)
         else:
-            word += ch
-    if word:
-        out.append(word)
+            chunks.append([u])
+    return chunks
+
+
+def _fill(
+    text: str,
+    a: int,
+    chunks: list[list[tuple[int, int]]],
+    first: float,
+    later: float,
+    measure: Callable[[str], float],
+) -> list[Span]:
+    """Greedy: as many chunks on a line as fit. A chunk wider than a line is placed unit by
+    unit, and a unit wider than a line is cut."""
+    out: list[Span] = []
+    start = end = a
+    used, limit = 0.0, first
+    todo = deque(chunks)
+    while todo:
+        chunk = todo.popleft()
+        us, ue = chunk[0][0], chunk[-1][1]
+        w = measure(text[us:ue])
+        if end > start:
+            gap = measure(text[end:us])
+            if used + gap + w <= limit:
+                end, used = ue, used + gap + w
+                continue
+        if w > (later if end > start else limit) and len(chunk) > 1:
+            todo.extendleft([u] for u in reversed(chunk))  # too wide for any line: unit by unit
+            continue
+        if end > start:
+            out.append(Span(start, end, bool(out)))
+            limit = later
+        start, end, used = us, ue, w
+        while used > limit:  # wider than a whole line: cut it
+            cut, cut_w = start, 0.0
+            while cut < end:
+                cw = measure(text[cut])
+                if cut > start and cut_w + cw > limit:
+                    break
+                cut, cut_w = cut + 1, cut_w + cw
+            out.append(Span(start, cut, bool(out)))
+            limit = later
+            while cut < end and text[cut].isspace():
+                cut += 1
+            start, used = cut, measure(text[cut:end])
+    out.append(Span(start, end, bool(out)))
     return out
 
 

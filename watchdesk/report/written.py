@@ -39,7 +39,7 @@ from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 import watchdesk.rules
-from watchdesk.errors import InputError, StoreError
+from watchdesk.errors import InputError, Msg, StoreError
 from watchdesk.i18n.labels import cn_number
 from watchdesk.models.dutylog import LogEntry, LogKind
 from watchdesk.models.incident import (
@@ -67,12 +67,14 @@ BLOCKS = ("title", "body")
 class TemplateError(StoreError):
     """A report template that cannot be used: names the file, the line and the problem."""
 
-    def __init__(self, file: str | Path, line: int | None, problem: str):
-        where = f"{file}, line {line}" if line else str(file)
-        super().__init__(f"report template {where}: {problem}")
+    def __init__(self, file: str | Path, line: int | None, problem: str | Msg):
+        if line:
+            super().__init__("err.template.line", file=str(file), line=line, problem=problem)
+        else:
+            super().__init__("err.template.file", file=str(file), problem=problem)
         self.file = str(file)
         self.line = line
-        self.problem = problem
+        self.problem = str(problem)
 
 
 # -- Chinese forms of times, money and casualties ---------------------------------------------
@@ -349,7 +351,7 @@ def compose(
     request = None
     if kind == ReportKind.verification and seq:
         if seq > len(requests):
-            raise InputError("seq", f"incident #{inc.id} has no verification request #{seq}")
+            raise InputError("seq", "err.report.no_request", id=inc.id, seq=seq)
         request = requests[seq - 1]
     verification = _verification(held, request, seq, reports, figs, fig, at, timeline_src)
 
@@ -539,7 +541,7 @@ def template_dirs(pack: str = DEFAULT, override: str | Path | None = None) -> tu
     if override is not None:
         folder = Path(override).expanduser()
         if not folder.is_dir():
-            raise TemplateError(folder, None, "no such folder")
+            raise TemplateError(folder, None, Msg("err.template.no_folder"))
         dirs.append(folder.resolve())
     name = Path(pack).stem if pack else DEFAULT
     if name != DEFAULT and re.fullmatch(r"[A-Za-z0-9_-]+", name) and (TEMPLATES / name).is_dir():
@@ -596,12 +598,14 @@ def load_template(
     try:
         tmpl = env.get_template(name)
     except jinja2.TemplateNotFound:
-        raise TemplateError(dirs[0] / name, None, "no such template") from None
+        raise TemplateError(dirs[0] / name, None, Msg("err.template.no_template")) from None
     except jinja2.TemplateSyntaxError as e:
         raise TemplateError(e.filename or name, e.lineno, e.message or str(e)) from None
     for block in BLOCKS:
         if block not in tmpl.blocks:
-            raise TemplateError(tmpl.filename or name, None, f"has no {{% block {block} %}}")
+            raise TemplateError(
+                tmpl.filename or name, None, Msg("err.template.no_block", block=block)
+            )
     for full in (True, False):
         ctx = sample_context(kind, full=full)
         _check_fields(env, tmpl, ctx)
@@ -655,9 +659,9 @@ def _located(e: BaseException, tmpl: jinja2.Template) -> TemplateError:
     e = rewrite_traceback_stack(source=None)
     frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename.endswith(".j2")]
     file, line = (frames[-1].filename, frames[-1].lineno) if frames else (tmpl.filename, None)
-    problem = str(e) or type(e).__name__
+    problem: str | Msg = str(e) or type(e).__name__
     if isinstance(e, jinja2.UndefinedError):
-        problem = f"unknown field ({problem})"
+        problem = Msg("err.template.undefined", problem=problem)
     return TemplateError(file or tmpl.name or "", line, problem)
 
 
@@ -694,7 +698,9 @@ def _check_fields(env: SandboxedEnvironment, tmpl: jinja2.Template, ctx: dict[st
         local.update(v.name for v in names if v.ctx in ("store", "param"))
         for v in names:
             if v.ctx == "load" and v.name not in local and v.name not in ctx:
-                raise TemplateError(filename or name, v.lineno, f"unknown field {v.name!r}")
+                raise TemplateError(
+                    filename or name, v.lineno, Msg("err.template.unknown_field", name=repr(v.name))
+                )
         for n in ast.find_all((nodes.Getattr, nodes.Getitem)):
             path: list[str] = []
             node: nodes.Node = n
@@ -718,7 +724,11 @@ def _check_fields(env: SandboxedEnvironment, tmpl: jinja2.Template, ctx: dict[st
                 if key not in value:
                     if key in _DICT_METHODS:
                         break
-                    raise TemplateError(filename or name, n.lineno, f"unknown field {dotted!r}")
+                    raise TemplateError(
+                        filename or name,
+                        n.lineno,
+                        Msg("err.template.unknown_field", name=repr(dotted)),
+                    )
                 value = value[key]
 
 

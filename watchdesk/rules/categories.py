@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from watchdesk.errors import BadValue
+
 S14 = "S14 2006 国家突发公共事件总体应急预案 §6.1 [C2]"
 S14_SPLIT = S14 + "; finer split as in local plans [I]"
 COUNTY = "county plans, reporting-rules.md §6.1 (重大刑事案件、民族宗教事件、群体性事件) [C2]"
 CYBER = "local plans (e.g. 龙驹镇 2023) add 网络与信息安全事件, §6.1 [C2]"
 
 
-class UnknownCategory(ValueError):
+class UnknownCategory(BadValue):
     """No category or subtype matches the given text."""
 
 
-class UnknownSubtype(ValueError):
+class UnknownSubtype(BadValue):
     """The subtype code is unknown or does not belong to the category."""
 
 
@@ -77,23 +79,29 @@ CATEGORIES: tuple[Category, ...] = (
                 "flood_drought",
                 "水旱灾害",
                 "Flood and drought",
-                "洪涝 干旱 内涝 洪水 水灾 旱灾 山洪",
+                "洪涝 干旱 内涝 洪水 水灾 旱灾 山洪 溃坝 决堤 管涌",
             ),
             _s(
                 "meteorological",
                 "气象灾害",
                 "Meteorological disaster",
-                "暴雨 台风 大风 冰雹 暴雪 寒潮 高温 雷电 雪灾 风雹 沙尘暴 低温冷冻 大雾",
+                "暴雨 台风 大风 冰雹 暴雪 寒潮 高温 雷电 雪灾 风雹 沙尘暴 低温冷冻 大雾 "
+                "龙卷风 雷击 冰冻 道路结冰 强降雨",
             ),
             _s("earthquake", "地震灾害", "Earthquake", "地震"),
-            _s("geological", "地质灾害", "Geological disaster", "滑坡 泥石流 崩塌 地面塌陷 地裂缝"),
+            _s(
+                "geological",
+                "地质灾害",
+                "Geological disaster",
+                "滑坡 泥石流 崩塌 地面塌陷 地裂缝 山体滑坡 塌方 塌陷 落石",
+            ),
             _s("marine", "海洋灾害", "Marine disaster", "风暴潮 海啸 海冰"),
             _s("biological", "生物灾害", "Biological disaster", "病虫害 虫灾 鼠害"),
             _s(
                 "forest_fire",
                 "森林草原火灾",
                 "Forest and grassland fire",
-                "森林火灾 草原火灾 山火 林火",
+                "森林火灾 草原火灾 山火 林火 野火",
             ),
         ],
     ),
@@ -101,52 +109,67 @@ CATEGORIES: tuple[Category, ...] = (
         "accident",
         "事故灾难",
         "Accident",
-        "事故",
+        # A duty officer's words for accidents that have no subtype of their own.
+        "事故 溺水 落水 淹溺 触电 踩踏",
         [
             _s(
                 "work_safety",
                 "工矿商贸安全事故",
                 "Industrial, mining and commercial safety accident",
-                "工矿商贸 生产安全事故 安全生产事故 矿山事故 煤矿事故",
+                "工矿商贸 生产安全事故 安全生产事故 矿山事故 煤矿事故 爆炸 爆炸事故 瓦斯 瓦斯爆炸 "
+                "透水 冒顶 机械伤害 高处坠落 有限空间",
             ),
-            _s("fire", "火灾", "Fire", "火情 失火 起火 着火", S14_SPLIT),
+            _s("fire", "火灾", "Fire", "火情 失火 起火 着火 火警 自燃", S14_SPLIT),
             _s(
                 "road_traffic",
                 "道路交通事故",
                 "Road traffic accident",
-                "交通事故 车祸 道路交通 撞车 翻车",
+                "交通事故 车祸 道路交通 撞车 翻车 追尾 侧翻 撞人",
                 S14_SPLIT,
             ),
             _s(
                 "waterway",
                 "水上交通事故",
                 "Waterway traffic accident",
-                "沉船 船舶 翻船 水上交通",
+                "沉船 船舶 翻船 水上交通 翻沉 搁浅",
                 S14_SPLIT,
             ),
             _s("railway", "铁路交通事故", "Railway accident", "铁路 列车 火车 脱轨", S14_SPLIT),
-            _s("aviation", "民航事故", "Civil aviation accident", "空难 民航 航空器", S14_SPLIT),
+            _s(
+                "aviation",
+                "民航事故",
+                "Civil aviation accident",
+                "空难 民航 航空器 坠机",
+                S14_SPLIT,
+            ),
             _s(
                 "hazchem",
                 "危险化学品事故",
                 "Hazardous chemicals accident",
-                "危化 危化品 化工",
+                "危化 危化品 化工 泄漏 泄露 危化品泄漏 化学品泄漏 毒气 毒气泄漏 化工爆炸",
                 S14_SPLIT,
             ),
-            _s("gas", "燃气事故", "Gas accident", "燃气 煤气 燃气泄漏 天然气 燃气爆炸", S14_SPLIT),
-            # 坍塌 is left out on purpose: it could be construction, geological or a building.
+            _s(
+                "gas",
+                "燃气事故",
+                "Gas accident",
+                "燃气 煤气 燃气泄漏 燃气泄露 天然气 燃气爆炸 漏气 液化气 煤气中毒",
+                S14_SPLIT,
+            ),
+            # 坍塌 / 倒塌 as a duty officer hears it: a structure came down (a building, a
+            # scaffold, a trench). Ground and slopes have their own words (崩塌 塌方 塌陷).
             _s(
                 "construction",
                 "建筑施工事故",
                 "Construction accident",
-                "建筑施工 施工事故",
+                "建筑施工 施工事故 坍塌 倒塌 垮塌 房屋倒塌 房屋坍塌 脚手架 塔吊",
                 S14_SPLIT,
             ),
             _s(
                 "public_facility",
                 "公共设施和设备事故",
                 "Public facility and equipment accident",
-                "电梯 停电 停水 特种设备",
+                "电梯 停电 停水 特种设备 电梯困人 爆管",
             ),
             _s(
                 "nuclear_radiation",
@@ -182,7 +205,12 @@ CATEGORIES: tuple[Category, ...] = (
                 "Occupational hazard incident",
                 "职业中毒 职业病 职业危害",
             ),
-            _s("animal_epidemic", "动物疫情", "Animal epidemic", "禽流感 非洲猪瘟 口蹄疫 动物疫病"),
+            _s(
+                "animal_epidemic",
+                "动物疫情",
+                "Animal epidemic",
+                "禽流感 非洲猪瘟 口蹄疫 动物疫病 猪瘟",
+            ),
         ],
     ),
     _cat(
@@ -199,12 +227,18 @@ CATEGORIES: tuple[Category, ...] = (
                 "金融风险 挤兑 非法集资",
             ),
             _s("foreign_related", "涉外突发事件", "Foreign-related incident", "涉外"),
-            _s("mass_incident", "群体性事件", "Mass incident", "群体 聚集 上访 集访", COUNTY),
+            _s(
+                "mass_incident",
+                "群体性事件",
+                "Mass incident",
+                "群体 聚集 上访 集访 讨薪 械斗",
+                COUNTY,
+            ),
             _s(
                 "criminal_case",
                 "重大刑事案件",
                 "Major criminal case",
-                "刑事案件 刑案 命案 凶杀",
+                "刑事案件 刑案 命案 凶杀 持刀 砍人 枪击",
                 COUNTY,
             ),
             _s(
@@ -261,7 +295,7 @@ def category(code: str) -> Category:
         return _CAT[code]
     except KeyError:
         raise UnknownCategory(
-            f"unknown event category {code!r}; valid categories: {_valid_categories()}"
+            "err.category.unknown", code=code, valid=_valid_categories()
         ) from None
 
 
@@ -270,7 +304,7 @@ def subtype(code: str) -> Subtype:
         return _SUB[code]
     except KeyError:
         valid = ", ".join(_SUB)
-        raise UnknownSubtype(f"unknown event subtype {code!r}; valid subtypes: {valid}") from None
+        raise UnknownSubtype("err.category.unknown_subtype", code=code, valid=valid) from None
 
 
 def resolve(text: str) -> tuple[Category, Subtype | None]:
@@ -279,7 +313,7 @@ def resolve(text: str) -> tuple[Category, Subtype | None]:
     (地质 → geological). Raises UnknownCategory when nothing, or more than one thing, matches."""
     key = _norm(text or "")
     if not key:
-        raise UnknownCategory(f"empty event category; valid categories: {_valid_categories()}")
+        raise UnknownCategory("err.category.empty", valid=_valid_categories())
     if key in _INDEX:
         return _INDEX[key]
     if len(key) >= 2:
@@ -288,10 +322,8 @@ def resolve(text: str) -> tuple[Category, Subtype | None]:
             return hits.pop()
         if hits:
             names = sorted((s or c).code for c, s in hits)
-            raise UnknownCategory(f"event type {text!r} is ambiguous: {', '.join(names)}")
-    raise UnknownCategory(
-        f"unknown event category or subtype {text!r}; valid categories: {_valid_categories()}"
-    )
+            raise UnknownCategory("err.category.ambiguous", text=text, names=", ".join(names))
+    raise UnknownCategory("err.category.unknown_text", text=text, valid=_valid_categories())
 
 
 def validate(category_code: str, subtype_code: str = "") -> tuple[Category, Subtype | None]:
@@ -302,7 +334,10 @@ def validate(category_code: str, subtype_code: str = "") -> tuple[Category, Subt
     sub = subtype(subtype_code)
     if sub.category != cat.code:
         raise UnknownSubtype(
-            f"subtype {subtype_code!r} belongs to category {sub.category!r}, not {cat.code!r}; "
-            f"subtypes of {cat.code}: {', '.join(s.code for s in cat.subtypes)}"
+            "err.category.wrong_subtype",
+            subtype=subtype_code,
+            belongs=sub.category,
+            category=cat.code,
+            subtypes=", ".join(s.code for s in cat.subtypes),
         )
     return cat, sub

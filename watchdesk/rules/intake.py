@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import re as _re
 from collections.abc import Mapping
-from datetime import datetime, timedelta, tzinfo
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from pydantic import ValidationError
 
-from watchdesk.errors import InputError
+from watchdesk.errors import BadValue, InputError, Msg, msg_of, validation_msg
 from watchdesk.models.incident import IncidentFacts
 from watchdesk.rules import categories
-from watchdesk.text.timefmt import parse_time
+from watchdesk.text.timefmt import parse_past_time, past_clock_time
 
 INT_FIELDS = ("dead", "injured", "seriously_injured", "trapped", "missing", "direct_loss")
 TIME_FIELDS = ("received_at", "occurred_at")
@@ -44,9 +46,34 @@ KNOWN_FIELDS = (
 )
 
 
+_UNITS = {"": 1, "万": 10_000, "亿": 100_000_000}
+# Problems of a category lookup that are about the subtype typed (categories.py).
+_SUBTYPE_PROBLEMS = (
+    "err.category.unknown_subtype",
+    "err.category.wrong_subtype",
+    "err.category.unknown_text",
+)
+
+
+def money_yuan(number: str, unit: str = "") -> int:
+    """An amount (`number` of `unit`: "", 万 or 亿) in whole yuan, exactly: decimal arithmetic,
+    never float, and a fraction of a yuan is dropped, never rounded up, so an amount just under a
+    grading threshold stays under it (4999.99999万 is 49,999,999 yuan: 较大, not 重大). ValueError
+    when it is not a number, OverflowError when it is too large to store."""
+    try:
+        d = Decimal(number.strip()) * _UNITS[unit]
+    except (ArithmeticError, KeyError):  # decimal's errors are ArithmeticErrors
+        raise BadValue("err.intake.not_amount", amount=f"{number!r}{unit}") from None
+    if not d.is_finite():
+        raise BadValue("err.intake.not_amount", amount=f"{number!r}{unit}")
+    if d > MAX_INT:
+        raise OverflowError(f"too large: {number}{unit}")
+    return int(d.to_integral_value(rounding=ROUND_FLOOR))
+
+
 def _int(field: str, value: Any) -> int:
     if isinstance(value, bool):
-        raise InputError(field, "must be a whole number, not true/false")
+        raise InputError(field, "err.number.whole_not_bool")
     if isinstance(value, int):
         n = value
     elif isinstance(value, float) and value.is_integer():
@@ -55,21 +82,30 @@ def _int(field: str, value: Any) -> int:
         text = value.strip().replace(",", "").replace("，", "")
         if text == "":
             return 0
-        multiplier = 1
-        if text.endswith("万"):  # 万 = 10,000 (common for losses: 1200万)
-            text, multiplier = text[:-1], 10_000
-        elif text.endswith("亿"):
-            text, multiplier = text[:-1], 100_000_000
+        unit = text[-1] if text.endswith(("万", "亿")) else ""  # 万 = 10,000: 1200万
+        number = text.removesuffix(unit) if unit else text
         try:
-            n = round(float(text) * multiplier) if multiplier != 1 else int(text)
-        except (ValueError, OverflowError):  # OverflowError: inf万, 1e400万
-            raise InputError(field, f"must be a whole number, got {value!r}") from None
+            if field == "direct_loss":  # money: exact, a fraction of a yuan dropped
+                n = money_yuan(number, unit)
+            elif unit:  # 1.5万 people is 15000; 1.00005万 people is not a whole number
+                exact = Decimal(number) * _UNITS[unit]
+                if not exact.is_finite() or exact != exact.to_integral_value():
+                    raise ValueError(text)
+                if exact > MAX_INT:
+                    raise OverflowError(text)
+                n = int(exact)
+            else:
+                n = int(text)
+        except OverflowError:
+            raise InputError(field, "err.number.too_large", value=repr(value)) from None
+        except (ValueError, ArithmeticError):  # inf万, nan万, 1e400万
+            raise InputError(field, "err.number.whole_got", value=repr(value)) from None
     else:
-        raise InputError(field, f"must be a whole number, got {value!r}")
+        raise InputError(field, "err.number.whole_got", value=repr(value))
     if n < 0:
-        raise InputError(field, f"must not be negative, got {n}")
+        raise InputError(field, "err.number.negative_got", value=n)
     if n > MAX_INT:  # SQLite stores nothing larger
-        raise InputError(field, f"is too large, got {value!r}")
+        raise InputError(field, "err.number.too_large", value=repr(value))
     return n
 
 
@@ -82,21 +118,22 @@ def _bool(field: str, value: Any) -> bool:
         return False
     if isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "y", "是"):
         return True
-    raise InputError(field, f"must be true or false, got {value!r}")
+    raise InputError(field, "err.intake.bool", value=repr(value))
 
 
 def facts_from_mapping(data: Mapping[str, Any], *, now: datetime, tz: tzinfo) -> IncidentFacts:
     """Validate and normalise a mapping of field → value. `received_at` defaults to now; naive
-    times are in the desk's zone; `category` may be a code or a Chinese/English name or alias,
-    and then also fills the subtype."""
+    times are in the desk's zone, and a bare `HH:MM` is the most recent such moment that is not
+    in the future (`昨HH:MM` yesterday's: `parse_past_time`); `category` may be a code or a
+    Chinese/English name or alias, and then also fills the subtype."""
     if not isinstance(data, Mapping):
-        raise InputError("input", "must be a JSON object of incident fields")
+        raise InputError("input", "err.intake.not_object")
     unknown = sorted(set(data) - KNOWN_FIELDS)
     if unknown:
         name = unknown[0]  # quoted when it would not show as itself on one line
         raise InputError(
             name if name.isprintable() and name.strip() == name and name else repr(name),
-            "is not an incident field",
+            "err.intake.unknown_field",
         )
     out: dict[str, Any] = {}
     for f in TEXT_FIELDS:
@@ -104,7 +141,7 @@ def facts_from_mapping(data: Mapping[str, Any], *, now: datetime, tz: tzinfo) ->
         if v is None:
             continue
         if not isinstance(v, str):
-            raise InputError(f, "must be text")
+            raise InputError(f, "err.text.not_text")
         out[f] = v.strip()
     for f in INT_FIELDS:
         if data.get(f) is not None:
@@ -117,14 +154,14 @@ def facts_from_mapping(data: Mapping[str, Any], *, now: datetime, tz: tzinfo) ->
             out[f] = v if v.tzinfo else v.replace(tzinfo=tz)
             continue
         if not isinstance(v, str):
-            raise InputError(f, "must be a time such as 2026-11-22 14:05")
+            raise InputError(f, "err.time.not_text")
         try:
-            out[f] = parse_time(v, tz, now=now)
+            out[f] = parse_past_time(v, tz, now=now)
         except ValueError as e:
-            raise InputError(f, str(e)) from None
+            raise InputError(f, msg_of(e)) from None
     for f in TIME_FIELDS:
         if f in out and out[f].replace(tzinfo=None) < EARLIEST:
-            raise InputError(f, "is before 1970; check the year")
+            raise InputError(f, "err.time.before_1970")
     out.setdefault("received_at", now)
     if data.get("sensitive") is not None:
         out["sensitive"] = _bool("sensitive", data["sensitive"])
@@ -133,37 +170,38 @@ def facts_from_mapping(data: Mapping[str, Any], *, now: datetime, tz: tzinfo) ->
     cat_text = data.get("category")
     sub_text = data.get("subtype") or ""
     if cat_text in (None, ""):
-        raise InputError("category", "is required")
+        raise InputError("category", "err.text.required")
     if not isinstance(cat_text, str) or not isinstance(sub_text, str):
-        raise InputError("category", "must be text")
+        raise InputError("category", "err.text.not_text")
     try:
         cat, sub = categories.resolve(cat_text)
         if sub_text:
             _, sub2 = categories.resolve(sub_text)
             if sub2 is None:
-                raise InputError("subtype", f"{sub_text!r} is a category, not a subtype")
+                raise InputError("subtype", "err.intake.not_subtype", text=sub_text)
             if sub is not None and sub2.code != sub.code:
-                raise InputError("subtype", f"{sub_text!r} does not match category {cat_text!r}")
+                raise InputError(
+                    "subtype", "err.intake.subtype_mismatch", text=sub_text, category=cat_text
+                )
             sub = sub2
             categories.validate(cat.code, sub.code)
     except ValueError as e:
         if isinstance(e, InputError):
             raise
-        raise InputError(
-            "subtype" if sub_text and "subtype" in str(e) else "category", str(e)
-        ) from None
+        msg = msg_of(e)
+        about_subtype = msg.key in _SUBTYPE_PROBLEMS
+        raise InputError("subtype" if sub_text and about_subtype else "category", msg) from None
     out["category"] = cat.code
     out["subtype"] = sub.code if sub else ""
     for required in ("place", "description"):
         if not out.get(required):
-            raise InputError(required, "is required")
+            raise InputError(required, "err.text.required")
     try:
         return IncidentFacts(**out)
     except ValidationError as e:
         err = e.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or "input"
-        msg = err["msg"].removeprefix("Value error, ")
-        raise InputError(field, msg) from None
+        raise InputError(field, validation_msg(err)) from None
 
 
 # -- the one-line intake ----------------------------------------------------------------------
@@ -193,30 +231,68 @@ LINE_GRAMMAR = """\
 <类别> @<地点> [亡N] [伤N] [重伤N] [困N] [失N] [损N万] [HH:MM] [敏感] [#等级] [电话] [描述…]"""
 
 
-def parse_line(line: str, *, now: datetime, tz: tzinfo) -> dict[str, Any]:
-    """`火灾 @城关镇东街 亡1 伤3 困2 敏感` → fields for the intake form (not yet saved).
+@dataclass
+class LineProblem:
+    """A word of the line that could not be understood: `code` names the kind of problem
+    (for the UI's own words), `problem` says it (for `InputError`, in the UI language)."""
+
+    token: str
+    field: str  # the incident field it was meant for, or "line"
+    code: str  # empty | place | grade | loss | time | no_type | unknown_type
+    problem: Msg
+
+
+@dataclass
+class LineReading:
+    """What a line says: the fields understood, the words that were not, and the word taken
+    for the event type (a known one, or the unknown one the officer meant as the type)."""
+
+    fields: dict[str, Any]
+    problems: list[LineProblem] = field(default_factory=list)
+    type_word: str = ""
+
+    @property
+    def complete(self) -> bool:
+        """Nothing misunderstood, and what an incident needs is there: a type and a place (the
+        line writes the description itself)."""
+        return not self.problems and bool(self.fields.get("category") and self.fields.get("place"))
+
+
+def read_line(line: str, *, now: datetime, tz: tzinfo) -> LineReading:
+    """`火灾 @城关镇东街 亡1 伤3 困2 敏感` → the fields for an incident (not yet saved), and every
+    word that could not be understood.
 
     Tokens are separated by spaces. The first token that names a category or subtype is the
     category; `@…` is the place; counts are 亡/死 (dead), 伤 (injured), 重伤 (seriously
     injured), 困 (trapped), 失/失联 (missing) followed by a number; 损N / 损N万 / 损N亿 is the
-    direct loss; HH:MM (or 昨HH:MM) is when it happened; 敏感 marks it sensitive; #重大 or #II
-    sets the grade; a phone number is the caller's phone; every other word is the description.
-    Raises InputError naming the token that cannot be understood."""
+    direct loss; HH:MM (the most recent such moment, not in the future) or 昨HH:MM is when it
+    happened; 敏感 marks it sensitive; #重大 or #II sets the grade; a phone number is the
+    caller's phone; every other word is the description. When no word names a type, the first
+    such other word is taken for the type the officer meant (`unknown_type`). Without words of
+    its own, the description is the type word and the place: `火灾（城关镇东街）`."""
     tokens = line.replace("\u3000", " ").split()
     if not tokens:
-        raise InputError("line", "is empty")
+        return LineReading({}, [LineProblem("", "line", "empty", Msg("err.intake.line_empty"))])
     out: dict[str, Any] = {}
+    problems: list[LineProblem] = []
     words: list[str] = []
+    type_word = ""
+
+    def bad(tok: str, field_name: str, code: str, problem: Msg) -> None:
+        problems.append(LineProblem(tok, field_name, code, problem))
+
     for tok in tokens:
         if tok.startswith(("@", "＠")):
             if len(tok) == 1:
-                raise InputError("place", "'@' must be followed by the place, e.g. @城关镇东街")
+                bad(tok, "place", "place", Msg("err.intake.at_place"))
+                continue
             out["place"] = (out.get("place", "") + " " + tok[1:]).strip()
             continue
         if tok.startswith(("#", "＃")):
             g = _GRADES.get(tok[1:].lower())
             if not g:
-                raise InputError("grade", f"{tok!r}: use #特别重大 #重大 #较大 #一般 or #I…#IV")
+                bad(tok, "grade", "grade", Msg("err.intake.grade", token=tok))
+                continue
             out["grade"] = g
             continue
         if tok == "敏感":
@@ -224,27 +300,26 @@ def parse_line(line: str, *, now: datetime, tz: tzinfo) -> dict[str, Any]:
             continue
         m = _LOSS.match(tok)
         if m:
-            amount = float(m.group(1)) * {None: 1, "万": 10_000, "亿": 100_000_000}[m.group(2)]
-            if not amount <= MAX_INT:  # also inf
-                raise InputError("direct_loss", f"{tok!r} is too large")
-            out["direct_loss"] = round(amount)
+            try:  # exact: 损4999.99999万 is 49,999,999 yuan, never rounded up to 5000万
+                out["direct_loss"] = money_yuan(m.group(1), m.group(2) or "")
+            except (OverflowError, ValueError):
+                bad(tok, "direct_loss", "loss", Msg("err.intake.loss", token=tok))
             continue
         m = _TIME.match(tok)
         if m:
-            day_back = {None: 0, "昨": 1, "昨天": 1, "前天": 2}[m.group(1)]
-            hh, mm = int(m.group(2)), int(m.group(3))
-            if hh > 23 or mm > 59:
-                raise InputError("occurred_at", f"{tok!r} is not a time of day")
-            local = now.astimezone(tz)
-            out["occurred_at"] = datetime.combine(
-                local.date(), datetime.min.time().replace(hour=hh, minute=mm), tzinfo=tz
-            ) - timedelta(days=day_back)
+            days_back = {None: None, "昨": 1, "昨天": 1, "前天": 2}[m.group(1)]
+            try:
+                out["occurred_at"] = past_clock_time(
+                    int(m.group(2)), int(m.group(3)), tz, now=now, days_back=days_back
+                )
+            except ValueError:
+                bad(tok, "occurred_at", "time", Msg("err.intake.time", token=tok))
             continue
         matched = False
-        for prefixes, field in _COUNT_TOKENS:
+        for prefixes, field_name in _COUNT_TOKENS:
             for p in prefixes:
                 if tok.startswith(p) and tok[len(p) :].isdecimal():  # isdigit() takes '²'
-                    out[field] = int(tok[len(p) :])
+                    out[field_name] = int(tok[len(p) :])
                     matched = True
                     break
             if matched:
@@ -262,19 +337,36 @@ def parse_line(line: str, *, now: datetime, tz: tzinfo) -> dict[str, Any]:
             else:
                 out["category"] = cat.code
                 out["subtype"] = sub.code if sub else ""
-                out["_category_word"] = tok
+                type_word = tok
                 continue
         words.append(tok)
     if "category" not in out:
-        raise InputError(
-            "category", "no word in the line names an event type (e.g. 火灾, 车祸, 滑坡)"
-        )
+        if words:
+            type_word = words.pop(0)
+            bad(
+                type_word,
+                "category",
+                "unknown_type",
+                Msg("err.intake.unknown_type", token=type_word),
+            )
+        else:
+            bad("", "category", "no_type", Msg("err.intake.no_type_short"))
     desc = " ".join(words)
-    out["description"] = desc or f"{out.pop('_category_word')}" + (
-        f"（{out['place']}）" if out.get("place") else ""
-    )
-    out.pop("_category_word", None)
-    return out
+    if desc or type_word:
+        out["description"] = desc or type_word + (f"（{out['place']}）" if out.get("place") else "")
+    return LineReading(out, problems, type_word)
+
+
+def parse_line(line: str, *, now: datetime, tz: tzinfo) -> dict[str, Any]:
+    """`read_line`, for a caller that wants fields or one error: the fields for the intake
+    form, or InputError naming the first word that cannot be understood."""
+    reading = read_line(line, now=now, tz=tz)
+    if reading.problems:
+        p = reading.problems[0]
+        if p.code in ("unknown_type", "no_type"):
+            raise InputError("category", "err.intake.no_type")
+        raise InputError(p.field, p.problem)
+    return reading.fields
 
 
 def three_way_merge(

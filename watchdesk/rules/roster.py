@@ -46,18 +46,88 @@ UTC = UTC
 
 # -- calendar ----------------------------------------------------------------------------------
 class YearData(NamedTuple):
-    """One year of China's calendar: holiday names by date, and the make-up workdays (调休)."""
+    """One year of China's calendar: holiday names by date (every day of each public-holiday
+    period, see `holiday_periods`), the make-up workdays (调休), and whether the year's official
+    arrangement (国务院办公厅 notice) is in the data or the dates are only the package's estimate."""
 
     holidays: dict[date, str]
     workdays: frozenset[date]
+    official: bool = True
+
+
+def official_range() -> tuple[int, int]:
+    """The years whose 国务院办公厅 holiday arrangement the installed `holidays` package carries
+    (it was checked against the notices from 2001; its China calendar lists each notice's 调休
+    by year). (0, -1) when that cannot be told: then no year counts as official."""
+    try:
+        from holidays.countries.china import ChinaStaticHolidays
+
+        years = [y for y in ChinaStaticHolidays.special_public_holidays if isinstance(y, int)]
+        return (2001, max(years)) if years else (0, -1)
+    except (ImportError, AttributeError, TypeError):  # pragma: no cover - a changed package
+        return (0, -1)
+
+
+def _period_name(names: Sequence[str]) -> str:
+    """The holiday a period is named after: its most frequent festival name, leaving out the
+    moved rest days ('休息日（由 2025-09-28 调休）') and the '（补假）' notes."""
+    import re
+    from collections import Counter
+
+    bases = [
+        re.split(r"[（(]", n.split("; ")[0])[0].strip()
+        for n in names
+        if not any(ch.isdigit() for ch in n)
+    ]
+    bases = [b for b in bases if b]
+    return Counter(bases).most_common(1)[0][0] if bases else (names[0] if names else "")
+
+
+def holiday_periods(holidays: dict[date, str], workdays: frozenset[date]) -> dict[date, str]:
+    """`holidays` with the weekend days inside or beside each public-holiday period added, named
+    after the period: the State Council's arrangement counts them in the holiday (国庆 2025:
+    10月1日至8日放假调休，共8天, 10-04 and 10-05 a weekend; 春节 2026: 2月15日至23日, 02-15,
+    02-21 and 02-22 weekends). A period is a run of rest days (holidays and weekend days that are
+    not make-up workdays) holding at least one holiday."""
+    out = dict(holidays)
+    added: set[date] = set()
+    for d in sorted(holidays):
+        for step in (-1, 1):
+            x = d + timedelta(days=step)
+            while x.weekday() >= 5 and x not in workdays and x not in out:
+                out[x] = ""
+                added.add(x)
+                x += timedelta(days=step)
+    if not added:
+        return out
+    runs: list[list[date]] = []
+    for day in sorted(out):
+        if runs and day - runs[-1][-1] == timedelta(days=1):
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    for run in runs:
+        if added.intersection(run):
+            name = _period_name([out[x] for x in run if x not in added])
+            for x in run:
+                if x in added:
+                    out[x] = name
+    return out
 
 
 def holidays_year(year: int, lang: str) -> YearData:
-    """From the maintained `holidays` package (its China calendar: 法定节假日 and 调休)."""
+    """From the maintained `holidays` package (its China calendar: 法定节假日 and 调休), with the
+    weekend days of each holiday period (`holiday_periods`; the neighbouring years are read so a
+    period across New Year is whole), and whether the year's arrangement is official."""
     import holidays
 
-    cal = holidays.China(years=year, language="zh_CN" if lang == "zh" else "en_US")
-    return YearData({d: "; ".join(cal.get_list(d)) for d in cal}, frozenset(cal.weekend_workdays))
+    cal = holidays.China(
+        years=(year - 1, year, year + 1), language="zh_CN" if lang == "zh" else "en_US"
+    )
+    workdays = frozenset(cal.weekend_workdays)
+    every = holiday_periods({d: "; ".join(cal.get_list(d)) for d in cal}, workdays)
+    lo, hi = official_range()
+    return YearData({d: n for d, n in every.items() if d.year == year}, workdays, lo <= year <= hi)
 
 
 _default_source = lru_cache(maxsize=64)(holidays_year)
@@ -118,6 +188,11 @@ class ChinaCalendar:
         for y in range(start.year, end.year + 1):
             out += [d for d in self._year(y).holidays if start <= d <= end]
         return sorted(set(out))
+
+    def unconfirmed_years(self, start: date, end: date) -> list[int]:
+        """The years in [start, end] whose official holiday arrangement (国务院办公厅通知) is not in
+        the data: their holidays are the package's estimate and the 调休 workdays are unknown."""
+        return [y for y in range(start.year, end.year + 1) if not self._year(y).official]
 
 
 # -- shifts from a pattern ---------------------------------------------------------------------
@@ -540,7 +615,12 @@ def hours_report(
     shifts: Sequence[RosterShift], start: datetime, end: datetime, cal: ChinaCalendar, tz: tzinfo
 ) -> list[HoursRow]:
     """Hours on duty per person within [start, end): the part of each assignment inside the range,
-    less the parts a substitute covered; split into rest-day, holiday and night hours (22–06)."""
+    less the parts a substitute covered; split into rest-day, holiday and night hours (22–06).
+
+    Each hour counts by the local day it falls on. Holiday hours are the hours on any day of a
+    public-holiday period as the State Council's notice gives it (`holiday_periods`: the statutory
+    days, the rest days moved by 调休 and the weekend days of the period); a make-up workday is
+    not one. Rest-day hours are the holiday hours plus those on ordinary weekends."""
     rows: dict[int, HoursRow] = {}
     counted: set[tuple[int, int]] = set()
     for rs in shifts:

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError, field_validator
 
+from watchdesk.errors import BadValue, Msg, msg_of, os_msg, validation_msg
 from watchdesk.models.incident import Grade, ReportKind
 
 DEFAULT_PACK = "national"
@@ -25,7 +26,7 @@ _DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
 _CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 
 
-class PackError(ValueError):
+class PackError(BadValue):
     """A rule pack cannot be found, parsed or validated."""
 
 
@@ -33,14 +34,14 @@ def parse_duration(text: str) -> timedelta:
     """'30m', '1h', '6h', '90s', '1h30m', '2d' → timedelta (must be > 0)."""
     m = _DURATION.fullmatch(text.strip().lower()) if isinstance(text, str) else None
     if not m or not any(m.groups()):
-        raise ValueError(f"invalid duration {text!r} (use e.g. 30m, 1h, 1h30m, 90s)")
+        raise BadValue("err.pack.duration", text=repr(text))
     d, h, mi, s = (int(x or 0) for x in m.groups())
     try:
         td = timedelta(days=d, hours=h, minutes=mi, seconds=s)
     except OverflowError:
-        raise ValueError(f"duration {text!r} is too long") from None
+        raise BadValue("err.pack.duration_long", text=text) from None
     if td <= timedelta(0):
-        raise ValueError(f"duration {text!r} must be positive")
+        raise BadValue("err.pack.duration_positive", text=text)
     return td
 
 
@@ -48,13 +49,13 @@ def _duration_or_none(v: Any) -> timedelta | None:
     if v is None or isinstance(v, timedelta):
         return v
     if not isinstance(v, str):
-        raise ValueError(f'invalid duration {v!r}: must be a string such as "30m"')
+        raise BadValue("err.pack.duration_type", value=repr(v))
     return parse_duration(v)
 
 
 def _nonblank(v: str) -> str:
     if not v.strip():
-        raise ValueError("must not be empty")
+        raise BadValue("err.pack.empty")
     return v.strip()
 
 
@@ -78,12 +79,12 @@ class PackRule(BaseModel):
     @classmethod
     def _times(cls, v: Any) -> tuple[time, ...]:
         if not isinstance(v, (list, tuple)):
-            raise ValueError('must be a list of "HH:MM" strings')
+            raise BadValue("err.pack.times")
         out = set()
         for item in v:
             m = _CLOCK.fullmatch(item) if isinstance(item, str) else None
             if not m:
-                raise ValueError(f'invalid time of day {item!r} (use "HH:MM", 00:00-23:59)')
+                raise BadValue("err.pack.time", value=repr(item))
             out.add(time(int(m[1]), int(m[2])))
         return tuple(sorted(out))
 
@@ -93,6 +94,23 @@ class PackRule(BaseModel):
 
     def applies(self, grade: Grade, sensitive: bool) -> bool:
         return grade in self.grades or (sensitive and self.sensitive)
+
+
+class GradingRule(BaseModel):
+    """Which thresholds grade a class of incidents, and whether the missing count with the dead.
+    `subtypes` are more specific than `categories`: an incident takes the entry naming its subtype,
+    else the one naming its category, else none (no suggestion: the officer sets the grade)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # see models.BaseModel
+
+    id: str
+    categories: tuple[str, ...] = ()  # class codes: natural, accident, public_health, …
+    subtypes: tuple[str, ...] = ()  # subtype codes: fire, pollution, food_safety, …
+    scale: str  # a scale of rules.grading.SCALES ("S1", "S13-natural" …) or "none"
+    missing_counts: StrictBool = False  # 死亡（含失踪）: the missing count with the dead
+    source: str
+
+    _blank = field_validator("id", "source", "scale")(_nonblank)
 
 
 class RulePack(BaseModel):
@@ -105,6 +123,8 @@ class RulePack(BaseModel):
     verification_default: timedelta
     verification_source: str = ""
     rules: tuple[PackRule, ...] = ()
+    grading: tuple[GradingRule, ...] = ()
+    grading_from: str = ""  # "national" when the pack has no [[grading]] of its own
     path: str = ""
 
     _blank = field_validator("id", "name_zh", "name_en", "source")(_nonblank)
@@ -117,32 +137,45 @@ class RulePack(BaseModel):
         k = ReportKind(kind).value
         return [r for r in self.rules if r.kind == k and r.applies(grade, sensitive)]
 
+    def rule(self, rule_id: str) -> PackRule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
 
-def _first_error(e: ValidationError) -> tuple[str, str]:
+    def grading_for(self, category: str, subtype: str = "") -> GradingRule | None:
+        """The [[grading]] entry for an incident's class: the one naming its subtype, else the
+        one naming its category, else None."""
+        if subtype:
+            for g in self.grading:
+                if subtype in g.subtypes:
+                    return g
+        return next((g for g in self.grading if category in g.categories), None)
+
+
+def _first_error(e: ValidationError) -> tuple[str, Msg]:
     err = e.errors()[0]
     loc = err["loc"]
     field = str(loc[0]) if loc else "?"
     if len(loc) > 1:
         field += "".join(f"[{p}]" for p in loc[1:])
-    return field, err["msg"].removeprefix("Value error, ")
+    return field, validation_msg(err)
 
 
-def _check_shape(rule: PackRule) -> tuple[str, str] | None:
+def _check_shape(rule: PackRule) -> tuple[str, Msg] | None:
     """Cross-field checks: (field, message) of the first problem, or None."""
     if rule.kind == "followup":
         if rule.within is not None:
-            return "within", "a followup rule takes 'every' or 'at', not 'within'"
+            return "within", Msg("err.pack.followup_within")
         if (rule.every is None) == (not rule.at):
-            both = "both" if rule.every is not None else "neither"
-            return "every", f"a followup rule needs exactly one of 'every' or 'at' (got {both})"
+            if rule.every is not None:
+                return "every", Msg("err.pack.followup_both")
+            return "every", Msg("err.pack.followup_neither")
     else:
         if rule.within is None:
-            return "within", f"a {rule.kind} rule needs 'within' (e.g. \"30m\")"
+            return "within", Msg("err.pack.needs_within", kind=rule.kind)
         for name in ("every", "at"):
             if getattr(rule, name):
-                return name, f"'{name}' is only for followup rules"
+                return name, Msg("err.pack.only_followup", name=name)
     if not rule.grades and not rule.sensitive:
-        return "grades", "the rule applies to no grade and not to sensitive incidents"
+        return "grades", Msg("err.pack.no_grade")
     return None
 
 
@@ -151,45 +184,118 @@ def parse_pack(text: str, where: str) -> RulePack:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise PackError(f"{where}: not valid TOML: {e}") from e
-    extra = set(data) - {"pack", "rule"}
+        raise PackError("err.pack.toml", where=where, error=str(e)) from e
+    extra = set(data) - {"pack", "rule", "grading"}
     if extra:
-        raise PackError(f"{where}: unknown top-level key(s) {sorted(extra)}; use [pack], [[rule]]")
+        raise PackError("err.pack.top_keys", where=where, keys=str(sorted(extra)))
     head = data.get("pack")
     if not isinstance(head, dict):
-        raise PackError(f"{where}: missing [pack] table")
-    reserved = sorted({"rules", "path"} & set(head))
+        raise PackError("err.pack.no_head", where=where)
+    reserved = sorted({"rules", "path", "grading", "grading_from"} & set(head))
     if reserved:
-        raise PackError(f"{where}: [pack]: field {reserved[0]!r}: unknown key")
+        raise PackError(
+            "err.pack.head_field",
+            where=where,
+            field=reserved[0],
+            problem=Msg("err.pack.unknown_key"),
+        )
     try:
         meta = RulePack.model_validate({**head, "path": where})
     except ValidationError as e:
         field, msg = _first_error(e)
-        raise PackError(f"{where}: [pack]: field {field!r}: {msg}") from e
+        raise PackError("err.pack.head_field", where=where, field=field, problem=msg) from e
     raw_rules = data.get("rule", [])
     if not isinstance(raw_rules, list) or not raw_rules:
-        raise PackError(f"{where}: a pack needs at least one [[rule]]")
+        raise PackError("err.pack.no_rules", where=where)
     rules: list[PackRule] = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(raw_rules, 1):
         if not isinstance(raw, dict):
-            raise PackError(f"{where}: rule #{i}: each rule must be a [[rule]] table")
+            raise PackError("err.pack.rule_table", where=where, n=i)
         rid = str(raw.get("id") or f"#{i}")
         try:
             rule = PackRule.model_validate(raw)
         except ValidationError as e:
             field, msg = _first_error(e)
-            raise PackError(f"{where}: rule {rid!r}: field {field!r}: {msg}") from e
+            raise PackError(
+                "err.pack.rule_field", where=where, rule=rid, field=field, problem=msg
+            ) from e
         problem = _check_shape(rule)
         if problem:
-            raise PackError(f"{where}: rule {rid!r}: field {problem[0]!r}: {problem[1]}")
+            raise PackError(
+                "err.pack.rule_field", where=where, rule=rid, field=problem[0], problem=problem[1]
+            )
         if rule.id in seen:
             raise PackError(
-                f"{where}: rule {rid!r}: field 'id': duplicate rule id (as rule #{seen[rule.id]})"
+                "err.pack.rule_field",
+                where=where,
+                rule=rid,
+                field="id",
+                problem=Msg("err.pack.duplicate_rule", n=seen[rule.id]),
             )
         seen[rule.id] = i
         rules.append(rule)
-    return meta.model_copy(update={"rules": tuple(rules)})
+    if "grading" in data:
+        grading = _parse_grading(data["grading"], where)
+        return meta.model_copy(update={"rules": tuple(rules), "grading": grading})
+    national = _load_shipped(DEFAULT_PACK) if where != f"{DEFAULT_PACK}.toml" else None
+    return meta.model_copy(
+        update={
+            "rules": tuple(rules),
+            "grading": national.grading if national else (),
+            "grading_from": DEFAULT_PACK if national else "",
+        }
+    )
+
+
+def _parse_grading(raw_list: Any, where: str) -> tuple[GradingRule, ...]:
+    from watchdesk.rules import categories
+    from watchdesk.rules.grading import SCALES
+
+    if not isinstance(raw_list, list) or not raw_list:
+        raise PackError("err.pack.no_grading", where=where)
+    out: list[GradingRule] = []
+    claimed: dict[str, str] = {}  # category or subtype code -> grading id
+    for i, raw in enumerate(raw_list, 1):
+        if not isinstance(raw, dict):
+            raise PackError("err.pack.grading_table", where=where, n=i)
+        gid = str(raw.get("id") or f"#{i}")
+        try:
+            g = GradingRule.model_validate(raw)
+        except ValidationError as e:
+            field, msg = _first_error(e)
+            raise PackError(
+                "err.pack.grading_field", where=where, id=gid, field=field, problem=msg
+            ) from e
+        problem: tuple[str, Msg] | None = None
+        if any(o.id == g.id for o in out):
+            problem = ("id", Msg("err.pack.duplicate_grading"))
+        elif g.scale != "none" and g.scale not in SCALES:
+            problem = ("scale", Msg("err.pack.scale", scale=g.scale, scales=", ".join(SCALES)))
+        elif not g.categories and not g.subtypes:
+            problem = ("categories", Msg("err.pack.no_class"))
+        for name, codes, check in (
+            ("categories", g.categories, categories.category),
+            ("subtypes", g.subtypes, categories.subtype),
+        ):
+            for code in codes:
+                if problem:
+                    break
+                try:
+                    check(code)
+                except ValueError as e:
+                    problem = (name, msg_of(e))
+                    break
+                if code in claimed:
+                    problem = (name, Msg("err.pack.claimed", code=code, by=claimed[code]))
+                    break
+                claimed[code] = g.id
+        if problem:
+            raise PackError(
+                "err.pack.grading_field", where=where, id=gid, field=problem[0], problem=problem[1]
+            )
+        out.append(g)
+    return tuple(out)
 
 
 def _packs_dir() -> Traversable:
@@ -215,12 +321,11 @@ def load_pack(pack_id_or_path: str = DEFAULT_PACK) -> RulePack:
         path = Path(ref).expanduser()
         try:
             text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise PackError(f"{path}: cannot read rule pack: {e}") from e
+        except OSError as e:
+            raise PackError("err.pack.unreadable", path=path, error=os_msg(e)) from e
+        except UnicodeDecodeError as e:
+            raise PackError("err.pack.unreadable", path=path, error=Msg("err.file.not_utf8")) from e
         return parse_pack(text, str(path))
     if ref not in shipped_packs():
-        raise PackError(
-            f"unknown rule pack {ref!r}; shipped packs: {', '.join(shipped_packs())} "
-            "(or give a path to a .toml file)"
-        )
+        raise PackError("err.pack.unknown", value=ref, packs=", ".join(shipped_packs()))
     return _load_shipped(ref)

@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from watchdesk.errors import BadValue, bilingual
+
 
 class Level(str, Enum):
     """Warning level. I (red) is the most severe, IV (blue) the least."""
@@ -128,7 +130,7 @@ def signal_type(text: str) -> SignalType:
     for s in _TYPES:
         if low in (s.code, s.en.lower()) or key in (s.zh, s.zh + "预警", s.zh + "预警信号"):
             return s
-    raise ValueError(f"unknown warning kind {text!r} (e.g. {', '.join(SIGNAL_TYPES)})")
+    raise BadValue("err.warning.kind", value=text, known=", ".join(SIGNAL_TYPES))
 
 
 _LEVEL_WORDS: dict[str, Level] = {}
@@ -153,16 +155,21 @@ def parse_level(text: str) -> Level:
     key = (text or "").strip().lower()
     if key in _LEVEL_WORDS:
         return _LEVEL_WORDS[key]
-    raise ValueError(f"unknown warning level {text!r} (use I–IV, 1–4 or a colour)")
+    raise BadValue("err.warning.level", value=text)
 
 
 def check_level(kind: SignalType, level: Level) -> None:
     """Raise ValueError when `kind` has no signal at `level` (e.g. a blue hail signal)."""
     if not kind.has(level):
-        have = "/".join(f"{COLOURS[x].en}" for x in kind.levels)
-        raise ValueError(
-            f"{kind.en} ({kind.zh}) has no {COLOURS[level].en} "
-            f"({COLOURS[level].zh}) level; it has {have}"
+        colour = COLOURS[level]
+        raise BadValue(
+            "err.warning.no_level",
+            kind=bilingual(kind.zh, f"{kind.en} ({kind.zh})"),
+            colour=bilingual(colour.zh, f"{colour.en} ({colour.zh})"),
+            have=bilingual(
+                "、".join(COLOURS[x].zh for x in kind.levels),
+                "/".join(COLOURS[x].en for x in kind.levels),
+            ),
         )
 
 

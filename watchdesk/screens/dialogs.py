@@ -28,8 +28,8 @@ from textual.widgets import (
     Static,
 )
 
-from watchdesk.errors import InputError, StoreError
-from watchdesk.i18n import explain, t
+from watchdesk.errors import FieldName, InputError, StoreError
+from watchdesk.i18n import t
 from watchdesk.screens.base import ResultT, WatchdeskModal
 from watchdesk.widgets import localize_bindings
 
@@ -90,17 +90,18 @@ def confirm_discard(
 
 
 def field_label(name: str, labels: dict[str, str] | None = None) -> str:
-    """A field's label: the form's own, else the catalog's `field.<name>`, else the name."""
+    """A field's label: the form's own, else the catalog's `field.<name>`, else the errors' label
+    of the field (`err.field.<name>`), else the name."""
     if labels and name in labels:
         return labels[name]
     label = t(f"field.{name}")
-    return name if label == f"field.{name}" else label
+    return str(FieldName(name)) if label == f"field.{name}" else label
 
 
 def error_text(e: Exception, labels: dict[str, str] | None = None) -> str:
     """A refused input for the officer: `Approver: an approver is required`."""
     if isinstance(e, InputError):
-        return t("form.field_error", field=field_label(e.field, labels), problem=explain(e.problem))
+        return t("form.field_error", field=field_label(e.field, labels), problem=e.problem)
     return str(e)
 
 
@@ -258,7 +259,7 @@ class FormDialog(Form[Any]):
         except InputError as e:
             self.show_error(e.field, e.problem)
         except StoreError as e:
-            self.notify(explain(str(e)), severity="error", timeout=10)
+            self.notify(str(e), severity="error", timeout=10)
         else:
             self.dismiss(result if result is not None else True)
         finally:

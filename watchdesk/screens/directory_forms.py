@@ -14,7 +14,6 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 from watchdesk.errors import InputError, StoreError
 from watchdesk.i18n import t
 from watchdesk.models.directory import PHONE_CHARS, Contact, UnitRecord
-from watchdesk.screens.base import WatchdeskModal
 from watchdesk.screens.dialogs import Form
 from watchdesk.store.directory import input_error
 from watchdesk.widgets import localize_bindings
@@ -170,8 +169,8 @@ class UnitFormScreen(Form[UnitRecord | None]):
         self.dismiss(saved)
 
 
-class PathScreen(WatchdeskModal[str | None]):
-    """Ask for a file path (import / export)."""
+class PathScreen(Form[str | None]):
+    """Ask for a file path (import / export). Esc asks before throwing a typed path away."""
 
     DEFAULT_CSS = """
     PathScreen { align: center middle; }
@@ -198,6 +197,3 @@ class PathScreen(WatchdeskModal[str | None]):
     def submitted(self, event: Input.Submitted) -> None:
         if event.value.strip():
             self.dismiss(event.value.strip())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -1,7 +1,15 @@
-"""One incident: its elements, its clocks, its figures' history and one timeline of everything."""
+"""One incident: its elements, its clocks, its figures' history and one timeline of everything.
+
+`s` strikes through (更正) the report, figure version or duty-log entry selected in the timeline,
+with a reason (store/correction.py); `m` marks the incident a duplicate of another (重复来电).
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -9,9 +17,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Header, Label, Static
 
+from watchdesk.errors import InputError
 from watchdesk.i18n import t
 from watchdesk.i18n.labels import category_label, grade_label, kind_label, status_label
+from watchdesk.models.correction import Correction, DuplicateMark, PossibleDuplicate
 from watchdesk.models.incident import FIGURE_FIELDS, Deadline, Hold, Incident, TimelineItem
+from watchdesk.screens.dialogs import Field, FormDialog
 from watchdesk.screens.incident_actions import LIFECYCLE_BINDINGS, IncidentActions
 from watchdesk.text.timefmt import ClockState, clock_state, countdown, fmt_full, fmt_hm
 from watchdesk.widgets import localize_bindings
@@ -50,11 +61,46 @@ def timeline_text(item: TimelineItem) -> tuple[str, str]:
     return t(f"timeline.{kind}"), " ".join(x for x in (item.title, item.detail) if x)
 
 
+def correction_note(c: Correction, tz) -> str:
+    """ "更正：赵磊 12-03 03:12 原因", in the UI language."""
+    from watchdesk.store.correction import note
+
+    return note(c, tz)
+
+
+def duplicate_flags(
+    inc: Incident, possible: list[PossibleDuplicate], theirs: list[DuplicateMark]
+) -> Text:
+    """ "已并入 #15", "可能与 #15 重复", "重复来电：#16" for the incident's head."""
+    out = Text()
+    if inc.merged_into is None and possible:  # merged: the head says so
+        ids = "、".join(f"#{p.incident_id}" for p in possible)
+        out.append("  " + t("dup.ui.possible", ids=ids), style="bold black on yellow")
+    if theirs:
+        ids = "、".join(f"#{d.incident_id}" for d in theirs)
+        out.append("  " + t("dup.ui.has", ids=ids), style="dim")
+    return out
+
+
+async def duplicate_notice(app: Any, incident_id: int) -> str:
+    """At intake, for a call just saved: a line "可能与 #15 重复 …" when it looks like one
+    already logged (store.incident.possible_duplicates), else ""."""
+    minutes = app.settings.duplicate_window_minutes
+    window = timedelta(minutes=minutes)
+    possible = await app.client.call(lambda s: s.incidents.possible_duplicates(incident_id, window))
+    if not possible:
+        return ""
+    ids = "、".join(f"#{p.incident_id}" for p in possible)
+    return "\n" + t("dup.intake", ids=ids, window=minutes)
+
+
 class IncidentScreen(IncidentActions):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "key.back", id="incident-back"),
         Binding("ctrl+e", "edit", "key.edit", id="incident-edit"),
         *LIFECYCLE_BINDINGS,
+        Binding("s", "correct", "key.correct", id="incident-correct"),
+        Binding("m", "duplicate", "key.duplicate", show=False, id="incident-duplicate"),
     ]
 
     def __init__(self, incident_id: int):
@@ -63,6 +109,8 @@ class IncidentScreen(IncidentActions):
         self.incident_id = incident_id
         self.incident: Incident | None = None
         self.clocks: list[Deadline] = []
+        self.items: list[TimelineItem] = []  # the timeline's rows, in order
+        self.possible: list[PossibleDuplicate] = []
 
     def selected_incident_id(self) -> int | None:
         return self.incident_id
@@ -71,6 +119,7 @@ class IncidentScreen(IncidentActions):
         yield Header()
         with VerticalScroll(id="incident"):
             yield Static(id="incident-head")
+            yield Static(id="incident-dup")
             yield Static(id="incident-hold")
             with Horizontal(id="incident-top"):
                 yield Static(id="incident-elements")
@@ -108,22 +157,43 @@ class IncidentScreen(IncidentActions):
     async def _load(self) -> None:
         inc_id = self.incident_id
 
+        window = timedelta(minutes=self.app.settings.duplicate_window_minutes)
+
         def read(s):
+            from watchdesk.store.correction import of_incident
+
             return (
                 s.incidents.get(inc_id),
                 s.incidents.deadlines(inc_id),
-                s.figures.history(inc_id),
+                s.figures.history(inc_id, struck=True),
                 s.timeline(inc_id),
                 s.holds.current(inc_id),
+                of_incident(s, inc_id),
+                s.incidents.possible_duplicates(inc_id, window),
+                s.incidents.duplicates_of(inc_id),
             )
 
-        inc, clocks, figures, items, hold = await self.app.client.call(read)
+        inc, clocks, figures, items, hold, struck, possible, theirs = await self.app.client.call(
+            read
+        )
         self.incident = inc
-        self._show(inc, clocks, figures, items, hold)
+        self.possible = possible
+        self._show(inc, clocks, figures, items, hold, struck)
+        flags = duplicate_flags(inc, possible, theirs)
+        dup = self.query_one("#incident-dup", Static)
+        dup.update(flags)
+        dup.display = bool(flags.plain)
 
     def _show(
-        self, inc: Incident, clocks: list[Deadline], figures, items, hold: Hold | None
+        self,
+        inc: Incident,
+        clocks: list[Deadline],
+        figures,
+        items,
+        hold: Hold | None,
+        struck: dict[str, Correction] | None = None,
     ) -> None:
+        struck = struck or {}
         tz = self.app.settings.tz
         now = self.app.clock()
         head = Text()
@@ -138,7 +208,10 @@ class IncidentScreen(IncidentActions):
             )
         if inc.sensitive:
             head.append("  " + t("incident.sensitive"), style="bold red")
-        head.append(f"   {status_label(inc.status.value)}")
+        if inc.merged_into is not None:  # its status is "closed": say why
+            head.append("   " + t("dup.ui.merged_into", id=inc.merged_into), style="bold reverse")
+        else:
+            head.append(f"   {status_label(inc.status.value)}")
         if inc.void_reason:
             head.append(f" ({inc.void_reason})", style="dim")
         self.query_one("#incident-head", Static).update(head)
@@ -201,18 +274,37 @@ class IncidentScreen(IncidentActions):
         ft = self.query_one("#incident-figures", DataTable)
         ft.clear()
         for f in figures:
+            corr = struck.get(f"figures:{f.id}")
+            style = "strike dim" if corr else ""
             ft.add_row(
-                fmt_full(f.at, tz),
-                *(f"{getattr(f, k):,}" for k in FIGURE_FIELDS),
-                t(f"fig.status.{f.status.value}"),
-                f.source,
-                f.by_whom,
+                Text(fmt_full(f.at, tz), style=style),
+                *(Text(f"{getattr(f, k):,}", style=style) for k in FIGURE_FIELDS),
+                Text(t(f"fig.status.{f.status.value}"), style=style),
+                Text(f.source, style=style),
+                Text(f.by_whom, style=style),
             )
         tl = self.query_one("#incident-timeline", DataTable)
+        row = tl.cursor_row  # kept across a reload (a correction just saved, say)
         tl.clear()
-        for item in items:
+        self.items = list(items)
+        for n, item in enumerate(self.items):
             what, detail = timeline_text(item)
-            tl.add_row(fmt_full(item.at, tz), what, detail, item.who)
+            if item.correction is None:
+                tl.add_row(fmt_full(item.at, tz), what, detail, item.who, key=str(n))
+                continue
+            cell = Text()  # the record struck, the note that says why not
+            cell.append(detail, style="strike dim")
+            cell.append("\n" + correction_note(item.correction, tz), style="bold")
+            tl.add_row(
+                Text(fmt_full(item.at, tz), style="strike dim"),
+                Text(what, style="strike dim"),
+                cell,
+                Text(item.who, style="strike dim"),
+                key=str(n),
+                height=None,
+            )
+        if 0 < row < len(self.items):
+            tl.move_cursor(row=row)
 
     def _clock_state(self, d: Deadline, now) -> Text:
         tz = self.app.settings.tz
@@ -227,6 +319,8 @@ class IncidentScreen(IncidentActions):
                 t("incident.clock_done", at=fmt_hm(d.done_at, tz, now)) if d.done_at else "",
                 style="dim",
             )
+        if self.incident is not None and self.incident.merged_into is not None:
+            return Text(t("dup.ui.merged_into", id=self.incident.merged_into), style="dim")
         return Text(t("incident.clock_dropped"), style="dim strike")
 
     def _tick(self, now) -> None:
@@ -247,3 +341,105 @@ class IncidentScreen(IncidentActions):
 
     def on_screen_resume(self) -> None:
         self.reload()
+
+    # -- corrections (更正) and duplicates (重复来电) ---------------------------------------------
+    def selected_item(self) -> TimelineItem | None:
+        tl = self.query_one("#incident-timeline", DataTable)
+        if not tl.row_count or not 0 <= tl.cursor_row < len(self.items):
+            return None
+        return self.items[tl.cursor_row]
+
+    def action_correct(self) -> None:
+        """Strike the record selected in the timeline through, with a reason."""
+        tl = self.query_one("#incident-timeline", DataTable)
+        if self.focused is not tl:  # first to the timeline, where the record is chosen
+            tl.focus()
+            tl.scroll_visible()
+            self.notify(t("corr.ui.pick"))
+            return
+        item = self.selected_item()
+        if item is None or not item.ref:
+            self.notify(t("corr.ui.pick"), severity="warning")
+            return
+        if item.correction is not None:
+            self.notify(t("corr.err.already", ref=item.ref), severity="warning")
+            return
+        app = self.app
+        tz = app.settings.tz
+        what, detail = timeline_text(item)
+        ref = item.ref
+        explain = t(f"corr.ui.explain.{ref.split(':', 1)[0]}")
+
+        async def submit(v: dict[str, Any]):
+            from watchdesk.store.correction import correct
+
+            reason = v["reason"].strip()
+            if not reason:
+                raise InputError("reason", t("corr.err.reason"))
+            res = await app.client.call(lambda s: correct(s, ref, reason))
+            msg = t("corr.ui.done", what=what)
+            if res.reopened:
+                msg += " " + t("corr.ui.reopened", n=len(res.reopened))
+            if res.dropped:
+                msg += " " + t("corr.ui.dropped", n=len(res.dropped))
+            if res.incident_reopened:
+                msg += " " + t("corr.ui.incident_reopened")
+            app.after_write(msg, warn=bool(res.reopened))
+            return res
+
+        app.push_screen(
+            FormDialog(
+                t("corr.ui.title", ref=ref),
+                [
+                    Field(
+                        "record",
+                        t("corr.ui.record"),
+                        escape(f"{fmt_full(item.at, tz)}  {what}  {detail}"[:200]),
+                        kind="static",
+                    ),
+                    Field("reason", t("corr.ui.reason"), "", wide=True),
+                ],
+                submit,
+                note=explain,
+            )
+        )
+
+    def action_duplicate(self) -> None:
+        """Mark this incident a duplicate of another (merged into it)."""
+        inc = self.incident
+        if inc is None:
+            return
+        if inc.merged_into is not None:
+            self.notify(t("dup.err.already", id=inc.id, of=inc.merged_into), severity="warning")
+            return
+        app = self.app
+        first = str(self.possible[0].incident_id) if self.possible else ""
+        note = t("dup.ui.explain")
+        if self.possible:
+            note += "\n" + t(
+                "dup.ui.possible", ids="、".join(f"#{p.incident_id}" for p in self.possible)
+            )
+        inc_id = inc.id
+
+        async def submit(v: dict[str, Any]):
+            text = v["of"].strip().lstrip("#")
+            if not text.isdigit():
+                raise InputError("of", t("dup.err.of"))
+            of_id, reason = int(text), v["reason"]
+            merged = await app.client.call(
+                lambda s: s.incidents.mark_duplicate(inc_id, of_id, reason)
+            )
+            app.after_write(t("dup.ui.done", id=merged.id, of=of_id))
+            return merged
+
+        app.push_screen(
+            FormDialog(
+                t("dup.ui.title", id=inc_id),
+                [
+                    Field("of", t("dup.ui.of"), first, placeholder="15"),
+                    Field("reason", t("dup.ui.reason"), "", wide=True),
+                ],
+                submit,
+                note=note,
+            )
+        )

@@ -16,10 +16,16 @@ from watchdesk.errors import InputError
 from watchdesk.i18n import t
 from watchdesk.i18n.labels import grade_label, kind_label
 from watchdesk.models.dutylog import LogEntry, LogKind
-from watchdesk.models.incident import FIGURE_FIELDS, FigureStatus, ReportKind
+from watchdesk.models.incident import (
+    FIGURE_FIELDS,
+    DeadlineStatus,
+    FigureStatus,
+    ReportEvent,
+    ReportKind,
+)
 from watchdesk.screens.base import WatchdeskScreen
 from watchdesk.screens.dialogs import ConfirmDialog, Field, FormDialog
-from watchdesk.text.timefmt import fmt_full, parse_time
+from watchdesk.text.timefmt import fmt_full, fmt_hm, parse_past_time, parse_time
 
 if TYPE_CHECKING:
     from watchdesk.app import WatchdeskApp
@@ -36,6 +42,30 @@ LIFECYCLE_BINDINGS = [
     Binding("x", "void", "key.void", show=False, id="incident-void"),
 ]
 
+# Reports made once per clock: a second one on the same clock is asked about first.
+ONCE = (ReportKind.phone, ReportKind.written)
+
+
+class ReportDialog(FormDialog):
+    """A report's form: it opens on its first empty field (the time is already now)."""
+
+    def on_mount(self) -> None:
+        # After FormDialog's own on_mount, which focuses the first field.
+        self.call_after_refresh(self.focus_first_empty)
+
+    def focus_first_empty(self) -> None:
+        for f in self.fields:
+            if f.kind == "input" and not str(f.value).strip():
+                self.query_one(f"#f-{f.name}").focus()
+                return
+
+
+def follow(app: WatchdeskApp, incident_id: int) -> None:
+    """The first screen's cursor goes with the incident the officer is working on."""
+    main = app.get_screen_main()
+    if main is not None:
+        main.follow(incident_id)
+
 
 class IncidentActions(WatchdeskScreen):
     """The base of a screen with a selected incident: it provides `selected_incident_id()`."""
@@ -50,9 +80,10 @@ class IncidentActions(WatchdeskScreen):
         return inc_id
 
     def _when(self, text: str) -> Any:
+        """A time something was done: a bare HH:MM is the most recent one, not in the future."""
         app = self.app
         try:
-            return parse_time(text, app.settings.tz, now=app.clock())
+            return parse_past_time(text, app.settings.tz, now=app.clock())
         except ValueError as e:
             raise InputError("at", str(e)) from None
 
@@ -64,11 +95,29 @@ class IncidentActions(WatchdeskScreen):
         inc_id = self._target()
         if inc_id is None:
             return
-        app = self.app
         rk = ReportKind(kind)
+        self.run_read(lambda: self._open_report(inc_id, rk), group="dialog")
+
+    async def _open_report(self, inc_id: int, rk: ReportKind) -> None:
+        """Read whom this kind of report went to last, and whether this clock already has its
+        report; then ask where a second one needs asking, and open the form."""
+        app = self.app
+
+        def read(s) -> tuple[str, ReportEvent | None]:
+            earlier: ReportEvent | None = None
+            if rk in ONCE:
+                running = any(
+                    d.kind == rk and d.status == DeadlineStatus.running
+                    for d in s.incidents.deadlines(inc_id)
+                )
+                made = [r for r in s.incidents.reports(inc_id) if r.kind == rk]
+                earlier = made[-1] if made and not running else None
+            return s.incidents.last_addressee(rk), earlier
+
+        to_whom, earlier = await app.client.call(read)
         fields = [
             Field("at", t("report.at"), self._now_text()),
-            Field("to_whom", t("report.to_whom"), app.settings.report_to),
+            Field("to_whom", t("report.to_whom"), to_whom or app.settings.report_to),
             Field("by_whom", t("report.by_whom"), app.actor),
             Field("content", t("report.content"), "", wide=True),
         ]
@@ -92,6 +141,7 @@ class IncidentActions(WatchdeskScreen):
                 msg = t("report.late", kind=label, minutes=(rep.late_seconds + 59) // 60)
             else:
                 msg = t("report.on_time", kind=label)
+            follow(app, inc_id)
             app.after_write(msg, warn=bool(rep.late_seconds and rep.late_seconds > 0))
             return rep
 
@@ -99,10 +149,19 @@ class IncidentActions(WatchdeskScreen):
 
         def open_form(ok: bool | None = True) -> None:
             if ok:
-                app.push_screen(FormDialog(title, fields, submit))
+                app.push_screen(ReportDialog(title, fields, submit))
 
         if rk == ReportKind.final:
             app.push_screen(ConfirmDialog(t("report.final_confirm", id=inc_id)), open_form)
+        elif earlier is not None:
+            question = t(
+                "report.again",
+                kind=kind_label(rk),
+                id=inc_id,
+                at=fmt_hm(earlier.at, app.settings.tz, app.clock()),
+                to=earlier.to_whom or "—",
+            )
+            app.push_screen(ConfirmDialog(question, danger=True), open_form)
         else:
             open_form()
 
@@ -131,6 +190,7 @@ class IncidentActions(WatchdeskScreen):
                     inc_id, from_whom=v["from_whom"], content=v["content"], at=at, due_at=due
                 )
             )
+            follow(app, inc_id)
             app.after_write(t("verify.recorded", due=fmt_full(d.due_at, app.settings.tz)))
             return d
 
@@ -197,6 +257,7 @@ class IncidentActions(WatchdeskScreen):
                             **(kw | {"expected_version": None, "note": t("fig.lower_note")}),
                         )
                     )
+            follow(app, inc_id)
             if res.raised:
                 app.after_write(
                     t(
@@ -229,6 +290,7 @@ class IncidentActions(WatchdeskScreen):
 
         async def submit(v: dict[str, Any]):
             inc = await app.client.call(lambda s: s.incidents.void(inc_id, v["reason"]))
+            follow(app, inc_id)
             app.after_write(t("void.done", id=inc.id))
             return inc
 
@@ -262,7 +324,7 @@ def open_log_dialog(app: WatchdeskApp, *, incident_id: int | None = None) -> Non
 
     async def submit(v: dict[str, Any]):
         try:
-            at = parse_time(v["at"], app.settings.tz, now=app.clock())
+            at = parse_past_time(v["at"], app.settings.tz, now=app.clock())
         except ValueError as e:
             raise InputError("at", str(e)) from None
         link = v["incident_id"].strip().lstrip("#")

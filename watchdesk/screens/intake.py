@@ -11,17 +11,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Checkbox, Header, Input, Label, Select, Static
 
-from watchdesk.errors import InputError, StaleVersion, StoreError
+from watchdesk.errors import FieldName, InputError, StaleVersion, StoreError
 from watchdesk.files.drafts import clear_draft, save_draft
-from watchdesk.i18n import explain, t
+from watchdesk.i18n import t
 from watchdesk.i18n.labels import category_label, grade_label
 from watchdesk.models.incident import FIGURE_FIELDS, Grade, Incident
+from watchdesk.rules import categories
 from watchdesk.rules.intake import facts_from_mapping
 from watchdesk.screens.base import WatchdeskScreen
 from watchdesk.screens.category_picker import CategoryPicker
@@ -59,6 +61,7 @@ FORM = [
     ("measures", "form.measures", True),
 ]
 FIELDS = [f for f, _, _ in FORM]
+REQUIRED = ("place", "category", "description")
 
 
 class IncidentForm(WatchdeskScreen[int | None]):
@@ -124,7 +127,7 @@ class IncidentForm(WatchdeskScreen[int | None]):
                     if self.editing and name == "grade":
                         continue
                     yield Label(
-                        t(key) + (" *" if name in ("place", "category", "description") else ""),
+                        t(key) + (" *" if name in REQUIRED else ""),
                         classes="form-label",
                     )
                     with Horizontal(classes="form-cell wide" if wide else "form-cell"):
@@ -157,7 +160,10 @@ class IncidentForm(WatchdeskScreen[int | None]):
 
     def on_mount(self) -> None:
         self._clean = self.values()
-        self.query_one("#f-place", Input).focus()
+        # The first required field still empty (a line without a place opens on the place).
+        values = self._clean
+        first = next((f for f in REQUIRED if not values.get(f)), "place")
+        self.query_one(f"#f-{first}", Input).focus()
         if self.editing:
             self._renew_hold()
             self._hold_timer = self.set_interval(60, self._renew_hold)
@@ -179,12 +185,11 @@ class IncidentForm(WatchdeskScreen[int | None]):
         """What the officer typed, as the intake mapping (category as a code when picked)."""
         v = self.values()
         data = {k: val for k, val in v.items() if val not in (None, "")}
-        if self.category_code and v.get("category") == category_label(
-            self.category_code, self.subtype_code
-        ):
-            data["category"] = self.category_code
-            if self.subtype_code:
-                data["subtype"] = self.subtype_code
+        typed = self._resolve_typed(v.get("category") or "")
+        if typed is not None:
+            data["category"], data["subtype"] = typed
+            if not data["subtype"]:
+                data.pop("subtype")
         elif v.get("category"):
             hits = find_categories(v["category"])
             exact = [c for c in hits if v["category"].lower() in (c[1].zh if c[1] else c[0].zh,)]
@@ -197,6 +202,32 @@ class IncidentForm(WatchdeskScreen[int | None]):
             data.pop("grade")
         return data
 
+    def _resolve_typed(self, text: str) -> tuple[str, str] | None:
+        """The type in the type field as codes: the one picked, or a name or alias typed there
+        (车祸 → road traffic); None when the text names no one type."""
+        if self.category_code and text == category_label(self.category_code, self.subtype_code):
+            return self.category_code, self.subtype_code
+        if not text.strip():
+            return None
+        try:
+            cat, sub = categories.resolve(text)
+        except ValueError:
+            return None
+        return cat.code, sub.code if sub else ""
+
+    def _settle_category(self) -> bool:
+        """A name or alias typed in the type field becomes that type (shown by its name); False
+        when the text names no one type (the picker is for that)."""
+        box = self.query_one("#f-category", Input)
+        codes = self._resolve_typed(box.value)
+        if codes is None:
+            return False
+        self.category_code, self.subtype_code = codes
+        label = category_label(*codes)
+        if box.value != label:
+            box.value = label
+        return True
+
     def show_error(self, field: str, problem: str) -> None:
         for name in FIELDS:
             for lbl in self.query(f"#e-{name}").results(Label):
@@ -205,11 +236,15 @@ class IncidentForm(WatchdeskScreen[int | None]):
         target = self.query(f"#e-{field}").results(Label)
         shown = next(target, None)
         if shown is not None:
-            shown.update(explain(problem))
+            shown.update(problem)
             shown.add_class("-shown")
             self.query_one(f"#f-{field}").focus()
         else:
-            self.notify(f"{field}: {explain(problem)}", severity="error", timeout=10)
+            self.notify(
+                t("err.field_problem", field=FieldName(field), problem=problem),
+                severity="error",
+                timeout=10,
+            )
 
     # -- drafts ----------------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -239,8 +274,8 @@ class IncidentForm(WatchdeskScreen[int | None]):
         }
 
     def _write_draft(self) -> None:
-        if not self.is_attached or self._saving:
-            return
+        if not self.is_attached or self._saving or self.app.client.read_only:
+            return  # (a desk opened read-only: its folder takes no draft either)
         data = self._draft_data()
         path = self.app.draft_path
         self.run_read(lambda: save_draft(path, data), group="draft", thread=True)
@@ -271,7 +306,7 @@ class IncidentForm(WatchdeskScreen[int | None]):
             await app.client.call(lambda s: s.holds.release(inc_id, app.actor, app.seat))
 
     # -- actions ---------------------------------------------------------------------------------
-    async def action_save(self) -> None:
+    def action_save(self) -> None:
         if self._saving:
             return
         app = self.app
@@ -283,6 +318,12 @@ class IncidentForm(WatchdeskScreen[int | None]):
             self.show_error(e.field, e.problem)
             return
         self._saving = True
+        # A worker, as every write (screens/base): the console stays live while the save waits,
+        # e.g. for another writer's lock (the waiting bar shows).
+        self.run_write(lambda: self._save(facts), group="save")
+
+    async def _save(self, facts: Any) -> None:
+        app = self.app
         try:
             if self.incident is None:
                 inc = await app.client.call(lambda s: s.incidents.add(facts))
@@ -306,7 +347,14 @@ class IncidentForm(WatchdeskScreen[int | None]):
             return
         self._forget_draft()
         await self._release_hold()
-        app.after_write(t("form.saved", id=inc.id, grade=grade_label(inc.grade)))
+        main = app.get_screen_main()
+        if main is not None:
+            main.follow(inc.id)
+        from watchdesk.screens.incident import duplicate_notice  # 可能与 #15 重复
+
+        dup = await duplicate_notice(app, inc.id) if self.incident is None else ""
+        saved = t("form.saved", id=inc.id, grade=grade_label(inc.grade))
+        app.after_write(saved + dup, warn=bool(dup))
         self.dismiss(inc.id)
 
     async def _resolve_conflict(self, mine_facts, err: StaleVersion) -> None:
@@ -358,9 +406,19 @@ class IncidentForm(WatchdeskScreen[int | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "f-category" and not self.category_code:
-            self.action_pick_category()
-        else:
-            self.focus_next()
+            if not self._settle_category():
+                self.action_pick_category()
+                return
+            desc = self.query_one("#f-description", Input)
+            if not desc.value:
+                desc.focus()
+                return
+        self.focus_next()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        """Leaving the type field with a name or alias typed (Tab) settles it too."""
+        if event.widget.id == "f-category" and not self.category_code:
+            self._settle_category()
 
     def action_pick_caller(self) -> None:
         try:

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Header, Label
+from textual.widgets.data_table import RowDoesNotExist
 
 from watchdesk.i18n import t
 from watchdesk.i18n.labels import category_label, grade_label, status_label
@@ -25,6 +26,8 @@ from watchdesk.widgets.footer import KeyFooter
 from watchdesk.widgets.keylegend import KeyLegend
 from watchdesk.widgets.leader_check import LeaderCheckBar
 from watchdesk.widgets.warnings_strip import WarningsStrip
+
+FOLLOW_LOADS = 3  # loads to wait for an incident followed to show (a load may have been under way)
 
 
 def casualty_text(inc: Incident) -> str:
@@ -94,11 +97,13 @@ class MainScreen(IncidentActions):
         self.query_one(LeaderCheckBar).set_status(dash.duty, now)
         self.query_one(WarningsStrip).set_warnings(dash.warnings)
         board = self.query_one(CountdownBoard)
-        board.set_rows(dash.clocks, now)
+        table = self.query_one("#today", FixedTable)
+        was = board.selected_row() if self.focused is board else None
+        on_list = self._today_id()
+        kept = board.set_rows(dash.clocks, now)
         self.query_one("#board-title", Label).update(
             t("board.title_n", n=len(dash.clocks)) if dash.clocks else t("board.title_empty")
         )
-        table = self.query_one("#today", FixedTable)
         table.clear()
         for inc in dash.today:
             status = cell_text(status_label(inc.status.value))
@@ -116,8 +121,63 @@ class MainScreen(IncidentActions):
             )
         table.size_now()
         self.query_one("#today-title", Label).update(t("today.title_n", n=len(dash.today)))
+        if on_list is not None:
+            self._select_today(on_list)
+        if self._follow is not None:  # a report made or an incident saved here
+            self._follow_loads += 1
+            if self._select(self._follow) or self._follow_loads >= FOLLOW_LOADS:
+                self._follow = None
+        elif was is not None and not kept:
+            # The clock under the cursor was its incident's last: the incident's row in today's
+            # list (the officer was working on it).
+            self._select(was.incident_id)
 
     # -- the selected incident -------------------------------------------------------------------
+    _follow: int | None = None
+    _follow_loads = 0
+
+    def follow(self, incident_id: int) -> None:
+        """The officer is working on this incident (a report was just recorded, or it was just
+        saved): once the data shows it (the reload after the write), the cursor goes to its next
+        clock on the board, else to its row in today's list."""
+        self._follow, self._follow_loads = incident_id, 0
+
+    def _today_id(self) -> int | None:
+        table = self.query_one("#today", FixedTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        return int(key) if key else None
+
+    def _select_today(self, incident_id: int) -> bool:
+        table = self.query_one("#today", FixedTable)
+        try:
+            row = table.get_row_index(str(incident_id))
+        except RowDoesNotExist:
+            return False
+        table.move_cursor(row=row)
+        return True
+
+    def _select(self, incident_id: int) -> bool:
+        """Put the cursor on the incident: its row in today's list while that list has the focus
+        (and the row), else its next clock on the board, else its row in today's list (which
+        then takes the focus). Both cursors go to it where they can, so `tab` finds it too.
+        False when neither shows it."""
+        board = self.query_one(CountdownBoard)
+        table = self.query_one("#today", FixedTable)
+        in_list = self._select_today(incident_id)
+        if self.focused is table and in_list:
+            board.select_incident(incident_id)
+            return True
+        if board.select_incident(incident_id):
+            if self.focused is table:
+                board.focus()
+            return True
+        if in_list:
+            table.focus()
+            return True
+        return False
+
     def selected_incident_id(self) -> int | None:
         """The incident under the cursor of the focused table (the board or today's list)."""
         focused = self.focused

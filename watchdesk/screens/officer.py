@@ -3,14 +3,12 @@ take, administrators, who is active and whose PIN is set; add, edit, deactivate 
 officer stays listed and in history), PINs, and import / export as CSV (UTF-8 with BOM) or .xlsx.
 
 Every read and write goes through `self.app.client.call(...)` to `store.officers`. The store's
-messages are English sentences; `problem_text` says them in the UI language (also for the
-settings screen and the first-run setup).
+errors say themselves in the UI language (`str(e)`, `e.problem`; see watchdesk/errors.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,8 +22,8 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Header, Label, OptionList
 from textual.widgets.option_list import Option
 
-from watchdesk.errors import InputError
-from watchdesk.i18n import explain, language, t
+from watchdesk.errors import InputError, msg_of, os_msg
+from watchdesk.i18n import language, t
 from watchdesk.i18n.labels import role_label
 from watchdesk.models.base import RowProblem, saved_id
 from watchdesk.models.officer import Officer, PinStatus
@@ -39,106 +37,12 @@ from watchdesk.widgets.footer import KeyFooter
 if TYPE_CHECKING:
     from watchdesk.store.desk import Store
 
-# -- the store's words in the UI language ---------------------------------------------------------
-# (pattern of the store's English message, catalog key). Named groups fill the catalog text.
-_PROBLEMS: list[tuple[str, str]] = [
-    (r"^no officer named '(?P<name>.+)'$", "people.p.unknown"),
-    (
-        r"^(?P<n>\d+) officers are named '(?P<name>.+?)': (?P<who>.+); say which by title or phone$",
-        "people.p.ambiguous",
-    ),
-    (
-        r"^(?P<n>\d+) officers are named '(?P<name>.+?)' on the desk \((?P<who>.+)\): "
-        r"give the phone of one$",
-        "people.p.ambiguous_row",
-    ),
-    (r"^no active officer named '(?P<name>.+)' with that title or phone$", "people.p.no_match"),
-    (r"^(?P<who>.+) is deactivated; reactivate them or choose someone else$", "people.p.inactive"),
-    (r"^(?P<who>.+) is deactivated$", "people.p.inactive_short"),
-    (r"^give an officer's name$", "people.p.give_name"),
-    (r"^no officer #(?P<id>\d+)$", "people.p.no_id"),
-    (r"^no active officer #(?P<id>\d+)$", "people.p.no_id"),
-    (r"^a PIN is (?P<lo>\d+) to (?P<hi>\d+) digits$", "people.p.pin_digits"),
-    (r"^a PIN of one digit repeated is too easy to guess$", "people.p.pin_repeated"),
-    (r"^a PIN of consecutive digits is too easy to guess$", "people.p.pin_consecutive"),
-    (
-        r"^(?P<who>.+) already has a PIN: change it with the old one, or ask an administrator "
-        r"to reset it$",
-        "people.p.pin_exists",
-    ),
-    (r"^(?P<who>.+) already has a PIN$", "people.p.pin_exists"),
-    (r"^the new PIN is the old one$", "people.p.pin_same"),
-    (r"^an administrator of the desk resets PINs$", "people.p.need_admin"),
-    (r"^(?P<who>.+) is not an administrator of the desk$", "people.p.not_admin"),
-    (r"^an administrator's own PIN is reset by another administrator$", "people.p.own_reset"),
-    (r"^(?P<who>.+): enter your PIN$", "people.p.enter_pin"),
-    (r"^(?P<who>.+) has no PIN to reset$", "people.p.no_pin_to_reset"),
-    (r"^(?P<who>.+) has no PIN set; set one first$", "people.p.no_pin"),
-    (r"^locked for (?P<span>.+) after (?P<n>\d+) wrong PINs$", "people.p.locked"),
-    (r"^(?P<n>\d+) wrong PINs: wait (?P<span>.+) before the next try$", "people.p.wait"),
-    (r"^wrong PIN; locked for (?P<span>.+) after (?P<n>\d+) wrong PINs$", "people.p.wrong_locked"),
-    (
-        r"^wrong PIN; (?P<left>\d+) tr(?:y|ies) left; wait (?P<span>.+) before the next try$",
-        "people.p.wrong_wait",
-    ),
-    (r"^wrong PIN; (?P<left>\d+) tr(?:y|ies) left$", "people.p.wrong"),
-    (
-        r"^(?P<who>.+) is the desk's only administrator; make someone else administrator first$",
-        "people.p.last_admin",
-    ),
-    (r"^(?P<who>.+) may not be (?P<role>.+) \(may be: (?P<may>.*)\)$", "people.p.role"),
-    (r"^each is leader, chief, officer or standby$", "people.p.roles"),
-    (r"^at most (?P<n>\d+) characters$", "people.p.too_long"),
-    (r"^is empty$", "people.p.empty"),
-    (r"^is longer than (?P<n>\d+) characters$", "people.p.too_long"),
-    (r"^(?P<who>.+) is on several rows: give each a different phone$", "people.p.rows_phone"),
-    (r"^(?P<who>.+) with this phone is already on row (?P<row>\d+)$", "people.p.row_phone"),
-    (r"^(?P<who>.+) is already on row (?P<row>\d+)$", "people.p.row_twice"),
-    (r"^'(?P<value>.*)' is not 是 or 否$", "people.p.yes_no"),
-    (r"^unknown role '(?P<value>.*)' \(.*\)$", "people.p.unknown_role"),
-    (r"^'(?P<value>.*)': (?P<problem>a phone number .*)$", "people.p.phone"),
-    (r"^a phone number needs at least 3 digits$", "people.p.phone_digits"),
-    (r"^a phone number is at most 40 characters$", "people.p.phone_long"),
-    (r"^is before the start$", "people.p.before_start"),
-    (r"^leave must end after it starts$", "people.p.leave_order"),
-    (r"^(?P<what>an? \w+) is required$", "people.p.required"),
-    (r"^unknown time zone '(?P<value>.+)' \(e\.g\. Asia/Shanghai\)$", "people.p.timezone"),
-    (r"^unknown rule pack '(?P<value>.+?)';.*$", "people.p.rule_pack"),
-    (r"^no shift pattern '(?P<value>.+?)' \(have: (?P<have>.*)\)$", "people.p.pattern"),
-    (r"^not a date \(YYYY-MM-DD\): '(?P<value>.*)'$", "people.p.date"),
-    (r"^give at least one list of people$", "people.p.no_lists"),
-    (r"^at most three years at a time$", "people.p.three_years"),
-    (r"^end is before start$", "people.p.end_before_start"),
-]
-
-
-def _span(text: str) -> str:
-    """`4 min 12 s` in the UI language."""
-    if language() != "zh":
-        return text
-    return text.replace(" min", " 分钟").replace(" s", " 秒")
-
-
-def problem_text(problem: str) -> str:
-    """A problem worded by the store (officers, PINs, the roster, desk settings) in the UI
-    language; one this table does not know goes through `explain`."""
-    for pattern, key in _PROBLEMS:
-        m = re.match(pattern, problem)
-        if m:
-            groups = {k: v for k, v in m.groupdict().items() if v is not None}
-            if "span" in groups:
-                groups["span"] = _span(groups["span"])
-            if "problem" in groups:
-                groups["problem"] = problem_text(groups["problem"])
-            return t(key, **groups)
-    return explain(problem)
-
 
 def field_error(e: InputError, fields: dict[str, str] | None = None) -> InputError:
-    """The store's InputError for a form: the problem in the UI language, the store's field
-    named as the form names it (`fields`: store field → form field)."""
+    """The store's InputError for a form: the store's field named as the form names it
+    (`fields`: store field → form field); its problem says itself in the UI language."""
     name = (fields or {}).get(e.field, e.field)
-    return InputError(name, problem_text(e.problem))
+    return InputError(name, e.msg)
 
 
 def row_problems(errors: list[RowProblem], limit: int = 10) -> str:
@@ -150,7 +54,7 @@ def row_problems(errors: list[RowProblem], limit: int = 10) -> str:
             field=t(f"people.col.{p.field}")
             if t(f"people.col.{p.field}") != f"people.col.{p.field}"
             else p.field,
-            problem=problem_text(p.problem),
+            problem=p.problem,
         )
         for p in errors[:limit]
     ]
@@ -192,12 +96,8 @@ def _officer_or_error(**kw: Any) -> Officer:
 
 
 class DeskForm(FormDialog):
-    """The FormDialog of the people and settings screens, with each checkbox's box shown whole
-    (the form's compact one-line checkbox is narrower than its box)."""
-
-    DEFAULT_CSS = """
-    DeskForm .form-grid Checkbox { width: 5; }
-    """
+    """The FormDialog of the people and settings screens (the same as FormDialog now that
+    app.tcss gives every form checkbox its whole box)."""
 
 
 class ChoiceModal(WatchdeskModal[str | None]):
@@ -483,7 +383,7 @@ class PeopleScreen(WatchdeskScreen):
             try:
                 saved = await self.app.client.call(lambda s: s.officers.edit(oid, active=active))
             except InputError as e:
-                self.notify(problem_text(e.problem), severity="error", timeout=10)
+                self.notify(e.problem, severity="error", timeout=10)
                 return
             self.notify(t("people.activated" if active else "people.deactivated", who=who(saved)))
             await self._load(oid)
@@ -496,7 +396,7 @@ class PeopleScreen(WatchdeskScreen):
         if o is None:
             return
         if not o.active:
-            self.notify(problem_text(f"{o.name} is deactivated"), severity="warning")
+            self.notify(t("err.officer.inactive_short", who=o.name), severity="warning")
             return
         oid = saved_id(o.id)
 
@@ -563,13 +463,13 @@ class PeopleScreen(WatchdeskScreen):
         async def submit(v: dict[str, Any]) -> bool:
             problem = pin_problem(v["new"])
             if problem:
-                raise InputError("new", problem_text(problem))
+                raise InputError("new", problem)
             if v["new"] != v["repeat"]:
                 raise InputError("repeat", t("people.pin.mismatch"))
             try:
                 await self.app.client.call(lambda s: s.officers.change_pin(oid, v["old"], v["new"]))
             except InputError as e:
-                same = e.problem == "the new PIN is the old one"
+                same = e.msg.key == "err.pin.same"
                 raise field_error(e, {"pin": "new" if same else "old"}) from None
             self.notify(t("people.pin.saved", who=who(o)))
             return True
@@ -674,9 +574,9 @@ def _write(path: Path, people: list[Officer]) -> int:
     try:
         return write_file(path, people, lang=language())
     except OfficerFileError as e:
-        raise InputError("path", problem_text(str(e))) from None
+        raise InputError("path", msg_of(e)) from None
     except OSError as e:
-        raise InputError("path", f"{path}: {e.strerror}") from None
+        raise InputError("path", "err.file.unreadable", path=path, why=os_msg(e)) from None
 
 
 def _read(path: Path) -> tuple[list[Any], list[RowProblem]]:
@@ -685,7 +585,7 @@ def _read(path: Path) -> tuple[list[Any], list[RowProblem]]:
     try:
         return read_file(path)
     except OfficerFileError as e:
-        raise InputError("path", str(e)) from None
+        raise InputError("path", msg_of(e)) from None
 
 
 async def import_people(
@@ -707,7 +607,7 @@ async def import_people(
     try:
         rows, errors = await asyncio.to_thread(_read, path)
     except InputError as e:
-        raise InputError(field, problem_text(e.problem)) from None
+        raise InputError(field, e.msg) from None
     try:
         if confirm:
             trial = await node.app.client.call(

@@ -1,9 +1,12 @@
 """The roll-call runner: one unit at a time, the number to call, one key per outcome.
 
 Keys: 1 answered and on post · 2 no answer · 3 busy · 4 answered by someone not on duty ·
-5 leader on duty absent. For 1, 4 and 5 the cursor goes to "who answered" with the seconds
-already counted since the unit came up (space restarts the count when you dial); Enter saves.
-Every step is saved at once, so p (pause), Esc or a lost terminal resumes where it stood.
+5 leader on duty absent. A key acts on the highlighted unit (the runner stands on the next one
+to call; ↑/↓ highlight another, to call a busy line back or correct an answer). For 1, 4 and 5
+the cursor goes to "who answered" with the seconds already counted since the unit came up
+(space restarts the count when you dial); Enter saves. A name typed there before the key is
+kept (the keys 1–5 work in that field too). Every step is saved at once, so p (pause), Esc or a
+lost terminal resumes where it stood.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -20,8 +23,9 @@ from textual.widgets import DataTable, Header, Input, Label, Static
 from watchdesk.errors import StoreError
 from watchdesk.i18n import t
 from watchdesk.i18n.labels import method_label, outcome_label, set_label
-from watchdesk.models.rollcall import Outcome, RoundReport, RoundStatus
+from watchdesk.models.rollcall import Outcome, RollCallEntry, RoundReport, RoundStatus
 from watchdesk.screens.base import WatchdeskModal, WatchdeskScreen
+from watchdesk.screens.dialogs import confirm_discard
 from watchdesk.text.timefmt import hms
 from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.footer import KeyFooter
@@ -75,6 +79,18 @@ class RoundSummaryScreen(WatchdeskModal[None]):
         self.dismiss(None)
 
 
+class WhoInput(Input):
+    """Who answered. The outcome keys 1–5 work here too, so that a name typed before the key is
+    kept (an answerer is a name: no digits are typed here)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        screen = self.screen
+        if event.character in KEYS and isinstance(screen, RollCallRunScreen):
+            event.prevent_default()
+            event.stop()
+            screen.action_outcome(event.character)
+
+
 class RollCallRunScreen(WatchdeskScreen):
     DEFAULT_CSS = """
     RollCallRunScreen #run-card { height: auto; padding: 0 1; border: round $primary; }
@@ -102,7 +118,9 @@ class RollCallRunScreen(WatchdeskScreen):
         self.round_id = round_id
         self.report: RoundReport | None = None
         self.pending: Outcome | None = None
+        self.pending_seq: int | None = None  # the unit the pending outcome is for
         self.dial_started: datetime | None = None
+        self._card_seq: int | None = None  # the unit the card shows
         self.steps = 0  # completed loads and saves (tests wait on it)
 
     def compose(self) -> ComposeResult:
@@ -113,7 +131,7 @@ class RollCallRunScreen(WatchdeskScreen):
             yield Static("", id="run-phone")
             yield Static("", id="run-timer")
         with Horizontal(id="run-answer"):
-            yield Input(placeholder=t("rc.run.who"), id="run-who")
+            yield WhoInput(placeholder=t("rc.run.who"), id="run-who")
             yield Input(placeholder=t("rc.run.secs"), id="run-secs", type="integer")
         yield Static("", id="run-error")
         yield DataTable(id="run-entries", cursor_type="row", zebra_stripes=True)
@@ -147,17 +165,27 @@ class RollCallRunScreen(WatchdeskScreen):
 
     # -- showing --------------------------------------------------------------------------------
     @property
-    def current(self):
+    def current(self) -> RollCallEntry | None:
+        """The unit the runner stands on (the next to call)."""
         rep = self.report
         if rep is None or not rep.entries:
             return None
         return rep.entries[min(max(rep.round.position, 1), len(rep.entries)) - 1]
 
+    @property
+    def highlighted(self) -> RollCallEntry | None:
+        """The unit under the table's cursor: the one the outcome keys act on."""
+        rep = self.report
+        if rep is None or not rep.entries:
+            return None
+        row = self.query_one("#run-entries", DataTable).cursor_row
+        return rep.entries[row] if 0 <= row < len(rep.entries) else self.current
+
     def _show(self, rep: RoundReport) -> None:
         self.report = rep
-        self.pending = None
+        self.pending = self.pending_seq = None
         self.dial_started = self.app.clock()
-        r, e = rep.round, self.current
+        r = rep.round
         self.query_one("#run-head", Label).update(
             t(
                 "rc.run.head",
@@ -169,20 +197,6 @@ class RollCallRunScreen(WatchdeskScreen):
                 rate=rep.summary.rate_text(),
             )
         )
-        unit = Text()
-        phone = Text()
-        if e is not None:
-            unit.append(e.unit_name, style="bold")
-            if e.outcome is not None:
-                unit.append(f"   {t('rc.run.already')} {outcome_label(e.outcome)}", style="dim")
-            phone.append(t("rc.run.call") + "  ")
-            phone.append(e.phone or t("rc.run.no_phone"), style="bold reverse")
-        if r.status == RoundStatus.finished:
-            phone = Text(t("rc.run.finished"), style="bold")
-        elif rep.summary.not_checked == 0:
-            phone.append("   " + t("rc.run.all_done"), style="bold green")
-        self.query_one("#run-unit", Static).update(unit)
-        self.query_one("#run-phone", Static).update(phone)
         table = self.query_one("#run-entries", DataTable)
         table.clear()
         for x in rep.entries:
@@ -199,10 +213,44 @@ class RollCallRunScreen(WatchdeskScreen):
             )
         if rep.entries:
             table.move_cursor(row=r.position - 1)
+        self._card()
         for sel in ("#run-who", "#run-secs"):
             self.query_one(sel, Input).value = ""
         self._tick(self.app.clock())
         self.steps += 1
+
+    def _card(self) -> None:
+        """The highlighted unit: its name, what it already has, the number to call."""
+        rep = self.report
+        if rep is None:
+            return
+        e = self.highlighted
+        self._card_seq = e.seq if e is not None else None
+        unit = Text()
+        phone = Text()
+        if e is not None:
+            unit.append(e.unit_name, style="bold")
+            if e.outcome is not None:
+                unit.append(f"   {t('rc.run.already')} {outcome_label(e.outcome)}", style="dim")
+            phone.append(t("rc.run.call") + "  ")
+            phone.append(e.phone or t("rc.run.no_phone"), style="bold reverse")
+        if rep.round.status == RoundStatus.finished:
+            phone = Text(t("rc.run.finished"), style="bold")
+        elif rep.summary.not_checked == 0:
+            phone.append("   " + t("rc.run.all_done"), style="bold green")
+        self.query_one("#run-unit", Static).update(unit)
+        self.query_one("#run-phone", Static).update(phone)
+
+    @on(DataTable.RowHighlighted, "#run-entries")
+    def _highlighted(self) -> None:
+        """Another unit highlighted: the card shows it, and its count starts now."""
+        e = self.highlighted
+        if self.report is None or e is None or e.seq == self._card_seq:
+            return
+        self._card()
+        if self.pending is None:
+            self.dial_started = self.app.clock()
+            self._tick(self.dial_started)
 
     def _tick(self, now: datetime) -> None:
         if self.dial_started is None or self.report is None:
@@ -222,26 +270,27 @@ class RollCallRunScreen(WatchdeskScreen):
         self._tick(self.dial_started)
 
     def action_outcome(self, key: str) -> None:
-        e = self.current
+        """The outcome for the highlighted unit (a name already typed stays)."""
+        e = self.highlighted
         if e is None or self.report is None or self.report.round.status == RoundStatus.finished:
             return
         outcome = KEYS[key]
         self._error("")
         if not outcome.answered:
-            self._record(outcome, "", None)
+            self._record(e.seq, outcome, "", None)
             return
-        self.pending = outcome
+        self.pending, self.pending_seq = outcome, e.seq
         now = self.app.clock()
         secs = self.query_one("#run-secs", Input)
         if not secs.value and self.dial_started is not None:
             secs.value = str(max(0, int((now - self.dial_started).total_seconds())))
         who = self.query_one("#run-who", Input)
         who.focus()
-        self._error(t("rc.run.who_prompt", outcome=outcome_label(outcome)))
+        self._error(t("rc.run.who_prompt_unit", outcome=outcome_label(outcome), unit=e.unit_name))
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
-        if self.pending is None:
+        if self.pending is None or self.pending_seq is None:
             return
         raw = self.query_one("#run-secs", Input).value.strip()
         try:
@@ -249,13 +298,11 @@ class RollCallRunScreen(WatchdeskScreen):
         except ValueError:
             self._error(t("rc.run.bad_secs"))
             return
-        self._record(self.pending, self.query_one("#run-who", Input).value, secs)
+        who = self.query_one("#run-who", Input).value
+        self._record(self.pending_seq, self.pending, who, secs)
 
-    def _record(self, outcome: Outcome, who: str, secs: int | None) -> None:
-        e = self.current
-        if e is None:
-            return
-        rid, seq = self.round_id, e.seq
+    def _record(self, seq: int, outcome: Outcome, who: str, secs: int | None) -> None:
+        rid = self.round_id
 
         async def go() -> None:
             try:
@@ -304,10 +351,16 @@ class RollCallRunScreen(WatchdeskScreen):
         self.run_write(go, group="rc-run", exclusive=True)
 
     def action_leave(self) -> None:
-        if self.pending is not None:
-            self.pending = None
+        """Esc: out of the answer fields first (what was typed stays), then pause and leave,
+        asking first when a name or a count typed would be thrown away."""
+        table = self.query_one("#run-entries", DataTable)
+        if self.pending is not None or isinstance(self.focused, Input):
+            self.pending = self.pending_seq = None
             self._error("")
-            self.query_one("#run-entries", DataTable).focus()
+            table.focus()
+            return
+        if any(self.query_one(sel, Input).value.strip() for sel in ("#run-who", "#run-secs")):
+            confirm_discard(self, self.action_pause, t("rc.run.discard"))
             return
         self.action_pause()
 

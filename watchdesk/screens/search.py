@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Input, Label, Select
 
 from watchdesk.errors import InputError
-from watchdesk.i18n import explain, language, t
+from watchdesk.i18n import language, t
 from watchdesk.i18n.labels import grade_label, status_label
 from watchdesk.models.incident import Grade, IncidentStatus, SearchHit
 from watchdesk.rules.categories import CATEGORIES
@@ -103,9 +103,7 @@ class SearchScreen(WatchdeskScreen):
         try:
             filters = self._filters()
         except InputError as e:
-            info.update(
-                t("search.bad_filter", field=t(f"search.{e.field}"), problem=explain(e.problem))
-            )
+            info.update(t("search.bad_filter", field=t(f"search.{e.field}"), problem=e.problem))
             return
         q = self.query_one("#q", Input).value
         self.hits = await self.app.client.call(lambda s: s.search.search(q, **filters))

@@ -23,7 +23,8 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from watchdesk.errors import InputError
+from watchdesk.config import DESK_KEYS, FILE, OVERRIDES
+from watchdesk.errors import InputError, msg_of, validation_msg
 from watchdesk.i18n import language, t
 from watchdesk.i18n.labels import role_label
 from watchdesk.models.officer import Officer
@@ -37,7 +38,7 @@ from watchdesk.models.roster import (
 )
 from watchdesk.screens.base import WatchdeskScreen
 from watchdesk.screens.dialogs import ConfirmDialog, Field
-from watchdesk.screens.officer import DeskForm, field_error, problem_text, who
+from watchdesk.screens.officer import DeskForm, field_error, who
 from watchdesk.text.timefmt import parse_date, parse_time
 from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.fixed_table import FixedTable, cell_text
@@ -54,15 +55,44 @@ LEAVE_BACK, LEAVE_AHEAD = timedelta(days=31), timedelta(days=366)  # the leave l
 
 
 # -- shared with the first-run setup --------------------------------------------------------------
-def apply_desk(app: WatchdeskApp, values: dict[str, str]) -> None:
-    """Desk settings (`DeskSettings` fields) as this console uses them from now on: the title,
-    the default office reports go to, the time zone its times are shown in, the rule pack.
-    Empty values change nothing."""
-    update = {k: v for k, v in values.items() if v}
-    if update:
-        app.settings = app.settings.model_copy(update=update)
-    if update.get("desk_name"):
-        app.sub_title = update["desk_name"]
+def overridden_here(
+    app: WatchdeskApp, keys: tuple[str, ...] = DESK_KEYS, saved: DeskSettings | None = None
+) -> list[str]:
+    """One line for each of the desk's settings among `keys` that a flag or the environment sets
+    in this console (a value saved on the desk, `saved`, does not apply here while it does)."""
+    conf = app.settings
+    out = []
+    for k in keys:
+        if k not in conf.overridden():
+            continue
+        by, value = conf.origin(k)[1], str(getattr(conf, k))
+        item = t(f"settings.desk.{k}")
+        own = str(getattr(saved, k, "") or "")
+        if own:
+            out.append(t("settings.origin.note_saved", item=item, by=by, value=value, saved=own))
+        else:
+            out.append(t("settings.origin.note", item=item, by=by, value=value))
+    return out
+
+
+def desk_value(app: WatchdeskApp, key: str, saved: str, show: Any = str) -> str:
+    """A desk setting as the settings screen lists it: the value in use and, when it is not the
+    desk's own, where it comes from (a flag or variable overriding the desk's, the config file,
+    the default)."""
+    conf = app.settings
+    kind, where = conf.origin(key)
+    value = show(str(getattr(conf, key)))
+    if kind in OVERRIDES:
+        if saved:
+            return t("settings.origin.overridden", value=value, by=where, saved=show(saved))
+        return t("settings.origin.by", value=value, by=where)
+    if saved:
+        return show(saved)
+    if not str(getattr(conf, key)):
+        return t("settings.unset")
+    if kind == FILE:
+        return t("settings.origin.file", value=value)
+    return t("settings.origin.default", value=value)
 
 
 def pack_options(ds: DeskSettings, packs: list[PackChoice]) -> list[tuple[str, str]]:
@@ -184,9 +214,7 @@ def _validated(data: dict[str, Any]) -> RosterConfig:
     try:
         return RosterConfig.model_validate(data)
     except ValidationError as e:
-        err = e.errors()[0]
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        raise InputError("pattern", problem_text(msg)) from None
+        raise InputError("pattern", validation_msg(e.errors()[0])) from None
 
 
 def _times(text: str, name: str) -> list[str]:
@@ -229,7 +257,7 @@ def _day(text: str, name: str) -> date:
     try:
         return parse_date(text)
     except ValueError as e:
-        raise InputError(name, problem_text(str(e))) from None
+        raise InputError(name, msg_of(e)) from None
 
 
 # -- the screen -----------------------------------------------------------------------------------
@@ -327,27 +355,15 @@ class SettingsScreen(WatchdeskScreen):
         kv = [("item", 28), ("value", self._value_width())]
         yes, no = t("people.yes"), t("settings.no")
         if self.section == "desk":
-            conf = self.app.settings
             ds = d.desk
             return kv, [
-                ("desk_name", [t("settings.desk.desk_name"), ds.desk_name or t("settings.unset")]),
-                ("report_to", [t("settings.desk.report_to"), ds.report_to or t("settings.unset")]),
-                (
-                    "timezone",
-                    [
-                        t("settings.desk.timezone"),
-                        ds.timezone or t("settings.from_config", value=conf.timezone),
-                    ],
-                ),
-                (
-                    "rule_pack",
-                    [
-                        t("settings.desk.rule_pack"),
-                        pack_name(ds.rule_pack, d.packs)
-                        if ds.rule_pack
-                        else t("settings.from_config", value=pack_name(conf.rule_pack, d.packs)),
-                    ],
-                ),
+                (k, [t(f"settings.desk.{k}"), desk_value(self.app, k, getattr(ds, k), show)])
+                for k, show in (
+                    ("desk_name", str),
+                    ("report_to", str),
+                    ("timezone", str),
+                    ("rule_pack", lambda p: pack_name(p, d.packs)),
+                )
             ]
         cfg = d.cfg
         if self.section == "roster":
@@ -436,7 +452,16 @@ class SettingsScreen(WatchdeskScreen):
         hint = t(f"settings.hint.{self.section}")
         if self.section in ("sensitive", "leave") and not rows:
             hint = t(f"settings.empty.{self.section}") + "  " + hint
+        if self.section == "desk":
+            lines = overridden_here(self.app, saved=self.data.desk)
+            hint = "\n".join([hint, *lines, *self._from_file()])
         self.query_one("#settings-hint", Static).update(hint)
+
+    def _from_file(self) -> list[str]:
+        """Where the values marked "config file" come from, and that the desk's take their place."""
+        conf = self.app.settings
+        files = {conf.origin(k)[1] for k in DESK_KEYS if conf.origin(k)[0] == FILE}
+        return [t("settings.origin.file_note", path=p) for p in sorted(files)]
 
     def _row_key(self) -> str | None:
         table = self.query_one(FixedTable)
@@ -506,14 +531,15 @@ class SettingsScreen(WatchdeskScreen):
                 "timezone",
                 t("settings.desk.timezone"),
                 ds.timezone,
-                placeholder=conf.timezone,
+                placeholder=conf.without_desk("timezone"),
             ),
             Field(
                 "rule_pack",
                 t("settings.desk.rule_pack"),
                 ds.rule_pack,
                 "select",
-                [(t("settings.from_config", value=conf.rule_pack), "")] + pack_options(ds, packs),
+                [(t("settings.from_config", value=conf.without_desk("rule_pack")), "")]
+                + pack_options(ds, packs),
             ),
         ]
 
@@ -523,12 +549,19 @@ class SettingsScreen(WatchdeskScreen):
                 saved = await self.app.client.call(lambda s: s.settings.update(**changes))
             except InputError as e:
                 raise field_error(e) from None
-            apply_desk(self.app, saved.model_dump())
+            self.app.apply_desk(saved.model_dump())
+            changed = tuple(k for k in DESK_KEYS if getattr(saved, k) != getattr(ds, k))
+            if lines := overridden_here(self.app, changed, saved):  # saved, not in use here
+                self.notify(
+                    "\n".join([t("settings.origin.saved_not_here"), *lines]),
+                    severity="warning",
+                    timeout=15,
+                )
             return True
 
+        note = "\n".join([t("settings.desk.note"), *overridden_here(self.app, saved=ds)])
         self.app.push_screen(
-            DeskForm(t("settings.desk.title"), fields, submit, note=t("settings.desk.note")),
-            self._after,
+            DeskForm(t("settings.desk.title"), fields, submit, note=note), self._after
         )
 
     def _edit_roster(self) -> None:
@@ -638,7 +671,7 @@ class SettingsScreen(WatchdeskScreen):
             try:
                 return parse_time(text, tz, now=now)
             except ValueError as e:
-                raise InputError(name, problem_text(str(e))) from None
+                raise InputError(name, msg_of(e)) from None
 
         async def submit(v: dict[str, Any]) -> bool:
             oid = int(v["officer"])

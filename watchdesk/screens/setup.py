@@ -9,7 +9,7 @@ screens. Esc asks before abandoning: the steps confirmed so far stay, whole; not
 current step is written. Finishing (skips included) marks the desk as set up, so the setup is
 not offered again; abandoned, it is offered the next time the desk is opened while still empty.
 
-The console offers it (`offer_setup`) when it opens a desk with no officers and no shifts that was
+The console offers it (`WatchdeskApp._offer_setup`) when it opens a desk with no officers and no shifts that was
 never set up; the settings screen opens it again on `w`.
 """
 
@@ -28,14 +28,19 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
-from watchdesk.errors import InputError
+from watchdesk.errors import InputError, msg_of, validation_msg
 from watchdesk.i18n import t
 from watchdesk.i18n.labels import role_label
-from watchdesk.models.officer import Officer, OfficerRow
+from watchdesk.models.officer import ActorKind, Officer, OfficerRow
 from watchdesk.models.roster import Role, RosterConfig, RotationSpec
 from watchdesk.screens.dialogs import ConfirmDialog, Field, Form, field_label
-from watchdesk.screens.officer import field_error, import_people, problem_text, row_problems
-from watchdesk.screens.settings import apply_desk, pack_options, roster_apply, roster_fields
+from watchdesk.screens.officer import field_error, import_people, row_problems
+from watchdesk.screens.settings import (
+    overridden_here,
+    pack_options,
+    roster_apply,
+    roster_fields,
+)
 from watchdesk.text.timefmt import parse_date
 from watchdesk.widgets import localize_bindings
 
@@ -50,28 +55,17 @@ PEOPLE_HEADER = ["姓名", "职务", "电话", "可任角色", "管理员"]  # t
 WEEKS_MAX = 52
 
 
-def offer_setup(app: WatchdeskApp) -> None:
-    """When the console opens a desk: the desk's name and the office reports go to, as the desk
-    keeps them, where the configuration leaves them unset; and on a new desk (no officers, no
-    shifts, never set up) the first-run setup, after which the first screen reads the desk again.
-    (The desk's time zone and rule pack are the configuration's business: the desk was opened
-    with them already.)"""
+def open_setup(app: WatchdeskApp) -> None:
+    """The first-run setup on a new desk (the app offers it: `WatchdeskApp._offer_setup`), after
+    which the first screen reads the desk again and, when the console asks who is at the
+    keyboard, it asks now that the desk has people."""
 
-    async def check() -> None:
-        needs, ds = await app.client.call(lambda s: (s.settings.needs_setup(), s.settings.get()))
-        conf = app.settings
-        apply_desk(
-            app,
-            {k: getattr(ds, k) for k in ("desk_name", "report_to") if not getattr(conf, k)},
-        )
-        if needs:
+    def done(finished: bool | None) -> None:
+        app.reload()
+        if app.ask_officer and app.officer.kind != ActorKind.officer:
+            app.run_read(lambda: app._ask_officer(required=True), group="identify")
 
-            def done(finished: bool | None) -> None:
-                app.reload()
-
-            app.push_screen(SetupWizard(), done)
-
-    app.run_read(check, group="setup-offer")
+    app.push_screen(SetupWizard(), done)
 
 
 # -- pieces ---------------------------------------------------------------------------------------
@@ -303,6 +297,8 @@ class SetupWizard(Form[bool]):
 
     def _note(self) -> str:
         note = t(f"setup.note.{self.step_name}")
+        if self.step_name in ("timezone", "rule_pack"):  # set here by a flag or the environment
+            note = "\n".join([note, *overridden_here(self.app, (self.step_name,))])
         st = self.state
         if (
             self.step_name == "rotation"
@@ -438,7 +434,7 @@ class SetupWizard(Form[bool]):
                 ds = await call(lambda s: s.settings.update(**changes))
             except InputError as e:
                 raise field_error(e) from None
-            apply_desk(self.app, ds.model_dump())
+            self.app.apply_desk(ds.model_dump())
             return True
         if name == "roster":
             values = {k.removeprefix("f-"): x for k, x in v.items()}
@@ -476,7 +472,7 @@ class SetupWizard(Form[bool]):
         try:
             start = parse_date(str(v["start"]))
         except ValueError as e:
-            raise InputError("start", problem_text(str(e))) from None
+            raise InputError("start", msg_of(e)) from None
         try:
             weeks = int(str(v["weeks"]).strip())
         except ValueError:
@@ -485,7 +481,7 @@ class SetupWizard(Form[bool]):
             raise InputError("weeks", t("settings.range", lo=1, hi=WEEKS_MAX))
         lists = {r: str(v[r.value]) for r in ROTATION_ROLES if str(v[r.value]).strip()}
         if not lists:
-            raise InputError(Role.leader.value, problem_text("give at least one list of people"))
+            raise InputError(Role.leader.value, "err.roster.no_lists")
         call = self.app.client.call
         try:
             ids, unknown = await call(lambda s: resolve_lists(s, lists))
@@ -508,9 +504,7 @@ class SetupWizard(Form[bool]):
         try:
             spec = RotationSpec(start=start, end=start + timedelta(days=weeks * 7 - 1), lists=ids)
         except ValidationError as e:
-            raise InputError(
-                "start", problem_text(str(e.errors()[0]["msg"]).removeprefix("Value error, "))
-            ) from None
+            raise InputError("start", validation_msg(e.errors()[0])) from None
         try:
             res = await call(lambda s: s.roster.generate(spec))
         except InputError as e:

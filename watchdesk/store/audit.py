@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from watchdesk.models.base import clean_row
 from watchdesk.models.officer import Actor, ActorKind
 from watchdesk.store.db import to_db
 
@@ -119,6 +120,7 @@ class Auditor:
             )
 
     def insert(self, table: str, row: dict) -> int:
+        row = clean_row(row)  # no control characters in the desk, whoever wrote (models/base)
         cols = list(row)
         cur = self.db.execute(
             f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
@@ -134,6 +136,7 @@ class Auditor:
         before = self._fetch(table, row_id)
         if not before:
             raise KeyError(f"{table} #{row_id} does not exist")
+        changes = clean_row(changes)
         if changes:
             sets = ", ".join(f"[{c}] = ?" for c in changes)
             self.db.execute(

@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from watchdesk.errors import StoreError
+from watchdesk.errors import StoreError, os_msg
 from watchdesk.store.audit import CheckResult
 from watchdesk.store.db import (
     BUSY_TIMEOUT_MS,
@@ -114,7 +114,7 @@ def desk_path_of(source: Any) -> Path:
         rows = db.execute("PRAGMA database_list").fetchall()
         path = next((r[2] for r in rows if r[1] == "main" and r[2]), None)
     if not path:
-        raise BackupError("cannot tell which file this desk lives in (an in-memory desk?)")
+        raise BackupError("err.backup.no_file")
     return Path(path)
 
 
@@ -147,7 +147,7 @@ def list_backups(
     except FileNotFoundError:
         return []
     except OSError as e:
-        raise BackupError(f"cannot read the backup folder {d}: {e.strerror}") from e
+        raise BackupError("err.backup.folder_unreadable", folder=d, why=os_msg(e)) from e
     out = [
         b for b in (_parse(p, stem) for p in names) if b and (reason is None or b.reason == reason)
     ]
@@ -237,9 +237,7 @@ def _copy(src: sqlite3.Connection, dst: sqlite3.Connection, wait: float) -> None
 
     def progress(status: int, remaining: int, total: int) -> None:
         if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
-            raise DeskBusy(
-                "the desk database is busy with another writer; nothing was changed, try again"
-            )
+            raise DeskBusy("err.backup.busy")
 
     src.backup(dst, pages=-1, progress=progress, sleep=0.05)
 
@@ -248,12 +246,9 @@ def _open_source(path: Path) -> sqlite3.Connection:
     from watchdesk.store.db import _empty
 
     if not path.exists():
-        raise DeskUnavailable(f"no desk database at {path}")
+        raise DeskUnavailable("err.backup.no_desk", path=path)
     if _empty(path):  # SQLite would copy it as an empty database and rotate good backups away
-        raise DeskDamaged(
-            f"{path} is not a usable desk database (it is empty, 0 bytes); restore "
-            f"the last good backup: `watchdesk restore BACKUP --yes`"
-        )
+        raise DeskDamaged("err.backup.empty_desk", path=path)
     try:
         try:
             conn = sqlite3.connect(_uri(path, "rw"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -265,7 +260,9 @@ def _open_source(path: Path) -> sqlite3.Connection:
             conn = sqlite3.connect(_uri(path, "ro"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as e:
-        raise (explain(e, path) or DeskUnavailable(f"cannot read {path}: {e}")) from e
+        raise (
+            explain(e, path) or DeskUnavailable("err.backup.unreadable", path=path, error=e)
+        ) from e
     return conn
 
 
@@ -305,18 +302,12 @@ def _make_dir(d: Path) -> None:
     try:
         d.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as e:
-        raise BackupError(
-            f"cannot create the backup folder {d}: {e.strerror}; the desk itself is unchanged"
-        ) from e
+        raise BackupError("err.backup.cannot_mkdir", folder=d, why=os_msg(e)) from e
 
 
 def _write_failure(e: BaseException, where: Path) -> BackupError:
-    why = getattr(e, "strerror", None) or str(e)
-    return BackupError(
-        f"cannot write the backup to {where}: {why} (check free space with "
-        f"`df -h {where}` and that this user may write there); the desk itself "
-        f"is unchanged"
-    )
+    why = os_msg(e) if isinstance(e, OSError) else str(e)
+    return BackupError("err.backup.cannot_write", where=where, why=why)
 
 
 # -- taking ------------------------------------------------------------------------------------
@@ -369,9 +360,7 @@ def take(
                 bad = _publish(tmp, d, db_path.stem, DAMAGED, now)
                 rotate(db_path, directory, keep=keep, reasons=[DAMAGED])
                 raise BackupError(
-                    f"{db_path} is damaged ({verdict[:200]}); the copy was kept as {bad.name} "
-                    f"and the earlier backups were left alone: restore the last good one with "
-                    f"`watchdesk restore BACKUP --yes`"
+                    "err.backup.damaged", path=db_path, error=verdict[:200], kept=bad.name
                 )
             final = _publish(tmp, d, db_path.stem, reason, now)
         except DeskBusy:
@@ -422,10 +411,7 @@ def _keep_damaged(
         with contextlib.suppress(OSError):
             tmp.unlink()
     rotate(db_path, directory, keep=keep, reasons=[DAMAGED])
-    raise BackupError(
-        f"{db_path} is damaged ({e}); its bytes were kept as {bad.name} and the earlier "
-        f"backups were left alone: restore the last good one with `watchdesk restore BACKUP --yes`"
-    ) from e
+    raise BackupError("err.backup.damaged_bytes", path=db_path, error=e, kept=bad.name) from e
 
 
 # -- verifying ---------------------------------------------------------------------------------
@@ -463,7 +449,7 @@ def find(name: str | Path, db_path: str | Path, directory: str | Path | None = N
     q = backup_dir(db_path, directory) / p.name
     if p.parent == Path(".") and q.is_file():
         return q
-    raise BackupError(f"no backup at {p} (see `watchdesk backup --list`)")
+    raise BackupError("err.backup.not_found", path=p)
 
 
 def _state(path: Path) -> str:
@@ -474,10 +460,7 @@ def _state(path: Path) -> str:
     if not path.exists():
         return "missing"
     if not os.access(path, os.R_OK | os.W_OK) or not os.access(path.parent, os.W_OK):
-        raise DeskReadOnly(
-            f"cannot restore into {path}: this user may not write it or its "
-            f"folder; nothing was changed"
-        )
+        raise DeskReadOnly("err.backup.restore_read_only", path=path)
     if _empty(path):
         return "unreadable"
     try:
@@ -487,7 +470,7 @@ def _state(path: Path) -> str:
         fault = explain(e, path)
         if isinstance(fault, DeskDamaged):
             return "unreadable"
-        raise (fault or DeskUnavailable(f"cannot open {path}: {e}")) from e
+        raise (fault or DeskUnavailable("err.backup.cannot_open", path=path, error=e)) from e
     try:
         return "ok" if _quick_check(conn) == "ok" else "damaged"
     finally:
@@ -550,16 +533,11 @@ def restore(
     now = now or datetime.now(UTC)
     d = backup_dir(db_path, directory)
     if db_path.exists() and src_path.resolve() == db_path.resolve():
-        raise BackupError(
-            f"{src_path} is the desk itself; choose a backup (see `watchdesk backup --list`)"
-        )
+        raise BackupError("err.backup.is_the_desk", path=src_path)
     res = verify(src_path)
     if not res.ok:
         first = res.problems[0] if res.problems else f"integrity_check: {res.integrity[:200]}"
-        raise BackupError(
-            f"{src_path} failed verification ({first}); nothing was changed "
-            f"(choose another backup: `watchdesk backup --list`)"
-        )
+        raise BackupError("err.backup.failed_check", path=src_path, problem=first)
     result = RestoreResult(backup=src_path, db_path=db_path, pre_restore=None)
     state = _state(db_path)
     if state == "ok":
@@ -568,9 +546,7 @@ def restore(
                 db_path, reason="pre-restore", directory=directory, keep=keep, now=now
             )
         except BackupError as e:
-            raise BackupError(
-                f"could not back up the current desk before restoring, so nothing was changed: {e}"
-            ) from e
+            raise BackupError("err.backup.pre_restore", error=e) from e
         _restore_live(src_path, db_path)
     elif state == "damaged":
         result.set_aside = _set_aside(db_path, d, now, move=False)
@@ -595,9 +571,7 @@ def _restore_live(src_path: Path, db_path: Path) -> None:
             dst.execute("PRAGMA synchronous = FULL")
             _copy(src, dst, WRITE_RETRY_SECONDS)
         except sqlite3.Error as e:
-            raise (
-                explain(e, db_path) or BackupError(f"restore failed: {e}; the desk was not changed")
-            ) from e
+            raise (explain(e, db_path) or BackupError("err.backup.restore_failed", error=e)) from e
         finally:
             dst.close()
     finally:

@@ -11,13 +11,14 @@ import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+import urllib.parse
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
-from watchdesk.errors import StoreError
+from watchdesk.errors import InputError, Msg, StoreError
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -47,49 +48,67 @@ class DeskDamaged(DeskUnavailable):
     """The file is not a database any more, or part of it is unreadable: restore a backup."""
 
 
+class NotADesk(StoreError):
+    """An SQLite database of something else (its tables are not a watchdesk desk's)."""
+
+
+def foreign_tables(db: DeskDb) -> list[str]:
+    """The tables of a database that is not a watchdesk desk (none recorded as ours in
+    `_sqlite_migrations`); [] for a desk, or for a database with no tables at all."""
+    from watchdesk.store.stamp import LEGACY_NAMES
+
+    tables = [
+        r[0]
+        for r in db.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " ORDER BY name"
+        )
+    ]
+    if not tables:
+        return []
+    ours = {"watchdesk"} | {s for s, _ in LEGACY_NAMES}
+    if "_sqlite_migrations" in tables:
+        try:
+            sets = {r[0] for r in db.conn.execute("SELECT migration_set FROM _sqlite_migrations")}
+        except sqlite3.Error:
+            sets = set()
+        if sets & ours:
+            return []
+    return tables
+
+
+def refuse_foreign(db: DeskDb, p: Path | None) -> None:
+    tables = foreign_tables(db)
+    if tables:
+        shown = ", ".join(tables[:6]) + (" …" if len(tables) > 6 else "")
+        raise NotADesk("desk.not_a_desk", path=p, tables=shown)
+
+
 def explain(e: BaseException, path: str | Path | None) -> StoreError | None:
     """A user-facing StoreError for an SQLite failure that is about the file (busy, read-only,
     full, damaged, unopenable), naming the file and what to do; None for anything else (a bug).
-    "database is locked" never reaches a user in SQLite's words."""
+    "database is locked" never reaches a user in SQLite's words. In the UI language."""
+    from watchdesk.i18n import t
+
     if isinstance(e, StoreError):
         return e
     if not isinstance(e, sqlite3.Error):
         return None
     msg = str(e).lower()
-    p = Path(path) if path else Path("the desk database")
+    p = Path(path) if path else Path(t("desk.the_database"))
+    where = dict(path=p, name=p.name, folder=p.parent)
     if "locked" in msg or "busy" in msg:
-        return DeskBusy(
-            f"the desk database {p} is busy with another writer; nothing was saved, try again"
-        )
+        return DeskBusy(_busy(Path(path) if path else None))
     if "readonly" in msg or "read-only" in msg:
-        return DeskReadOnly(
-            f"cannot write to {p}: the file or its folder is read-only; nothing was saved (this "
-            f"user needs write access to both: SQLite also writes {p.name}-wal and {p.name}-shm "
-            f"beside it)"
-        )
+        return DeskReadOnly("desk.read_only", **where)
     if "disk is full" in msg:
-        return DeskFull(
-            f"the disk holding {p} is full; nothing was saved (free some space, "
-            f"e.g. check `df -h {p.parent}`, then save again)"
-        )
+        return DeskFull("desk.full", **where)
     if "disk i/o error" in msg:
-        return DeskFull(
-            f"could not write {p} (disk I/O error: the disk is full, over a size "
-            f"limit or failing); nothing was saved (check `df -h {p.parent}`, then "
-            f"save again)"
-        )
+        return DeskFull("desk.io_error", **where)
     if "malformed" in msg or "not a database" in msg or "corrupt" in msg:
-        return DeskDamaged(
-            f"{p} is not a usable desk database ({e}); restore the last good "
-            f"backup: "
-            f"`watchdesk backup --list`, then `watchdesk restore BACKUP --yes`"
-        )
+        return DeskDamaged("desk.damaged", error=e, **where)
     if "unable to open" in msg:
-        return DeskUnavailable(
-            f"cannot open {p}: check that it, its folder and any "
-            f"{p.name}-wal and {p.name}-shm beside it exist and that this "
-            f"user may read and write them"
-        )
+        return DeskUnavailable("desk.cannot_open", **where)
     return None
 
 
@@ -161,6 +180,18 @@ def _first_keyword(sql: str) -> str:
     return sql[i:j].upper()
 
 
+SQLITE_MAX = 2**63 - 1
+
+
+def _too_large(parameters: Sequence | dict | None) -> InputError:
+    """A whole number beyond SQLite's 64 bits given to look something up or to save (an id typed
+    with twenty digits): bad input, never a crash, wherever it came from."""
+
+    values = parameters.values() if isinstance(parameters, dict) else parameters or ()
+    big = next((v for v in values if isinstance(v, int) and abs(v) > SQLITE_MAX), None)
+    return InputError("number", "input.too_large", value=big, max=SQLITE_MAX)
+
+
 class DeskDb:
     """The desk's open connection, used as a sqlite-utils `Database`.
 
@@ -176,6 +207,12 @@ class DeskDb:
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None):
         self.conn = conn
         self.desk_path = path
+        # Opened for reading only (see `connect`): what to tell a user, and why in a few words.
+        self.read_only: str | None = None
+        self.read_only_why: str = ""
+        # Told True when a write starts waiting for another writer's lock, False when that
+        # wait ends (the console shows it: `client.DeskClient`). None: no one listens.
+        self.on_wait: Callable[[bool], None] | None = None
 
     def execute(self, sql: str, parameters: Sequence | dict | None = None) -> sqlite3.Cursor:
         was_in_transaction = self.conn.in_transaction
@@ -184,9 +221,11 @@ class DeskDb:
                 cursor = self.conn.execute(sql, parameters)
             else:
                 cursor = self.conn.execute(sql)
-        except Exception:
+        except Exception as e:
             if not was_in_transaction and self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            if isinstance(e, OverflowError):
+                raise _too_large(parameters) from None
             raise
         if (
             not was_in_transaction
@@ -200,7 +239,10 @@ class DeskDb:
     def query(self, sql: str, params: Sequence | dict | None = None) -> Iterator[dict]:
         if _first_keyword(sql) not in ("SELECT", "WITH", "VALUES"):
             raise ValueError("query() is for SELECTs; use execute() for other statements")
-        cursor = self.conn.execute(sql, params or ())
+        try:
+            cursor = self.conn.execute(sql, params or ())
+        except OverflowError:
+            raise _too_large(params) from None
         keys = [d[0] for d in cursor.description]
         return (dict(zip(keys, row)) for row in cursor)
 
@@ -224,38 +266,21 @@ class DeskDb:
         self.conn.close()
 
 
-def connect(path: str | Path, *, create: bool = True, readonly: bool = False) -> DeskDb:
-    """Open (and with `create`, make) the desk file with the pragmas every connection needs."""
-    p = Path(path)
-    if not p.exists():
-        if not create:
-            raise DeskUnavailable(
-                f"no desk database at {p} (run `watchdesk init` or `watchdesk demo`)"
-            )
-        try:
-            _create_private(p)
-        except OSError as e:
-            raise DeskUnavailable(f"cannot create the desk database at {p}: {e.strerror}") from e
-    elif not create and _empty(p):
-        # SQLite would take an emptied file for a new database and the desk would silently
-        # start again from nothing.
-        raise DeskDamaged(
-            f"{p} is not a usable desk database (it is empty, 0 bytes); restore "
-            f"the last good backup: `watchdesk backup --list`, then "
-            f"`watchdesk restore BACKUP --yes`"
-        )
+def _uri(p: Path, query: str) -> str:
+    return f"file:{urllib.parse.quote(str(p.absolute()))}?{query}"
+
+
+def _open(p: Path, target: str, *, uri: bool, readonly: bool, new: bool = False) -> DeskDb:
+    """One connection with the pragmas every connection needs; raises sqlite3.Error. A file that
+    is not `new` and not in WAL mode yet is first checked to be a desk: switching another
+    program's database to WAL would change its file."""
+    conn = sqlite3.connect(target, uri=uri, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     try:
-        if readonly:
-            conn = sqlite3.connect(
-                f"file:{p}?mode=ro",
-                uri=True,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-                check_same_thread=False,
-            )
-        else:
-            conn = sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         db = DeskDb(conn, p)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not readonly and not new:
+            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                refuse_foreign(db, p)
         deadline = time.monotonic() + WRITE_RETRY_SECONDS
         while True:
             # Switching a new file to WAL needs a moment of exclusive access: when several
@@ -264,7 +289,7 @@ def connect(path: str | Path, *, create: bool = True, readonly: bool = False) ->
                 if not readonly:
                     mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                     if mode.lower() != "wal":
-                        raise DeskUnavailable(f"cannot switch {p} to WAL mode (got {mode})")
+                        raise DeskUnavailable("desk.not_wal", path=p, mode=mode)
                 db.execute("PRAGMA synchronous = FULL")
                 db.execute("PRAGMA foreign_keys = ON")
                 db.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils' Database sets it
@@ -273,63 +298,190 @@ def connect(path: str | Path, *, create: bool = True, readonly: bool = False) ->
                 db.execute(f"PRAGMA cache_size = {CACHE_KIB}")
                 # A cheap read proves the file is a database before anyone trusts it.
                 db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-                break
+                return db
             except sqlite3.OperationalError as e:
                 msg = str(e).lower()
                 if ("locked" not in msg and "busy" not in msg) or time.monotonic() >= deadline:
                     raise
                 time.sleep(0.05)
-    except sqlite3.Error as e:
-        raise (explain(e, p) or DeskUnavailable(f"{p} is not a usable desk database: {e}")) from e
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _read_only_fallback(p: Path, fault: StoreError) -> DeskDb:
+    """The desk opened for reading only, after opening it to write failed with `fault` (a
+    read-only file, folder or mount, or a full disk: SQLite could not make `-shm` or `-wal`).
+
+    First `mode=ro`, which reads the write-ahead log through an existing `-shm` (or one it may
+    still create). Failing that, `immutable=1`, which reads the database file alone, without any
+    lock or `-shm`, and so is used only when no write-ahead log holds saves beside it: otherwise
+    those saves would be silently missing from what is shown. Raises `fault` (or a clearer
+    StoreError) when neither works."""
+    from watchdesk.i18n import t
+
+    why = t("desk.why.full") if isinstance(fault, DeskFull) else t("desk.why.read_only")
+    try:
+        db = _open(p, _uri(p, "mode=ro"), uri=True, readonly=True)
+    except sqlite3.Error:
+        wal = Path(str(p) + "-wal")
+        try:
+            saves_in_wal = wal.exists() and wal.stat().st_size > 0
+        except OSError:
+            saves_in_wal = True
+        if saves_in_wal:
+            raise DeskUnavailable("desk.read_only_wal", path=p, name=p.name, why=why) from None
+        try:
+            db = _open(p, _uri(p, "mode=ro&immutable=1"), uri=True, readonly=True)
+        except sqlite3.Error:
+            raise fault from None
+    db.read_only = t("desk.opened_read_only", path=p, why=why)
+    db.read_only_why = why
+    return db
+
+
+def connect(
+    path: str | Path, *, create: bool = True, readonly: bool = False, fallback: bool = True
+) -> DeskDb:
+    """Open (and with `create`, make) the desk file with the pragmas every connection needs.
+
+    A desk that cannot be opened for writing because its file, folder or mount is read-only or
+    its disk is full is opened for reading (`fallback`, see `_read_only_fallback`): the board
+    stays readable, `db.read_only` says why nothing can be saved, and `write_txn` refuses every
+    write with that reason."""
+    from watchdesk.i18n import t
+
+    p = Path(path)
+    new = not p.exists() or is_empty(p)
+    if not p.exists():
+        if not create:
+            raise DeskUnavailable("desk.missing", path=p)
+        try:
+            _create_private(p)
+        except OSError as e:
+            raise DeskUnavailable("desk.cannot_create", path=p, why=e.strerror) from e
+    elif not create and is_empty(p):
+        # SQLite would take an emptied file for a new database and the desk would silently
+        # start again from nothing.
+        raise DeskDamaged("desk.empty", path=p)
+    try:
+        if readonly:
+            db = _open(p, _uri(p, "mode=ro"), uri=True, readonly=True)
+        else:
+            db = _open(p, str(p), uri=False, readonly=False, new=new)
+    except (sqlite3.Error, DeskUnavailable) as e:
+        fault = (
+            e
+            if isinstance(e, StoreError)
+            else explain(e, p) or DeskUnavailable("desk.unusable", path=p, error=e)
+        )
+        if isinstance(fault, DeskDamaged) and "not a database" in str(e).lower():
+            # Maybe the desk, damaged; maybe some other file named by mistake.
+            fault = DeskDamaged("desk.not_sqlite", path=p, error=e)
+        if (
+            readonly
+            or not fallback
+            or isinstance(fault, DeskDamaged | DeskBusy)
+            or not isinstance(fault, DeskReadOnly | DeskFull | DeskUnavailable)
+            or is_empty(p)
+        ):
+            raise fault from e
+        db = _read_only_fallback(p, fault)
+    if db.read_only is None and not readonly and not os.access(p, os.W_OK):
+        # Opened, but SQLite could only do so for reading (a read-only mount with the -wal and
+        # -shm of an earlier session beside the file; a file this user may not write).
+        why = t("desk.why.read_only")
+        db.read_only, db.read_only_why = t("desk.opened_read_only", path=p, why=why), why
     for side in ("-wal", "-shm"):
         with contextlib.suppress(OSError):
             os.chmod(str(p) + side, 0o600)
     return db
 
 
+QUICK_BUSY_MS = 150  # with someone listening, how soon a wait for the lock is announced
+
+
 @contextlib.contextmanager
-def write_txn(db: DeskDb, *, retry_seconds: float = WRITE_RETRY_SECONDS) -> Iterator[DeskDb]:
+def write_txn(
+    db: DeskDb, *, retry_seconds: float | None = None, quiet: bool = False
+) -> Iterator[DeskDb]:
     """One write transaction. Takes the write lock up front (BEGIN IMMEDIATE) so two writers never
     deadlock on a lock upgrade; waits up to `retry_seconds` for another writer, then gives up
-    cleanly. Anything raised inside rolls the whole transaction back; a failure of the file
-    itself (read-only, disk full, damaged) becomes a StoreError naming the file."""
+    cleanly (`retry_seconds`, default WRITE_RETRY_SECONDS). Anything raised inside rolls the
+    whole transaction back; a failure of the file itself (read-only, disk full, damaged) becomes
+    a StoreError naming the file.
+
+    A desk opened read-only (`connect`) refuses at once, saying why. While it waits for another
+    writer, `db.on_wait` hears True, then False when the wait ends (saved or given up), so the
+    console can show that it is waiting the whole time; `quiet` (maintenance no one asked for)
+    keeps that to itself."""
     conn = db.conn
     if conn.in_transaction:
         # Nested use joins the outer transaction.
         yield db
         return
     path = getattr(db, "desk_path", None)
-    deadline = time.monotonic() + retry_seconds
-    while True:
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            break
-        except sqlite3.OperationalError as e:
-            if "locked" not in str(e) and "busy" not in str(e):
-                fault = explain(e, path)
-                if fault is None:
-                    raise
-                raise fault from e
-            if time.monotonic() >= deadline:
-                raise DeskBusy(
-                    "the desk database is busy with another writer; nothing was saved, try again"
-                ) from e
-            time.sleep(0.05)
+    if getattr(db, "read_only", None):
+        raise DeskReadOnly(
+            "desk.write_refused", path=path or "", why=getattr(db, "read_only_why", "")
+        )
+    listener = None if quiet else getattr(db, "on_wait", None)
+    deadline = time.monotonic() + (WRITE_RETRY_SECONDS if retry_seconds is None else retry_seconds)
+    waiting = False
     try:
-        yield db
-        conn.execute("COMMIT")
-    except BaseException as e:
-        if conn.in_transaction:
-            with contextlib.suppress(sqlite3.Error):  # keep the first error, not the rollback's
-                conn.execute("ROLLBACK")
-        if isinstance(e, sqlite3.Error) and not isinstance(e, sqlite3.IntegrityError):
-            fault = explain(e, path)
-            if fault is not None:
-                raise fault from e
-        raise
+        if listener is not None:  # the first try is short, so that a wait is announced at once
+            conn.execute(f"PRAGMA busy_timeout = {QUICK_BUSY_MS}")
+        try:
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as e:
+                    if "locked" not in str(e) and "busy" not in str(e):
+                        fault = explain(e, path)
+                        if fault is None:
+                            raise
+                        raise fault from e
+                    if time.monotonic() >= deadline:
+                        raise DeskBusy(_busy(path)) from e
+                    if listener is not None and not waiting:
+                        waiting = True
+                        _tell(listener, True)
+                    time.sleep(0.05)
+        finally:
+            if listener is not None:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        try:
+            yield db
+            conn.execute("COMMIT")
+        except BaseException as e:
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):  # keep the first error, not the rollback's
+                    conn.execute("ROLLBACK")
+            if isinstance(e, sqlite3.Error) and not isinstance(e, sqlite3.IntegrityError):
+                fault = explain(e, path)
+                if fault is not None:
+                    raise fault from e
+            raise
+    finally:
+        if waiting:  # saved or not: the wait is over
+            _tell(listener, False)  # type: ignore[arg-type]
 
 
-def _empty(p: Path) -> bool:
+def _busy(path: Path | None) -> Msg:
+    from watchdesk.i18n import t
+
+    p = path or Path(t("desk.the_database"))
+    return Msg("desk.busy", path=p, name=p.name, folder=p.parent)
+
+
+def _tell(listener: Callable[[bool], None], waiting: bool) -> None:
+    """A listener's failure (a console shutting down) never fails the save."""
+    with contextlib.suppress(Exception):
+        listener(waiting)
+
+
+def is_empty(p: Path) -> bool:
     """A zero-byte file with no write-ahead log beside it: no database at all."""
     try:
         if p.stat().st_size:
@@ -338,3 +490,6 @@ def _empty(p: Path) -> bool:
         return not wal.exists() or wal.stat().st_size == 0
     except OSError:
         return False
+
+
+_empty = is_empty  # the name store.backup knows it by

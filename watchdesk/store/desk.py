@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -14,7 +15,7 @@ from zoneinfo import ZoneInfo
 from watchdesk.models.dashboard import Dashboard
 from watchdesk.models.officer import Actor, ActorKind
 from watchdesk.store.audit import Auditor, CheckResult, verify
-from watchdesk.store.db import DeskDb, connect, write_txn
+from watchdesk.store.db import DeskDb, connect, refuse_foreign, write_txn
 from watchdesk.store.stamp import LEGACY_RECORDS_SQL, SCHEMA_STAMP
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from watchdesk.store.roster.repo import RosterRepo
     from watchdesk.store.search import SearchRepo
     from watchdesk.store.settings import SettingsRepo
+    from watchdesk.store.signoff import ReportRepo
     from watchdesk.store.warning import WarningRepo
 
 Clock = Callable[[], datetime]
@@ -89,10 +91,50 @@ def _restamp(db: DeskDb) -> None:
     from watchdesk.errors import StoreError
     from watchdesk.store import migrations
 
-    with contextlib.suppress(StoreError, sqlite3.Error), write_txn(db, retry_seconds=1.0):
+    with (
+        contextlib.suppress(StoreError, sqlite3.Error),
+        write_txn(db, retry_seconds=1.0, quiet=True),
+    ):
         migrations.fold_legacy(db)
         if _stamp(db) < SCHEMA_STAMP:
             db.execute(f"PRAGMA user_version = {SCHEMA_STAMP}")
+
+
+def _check_desk(db: DeskDb, *, create: bool) -> None:
+    """Refuse, before anything is written, a file that is not a watchdesk desk (an SQLite
+    database of something else; an empty database unless `create`, i.e. `watchdesk init`) and a
+    desk that a newer watchdesk wrote (its stamp, or migrations this code does not know).
+    Only a desk whose stamp is not this version's comes here: the usual opening pays nothing."""
+    from watchdesk.errors import StoreError
+    from watchdesk.store.stamp import LEGACY_NAMES
+
+    path = db.desk_path
+    stamp = _stamp(db)
+    if stamp > SCHEMA_STAMP:
+        raise StoreError("desk.too_new", path=path, desk=stamp, known=SCHEMA_STAMP)
+    refuse_foreign(db, path)
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE name = '_sqlite_migrations'").fetchone():
+        if stamp == 0 and not create:  # no tables at all (refuse_foreign let it by)
+            raise StoreError("desk.empty_database", path=path)
+        return
+    records: list[tuple[str, str]] = []
+    with contextlib.suppress(sqlite3.Error):
+        records = [
+            (r[0], r[1]) for r in db.execute("SELECT migration_set, name FROM _sqlite_migrations")
+        ]
+    from sqlite_utils import Database
+
+    from watchdesk.store import migrations
+
+    everything = migrations.migrations.pending(Database(memory=True))  # all of them, by name
+    known = {m.name for m in everything} | set(LEGACY_NAMES.values())
+    unknown = [
+        n for s, n in records if s == "watchdesk" and n not in known and (s, n) not in LEGACY_NAMES
+    ]
+    if unknown:
+        raise StoreError(
+            "desk.too_new", path=path, desk=f"{stamp} (+{', '.join(unknown)})", known=SCHEMA_STAMP
+        )
 
 
 class Store:
@@ -199,6 +241,13 @@ class Store:
         return HandoverRepo(self)
 
     @cached_property
+    def written(self) -> ReportRepo:
+        """Written reports and their sign-off (store/signoff.py)."""
+        from watchdesk.store.signoff import ReportRepo
+
+        return ReportRepo(self)
+
+    @cached_property
     def settings(self) -> SettingsRepo:
         from watchdesk.store.settings import SettingsRepo
 
@@ -218,13 +267,30 @@ class Store:
         database (SQLite does that inline every ~1000 pages, a 20–30 ms stall at the keyboard);
         the owner then calls `checkpoint()` from a timer, off the save path."""
         db = connect(path, create=create)
-        if migrate and (_stamp(db) != SCHEMA_STAMP or _legacy(db)):
-            from watchdesk.store import migrations
+        try:
+            if _stamp(db) != SCHEMA_STAMP or _legacy(db):
+                _check_desk(db, create=create)  # a watchdesk desk, and not a newer one
+                if migrate:
+                    from watchdesk.store import migrations
 
-            if _pending(db):
-                migrations.apply(db)  # renames legacy records, migrates, stamps the desk
-            elif _stamp(db) < SCHEMA_STAMP or _legacy(db):
-                _restamp(db)
+                    pending = _pending(db)
+                    if pending and db.read_only:
+                        from watchdesk.errors import StoreError
+
+                        raise StoreError(
+                            "desk.needs_upgrade_read_only",
+                            path=db.desk_path,
+                            desk=_stamp(db),
+                            known=SCHEMA_STAMP,
+                            why=db.read_only_why,
+                        )
+                    if pending:
+                        migrations.apply(db)  # renames legacy records, migrates, stamps the desk
+                    elif _stamp(db) < SCHEMA_STAMP or _legacy(db):
+                        _restamp(db)
+        except BaseException:
+            db.close()
+            raise
         if not autocheckpoint:
             db.execute("PRAGMA wal_autocheckpoint = 0")
         store = cls(db, **kwargs)
@@ -238,7 +304,10 @@ class Store:
         a commit is on disk in the WAL already. Returns whether the step found merging to do
         (then the next step should come soon: a backlog left unmerged ends in FTS5's "crisis
         merge" inside some save, seconds long on a desk of years; bench/README.md finding 5)."""
-        with self.write():
+        if self.db.read_only:  # nothing to merge or copy back on a desk no one can write
+            return False
+        self._wrote = True
+        with write_txn(self.db, quiet=True):  # maintenance: never shown as a save waiting
             worked = self._merge_step(merge_pages)
         self.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         return worked
@@ -256,13 +325,13 @@ class Store:
         """Closes the desk. A store that wrote and has no console's maintenance timer behind it
         (the command line: `autocheckpoint`) first takes one bounded merge step, so a desk fed
         only by scripts keeps its full-text index merged as it grows. Busy or read-only: skipped."""
-        if self._wrote and self._autocheckpoint:
+        if self._wrote and self._autocheckpoint and not self.db.read_only:
             import contextlib
 
             from watchdesk.errors import StoreError
 
             with contextlib.suppress(StoreError, sqlite3.Error):
-                with write_txn(self.db, retry_seconds=1.0):
+                with write_txn(self.db, retry_seconds=1.0, quiet=True):
                     self._merge_step(200)
         self.db.close()
 
@@ -273,6 +342,12 @@ class Store:
 
             self._pack = load_pack(self.rule_pack_id)
         return self._pack
+
+    @property
+    def read_only(self) -> str | None:
+        """Why nothing can be saved (the desk was opened for reading only: a read-only file,
+        folder or mount, or a full disk), in the UI language; None when saves are possible."""
+        return self.db.read_only
 
     def write(self) -> AbstractContextManager[DeskDb]:
         self._wrote = True
@@ -297,6 +372,10 @@ class Store:
             and self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'handovers'").fetchone()
         ):  # a damaged file: restore
             res.problems.extend(self.handover.verify_frozen())
+            if self.db.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'written_reports'"
+            ).fetchone():
+                res.problems.extend(self.written.verify_frozen())
         return res
 
     def dashboard(self, now: datetime | None = None) -> Dashboard:

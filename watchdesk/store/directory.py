@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from watchdesk.errors import InputError, NotFound
+from watchdesk.i18n import validation_msg
 from watchdesk.models.base import saved_id
 from watchdesk.models.directory import (
     Contact,
@@ -52,7 +53,7 @@ def input_error(e: ValidationError, prefix: str = "") -> InputError:
     """The first problem of a pydantic error as an InputError naming the field."""
     err = e.errors()[0]
     field = ".".join(str(x) for x in err.get("loc", ())) or "input"
-    return InputError(prefix + field, err.get("msg", "is not valid"))
+    return InputError(prefix + field, validation_msg(err))
 
 
 def check_unit(unit: UnitRecord) -> UnitRecord:
@@ -60,7 +61,7 @@ def check_unit(unit: UnitRecord) -> UnitRecord:
     u = unit.model_copy(deep=True)
     u.name = u.name.strip()
     if not u.name:
-        raise InputError("name", "must not be blank")
+        raise InputError("name", "err.text.blank")
     for f in PHONE_FIELDS:
         setattr(u, f, getattr(u, f).strip())
         problem = phone_problem(getattr(u, f))
@@ -68,22 +69,22 @@ def check_unit(unit: UnitRecord) -> UnitRecord:
             raise InputError(f, problem)
     if u.kind == "linkage":
         if u.level is None:
-            raise InputError("level", "a linkage unit needs a level (1, 2 or 3)")
+            raise InputError("level", "err.unit.linkage_level")
         if u.room_type:
-            raise InputError("room_type", "only duty rooms have a room type")
+            raise InputError("room_type", "err.unit.room_type")
     else:
         if u.level is not None:
-            raise InputError("level", "a duty room has no linkage level")
+            raise InputError("level", "err.unit.room_level")
     seen: set[str] = set()
     for i, c in enumerate(u.contacts, start=1):
         c.name, c.role, c.phone = c.name.strip(), c.role.strip(), c.phone.strip()
         if not c.name:
-            raise InputError(f"contacts[{i}].name", "must not be blank")
+            raise InputError(f"contacts[{i}].name", "err.text.blank")
         problem = phone_problem(c.phone)
         if problem:
             raise InputError(f"contacts[{i}].phone", problem)
         if c.name in seen:
-            raise InputError(f"contacts[{i}].name", f"{c.name} is listed twice")
+            raise InputError(f"contacts[{i}].name", "err.unit.contact_twice", name=c.name)
         seen.add(c.name)
     return u
 
@@ -132,7 +133,7 @@ class DirectoryRepo:
     def get(self, unit_id: int) -> UnitRecord:
         rows = list(self.s.db.query("SELECT * FROM units WHERE id = ?", [unit_id]))
         if not rows:
-            raise NotFound(f"no unit #{unit_id}")
+            raise NotFound("err.unit.not_found", id=unit_id)
         return self._unit(rows[0], self._contacts([unit_id]).get(unit_id, []))
 
     def find(self, name: str) -> UnitRecord | None:
@@ -234,7 +235,7 @@ class DirectoryRepo:
     def _check_name_free(self, name: str, unit_id: int | None) -> None:
         row = self.s.db.execute("SELECT id FROM units WHERE name = ?", [name]).fetchone()
         if row and row[0] != unit_id:
-            raise InputError("name", f"a unit named {name} already exists (#{row[0]})")
+            raise InputError("name", "err.unit.name_taken", name=name, id=row[0])
 
     def _row(self, u: UnitRecord) -> dict:
         d = u.model_dump(include=set(UNIT_FIELDS))
@@ -334,7 +335,7 @@ class DirectoryRepo:
         names = [u.name for u in checked]
         dupes = {n for n in names if names.count(n) > 1}
         if dupes:
-            raise InputError("name", f"{sorted(dupes)[0]} appears more than once")
+            raise InputError("name", "err.unit.name_twice", name=sorted(dupes)[0])
         res = ImportResult(rows=len(checked))
         try:
             with self.s.write():

@@ -28,14 +28,14 @@ class DutyLogRepo:
     def add(self, entry: LogEntry) -> LogEntry:
         now = self.s.now()
         if entry.at > now + timedelta(minutes=2):
-            raise InputError("at", "is in the future")
+            raise InputError("at", "err.time.future")
         with self.s.write():
             if entry.incident_id is not None:
                 exists = self.s.db.execute(
                     "SELECT 1 FROM incidents WHERE id = ?", [entry.incident_id]
                 ).fetchone()
                 if not exists:
-                    raise InputError("incident_id", f"no incident #{entry.incident_id}")
+                    raise InputError("incident_id", "err.incident.not_found", id=entry.incident_id)
             row = entry.model_dump(mode="python", exclude={"id", "created_at"})
             row.update(
                 at=to_db(entry.at),
@@ -50,7 +50,7 @@ class DutyLogRepo:
     def set_handling(self, entry_id: int, handling: str) -> LogEntry:
         """Record what was done about an entry (落实情况)."""
         if not handling.strip():
-            raise InputError("handling", "must not be blank")
+            raise InputError("handling", "err.text.blank")
         with self.s.write():
             self.get(entry_id)
             self.s.auditor.update("log_entries", entry_id, {"handling": handling.strip()})
@@ -68,7 +68,7 @@ class DutyLogRepo:
     def get(self, entry_id: int) -> LogEntry:
         rows = list(self.s.db.query("SELECT * FROM log_entries WHERE id = ?", [entry_id]))
         if not rows:
-            raise InputError("id", f"no duty-log entry #{entry_id}")
+            raise InputError("id", "err.dutylog.not_found", id=entry_id)
         return _entry(rows[0])
 
     def list(
@@ -79,8 +79,12 @@ class DutyLogRepo:
         kind: LogKind | None = None,
         incident_id: int | None = None,
         limit: int = 500,
+        struck: bool = False,
     ) -> builtins.list[LogEntry]:
-        where: builtins.list[str] = []
+        """`struck`: with the entries struck through (store/correction.py), left out otherwise."""
+        from watchdesk.store.correction import not_struck
+
+        where: builtins.list[str] = [] if struck else [not_struck("log", "log_entries.id")]
         args: builtins.list[object] = []
         if since is not None:
             where.append("at >= ?")

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from watchdesk.errors import InputError, StoreError
+from watchdesk.errors import InputError, Msg, StoreError
 from watchdesk.models.handover import (
     EquipmentItem,
     HandoverSheet,
@@ -111,7 +111,7 @@ class HandoverRepo:
         if rows:
             return _record(rows[0])
         if self.s.roster.view(shift_id) is None:
-            raise InputError("shift", f"no shift #{shift_id}")
+            raise InputError("shift", "err.shift.not_found", id=shift_id)
         with self.s.write():
             rows = list(self.s.db.query("SELECT * FROM handovers WHERE shift_id = ?", [shift_id]))
             if not rows:
@@ -137,7 +137,7 @@ class HandoverRepo:
                 next(iter(self.s.db.query("SELECT * FROM handovers WHERE id = ?", [rec.id])))
             )
             if rec.frozen:
-                raise HandoverRefused(f"the handover of shift #{shift_id} is signed and frozen")
+                raise HandoverRefused("err.handover.frozen", id=shift_id)
             self.s.auditor.update(
                 "handovers", rec.id, changes | {"updated_at": to_db(self.s.now())}
             )
@@ -145,7 +145,7 @@ class HandoverRepo:
 
     def set_notes(self, shift_id: int, notes: str) -> HandoverRecord:
         if len(notes) > 4000:
-            raise InputError("notes", "at most 4000 characters")
+            raise InputError("notes", "err.text.too_long", n=4000)
         return self._update_draft(shift_id, {"notes": notes.strip()})
 
     def set_equipment(self, shift_id: int, items: list[EquipmentItem]) -> HandoverRecord:
@@ -155,9 +155,9 @@ class HandoverRepo:
 
     def add_pending(self, shift_id: int, matter: str, owner: str) -> HandoverRecord:
         if not matter.strip():
-            raise InputError("matter", "must not be blank")
+            raise InputError("matter", "err.text.blank")
         if not owner.strip():
-            raise InputError("owner", "every pending matter needs an owner")
+            raise InputError("owner", "err.handover.owner")
         rec = self.record(shift_id)
         items = rec.pending + [PendingItem(matter=matter.strip(), owner=owner.strip())]
         return self._update_draft(
@@ -167,7 +167,7 @@ class HandoverRepo:
     def remove_pending(self, shift_id: int, index: int) -> HandoverRecord:
         rec = self.record(shift_id)
         if not 0 <= index < len(rec.pending):
-            raise InputError("index", f"no pending matter number {index + 1}")
+            raise InputError("index", "err.handover.no_matter", n=index + 1)
         items = rec.pending[:index] + rec.pending[index + 1 :]
         return self._update_draft(
             shift_id, {"pending": json.dumps([i.model_dump() for i in items], ensure_ascii=False)}
@@ -179,7 +179,7 @@ class HandoverRepo:
         now = now or self.s.now()
         view = self.s.roster.view(shift_id)
         if view is None:
-            raise InputError("shift", f"no shift #{shift_id}")
+            raise InputError("shift", "err.shift.not_found", id=shift_id)
         rec = self.record(shift_id)
         start, end = view.shift.starts_at, view.shift.ends_at
         nxt = self.s.roster.next_shift(end - timedelta(seconds=1))
@@ -213,6 +213,9 @@ class HandoverRepo:
             for e in reversed(self.s.dutylog.list(since=start, until=end, limit=10_000))
         ]
         self._contributions(sheet, start, end, now)
+        from watchdesk.store.correction import annotate_sheet
+
+        annotate_sheet(self.s, sheet, start, end)  # struck records, merged duplicates
         return sheet
 
     def _people(self, view: ShiftView) -> list[SheetPerson]:
@@ -318,6 +321,7 @@ class HandoverRepo:
         """The sections the roster, roll-call and warnings areas own, in the current language."""
         from watchdesk.i18n import t
         from watchdesk.i18n.labels import method_label, outcome_label, warning_title
+        from watchdesk.report.handover import check_time
 
         for c in self.s.roster.checks(sheet.shift_id, now):
             r = c.record
@@ -333,7 +337,7 @@ class HandoverRepo:
                         t(f"check.method.{r.method.value}"),
                         t(f"check.result.{r.result.value}"),
                         r.leader_name,
-                        r.at.astimezone(self.s.tz).strftime("%H:%M"),
+                        check_time(c.due_at, r.at, self.s.tz),  # and how late
                         r.note,
                     )
                     if x
@@ -390,19 +394,18 @@ class HandoverRepo:
         """The officer of the outgoing shift who signs: someone assigned to it."""
         view = self.s.roster.view(shift_id)
         if view is None:
-            raise InputError("shift", f"no shift #{shift_id}")
+            raise InputError("shift", "err.shift.not_found", id=shift_id)
         people = {a.officer_id: a.officer_name for a in view.assignments}
         mine = [oid for oid, n in people.items() if n == name]
         if not mine:
-            on = ", ".join(dict.fromkeys(people.values())) or "nobody"
-            raise InputError(
-                "name", f"{name} is not on shift #{shift_id}, the outgoing shift (on it: {on})"
-            )
+            on = ", ".join(dict.fromkeys(people.values())) or Msg("err.handover.nobody")
+            raise InputError("name", "err.handover.not_outgoing", name=name, id=shift_id, on=on)
         if len(mine) > 1:
             raise InputError(
                 "name",
-                f"{len(mine)} officers named {name} are on this shift; ask an "
-                "administrator to tell them apart (title or phone)",
+                "err.handover.ambiguous_outgoing",
+                n=len(mine),
+                name=name,
             )
         return mine[0]
 
@@ -415,21 +418,17 @@ class HandoverRepo:
             st = self.s.roster.signin_status(nxt.shift.id)
             signed = {e.officer_id: e.officer_name for e in st.signed_in}
         if not signed:
-            raise HandoverRefused(
-                "no incoming officer has signed in for the next shift (接班签到); the shift "
-                "cannot be handed over yet"
-            )
+            raise HandoverRefused("err.handover.no_incoming")
         mine = [oid for oid, n in signed.items() if n == name]
         if not mine:
             raise InputError(
                 "name",
-                f"{name} has not signed in for the next shift "
-                f"(signed in: {', '.join(dict.fromkeys(signed.values()))})",
+                "err.handover.not_incoming",
+                name=name,
+                signed=", ".join(dict.fromkeys(signed.values())),
             )
         if len(mine) > 1:
-            raise InputError(
-                "name", f"{len(mine)} officers named {name} signed in for the next shift"
-            )
+            raise InputError("name", "err.handover.ambiguous_incoming", n=len(mine), name=name)
         return mine[0]
 
     def _check_pin(self, officer_id: int, name: str, pin: str | None, required: bool) -> None:
@@ -437,9 +436,9 @@ class HandoverRepo:
         if not required and not pin:
             return
         if required and not self.s.officers.has_pin(officer_id):
-            raise InputError("pin", f"{name} has no PIN set; the desk requires one")
+            raise InputError("pin", "err.handover.pin_required", who=name)
         if not pin:
-            raise InputError("pin", "enter your PIN")
+            raise InputError("pin", "err.pin.enter")
         self.s.officers.verify_pin(officer_id, pin)
 
     def sign(
@@ -458,18 +457,18 @@ class HandoverRepo:
         (someone of the next shift who has signed in); with `pin_required`, with their PIN. The
         second signature freezes the sheet."""
         if side not in ("outgoing", "incoming"):
-            raise InputError("side", "is outgoing or incoming")
+            raise InputError("side", "err.handover.side")
         name = name.strip()
         if not name:
-            raise InputError("name", "must not be blank")
+            raise InputError("name", "err.text.blank")
         if self.s.roster.view(shift_id) is None:
-            raise InputError("shift", f"no shift #{shift_id}")
+            raise InputError("shift", "err.shift.not_found", id=shift_id)
         current = next(
             iter(self.s.db.query("SELECT status FROM handovers WHERE shift_id = ?", [shift_id])),
             None,
         )
         if current is not None and current["status"] == "frozen":
-            raise HandoverRefused(f"the handover of shift #{shift_id} is already signed and frozen")
+            raise HandoverRefused("err.handover.already_frozen", id=shift_id)
         if side == "outgoing":
             officer_id = self._outgoing_signer(shift_id, name)
         else:
@@ -477,7 +476,7 @@ class HandoverRepo:
         self._check_pin(officer_id, name, pin, pin_required)
         rec = self.record(shift_id)
         if rec.frozen:
-            raise HandoverRefused(f"the handover of shift #{shift_id} is already signed and frozen")
+            raise HandoverRefused("err.handover.already_frozen", id=shift_id)
         now = self.s.now()
         with self.s.write():
             self.s.auditor.update(
@@ -530,7 +529,7 @@ class HandoverRepo:
             iter(self.s.db.query("SELECT * FROM handovers WHERE shift_id = ?", [shift_id])), None
         )
         if row is None or row["status"] != "frozen":
-            raise InputError("shift", f"the handover of shift #{shift_id} is not frozen yet")
+            raise InputError("shift", "err.handover.not_frozen", id=shift_id)
         pdf = self.s.db.execute(
             "SELECT pdf FROM handover_pdfs WHERE handover_id = ?", [row["id"]]
         ).fetchone()

@@ -18,10 +18,12 @@ HOLD_SECONDS = 120
 
 class Held(StoreError):
     def __init__(self, hold: Hold):
-        super().__init__(
-            f"incident #{hold.incident_id} is being edited by {hold.holder}"
-            f"{' at ' + hold.seat if hold.seat else ''}"
-        )
+        if hold.seat:
+            super().__init__(
+                "err.hold.held_at", id=hold.incident_id, holder=hold.holder, seat=hold.seat
+            )
+        else:
+            super().__init__("err.hold.held", id=hold.incident_id, holder=hold.holder)
         self.hold = hold
 
 

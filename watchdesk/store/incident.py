@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from watchdesk.errors import InputError, NotFound, StaleVersion
+from watchdesk.errors import InputError, NotFound, StaleVersion, msg_of
 from watchdesk.models.incident import (
     FIGURE_FIELDS,
     BoardRow,
@@ -21,16 +21,25 @@ from watchdesk.models.incident import (
     ReportKind,
 )
 from watchdesk.rules import categories
-from watchdesk.rules.grading import suggest_grade
+from watchdesk.rules.grading import suggest
+from watchdesk.store.correction import not_struck
 from watchdesk.store.db import from_db, from_db_not_null, to_db
 from watchdesk.text.fulltext import grams, incident_text
 
 if TYPE_CHECKING:
+    from watchdesk.models.correction import DuplicateMark, PossibleDuplicate
     from watchdesk.rules.deadlines import ClockSpec
     from watchdesk.store.desk import Store
 
 
 _TIME_FIELDS = {"received_at", "occurred_at", "created_at", "updated_at"}
+# An incident with the one it was merged into, if it was marked a duplicate (m12_corrections).
+_SELECT = (
+    "SELECT *, (SELECT of_id FROM duplicates WHERE duplicates.incident_id = incidents.id)"
+    " AS merged_into FROM incidents"
+)
+_NOT_MERGED = "NOT EXISTS (SELECT 1 FROM duplicates WHERE duplicates.incident_id = incidents.id)"
+DUPLICATE_WINDOW = timedelta(hours=2)  # the default; `duplicate_window_minutes` in the config
 _BOOL_FIELDS = {"sensitive"}
 
 
@@ -61,16 +70,24 @@ def check_facts(facts: IncidentFacts, now: datetime) -> None:
     """Cross-field checks that a pydantic field validator cannot make alone."""
     slack = timedelta(minutes=2)  # clocks of two machines on one desk may differ a little
     if facts.received_at > now + slack:
-        raise InputError("received_at", "is in the future")
+        raise InputError("received_at", "err.time.future")
     if facts.occurred_at is not None:
         if facts.occurred_at > now + slack:
-            raise InputError("occurred_at", "is in the future")
+            raise InputError("occurred_at", "err.time.future")
         if facts.occurred_at > facts.received_at:
-            raise InputError("occurred_at", "is after the time the report was received")
+            raise InputError("occurred_at", "err.incident.occurred_after_received")
     try:
         categories.validate(facts.category, facts.subtype)
     except ValueError as e:
-        raise InputError("category" if "categor" in str(e) else "subtype", str(e)) from e
+        msg = msg_of(e)
+        raise InputError(
+            "subtype" if msg.key == "err.category.unknown_subtype" else "category", msg
+        ) from e
+
+
+def _not_open(status: IncidentStatus) -> str:
+    """Why an incident that is not open takes no more reports: its status's message key."""
+    return "err.incident.voided" if status == IncidentStatus.voided else "err.incident.closed"
 
 
 class IncidentRepo:
@@ -79,9 +96,9 @@ class IncidentRepo:
 
     # -- reads ----------------------------------------------------------------------------------
     def get(self, incident_id: int) -> Incident:
-        rows = list(self.s.db.query("SELECT * FROM incidents WHERE id = ?", [incident_id]))
+        rows = list(self.s.db.query(f"{_SELECT} WHERE id = ?", [incident_id]))
         if not rows:
-            raise NotFound(f"no incident #{incident_id}")
+            raise NotFound("err.incident.not_found", id=incident_id)
         return _incident(rows[0])
 
     def list(
@@ -94,8 +111,11 @@ class IncidentRepo:
         category: str | None = None,
         limit: int = 200,
         newest_first: bool = True,
+        merged: bool = False,
     ) -> builtins.list[Incident]:
-        where: builtins.list[str] = []
+        """`merged`: with the incidents marked a duplicate of another (left out: each counts
+        once, in the incident it was merged into)."""
+        where: builtins.list[str] = [] if merged else [_NOT_MERGED]
         args: builtins.list[object] = []
         if since is not None:
             where.append("received_at >= ?")
@@ -112,7 +132,7 @@ class IncidentRepo:
         if category is not None:
             where.append("category = ?")
             args.append(category)
-        sql = "SELECT * FROM incidents"
+        sql = _SELECT
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += f" ORDER BY received_at {'DESC' if newest_first else 'ASC'}, id LIMIT ?"
@@ -134,13 +154,25 @@ class IncidentRepo:
             )
         ]
 
-    def reports(self, incident_id: int) -> builtins.list[ReportEvent]:
+    def reports(self, incident_id: int, *, struck: bool = False) -> builtins.list[ReportEvent]:
+        """`struck`: with the reports struck through (store/correction.py), left out otherwise."""
+        live = "" if struck else f" AND {not_struck('report', 'reports.id')}"
         return [
             _report(r)
             for r in self.s.db.query(
-                "SELECT * FROM reports WHERE incident_id = ? ORDER BY at, id", [incident_id]
+                f"SELECT * FROM reports WHERE incident_id = ?{live} ORDER BY at, id", [incident_id]
             )
         ]
+
+    def last_addressee(self, kind: ReportKind) -> str:
+        """Whom this desk last reported a report of this kind to (the latest made with an
+        addressee), or "" when it never has."""
+        row = self.s.db.execute(
+            "SELECT to_whom FROM reports WHERE kind = ? AND to_whom != '' "
+            "ORDER BY at DESC, id DESC LIMIT 1",
+            [ReportKind(kind).value],
+        ).fetchone()
+        return row[0] if row else ""
 
     def running_clocks(self) -> builtins.list[BoardRow]:
         """Every running clock, soonest first: what the countdown board shows."""
@@ -183,13 +215,38 @@ class IncidentRepo:
                 },
             )
 
+    def _retime_clocks(self, pairs: Iterable[tuple[Deadline, ClockSpec]]) -> None:
+        """Move running clocks to the due time (and rule) of their new spec."""
+        for d, c in pairs:
+            self.s.auditor.update(
+                "deadlines",
+                d.id,
+                {
+                    "due_at": to_db(c.due_at),
+                    "rule_id": c.rule_id,
+                    "pack_id": c.pack_id,
+                    "source": c.source,
+                },
+            )
+
     def add(self, facts: IncidentFacts) -> Incident:
         from watchdesk.rules.deadlines import initial_clocks
 
         now = self.s.now()
         check_facts(facts, now)
-        suggested = suggest_grade(facts.dead, facts.seriously_injured, facts.direct_loss)
-        grade = facts.grade or suggested
+        # No suggestion where the pack names no thresholds for the class: the officer's grade,
+        # else 一般 (the figures never raise it then).
+        suggested = suggest(
+            self.s.pack,
+            facts.category,
+            facts.subtype,
+            dead=facts.dead,
+            seriously_injured=facts.seriously_injured,
+            direct_loss=facts.direct_loss,
+            missing=facts.missing,
+        ).grade
+        grade = facts.grade or suggested or Grade.IV
+        suggested = suggested or grade
         row = facts.model_dump(mode="python")
         row.update(
             received_at=to_db(facts.received_at),
@@ -262,7 +319,7 @@ class IncidentRepo:
     def update(self, incident_id: int, facts: IncidentFacts, *, expected_version: int) -> Incident:
         """Save an edit made on a copy read at `expected_version`. Refused with StaleVersion if
         anyone saved in between: nothing is overwritten silently."""
-        from watchdesk.rules.deadlines import initial_clocks
+        from watchdesk.rules.deadlines import retime_for_anchors, tighten
 
         now = self.s.now()
         check_facts(facts, now)
@@ -271,7 +328,7 @@ class IncidentRepo:
             if current.version != expected_version:
                 raise StaleVersion(incident_id, expected_version, current.version)
             if current.status == IncidentStatus.voided:
-                raise InputError("id", f"incident #{incident_id} is voided")
+                raise InputError("id", "err.incident.voided", id=incident_id)
             new = facts.model_dump(mode="python", include=set(self.EDITABLE))
             changes = {}
             for k, v in new.items():
@@ -283,31 +340,46 @@ class IncidentRepo:
                 return current
             changes.update(version=current.version + 1, updated_at=to_db(now))
             self.s.auditor.update("incidents", incident_id, changes)
-            if "sensitive" in changes and facts.sensitive:
-                have = {d.kind for d in self.deadlines(incident_id)}
-                extra = [
-                    c
-                    for c in initial_clocks(
+            made = [(r.kind, r.seq, r.at) for r in self.reports(incident_id)]
+            if "occurred_at" in changes or "received_at" in changes:
+                # Running clocks counted from the corrected time are counted again from it.
+                self._retime_clocks(
+                    retime_for_anchors(
                         self.s.pack,
-                        grade=current.grade,
-                        sensitive=True,
+                        clocks=self.deadlines(incident_id),
                         occurred_at=facts.occurred_at,
                         received_at=facts.received_at,
                         tz=self.s.tz,
+                        followups_made=sum(1 for k, _, _ in made if k == ReportKind.followup),
                     )
-                    if c.kind not in have
-                ]
-                self._insert_clocks(incident_id, extra)
+                )
+            marked = "sensitive" in changes and facts.sensitive
+            if marked or "occurred_at" in changes or "received_at" in changes:
+                # Marked sensitive: the sensitive rules' clocks start, and running clocks move
+                # earlier where those rules are due sooner (reported clocks stay as they were).
+                plan = tighten(
+                    self.s.pack,
+                    grade=current.grade,
+                    sensitive=facts.sensitive,
+                    occurred_at=facts.occurred_at,
+                    received_at=facts.received_at,
+                    tz=self.s.tz,
+                    clocks=self.deadlines(incident_id),
+                    reports=made,
+                )
+                if marked:
+                    self._insert_clocks(incident_id, plan.added)
+                self._retime_clocks(plan.retimed)
             self._index(incident_id)
         return self.get(incident_id)
 
     def void(self, incident_id: int, reason: str) -> Incident:
         if not reason.strip():
-            raise InputError("reason", "a voided incident needs a reason")
+            raise InputError("reason", "err.incident.void_reason")
         with self.s.write():
             inc = self.get(incident_id)
             if inc.status == IncidentStatus.voided:
-                raise InputError("id", f"incident #{incident_id} is already voided")
+                raise InputError("id", "err.incident.already_voided", id=incident_id)
             self.s.auditor.update(
                 "incidents",
                 incident_id,
@@ -338,16 +410,16 @@ class IncidentRepo:
         now = self.s.now()
         at = at or now
         if not from_whom.strip():
-            raise InputError("from_whom", "say who asked for the verification")
+            raise InputError("from_whom", "err.incident.verify_from")
         if at > now + timedelta(minutes=2):
-            raise InputError("at", "is in the future")
+            raise InputError("at", "err.time.future")
         due = verification_due(self.s.pack, at, due_at)
         if due <= at:
-            raise InputError("due_at", "must be after the request")
+            raise InputError("due_at", "err.incident.due_after_request")
         with self.s.write():
             inc = self.get(incident_id)
             if inc.status != IncidentStatus.open:
-                raise InputError("id", f"incident #{incident_id} is {inc.status.value}")
+                raise InputError("id", _not_open(inc.status), id=incident_id)
             seq = (
                 1
                 + self.s.db.execute(
@@ -404,13 +476,13 @@ class IncidentRepo:
         now = self.s.now()
         at = at or now
         if at > now + timedelta(minutes=2):
-            raise InputError("at", "is in the future")
+            raise InputError("at", "err.time.future")
         with self.s.write():
             inc = self.get(incident_id)
             if inc.status != IncidentStatus.open:
-                raise InputError("id", f"incident #{incident_id} is {inc.status.value}")
+                raise InputError("id", _not_open(inc.status), id=incident_id)
             if at < (inc.occurred_at or inc.received_at):
-                raise InputError("at", "is before the incident happened")
+                raise InputError("at", "err.incident.before_occurred")
             running = [
                 d
                 for d in self.deadlines(incident_id)
@@ -420,7 +492,8 @@ class IncidentRepo:
             seq = 0
             if kind == ReportKind.followup:
                 prev = self.s.db.execute(
-                    "SELECT COALESCE(MAX(seq), 0) FROM reports WHERE incident_id = ? AND kind = ?",
+                    "SELECT COALESCE(MAX(seq), 0) FROM reports WHERE incident_id = ? AND kind = ?"
+                    f" AND {not_struck('report', 'reports.id')}",  # a struck one is made again
                     [incident_id, kind.value],
                 ).fetchone()[0]
                 seq = prev + 1
@@ -467,3 +540,130 @@ class IncidentRepo:
         return _report(
             next(iter(self.s.db.query("SELECT * FROM reports WHERE id = ?", [report_id])))
         )
+
+    # -- duplicates (重复来电) ---------------------------------------------------------------------
+    def possible_duplicates(
+        self, incident_id: int, window: timedelta = DUPLICATE_WINDOW
+    ) -> builtins.list[PossibleDuplicate]:
+        """Other incidents received within `window` of this one that look like the same event:
+        the same category and place, or the same caller (phone, or name and unit). Voided ones
+        and those already merged into another are left out; none for a merged incident."""
+        from watchdesk.models.correction import PossibleDuplicate
+
+        inc = self.get(incident_id)
+        if inc.merged_into is not None or inc.status == IncidentStatus.voided:
+            return []
+        rows = self.s.db.query(
+            f"{_SELECT} WHERE received_at >= ? AND received_at <= ? AND id <> ?"
+            f" AND status <> 'voided' AND {_NOT_MERGED} ORDER BY received_at, id",
+            [to_db(inc.received_at - window), to_db(inc.received_at + window), incident_id],
+        )
+        out = []
+        for other in (_incident(r) for r in rows):
+            why = []
+            if other.category == inc.category and _same_place(other.place, inc.place):
+                why.append("place")
+            if _same_caller(other, inc):
+                why.append("caller")
+            if why:
+                out.append(
+                    PossibleDuplicate(
+                        incident_id=other.id,
+                        received_at=other.received_at,
+                        headline=other.headline,
+                        place=other.place,
+                        why=why,
+                    )
+                )
+        return out
+
+    def duplicate_mark(self, incident_id: int) -> DuplicateMark | None:
+        """How this incident was marked a duplicate (None when it was not)."""
+        from watchdesk.models.correction import DuplicateMark
+
+        rows = list(
+            self.s.db.query("SELECT * FROM duplicates WHERE incident_id = ?", [incident_id])
+        )
+        return (
+            DuplicateMark.model_validate(rows[0] | {"at": from_db(rows[0]["at"])}) if rows else None
+        )
+
+    def duplicates_of(self, incident_id: int) -> builtins.list[DuplicateMark]:
+        """The incidents merged into this one, oldest mark first."""
+        from watchdesk.models.correction import DuplicateMark
+
+        return [
+            DuplicateMark.model_validate(r | {"at": from_db(r["at"])})
+            for r in self.s.db.query(
+                "SELECT * FROM duplicates WHERE of_id = ? ORDER BY id", [incident_id]
+            )
+        ]
+
+    def mark_duplicate(self, incident_id: int, of_id: int, reason: str) -> Incident:
+        """Mark `incident_id` a duplicate of `of_id` (merged into it), for `reason`: its running
+        clocks end ("merged into #of") and it counts once, in `of_id`, in every list and total.
+        One audited transaction; nothing is deleted."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise InputError("reason", "dup.err.reason")
+        if len(reason) > 1000:
+            raise InputError("reason", "corr.err.reason_long", limit=1000)
+        if of_id == incident_id:
+            raise InputError("of", "dup.err.self", id=incident_id)
+        with self.s.write():
+            inc = self.get(incident_id)
+            try:
+                master = self.get(of_id)
+            except NotFound:
+                raise InputError("of", "dup.err.no_incident", id=of_id) from None
+            if inc.merged_into is not None:
+                raise InputError("id", "dup.err.already", id=inc.id, of=inc.merged_into)
+            if inc.status == IncidentStatus.voided:
+                raise InputError("id", "dup.err.voided", id=inc.id)
+            if master.status == IncidentStatus.voided:
+                raise InputError("of", "dup.err.voided", id=master.id)
+            if master.merged_into is not None:
+                raise InputError(
+                    "of", "dup.err.chain", of=master.id, to=master.merged_into, id=inc.id
+                )
+            theirs = self.duplicates_of(inc.id)
+            if theirs:
+                ids = ", ".join(f"#{d.incident_id}" for d in theirs)
+                raise InputError("id", "dup.err.has_duplicates", id=inc.id, ids=ids)
+            now = self.s.now()
+            self.s.auditor.insert(
+                "duplicates",
+                {
+                    "incident_id": inc.id,
+                    "of_id": master.id,
+                    "reason": reason,
+                    "at": to_db(now),
+                    "by_whom": self.s.actor,
+                },
+            )
+            self._drop_running(inc.id, None)
+            self.s.auditor.update(
+                "incidents",
+                inc.id,
+                {
+                    "status": IncidentStatus.closed.value,
+                    "version": inc.version + 1,
+                    "updated_at": to_db(now),
+                },
+            )
+        return self.get(incident_id)
+
+
+def _same_place(a: str, b: str) -> bool:
+    return "".join(a.split()).lower() == "".join(b.split()).lower() != ""
+
+
+def _same_caller(a: Incident, b: Incident) -> bool:
+    pa = "".join(c for c in a.caller_phone if c.isdigit())
+    pb = "".join(c for c in b.caller_phone if c.isdigit())
+    if len(pa) >= 5 and pa == pb:
+        return True
+    return bool(a.caller_name and a.caller_unit) and (a.caller_name, a.caller_unit) == (
+        b.caller_name,
+        b.caller_unit,
+    )

@@ -57,6 +57,10 @@ AUDITED_TABLES: tuple[str, ...] = (
     "duty_signins",
     "leader_checks",
     "pin_attempts",
+    "corrections",
+    "duplicates",
+    "written_reports",
+    "report_steps",
 )
 
 
@@ -627,6 +631,145 @@ def m11_people(db: Database) -> None:
         """,
     )
     _rebaseline(db, "officers", officer_cols)
+
+
+@migrations()
+def m12_corrections(db: Database) -> None:
+    """Corrections, as paper logs make them: a record made by mistake (a report, a figure version,
+    a duty-log entry, a roll-call outcome, a leader check, a sign-in) is struck through, never
+    deleted. `corrections` names the record (`record_kind`, `record_id`), keeps what it said
+    (`record`, JSON) and its time, who struck it, when and why; every list and total leaves a
+    struck record out (`store/correction.py`). A record is struck once (a roll-call entry may be
+    struck again after its outcome is recorded anew). `duplicates`: an incident marked a
+    duplicate of another (merged into it); it counts once. New tables only: no existing row
+    changes."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE corrections (
+            id INTEGER PRIMARY KEY,
+            record_kind TEXT NOT NULL
+                CHECK (record_kind IN ('report','figures','log','rollcall','check','signin')),
+            record_id INTEGER NOT NULL,
+            incident_id INTEGER REFERENCES incidents(id),
+            shift_id INTEGER REFERENCES shifts(id),
+            record_at TEXT,
+            record TEXT NOT NULL DEFAULT '{}',
+            reason TEXT NOT NULL CHECK (trim(reason) <> ''),
+            at TEXT NOT NULL,
+            by_whom TEXT NOT NULL
+        );
+        CREATE INDEX corrections_record ON corrections(record_kind, record_id);
+        CREATE UNIQUE INDEX corrections_once ON corrections(record_kind, record_id)
+            WHERE record_kind <> 'rollcall';
+        CREATE INDEX corrections_incident ON corrections(incident_id);
+        CREATE INDEX corrections_at ON corrections(at);
+        CREATE INDEX corrections_record_at ON corrections(record_at);
+        CREATE TRIGGER corrections_no_update BEFORE UPDATE ON corrections
+            BEGIN SELECT RAISE(ABORT, 'a correction is never changed'); END;
+        CREATE TRIGGER corrections_no_delete BEFORE DELETE ON corrections
+            BEGIN SELECT RAISE(ABORT, 'a correction is never deleted'); END;
+        CREATE TABLE duplicates (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL UNIQUE REFERENCES incidents(id),
+            of_id INTEGER NOT NULL REFERENCES incidents(id),
+            reason TEXT NOT NULL CHECK (trim(reason) <> ''),
+            at TEXT NOT NULL,
+            by_whom TEXT NOT NULL,
+            CHECK (of_id <> incident_id)
+        );
+        CREATE INDEX duplicates_of ON duplicates(of_id);
+        CREATE TRIGGER duplicates_no_update BEFORE UPDATE ON duplicates
+            BEGIN SELECT RAISE(ABORT, 'a duplicate mark is never changed'); END;
+        CREATE TRIGGER duplicates_no_delete BEFORE DELETE ON duplicates
+            BEGIN SELECT RAISE(ABORT, 'a duplicate mark is never deleted'); END;
+        """,
+    )
+
+
+@migrations()
+def m13_reports(db: Database) -> None:
+    """The report itself (issue 14): written reports drafted from the desk's data, tied to an
+    incident and a kind (`written_reports`: the draft's title, body and JSON, the required
+    elements still unknown, the sign-off chain it needs, status draft → signoff → signed → sent,
+    whether it went without the chain, the report it corrects); the sign-off steps, each by an
+    officer (`report_steps`, never changed: a send-back is a step of its own and starts the next
+    round); serial numbers per year, never reused (UNIQUE); signing freezes the text, PDF and
+    .docx with their SHA-256 (the bytes in `report_files`, apart from the audit log, as
+    handover_pdfs). New tables only: no existing row changes."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE written_reports (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            kind TEXT NOT NULL
+                CHECK (kind IN ('phone','written','followup','verification','final')),
+            seq INTEGER NOT NULL DEFAULT 0,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            missing TEXT NOT NULL DEFAULT '[]',
+            draft_json TEXT NOT NULL,
+            chain TEXT NOT NULL DEFAULT '[]',
+            status TEXT NOT NULL DEFAULT 'draft'
+                CHECK (status IN ('draft','signoff','signed','sent')),
+            round INTEGER NOT NULL DEFAULT 1,
+            corrects_id INTEGER REFERENCES written_reports(id),
+            serial_year INTEGER,
+            serial_no INTEGER,
+            signer TEXT,
+            signed_at TEXT,
+            text TEXT,
+            text_sha256 TEXT,
+            pdf_sha256 TEXT,
+            docx_sha256 TEXT,
+            sent_at TEXT,
+            sent_via TEXT CHECK (sent_via IS NULL OR sent_via IN ('fax','gov','email','other')),
+            sent_note TEXT NOT NULL DEFAULT '',
+            sent_without_chain INTEGER NOT NULL DEFAULT 0 CHECK (sent_without_chain IN (0, 1)),
+            report_id INTEGER REFERENCES reports(id),
+            drafted_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (serial_year, serial_no)
+        );
+        CREATE INDEX written_reports_incident ON written_reports(incident_id, id);
+        CREATE INDEX written_reports_status ON written_reports(status);
+        CREATE TRIGGER written_reports_no_delete BEFORE DELETE ON written_reports
+            BEGIN SELECT RAISE(ABORT, 'a report is never deleted'); END;
+        CREATE TRIGGER written_reports_frozen
+            BEFORE UPDATE OF title, body, text, text_sha256, pdf_sha256, docx_sha256,
+                serial_year, serial_no ON written_reports
+            WHEN OLD.text_sha256 IS NOT NULL
+            BEGIN SELECT RAISE(ABORT, 'a signed report is never changed'); END;
+        CREATE TABLE report_steps (
+            id INTEGER PRIMARY KEY,
+            written_report_id INTEGER NOT NULL REFERENCES written_reports(id),
+            round INTEGER NOT NULL,
+            step TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('signed','returned')),
+            officer_id INTEGER REFERENCES officers(id),
+            officer_name TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL,
+            CHECK (action <> 'returned' OR trim(reason) <> '')
+        );
+        CREATE INDEX report_steps_report ON report_steps(written_report_id, id);
+        CREATE TRIGGER report_steps_no_update BEFORE UPDATE ON report_steps
+            BEGIN SELECT RAISE(ABORT, 'a sign-off step is never changed'); END;
+        CREATE TRIGGER report_steps_no_delete BEFORE DELETE ON report_steps
+            BEGIN SELECT RAISE(ABORT, 'a sign-off step is never deleted'); END;
+        CREATE TABLE report_files (
+            written_report_id INTEGER PRIMARY KEY REFERENCES written_reports(id),
+            pdf BLOB NOT NULL,
+            docx BLOB NOT NULL
+        );
+        CREATE TRIGGER report_files_no_update BEFORE UPDATE ON report_files
+            BEGIN SELECT RAISE(ABORT, 'a signed report is never changed'); END;
+        CREATE TRIGGER report_files_no_delete BEFORE DELETE ON report_files
+            BEGIN SELECT RAISE(ABORT, 'a signed report is never changed'); END;
+        """,
+    )
 
 
 # -- applying -------------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from watchdesk.errors import InputError
+from watchdesk.errors import InputError, Msg
+from watchdesk.i18n import field_of, validation_msg
 from watchdesk.models.base import RowProblem, saved_id
 from watchdesk.models.directory import phone_problem
 from watchdesk.models.officer import (
@@ -62,7 +63,7 @@ class OfficerImportError(InputError):
 
     def __init__(self, errors: list[RowProblem]):
         self.errors = errors
-        super().__init__("rows", f"{len(errors)} bad row(s); nothing was imported")
+        super().__init__("rows", "err.import.refused", n=len(errors))
 
 
 def _officer(r: dict[str, Any]) -> Officer:
@@ -88,21 +89,21 @@ def clean(officer: Officer) -> Officer:
     """The officer's fields trimmed and checked; InputError naming the field otherwise."""
     name = officer.name.strip()
     if not name:
-        raise InputError("name", "must not be blank")
+        raise InputError("name", "err.text.blank")
     if len(name) > NAME_MAX:
-        raise InputError("name", f"at most {NAME_MAX} characters")
+        raise InputError("name", "err.text.too_long", n=NAME_MAX)
     title, unit, phone = officer.title.strip(), officer.unit.strip(), officer.phone.strip()
     if len(title) > TITLE_MAX:
-        raise InputError("title", f"at most {TITLE_MAX} characters")
+        raise InputError("title", "err.text.too_long", n=TITLE_MAX)
     if len(unit) > UNIT_MAX:
-        raise InputError("unit", f"at most {UNIT_MAX} characters")
+        raise InputError("unit", "err.text.too_long", n=UNIT_MAX)
     problem = phone_problem(phone)
     if problem:
         raise InputError("phone", problem)
     try:
         roles = [Role(r) for r in officer.roles]
     except ValueError:
-        raise InputError("roles", "each is leader, chief, officer or standby") from None
+        raise InputError("roles", "err.officer.roles") from None
     return officer.model_copy(
         update={
             "name": name,
@@ -118,25 +119,25 @@ def _hash_pin(pin: str, salt: str) -> str:
     return hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=2**14, r=8, p=1).hex()
 
 
-def pin_problem(pin: str) -> str | None:
+def pin_problem(pin: str) -> Msg | None:
     """Why `pin` cannot be a PIN, or None."""
     if not (pin.isascii() and pin.isdigit() and PIN_MIN <= len(pin) <= PIN_MAX):
-        return f"a PIN is {PIN_MIN} to {PIN_MAX} digits"
+        return Msg("err.pin.digits", lo=PIN_MIN, hi=PIN_MAX)
     if len(set(pin)) == 1:
-        return "a PIN of one digit repeated is too easy to guess"
+        return Msg("err.pin.repeated")
     steps = {(int(b) - int(a)) % 10 for a, b in zip(pin, pin[1:])}
     if steps in ({1}, {9}):
-        return "a PIN of consecutive digits is too easy to guess"
+        return Msg("err.pin.consecutive")
     return None
 
 
-def span(seconds: float) -> str:
-    """`4 min 12 s`, `5 min`, `42 s`."""
+def span(seconds: float) -> Msg:
+    """`4 min 12 s`, `5 min`, `42 s` (in the UI language when shown)."""
     s = max(1, int(seconds + 0.999))
     m, s = divmod(s, 60)
     if not m:
-        return f"{s} s"
-    return f"{m} min {s} s" if s else f"{m} min"
+        return Msg("err.span.s", s=s)
+    return Msg("err.span.min_s", m=m, s=s) if s else Msg("err.span.min", m=m)
 
 
 class OfficerRepo:
@@ -147,7 +148,7 @@ class OfficerRepo:
     def get(self, officer_id: int) -> Officer:
         rows = list(self.s.db.query("SELECT * FROM officers WHERE id = ?", [officer_id]))
         if not rows:
-            raise InputError("officer", f"no officer #{officer_id}")
+            raise InputError("officer", "err.officer.no_id", id=officer_id)
         return _officer(rows[0])
 
     def list(self, *, active_only: bool = True) -> builtins.list[Officer]:
@@ -177,7 +178,7 @@ class OfficerRepo:
         several active officers do (the message lists each one's title and phone)."""
         name = name.strip()
         if not name:
-            raise InputError(field, "give an officer's name")
+            raise InputError(field, "err.officer.give_name")
         found = self.find(name)
         if title is not None and title.strip():
             found = [o for o in found if o.title == title.strip()]
@@ -191,15 +192,16 @@ class OfficerRepo:
             who = "; ".join(o.label() for o in active)
             raise InputError(
                 field,
-                f"{len(active)} officers are named {name!r}: {who}; say which by title or phone",
+                "err.officer.ambiguous",
+                n=len(active),
+                name=name,
+                who=who,
             )
         if found:
-            raise InputError(
-                field, f"{found[0].label()} is deactivated; reactivate them or choose someone else"
-            )
+            raise InputError(field, "err.officer.inactive", who=found[0].label())
         if (title or phone) and self.find(name):
-            raise InputError(field, f"no active officer named {name!r} with that title or phone")
-        raise InputError(field, f"no officer named {name!r}")
+            raise InputError(field, "err.officer.no_match", name=name)
+        raise InputError(field, "err.officer.unknown", name=name)
 
     def actor_for(
         self,
@@ -214,17 +216,18 @@ class OfficerRepo:
         InputError("as", ...)."""
         name = name.strip()
         if not name:
-            raise InputError("as", "give the name of an officer of the desk")
+            raise InputError("as", "err.officer.as_give_name")
         found = self.find(name)
         if not found and name in integrations:
             return Actor(
                 name=name, kind=ActorKind.integration, os_user=os_user or None, seat=seat or None
             )
         if not found:
-            known = f" (integrations: {', '.join(integrations)})" if integrations else ""
-            raise InputError(
-                "as", f"no officer named {name!r} on this desk and no such integration{known}"
-            )
+            if integrations:
+                raise InputError(
+                    "as", "err.officer.as_unknown_known", name=name, known=", ".join(integrations)
+                )
+            raise InputError("as", "err.officer.as_unknown", name=name)
         o = self.resolve(name, field="as")
         return Actor(
             name=o.name,
@@ -304,12 +307,12 @@ class OfficerRepo:
             try:
                 changes["roles"] = [Role(r) for r in roles]
             except ValueError:
-                raise InputError("roles", "each is leader, chief, officer or standby") from None
+                raise InputError("roles", "err.officer.roles") from None
         try:
             new = clean(Officer.model_validate(old.model_dump() | changes))
         except ValidationError as e:
             err = e.errors()[0]
-            raise InputError(str(err["loc"][0]) if err["loc"] else "officer", err["msg"]) from None
+            raise InputError(field_of(err, "officer"), validation_msg(err)) from None
         with self.s.write():
             self._keep_an_admin({officer_id: new})
             row, before = self._row(new), self._row(self.get(officer_id))
@@ -333,8 +336,8 @@ class OfficerRepo:
             field = "active" if any(not o.active for o in changed.values()) else "admin"
             raise InputError(
                 field,
-                f"{lost.name} is the desk's only administrator; make someone else "
-                f"administrator first",
+                "err.officer.last_admin",
+                who=lost.name,
             )
 
     # -- PINs ------------------------------------------------------------------------------------
@@ -426,17 +429,17 @@ class OfficerRepo:
         PIN changes it with the old one (`change_pin`)."""
         o = self.get(officer_id)
         if not o.active:
-            raise InputError("officer", f"{o.name} is deactivated")
+            raise InputError("officer", "err.officer.inactive_short", who=o.name)
         self._new_pin_ok(pin)
         if self.has_pin(officer_id):
             raise InputError(
                 "pin",
-                f"{o.name} already has a PIN: change it with the old one, or ask an "
-                f"administrator to reset it",
+                "err.pin.exists",
+                who=o.name,
             )
         with self.s.write():
             if self.has_pin(officer_id):  # set by another terminal a moment ago
-                raise InputError("pin", f"{o.name} already has a PIN")
+                raise InputError("pin", "err.pin.exists_short", who=o.name)
             self._store_pin(officer_id, pin)
 
     def change_pin(self, officer_id: int, old: str, new: str) -> None:
@@ -444,7 +447,7 @@ class OfficerRepo:
         self._new_pin_ok(new)
         self.verify_pin(officer_id, old)
         if new == old:
-            raise InputError("pin", "the new PIN is the old one")
+            raise InputError("pin", "err.pin.same")
         with self.s.write():
             self._store_pin(officer_id, new)
 
@@ -454,18 +457,18 @@ class OfficerRepo:
         gives it (`by_pin`)."""
         o = self.get(officer_id)
         if by.id is None:
-            raise InputError("by", "an administrator of the desk resets PINs")
+            raise InputError("by", "err.pin.need_admin")
         admin = self.get(by.id)
         if not (admin.admin and admin.active):
-            raise InputError("by", f"{admin.name} is not an administrator of the desk")
+            raise InputError("by", "err.pin.not_admin", who=admin.name)
         if admin.id == officer_id:
-            raise InputError("by", "an administrator's own PIN is reset by another administrator")
+            raise InputError("by", "err.pin.own_reset")
         if self.has_pin(saved_id(admin.id)):
             if not by_pin:
-                raise InputError("pin", f"{admin.name}: enter your PIN")
+                raise InputError("pin", "err.pin.admin_enter", who=admin.name)
             self.verify_pin(saved_id(admin.id), by_pin)
         if not self.has_pin(officer_id):
-            raise InputError("pin", f"{o.name} has no PIN to reset")
+            raise InputError("pin", "err.pin.none_to_reset", who=o.name)
         with self.s.write():
             self._store_pin(officer_id, None)
 
@@ -479,18 +482,22 @@ class OfficerRepo:
         o = self.get(officer_id)
         row = self._pin_row(officer_id)
         if row is None or not row[2]:
-            raise InputError("pin", f"{o.name} has no PIN set; set one first")
+            raise InputError("pin", "err.pin.not_set", who=o.name)
         now = self.s.now()
         count, _, locked, wait = self._attempts(officer_id, now)
         if locked is not None:
             raise InputError(
                 "pin",
-                f"locked for {span((locked - now).total_seconds())} after {LOCK_AFTER} wrong PINs",
+                "err.pin.locked",
+                span=span((locked - now).total_seconds()),
+                n=LOCK_AFTER,
             )
         if wait is not None:
             raise InputError(
                 "pin",
-                f"{count} wrong PINs: wait {span((wait - now).total_seconds())} before the next try",
+                "err.pin.wait",
+                n=count,
+                span=span((wait - now).total_seconds()),
             )
         right = hmac.compare_digest(_hash_pin(pin or "", row[1]), row[2])
         if right and not count:
@@ -508,16 +515,12 @@ class OfficerRepo:
             return
         count, _, locked, wait = self._attempts(officer_id, now)
         if locked is not None:
-            raise InputError(
-                "pin", f"wrong PIN; locked for {span(LOCK_SECONDS)} after {LOCK_AFTER} wrong PINs"
-            )
+            raise InputError("pin", "err.pin.wrong_locked", span=span(LOCK_SECONDS), n=LOCK_AFTER)
         left = LOCK_AFTER - count
-        tries = f"{left} {'try' if left == 1 else 'tries'} left"
         if wait is not None:
-            raise InputError(
-                "pin", f"wrong PIN; {tries}; wait {span(SLOW_SECONDS)} before the next try"
-            )
-        raise InputError("pin", f"wrong PIN; {tries}")
+            key = "err.pin.wrong_wait1" if left == 1 else "err.pin.wrong_wait"
+            raise InputError("pin", key, left=left, span=span(SLOW_SECONDS))
+        raise InputError("pin", "err.pin.wrong1" if left == 1 else "err.pin.wrong", left=left)
 
     # -- importing -------------------------------------------------------------------------------
     def import_rows(
@@ -535,8 +538,8 @@ class OfficerRepo:
         problems = list(errors)
         res = OfficerImportResult(rows=len(rows), dry_run=dry_run)
 
-        def bad(r: OfficerRow, field: str, problem: str) -> None:
-            problems.append(RowProblem(row=r.row, field=field, problem=problem))
+        def bad(r: OfficerRow, field: str, problem: str | Msg) -> None:
+            problems.append(RowProblem(row=r.row, field=field, problem=str(problem)))
 
         by_name: dict[str, builtins.list[OfficerRow]] = defaultdict(list)
         for r in rows:
@@ -561,21 +564,19 @@ class OfficerRepo:
                     bad(r, e.field, e.problem)
                     continue
                 except ValidationError as e:
-                    bad(r, "name", e.errors()[0]["msg"])
+                    bad(r, "name", validation_msg(e.errors()[0]))
                     continue
                 if len(group) > 1:
                     if not o.phone:
-                        bad(r, "phone", f"{name} is on several rows: give each a different phone")
+                        bad(r, "phone", Msg("err.officer.rows_phone", who=name))
                         continue
                     digits = "".join(c for c in o.phone if c.isdigit())
                     if digits in phones:
-                        bad(
-                            r, "phone", f"{name} with this phone is already on row {phones[digits]}"
-                        )
+                        bad(r, "phone", Msg("err.officer.row_phone", who=name, row=phones[digits]))
                         continue
                     phones[digits] = r.row
                 match = self._match(o, desk, several=len(group) > 1)
-                if isinstance(match, str):
+                if isinstance(match, Msg):
                     bad(r, "name", match)
                     continue
                 if match is not None:
@@ -606,7 +607,7 @@ class OfficerRepo:
         return res
 
     @staticmethod
-    def _match(o: Officer, desk: Sequence[Officer], *, several: bool) -> Officer | None | str:
+    def _match(o: Officer, desk: Sequence[Officer], *, several: bool) -> Officer | None | Msg:
         """The desk's officer a file row means, None for a new one, or why it cannot tell."""
         if not desk:
             return None
@@ -624,9 +625,7 @@ class OfficerRepo:
         if len(by_title) == 1:
             return by_title[0]
         who = "; ".join(d.label() for d in desk)
-        return (
-            f"{len(desk)} officers are named {o.name!r} on the desk ({who}): give the phone of one"
-        )
+        return Msg("err.officer.ambiguous_row", n=len(desk), name=o.name, who=who)
 
 
 class _DryRun(Exception):

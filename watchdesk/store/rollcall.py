@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from watchdesk.errors import InputError, NotFound
+from watchdesk.errors import InputError, Msg, NotFound
 from watchdesk.models.directory import UnitRecord
 from watchdesk.models.rollcall import (
     CheckMethod,
@@ -83,21 +83,21 @@ class RollCallRepo:
         d = self.s.directory
         if set_kind == RoundSet.custom:
             if not unit_ids:
-                raise InputError("units", "a custom round needs at least one unit")
+                raise InputError("units", "err.rollcall.no_units")
             if len(set(unit_ids)) != len(unit_ids):
-                raise InputError("units", "a unit is listed twice")
+                raise InputError("units", "err.rollcall.unit_twice")
             out = []
             for uid in unit_ids:
                 try:
                     u = d.get(uid)
                 except NotFound:
-                    raise InputError("units", f"no unit #{uid}") from None
+                    raise InputError("units", "err.unit.not_found", id=uid) from None
                 if not u.active:
-                    raise InputError("units", f"{u.name} is inactive")
+                    raise InputError("units", "err.rollcall.inactive", name=u.name)
                 out.append(u)
             return out
         if unit_ids:
-            raise InputError("units", "units are chosen one by one only in a custom round")
+            raise InputError("units", "err.rollcall.not_custom")
         sets: dict[RoundSet, dict[str, Any]] = {
             RoundSet.level1: dict(kind="linkage", level=1),
             RoundSet.level2: dict(kind="linkage", level=2),
@@ -114,7 +114,7 @@ class RollCallRepo:
     def get(self, round_id: int) -> RollCallRound:
         rows = list(self.s.db.query("SELECT * FROM rollcall_rounds WHERE id = ?", [round_id]))
         if not rows:
-            raise NotFound(f"no roll-call round #{round_id}")
+            raise NotFound("err.rollcall.not_found", id=round_id)
         return _round(rows[0])
 
     def entries(self, round_id: int) -> list[RollCallEntry]:
@@ -190,14 +190,20 @@ class RollCallRepo:
         note: str = "",
     ) -> RoundReport:
         try:
-            set_kind, method = RoundSet(set_kind), CheckMethod(method)
-        except ValueError as e:
-            raise InputError("set" if "RoundSet" in str(e) else "method", str(e)) from None
+            set_kind = RoundSet(set_kind)
+        except ValueError:
+            known = ", ".join(s.value for s in RoundSet)
+            raise InputError("set", "err.rollcall.set", value=set_kind, known=known) from None
+        try:
+            method = CheckMethod(method)
+        except ValueError:
+            known = ", ".join(m.value for m in CheckMethod)
+            raise InputError("method", "err.rollcall.method", value=method, known=known) from None
         if method == CheckMethod.onsite:
-            raise InputError("method", "a roll-call round is by phone or by video")
+            raise InputError("method", "err.rollcall.onsite")
         units = self.members(set_kind, unit_ids)
         if not units:
-            raise InputError("set", f"no active units in the set {set_kind.value}")
+            raise InputError("set", "err.rollcall.empty_set", set=Msg(f"rc.set.{set_kind.value}"))
         now = self.s.now()
         with self.s.write():
             rid = self.s.auditor.insert(
@@ -237,9 +243,9 @@ class RollCallRepo:
     def _open(self, round_id: int, *, running: bool = True) -> RollCallRound:
         r = self.get(round_id)
         if r.status == RoundStatus.finished:
-            raise InputError("round", f"round #{round_id} is finished; its results are closed")
+            raise InputError("round", "err.rollcall.finished", id=round_id)
         if running and r.status == RoundStatus.paused:
-            raise InputError("round", f"round #{round_id} is paused; resume it first")
+            raise InputError("round", "err.rollcall.paused", id=round_id)
         return r
 
     def record(
@@ -258,32 +264,45 @@ class RollCallRepo:
         try:
             outcome = Outcome(outcome)
         except ValueError:
+            known = ", ".join(o.value for o in Outcome)
             raise InputError(
-                "outcome", f"unknown outcome {outcome!r} ({', '.join(o.value for o in Outcome)})"
+                "outcome", "err.rollcall.outcome", value=outcome, known=known
             ) from None
         answered_by = answered_by.strip()
         if not outcome.answered:
             if answered_by:
-                raise InputError("answered_by", f"nobody answered ({outcome.value})")
+                raise InputError(
+                    "answered_by", "err.rollcall.nobody", outcome=Msg(f"rc.outcome.{outcome.value}")
+                )
             if answer_seconds is not None:
-                raise InputError("answer_seconds", f"nobody answered ({outcome.value})")
+                raise InputError(
+                    "answer_seconds",
+                    "err.rollcall.nobody",
+                    outcome=Msg(f"rc.outcome.{outcome.value}"),
+                )
         elif not answered_by:
-            raise InputError("answered_by", "say who answered")
+            raise InputError("answered_by", "err.rollcall.who_answered")
         if answer_seconds is not None and not 0 <= answer_seconds <= MAX_ANSWER_SECONDS:
-            raise InputError("answer_seconds", f"must be 0–{MAX_ANSWER_SECONDS}")
+            raise InputError("answer_seconds", "err.number.range", lo=0, hi=MAX_ANSWER_SECONDS)
         now = self.s.now()
         at = at or now
         if at > now + SLACK:
-            raise InputError("at", "is in the future")
+            raise InputError("at", "err.time.future")
         with self.s.write():
-            r = self._open(round_id)
+            # An outcome struck through (store/correction.py) is recorded anew, finished or not.
+            struck = self.s.db.execute(
+                "SELECT 1 FROM rollcall_entries e JOIN corrections c ON c.record_kind = 'rollcall'"
+                " AND c.record_id = e.id WHERE e.round_id = ? AND e.seq = ? AND e.outcome IS NULL",
+                [round_id, seq],
+            ).fetchone()
+            r = self.get(round_id) if struck else self._open(round_id)
             entries = self.entries(round_id)
             match = [e for e in entries if e.seq == seq]
             if not match:
-                raise InputError("seq", f"round #{round_id} has no unit number {seq}")
+                raise InputError("seq", "err.rollcall.no_seq", id=round_id, seq=seq)
             e = match[0]
             if at < r.started_at:
-                raise InputError("at", "is before the round started")
+                raise InputError("at", "err.rollcall.before_start")
             self.s.auditor.update(
                 "rollcall_entries",
                 e.id,
@@ -310,7 +329,7 @@ class RollCallRepo:
             self._open(round_id)
             n = len(self.entries(round_id))
             if not 1 <= seq <= n:
-                raise InputError("seq", f"must be 1–{n}")
+                raise InputError("seq", "err.number.range", lo=1, hi=n)
             self.s.auditor.update(
                 "rollcall_rounds", round_id, {"position": seq, "updated_at": to_db(self.s.now())}
             )
@@ -320,7 +339,7 @@ class RollCallRepo:
         with self.s.write():
             r = self._open(round_id, running=False)
             if r.status == RoundStatus.paused:
-                raise InputError("round", f"round #{round_id} is already paused")
+                raise InputError("round", "err.rollcall.already_paused", id=round_id)
             self.s.auditor.update(
                 "rollcall_rounds",
                 round_id,
@@ -332,7 +351,7 @@ class RollCallRepo:
         with self.s.write():
             r = self._open(round_id, running=False)
             if r.status == RoundStatus.running:
-                raise InputError("round", f"round #{round_id} is not paused")
+                raise InputError("round", "err.rollcall.not_paused", id=round_id)
             self.s.auditor.update(
                 "rollcall_rounds",
                 round_id,
@@ -359,9 +378,9 @@ class RollCallRepo:
     def log_higher_check(self, check: HigherCheckInput) -> HigherCheck:
         now = self.s.now()
         if check.at > now + SLACK:
-            raise InputError("at", "is in the future")
+            raise InputError("at", "err.time.future")
         if not check.checker.strip():
-            raise InputError("checker", "must not be blank")
+            raise InputError("checker", "err.text.blank")
         with self.s.write():
             cid = self.s.auditor.insert(
                 "higher_checks",

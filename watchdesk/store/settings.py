@@ -5,7 +5,9 @@ setup has been done.
 Each is a row of `meta` (`desk_name`, `report_to`, `timezone`, `rule_pack`, `setup`), written
 through the auditor like every change. `update` checks every value first and writes all the
 changed keys in one transaction, or nothing. An empty value means "not set on the desk": the
-console's configuration decides (`watchdesk.config.Settings`).
+configuration decides. A value set on the desk applies every time the desk is opened (console,
+command line, `serve`), unless a flag or the environment sets it for that process
+(`watchdesk.config`, which reads them with `read_saved` before the desk is opened).
 
 A desk is *new* (the console offers the first-run setup) when it has no officers and no shifts
 and its setup was never finished.
@@ -13,10 +15,11 @@ and its setup was never finished.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from watchdesk.errors import InputError
+from watchdesk.errors import InputError, Msg, msg_of
 from watchdesk.models.base import BaseModel
 
 if TYPE_CHECKING:
@@ -40,12 +43,36 @@ class PackChoice(BaseModel):
     name_en: str
 
 
-def timezone_problem(name: str) -> str | None:
+def timezone_problem(name: str) -> Msg | None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        return f"unknown time zone {name!r} (e.g. Asia/Shanghai)"
+        return Msg("err.settings.timezone", value=name)
     return None
+
+
+def read_saved(path: str | Path) -> dict[str, str]:
+    """The settings a desk file keeps (the non-empty of `KEYS`), read without opening the desk
+    (no migration, nothing created or written). {} when the file is missing, not a desk, busy or
+    older than its settings: opening it says what is wrong."""
+    import sqlite3
+
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.5)
+    except sqlite3.Error:
+        return {}
+    try:
+        rows = conn.execute(
+            f"SELECT key, value FROM meta WHERE key IN ({', '.join('?' * len(KEYS))})", KEYS
+        ).fetchall()
+    except sqlite3.Error:
+        return {}
+    finally:
+        conn.close()
+    return {str(k): str(v) for k, v in rows if v and str(v).strip()}
 
 
 class SettingsRepo:
@@ -68,9 +95,9 @@ class SettingsRepo:
     def _clean(self, key: str, value: str) -> str:
         value = value.strip()
         if key not in KEYS:
-            raise InputError(key, "not a desk setting")
+            raise InputError(key, "err.settings.unknown")
         if key in ("desk_name", "report_to") and len(value) > NAME_MAX:
-            raise InputError(key, f"at most {NAME_MAX} characters")
+            raise InputError(key, "err.text.too_long", n=NAME_MAX)
         if key == "timezone" and value:
             problem = timezone_problem(value)
             if problem:
@@ -81,12 +108,13 @@ class SettingsRepo:
             try:
                 load_pack(value)
             except PackError as e:
-                raise InputError(key, str(e)) from None
+                raise InputError(key, msg_of(e)) from None
         return value
 
     def update(self, **changes: str) -> DeskSettings:
         """Set the given settings (checked first; all in one audited transaction, or nothing).
-        A new time zone or rule pack applies to this store from now on."""
+        A new time zone or rule pack applies to this store from now on (a console then applies
+        what its configuration makes of the change: `use`)."""
         clean = {k: self._clean(k, v) for k, v in changes.items()}
         with self.s.write():
             for key, value in clean.items():
@@ -98,6 +126,15 @@ class SettingsRepo:
             self.s.rule_pack_id = clean["rule_pack"]
             self.s._pack = None
         return self.get()
+
+    def use(self, timezone: str, rule_pack: str) -> None:
+        """This store works in `timezone` with `rule_pack` from now on (what the settings make of
+        the desk's: a flag or the environment may override it, an emptied one falls back)."""
+        if str(self.s.tz) != timezone:
+            self.s.tz = ZoneInfo(timezone)
+        if self.s.rule_pack_id != rule_pack:
+            self.s.rule_pack_id = rule_pack
+            self.s._pack = None
 
     def _put(self, key: str, value: str) -> None:
         """Inside a write transaction."""

@@ -11,7 +11,7 @@ import builtins
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from watchdesk.errors import InputError, NotFound
+from watchdesk.errors import InputError, NotFound, msg_of
 from watchdesk.models.warning import EarlyWarning, WarningEvent, WarningInput, WarningStatus
 from watchdesk.rules.warning import Level, check_level, signal_type
 from watchdesk.store.db import from_db, to_db
@@ -44,7 +44,7 @@ def _level(value: Level | str) -> Level:
     try:
         return parse_level(value)
     except ValueError as e:
-        raise InputError("level", str(e)) from None
+        raise InputError("level", msg_of(e)) from None
 
 
 class WarningRepo:
@@ -55,7 +55,7 @@ class WarningRepo:
     def get(self, warning_id: int) -> EarlyWarning:
         rows = list(self.s.db.query("SELECT * FROM warnings WHERE id = ?", [warning_id]))
         if not rows:
-            raise NotFound(f"no warning #{warning_id}")
+            raise NotFound("err.warning.not_found", id=warning_id)
         return _warning(rows[0])
 
     def in_force(self, now: datetime | None = None) -> list[EarlyWarning]:
@@ -112,9 +112,9 @@ class WarningRepo:
         now = self.s.now()
         at = at or now
         if at.tzinfo is None or at.utcoffset() is None:
-            raise InputError(field, "must carry a timezone")
+            raise InputError(field, "err.time.naive")
         if at > now + SLACK:
-            raise InputError(field, "is in the future")
+            raise InputError(field, "err.time.future")
         return at
 
     def _event(self, warning_id: int, action: str, at: datetime, **kw) -> None:
@@ -140,7 +140,7 @@ class WarningRepo:
         try:
             check_level(kind, w.level)
         except ValueError as e:
-            raise InputError("level", str(e)) from None
+            raise InputError("level", msg_of(e)) from None
         at = self._when(w.issued_at, "issued_at")
         now = self.s.now()
         with self.s.write():
@@ -176,12 +176,10 @@ class WarningRepo:
     def _live(self, warning_id: int, version: int | None) -> EarlyWarning:
         cur = self.get(warning_id)
         if cur.status == WarningStatus.lifted:
-            raise InputError("id", f"warning #{warning_id} was lifted; issue a new warning instead")
+            raise InputError("id", "err.warning.lifted", id=warning_id)
         if version is not None and version != cur.version:
             raise InputError(
-                "version",
-                f"warning #{warning_id} was changed by someone else "
-                f"(version {cur.version}, you had {version}); nothing was saved",
+                "version", "err.warning.stale", id=warning_id, actual=cur.version, expected=version
             )
         return cur
 
@@ -204,23 +202,21 @@ class WarningRepo:
             cur = self._live(warning_id, version)
             if level == cur.level:
                 raise InputError(
-                    "level",
-                    f"warning #{warning_id} is already at level "
-                    f"{level.value}; a change re-issues it at a new level",
+                    "level", "err.warning.same_level", id=warning_id, level=level.value
                 )
             try:
                 check_level(cur.signal, level)
             except ValueError as e:
-                raise InputError("level", str(e)) from None
+                raise InputError("level", msg_of(e)) from None
             if at < cur.level_since:
-                raise InputError("at", "is before the warning's current level was issued")
+                raise InputError("at", "err.warning.before_level")
             issuer = (issuer if issuer is not None else cur.issuer).strip()
             area = (area if area is not None else cur.area).strip()
             measures = (measures if measures is not None else cur.measures).strip()
             if not issuer:
-                raise InputError("issuer", "must not be blank")
+                raise InputError("issuer", "err.text.blank")
             if not area:
-                raise InputError("area", "must not be blank")
+                raise InputError("area", "err.text.blank")
             self.s.auditor.update(
                 "warnings",
                 warning_id,
@@ -260,7 +256,7 @@ class WarningRepo:
         with self.s.write():
             cur = self._live(warning_id, version)
             if at < cur.level_since:
-                raise InputError("at", "is before the warning's current level was issued")
+                raise InputError("at", "err.warning.before_level")
             self.s.auditor.update(
                 "warnings",
                 warning_id,

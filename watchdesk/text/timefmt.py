@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, tzinfo
+import re
+from datetime import date, datetime, time, timedelta, tzinfo
 from enum import Enum
+
+from watchdesk.errors import BadValue
 
 
 class ClockState(str, Enum):
@@ -71,7 +74,7 @@ def parse_time(text: str, tz: tzinfo, *, now: datetime | None = None) -> datetim
     Raises ValueError with a message fit for the user."""
     text = text.strip()
     if not text:
-        raise ValueError("empty time")
+        raise BadValue("err.time.empty")
     default = (now.astimezone(tz) if now else datetime.now(tz)).replace(
         hour=0, minute=0, second=0, microsecond=0, tzinfo=None
     )
@@ -80,10 +83,55 @@ def parse_time(text: str, tz: tzinfo, *, now: datetime | None = None) -> datetim
 
         dt = dtparser.parse(text, default=default)
     except (ValueError, OverflowError) as e:
-        raise ValueError(f"not a time: {text!r}") from e
+        raise BadValue("err.time.not_a_time", text=repr(text)) from e
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=tz)
     return dt
+
+
+_PAST_CLOCK = re.compile(r"^(昨天?|前天)?\s*(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
+_DAYS_BACK = {"昨": 1, "昨天": 1, "前天": 2}
+
+
+def past_clock_time(
+    hour: int,
+    minute: int,
+    tz: tzinfo,
+    *,
+    now: datetime,
+    days_back: int | None = None,
+    second: int = 0,
+) -> datetime:
+    """`hour:minute` in the desk zone as the most recent such moment that is not in the future
+    (`23:00` at 02:10 is yesterday's 23:00), or, with `days_back`, that time on the day so many
+    days before today (昨 = 1, 前天 = 2). Raises ValueError for a time of day that does not
+    exist (`25:99`)."""
+    if not (0 <= hour <= 23 and 0 <= minute <= 59 and 0 <= second <= 59):
+        raise BadValue("err.time.not_a_time", text=f"'{hour:02d}:{minute:02d}'")
+    today = now.astimezone(tz).date()
+    at = datetime.combine(today, time(hour, minute, second), tzinfo=tz)
+    if days_back is not None:
+        return at - timedelta(days=days_back)
+    if at > now:
+        at -= timedelta(days=1)
+    return at
+
+
+def parse_past_time(text: str, tz: tzinfo, *, now: datetime) -> datetime:
+    """A user's time for something that has already happened (when it occurred, was received,
+    was reported). As `parse_time`, except that a bare `HH:MM` is the most recent such moment
+    that is not in the future (`23:00` typed at 02:10 is yesterday's 23:00), and `昨HH:MM`,
+    `昨天HH:MM`, `前天HH:MM` are yesterday's and the day before's. Raises ValueError with a
+    message fit for the user."""
+    shown = text.strip()
+    m = _PAST_CLOCK.match(shown)
+    if m is None:
+        return parse_time(shown, tz, now=now)
+    hour, minute, second = int(m.group(2)), int(m.group(3)), int(m.group(4) or 0)
+    if not (0 <= hour <= 23 and 0 <= minute <= 59 and 0 <= second <= 59):
+        raise BadValue("err.time.not_a_time", text=repr(shown))
+    days_back = _DAYS_BACK.get(m.group(1) or "")
+    return past_clock_time(hour, minute, tz, now=now, days_back=days_back, second=second)
 
 
 def parse_time_in_shift(text: str, tz: tzinfo, starts_at: datetime) -> datetime:
@@ -113,4 +161,4 @@ def parse_date(text: str) -> date:
             return date(int(parts[0]), int(parts[1]), int(parts[2]))
     except ValueError:
         pass
-    raise ValueError(f"not a date (YYYY-MM-DD): {shown!r}")
+    raise BadValue("err.time.not_a_date", text=repr(shown))

@@ -15,9 +15,16 @@ def localize_bindings(node) -> None:
             dataclasses.replace(
                 b,
                 description=t(b.description) if b.description.startswith("key.") else b.description,
-                tooltip=t(b.description + ".tip")
-                if b.description.startswith("key.")
-                else b.tooltip,
+                tooltip=_tip(b.description) or b.tooltip,
             )
             for b in bindings
         ]
+
+
+def _tip(description: str) -> str:
+    """The catalog's longer text for a key (`key.x.tip`), or "" when it has none (never the
+    raw catalog key, which `t` gives back for a missing one)."""
+    if not description.startswith("key."):
+        return ""
+    tip = t(description + ".tip")
+    return "" if tip == description + ".tip" else tip

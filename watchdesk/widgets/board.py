@@ -60,11 +60,26 @@ class CountdownBoard(FixedTable):
             text = t("board.overdue", time=text.lstrip("+"))
         return Text(text, style=self._styles[state], justify="right", no_wrap=True), state
 
-    def set_rows(self, rows: list[BoardRow], now: datetime) -> None:
-        """Replace the clocks (after a data refresh). Keeps the cursor on the same clock."""
-        selected = None
-        if self.row_count and self.cursor_row < len(self.rows_data):
-            selected = self.rows_data[self.cursor_row].deadline_id
+    def selected_row(self) -> BoardRow | None:
+        """The clock under the cursor."""
+        if self.row_count and 0 <= self.cursor_row < len(self.rows_data):
+            return self.rows_data[self.cursor_row]
+        return None
+
+    def select_incident(self, incident_id: int) -> bool:
+        """Put the cursor on the incident's next clock (the soonest due); False when it has no
+        running clock."""
+        for i, r in enumerate(self.rows_data):
+            if r.incident_id == incident_id:
+                self.move_cursor(row=i)
+                return True
+        return False
+
+    def set_rows(self, rows: list[BoardRow], now: datetime) -> bool:
+        """Replace the clocks (after a data refresh). The cursor stays on the same clock; when
+        that clock is gone (a report closed it), on the same incident's next clock. False when
+        the incident under the cursor has no clock left (the cursor is then on the first)."""
+        was = self.selected_row()
         self.rows_data = rows
         self.clear()
         tz = self.app.settings.tz
@@ -84,11 +99,13 @@ class CountdownBoard(FixedTable):
                 key=str(r.deadline_id),
             )
         self.size_now()
-        if selected is not None:
-            for i, r in enumerate(rows):
-                if r.deadline_id == selected:
-                    self.move_cursor(row=i)
-                    break
+        if was is None:
+            return True
+        for i, r in enumerate(rows):
+            if r.deadline_id == was.deadline_id:
+                self.move_cursor(row=i)
+                return True
+        return self.select_incident(was.incident_id)
 
     def tick(self, now: datetime) -> None:
         rang = False

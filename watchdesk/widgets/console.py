@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
 
-from watchdesk.i18n import explain, t
+from watchdesk.i18n import t
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -54,7 +54,7 @@ def failure_text(error: BaseException | None, db_path: str | Path | None = None)
 
     known = desk_problem(error, db_path) if error is not None else None
     if known is not None:
-        return explain(str(known))
+        return str(known)
     return f"{type(error).__name__}: {error}"
 
 

@@ -156,6 +156,9 @@ class RosterScreen(WatchdeskScreen):
             title.append(
                 "  " + t("roster.title.acked", n=len(page.problems) - len(open_)), style=STYLE_ACK
             )
+        if page.calendar_unconfirmed:  # before the legend: narrow terminals cut the line's end
+            years = ", ".join(map(str, page.calendar_unconfirmed))
+            title.append("   " + t("calendar.unconfirmed_short", years=years), style="bold yellow")
         title.append("   " + t("roster.legend"), style="dim")
         self.query_one("#roster-title", Label).update(title)
         table = self.query_one("#roster-problems", DataTable)

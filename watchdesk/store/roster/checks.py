@@ -30,6 +30,7 @@ from watchdesk.models.roster import (
     SignKind,
 )
 from watchdesk.rules import roster as rules
+from watchdesk.store.correction import not_struck
 from watchdesk.store.db import from_db_not_null, to_db
 
 if TYPE_CHECKING:
@@ -81,7 +82,8 @@ class DutyChecks:
         marks = ",".join("?" * len(shift_ids))
         for r in self.s.db.query(
             "SELECT d.*, o.name FROM duty_signins d JOIN officers o ON o.id = d.officer_id"
-            f" WHERE d.shift_id IN ({marks}) ORDER BY d.at, d.id",
+            f" WHERE d.shift_id IN ({marks}) AND {not_struck('signin', 'd.id')}"
+            " ORDER BY d.at, d.id",
             list(shift_ids),
         ):
             out[r["shift_id"]].append(_sign(r))
@@ -127,31 +129,28 @@ class DutyChecks:
         now = self.s.now()
         at = at or now
         if at > now + SLACK:
-            raise InputError("at", "is in the future")
+            raise InputError("at", "err.time.future")
         sh = self.roster.shift(shift_id)
         cfg = self.roster.config()
         if kind == SignKind.sign_in:
             if at < sh.starts_at - timedelta(minutes=cfg.signin_early_minutes):
-                raise InputError(
-                    "at",
-                    f"sign-in opens {cfg.signin_early_minutes} minutes before the shift starts",
-                )
+                raise InputError("at", "err.signin.too_early", n=cfg.signin_early_minutes)
             if at >= sh.ends_at:
-                raise InputError("at", "the shift has already ended")
+                raise InputError("at", "err.signin.ended")
         with self.s.write():
             people = self.roster._assignments([shift_id]).get(shift_id, [])
             mine = [a for a in people if a.officer_id == officer_id]
             if not mine:
                 off = self.roster.officer(officer_id)
-                raise InputError("officer", f"{off.name} is not on this shift")
+                raise InputError("officer", "err.signin.not_on_shift", name=off.name)
             evs = [
                 e for e in self._events([shift_id]).get(shift_id, []) if e.officer_id == officer_id
             ]
             signed_in = bool(evs) and evs[-1].kind == SignKind.sign_in
             if kind == SignKind.sign_in and signed_in:
-                raise InputError("officer", f"{mine[0].officer_name} has already signed in")
+                raise InputError("officer", "err.signin.already", name=mine[0].officer_name)
             if kind == SignKind.sign_out and not signed_in:
-                raise InputError("officer", f"{mine[0].officer_name} has not signed in")
+                raise InputError("officer", "err.signin.not_yet", name=mine[0].officer_name)
             eid = self.s.auditor.insert(
                 "duty_signins",
                 {
@@ -193,7 +192,7 @@ class DutyChecks:
             _record(r)
             for r in self.s.db.query(
                 "SELECT c.*, o.name FROM leader_checks c LEFT JOIN officers o ON o.id = c.leader_id"
-                " WHERE c.shift_id = ? ORDER BY c.at, c.id",
+                f" WHERE c.shift_id = ? AND {not_struck('check', 'c.id')} ORDER BY c.at, c.id",
                 [shift_id],
             )
         ]
@@ -235,43 +234,64 @@ class DutyChecks:
         leader_id: int | None = None,
     ) -> CheckState:
         """Record a leader-on-duty check. Without `due_at` it answers the oldest check that is due
-        and not confirmed, or else is an ad-hoc check at `at`."""
+        and not confirmed, or else is an ad-hoc check at `at`.
+
+        One transaction: what is due is read under the write lock, the record written, and the
+        check it answered read back by the record's id before the commit, so a failure anywhere
+        saves nothing (a retry never records twice). Times are kept to the second, as the desk
+        stores them."""
         try:
-            method, result = CheckMethod(method), CheckOutcome(result)
-        except ValueError as e:
-            raise InputError("method" if "CheckMethod" in str(e) else "result", str(e)) from None
+            method = CheckMethod(method)
+        except ValueError:
+            raise InputError(
+                "method",
+                "err.check.method",
+                value=method,
+                known=", ".join(m.value for m in CheckMethod),
+            ) from None
+        try:
+            result = CheckOutcome(result)
+        except ValueError:
+            raise InputError(
+                "result",
+                "err.check.result",
+                value=result,
+                known=", ".join(m.value for m in CheckOutcome),
+            ) from None
         now = self.s.now()
-        at = at or now
+        at = (at or now).replace(microsecond=0)
+        if due_at is not None:
+            due_at = due_at.replace(microsecond=0)
         if at > now + SLACK:
-            raise InputError("at", "is in the future")
+            raise InputError("at", "err.time.future")
         sh = self.roster.shift(shift_id)
         if not (sh.starts_at - SLACK <= at):
-            raise InputError("at", "is before the shift started")
-        states = self.checks(shift_id, now)
-        kind = CheckKind.adhoc
-        if due_at is None:
-            open_ = [
-                c
-                for c in states
-                if c.status != CheckStatus.confirmed and c.due_at <= at + timedelta(minutes=30)
-            ]
-            if open_:
-                due_at, kind = open_[0].due_at, open_[0].kind
-            else:
-                due_at = at
-        else:
-            match = [c for c in states if c.due_at == due_at]
-            if match:
-                kind = match[0].kind
-        if leader_id is None:
-            view = self.roster.view(shift_id)
-            leader_id = (
-                next((a.officer_id for a in view.assignments if a.role == Role.leader), None)
-                if view
-                else None
-            )
+            raise InputError("at", "err.check.before_shift")
         with self.s.write():
-            self.s.auditor.insert(
+            states = self.checks(shift_id, now)
+            kind = CheckKind.adhoc
+            if due_at is None:
+                open_ = [
+                    c
+                    for c in states
+                    if c.status != CheckStatus.confirmed and c.due_at <= at + timedelta(minutes=30)
+                ]
+                if open_:
+                    due_at, kind = open_[0].due_at, open_[0].kind
+                else:
+                    due_at = at
+            else:
+                match = [c for c in states if c.due_at == due_at]
+                if match:
+                    kind = match[0].kind
+            if leader_id is None:
+                view = self.roster.view(shift_id)
+                leader_id = (
+                    next((a.officer_id for a in view.assignments if a.role == Role.leader), None)
+                    if view
+                    else None
+                )
+            rid = self.s.auditor.insert(
                 "leader_checks",
                 {
                     "shift_id": shift_id,
@@ -285,7 +305,12 @@ class DutyChecks:
                     "recorded_by": self.s.actor,
                 },
             )
-        return next(c for c in self.checks(shift_id, now) if c.due_at == due_at)
+            answered = [
+                c for c in self.checks(shift_id, now) if any(r.id == rid for r in c.history)
+            ]
+            if not answered:  # cannot happen: the record is read back in its own transaction
+                raise RuntimeError(f"leader check #{rid} was not read back; nothing was saved")
+        return answered[0]
 
     def duty_status(self, now: datetime | None = None) -> DutyStatus:
         """One read for the banner: take-over status, open checks, escalation, problems ahead."""

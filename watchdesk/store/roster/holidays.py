@@ -3,7 +3,9 @@
 Importing the `holidays` package and building a year costs about 0.2 s, on the path to the first
 screen (the on-duty line needs to know whether today is a holiday). The cache is a small JSON file
 in the user's cache directory, keyed by the installed package (see `_package_stamp`), so an update of the package (new
-调休 announcements) replaces it. A missing or unreadable cache is rebuilt, never an error.
+调休 announcements) replaces it. A missing or unreadable cache is rebuilt, never an error; so is an
+entry written by an older watchdesk (it lacks `official`, and its holidays the weekend days of each
+holiday period: `rules.roster.holiday_periods`).
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ def cached_year(year: int, lang: str) -> YearData:
             return YearData(
                 {date.fromisoformat(d): n for d, n in entry["holidays"].items()},
                 frozenset(date.fromisoformat(d) for d in entry["workdays"]),
+                bool(entry["official"]),
             )
         except (KeyError, ValueError, TypeError):
             pass
@@ -71,6 +74,7 @@ def cached_year(year: int, lang: str) -> YearData:
     allv[key] = {
         "holidays": {d.isoformat(): n for d, n in data.holidays.items()},
         "workdays": sorted(d.isoformat() for d in data.workdays),
+        "official": data.official,
     }
     # a read-only home is fine: the calendar still works, only slower to start
     write_atomic(path, json.dumps(allv, ensure_ascii=False))

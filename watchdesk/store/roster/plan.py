@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from watchdesk.errors import InputError
+from watchdesk.i18n import t
 from watchdesk.models.base import RowProblem, saved_id
 from watchdesk.models.directory import phone_problem
 from watchdesk.models.officer import Officer
@@ -53,14 +54,14 @@ class RosterPlanning:
         cfg = self.roster.config()
         if spec.pattern and spec.pattern not in cfg.patterns:
             raise InputError(
-                "pattern", f"no shift pattern {spec.pattern!r} (have: {', '.join(cfg.patterns)})"
+                "pattern", "err.roster.no_pattern", value=spec.pattern, have=", ".join(cfg.patterns)
             )
         known = {o.id: o for o in self.roster.officers()}
         for lists in (spec.lists, spec.rest_lists):
             for role, ids in lists.items():
                 for oid in ids:
                     if oid not in known:
-                        raise InputError(role.value, f"no active officer #{oid}")
+                        raise InputError(role.value, "err.officer.no_active_id", id=oid)
                     self.roster._check_role(known[oid], role, role.value)
         tz = self.s.tz
         lo = datetime.combine(spec.start, datetime.min.time(), tzinfo=tz)
@@ -175,9 +176,10 @@ class RosterPlanning:
             by_name[o.name].append(o)
         seen: set[tuple] = set()
         file_shifts: dict[tuple[datetime, datetime], int] = {}
+        parts = self._parts(rows)  # part-shift substitutes: row number -> (shift span, whom)
         for r in rows:
             if r.ends_at <= r.starts_at:
-                errors.append(RowProblem(row=r.row, field="end", problem="is not after the start"))
+                errors.append(RowProblem(row=r.row, field="end", problem=t("err.roster.row_end")))
                 continue
             found = by_name.get(r.name, [])
             if len(found) > 1:
@@ -186,7 +188,7 @@ class RosterPlanning:
                     RowProblem(
                         row=r.row,
                         field="name",
-                        problem=f"{len(found)} officers are named {r.name!r} ({who})",
+                        problem=t("err.roster.row_ambiguous", n=len(found), name=r.name, who=who),
                     )
                 )
             elif not found and not add_officers:
@@ -194,8 +196,7 @@ class RosterPlanning:
                     RowProblem(
                         row=r.row,
                         field="name",
-                        problem=f"no officer named "
-                        f"{r.name!r} (add them first or pass --add-officers)",
+                        problem=t("err.roster.row_unknown", name=r.name),
                     )
                 )
             elif found and not found[0].may_take(r.role):
@@ -211,23 +212,29 @@ class RosterPlanning:
             if k in seen:
                 errors.append(
                     RowProblem(
-                        row=r.row, field="name", problem=f"{r.name} appears twice for this shift"
+                        row=r.row, field="name", problem=t("err.roster.row_twice", name=r.name)
                     )
                 )
             seen.add(k)
+            if r.row in parts:  # inside its shift's time: checked with it below, not a clash
+                continue
             for (s, e), first in file_shifts.items():
                 if (s, e) != (r.starts_at, r.ends_at) and s < r.ends_at and e > r.starts_at:
                     errors.append(
                         RowProblem(
-                            row=r.row, field="start", problem=f"overlaps the shift of row {first}"
+                            row=r.row,
+                            field="start",
+                            problem=t("err.roster.row_overlap", row=first),
                         )
                     )
                     break
             file_shifts.setdefault((r.starts_at, r.ends_at), r.row)
-        if file_shifts:
-            lo = min(s for s, _ in file_shifts)
-            hi = max(e for _, e in file_shifts)
+        spans = list(file_shifts) + [span for span, _ in parts.values()]
+        if spans:
+            lo = min(s for s, _ in spans)
+            hi = max(e for _, e in spans)
             existing = {(s.starts_at, s.ends_at): s for s in self.roster._shifts(lo, hi)}
+            errors += self._check_parts(rows, parts, existing)
             for s, e in file_shifts:
                 if (s, e) in existing:
                     continue
@@ -239,10 +246,10 @@ class RosterPlanning:
                                 RowProblem(
                                     row=r.row,
                                     field="start",
-                                    problem=(
-                                        f"overlaps shift #{clash[0].id} "
-                                        f"({clash[0].starts_at.astimezone(self.s.tz):%m-%d %H:%M}) "
-                                        f"without matching it"
+                                    problem=t(
+                                        "err.roster.row_clash",
+                                        id=clash[0].id,
+                                        at=f"{clash[0].starts_at.astimezone(self.s.tz):%m-%d %H:%M}",
                                     ),
                                 )
                             )
@@ -261,7 +268,8 @@ class RosterPlanning:
                 people = self.roster._assignments(list(sids.values()))
                 cid = self.roster._record_change(ChangeKind.imported, reason=reason or "import")
                 officers: dict[str, int] = {n: v[0].id for n, v in by_name.items() if v[0].id}
-                for r in rows:
+                # Whole-shift rows first: a part-shift substitute stands in for one of them.
+                for r in sorted(rows, key=lambda r: r.row in parts):
                     if r.name not in officers:
                         officers[r.name] = self.s.auditor.insert(
                             "officers",
@@ -274,7 +282,7 @@ class RosterPlanning:
                             },
                         )
                         res.officers_added.append(r.name)
-                    key = (r.starts_at, r.ends_at)
+                    key = parts[r.row][0] if r.row in parts else (r.starts_at, r.ends_at)
                     if key not in sids:
                         sids[key] = self.s.auditor.insert(
                             "shifts",
@@ -287,19 +295,139 @@ class RosterPlanning:
                         res.shifts_created += 1
                     sid, oid = sids[key], officers[r.name]
                     here = people.get(sid, [])
+                    if r.row in parts:
+                        whom = officers[parts[r.row][1]]
+                        if self._import_part(r, sid, oid, whom, people[sid], cid):
+                            res.assigned += 1
+                        else:
+                            res.unchanged += 1
+                        continue
                     if any(a.officer_id == oid and a.role == r.role for a in here):
                         res.unchanged += 1
                         continue
-                    self.roster._insert_assignment(
+                    aid = self.roster._insert_assignment(
                         sid, oid, r.role, Source.imported, cid, note=r.note
                     )
-                    people[sid].append(RosterAssignment(shift_id=sid, officer_id=oid, role=r.role))
+                    people[sid].append(
+                        RosterAssignment(id=aid, shift_id=sid, officer_id=oid, role=r.role)
+                    )
                     res.assigned += 1
                 if dry_run:
                     raise _DryRun()
         except _DryRun:
             pass
         return res
+
+    def _parts(self, rows: Sequence[RosterRow]) -> dict[int, tuple[tuple[datetime, datetime], str]]:
+        """The rows that are part of a shift someone stands in for (as `export_rows` writes a
+        part-shift substitute): inside the time of another row's shift or of a shift on the
+        desk, with a note naming whom they stand in for ("代 NAME …", `substitute_of`). By row
+        number: (the shift's start and end, the name stood in for)."""
+        from watchdesk.files.roster import substitute_of
+
+        found = [(r, substitute_of(r.note)) for r in rows if r.ends_at > r.starts_at]
+        candidates = [(r, whom) for r, whom in found if whom]
+        if not candidates:
+            return {}
+        spans = {(r.starts_at, r.ends_at) for r in rows if r.ends_at > r.starts_at}
+        lo = min(r.starts_at for r, _ in candidates)
+        hi = max(r.ends_at for r, _ in candidates)
+        spans |= {(s.starts_at, s.ends_at) for s in self.roster._shifts(lo, hi)}
+        out: dict[int, tuple[tuple[datetime, datetime], str]] = {}
+        for r, whom in candidates:
+            around = [
+                (s, e)
+                for s, e in spans
+                if s <= r.starts_at and r.ends_at <= e and (s, e) != (r.starts_at, r.ends_at)
+            ]
+            if around and whom:
+                out[r.row] = (max(around), whom)  # the latest-starting shift that holds it
+        return out
+
+    def _check_parts(
+        self,
+        rows: Sequence[RosterRow],
+        parts: dict[int, tuple[tuple[datetime, datetime], str]],
+        existing: dict,
+    ) -> list[RowProblem]:
+        """Each part-shift row stands in for someone on its shift in the same role: in the file,
+        or on the desk."""
+        errors = []
+        for r in rows:
+            if r.row not in parts:
+                continue
+            span, whom = parts[r.row]
+            in_file = any(
+                (x.starts_at, x.ends_at) == span and x.name == whom and x.role == r.role
+                for x in rows
+            )
+            on_desk = False
+            if not in_file and span in existing and existing[span].id is not None:
+                sid = existing[span].id
+                on_desk = any(
+                    a.officer_name == whom and a.role == r.role and a.covers_id is None
+                    for a in self.roster._assignments([sid]).get(sid, [])
+                )
+            if not (in_file or on_desk):
+                errors.append(
+                    RowProblem(
+                        row=r.row,
+                        field="note",
+                        problem=t("err.roster.row_stand_in", whom=whom, role=r.role.value),
+                    )
+                )
+        return errors
+
+    def _import_part(
+        self,
+        r: RosterRow,
+        sid: int,
+        oid: int,
+        whom_id: int,
+        here: list[RosterAssignment],
+        cid: int,
+    ) -> bool:
+        """A part-shift substitute from a file: written unless the shift has it already (the
+        same person, role and hours); False when it was there."""
+        if any(
+            a.officer_id == oid
+            and a.role == r.role
+            and a.starts_at == r.starts_at
+            and a.ends_at == r.ends_at
+            for a in here
+        ):
+            return False
+        covered = next(
+            (
+                a.id
+                for a in here
+                if a.officer_id == whom_id and a.role == r.role and a.covers_id is None
+            ),
+            None,
+        )
+        aid = self.roster._insert_assignment(
+            sid,
+            oid,
+            r.role,
+            Source.imported,
+            cid,
+            note=r.note,
+            starts_at=r.starts_at,
+            ends_at=r.ends_at,
+            covers_id=covered,
+        )
+        here.append(
+            RosterAssignment(
+                id=aid,
+                shift_id=sid,
+                officer_id=oid,
+                role=r.role,
+                starts_at=r.starts_at,
+                ends_at=r.ends_at,
+                covers_id=covered,
+            )
+        )
+        return True
 
     def unknown_names(self, rows: Sequence[RosterRow]) -> dict[str, list[int]]:
         """The names in `rows` that no active officer of the desk has, each with the row numbers

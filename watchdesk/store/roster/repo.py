@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from watchdesk.errors import InputError, NotFound
+from watchdesk.errors import InputError, Msg, NotFound
 from watchdesk.models.base import RowProblem, saved_id
 from watchdesk.models.officer import Officer
 from watchdesk.models.roster import (
@@ -70,9 +70,10 @@ def _shift(row: dict) -> Shift:
     )
 
 
-def _need(value: str, field: str, what: str) -> str:
+def _need(value: str, field: str, key: str) -> str:
+    """`value` trimmed; InputError(field, key) when it is empty."""
     if not value or not value.strip():
-        raise InputError(field, f"{what} is required")
+        raise InputError(field, key)
     return value.strip()
 
 
@@ -113,7 +114,7 @@ class RosterImportError(InputError):
 
     def __init__(self, errors: list[RowProblem]):
         self.errors = errors
-        super().__init__("rows", f"{len(errors)} bad row(s); nothing was imported")
+        super().__init__("rows", "err.import.refused", n=len(errors))
 
 
 class RosterRepo:
@@ -246,7 +247,9 @@ class RosterRepo:
             from watchdesk.i18n.labels import role_label
 
             may = "、".join(role_label(r) for r in officer.roles)
-            raise InputError(field, f"{officer.name} may not be {role_label(role)} (may be: {may})")
+            raise InputError(
+                field, "err.roster.role", who=officer.name, role=Msg(f"role.{role.value}"), may=may
+            )
 
     # -- shifts and the views the rest of the app uses ------------------------------------------
     def add_shift(
@@ -257,7 +260,7 @@ class RosterRepo:
         people: Iterable[tuple[int, Role]] = (),
     ) -> ShiftView:
         if ends_at <= starts_at:
-            raise InputError("ends_at", "a shift must end after it starts")
+            raise InputError("ends_at", "err.roster.shift_order")
         with self.s.write():
             sid = self._insert_shift(starts_at, ends_at, label)
             for officer_id, role in people:
@@ -280,7 +283,7 @@ class RosterRepo:
             [to_db(ends_at), to_db(starts_at)],
         ).fetchone()
         if overlap:
-            raise InputError("starts_at", f"overlaps shift #{overlap[0]}")
+            raise InputError("starts_at", "err.roster.overlap", id=overlap[0])
         return self.s.auditor.insert(
             "shifts", {"starts_at": to_db(starts_at), "ends_at": to_db(ends_at), "label": label}
         )
@@ -288,7 +291,7 @@ class RosterRepo:
     def shift(self, shift_id: int) -> Shift:
         rows = list(self.s.db.query("SELECT * FROM shifts WHERE id = ?", [shift_id]))
         if not rows:
-            raise NotFound(f"no shift #{shift_id}")
+            raise NotFound("err.shift.not_found", id=shift_id)
         return _shift(rows[0])
 
     def view(self, shift_id: int) -> ShiftView | None:
@@ -433,7 +436,16 @@ class RosterRepo:
             problems += r.problems
         problems += [_acked(v, acks) for v in rules.uncovered(in_page, start, end)]
         problems.sort(key=lambda v: (v.starts_at, v.key))
-        return RosterPage(start=start, end=end, shifts=in_page, problems=problems)
+        last_day = (end - timedelta(microseconds=1)).astimezone(self.s.tz).date()
+        return RosterPage(
+            start=start,
+            end=end,
+            shifts=in_page,
+            problems=problems,
+            calendar_unconfirmed=cal.unconfirmed_years(
+                start.astimezone(self.s.tz).date(), last_day
+            ),
+        )
 
     def _last_changes(self, shift_ids: Sequence[int]) -> dict[int, RosterChange]:
         out: dict[int, RosterChange] = {}
@@ -508,15 +520,16 @@ class RosterRepo:
             for a in self._assignments([row[0]]).get(row[0], []):
                 if a.id == assignment_id:
                     return a
-        raise InputError("assignment", f"no assignment #{assignment_id} on the roster")
+        raise InputError("assignment", "err.roster.no_assignment", id=assignment_id)
 
     def _check_free(self, shift_id: int, officer_id: int, ignore: Sequence[int] = ()) -> None:
         for a in self._assignments([shift_id]).get(shift_id, []):
             if a.officer_id == officer_id and a.id not in ignore:
-                from watchdesk.i18n.labels import role_label
-
                 raise InputError(
-                    "officer", f"{a.officer_name} is already on this shift ({role_label(a.role)})"
+                    "officer",
+                    "err.roster.already_on",
+                    name=a.officer_name,
+                    role=Msg(f"role.{Role(a.role).value}"),
                 )
 
     def _insert_assignment(
@@ -559,7 +572,7 @@ class RosterRepo:
             self.shift(shift_id)
             off = self.officer(officer_id)
             if not off.active:
-                raise InputError("officer", f"{off.name} is no longer active")
+                raise InputError("officer", "err.roster.inactive", name=off.name)
             self._check_role(off, role)
             self._check_free(shift_id, officer_id)
             cid = self._record_change(
@@ -575,8 +588,8 @@ class RosterRepo:
 
     def remove(self, assignment_id: int, *, reason: str, approver: str) -> None:
         reason, approver = (
-            _need(reason, "reason", "a reason"),
-            _need(approver, "approver", "an approver"),
+            _need(reason, "reason", "err.roster.reason_required"),
+            _need(approver, "approver", "err.roster.approver_required"),
         )
         with self.s.write():
             a = self.assignment(assignment_id)
@@ -603,16 +616,16 @@ class RosterRepo:
         kind: ChangeKind = ChangeKind.replaced,
     ) -> RosterAssignment:
         reason, approver = (
-            _need(reason, "reason", "a reason"),
-            _need(approver, "approver", "an approver"),
+            _need(reason, "reason", "err.roster.reason_required"),
+            _need(approver, "approver", "err.roster.approver_required"),
         )
         with self.s.write():
             a = self.assignment(assignment_id)
             if a.officer_id == officer_id:
-                raise InputError("officer", f"{a.officer_name} is already in this place")
+                raise InputError("officer", "err.roster.same_place", name=a.officer_name)
             off = self.officer(officer_id)
             if not off.active:
-                raise InputError("officer", f"{off.name} is no longer active")
+                raise InputError("officer", "err.roster.inactive", name=off.name)
             self._check_role(off, a.role)
             self._check_free(a.shift_id, officer_id, ignore=[assignment_id])
             cid = self._record_change(
@@ -634,15 +647,15 @@ class RosterRepo:
     ) -> tuple[RosterAssignment, RosterAssignment]:
         """Two assignments exchange their people (the same shift or two shifts)."""
         reason, approver = (
-            _need(reason, "reason", "a reason"),
-            _need(approver, "approver", "an approver"),
+            _need(reason, "reason", "err.roster.reason_required"),
+            _need(approver, "approver", "err.roster.approver_required"),
         )
         if first_id == second_id:
-            raise InputError("assignment", "choose two different places to swap")
+            raise InputError("assignment", "err.roster.swap_same")
         with self.s.write():
             a, b = self.assignment(first_id), self.assignment(second_id)
             if a.officer_id == b.officer_id:
-                raise InputError("assignment", f"both places are {a.officer_name}'s")
+                raise InputError("assignment", "err.roster.swap_one_person", name=a.officer_name)
             self._check_role(self.officer(b.officer_id), a.role, "assignment")
             self._check_role(self.officer(a.officer_id), b.role, "assignment")
             if a.shift_id != b.shift_id:
@@ -677,8 +690,8 @@ class RosterRepo:
         """代班 / 替班: someone stands in for the whole shift (the place changes hands) or for part
         of it (the original stays on the roster; the substitute covers [starts_at, ends_at))."""
         reason, approver = (
-            _need(reason, "reason", "a reason"),
-            _need(approver, "approver", "an approver"),
+            _need(reason, "reason", "err.roster.reason_required"),
+            _need(approver, "approver", "err.roster.approver_required"),
         )
         a = self.assignment(assignment_id)
         sh = self.shift(a.shift_id)
@@ -694,16 +707,16 @@ class RosterRepo:
         if not (sh.starts_at <= s < e <= sh.ends_at):
             raise InputError(
                 "starts_at" if s >= e or s < sh.starts_at else "ends_at",
-                "the part substituted must lie within the shift and end after it starts",
+                "err.roster.part_outside",
             )
         if a.covers_id is not None:
-            raise InputError("assignment", "this is already a substitution")
+            raise InputError("assignment", "err.roster.already_substitution")
         with self.s.write():
             off = self.officer(officer_id)
             if off.id == a.officer_id:
-                raise InputError("officer", f"{off.name} cannot stand in for themselves")
+                raise InputError("officer", "err.roster.self_substitute", name=off.name)
             if not off.active:
-                raise InputError("officer", f"{off.name} is no longer active")
+                raise InputError("officer", "err.roster.inactive", name=off.name)
             self._check_role(off, a.role)
             self._check_free(a.shift_id, officer_id)
             cid = self._record_change(
@@ -743,8 +756,8 @@ class RosterRepo:
 
     def acknowledge(self, key: str, reason: str) -> None:
         """Mark a gap or violation intentional, with a reason: it stops warning."""
-        reason = _need(reason, "reason", "a reason")
-        key = _need(key, "key", "the problem's key")
+        reason = _need(reason, "reason", "err.roster.reason_required")
+        key = _need(key, "key", "err.roster.key_required")
         shift_id = int(key.split(":")[0]) if key.split(":")[0].isdigit() else None
         with self.s.write():
             for (aid,) in self.s.db.execute(
@@ -789,8 +802,8 @@ class RosterRepo:
         self, name: str, starts_on: date, ends_on: date, note: str = ""
     ) -> SensitivePeriod:
         if ends_on < starts_on:
-            raise InputError("ends_on", "is before the start")
-        name = _need(name, "name", "a name")
+            raise InputError("ends_on", "err.time.before_start")
+        name = _need(name, "name", "err.roster.name_required")
         with self.s.write():
             pid = self.s.auditor.insert(
                 "roster_sensitive",
@@ -812,7 +825,7 @@ class RosterRepo:
         self, officer_id: int, starts_at: datetime, ends_at: datetime, reason: str = ""
     ) -> Leave:
         if ends_at <= starts_at:
-            raise InputError("ends_at", "leave must end after it starts")
+            raise InputError("ends_at", "err.roster.leave_order")
         with self.s.write():
             off = self.officer(officer_id)
             lid = self.s.auditor.insert(
