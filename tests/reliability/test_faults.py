@@ -334,9 +334,10 @@ def test_corrupt_desk_and_the_way_back(tmp_path, how):
 
     check = run_main(["check", "--db", str(desk)])
     assert check["code"] == 1
-    if how == "damaged-middle":  # still opens: `check` reports the damage on stdout
-        assert "Traceback" not in check["err"] and "restore" in check["out"], check
-    else:
+    opens = how == "damaged-middle" and not check["err"].strip()
+    if opens:  # the damage missed the pages opening reads: `check` reports it on stdout
+        assert "restore" in check["out"], check
+    else:  # (where 16 KiB of garbage lands depends on the desk's layout: it may hit those)
         line = one_line_error(check)
         assert str(desk) in line and "not a usable desk database" in line, line
         assert "watchdesk restore" in line, line
