@@ -58,3 +58,24 @@ async def test_warnings_board_shows_status_at_100_columns(db_path, clock, store)
             assert upto <= visible, (upto, visible)
             statuses = [str(table.get_cell_at((r, 1))) for r in range(table.row_count)]
             assert sorted(statuses) == ["已解除", "生效中"]
+
+
+async def test_board_shows_a_whole_overdue_time_left(db_path, clock, store):
+    from tests.helpers import facts
+    from watchdesk.i18n import t
+    from watchdesk.widgets.board import CountdownBoard
+
+    roster_today(store, clock)
+    store.incidents.add(facts(clock, dead=10))
+    clock.advance(days=12, hours=18)  # every clock long overdue: "OVER 12d …"
+    for lang in ("zh", "en"):
+        app = make_app(db_path, settings=Settings(), clock=clock, poll=False)
+        with using(lang):
+            async with app.run_test(size=(100, 30)) as pilot:
+                await settle(pilot, lambda a=app: a.loads >= 1, what="the dashboard", workers=True)
+                board = app.screen.query_one(CountdownBoard)
+                width = next(c.width for c in board.ordered_columns if c.key.value == "left")
+                for r in board.rows_data:
+                    cell = str(board.get_cell(str(r.deadline_id), "left"))
+                    assert cell.startswith(t("board.overdue", time="").strip()), cell
+                    assert cell_len(cell) <= width, (cell, width)

@@ -45,7 +45,8 @@ class CountdownBoard(FixedTable):
         self.add_column(Text(t("board.grade")), key="grade", width=8)
         self.add_column(Text(t("board.kind")), key="kind", width=14)
         self.add_column(Text(t("board.due")), key="due", width=12)
-        self.add_column(Text(t("board.left")), key="left", width=12)
+        # wide enough for a whole "超时 12d 18:05" / "OVER 12d 18:05" (tests/ui/test_narrow.py)
+        self.add_column(Text(t("board.left")), key="left", width=15)
         variables = self.app.get_css_variables()
         warn, err = variables.get("warning"), variables.get("error")
         if warn and err:
