@@ -641,6 +641,8 @@ class WatchdeskApp(ConsoleNode, App):
 
     async def poll_once(self) -> None:
         """Re-armed after each poll finishes, so slow I/O never stacks up polls."""
+        if self.client.closed:  # the app is shutting down: its DB thread is gone
+            return
         try:
             version = await self.client.call(lambda s: s.data_version())
             if self._data_version is not None and version != self._data_version:

@@ -28,6 +28,7 @@ class DeskClient:
         self.path = Path(path)
         self._store_kwargs = store_kwargs
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="watchdesk-db")
+        self.closed = False  # close() was called
         self._store: Store | None = None
         self._failed: BaseException | None = None
         # A save waiting for another writer's lock (another console, a script): `waiting` is
@@ -83,6 +84,7 @@ class DeskClient:
                 self._store.close()
                 self._store = None
 
+        self.closed = True  # set first: a timer firing during shutdown sees it (app.poll_once)
         self._pool.submit(_close).result()
         self._pool.shutdown(wait=True)
 
