@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Header, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from watchdesk.files.directory import ImportRefused, export_units, read_units
 from watchdesk.i18n import t
@@ -22,6 +22,7 @@ from watchdesk.screens.directory_picker import HitsTable
 from watchdesk.text.timefmt import fmt_hm
 from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.footer import KeyFooter
+from watchdesk.widgets.header import DeskHeader
 
 
 class DirectoryScreen(WatchdeskScreen):
@@ -51,7 +52,7 @@ class DirectoryScreen(WatchdeskScreen):
         self.searches = 0  # completed searches (tests wait on them)
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield DeskHeader(show_clock=False)
         yield Input(self.initial, placeholder=t("dir.search.placeholder"), id="dir-query")
         with Horizontal(id="dir-body"):
             yield HitsTable(id="dir-hits")

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Label
+from textual.widgets import DataTable, Label
 
 from watchdesk.i18n import t
 from watchdesk.models.dutylog import LogEntry
@@ -16,6 +16,7 @@ from watchdesk.screens.incident_actions import open_log_dialog
 from watchdesk.text.timefmt import fmt_full
 from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.footer import KeyFooter
+from watchdesk.widgets.header import DeskHeader
 
 
 class DutyLogScreen(WatchdeskScreen):
@@ -35,7 +36,7 @@ class DutyLogScreen(WatchdeskScreen):
         self.day_offset = 0
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield DeskHeader()
         yield Label("", classes="section-title", id="log-title")
         yield DataTable(id="log", cursor_type="row", zebra_stripes=True)
         yield KeyFooter(compact=True, show_command_palette=False)

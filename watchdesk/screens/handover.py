@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Header, Label, Static
+from textual.widgets import Label, Static
 
 from watchdesk.errors import InputError
 from watchdesk.i18n import language, t
@@ -22,6 +22,7 @@ from watchdesk.screens.dialogs import Field, FormDialog
 from watchdesk.store.handover import DEFAULT_EQUIPMENT, HandoverRecord
 from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.footer import KeyFooter
+from watchdesk.widgets.header import DeskHeader
 
 
 def export_dir(app) -> Path:
@@ -58,7 +59,7 @@ class HandoverScreen(WatchdeskScreen):
         self.shift_people: set[int] = set()  # the officers on this (the outgoing) shift
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield DeskHeader()
         yield Label("", id="ho-status", classes="section-title")
         with VerticalScroll(id="ho-scroll"):
             yield Static("", id="ho-text")
@@ -328,7 +329,7 @@ class HandoverHistoryScreen(WatchdeskScreen):
     def compose(self) -> ComposeResult:
         from textual.widgets import DataTable
 
-        yield Header()
+        yield DeskHeader()
         yield Label(t("hos.history"), classes="section-title")
         yield DataTable(id="ho-history", cursor_type="row", zebra_stripes=True)
         yield KeyFooter(compact=True, show_command_palette=False)

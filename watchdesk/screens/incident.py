@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Header, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from watchdesk.errors import InputError
 from watchdesk.i18n import t
@@ -27,6 +27,7 @@ from watchdesk.screens.incident_actions import LIFECYCLE_BINDINGS, IncidentActio
 from watchdesk.text.timefmt import ClockState, clock_state, countdown, fmt_full, fmt_hm
 from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.footer import KeyFooter
+from watchdesk.widgets.header import DeskHeader
 
 
 def timeline_text(item: TimelineItem) -> tuple[str, str]:
@@ -116,7 +117,7 @@ class IncidentScreen(IncidentActions):
         return self.incident_id
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield DeskHeader()
         with VerticalScroll(id="incident"):
             yield Static(id="incident-head")
             yield Static(id="incident-dup")

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Checkbox, Header, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from watchdesk.errors import FieldName, InputError, StaleVersion, StoreError
 from watchdesk.files.drafts import clear_draft, save_draft
@@ -33,6 +33,7 @@ from watchdesk.text.category_search import find_categories
 from watchdesk.text.timefmt import fmt_full
 from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.footer import KeyFooter
+from watchdesk.widgets.header import DeskHeader
 
 # (field, catalog key, wide) in tab order: what is known first comes first.
 FORM = [
@@ -115,7 +116,7 @@ class IncidentForm(WatchdeskScreen[int | None]):
         return "" if v is None else str(v)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield DeskHeader()
         title = t("form.edit_title", id=self.incident.id) if self.incident else t("form.new_title")
         with VerticalScroll(id="intake"):
             yield Label(title, classes="dialog-title")

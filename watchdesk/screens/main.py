@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Header, Label
+from textual.widgets import DataTable, Label
 from textual.widgets.data_table import RowDoesNotExist
 
 from watchdesk.i18n import t
@@ -23,6 +23,7 @@ from watchdesk.widgets.banner import OnDutyBanner
 from watchdesk.widgets.board import CountdownBoard
 from watchdesk.widgets.fixed_table import FixedTable, cell_text
 from watchdesk.widgets.footer import KeyFooter
+from watchdesk.widgets.header import DeskHeader
 from watchdesk.widgets.keylegend import KeyLegend
 from watchdesk.widgets.leader_check import LeaderCheckBar
 from watchdesk.widgets.warnings_strip import WarningsStrip
@@ -53,7 +54,7 @@ class MainScreen(IncidentActions):
         localize_bindings(self)
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield DeskHeader(show_clock=False)
         yield OnDutyBanner(id="banner")
         yield LeaderCheckBar(id="leader-check")
         yield WarningsStrip(id="warnings-strip")

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Header, Label, OptionList
+from textual.widgets import DataTable, Label, OptionList
 from textual.widgets.option_list import Option
 
 from watchdesk.errors import InputError, msg_of, os_msg
@@ -33,6 +33,7 @@ from watchdesk.screens.dialogs import ConfirmDialog, Field, FormDialog
 from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.fixed_table import FixedTable, cell_text
 from watchdesk.widgets.footer import KeyFooter
+from watchdesk.widgets.header import DeskHeader
 
 if TYPE_CHECKING:
     from watchdesk.store.desk import Store
@@ -231,7 +232,7 @@ class PeopleScreen(WatchdeskScreen):
         self.loads = 0  # completed loads (tests wait on it)
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield DeskHeader(show_clock=False)
         yield Label(t("people.title"), id="people-title", classes="section-title")
         yield FixedTable(id="people-table", cursor_type="row", zebra_stripes=True)
         yield Label("", id="people-detail")

@@ -10,7 +10,6 @@ from textual.containers import Vertical
 from textual.widgets import (
     Checkbox,
     DataTable,
-    Header,
     Input,
     Label,
     Select,
@@ -36,6 +35,7 @@ from watchdesk.store.directory import input_error
 from watchdesk.text.timefmt import fmt_hm, parse_time
 from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.footer import KeyFooter
+from watchdesk.widgets.header import DeskHeader
 
 
 class NewRoundScreen(Form[RoundReport | None]):
@@ -209,7 +209,7 @@ class RollCallScreen(WatchdeskScreen):
         self.loads = 0
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield DeskHeader(show_clock=False)
         with Vertical(id="rc-rounds-box"):
             yield Label(t("rc.rounds.title"), classes="section-title")
             yield DataTable(id="rc-rounds", cursor_type="row", zebra_stripes=True)

@@ -18,7 +18,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Header, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from watchdesk.errors import StoreError
 from watchdesk.i18n import t
@@ -29,6 +29,7 @@ from watchdesk.screens.dialogs import confirm_discard
 from watchdesk.text.timefmt import hms
 from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.footer import KeyFooter
+from watchdesk.widgets.header import DeskHeader
 
 KEYS = {
     "1": Outcome.on_post,
@@ -124,7 +125,7 @@ class RollCallRunScreen(WatchdeskScreen):
         self.steps = 0  # completed loads and saves (tests wait on it)
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield DeskHeader(show_clock=False)
         with Vertical(id="run-card"):
             yield Label("", id="run-head")
             yield Static("", id="run-unit")

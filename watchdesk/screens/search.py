@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Header, Input, Label, Select
+from textual.widgets import DataTable, Input, Label, Select
 
 from watchdesk.errors import InputError
 from watchdesk.i18n import language, t
@@ -19,6 +19,7 @@ from watchdesk.screens.base import WatchdeskScreen
 from watchdesk.text.timefmt import fmt_full, parse_time
 from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.footer import KeyFooter
+from watchdesk.widgets.header import DeskHeader
 
 
 class SearchScreen(WatchdeskScreen):
@@ -34,7 +35,7 @@ class SearchScreen(WatchdeskScreen):
         self.hits: list[SearchHit] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield DeskHeader()
         yield Input(self.initial, placeholder=t("search.placeholder"), id="q")
         with Horizontal(id="filters"):
             yield Input(placeholder=t("search.since"), id="since", classes="filter")

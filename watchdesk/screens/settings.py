@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Header, Label, OptionList, Static
+from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from watchdesk.config import DESK_KEYS, FILE, OVERRIDES
@@ -43,6 +43,7 @@ from watchdesk.text.timefmt import parse_date, parse_time
 from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.fixed_table import FixedTable, cell_text
 from watchdesk.widgets.footer import KeyFooter
+from watchdesk.widgets.header import DeskHeader
 
 if TYPE_CHECKING:
     from watchdesk.app import WatchdeskApp
@@ -295,7 +296,7 @@ class SettingsScreen(WatchdeskScreen):
         self.loads = 0  # completed loads (tests wait on it)
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield DeskHeader(show_clock=False)
         with Horizontal(id="settings-body"):
             yield OptionList(
                 *[Option(t(f"settings.section.{s}"), id=s) for s in SECTIONS],

@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Header, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from watchdesk.i18n import t
 from watchdesk.i18n.labels import level_label, swatch, warning_title
@@ -21,6 +21,7 @@ from watchdesk.screens.warning_forms import (
 from watchdesk.text.timefmt import fmt_hm
 from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.footer import KeyFooter
+from watchdesk.widgets.header import DeskHeader
 
 
 class WarningsScreen(WatchdeskScreen):
@@ -46,7 +47,7 @@ class WarningsScreen(WatchdeskScreen):
         self.loads = 0  # completed loads (tests wait on it)
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield DeskHeader(show_clock=False)
         with Horizontal(id="warn-body"):
             with Vertical(id="warn-table-box"):
                 yield Label(t("warn.board.title"), classes="section-title", id="warn-title")

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Header, Label
+from textual.widgets import DataTable, Label
 
 from watchdesk.i18n import t
 from watchdesk.i18n.labels import role_label
@@ -37,6 +37,7 @@ from watchdesk.screens.roster.grid import (
 )
 from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.footer import KeyFooter
+from watchdesk.widgets.header import DeskHeader
 from watchdesk.widgets.leader_check import LeaderCheckBar
 
 
@@ -73,7 +74,7 @@ class RosterScreen(WatchdeskScreen):
 
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield DeskHeader(show_clock=False)
         yield LeaderCheckBar(id="leader-check")
         yield Label("", id="roster-title", classes="section-title")
         yield RosterGrid(id="roster-grid")
