@@ -25,6 +25,7 @@ LATER = [
     ("watchdesk", "m11_people"),
     ("watchdesk", "m12_corrections"),
     ("watchdesk", "m13_reports"),
+    ("watchdesk", "m14_report_drafts"),
 ]
 LATER_TABLES = {
     "pin_attempts",
@@ -33,6 +34,7 @@ LATER_TABLES = {
     "written_reports",
     "report_steps",
     "report_files",
+    "report_holds",
 }
 
 
@@ -40,7 +42,7 @@ def _after_later(counts: dict[str, int]) -> dict[str, int]:
     """The table counts of the fixture once LATER ran: m11_people re-baselines every officer
     (one audit entry each) and adds an empty pin_attempts; m12_corrections adds empty
     corrections and duplicates; m13_reports empty written_reports, report_steps and
-    report_files."""
+    report_files; m14_report_drafts an empty report_holds."""
     return counts | {
         "audit": counts["audit"] + counts["officers"],
         "pin_attempts": 0,
@@ -49,6 +51,14 @@ def _after_later(counts: dict[str, int]) -> dict[str, int]:
         "written_reports": 0,
         "report_steps": 0,
         "report_files": 0,
+        "report_holds": 0,
+        # an empty FTS5 table's shadow tables: its config row and two structure records
+        "written_reports_fts": 0,
+        "written_reports_fts_config": 1,
+        "written_reports_fts_content": 0,
+        "written_reports_fts_data": 2,
+        "written_reports_fts_docsize": 0,
+        "written_reports_fts_idx": 0,
     }
 
 

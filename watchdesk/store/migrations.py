@@ -772,6 +772,45 @@ def m13_reports(db: Database) -> None:
     )
 
 
+@migrations()
+def m14_report_drafts(db: Database) -> None:
+    """Written reports worked on in the console (issue 14): the 报 / 送 / 抄送 lists each report
+    goes to (JSON lists of names, picked from the directory or the desk's defaults per grade;
+    frozen with the text once signed), a version so that two consoles editing one draft never
+    overwrite each other silently, edit holds on drafts (as `holds` on incidents: they expire on
+    their own), and the reports' own full-text index (as incidents_fts). No existing row
+    changes meaning: old reports go to nobody beyond the desk's `report_to`, as before."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE written_reports ADD COLUMN report_to TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE written_reports ADD COLUMN send_to TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE written_reports ADD COLUMN copy_to TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE written_reports ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+        DROP TRIGGER written_reports_frozen;
+        CREATE TRIGGER written_reports_frozen
+            BEFORE UPDATE OF title, body, text, text_sha256, pdf_sha256, docx_sha256,
+                serial_year, serial_no, report_to, send_to, copy_to ON written_reports
+            WHEN OLD.text_sha256 IS NOT NULL
+            BEGIN SELECT RAISE(ABORT, 'a signed report is never changed'); END;
+        CREATE TABLE report_holds (
+            written_report_id INTEGER PRIMARY KEY REFERENCES written_reports(id),
+            holder TEXT NOT NULL,
+            seat TEXT NOT NULL DEFAULT '',
+            acquired_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        CREATE VIRTUAL TABLE written_reports_fts USING fts5(uni, bi, tokenize = 'unicode61');
+        """,
+    )
+    # Reports drafted before this migration: index what they already hold.
+    rows = db.execute("SELECT id, title, body FROM written_reports").fetchall()
+    db.conn.executemany(
+        "INSERT INTO written_reports_fts (rowid, uni, bi) VALUES (?,?,?)",
+        [(r[0], *grams(f"{r[1]}\n{r[2]}")) for r in rows],
+    )
+
+
 # -- applying -------------------------------------------------------------------------------------
 def _records(db: DeskDb) -> list[tuple[str, str]]:
     """(set, name) of every migration record the desk holds; none before the first migration."""

@@ -355,7 +355,18 @@ class ReportRepo:
                     "updated_at": to_db(now),
                 },
             )
+            self._index(rid, title, d.body)
         return self.get(rid)
+
+    def _index(self, report_id: int, title: str, body: str) -> None:
+        """Keep the report's words in its full-text index (`written_reports_fts`, as incidents')."""
+        from watchdesk.text.fulltext import grams
+
+        self.s.db.execute("DELETE FROM written_reports_fts WHERE rowid = ?", [report_id])
+        self.s.db.execute(
+            "INSERT INTO written_reports_fts (rowid, uni, bi) VALUES (?, ?, ?)",
+            [report_id, *grams(f"{title}\n{body}")],
+        )
 
     # -- signing ---------------------------------------------------------------------------------
     def _officer(self) -> tuple[int, str]:
