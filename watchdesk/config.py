@@ -74,6 +74,10 @@ class Settings(BaseModel):
     report_signers: list[str] = Field(default_factory=lambda: ["leader"])
     report_pin: bool = False
     report_signoff_required: bool = True
+    # 报/送/抄送 a new report starts with, by the incident's grade (I..IV or default):
+    # [report_distribution.II] report_to = ["市应急管理局"], copy_to = ["县委办公室"] …
+    report_distribution: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+    report_templates: str | None = None  # a folder of the desk's own report templates (*.txt.j2)
     pdf_font: str | None = None  # a TrueType CJK font file; default: found on the system
     export_dir: str | None = None  # where sheets are saved; default: the user data dir
     backup_dir: str | None = None  # default: <desk folder>/backups/<desk name>/

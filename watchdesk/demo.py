@@ -170,6 +170,7 @@ def build_demo(
     try:
         store.set_meta("demo", "1")
         store.set_meta("desk_name", "湘江县应急管理局总值班室")
+        store.set_meta("report_to", "市应急管理局总值班室")
         _roster(store, now, tz)
         _directory(store)
         _incidents(store, clock, now, tz, rnd)

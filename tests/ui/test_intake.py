@@ -65,6 +65,8 @@ async def test_whole_call_intake_then_phone_report(db_path, clock, store):
         # Four minutes later the phone report is made: select it on the board and press p.
         clock.advance(minutes=4)
         app.screen.query_one("#board").focus()
+        await pilot.press("p")  # the read-out card first, then p records the call
+        await settle(pilot, lambda: app.screen.__class__.__name__ == "PhoneCard")
         await pilot.press("p")
         await settle(pilot, lambda: isinstance(app.screen, FormDialog))
         dialog = app.screen

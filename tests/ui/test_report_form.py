@@ -11,6 +11,7 @@ from watchdesk.app import make_app
 from watchdesk.config import Settings
 from watchdesk.models.incident import ReportKind
 from watchdesk.screens.dialogs import ConfirmDialog, FormDialog
+from watchdesk.screens.report import PhoneCard
 from watchdesk.widgets.board import CountdownBoard
 
 
@@ -18,8 +19,18 @@ def app_for(db_path, clock, **settings):
     return make_app(db_path, settings=Settings(**settings), clock=clock, poll=False, actor="周文博")
 
 
+async def phone_card(app, pilot) -> None:
+    """`p` shows the phone report's read-out card first; `p` there records the call."""
+    await pilot.press("p")
+    await settle(pilot, lambda: isinstance(app.screen, PhoneCard), what="the read-out card")
+    await pilot.press("p")
+
+
 async def open_report(app, pilot, key: str) -> FormDialog:
-    await pilot.press(key)
+    if key == "p":
+        await phone_card(app, pilot)
+    else:
+        await pilot.press(key)
     await settle(pilot, lambda: isinstance(app.screen, FormDialog), what="the report form")
     form = app.screen
     await settle(pilot, lambda: isinstance(app.focused, Input) and app.focused.id != "f-at")
@@ -55,8 +66,9 @@ async def test_report_form_opens_on_its_first_empty_field_with_the_addressee(db_
         assert app.focused.id == "f-content"
         await pilot.press("escape")
         await settle(pilot, lambda: not isinstance(app.screen, FormDialog))
-        # A written report has its own last addressee: none yet, so the config's.
-        form = await open_report(app, pilot, "w")
+        # A written report (recorded as sent by other means, W) has its own last addressee:
+        # none yet, so the config's.
+        form = await open_report(app, pilot, "W")
         assert form.query_one("#f-to_whom", Input).value == "县应急管理局"
 
 
@@ -80,20 +92,21 @@ async def test_a_second_phone_report_on_the_same_clock_asks_first(db_path, clock
         main = app.get_screen_main()
         main.query_one(CountdownBoard).focus()
         assert main.selected_incident_id() == inc.id  # on its written clock
-        await pilot.press("p")
+        await phone_card(app, pilot)
         await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="the question")
         assert "市应急管理局总值班室" in str(app.screen.query_one(".dialog-question").render())
         await pilot.press("n")  # no: nothing opens, nothing is recorded
         await settle(pilot, lambda: app.screen is main)
         assert len(store.incidents.reports(inc.id)) == 1
-        await pilot.press("p")
+        await phone_card(app, pilot)
         await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("y")  # yes: the form, and a second phone report when saved
         await settle(pilot, lambda: isinstance(app.screen, FormDialog))
         await pilot.press("ctrl+s")
         await settle(pilot, lambda: app.screen is main, workers=True)
         assert [r.kind for r in store.incidents.reports(inc.id)] == [ReportKind.phone] * 2
-        # The written report, its clock still running, does not ask.
-        await pilot.press("w")
+        # The written report recorded as sent by other means (W), its clock still running, does
+        # not ask.
+        await pilot.press("W")
         await settle(pilot, lambda: isinstance(app.screen, (FormDialog, ConfirmDialog)))
         assert isinstance(app.screen, FormDialog)

@@ -80,6 +80,7 @@ def build_parser(*, commands: bool = True) -> Parser:
         rollcall,
         roster,
         serve,
+        stats,
         warning,
     )
 
@@ -98,6 +99,7 @@ def build_parser(*, commands: bool = True) -> Parser:
         rollcall,
         handover,
         report,
+        stats,
         serve,
     )
     for noun in nouns:

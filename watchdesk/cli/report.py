@@ -26,6 +26,7 @@ from watchdesk.cli.base import (
     EXIT_OK,
     Commands,
     Ctx,
+    Failure,
     PinInput,
     UserError,
     emit,
@@ -51,15 +52,8 @@ def policy(ctx: Ctx) -> SignoffPolicy:
 
     from watchdesk.store.signoff import SignoffPolicy
 
-    s = ctx.settings
     try:
-        return SignoffPolicy(
-            chain=s.report_chain,
-            by_kind=s.report_chain_by_kind,
-            signers=s.report_signers,
-            pin=s.report_pin,
-            required=s.report_signoff_required,
-        )
+        return SignoffPolicy.from_settings(ctx.settings)
     except ValidationError as e:
         from watchdesk.i18n import validation_msg
 
@@ -189,8 +183,60 @@ def cmd_report_list(ctx: Ctx) -> int:
     return EXIT_OK
 
 
+def cmd_report_to(ctx: Ctx) -> int:
+    """报 / 送 / 抄送 of a report not yet signed: each list given replaces that list."""
+    from watchdesk.report.written_paper import names
+    from watchdesk.store.signoff import Distribution
+
+    a = ctx.args
+    with ctx.store() as s:
+        ctx.acting(s)
+        r = s.written.get(a.report)
+        lists = {"report_to": r.report_to, "send_to": r.send_to, "copy_to": r.copy_to}
+        for key in lists:
+            given = getattr(a, key)
+            if given is not None:
+                lists[key] = names(given)
+        with fields_as_options(
+            {"report_to": "--report-to", "send_to": "--send-to", "copy_to": "--copy-to"}
+        ):
+            r = s.written.set_distribution(a.report, Distribution.of(**lists), version=r.version)
+    if a.json:
+        emit(report_json(r))
+    return EXIT_OK
+
+
+def _print(ctx: Ctx, r: WrittenReport, data: bytes) -> None:
+    """The report's PDF to the CUPS queue in the config (else the default one)."""
+    import tempfile
+
+    from watchdesk.files.output import write_private
+    from watchdesk.report.printing import PrintError, print_file
+
+    a = ctx.args
+    target = Path(a.output) if a.output else None
+    if target is None:
+        target = Path(tempfile.mkdtemp(prefix="watchdesk-")) / f"report-{r.id}.pdf"
+        write_private(target, data)
+    try:
+        job = print_file(target, ctx.settings.printer, title=f"report {r.id}")
+    except PrintError as e:
+        raise Failure(t("signoff.print_failed", error=str(e), path=str(target))) from None
+    print(t("signoff.printed", printer=ctx.settings.printer or "-", job=job), file=sys.stderr)
+
+
 def cmd_report_show(ctx: Ctx) -> int:
     a = ctx.args
+    if a.print:
+        if a.format not in (None, "pdf"):
+            raise InputError("--print", t("signoff.print_pdf"))
+        with ctx.store() as s:
+            r = s.written.get(a.report)
+            data = _content(s, r, "pdf", ctx.settings.pdf_font)
+        if a.output:
+            write_output(Path(a.output), data, "-o")
+        _print(ctx, r, data)
+        return EXIT_OK
     if a.format is None and not a.output:
         with ctx.store() as s:
             r = s.written.get(a.report)
@@ -262,4 +308,14 @@ def register(commands: Commands) -> None:
     p.add_argument("report", type=sql_int, metavar="REPORT")
     p.add_argument("--format", choices=FORMATS)
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (mode 0600)")
+    p.add_argument(
+        "--print", action="store_true", help="print its PDF through CUPS (the config's printer)"
+    )
+    json_flag(p)
+
+    p = g.add("to", cmd_report_to, "set where a report not yet signed goes: 报 / 送 / 抄送")
+    p.add_argument("report", type=sql_int, metavar="REPORT")
+    p.add_argument("--report-to", dest="report_to", metavar="NAMES", help="报 (split at 、，;)")
+    p.add_argument("--send-to", dest="send_to", metavar="NAMES", help="送")
+    p.add_argument("--copy-to", dest="copy_to", metavar="NAMES", help="抄送")
     json_flag(p)

@@ -216,20 +216,108 @@ def _import_refusal(file: str, errors: list[RowProblem], unknown: dict[str, list
     return "\n".join(lines)
 
 
+def _month(ctx: Ctx, store: Store) -> tuple[int, int]:
+    """--month YYYY-MM (default: --from's month, else this month)."""
+    from watchdesk.i18n import t
+
+    a = ctx.args
+    if a.month:
+        m = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*", a.month)
+        if m is None or not 1 <= int(m[2]) <= 12:
+            raise InputError("--month", t("files.bad_month", value=a.month))
+        return int(m[1]), int(m[2])
+    first = day("from", getattr(a, "from_", None), store.now().astimezone(store.tz).date())
+    return first.year, first.month
+
+
+def _export_chart(ctx: Ctx, to_file: bool) -> bytes:
+    """The wall chart (--chart): the month's date × role grid as .xlsx or A4 landscape PDF."""
+    from watchdesk.files import wallchart
+    from watchdesk.i18n import language, t
+    from watchdesk.models.roster import DayKind
+
+    a = ctx.args
+    fmt = (a.format or (Path(a.output).suffix.lstrip(".") if to_file else "") or "xlsx").lower()
+    if fmt not in ("xlsx", "pdf"):
+        raise InputError("--format", t("files.chart_format", fmt=fmt))
+    with ctx.store() as s:
+        year, month = _month(ctx, s)
+        start, end = wallchart.month_span(year, month, s.tz)
+        cal = s.roster.calendar()
+        rest = []
+        d = start.date()
+        while d < end.date():
+            if cal.info(d).kind in (DayKind.weekend, DayKind.holiday):
+                rest.append(d)
+            d += timedelta(days=1)
+        chart = wallchart.build(
+            s.roster.export_rows(start, end),
+            year,
+            month,
+            s.tz,
+            lang=language(),
+            desk=ctx.settings.desk_name,
+            rest_days=rest,
+        )
+        printed = f"{s.now().astimezone(s.tz):%Y-%m-%d %H:%M}"
+    if fmt == "xlsx":
+        return wallchart.write_xlsx(chart)
+    from watchdesk.report.wallchart import render_chart_pdf
+
+    return render_chart_pdf(
+        chart.title,
+        chart.header,
+        chart.text_rows(),
+        rest=chart.rest,
+        footer=t("files.chart.printed", at=printed),
+        font_path=ctx.settings.pdf_font,
+    )
+
+
 def cmd_roster_export(ctx: Ctx) -> int:
     from watchdesk.files.roster import RosterFileError, format_of, write_rows
-    from watchdesk.i18n import language
+    from watchdesk.i18n import language, t
 
     a = ctx.args
     to_file = bool(a.output) and a.output != "-"
+    if a.chart:
+        data = _export_chart(ctx, to_file)
+        if to_file:
+            write_output(a.output, data)
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        return EXIT_OK
+    if a.format == "pdf" or (to_file and Path(a.output).suffix.lower() == ".pdf"):
+        raise InputError("--format", t("files.format_needs_chart", fmt="pdf"))
     try:
         fmt = format_of(a.output if to_file else f"x.{a.format or 'csv'}", a.format)
     except RosterFileError as e:
         raise UserError(str(e)) from None
     with ctx.store() as s:
-        start, end = _range(ctx, s, days=31)
+        if a.month:
+            from watchdesk.files.wallchart import month_span
+
+            start, end = month_span(*_month(ctx, s), s.tz)
+        else:
+            start, end = _range(ctx, s, days=31)
         oid = _officer(s, a.officer, "officer") if a.officer else None
-        data = write_rows(s.roster.export_rows(start, end, oid), fmt, s.tz, language())
+        ics = fmt == "ics"
+        rows = s.roster.export_rows(start, end, oid, calendar=ics)
+        desk = ctx.settings.desk_name or t("files.calname_default")
+        if a.officer:  # the calendar named after the desk, and the officer's own after them
+            calname = t("files.calname_officer", desk=desk, name=a.officer)
+        else:
+            calname = t("files.calname", desk=desk)
+        data = write_rows(
+            rows,
+            fmt,
+            s.tz,
+            language(),
+            calname=calname,
+            stamp=s.now(),
+            desk_key=s.roster.calendar_key() if ics else "",
+        )
     if to_file:
         write_output(a.output, data)
     else:
@@ -274,19 +362,58 @@ def cmd_roster_generate(ctx: Ctx) -> int:
 
 
 def cmd_roster_hours(ctx: Ctx) -> int:
+    from watchdesk.i18n import language, t
+
+    a = ctx.args
+    to_file = bool(a.output) and a.output != "-"
+    fmt = (a.format or (Path(a.output).suffix.lstrip(".") if to_file else "") or "json").lower()
+    if fmt not in ("json", "csv", "xlsx"):
+        raise InputError("--format", t("files.hours_format", fmt=fmt))
     with ctx.store() as s:
-        start, end = _range(ctx, s, days=31)
+        if a.month:
+            from watchdesk.files.wallchart import month_span
+
+            start, end = month_span(*_month(ctx, s), s.tz)
+        else:
+            start, end = _range(ctx, s, days=31)
         unconfirmed = s.roster.calendar().unconfirmed_years(
             start.date(), (end - timedelta(days=1)).date()
         )
+        people = s.roster.hours(start, end)
+    if fmt == "json" and not to_file:
         emit(
             {
                 "from": start.isoformat(),
                 "to": end.isoformat(),
-                "people": [r.model_dump(mode="json") for r in s.roster.hours(start, end)],
+                "people": [r.model_dump(mode="json") for r in people],
                 "calendar_unconfirmed": unconfirmed,
             }
         )
+    else:
+        from watchdesk.files import hours
+
+        if fmt == "json":
+            import json
+
+            data: bytes = json.dumps(
+                {
+                    "from": start.isoformat(),
+                    "to": end.isoformat(),
+                    "people": [r.model_dump(mode="json") for r in people],
+                    "calendar_unconfirmed": unconfirmed,
+                },
+                ensure_ascii=False,
+                indent=2,
+            ).encode("utf-8")
+        elif fmt == "csv":
+            data = hours.write_csv(people, language())
+        else:
+            data = hours.write_xlsx(people, language())
+        if to_file:
+            write_output(a.output, data)
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
     calendar_warning(unconfirmed)
     return EXIT_OK
 
@@ -469,16 +596,23 @@ def register(commands: Commands) -> None:
     p = rs.add(
         "export",
         cmd_roster_export,
-        "export assignments as CSV (UTF-8 with BOM), .xlsx or iCalendar",
+        "export assignments as CSV (UTF-8 with BOM), .xlsx or iCalendar; --chart: the month's "
+        "wall chart (date × role) as .xlsx or A4 landscape PDF",
     )
     _span(p, "today; 31 days")
+    p.add_argument("--month", metavar="YYYY-MM", help="the whole month (instead of --from/--to)")
     p.add_argument(
         "--format",
-        choices=["csv", "xlsx", "ics"],
-        help="default: from --output's extension, else csv",
+        choices=["csv", "xlsx", "ics", "pdf"],
+        help="default: from --output's extension, else csv (--chart: xlsx); pdf: --chart only",
     )
     p.add_argument("--output", metavar="FILE", help="write to FILE (default: stdout)")
     p.add_argument("--officer", metavar="NAME", help="only this person's shifts")
+    p.add_argument(
+        "--chart",
+        action="store_true",
+        help="the wall chart: a row per day, a column per role, for --month (default: this month)",
+    )
     p = rs.add(
         "generate",
         cmd_roster_generate,
@@ -508,9 +642,16 @@ def register(commands: Commands) -> None:
     p = rs.add(
         "hours",
         cmd_roster_hours,
-        "hours on duty per person (rest-day, holiday and night hours apart) as JSON",
+        "hours on duty per person (rest-day, holiday and night hours apart) as JSON, CSV or .xlsx",
     )
     _span(p, "today; 31 days")
+    p.add_argument("--month", metavar="YYYY-MM", help="the whole month (instead of --from/--to)")
+    p.add_argument(
+        "--format",
+        choices=["json", "csv", "xlsx"],
+        help="default: from --output's extension, else json",
+    )
+    p.add_argument("--output", metavar="FILE", help="write to FILE (default: stdout)")
     json_flag(p)
     p = rs.add("swap", cmd_roster_change, "swap the people of two assignments")
     p.set_defaults(change="swap")

@@ -24,9 +24,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from watchdesk.errors import BadValue, Msg, validation_msg
+from watchdesk.files.cells import cell_text, csv_rows, phone_msg, unescape, write_sheet
 from watchdesk.files.output import write_private
 from watchdesk.models.base import RowProblem
-from watchdesk.models.directory import Contact, UnitRecord, phone_problem
+from watchdesk.models.directory import Contact, UnitRecord
 
 COLUMNS = [  # (field, Chinese header, English header)
     ("name", "名称", "name"),
@@ -153,7 +154,7 @@ def export_units(units: Iterable[UnitRecord], path: Path) -> int:
     fmt = file_format(path)
     if fmt == "csv":
         buf = io.StringIO(newline="")
-        csv.writer(buf).writerows(rows)
+        csv.writer(buf).writerows(csv_rows(rows))  # =, +, -, @ … escaped (files.cells)
         data = buf.getvalue().encode("utf-8-sig")
     else:
         from openpyxl import Workbook
@@ -161,11 +162,9 @@ def export_units(units: Iterable[UnitRecord], path: Path) -> int:
         wb = Workbook()
         ws = wb.active
         ws.title = "联动单位"
-        for r in rows:
-            ws.append(r)
-        for col in ws.columns:  # phone numbers stay text, so 0731-… keeps its leading zero
-            for cell in col:
-                cell.number_format = "@"
+        # every cell text (0731-… keeps its leading zero, =… is no formula), a bold frozen
+        # header, columns as wide as their content
+        write_sheet(ws, rows[0], rows[1:])
         out = io.BytesIO()
         wb.save(out)
         data = out.getvalue()
@@ -197,7 +196,7 @@ def read_rows(path: Path) -> list[list[str]]:
                 continue
         else:  # pragma: no cover - gb18030 decodes nearly anything
             raise BadValue("err.file.path_problem", path=path, problem=Msg("err.file.encoding"))
-        return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+        return [[unescape(c) for c in r] for r in csv.reader(io.StringIO(text, newline=""))]
     from openpyxl import load_workbook
 
     try:
@@ -211,15 +210,13 @@ def read_rows(path: Path) -> list[list[str]]:
     ws = wb.worksheets[0]
     out = []
     for r in ws.iter_rows(values_only=True):
-        out.append(["" if v is None else _cell_text(v) for v in r])
+        out.append(["" if v is None else unescape(_cell_text(v)) for v in r])
     wb.close()
     return out
 
 
 def _cell_text(v: object) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
+    return cell_text(v)
 
 
 def _header_map(header: list[str]) -> tuple[dict[str, int], dict[int, dict[str, int]], list[str]]:
@@ -306,9 +303,9 @@ def parse_rows(rows: list[list[str]]) -> list[UnitRecord]:
         else:
             first_row[v["name"]] = n
         for f in ("duty_phone", "backup_phone", "fax"):
-            p = phone_problem(v[f])
-            if p:
-                bad(f, Msg("err.file.value_problem", value=repr(v[f]), problem=p))
+            problem = phone_msg(v[f])
+            if problem:
+                bad(f, problem)
         if kind == "linkage" and level is None:
             bad("level", Msg("err.unit.linkage_level"))
         if kind == "duty_room" and level not in (None, "bad"):
@@ -323,9 +320,9 @@ def parse_rows(rows: list[list[str]]) -> list[UnitRecord]:
                 continue
             if not c["name"]:
                 bad(f"联系人{i}", Msg("err.file.contact_name"))
-            p = phone_problem(c["phone"])
-            if p:
-                bad(f"电话{i}", Msg("err.file.value_problem", value=repr(c["phone"]), problem=p))
+            problem = phone_msg(c["phone"])
+            if problem:
+                bad(f"电话{i}", problem)
             if c["name"]:
                 contacts.append(
                     Contact.model_construct(name=c["name"], role=c["role"], phone=c["phone"])

@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from watchdesk.errors import BadValue, Msg, msg_of, os_msg
+from watchdesk.files.cells import csv_rows, phone_msg, unescape, write_sheet
 from watchdesk.files.directory import BOOL_WORDS
 from watchdesk.files.output import write_private
 from watchdesk.files.roster import ROLE_OUT, parse_role
 from watchdesk.models.base import RowProblem
-from watchdesk.models.directory import phone_problem
 from watchdesk.models.officer import Officer, OfficerRow
 from watchdesk.models.roster import Role
 
@@ -75,7 +75,7 @@ def _text(v: Any) -> str:
         return ""
     if isinstance(v, float) and v.is_integer():
         return str(int(v))  # a phone number typed into a number cell
-    return str(v).strip()
+    return str(unescape(v)).strip()
 
 
 def parse_roles(text: str) -> list[Role]:
@@ -130,9 +130,9 @@ def read_table(table: Iterable[Sequence[Any]]) -> tuple[list[OfficerRow], list[R
         elif len(name) > 40:
             bad("name", Msg("err.file.longer", n=40))
         phone = v.get("phone", "")
-        problem = phone_problem(phone)
+        problem = phone_msg(phone)
         if problem:
-            bad("phone", Msg("err.file.value_problem", value=repr(phone), problem=problem))
+            bad("phone", problem)
         try:
             roles = parse_roles(v.get("roles", ""))
         except ValueError as e:
@@ -226,30 +226,19 @@ def table(officers: Iterable[Officer], lang: str = "zh") -> list[list[str]]:
 
 def write_csv(officers: Iterable[Officer], lang: str = "zh") -> bytes:
     buf = io.StringIO(newline="")
-    csv.writer(buf, lineterminator="\r\n").writerows(table(officers, lang))
+    csv.writer(buf, lineterminator="\r\n").writerows(csv_rows(table(officers, lang)))
     return buf.getvalue().encode("utf-8-sig")
 
 
 def write_xlsx(officers: Iterable[Officer], lang: str = "zh") -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from rich.cells import cell_len
 
     rows = table(officers, lang)
     wb = Workbook()
     ws = wb.active
     ws.title = "值班人员" if lang == "zh" else "officers"
-    for r in rows:
-        ws.append(r)
-    for c in ws[1]:
-        c.font = Font(bold=True)
-    for col in ws.columns:  # phone numbers stay text, so 0731-… keeps its leading zero
-        for cell in col:
-            cell.number_format = "@"
-    for i in range(len(COLUMNS)):
-        width = max(cell_len(str(r[i])) for r in rows)
-        ws.column_dimensions[chr(ord("A") + i)].width = width + 2
-    ws.freeze_panes = "A2"
+    # text as text: 0731-… keeps its leading zero, =… is no formula (files.cells)
+    write_sheet(ws, rows[0], rows[1:])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -24,13 +24,14 @@ import io
 import re
 import statistics
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
 from watchdesk.errors import BadValue, Msg, msg_of, os_msg
+from watchdesk.files.cells import cell_text, csv_rows, phone_msg, unescape_rows, write_sheet
 from watchdesk.files.output import write_private
-from watchdesk.i18n import t
+from watchdesk.i18n import t, using
 from watchdesk.models.base import RowProblem
 from watchdesk.models.roster import DEFAULT_PATTERNS, Role, RosterRow, ShiftSlot
 from watchdesk.text.timefmt import parse_date
@@ -74,6 +75,37 @@ ROLE_OUT = {
 
 FORMATS = ("csv", "xlsx", "ics")
 
+# The shift labels of the built-in patterns (`DEFAULT_PATTERNS`): written in the UI language
+# (files.slot.*), read back in either language as the label the desk keeps.
+SLOT_KEYS = ("24h", "day", "night")
+_SLOT_ALIASES = {
+    "24h": "24h",
+    "24小时": "24h",
+    "24小时班": "24h",
+    "全天": "24h",
+    "day": "day",
+    "白班": "day",
+    "日班": "day",
+    "night": "night",
+    "夜班": "night",
+}
+
+
+def slot_label(label: str, lang: str | None = None) -> str:
+    """A shift's label as the user reads it: 白班 / 夜班 / 24小时班 in Chinese (in `lang`, else
+    the UI language)."""
+    if label not in SLOT_KEYS:
+        return label
+    if lang is None:
+        return t(f"files.slot.{label}")
+    with using(lang):
+        return t(f"files.slot.{label}")
+
+
+def slot_of(text: str) -> str:
+    """The label the desk keeps for a label read from a file (白班 -> day)."""
+    return _SLOT_ALIASES.get(text.strip().lower(), text.strip())
+
 
 # A part of a shift someone stands in for (代班 / 替班) is a row of its own, inside the shift's
 # time, whose note names whom it stands in for: "代 郑浩然 14:00–18:00" as the store writes it
@@ -113,13 +145,34 @@ def _date(v: Any) -> date:
     return parse_date(str(v))
 
 
+def _whole_second(v: time | datetime) -> Any:
+    """A time read from a spreadsheet's fraction of a day, without its float noise."""
+    if not v.microsecond:
+        return v
+    if isinstance(v, datetime):
+        return (v + timedelta(microseconds=500_000)).replace(microsecond=0)
+    whole = datetime.combine(date(2000, 1, 1), v) + timedelta(microseconds=500_000)
+    return whole.time().replace(microsecond=0)
+
+
+_CLOCK_12H = re.compile(
+    r"^(?:(?P<pre>上午|下午)\s*)?(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?"
+    r"\s*(?P<post>AM|PM|am|pm)?$"
+)
+
+
 def _time(v: Any) -> time | datetime:
     """A time of day, or a full local date and time (for shifts longer than a day)."""
-    if isinstance(v, datetime):
-        return v
-    if isinstance(v, time):
-        return v
+    if isinstance(v, datetime | time):
+        return _whole_second(v)
     text = str(v).strip().replace("：", ":")
+    m = _CLOCK_12H.match(text)
+    if m and (m["pre"] or m["post"]):  # 08:30:00 AM (LibreOffice in English); 下午 2:00
+        hh = int(m["h"]) % 12 + (12 if (m["pre"] or m["post"]).upper() in ("PM", "下午") else 0)
+        try:
+            return time(hh, int(m["m"]), int(m["s"] or 0))
+        except ValueError:
+            raise BadValue("err.file.not_hhmm", text=repr(text)) from None
     if " " in text or "T" in text:
         try:
             return datetime.fromisoformat(text.replace("/", "-"))
@@ -182,16 +235,22 @@ def rows_from_records(
         ends = _aware(end, day, tz)
         if isinstance(end, time) and ends <= begins:
             ends += timedelta(days=1)  # 20:00–08:00, 08:30–08:30: ends the next day
+        phone = cell_text(rec.get("phone")).strip()
+        problem = phone_msg(phone)
+        if problem is not None:
+            err("phone", problem)
+            continue
         rows.append(
             RosterRow(
                 row=n,
                 starts_at=begins,
                 ends_at=ends,
-                label=str(rec.get("label") or ""),
+                label=slot_of(str(rec.get("label") or "")),
                 role=role,
                 name=name,
-                phone=str(rec.get("phone") or "").strip(),
+                phone=phone,
                 note=str(rec.get("note") or "").strip(),
+                note_given="note" in rec,
             )
         )
     return rows, errors
@@ -268,7 +327,7 @@ def read_csv(
     today: date | None = None,
 ) -> tuple[list[RosterRow], list[RowProblem]]:
     table = csv.reader(io.StringIO(_decode(data), newline=""))
-    return read_table(table, tz, slots=slots, today=today)
+    return read_table(unescape_rows(table), tz, slots=slots, today=today)
 
 
 def read_xlsx(
@@ -285,7 +344,8 @@ def read_xlsx(
     except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
         raise RosterFileError("err.file.not_xlsx", kind=type(e).__name__) from None
     ws = wb.worksheets[0]
-    return read_table(ws.iter_rows(values_only=True), tz, slots=slots, today=today)
+    table = unescape_rows(ws.iter_rows(values_only=True))
+    return read_table(table, tz, slots=slots, today=today)
 
 
 # -- the office's layout: a row per day, a column per role ---------------------------------------
@@ -452,6 +512,7 @@ def read_by_day(
     # A date without its year takes the year that puts it nearest the file's middle date.
     ref = statistics.median_low(full) if full else (today or date.today())
     by_label = {sl.label.lower(): sl for sl in slots if sl.label}
+    by_canon = {slot_of(sl.label).lower(): sl for sl in slots if sl.label}
     for n, rec, cells in records:
         if n not in days:
             continue
@@ -470,8 +531,9 @@ def read_by_day(
             continue
         label = str(rec.get("label") or "").strip()
         slot: ShiftSlot | None = None
-        if label:
-            slot = by_label.get(label.lower())
+        if label:  # the desk's own label (白班), or a built-in one in either language (day)
+            slot = by_label.get(label.lower()) or by_canon.get(slot_of(label).lower())
+            label = slot.label if slot is not None else slot_of(label)
         elif len(slots) == 1:
             slot = slots[0]
         start_v, end_v = rec.get("start"), rec.get("end")
@@ -531,6 +593,7 @@ def read_by_day(
                         role=role,
                         name=name,
                         note=note,
+                        note_given="note" in fields.values(),
                     )
                 )
     errors.sort(key=lambda e: e.row)
@@ -549,6 +612,8 @@ def read_ics(data: bytes, tz: tzinfo) -> tuple[list[RosterRow], list[RowProblem]
     rows: list[RosterRow] = []
     errors: list[RowProblem] = []
     for n, ev in enumerate(cal.walk("VEVENT"), start=1):
+        if str(ev.get("STATUS", "")).upper() == "CANCELLED":
+            continue  # off the roster (`write_ics`): nothing to import
         role_v = ev.get("X-WATCHDESK-ROLE")
         name_v = ev.get("X-WATCHDESK-NAME")
         summary = str(ev.get("SUMMARY", ""))
@@ -602,14 +667,22 @@ def read_file(
 
 
 # -- writing -----------------------------------------------------------------------------------
-def _out_row(r: RosterRow, tz: tzinfo, lang: str) -> list[Any]:
+def _out_row(r: RosterRow, tz: tzinfo, lang: str, *, typed: bool = False) -> list[Any]:
+    """The row's cells: text for CSV; real dates and times (local, naive) for .xlsx."""
     s, e = r.starts_at.astimezone(tz), r.ends_at.astimezone(tz)
-    end = e.strftime("%H:%M") if e - s <= timedelta(days=1) else e.strftime("%Y-%m-%d %H:%M")
-    return [
-        s.date().isoformat(),
-        s.strftime("%H:%M"),
-        end,
-        r.label,
+    long = e - s > timedelta(days=1)
+    cells: list[Any]
+    if typed:
+        end: Any = e.replace(tzinfo=None, second=0, microsecond=0) if long else e.time()
+        cells = [s.date(), s.time().replace(second=0, microsecond=0), end]
+    else:
+        cells = [
+            s.date().isoformat(),
+            s.strftime("%H:%M"),
+            e.strftime("%Y-%m-%d %H:%M") if long else e.strftime("%H:%M"),
+        ]
+    return cells + [
+        slot_label(r.label, lang),
         ROLE_OUT.get(lang, ROLE_OUT["zh"])[r.role],
         r.name,
         r.phone,
@@ -618,58 +691,71 @@ def _out_row(r: RosterRow, tz: tzinfo, lang: str) -> list[Any]:
 
 
 def write_csv(rows: Sequence[RosterRow], tz: tzinfo, lang: str = "zh") -> bytes:
+    """UTF-8 with a BOM; a cell that a spreadsheet would evaluate is escaped (`files.cells`)."""
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(HEADERS.get(lang, HEADERS["zh"]))
-    for r in rows:
-        w.writerow(_out_row(r, tz, lang))
+    w.writerows(csv_rows(_out_row(r, tz, lang) for r in rows))
     return buf.getvalue().encode("utf-8-sig")
 
 
 def write_xlsx(rows: Sequence[RosterRow], tz: tzinfo, lang: str = "zh") -> bytes:
+    """Dates and times as date cells (Excel sorts and computes with them), text as text."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from rich.cells import cell_len
 
     wb = Workbook()
     ws = wb.active
     ws.title = "值班表" if lang == "zh" else "roster"
-    ws.append(list(HEADERS.get(lang, HEADERS["zh"])))
-    for c in ws[1]:
-        c.font = Font(bold=True)
-    widths = [cell_len(h) for h in HEADERS.get(lang, HEADERS["zh"])]
-    for r in rows:
-        values = _out_row(r, tz, lang)
-        ws.append(values)
-        widths = [max(w, cell_len(str(v))) for w, v in zip(widths, values)]
-    for i, w in enumerate(widths):
-        ws.column_dimensions[chr(ord("A") + i)].width = w + 2
-    ws.freeze_panes = "A2"
+    header = HEADERS.get(lang, HEADERS["zh"])
+    write_sheet(ws, header, (_out_row(r, tz, lang, typed=True) for r in rows))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
+def event_uid(r: RosterRow, desk_key: str = "") -> str:
+    """The event's UID: the assignment's own identity, which a swap or a substitute for the
+    whole shift keeps (the row changes hands, not its id); for a row not from a desk, a hash of
+    its time, role and name."""
+    if r.assignment_id is not None:
+        return f"assignment-{r.assignment_id}-{desk_key or 'desk'}@watchdesk"
+    ident = f"{r.starts_at.isoformat()}|{r.ends_at.isoformat()}|{r.role.value}|{r.name}"
+    return hashlib.sha1(ident.encode("utf-8")).hexdigest() + "@watchdesk"
+
+
 def write_ics(
-    rows: Sequence[RosterRow], tz: tzinfo, lang: str = "zh", calname: str = "watchdesk"
+    rows: Sequence[RosterRow],
+    tz: tzinfo,
+    lang: str = "zh",
+    calname: str = "watchdesk",
+    *,
+    stamp: datetime | None = None,
+    desk_key: str = "",
 ) -> bytes:
+    """An iCalendar file: an event per assignment, its UID the assignment's (`event_uid`), its
+    SEQUENCE how often the assignment changed, a cancelled one STATUS:CANCELLED, DTSTAMP the time
+    of the export (`stamp`, default now), the calendar named `calname`."""
     import icalendar
 
+    stamp = (stamp or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     cal = icalendar.Calendar()
     cal.add("prodid", "-//watchdesk//roster//ZH")
     cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", calname)
     roles = ROLE_OUT.get(lang, ROLE_OUT["zh"])
     for r in rows:
         ev = icalendar.Event()
-        ident = f"{r.starts_at.isoformat()}|{r.ends_at.isoformat()}|{r.role.value}|{r.name}"
-        ev.add("uid", hashlib.sha1(ident.encode("utf-8")).hexdigest() + "@watchdesk")
+        ev.add("uid", event_uid(r, desk_key))
         ev.add("summary", f"{roles[r.role]} · {r.name}")
         ev.add("dtstart", r.starts_at.astimezone(tz))
         ev.add("dtend", r.ends_at.astimezone(tz))
-        ev.add("dtstamp", r.starts_at.astimezone(tz))  # stable output: the file is reproducible
-        if r.note or r.phone:
-            ev.add("description", "\n".join(x for x in (r.note, r.phone) if x))
+        ev.add("dtstamp", stamp)
+        ev.add("sequence", r.sequence)
+        ev.add("status", "CANCELLED" if r.cancelled else "CONFIRMED")
+        lines = [slot_label(r.label, lang), r.note, r.phone]
+        if any(lines[1:]) or r.label:
+            ev.add("description", "\n".join(x for x in lines if x))
         if r.note:
             ev.add("x-watchdesk-note", r.note)
         ev.add("x-watchdesk-role", r.role.value)
@@ -681,8 +767,19 @@ def write_ics(
     return cal.to_ical()
 
 
-def write_rows(rows: Sequence[RosterRow], fmt: str, tz: tzinfo, lang: str = "zh") -> bytes:
-    return {"csv": write_csv, "xlsx": write_xlsx, "ics": write_ics}[fmt](rows, tz, lang)
+def write_rows(
+    rows: Sequence[RosterRow],
+    fmt: str,
+    tz: tzinfo,
+    lang: str = "zh",
+    *,
+    calname: str = "watchdesk",
+    stamp: datetime | None = None,
+    desk_key: str = "",
+) -> bytes:
+    if fmt == "ics":
+        return write_ics(rows, tz, lang, calname, stamp=stamp, desk_key=desk_key)
+    return {"csv": write_csv, "xlsx": write_xlsx}[fmt](rows, tz, lang)
 
 
 def write_file(

@@ -57,6 +57,28 @@ class SheetLine(BaseModel):
     struck: str = ""  # struck through (更正): who, when and why; the renderers strike the text
 
 
+class SheetReport(BaseModel):
+    """A written report (store/signoff.py) on the sheet: sent during the shift, or not sent yet
+    (handed over as pending: waiting for a sign-off step, or signed and waiting to go)."""
+
+    id: int
+    incident_id: int
+    kind: ReportKind
+    seq: int = 0
+    title: str
+    serial: str | None = None  # 〔2026〕第37期, once signed
+    status: str  # draft / signoff / signed / sent
+    drafted_by: str = ""
+    created_at: datetime
+    next_step: str | None = None  # the sign-off step it waits for (拟稿/审核/签发 as codes)
+    sent_at: datetime | None = None
+    sent_via: str | None = None  # fax / gov / email / other
+    without_chain: bool = False  # sent before its sign-off chain was done
+    late_seconds: int | None = None  # the clock it closed: >0 late, <=0 on time; None: none
+    corrects: str = ""  # the report a correction (更正) corrects: "#12 〔2026〕第37期"
+    struck: str = ""  # the report that closed its clock was struck through: who, when, why
+
+
 class EquipmentItem(BaseModel):
     key: str  # phone / fax / video / network / …
     ok: bool = True
@@ -95,6 +117,8 @@ class HandoverSheet(BaseModel):
     warnings: list[SheetLine] = []
     struck_people: list[SheetLine] = []  # sign-ins struck through (更正)
     struck_incidents: list[SheetLine] = []  # struck reports of incidents not on the sheet
+    written: list[SheetReport] = []  # written reports sent during the shift (issue 14)
+    pending_reports: list[SheetReport] = []  # written reports not sent yet: handed over
     equipment: list[EquipmentItem] = []
     notes: str = ""
     pending: list[PendingItem] = []

@@ -200,7 +200,9 @@ class Hold(BaseModel):
 
 class TimelineItem(BaseModel):
     at: datetime
-    kind: str  # received / report / figures / log / voided / clock / merged / duplicate
+    # received / report / figures / log / voided / clock / merged / duplicate / written.* (a
+    # written report drafted, signed off, sent back, signed with its serial, sent: store/timeline)
+    kind: str
     title: str = ""
     detail: str = ""
     who: str = ""
@@ -224,10 +226,11 @@ class RegradeResult(BaseModel):
 
 
 class SearchHit(BaseModel):
-    kind: str  # incident / log
+    kind: str  # incident / log / report (a written report: `id` is the report's)
     id: int
     at: datetime
     title: str
     snippet: str = ""
     grade: Grade | None = None
     status: str = ""
+    incident_id: int | None = None  # the incident a report hit opens

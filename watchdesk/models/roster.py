@@ -460,12 +460,19 @@ class RosterRow(BaseModel):
     name: str
     phone: str = ""
     note: str = ""
+    note_given: bool = True  # False: the file has no 备注 column (the note is left as it is)
+    # For calendars (`export_rows(..., calendar=True)`): the assignment it is, how often it was
+    # changed (the event's SEQUENCE) and whether it is off the roster (STATUS:CANCELLED).
+    assignment_id: int | None = None
+    sequence: int = 0
+    cancelled: bool = False
 
 
 class ImportResult(BaseModel):
     rows: int = 0
     shifts_created: int = 0
     assigned: int = 0
+    notes_changed: int = 0
     unchanged: int = 0
     officers_added: list[str] = []
     dry_run: bool = False

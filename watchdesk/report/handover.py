@@ -11,7 +11,7 @@ from datetime import datetime, tzinfo
 
 from watchdesk.i18n import t, using
 from watchdesk.i18n.labels import category_label, grade_label, kind_label, role_label, status_label
-from watchdesk.models.handover import HandoverSheet, SheetClock, SheetLine, Signature
+from watchdesk.models.handover import HandoverSheet, SheetClock, SheetLine, SheetReport, Signature
 from watchdesk.models.incident import DeadlineStatus
 from watchdesk.report.textfmt import rule, wrap_cells
 
@@ -19,6 +19,7 @@ SECTIONS = (
     "people",
     "checks",
     "incidents",
+    "written",  # only on a sheet with written reports sent during the shift
     "running",
     "due_next",
     "log",
@@ -155,6 +156,8 @@ def sections(sheet: HandoverSheet, tz: tzinfo) -> list[tuple[str, list[str]]]:
         inc_lines += merged.get(i.id, [])
     inc_lines += [_line(x, tz) for x in sheet.struck_incidents]
     out.append((t("ho.s.incidents"), inc_lines or [t("ho.none")]))
+    if sheet.written:  # a sheet from before written reports (issue 14) prints as it did
+        out.append((t("rv.ho.s.written"), [written_line(r, tz) for r in sheet.written]))
     out.append(
         (
             t("ho.s.running"),
@@ -195,17 +198,54 @@ def sections(sheet: HandoverSheet, tz: tzinfo) -> list[tuple[str, list[str]]]:
         )
     )
     out.append((t("ho.s.notes"), [sheet.notes] if sheet.notes.strip() else [t("ho.none")]))
-    out.append(
-        (
-            t("ho.s.pending"),
-            [
-                f"{k}. {p.matter}" + t("ho.paren", text=f"{t('ho.owner')}{t('ho.colon')}{p.owner}")
-                for k, p in enumerate(sheet.pending, 1)
-            ]
-            or [t("ho.none")],
-        )
-    )
+    pending = [
+        f"{k}. {p.matter}" + t("ho.paren", text=f"{t('ho.owner')}{t('ho.colon')}{p.owner}")
+        for k, p in enumerate(sheet.pending, 1)
+    ]
+    if sheet.pending_reports:  # not numbered: the numbers are those `d` drops
+        pending.append(t("rv.ho.pending_head", n=len(sheet.pending_reports)))
+        pending += ["    " + pending_line(r) for r in sheet.pending_reports]
+    out.append((t("ho.s.pending"), pending or [t("ho.none")]))
     return out
+
+
+def _report_name(r: SheetReport) -> str:
+    """#3 续报一《…》: the incident (as the sheet numbers incidents), the kind, the title."""
+    return f"#{r.incident_id} {kind_label(r.kind, r.seq)}《{r.title}》"
+
+
+def written_line(r: SheetReport, tz: tzinfo) -> str:
+    """A written report sent during the shift: when, its serial number, which, how it went,
+    and on time or late (or a correction, which closes no clock; or sent without sign-off)."""
+    head = " ".join(x for x in (_hm(r.sent_at, tz), r.serial or t("rv.ho.no_serial")) if x)
+    how = [t(f"rep.via.{r.sent_via}")] if r.sent_via else []
+    if r.corrects:
+        how.append(t("rv.ho.corrects", what=r.corrects))
+    elif r.late_seconds is not None:
+        how.append(
+            t("rv.ho.late", late=duration(r.late_seconds))
+            if r.late_seconds > 0
+            else t("rv.ho.on_time")
+        )
+    if r.without_chain:
+        how.append(t("rv.ho.without_chain"))
+    line = f"{head} {_report_name(r)} —— {t('rv.ho.list_sep').join(how)}"
+    if r.struck:
+        return Struck(line, r.struck)
+    return ("！" if r.without_chain else "") + line
+
+
+def pending_line(r: SheetReport) -> str:
+    """A written report not sent yet: which, what it waits for, and who drafted it."""
+    if r.status == "signed":
+        wait = t("rv.ho.wait_send_signed", serial=r.serial or "")
+    elif r.next_step:
+        wait = t("rv.ho.wait_step", step=t(f"rep.step.{r.next_step}"))
+    else:
+        wait = t("rv.ho.wait_send")
+    return f"{_report_name(r)} —— {wait}" + t(
+        "ho.paren", text=t("rv.ho.drafted_by", who=r.drafted_by)
+    )
 
 
 def _line(x: SheetLine, tz: tzinfo, indent: str = "") -> str:

@@ -3,11 +3,17 @@
 The font comes from a maintained package: a TrueType CJK font found on the system (Debian's
 fonts-wqy-zenhei, fonts-wqy-microhei or fonts-arphic-uming; or `pdf_font` in the config), embedded
 as a subset so the PDF shows the same everywhere. Without one, reportlab's built-in Adobe CID font
-STSong-Light is used (not embedded: the viewer must supply it) and `font_warning` says so.
+STSong-Light is used (not embedded: the viewer must supply it) and `cjk_font`'s warning says so.
+
+`cjk_font` and `register_ttf` are the one place fonts are found and registered, for the handover
+sheet and for the written report (`written_pdf`, which refuses to print without a TrueType font
+instead of falling back). Each font file is registered under its own name, so the handover's font
+and a report's fonts per role live side by side in one process.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import tzinfo
 from functools import cache
@@ -36,23 +42,43 @@ CANDIDATES = [
 ]
 
 
+FALLBACK = "STSong-Light"  # reportlab's Adobe CID font: not embedded, the viewer supplies it
+
+
 @cache
-def cjk_font(path: str | None = None) -> tuple[str, str | None]:
-    """(registered font name, warning or None)."""
+def register_ttf(path: str, index: int = 0) -> str:
+    """The registered name of the TrueType font `path` (face `index` of a .ttc), registered once
+    under a name of its own. Raises what reportlab raises for a font it cannot embed (CFF
+    outlines, a damaged or missing file)."""
+    name = "WatchdeskCJK-" + hashlib.sha1(f"{path}#{index}".encode()).hexdigest()[:10]
+    pdfmetrics.registerFont(TTFont(name, path, subfontIndex=index))
+    return name
+
+
+@cache
+def _find(path: str | None, candidates: tuple[tuple[str, int], ...] | None) -> str | None:
     tries = [(path, 0)] if path else []
-    tries += CANDIDATES
+    tries += CANDIDATES if candidates is None else candidates
     for p, index in tries:
-        if p and Path(p).exists():
+        if p and Path(p).is_file():
             try:
-                pdfmetrics.registerFont(TTFont("WatchdeskCJK", p, subfontIndex=index))
-                return "WatchdeskCJK", None
+                return register_ttf(p, index)
             except Exception:  # a font reportlab cannot embed (e.g. CFF outlines)
                 continue
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light", (
-        "no TrueType CJK font found (install fonts-wqy-zenhei or set "
-        "pdf_font); using the non-embedded STSong-Light"
-    )
+    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK))
+    return None
+
+
+def cjk_font(
+    path: str | None = None, *, candidates: tuple[tuple[str, int], ...] | None = None
+) -> tuple[str, str | None]:
+    """(registered font name, warning or None): the font at `path` (the config's `pdf_font`) if
+    it can be embedded, else the first of `candidates` (default `CANDIDATES`) installed, else
+    STSong-Light with a warning, in the UI language, saying what to install."""
+    name = _find(path, candidates)
+    if name is not None:
+        return name, None
+    return FALLBACK, t("paper.font.fallback", font=FALLBACK)
 
 
 def _plain(line: str) -> tuple[str, int]:

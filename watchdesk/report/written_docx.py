@@ -352,8 +352,11 @@ def _el(tag: str, **attrs: str) -> Any:
 def _foot(doc: Any, paper: Paper, width_pt: float) -> None:
     """The foot (版记): 报/送/抄送 and the 印发 line, in a one-column table as wide as the text
     block with a thick rule above and below and a thin one over the 印发 line. The table floats
-    to the bottom of the text block (w:tblpPr, tblpYSpec bottom) as Word and WPS place it;
-    LibreOffice floats only tables narrower than the text block and shows it after the body."""
+    to the bottom of the text block (w:tblpPr, tblpYSpec bottom), the body flowing above it, on
+    the page of its anchor (the paragraph after it), i.e. the last page, or a page of its own
+    when the body leaves no room. Placed horizontally from the page's edge (horzAnchor page, at
+    the left margin) rather than centred in the margins: LibreOffice makes a table as wide as
+    the text block a floating frame only then, and otherwise shows it right after the body."""
     rows = [(label, foot_line(label, names)) for label, names in paper.distribution]
     doc.add_paragraph()  # a blank line between the body and the foot where it follows the body
     table = doc.add_table(rows=len(rows) + 1, cols=1)
@@ -369,8 +372,8 @@ def _foot(doc: Any, paper: Paper, width_pt: float) -> None:
             topFromText="0",
             bottomFromText="0",
             vertAnchor="margin",
-            horzAnchor="margin",
-            tblpXSpec="center",
+            horzAnchor="page",
+            tblpX=str(round(LEFT_MM * 72 / 25.4 * 20)),
             tblpYSpec="bottom",
         )
     )

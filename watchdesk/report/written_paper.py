@@ -51,6 +51,11 @@ def _names(names: str | Iterable[str] | None) -> list[str]:
     return out
 
 
+def names(text: str) -> list[str]:
+    """A distribution list typed as one text (split at 、，；and new lines)."""
+    return _names(text)
+
+
 def paragraphs(body: str) -> list[str]:
     """The body's paragraphs: one a line, without the indent a template or an editor put there."""
     return [p.strip(" \t\u3000") for p in body.splitlines() if p.strip(" \t\u3000")]

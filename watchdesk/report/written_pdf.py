@@ -13,18 +13,16 @@ the 简报 form offices use for 值班信息 (/work/shared/domain/written-report
 - page numbers "— 1 —" in 4号, 7 mm under the text block, right on odd pages, left on even.
 
 Fonts are embedded, always: a TrueType CJK font per role (header, title, body), from the desk's
-own files or else the first one installed (the same candidates as the handover sheet,
-`watchdesk.report.pdf.CANDIDATES`). With none, `PaperFontError` says what to install instead of
-printing boxes. The same paper gives the same bytes (reportlab's invariant mode: no creation date,
-a fixed document id), so a frozen report reprints byte for byte.
-
-Font registration is local (`_register`): `pdf.cjk_font` registers every font under one name, so a
-second font for the report would replace the handover's in the same process.
+own files or else the first one installed, found and registered by the handover sheet's helper
+(`watchdesk.report.pdf.cjk_font`, `register_ttf`: one name per font file, so the fonts of both live
+side by side). With none, `PaperFontError` says what to install instead of printing boxes (the
+handover falls back to a font the viewer supplies; a report that is signed and filed does not).
+The same paper gives the same bytes (reportlab's invariant mode: no creation date, a fixed document
+id), so a frozen report reprints byte for byte.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Mapping
 from functools import cache
@@ -38,14 +36,13 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer
 
 from watchdesk.errors import StoreError
 from watchdesk.i18n import t
 from watchdesk.i18n.labels import cn_number
 from watchdesk.models.report import Paper
-from watchdesk.report.pdf import CANDIDATES
+from watchdesk.report.pdf import CANDIDATES, cjk_font, register_ttf
 from watchdesk.report.written_paper import foot_line
 from watchdesk.rules.report_elements import KIND_ZH
 
@@ -82,19 +79,12 @@ class PaperFontError(StoreError):
 
 
 # -- fonts ---------------------------------------------------------------------------------------
-@cache
-def _register(path: str, index: int) -> str:
-    name = "WatchdeskPaper-" + hashlib.sha1(f"{path}#{index}".encode()).hexdigest()[:10]
-    pdfmetrics.registerFont(TTFont(name, path, subfontIndex=index))
-    return name
-
-
 def _load(path: str) -> str:
     """A font the desk chose: registered, or a `PaperFontError` naming the file and the problem."""
     if not Path(path).is_file():
         raise PaperFontError(t("paper.font.not_found", path=path), path)
     try:
-        name = _register(path, 0)
+        name = register_ttf(path, 0)
     except Exception as e:  # CFF outlines (.otf), a damaged file: reportlab cannot embed it
         raise PaperFontError(t("paper.font.unusable", path=path, problem=e), path) from None
     face: Any = pdfmetrics.getFont(name).face
@@ -105,14 +95,10 @@ def _load(path: str) -> str:
 
 @cache
 def installed_font() -> str | None:
-    """The registered name of the first installed CJK TrueType font, None when there is none."""
-    for path, index in CANDIDATES:
-        if Path(path).is_file():
-            try:
-                return _register(path, index)
-            except Exception:
-                continue
-    return None
+    """The registered name of the first installed CJK TrueType font (`CANDIDATES`), None when
+    there is none (where the handover would fall back to a font it cannot embed)."""
+    name, fallback = cjk_font(candidates=tuple(CANDIDATES))
+    return None if fallback else name
 
 
 def font_problem() -> str | None:

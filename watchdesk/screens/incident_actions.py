@@ -1,6 +1,7 @@
 """One key each for the reporting lifecycle, shared by every screen that has a selected incident.
 
-p phone report made · w written report sent · f follow-up (numbered by itself) · v verification
+p phone report (its read-out card first) · w the written report drafted, signed off and sent
+(screens/report.py; W records one sent by other means) · f follow-up (numbered by itself) · v verification
 requested (核报) · k verification answered · e final report (终报) · u new figures · i instruction
 or note · x void. Each opens a short dialog whose time defaults to now; the store closes the
 matching clock and records whether it was on time or late.
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 LIFECYCLE_BINDINGS = [
     Binding("p", "report('phone')", "key.phone", id="report-phone"),
     Binding("w", "report('written')", "key.written", id="report-written"),
+    Binding("W", "record_written", "key.record_written", show=False, id="report-written-record"),
     Binding("f", "report('followup')", "key.followup", id="report-followup"),
     Binding("v", "verify_request", "key.verify_request", id="verify-request"),
     Binding("k", "report('verification')", "key.verify_answer", id="verify-answer"),
@@ -96,7 +98,40 @@ class IncidentActions(WatchdeskScreen):
         if inc_id is None:
             return
         rk = ReportKind(kind)
-        self.run_read(lambda: self._open_report(inc_id, rk), group="dialog")
+        if rk == ReportKind.phone:
+            self._phone_card(inc_id)
+        elif rk == ReportKind.written:
+            self.run_write(lambda: self._open_written(inc_id), group="dialog")
+        else:
+            self.run_read(lambda: self._open_report(inc_id, rk), group="dialog")
+
+    def action_record_written(self) -> None:
+        """Record a written report sent by other means, without drafting it here."""
+        inc_id = self._target()
+        if inc_id is not None:
+            self.run_read(lambda: self._open_report(inc_id, ReportKind.written), group="dialog")
+
+    def _phone_card(self, inc_id: int) -> None:
+        """The read-out card first; the phone report is recorded from it."""
+        from watchdesk.screens.report import PhoneCard
+
+        def read_out(record: bool | None) -> None:
+            if record:
+                self.run_read(lambda: self._open_report(inc_id, ReportKind.phone), group="dialog")
+
+        self.app.push_screen(PhoneCard(inc_id), read_out)
+
+    async def _open_written(self, inc_id: int) -> None:
+        """`w`: the report the incident's clocks wait for, drafted by the console (or the open
+        draft of it), on its own screen."""
+        from watchdesk.screens.report import ReportScreen, open_or_draft, policy_of
+
+        app = self.app
+        pol = policy_of(app)
+        name, to = app.settings.desk_name, app.settings.report_to
+        rid = await app.client.call(lambda s: open_or_draft(s, inc_id, pol, name, to))
+        follow(app, inc_id)
+        app.push_screen(ReportScreen(rid), lambda _: app.reload())
 
     async def _open_report(self, inc_id: int, rk: ReportKind) -> None:
         """Read whom this kind of report went to last, and whether this clock already has its

@@ -1,4 +1,5 @@
-"""Finding things: type to search incidents and duty-log entries in Chinese, with filters."""
+"""Finding things: type to search incidents, duty-log entries and written reports in Chinese,
+with filters. A report found opens its incident."""
 
 from __future__ import annotations
 
@@ -22,6 +23,20 @@ from watchdesk.widgets.footer import KeyFooter
 from watchdesk.widgets.header import DeskHeader
 
 
+def _short(text: str, n: int) -> str:
+    """A report's title (a sentence, not a headline) cut to fit beside the text found."""
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _status(h: SearchHit) -> str:
+    """The last column: an incident's status, a log entry's kind, a report's state."""
+    if h.kind == "incident":
+        return status_label(h.status)
+    if h.kind == "report":
+        return t(f"rep.status.{h.status}")
+    return t(f"log.kind.{h.status}")
+
+
 class SearchScreen(WatchdeskScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "key.back", id="search-back"),
@@ -36,7 +51,7 @@ class SearchScreen(WatchdeskScreen):
 
     def compose(self) -> ComposeResult:
         yield DeskHeader()
-        yield Input(self.initial, placeholder=t("search.placeholder"), id="q")
+        yield Input(self.initial, placeholder=t("rv.search.placeholder"), id="q")
         with Horizontal(id="filters"):
             yield Input(placeholder=t("search.since"), id="since", classes="filter")
             yield Input(placeholder=t("search.until"), id="until", classes="filter")
@@ -116,9 +131,9 @@ class SearchScreen(WatchdeskScreen):
                 fmt_full(h.at, tz)[:16],
                 t(f"search.kind.{h.kind}"),
                 grade_label(h.grade, short=True) if h.grade else "",
-                h.title,
+                _short(h.title, 24) if h.kind == "report" else h.title,
                 h.snippet[:60],
-                status_label(h.status) if h.kind == "incident" else t(f"log.kind.{h.status}"),
+                _status(h),
             )
         info.update(t("search.count", n=len(self.hits)))
 
@@ -138,5 +153,7 @@ class SearchScreen(WatchdeskScreen):
 
         if hit.kind == "incident":
             self.app.push_screen(IncidentScreen(hit.id))
+        elif hit.kind == "report" and hit.incident_id is not None:
+            self.app.push_screen(IncidentScreen(hit.incident_id))
         else:
             self.notify(hit.snippet, timeout=10)

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from watchdesk.store.search import SearchRepo
     from watchdesk.store.settings import SettingsRepo
     from watchdesk.store.signoff import ReportRepo
+    from watchdesk.store.stats import StatsRepo
     from watchdesk.store.warning import WarningRepo
 
 Clock = Callable[[], datetime]
@@ -229,6 +230,13 @@ class Store:
         return HoldRepo(self)
 
     @cached_property
+    def report_holds(self) -> HoldRepo:
+        """Who is editing a written report's draft (as `holds` for incidents)."""
+        from watchdesk.store.holds import HoldRepo
+
+        return HoldRepo(self, "report")
+
+    @cached_property
     def search(self) -> SearchRepo:
         from watchdesk.store.search import SearchRepo
 
@@ -252,6 +260,12 @@ class Store:
         from watchdesk.store.settings import SettingsRepo
 
         return SettingsRepo(self)
+
+    @cached_property
+    def stats(self) -> StatsRepo:
+        from watchdesk.store.stats import StatsRepo
+
+        return StatsRepo(self)
 
     @classmethod
     def open(

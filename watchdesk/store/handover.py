@@ -28,6 +28,7 @@ from watchdesk.models.handover import (
     SheetIncident,
     SheetLine,
     SheetPerson,
+    SheetReport,
     Signature,
 )
 from watchdesk.models.incident import FIGURE_FIELDS, DeadlineStatus, IncidentStatus, ReportKind
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from watchdesk.models.incident import Deadline, Incident
     from watchdesk.models.roster import ShiftView
     from watchdesk.store.desk import Store
+    from watchdesk.store.signoff import WrittenReport
 
 DEFAULT_EQUIPMENT = ("phone", "fax", "video", "network")
 
@@ -213,6 +215,7 @@ class HandoverRepo:
             for e in reversed(self.s.dutylog.list(since=start, until=end, limit=10_000))
         ]
         self._contributions(sheet, start, end, now)
+        sheet.written, sheet.pending_reports = self._written(start, end)
         from watchdesk.store.correction import annotate_sheet
 
         annotate_sheet(self.s, sheet, start, end)  # struck records, merged duplicates
@@ -274,6 +277,70 @@ class HandoverRepo:
                 )
             )
         return out
+
+    def _written(
+        self, start: datetime, end: datetime
+    ) -> tuple[list[SheetReport], list[SheetReport]]:
+        """Written reports (issue 14): those sent during the shift, and those not sent yet that
+        were drafted before its end (handed over as pending; none of a voided incident)."""
+        rows = self.s.db.execute(
+            """SELECT id FROM written_reports WHERE sent_at >= ? AND sent_at < ?
+               UNION SELECT w.id FROM written_reports w JOIN incidents i ON i.id = w.incident_id
+               WHERE w.status <> 'sent' AND w.created_at < ? AND i.status <> 'voided'
+               ORDER BY 1""",
+            [to_db(start), to_db(end), to_db(end)],
+        ).fetchall()
+        if not rows:
+            return [], []
+        from watchdesk.store.correction import note, of_incident
+
+        reps = [self.s.written.get(r[0]) for r in rows]
+        struck: dict[int, dict] = {}
+        sent: list[SheetReport] = []
+        pending: list[SheetReport] = []
+        for w in reps:
+            if w.status != "sent":
+                pending.append(self._sheet_report(w))
+                continue
+            late, struck_note = None, ""
+            if w.report_id is not None:
+                row = self.s.db.execute(
+                    "SELECT late_seconds FROM reports WHERE id = ?", [w.report_id]
+                ).fetchone()
+                late = row[0] if row else None
+                if w.incident_id not in struck:
+                    struck[w.incident_id] = of_incident(self.s, w.incident_id)
+                c = struck[w.incident_id].get(f"report:{w.report_id}")
+                struck_note = note(c, self.s.tz) if c is not None else ""
+            sent.append(self._sheet_report(w, late=late, struck=struck_note))
+        sent.sort(key=lambda r: (r.sent_at or r.created_at, r.id))
+        return sent, pending
+
+    def _sheet_report(
+        self, w: WrittenReport, *, late: int | None = None, struck: str = ""
+    ) -> SheetReport:
+        corrects = ""
+        if w.corrects_id is not None:
+            old = self.s.written.get(w.corrects_id)
+            corrects = " ".join(x for x in (f"#{old.id}", old.serial or "") if x)
+        return SheetReport(
+            id=w.id,
+            incident_id=w.incident_id,
+            kind=w.kind,
+            seq=w.seq,
+            title=w.title,
+            serial=w.serial,
+            status=w.status,
+            drafted_by=w.drafted_by,
+            created_at=w.created_at,
+            next_step=w.next_step,
+            sent_at=w.sent_at,
+            sent_via=w.sent_via,
+            without_chain=w.sent_without_chain,
+            late_seconds=late,
+            corrects=corrects,
+            struck=struck,
+        )
 
     def _sheet_clock(self, d: Deadline, inc: Incident) -> SheetClock:
         late = None

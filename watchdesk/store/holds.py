@@ -1,5 +1,6 @@
-"""Edit holds between terminals: who is editing an incident. A hold expires on its own, so a
-closed laptop never locks a record for good; the holder renews it while the form is open."""
+"""Edit holds between terminals: who is editing an incident (`holds`) or a written report's draft
+(`report_holds`). A hold expires on its own, so a closed laptop never locks a record for good;
+the holder renews it while the form is open."""
 
 from __future__ import annotations
 
@@ -17,19 +18,18 @@ HOLD_SECONDS = 120
 
 
 class Held(StoreError):
-    def __init__(self, hold: Hold):
+    def __init__(self, hold: Hold, what: str = "incident"):
+        key = "err.hold.held" if what == "incident" else f"err.hold.{what}_held"
         if hold.seat:
-            super().__init__(
-                "err.hold.held_at", id=hold.incident_id, holder=hold.holder, seat=hold.seat
-            )
+            super().__init__(f"{key}_at", id=hold.incident_id, holder=hold.holder, seat=hold.seat)
         else:
-            super().__init__("err.hold.held", id=hold.incident_id, holder=hold.holder)
+            super().__init__(key, id=hold.incident_id, holder=hold.holder)
         self.hold = hold
 
 
-def _hold(row: dict) -> Hold:
+def _hold(row: dict, key: str = "incident_id") -> Hold:
     return Hold(
-        incident_id=row["incident_id"],
+        incident_id=row[key],
         holder=row["holder"],
         seat=row["seat"],
         acquired_at=from_db_not_null(row["acquired_at"]),
@@ -37,24 +37,30 @@ def _hold(row: dict) -> Hold:
     )
 
 
+# What can be held: (table, key column). The id of what is held is `Hold.incident_id` for both.
+TABLES = {"incident": ("holds", "incident_id"), "report": ("report_holds", "written_report_id")}
+
+
 class HoldRepo:
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, what: str = "incident"):
         self.s = store
+        self.what = what
+        self.table, self.key = TABLES[what]
 
     def current(self, incident_id: int) -> Hold | None:
         rows = list(
             self.s.db.query(
-                "SELECT * FROM holds WHERE incident_id = ? AND expires_at > ?",
+                f"SELECT * FROM {self.table} WHERE {self.key} = ? AND expires_at > ?",
                 [incident_id, to_db(self.s.now())],
             )
         )
-        return _hold(rows[0]) if rows else None
+        return _hold(rows[0], self.key) if rows else None
 
     def all_current(self) -> dict[int, Hold]:
         return {
-            r["incident_id"]: _hold(r)
+            r[self.key]: _hold(r, self.key)
             for r in self.s.db.query(
-                "SELECT * FROM holds WHERE expires_at > ?", [to_db(self.s.now())]
+                f"SELECT * FROM {self.table} WHERE expires_at > ?", [to_db(self.s.now())]
             )
         }
 
@@ -66,10 +72,10 @@ class HoldRepo:
         with self.s.write():
             other = self.current(incident_id)
             if other and (other.holder, other.seat) != (holder, seat):
-                raise Held(other)
+                raise Held(other, self.what)
             self.s.db.execute(
-                "INSERT INTO holds (incident_id, holder, seat, acquired_at, expires_at)"
-                " VALUES (?,?,?,?,?) ON CONFLICT(incident_id) DO UPDATE SET holder = excluded.holder,"
+                f"INSERT INTO {self.table} ({self.key}, holder, seat, acquired_at, expires_at)"
+                f" VALUES (?,?,?,?,?) ON CONFLICT({self.key}) DO UPDATE SET holder = excluded.holder,"
                 " seat = excluded.seat, acquired_at = excluded.acquired_at,"
                 " expires_at = excluded.expires_at",
                 [
@@ -87,6 +93,6 @@ class HoldRepo:
     def release(self, incident_id: int, holder: str, seat: str = "") -> None:
         with self.s.write():
             self.s.db.execute(
-                "DELETE FROM holds WHERE incident_id = ? AND holder = ? AND seat = ?",
+                f"DELETE FROM {self.table} WHERE {self.key} = ? AND holder = ? AND seat = ?",
                 [incident_id, holder, seat],
             )

@@ -27,7 +27,7 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from watchdesk.errors import BadValue, InputError, Msg, NotFound, bilingual
 from watchdesk.models.incident import ReportKind
@@ -74,14 +74,84 @@ def via_code(text: str) -> str | None:
     return aliases.get(text) or next((k for k, v in VIA.items() if v == text), None)
 
 
+class Distribution(BaseModel):
+    """Where a report goes, as its foot prints it: 报 (up), 送 (across), 抄送 (copied)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    report_to: list[str] = []  # 报
+    send_to: list[str] = []  # 送
+    copy_to: list[str] = []  # 抄送
+
+    @field_validator("report_to", "send_to", "copy_to")
+    @classmethod
+    def _names(cls, v: list[str]) -> list[str]:
+        out = [" ".join(str(x).split()) for x in v]
+        out = [x for x in out if x]
+        if any(len(x) > 60 for x in out):
+            raise BadValue("err.signoff.name_long")
+        return list(dict.fromkeys(out))
+
+    @property
+    def empty(self) -> bool:
+        return not (self.report_to or self.send_to or self.copy_to)
+
+    @classmethod
+    def of(cls, **lists: list[str]) -> Distribution:
+        """The lists as a user gave them; a bad one is bad input naming its list."""
+        from pydantic import ValidationError
+
+        try:
+            return cls(**lists)
+        except ValidationError as e:
+            err = e.errors()[0]
+            field = str(err["loc"][0]) if err["loc"] else "report_to"
+            raise InputError(field, "err.signoff.name_long") from None
+
+
 class SignoffPolicy(BaseModel):
-    """How a desk signs its reports off (the config's `report_*` settings)."""
+    """How a desk signs its reports off and where they go by default (the config's `report_*`
+    settings)."""
 
     chain: list[str] = ["drafted", "checked", "signed"]
     by_kind: dict[str, list[str]] = {"phone": []}  # a shorter chain for a kind; [] none
     signers: list[str] = ["leader"]  # roles that may sign the last step (签发)
     pin: bool = False  # every step needs the officer's PIN
     required: bool = True  # a report with a chain is sent only once signed (or explicitly without)
+    # 报/送/抄送 by the incident's grade ("I".."IV", or "default" for any grade not named).
+    distribution: dict[str, Distribution] = {}
+    templates_dir: str | None = None  # the desk's own report templates, before the pack's
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> SignoffPolicy:
+        """The policy a desk's settings (watchdesk.config.Settings) give; pydantic's
+        ValidationError for a bad one, which the caller reports as the config's problem."""
+        return cls(
+            chain=settings.report_chain,
+            by_kind=settings.report_chain_by_kind,
+            signers=settings.report_signers,
+            pin=settings.report_pin,
+            required=settings.report_signoff_required,
+            distribution=settings.report_distribution,
+            templates_dir=settings.report_templates,
+        )
+
+    @field_validator("distribution")
+    @classmethod
+    def _grades(cls, v: dict[str, Distribution]) -> dict[str, Distribution]:
+        known = ("I", "II", "III", "IV", "default")
+        for grade in v:
+            if grade not in known:
+                raise BadValue("err.signoff.grade", grade=grade, known=", ".join(known))
+        return v
+
+    def distribution_for(self, grade: str | None, report_to: str = "") -> Distribution:
+        """The lists a new report of an incident of `grade` starts with; without any configured,
+        报 is the desk's `report_to`."""
+        d = self.distribution.get(grade or "", self.distribution.get("default"))
+        if d is not None and not d.empty:
+            return d
+        return Distribution(report_to=[report_to] if report_to.strip() else [])
 
     @field_validator("chain")
     @classmethod
@@ -150,6 +220,10 @@ class WrittenReport(BaseModel):
     sent_note: str = ""
     sent_without_chain: bool = False
     report_id: int | None = None  # the report event that closed the clock
+    report_to: list[str] = []  # 报
+    send_to: list[str] = []  # 送
+    copy_to: list[str] = []  # 抄送
+    version: int = 1  # bumped by every change to the draft: an edit made on an older one is refused
     drafted_by: str
     created_at: datetime
     steps: list[SignoffStep] = []  # every step of every round, in order
@@ -246,6 +320,10 @@ class ReportRepo:
             sent_note=row["sent_note"],
             sent_without_chain=bool(row["sent_without_chain"]),
             report_id=row["report_id"],
+            report_to=json.loads(row["report_to"]),
+            send_to=json.loads(row["send_to"]),
+            copy_to=json.loads(row["copy_to"]),
+            version=row["version"],
             drafted_by=row["drafted_by"],
             created_at=from_db_not_null(row["created_at"]),
             steps=steps,
@@ -284,6 +362,7 @@ class ReportRepo:
             serial=report.serial,
             signer=report.signer,
             issued=signed_on,
+            **_lists(report),
         )
 
     # -- drafting --------------------------------------------------------------------------------
@@ -298,13 +377,16 @@ class ReportRepo:
         templates_dir: str | None = None,
         desk_name: str = "",
         report_to: str = "",
+        distribution: Distribution | None = None,
     ) -> WrittenReport:
         """Draft a report of `kind` on the incident from what the desk holds now and keep it,
-        with the chain the desk's policy gives that kind. `corrects`: a sent report this one
-        corrects (更正): same incident and kind, marked in its title."""
+        with the chain the desk's policy gives that kind and the 报/送/抄送 lists it gives the
+        incident's grade (or `distribution`). `corrects`: a sent report this one corrects
+        (更正): same incident and kind, marked in its title, going where the old one went."""
         from watchdesk.report.written import draft
 
         policy = policy or SignoffPolicy()
+        templates_dir = templates_dir or policy.templates_dir
         try:
             kind = ReportKind(kind)
         except ValueError:
@@ -334,6 +416,15 @@ class ReportRepo:
         title = d.title.strip()
         if corrects is not None and not title.endswith(CORRECTION_MARK):
             title += CORRECTION_MARK
+        if distribution is None and corrects is not None:
+            distribution = Distribution(
+                report_to=old.report_to, send_to=old.send_to, copy_to=old.copy_to
+            )
+        if distribution is None:
+            grade = self.s.incidents.get(incident_id).grade
+            distribution = policy.distribution_for(
+                grade.value if grade else None, report_to or str(_desk(d).get("report_to", ""))
+            )
         now = self.s.now()
         with self.s.write():
             rid = self.s.auditor.insert(
@@ -350,6 +441,9 @@ class ReportRepo:
                     "status": "draft",
                     "round": 1,
                     "corrects_id": corrects,
+                    "report_to": _json(distribution.report_to),
+                    "send_to": _json(distribution.send_to),
+                    "copy_to": _json(distribution.copy_to),
                     "drafted_by": self.s.actor,
                     "created_at": to_db(now),
                     "updated_at": to_db(now),
@@ -367,6 +461,125 @@ class ReportRepo:
             "INSERT INTO written_reports_fts (rowid, uni, bi) VALUES (?, ?, ?)",
             [report_id, *grams(f"{title}\n{body}")],
         )
+
+    # -- working on the draft --------------------------------------------------------------------
+    def _editable(self, report_id: int, version: int) -> WrittenReport:
+        """The report as it is now, inside the write lock: still a draft (before the round's first
+        step, or sent back), and the version the editor started from."""
+        assert self.s.db.conn.in_transaction
+        rep = self._model(self._row(report_id))
+        if rep.status != "draft":
+            raise InputError(
+                "report",
+                "err.signoff.not_editable",
+                id=report_id,
+                status=Msg(f"err.signoff.status.{rep.status}"),
+            )
+        if rep.version != version:
+            raise InputError("report", "err.signoff.edited_meanwhile", id=report_id)
+        return rep
+
+    def edit(self, report_id: int, *, title: str, body: str, version: int) -> WrittenReport:
+        """The officer's own wording of the draft. `version`: the one the officer started from
+        (an edit made on an older version is refused: someone changed it meanwhile). Markers of
+        unknown elements the officer has filled in (【待核实：事发单位】 gone from the text) leave
+        the report's list of what was missing."""
+        title = " ".join(title.split())
+        body = body.strip("\n")
+        if not title:
+            raise InputError("title", "err.signoff.title")
+        if not body.strip():
+            raise InputError("body", "err.signoff.body")
+        with self.s.write():
+            rep = self._editable(report_id, version)
+            text = f"{title}\n{body}"
+            missing = [label for label in rep.missing if f"【待核实：{label}】" in text]
+            self.s.auditor.update(
+                "written_reports",
+                report_id,
+                {
+                    "title": title,
+                    "body": body,
+                    "missing": json.dumps(missing, ensure_ascii=False),
+                    "version": rep.version + 1,
+                    "updated_at": to_db(self.s.now()),
+                },
+            )
+            self._index(report_id, title, body)
+        return self.get(report_id)
+
+    def redraw(self, report_id: int, *, policy: SignoffPolicy | None = None) -> Draft:
+        """What the draft would say if drawn again now from the desk's data (nothing is kept:
+        the console shows what would change, and `take_redraw` keeps it)."""
+        from watchdesk.report.written import draft
+
+        policy = policy or SignoffPolicy()
+        rep = self.get(report_id)
+        old = self.draft_of(report_id)
+        desk = _desk(old)
+        d = draft(
+            self.s,
+            rep.incident_id,
+            rep.kind,
+            now=self.s.now(),
+            seq=rep.seq,
+            templates_dir=policy.templates_dir,
+            desk_name=str(desk.get("name", "")),
+            report_to=str(desk.get("report_to", "")),
+        )
+        if rep.correction and not d.title.endswith(CORRECTION_MARK):
+            d = d.model_copy(update={"title": d.title.strip() + CORRECTION_MARK})
+        return d
+
+    def take_redraw(self, report_id: int, fresh: Draft, *, version: int) -> WrittenReport:
+        """Keep a re-drawn draft (`redraw`) in place of the text the report holds: the officer has
+        seen what changes. Refused if the draft changed since the officer looked."""
+        if fresh.incident_id != self.get(report_id).incident_id:
+            raise InputError("report", "err.signoff.changed", id=report_id)
+        with self.s.write():
+            rep = self._editable(report_id, version)
+            self.s.auditor.update(
+                "written_reports",
+                report_id,
+                {
+                    "title": fresh.title.strip(),
+                    "body": fresh.body,
+                    "missing": json.dumps(fresh.missing_labels, ensure_ascii=False),
+                    "draft_json": fresh.model_dump_json(),
+                    "version": rep.version + 1,
+                    "updated_at": to_db(self.s.now()),
+                },
+            )
+            self._index(report_id, fresh.title.strip(), fresh.body)
+        return self.get(report_id)
+
+    def set_distribution(
+        self, report_id: int, distribution: Distribution, *, version: int
+    ) -> WrittenReport:
+        """Where the report goes (报/送/抄送), until it is signed."""
+        with self.s.write():
+            rep = self._model(self._row(report_id))
+            if rep.frozen or rep.status == "sent":
+                raise InputError(
+                    "report",
+                    "err.signoff.not_editable",
+                    id=report_id,
+                    status=Msg(f"err.signoff.status.{rep.status}"),
+                )
+            if rep.version != version:
+                raise InputError("report", "err.signoff.edited_meanwhile", id=report_id)
+            self.s.auditor.update(
+                "written_reports",
+                report_id,
+                {
+                    "report_to": _json(distribution.report_to),
+                    "send_to": _json(distribution.send_to),
+                    "copy_to": _json(distribution.copy_to),
+                    "version": rep.version + 1,
+                    "updated_at": to_db(self.s.now()),
+                },
+            )
+        return self.get(report_id)
 
     # -- signing ---------------------------------------------------------------------------------
     def _officer(self) -> tuple[int, str]:
@@ -486,6 +699,7 @@ class ReportRepo:
             serial=(year, number),
             signer=signer,
             issued=now.astimezone(self.s.tz).date(),
+            **_lists(rep),
         )
         text = render_text(pp)
         pdf = render_pdf(pp, font_path=font_path)
@@ -587,7 +801,7 @@ class ReportRepo:
                     rep.incident_id,
                     rep.kind,
                     at=at,
-                    to_whom=_to_whom(self.draft_of(report_id)),
+                    to_whom=_to_whom(self.draft_of(report_id), rep),
                     by_whom=self.s.actor,
                     content=" ".join(x for x in (rep.serial or "", rep.title) if x),
                 )
@@ -641,6 +855,25 @@ class ReportRepo:
         return problems
 
 
-def _to_whom(d: Draft) -> str:
+def _lists(r: WrittenReport) -> dict[str, Any]:
+    """报/送/抄送 for the paper: the report's own; a report kept before it had lists (m14) goes
+    to the desk's `report_to` as the draft knew it (None: the paper's default)."""
+    if not (r.report_to or r.send_to or r.copy_to):
+        return {"report_to": None, "send_to": None, "copy_to": None}
+    return {"report_to": r.report_to, "send_to": r.send_to, "copy_to": r.copy_to}
+
+
+def _json(names: list[str]) -> str:
+    return json.dumps(names, ensure_ascii=False)
+
+
+def _desk(d: Draft) -> dict[str, Any]:
     desk = d.context.get("desk", {}) if isinstance(d.context, dict) else {}
-    return str(desk.get("report_to", "")) if isinstance(desk, dict) else ""
+    return desk if isinstance(desk, dict) else {}
+
+
+def _to_whom(d: Draft, r: WrittenReport | None = None) -> str:
+    """Whom the report went to, for the clock's record: its 报 list, else the desk's office."""
+    if r is not None and r.report_to:
+        return "、".join(r.report_to)
+    return str(_desk(d).get("report_to", ""))

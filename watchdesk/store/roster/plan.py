@@ -31,7 +31,7 @@ from watchdesk.models.roster import (
     Source,
 )
 from watchdesk.rules import roster as rules
-from watchdesk.store.db import to_db
+from watchdesk.store.db import from_db, to_db
 
 if TYPE_CHECKING:
     from watchdesk.store.roster.repo import RosterRepo
@@ -302,8 +302,15 @@ class RosterPlanning:
                         else:
                             res.unchanged += 1
                         continue
-                    if any(a.officer_id == oid and a.role == r.role for a in here):
-                        res.unchanged += 1
+                    same = next((a for a in here if a.officer_id == oid and a.role == r.role), None)
+                    if same is not None:
+                        if r.note_given and same.id and same.note != r.note:
+                            # a change only to 备注: the note is the file's (audited)
+                            self.s.auditor.update("assignments", same.id, {"note": r.note})
+                            same.note = r.note
+                            res.notes_changed += 1
+                        else:
+                            res.unchanged += 1
                         continue
                     aid = self.roster._insert_assignment(
                         sid, oid, r.role, Source.imported, cid, note=r.note
@@ -440,28 +447,116 @@ class RosterPlanning:
         return out
 
     def export_rows(
-        self, start: datetime, end: datetime, officer_id: int | None = None
+        self,
+        start: datetime,
+        end: datetime,
+        officer_id: int | None = None,
+        *,
+        calendar: bool = False,
     ) -> list[RosterRow]:
+        """The assignments of the shifts in [start, end) as file rows. `calendar`: for an
+        iCalendar file, each row also names its assignment and how often it changed (the
+        event's UID and SEQUENCE), and the assignments taken off the roster — and, for one
+        officer, those that passed to someone else by a swap or substitute — come as cancelled
+        rows, so a phone that imported the earlier file drops them."""
         phones = {o.id: o.phone for o in self.roster.officers(active_only=False)}
         out: list[RosterRow] = []
         shifts = self.roster._shifts(start, end)
         people = self.roster._assignments([s.id for s in shifts])
+        gone: dict[int, list[dict]] = defaultdict(list)
+        if calendar and shifts:
+            gone = self._gone(shifts, officer_id)
+        revisions = self._revisions([s.id for s in shifts]) if calendar else {}
         for sh in shifts:
-            for a in people.get(sh.id, []):
-                if officer_id is not None and a.officer_id != officer_id:
+            rows = [
+                (a.id, a.officer_id, a.officer_name, a.role, a.note, a.starts_at, a.ends_at, False)
+                for a in people.get(sh.id, [])
+            ]
+            rows += [
+                (
+                    g["id"],
+                    g["officer_id"],
+                    g["name"],
+                    Role(g["role"]),
+                    g["note"],
+                    from_db(g["xs"]),
+                    from_db(g["xe"]),
+                    True,
+                )
+                for g in gone.get(sh.id, [])
+            ]
+            for aid, oid, name, role, note, s, e, cancelled in rows:
+                if officer_id is not None and oid != officer_id and not cancelled:
                     continue
                 out.append(
                     RosterRow(
                         row=len(out) + 2,
-                        starts_at=a.starts_at or sh.starts_at,
-                        ends_at=a.ends_at or sh.ends_at,
+                        starts_at=s or sh.starts_at,
+                        ends_at=e or sh.ends_at,
                         label=sh.label,
-                        role=a.role,
-                        name=a.officer_name,
-                        phone=phones.get(a.officer_id, ""),
-                        note=a.note,
+                        role=role,
+                        name=name,
+                        phone=phones.get(oid, ""),
+                        note=note,
+                        assignment_id=aid if calendar else None,
+                        sequence=revisions.get(aid or 0, 0),
+                        cancelled=cancelled,
                     )
                 )
+        return out
+
+    def _gone(self, shifts: Sequence, officer_id: int | None) -> dict[int, list[dict]]:
+        """By shift: the assignments taken off the roster; for one officer, also those this
+        officer held before a swap or substitute gave them to someone else."""
+        from watchdesk.store.roster.repo import _ASSIGN_SQL  # (repo imports this module)
+
+        out: dict[int, list[dict]] = defaultdict(list)
+        ids = [s.id for s in shifts]
+        marks = ",".join("?" * len(ids))
+        for r in self.s.db.query(
+            f"{_ASSIGN_SQL} WHERE a.shift_id IN ({marks}) AND x.status = 'removed'"
+            + (" AND a.officer_id = ?" if officer_id is not None else "")
+            + " ORDER BY a.id",
+            ids + ([officer_id] if officer_id is not None else []),
+        ):
+            out[r["shift_id"]].append(r)
+        if officer_id is None:
+            return out
+        # Held once by this officer (an audited after-image of the row names them), held by
+        # someone else now.
+        for r in self.s.db.query(
+            f"{_ASSIGN_SQL} WHERE a.shift_id IN ({marks}) AND a.officer_id != ? AND EXISTS ("
+            "SELECT 1 FROM audit u WHERE u.table_name = 'assignments' AND u.row_id = a.id"
+            " AND json_extract(u.after, '$.officer_id') = ?) ORDER BY a.id",
+            ids + [officer_id, officer_id],
+        ):
+            out[r["shift_id"]].append(dict(r) | {"officer_id": officer_id})
+        return out
+
+    def _revisions(self, shift_ids: Sequence[int]) -> dict[int, int]:
+        """How many times each assignment of these shifts was changed after it was made: the
+        audited updates of its row and the audited writes of its roster_assignment_ext row (a
+        swap, a substitute, a new note, its removal), less the ext row's insert when it was made
+        with the assignment (`_insert_assignment`; `add_shift` makes none)."""
+        if not shift_ids:
+            return {}
+        marks = ",".join("?" * len(shift_ids))
+        out: dict[int, int] = {}
+        for aid, n in self.s.db.execute(
+            "SELECT a.id,"
+            " (SELECT count(*) FROM audit u WHERE u.table_name = 'assignments'"
+            "  AND u.row_id = a.id AND u.action = 'update')"
+            " + (SELECT count(*) FROM audit u WHERE u.table_name = 'roster_assignment_ext'"
+            "  AND u.row_id = x.id)"
+            " - COALESCE((SELECT 1 FROM audit ai JOIN audit xi ON xi.id = ai.id + 1"
+            "  WHERE ai.table_name = 'assignments' AND ai.row_id = a.id AND ai.action = 'insert'"
+            "  AND xi.table_name = 'roster_assignment_ext' AND xi.row_id = x.id"
+            "  AND xi.action = 'insert'), 0)"
+            " FROM assignments a LEFT JOIN roster_assignment_ext x ON x.assignment_id = a.id"
+            f" WHERE a.shift_id IN ({marks})",
+            list(shift_ids),
+        ).fetchall():
+            out[aid] = max(n, 0)
         return out
 
     # -- hours on duty --------------------------------------------------------------------------

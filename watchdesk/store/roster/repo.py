@@ -200,9 +200,20 @@ class RosterRepo:
         return self.rotation.unknown_names(rows)
 
     def export_rows(
-        self, start: datetime, end: datetime, officer_id: int | None = None
+        self,
+        start: datetime,
+        end: datetime,
+        officer_id: int | None = None,
+        *,
+        calendar: bool = False,
     ) -> list[RosterRow]:
-        return self.rotation.export_rows(start, end, officer_id)
+        return self.rotation.export_rows(start, end, officer_id, calendar=calendar)
+
+    def calendar_key(self) -> str:
+        """What tells this desk's calendar events from another desk's (their UIDs): the hash of
+        the desk's first audit entry, made when the desk was, never changed."""
+        row = self.s.db.execute("SELECT hash FROM audit ORDER BY id LIMIT 1").fetchone()
+        return (row[0] if row else "0" * 64)[:16]
 
     def hours(self, start: datetime, end: datetime) -> list[HoursRow]:
         return self.rotation.hours(start, end)

@@ -1,0 +1,398 @@
+"""`watchdesk stats`: the numbers an office is judged by (issue 15), for a period in the desk's
+local time: our own timeliness, our subordinates', what happened, and the desk itself.
+
+Tables in the UI language, widths in terminal cells; `--json`: every figure (models/stats.py).
+The counting is `StatsRepo` in store/stats.py; periods are parsed in text/period.py.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from watchdesk.cli.base import EXIT_OK, Commands, Ctx, emit, json_flag, when
+from watchdesk.errors import BadValue, InputError
+from watchdesk.i18n import t
+
+if TYPE_CHECKING:
+    from datetime import tzinfo
+
+    from watchdesk.models.stats import Period, Stats, SubordinateRules
+    from watchdesk.store.desk import Store
+
+
+# -- arguments ----------------------------------------------------------------------------------
+def _period(ctx: Ctx, s: Store) -> Period:
+    from watchdesk.models.stats import PeriodKind
+    from watchdesk.text.period import calendar_period, custom_period, parse_month, parse_period
+
+    a = ctx.args
+    tz = s.tz
+    if a.to is not None and a.from_ is None:
+        raise InputError("--to", "stats.err.from_to")
+    try:
+        if a.month is not None:
+            return parse_month(a.month, tz)
+    except BadValue as e:
+        raise InputError("--month", e.msg) from None
+    try:
+        if a.period is not None:
+            return parse_period(a.period, tz)
+    except BadValue as e:
+        raise InputError("--period", e.msg) from None
+    if a.from_ is not None:
+        if a.to is None:
+            raise InputError("--to", "stats.err.from_to")
+        start = when(ctx, "from", a.from_)
+        end = when(ctx, "to", a.to)
+        assert start is not None and end is not None
+        try:
+            return custom_period(start, end, tz)
+        except BadValue as e:
+            raise InputError("--to", e.msg) from None
+    today = s.now().astimezone(tz).date()
+    return calendar_period(PeriodKind.month, today.replace(day=1), tz)
+
+
+def _limits(values: list[str] | None) -> dict[str, int]:
+    from watchdesk.models.incident import Grade
+    from watchdesk.rules.rulepack import parse_duration
+
+    out: dict[str, int] = {}
+    for item in values or []:
+        grade, sep, duration = item.partition("=")
+        try:
+            g = Grade(grade.strip().upper())
+        except ValueError:
+            raise InputError("--limit", "stats.err.limit", text=item) from None
+        if not sep:
+            raise InputError("--limit", "stats.err.limit", text=item)
+        try:
+            out[g.value] = int(parse_duration(duration).total_seconds())
+        except BadValue as e:
+            raise InputError("--limit", e.msg) from None
+    return out
+
+
+def _rules(ctx: Ctx, s: Store) -> SubordinateRules:
+    from watchdesk.models.stats import SubordinateRules
+    from watchdesk.rules.rulepack import parse_duration
+    from watchdesk.store.stats import default_limits
+
+    a = ctx.args
+    limits: dict[str, int] = {g.value: v for g, v in default_limits(s.pack).items()}
+    limits.update(_limits(a.limit))
+    missed_after = 24 * 3600
+    if a.missed_after is not None:
+        try:
+            missed_after = int(parse_duration(a.missed_after).total_seconds())
+        except BadValue as e:
+            raise InputError("--missed-after", e.msg) from None
+    return SubordinateRules.model_validate(
+        {
+            "limits_seconds": limits,
+            "missed_after_seconds": missed_after,
+            "late_points": a.late_points,
+            "missed_points": a.missed_points,
+        }
+    )
+
+
+def _points(text: str) -> float:
+    import argparse
+    import math
+
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("stats.err.points", text=text)) from None
+    if not math.isfinite(v) or abs(v) > 1000:
+        raise argparse.ArgumentTypeError(t("stats.err.points", text=text))
+    return v
+
+
+# -- the command --------------------------------------------------------------------------------
+def cmd_stats(ctx: Ctx) -> int:
+    with ctx.store() as s:
+        period = _period(ctx, s)
+        rules = _rules(ctx, s)
+        st = s.stats.compute(period, rules=rules)
+        if ctx.args.json:
+            emit(st.model_dump(mode="json"))
+        else:
+            print(render(st, s.tz), end="")
+    return EXIT_OK
+
+
+def register(commands: Commands) -> None:
+    p = commands.add(
+        "stats",
+        cmd_stats,
+        "timeliness and activity statistics for a period (default: this month, desk-local)",
+    )
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--month", metavar="YYYY-MM", help="a month (2026-11)")
+    which.add_argument(
+        "--period",
+        metavar="PERIOD",
+        help="a day (2026-11-22), ISO week (2026-W47), month (2026-11), quarter (2026-Q4) "
+        "or year (2026)",
+    )
+    which.add_argument("--from", dest="from_", metavar="TIME", help="start (with --to)")
+    p.add_argument("--to", metavar="TIME", help="end, not included (with --from)")
+    p.add_argument(
+        "--limit",
+        action="append",
+        metavar="GRADE=DURATION",
+        help="subordinates' limit from occurrence to receipt for a grade, e.g. III=1h "
+        "(repeat; default: the rule pack's phone limit, else its written one)",
+    )
+    p.add_argument(
+        "--missed-after",
+        metavar="DURATION",
+        help="a subordinate's report later than this counts as missed (漏报), default 24h",
+    )
+    p.add_argument("--late-points", type=_points, default=-1.0, help="points per late report")
+    p.add_argument("--missed-points", type=_points, default=-3.0, help="points per missed report")
+    json_flag(p)
+    p.set_defaults(json=False)
+
+
+# -- the tables ---------------------------------------------------------------------------------
+def table(headers: list[str], rows: list[list[str]], right: set[int] | None = None) -> list[str]:
+    """Columns as wide as their widest cell, in terminal cells (a Chinese character takes two);
+    the columns in `right` right-aligned (numbers)."""
+    from rich.cells import cell_len
+
+    right = right or set()
+    widths = [cell_len(h) for h in headers]
+    for r in rows:
+        widths = [max(w, cell_len(c)) for w, c in zip(widths, r)]
+
+    def line(cells: list[str]) -> str:
+        out = []
+        for i, (c, w) in enumerate(zip(cells, widths)):
+            pad = " " * (w - cell_len(c))
+            out.append(pad + c if i in right else c + pad)
+        return "  ".join(out).rstrip()
+
+    rule = "  ".join("─" * w for w in widths)
+    return [line(headers), rule, *(line(r) for r in rows)]
+
+
+def duration(seconds: float | int | None) -> str:
+    """`2小时5分` / `2h 5m`: the two largest units, zeros at the end left out."""
+    if seconds is None:
+        return "—"
+    sec = int(round(seconds))
+    sign = "-" if sec < 0 else ""
+    sec = abs(sec)
+    d, rem = divmod(sec, 86400)
+    h, rem = divmod(rem, 3600)
+    m, s = divmod(rem, 60)
+    parts = [(d, "d"), (h, "h"), (m, "m"), (s, "s")]
+    while len(parts) > 1 and parts[0][0] == 0:
+        parts.pop(0)
+    parts = parts[:2]
+    while len(parts) > 1 and parts[-1][0] == 0:
+        parts.pop()
+    words = [t(f"stats.dur.{u}", n=n) for n, u in parts]
+    return sign + (t("stats.dur.pair", a=words[0], b=words[1]) if len(words) == 2 else words[0])
+
+
+def percent(r: float | None) -> str:
+    return "—" if r is None else f"{r * 100:.1f}%"
+
+
+def _signed(n: int) -> str:
+    return f"+{n}" if n > 0 else str(n)
+
+
+def render(st: Stats, tz: tzinfo) -> str:
+    from watchdesk.i18n.labels import category_label, grade_label, kind_label
+
+    def hm(dt: object) -> str:
+        from datetime import datetime
+
+        assert isinstance(dt, datetime)
+        return dt.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+    out: list[str] = []
+    p = st.period
+    out.append(t("stats.title", label=p.label, start=hm(p.start), end=hm(p.end), tz=st.timezone))
+    out.append("")
+
+    # 1. our own timeliness
+    own = st.own
+    out.append(t("stats.own.title"))
+    heads = [t(f"stats.own.h.{k}") for k in ("kind", "on_time", "late", "missed", "pending")]
+    heads += [t(f"stats.own.h.{k}") for k in ("rate", "median", "p90", "worst")]
+    rows = []
+    for k in [*own.by_kind, own.total]:
+        rows.append(
+            [
+                kind_label(k.kind) if k.kind else t("stats.total"),
+                str(k.on_time),
+                str(k.late),
+                str(k.missed),
+                str(k.pending),
+                percent(k.on_time_rate),
+                duration(k.late_median_seconds),
+                duration(k.late_p90_seconds),
+                duration(k.late_worst_seconds),
+            ]
+        )
+    out += table(heads, rows, right=set(range(1, 9)))
+    out.append("")
+    if own.items:
+        out.append(t("stats.own.items"))
+        heads = [
+            t(f"stats.item.h.{k}") for k in ("incident", "kind", "due", "outcome", "late", "who")
+        ]
+        rows = [
+            [
+                f"#{i.incident_id} {i.headline}",
+                kind_label(i.kind, i.seq),
+                hm(i.due_at),
+                t(f"stats.outcome.{i.outcome.value}"),
+                duration(i.late_seconds),
+                i.reporter or t("stats.on_duty", names=t("stats.sep").join(i.on_duty) or "—"),
+            ]
+            for i in own.items
+        ]
+        out += table(heads, rows, right={4})
+        out.append("")
+
+    # 2. subordinates
+    sub = st.subordinates
+    limits = t("stats.sep").join(
+        f"{grade_label(g, short=True)} {duration(v)}"
+        for g, v in sorted(sub.rules.limits_seconds.items(), key=lambda kv: kv[0].rank)
+    )
+    out.append(t("stats.sub.title"))
+    out.append(
+        t(
+            "stats.sub.rules",
+            limits=limits or "—",
+            missed=duration(sub.rules.missed_after_seconds),
+            late_points=f"{sub.rules.late_points:g}",
+            missed_points=f"{sub.rules.missed_points:g}",
+        )
+    )
+    if sub.units:
+        heads = [
+            t(f"stats.sub.h.{k}")
+            for k in ("unit", "incidents", "on_time", "late", "missed", "unknown", "rate")
+        ]
+        heads += [t("stats.sub.h.worst"), t("stats.sub.h.score")]
+        rows = [
+            [
+                u.unit,
+                str(u.incidents),
+                str(u.on_time),
+                str(u.late),
+                str(u.missed),
+                str(u.unknown),
+                percent(u.on_time_rate),
+                duration(u.delay_worst_seconds),
+                f"{u.score:g}",
+            ]
+            for u in sub.units
+        ]
+        out += table(heads, rows, right=set(range(1, 9)))
+    else:
+        out.append(t("stats.none"))
+    out.append("")
+
+    # 3. what happened
+    h = st.happened
+    out.append(t("stats.what.title"))
+    tot = h.totals
+    out.append(
+        t(
+            "stats.what.totals",
+            n=tot.incidents,
+            dead=tot.dead,
+            injured=tot.injured,
+            missing=tot.missing,
+            loss=f"{tot.direct_loss:,}",
+        )
+    )
+    for key, cmp_ in (("yoy", h.year_on_year), ("mom", h.previous)):
+        if cmp_ is None:
+            continue
+        out.append(
+            t(
+                f"stats.what.{key}",
+                label=cmp_.period.label,
+                n=cmp_.totals.incidents,
+                change=_signed(cmp_.change),
+                rate=percent(cmp_.change_rate),
+            )
+        )
+    out.append("")
+    rows = [[category_label(c.key), str(c.incidents)] for c in h.by_category]
+    if rows:
+        out += table([t("stats.what.h.category"), t("stats.what.h.incidents")], rows, right={1})
+        out.append("")
+    from watchdesk.models.incident import Grade
+
+    heads = [t("stats.what.h.month"), t("stats.what.h.incidents")]
+    heads += [grade_label(g, short=True) for g in Grade]
+    rows = [
+        [m.month, str(m.incidents), *(str(m.by_grade.get(g, 0)) for g in Grade)] for m in h.by_month
+    ]
+    out += table(heads, rows, right=set(range(1, 6)))
+    out.append("")
+
+    # 4. the desk itself
+    d = st.desk
+    out.append(t("stats.desk.title"))
+    rc = d.rollcall
+    out.append(
+        t(
+            "stats.desk.rollcall",
+            rounds=rc.rounds,
+            checked=rc.checked,
+            on_post=rc.on_post,
+            rate=percent(rc.rate),
+        )
+    )
+    if rc.most_absent:
+        heads = [t(f"stats.rc.h.{k}") for k in ("unit", "checked", "absent", "rate")]
+        rows = [[u.unit, str(u.checked), str(u.absent), percent(u.rate)] for u in rc.most_absent]
+        out += table(heads, rows, right={1, 2, 3})
+        out.append("")
+    lc = d.leader_checks
+    out.append(
+        t(
+            "stats.desk.checks",
+            due=lc.due,
+            on_time=lc.on_time,
+            late=lc.late,
+            missed=lc.missed,
+            pending=lc.pending,
+            absences=lc.absences,
+            rate=percent(lc.on_time_rate),
+        )
+    )
+    out.append("")
+    if d.hours:
+        heads = [
+            t(f"stats.hours.h.{k}")
+            for k in ("name", "shifts", "hours", "night", "rest", "holiday", "holiday_shifts")
+        ]
+        rows = [
+            [
+                x.name,
+                str(x.shifts),
+                f"{x.hours:g}",
+                f"{x.night_hours:g}",
+                f"{x.rest_day_hours:g}",
+                f"{x.holiday_hours:g}",
+                str(x.holiday_shifts),
+            ]
+            for x in d.hours
+        ]
+        out += table(heads, rows, right=set(range(1, 7)))
+        out.append("")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,526 @@
+"""Statistics for a period (issue 15): what `watchdesk stats` prints and the monthly report reads.
+
+Every read is bounded by the period (an index range on a time column: `deadlines_due`,
+`incidents_received`, `rollcall_rounds_started`, `shifts_starts`), so neither a month nor a year
+grows with the history outside it. Voided incidents and those merged into another (duplicates)
+count nowhere.
+
+- **Our own timeliness.** A clock counts in the period it was due. Reported (`done`): on time when
+  `rules.deadlines.lateness` of its report is ≤ 0 (a report exactly at the due instant is on
+  time), else late, whenever the report came. A struck report reopened its clock
+  (store/correction.py), so a clock's state is what the correction says. Still running and past
+  due now: missed. Ended by the incident's final report after it was due: missed (never reported).
+  Ended otherwise (a lower grade, a struck report's follow-up): no longer owed, not counted.
+- **Subordinates' timeliness.** Incidents received in the period whose caller unit is a
+  directory unit: the delay from occurrence to our receipt against the limit for the grade;
+  beyond `missed_after`: missed (漏报), else late (迟报). Score = late × late_points + missed ×
+  missed_points.
+- **What happened.** Incidents received in the period, by category, grade and local month, with
+  their current figures; 同比 and 环比.
+- **The desk itself.** Roll-call rounds started in the period; leader-on-duty checks due in it;
+  hours on duty (`rules.roster.hours_report`, as `watchdesk roster hours`).
+"""
+
+from __future__ import annotations
+
+import statistics
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from watchdesk.models.incident import Grade, ReportKind
+from watchdesk.models.roster import CheckKind, CheckOutcome, CheckRecord, DayKind, RosterShift
+from watchdesk.models.stats import (
+    ClockOutcome,
+    Comparison,
+    Count,
+    DeskStats,
+    Happened,
+    KindTimeliness,
+    LateItem,
+    LeaderCheckStats,
+    MonthCount,
+    OwnTimeliness,
+    Period,
+    PersonHours,
+    RollCallStats,
+    Stats,
+    SubordinateRules,
+    SubordinateTimeliness,
+    Totals,
+    UnitLateItem,
+    UnitRollCall,
+    UnitTimeliness,
+    rate,
+)
+from watchdesk.rules.deadlines import lateness
+from watchdesk.store.correction import not_struck
+from watchdesk.store.db import from_db_not_null, to_db
+from watchdesk.text.period import months, shifted
+
+if TYPE_CHECKING:
+    from watchdesk.models.roster import RosterAssignment, Shift
+    from watchdesk.rules.rulepack import RulePack
+    from watchdesk.store.desk import Store
+
+# Incidents that count: not voided, not merged into another.
+COUNTED = (
+    "i.status <> 'voided'"
+    " AND NOT EXISTS (SELECT 1 FROM duplicates dup WHERE dup.incident_id = i.id)"
+)
+CLOCK_KINDS = (ReportKind.phone, ReportKind.written, ReportKind.followup, ReportKind.verification)
+_TALLY = ("on_time", "late", "missed", "pending")
+
+# The main reads, kept here so that tests can check their query plans.
+_CLOCKS_IN = f"""
+FROM deadlines d
+JOIN incidents i ON i.id = d.incident_id
+LEFT JOIN reports r ON r.id = d.report_id
+WHERE d.due_at >= ? AND d.due_at < ? AND {COUNTED}"""
+# Every clock due in the period, in one pass. A reported one is on time or late by its report's
+# lateness (rules.deadlines.lateness, stored when the report was made).
+SQL_CLOCKS = f"""
+SELECT d.id, d.incident_id, d.kind, d.seq, d.due_at, d.status, d.done_at, r.late_seconds,
+       r.by_whom, i.title, substr(i.description, 1, 30), i.grade,
+       CASE WHEN d.status = 'dropped' THEN
+         (SELECT min(f.at) FROM reports f WHERE f.incident_id = d.incident_id
+            AND f.kind = 'final' AND {not_struck("report", "f.id")}) END AS final_at
+{_CLOCKS_IN}
+ORDER BY d.due_at, d.id
+"""
+# Delay from occurrence to receipt in whole seconds; the limit of the incident's grade (NULL: none).
+SQL_FROM_UNITS = f"""
+SELECT u.id, u.name, i.id, i.title, substr(i.description, 1, 30), i.grade, i.occurred_at,
+       i.received_at,
+       CAST(round((julianday(i.received_at) - julianday(i.occurred_at)) * 86400) AS INTEGER),
+       CASE i.grade WHEN 'I' THEN ? WHEN 'II' THEN ? WHEN 'III' THEN ? WHEN 'IV' THEN ? END
+FROM incidents i
+JOIN units u ON u.name = i.caller_unit
+WHERE i.received_at >= ? AND i.received_at < ? AND i.caller_unit <> '' AND {COUNTED}
+ORDER BY i.received_at, i.id
+"""
+SQL_HAPPENED = f"""
+SELECT i.category, i.grade, count(*) AS n, sum(i.dead) AS dead, sum(i.injured) AS injured,
+       sum(i.seriously_injured) AS seriously_injured, sum(i.missing) AS missing,
+       sum(i.trapped) AS trapped, sum(i.direct_loss) AS direct_loss
+FROM incidents i
+WHERE i.received_at >= ? AND i.received_at < ? AND {COUNTED}
+GROUP BY i.category, i.grade
+"""
+SQL_ROLLCALL = """
+SELECT e.unit_id, e.unit_name, e.outcome, r.id AS round_id
+FROM rollcall_rounds r
+JOIN rollcall_entries e ON e.round_id = r.id
+WHERE r.started_at >= ? AND r.started_at < ?
+"""
+SQL_ROUNDS = "SELECT count(*) FROM rollcall_rounds WHERE started_at >= ? AND started_at < ?"
+# Shifts never overlap: those starting in the period, and the one running at its start.
+SQL_SHIFTS = """
+SELECT id, starts_at, ends_at, label FROM shifts WHERE starts_at >= ? AND starts_at < ?
+UNION ALL
+SELECT * FROM (SELECT id, starts_at, ends_at, label FROM shifts WHERE starts_at < ?
+               ORDER BY starts_at DESC LIMIT 1) WHERE ends_at > ?
+"""
+SQL_CHECKS = f"""
+SELECT c.*, o.name FROM leader_checks c LEFT JOIN officers o ON o.id = c.leader_id
+WHERE c.shift_id IN ({{marks}}) AND {not_struck("check", "c.id")}
+ORDER BY c.at, c.id
+"""
+
+
+def default_limits(pack: RulePack) -> dict[Grade, int]:
+    """The pack's phone limit per grade (non-sensitive), else its written one: seconds."""
+    out: dict[Grade, int] = {}
+    for g in Grade:
+        for kind in (ReportKind.phone, ReportKind.written):
+            within = [r.within for r in pack.rules_for(kind, g, False) if r.within is not None]
+            if within:
+                out[g] = int(min(within).total_seconds())
+                break
+    return out
+
+
+def _p90(values: Sequence[int]) -> int | None:
+    """Nearest-rank 90th percentile."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    k = -(-9 * len(ordered) // 10)  # ceil(0.9 n)
+    return ordered[k - 1]
+
+
+def _median(values: Sequence[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+class StatsRepo:
+    def __init__(self, store: Store):
+        self.s = store
+
+    # -- the whole --------------------------------------------------------------------------------
+    def compute(
+        self,
+        period: Period,
+        *,
+        rules: SubordinateRules | None = None,
+        now: datetime | None = None,
+    ) -> Stats:
+        now = now or self.s.now()
+        if rules is None:
+            rules = SubordinateRules()
+        if not rules.limits_seconds:
+            rules = rules.model_copy(update={"limits_seconds": default_limits(self.s.pack)})
+        return Stats(
+            period=period,
+            computed_at=now,
+            timezone=str(self.s.tz),
+            own=self.own(period, now),
+            subordinates=self.subordinates(period, rules),
+            happened=self.happened(period),
+            desk=DeskStats(
+                rollcall=self.rollcall(period),
+                leader_checks=self.leader_checks(period, now),
+                hours=self.hours(period),
+            ),
+        )
+
+    # -- our own timeliness -----------------------------------------------------------------------
+    def own(self, period: Period, now: datetime) -> OwnTimeliness:
+        args = [to_db(period.start), to_db(period.end)]
+        counts = {k.value: dict.fromkeys(_TALLY, 0) for k in CLOCK_KINDS}
+        lates: dict[str, list[int]] = defaultdict(list)
+        items: list[LateItem] = []
+        for row in self.s.db.execute(SQL_CLOCKS, args):
+            did, inc_id, kind, seq, due_s, status, done_s, late, by_whom = row[:9]
+            tally = counts.get(kind) or counts.setdefault(kind, dict.fromkeys(_TALLY, 0))
+            if status == "done" and late is not None and late <= 0:
+                tally["on_time"] += 1  # the usual case, kept quick
+                continue
+            title, desc, grade, final_s = row[9:]
+            due = from_db_not_null(due_s)
+            reported_at = None
+            if status == "done" and done_s:
+                reported_at = from_db_not_null(done_s)
+                if late is None:  # a report made before its lateness was stored
+                    late = lateness(due, reported_at)
+                outcome = ClockOutcome.late if late > 0 else ClockOutcome.on_time
+            elif status == "running":
+                if due >= now:
+                    tally["pending"] += 1
+                    continue
+                outcome, late = ClockOutcome.missed, lateness(due, now)
+            elif final_s and from_db_not_null(final_s) > due:
+                outcome, late = ClockOutcome.missed, lateness(due, from_db_not_null(final_s))
+            else:  # dropped before it fell due, or by a lower grade: no longer owed
+                continue
+            tally[outcome.value] += 1
+            if outcome == ClockOutcome.on_time:
+                continue
+            if outcome == ClockOutcome.late:
+                lates[kind].append(late)
+            items.append(
+                LateItem.model_construct(  # read from the desk: clean and valid already
+                    outcome=outcome,
+                    incident_id=inc_id,
+                    headline=title or desc,
+                    grade=Grade(grade),
+                    kind=ReportKind(kind),
+                    seq=seq,
+                    deadline_id=did,
+                    due_at=due,
+                    reported_at=reported_at,
+                    late_seconds=late,
+                    reporter=(by_whom or "") if outcome == ClockOutcome.late else "",
+                    on_duty=[],
+                )
+            )
+        by_kind = [
+            self._late_figures(KindTimeliness.model_validate({"kind": k, **c}), lates.get(k, []))
+            for k, c in counts.items()
+        ]
+        total = self._late_figures(
+            KindTimeliness.model_validate({f: sum(c[f] for c in counts.values()) for f in _TALLY}),
+            [x for v in lates.values() for x in v],
+        )
+        self._on_duty(items)
+        return OwnTimeliness(total=total, by_kind=by_kind, items=items)
+
+    @staticmethod
+    def _late_figures(tally: KindTimeliness, lates: list[int]) -> KindTimeliness:
+        tally.late_median_seconds = _median(lates)
+        tally.late_p90_seconds = _p90(lates)
+        tally.late_worst_seconds = max(lates) if lates else None
+        return tally
+
+    def _on_duty(self, items: list[LateItem]) -> None:
+        """Who was on duty when each late or missed clock fell due (leader first)."""
+        if not items:
+            return
+        lo = min(i.due_at for i in items)
+        hi = max(i.due_at for i in items) + timedelta(seconds=1)
+        shifts = self._shifts(lo, hi)  # by start; they never overlap
+        people = self.s.roster._assignments([s.id for s in shifts if s.id is not None])
+        starts = [sh.starts_at for sh in shifts]
+        for item in items:
+            k = bisect_right(starts, item.due_at) - 1
+            if k >= 0 and item.due_at < shifts[k].ends_at:
+                sh = shifts[k]
+                item.on_duty = _present(people.get(sh.id or 0, []), sh, item.due_at)
+
+    # -- subordinates -----------------------------------------------------------------------------
+    def subordinates(self, period: Period, rules: SubordinateRules) -> SubordinateTimeliness:
+        limits = [rules.limits_seconds.get(g) for g in Grade]
+        args = [*limits, to_db(period.start), to_db(period.end)]
+        units: dict[int, dict[str, Any]] = {}
+        delays: dict[int, list[int]] = defaultdict(list)
+        items: list[UnitLateItem] = []
+        for row in self.s.db.execute(SQL_FROM_UNITS, args):
+            unit_id, name, inc_id, title, desc, grade, occurred_s, received_s, delay, limit = row
+            u = units.setdefault(
+                unit_id,
+                {"unit_id": unit_id, "unit": name, "incidents": 0, "on_time": 0, "late": 0,
+                 "missed": 0, "unknown": 0},
+            )  # fmt: skip
+            u["incidents"] += 1
+            if delay is None or limit is None:  # occurrence unknown, or no limit for the grade
+                u["unknown"] += 1
+                continue
+            delays[unit_id].append(delay)
+            if delay <= limit:
+                u["on_time"] += 1
+                continue
+            outcome = (
+                ClockOutcome.missed if delay > rules.missed_after_seconds else ClockOutcome.late
+            )
+            u[outcome.value] += 1
+            items.append(
+                UnitLateItem(
+                    outcome=outcome,
+                    unit=name,
+                    incident_id=inc_id,
+                    headline=title or desc,
+                    grade=grade,
+                    occurred_at=from_db_not_null(occurred_s),
+                    received_at=from_db_not_null(received_s),
+                    delay_seconds=delay,
+                    limit_seconds=limit,
+                )
+            )
+        out = []
+        for unit_id, u in units.items():
+            d = delays.get(unit_id, [])
+            score = u["late"] * rules.late_points + u["missed"] * rules.missed_points
+            out.append(
+                UnitTimeliness(
+                    **u,
+                    delay_median_seconds=_median(d),
+                    delay_worst_seconds=max(d) if d else None,
+                    score=score + 0.0,  # never -0.0
+                )
+            )
+        ranked = sorted(out, key=lambda u: (-u.missed, -u.late, u.score, u.unit))
+        return SubordinateTimeliness(rules=rules, units=ranked, items=items)
+
+    # -- what happened ----------------------------------------------------------------------------
+    def _totals(self, period: Period) -> tuple[Totals, dict[str, int], dict[str, int]]:
+        totals = Totals()
+        by_cat: dict[str, int] = defaultdict(int)
+        by_grade: dict[str, int] = defaultdict(int)
+        for r in self.s.db.query(SQL_HAPPENED, [to_db(period.start), to_db(period.end)]):
+            totals.incidents += r["n"]
+            for f in ("dead", "injured", "seriously_injured", "missing", "trapped", "direct_loss"):
+                setattr(totals, f, getattr(totals, f) + (r[f] or 0))
+            by_cat[r["category"]] += r["n"]
+            by_grade[r["grade"]] += r["n"]
+        return totals, by_cat, by_grade
+
+    def happened(self, period: Period) -> Happened:
+        tz = self.s.tz
+        totals, by_cat, by_grade = self._totals(period)
+        by_month = []
+        spans = months(period, tz)
+        for label, a, b in spans:
+            if len(spans) == 1:
+                grades = by_grade
+            else:
+                _, _, grades = self._totals(period.model_copy(update={"start": a, "end": b}))
+            by_month.append(
+                MonthCount(
+                    month=label,
+                    incidents=sum(grades.values()),
+                    by_grade={Grade(g): grades.get(g.value, 0) for g in Grade},
+                )
+            )
+        return Happened(
+            totals=totals,
+            by_category=[
+                Count(key=k, incidents=n)
+                for k, n in sorted(by_cat.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
+            by_grade=[Count(key=g.value, incidents=by_grade.get(g.value, 0)) for g in Grade],
+            by_month=by_month,
+            year_on_year=self._compare(totals, shifted(period, tz, years=1)),
+            previous=self._compare(totals, shifted(period, tz, back=1)),
+        )
+
+    def _compare(self, now: Totals, other: Period) -> Comparison:
+        then, _, _ = self._totals(other)
+        change = now.incidents - then.incidents
+        return Comparison(
+            period=other, totals=then, change=change, change_rate=rate(change, then.incidents)
+        )
+
+    # -- the desk itself --------------------------------------------------------------------------
+    def rollcall(self, period: Period) -> RollCallStats:
+        args = [to_db(period.start), to_db(period.end)]
+        out = RollCallStats(rounds=self.s.db.execute(SQL_ROUNDS, args).fetchone()[0])
+        units: dict[int, UnitRollCall] = {}
+        for r in self.s.db.query(SQL_ROLLCALL, args):
+            if r["outcome"] is None:  # not reached, or its outcome struck: outside the rate
+                continue
+            u = units.setdefault(r["unit_id"], UnitRollCall(unit_id=r["unit_id"], unit=""))
+            u.unit = r["unit_name"]
+            u.checked += 1
+            u.on_post += r["outcome"] == "on_post"
+        out.units = sorted(units.values(), key=lambda u: (u.unit, u.unit_id))
+        out.checked = sum(u.checked for u in out.units)
+        out.on_post = sum(u.on_post for u in out.units)
+        out.most_absent = sorted(
+            (u for u in out.units if u.absent), key=lambda u: (-u.absent, u.rate or 0.0, u.unit)
+        )
+        return out
+
+    def _shifts(self, start: datetime, end: datetime) -> list[Shift]:
+        from watchdesk.models.roster import Shift
+
+        a, b = to_db(start), to_db(end)
+        return sorted(
+            (
+                Shift(
+                    id=r["id"],
+                    starts_at=from_db_not_null(r["starts_at"]),
+                    ends_at=from_db_not_null(r["ends_at"]),
+                    label=r["label"],
+                )
+                for r in self.s.db.query(SQL_SHIFTS, [a, b, a, a])
+            ),
+            key=lambda s: s.starts_at,
+        )
+
+    def leader_checks(self, period: Period, now: datetime) -> LeaderCheckStats:
+        from watchdesk.rules import roster as rr
+
+        out = LeaderCheckStats()
+        shifts = self._shifts(period.start, period.end)
+        if not shifts:
+            return out
+        cfg = self.s.roster.config().checks
+        cal = self.s.roster.calendar()
+        ids = [s.id for s in shifts if s.id is not None]
+        records: dict[int, list[CheckRecord]] = defaultdict(list)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            sql = SQL_CHECKS.format(marks=",".join("?" * len(chunk)))
+            for r in self.s.db.query(sql, chunk):
+                records[r["shift_id"]].append(_check_record(r))
+        grace = timedelta(minutes=cfg.escalate_after_minutes)
+        for sh in shifts:
+            assert sh.id is not None
+            in_person = bool(cal.sensitive_names(sh.starts_at.astimezone(self.s.tz).date()))
+            schedule = rr.check_schedule(sh.id, sh.starts_at, sh.ends_at, cfg, self.s.tz)
+            states = rr.check_states(
+                schedule, records.get(sh.id, []), now, cfg.escalate_after_minutes, in_person
+            )
+            for st in states:
+                if not period.start <= st.due_at < period.end:
+                    continue
+                out.due += 1
+                if st.history:
+                    first = min(st.history, key=lambda r: (r.at, r.id))
+                    if first.at <= st.due_at + grace:
+                        out.on_time += 1
+                    else:
+                        out.late += 1
+                    if st.history[-1].result != CheckOutcome.present:
+                        out.absences += 1
+                elif now >= st.due_at + grace:
+                    out.missed += 1
+                else:
+                    out.pending += 1
+        return out
+
+    def hours(self, period: Period) -> list[PersonHours]:
+        from watchdesk.rules import roster as rr
+
+        shifts = self._shifts(period.start, period.end)
+        if not shifts:
+            return []
+        people = self.s.roster._assignments([s.id for s in shifts if s.id is not None])
+        cal = self.s.roster.calendar()
+        tz = self.s.tz
+        rows = [
+            RosterShift(
+                shift=s,
+                day=cal.info(s.starts_at.astimezone(tz).date()),
+                assignments=people.get(s.id or 0, []),
+            )
+            for s in shifts
+        ]
+        holiday_shifts: dict[int, int] = defaultdict(int)
+        for rs in rows:
+            s = rs.shift
+            a, b = max(s.starts_at, period.start), min(s.ends_at, period.end)
+            if a >= b:
+                continue
+            first, last = a.astimezone(tz).date(), (b - timedelta(seconds=1)).astimezone(tz).date()
+            days = [first + timedelta(days=k) for k in range((last - first).days + 1)]
+            if any(cal.kind(d)[0] == DayKind.holiday for d in days):
+                for who in {x.officer_id for x in rs.assignments if x.covers_id is None}:
+                    holiday_shifts[who] += 1
+        return [
+            PersonHours(
+                officer_id=h.officer_id,
+                name=h.name,
+                shifts=h.shifts,
+                hours=h.hours,
+                night_hours=h.night_hours,
+                rest_day_hours=h.rest_day_hours,
+                holiday_hours=h.holiday_hours,
+                holiday_shifts=holiday_shifts.get(h.officer_id, 0),
+            )
+            for h in rr.hours_report(rows, period.start, period.end, cal, tz)
+        ]
+
+
+def _check_record(r: Any) -> CheckRecord:
+    return CheckRecord(
+        id=r["id"],
+        shift_id=r["shift_id"],
+        due_at=from_db_not_null(r["due_at"]),
+        kind=CheckKind(r["kind"]),
+        method=r["method"],
+        result=r["result"],
+        at=from_db_not_null(r["at"]),
+        note=r["note"],
+        leader_name=r["name"] or "",
+        recorded_by=r["recorded_by"],
+    )
+
+
+def _present(people: list[RosterAssignment], sh: Shift, at: datetime) -> list[str]:
+    """The names on duty at `at` (not standby; a part covered by a substitute goes to them)."""
+    out: list[str] = []
+
+    def covers(a: RosterAssignment) -> bool:
+        return (a.starts_at or sh.starts_at) <= at < (a.ends_at or sh.ends_at)
+
+    for a in people:
+        if a.role.value == "standby" or not covers(a):
+            continue
+        if any(c.covers_id == a.id and covers(c) for c in people):
+            continue
+        if a.officer_name not in out:
+            out.append(a.officer_name)
+    return out
