@@ -4,7 +4,7 @@
 
 `generate.py` bypasses the Store for speed. This replays the same history, write by write,
 through `Store` (roster, directory, incidents, reports, voids, figure versions, duty-log entries
-and their handling) at the recorded clock times and actors, into a fresh file, and compares the
+and their handling, roll-call rounds, leader-on-duty checks) at the recorded clock times and actors, into a fresh file, and compares the
 two audit logs entry by entry, and the full-text tables of incidents and of the duty log row by
 row. Identical last hashes mean identical logs and rows: the generator wrote exactly what the
 application would have.
@@ -57,7 +57,11 @@ def replay(src: str | Path, dst: str | Path) -> Store:
         " AND json_extract(after, '$.status') = 'voided')"
         " OR (action = 'insert' AND table_name = 'figures'"
         "     AND json_extract(after, '$.status') != 'initial')"
-        " OR (action = 'update' AND table_name = 'log_entries') ORDER BY id"
+        " OR (action = 'update' AND table_name = 'log_entries')"
+        " OR (action = 'insert' AND table_name IN ('rollcall_rounds', 'leader_checks'))"
+        " OR (action = 'update' AND table_name = 'rollcall_entries')"
+        " OR (action = 'update' AND table_name = 'rollcall_rounds'"
+        "     AND json_extract(after, '$.status') = 'finished') ORDER BY id"
     ).fetchall()
     for at, actor, table, row_id, action, after in roots:
         clock.at = from_db(at)
@@ -82,7 +86,7 @@ def replay(src: str | Path, dst: str | Path) -> Store:
                 from_db(row["starts_at"]), from_db(row["ends_at"]), row["label"], people
             )
         elif table == "incidents" and action == "insert":
-            fields = {k: row[k] for k in IncidentFacts.model_fields}
+            fields = {k: row[k] for k in IncidentFacts.model_fields if k in row}
             fields["received_at"] = from_db(fields["received_at"])
             fields["occurred_at"] = from_db(fields["occurred_at"])
             inc = store.incidents.add(IncidentFacts(**fields))
@@ -113,6 +117,46 @@ def replay(src: str | Path, dst: str | Path) -> Store:
             assert got.id == row_id, (got.id, row_id)
         elif table == "log_entries":
             store.dutylog.set_handling(row_id, row["handling"])
+        elif table == "rollcall_rounds" and action == "insert":
+            custom = row["set_kind"] == "custom"
+            got = store.rollcall.start(
+                row["set_kind"],
+                unit_ids=[
+                    e["unit_id"]
+                    for e in rows(
+                        "SELECT unit_id FROM rollcall_entries WHERE round_id = ? ORDER BY seq",
+                        row_id,
+                    )
+                ]
+                if custom
+                else None,
+                method=row["method"],
+                label=row["label"],
+                note=row["note"],
+            )
+            assert got.round.id == row_id, (got.round.id, row_id)
+        elif table == "rollcall_rounds":
+            store.rollcall.finish(row_id)
+        elif table == "rollcall_entries":
+            store.rollcall.record(
+                row["round_id"],
+                row["seq"],
+                row["outcome"],
+                answered_by=row["answered_by"],
+                answer_seconds=row["answer_seconds"],
+                note=row["note"],
+                at=from_db(row["called_at"]),
+            )
+        elif table == "leader_checks":
+            store.roster.record_check(
+                row["shift_id"],
+                method=row["method"],
+                result=row["result"],
+                due_at=from_db(row["due_at"]),
+                at=from_db(row["at"]),
+                note=row["note"],
+                leader_id=row["leader_id"],
+            )
         else:  # reports
             store.incidents.record_report(
                 row["incident_id"],

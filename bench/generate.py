@@ -1,5 +1,5 @@
 """Build a realistic, busy desk database fast: years of roster, incidents, reports, clocks,
-figure versions and duty log.
+figure versions, duty log, roll-call rounds and leader-on-duty checks.
 
     python bench/generate.py --years 10 --out bench/out/desk-10y.db [--seed N]
 
@@ -8,8 +8,9 @@ long: the same values, the same ids in the same order, and an audit entry for ev
 valid hash chain, whose last after-image equals the stored row (`watchdesk check` passes).
 Instead of the per-row Store API (one transaction, several SELECTs and an fsync per write) it
 replays the desk's history in memory, mirroring `IncidentRepo`/`FigureRepo`/`DutyLogRepo`/
-`RosterRepo`/`DirectoryRepo` and `Auditor`, and bulk-inserts the final rows, the full-text rows
-(`incidents_fts`, `log_fts`) and the log with `executemany` in one transaction.
+`RosterRepo`/`DirectoryRepo`/`RollCallRepo`/`DutyChecks` and `Auditor`, and bulk-inserts the
+final rows, the full-text rows (`incidents_fts`, `log_fts`) and the log with `executemany` in one
+transaction.
 The deadline maths are the application's own (`watchdesk.rules.deadlines`).
 """
 
@@ -30,9 +31,11 @@ from zoneinfo import ZoneInfo
 
 from watchdesk import models
 from watchdesk.models.incident import Grade, ReportKind
+from watchdesk.models.roster import CheckConfig
 from watchdesk.rules.categories import CATEGORIES, validate
 from watchdesk.rules.deadlines import initial_clocks, lateness, next_followup
 from watchdesk.rules.grading import suggest_grade
+from watchdesk.rules.roster import check_schedule
 from watchdesk.rules.rulepack import load_pack
 from watchdesk.store.audit import GENESIS, _entry_hash, canonical
 from watchdesk.store.db import to_db
@@ -604,6 +607,16 @@ TEXT: dict[str, tuple[float, list[tuple[str, str]]]] = {
 _SUB_CAT = {s.code: c.code for c in CATEGORIES for s in c.subtypes}
 UNGRADED = {c.code for c in CATEGORIES if not c.graded}
 GRADES = (("IV", 900), ("III", 80), ("II", 18), ("I", 2))
+# The desk's routine, at a county desk's rates (bench/README.md, "The desks").
+ROLLCALL_DAYS = {  # weekday -> (set, method, label): three rounds a week
+    0: ("custom", "video", "乡镇值班室视频点名"),
+    2: ("level1", "phone", "一级联动单位电话查岗"),
+    4: ("custom", "phone", "乡镇值班室电话查岗"),
+}
+RC_OUTCOMES = ("on_post", "no_answer", "busy", "not_on_duty", "leader_absent")
+RC_WEIGHTS = (900, 40, 20, 25, 15)  # about 90 % on post
+CHECK_RATES = {"missed": 0.02, "late": 0.04}  # leader-on-duty checks; the rest on time
+FORGOTTEN = 0.01  # phone and written reports, and a chain's last follow-up, never made
 
 # ---------------------------------------------------------------------------------------------
 # Time: everything is integer UTC seconds here and becomes text exactly like `store.db.to_db`.
@@ -841,8 +854,16 @@ class Desk:
             "figure_versions": 0,
             "log_entries": 0,
             "log_handled_later": 0,
+            "forgotten_reports": 0,
+            "rollcall_rounds": 0,
+            "leader_checks": 0,
         }
         self.names: set[str] = set()
+        # The desk's routine (roll-call rounds, leader-on-duty checks) and the reports an
+        # officer forgot draw from a third stream: incidents and the duty log stay as they were.
+        self.ry = random.Random(0)
+        self.routine = False  # the desk has roll-call and leader-check tables
+        self.forgotten = 0.0  # share of phone/written reports never made (their clock missed)
 
     # -- helpers --------------------------------------------------------------------------------
     def name(self) -> str:
@@ -966,23 +987,21 @@ class Desk:
         while len(units) < n:  # more than the vocabulary holds: number the rest
             units.append((f"联动单位{len(units) + 1:04d}", "linkage", 3, ""))
         self.unit_names = [u[0] for u in units]
+        self.units: list[dict] = []  # as inserted (the roll-call rounds read them)
         for name, kind, level, area in units:
-            uid = self.s.insert(
-                "units",
-                {
-                    "name": name,
-                    "kind": kind,
-                    "level": level,
-                    "area": area,
-                    "duty_phone": self.phone(False),
-                    "backup_phone": self.phone(False) if r.random() < 0.5 else "",
-                    "fax": self.phone(False) if r.random() < 0.3 else "",
-                    "notes": "",
-                    "active": 1,
-                },
-                at,
-                actor,
-            )
+            unit = {
+                "name": name,
+                "kind": kind,
+                "level": level,
+                "area": area,
+                "duty_phone": self.phone(False),
+                "backup_phone": self.phone(False) if r.random() < 0.5 else "",
+                "fax": self.phone(False) if r.random() < 0.3 else "",
+                "notes": "",
+                "active": 1,
+            }
+            uid = self.s.insert("units", unit, at, actor)
+            self.units.append(unit)
             for _ in range(r.choice((1, 1, 2, 2, 3))):
                 self.s.insert(
                     "contacts",
@@ -1037,6 +1056,8 @@ class Desk:
                 at,
                 actor,
             )
+        if self.routine:
+            self._plan_checks(sid, start, end, people[0][0])
 
     def on_shift(self, ts: int) -> tuple[int, int]:
         """(chief, officer) staff ids of the shift at `ts`: who records and who reports."""
@@ -1046,6 +1067,161 @@ class Desk:
     def leader_on_shift(self, ts: int) -> int:
         k = max(0, (ts - self.shift_starts[0]) // DAY)
         return self.leaders[k % 10]
+
+    # -- the desk's routine: leader-on-duty checks and roll-call rounds ---------------------------
+    def _plan_checks(self, sid: int, start: int, end: int, leader: int) -> None:
+        """Each scheduled check of the shift (`rules.roster.check_schedule`, the default
+        configuration: at the start, 22:00, one random time 00:00-06:00), recorded by the chief
+        (`DutyChecks.record_check` with its due time): CHECK_RATES decide on time (within the
+        15 minutes before it escalates), late, or never recorded; the leader is rarely absent."""
+        x = self.ry
+        for sc in check_schedule(sid, dt(start), dt(end), CheckConfig(), TZ):
+            due = int(sc.due_at.timestamp())
+            u = x.random()
+            if u < CHECK_RATES["missed"]:
+                continue
+            if u < CHECK_RATES["missed"] + CHECK_RATES["late"]:
+                at_ts = due + x.randint(16 * MIN, 90 * MIN)
+            else:
+                at_ts = due + x.randint(0, 12 * MIN)
+            result = x.choices(("present", "absent", "unreachable"), weights=(975, 15, 10))[0]
+            method = "phone" if x.random() < 0.7 else "video"
+            if at_ts <= self.now - MIN:
+                self.push(at_ts, self._leader_check, sid, sc, method, result, leader)
+
+    def _leader_check(self, ts: int, sid: int, sc, method: str, result: str, leader: int) -> None:
+        """`DutyChecks.record_check(shift, method=, result=, due_at=, at=ts, leader_id=)`."""
+        actor = self.officer_name[self.on_shift(ts)[0]]
+        at = iso(ts)
+        self.s.insert(
+            "leader_checks",
+            {
+                "shift_id": sid,
+                "due_at": to_db(sc.due_at),
+                "kind": sc.kind.value,
+                "method": method,
+                "result": result,
+                "at": at,
+                "note": "",
+                "leader_id": leader,
+                "recorded_by": actor,
+            },
+            at,
+            actor,
+        )
+        self.stats["leader_checks"] += 1
+
+    def plan_rollcalls(self, until_ts: int) -> None:
+        """ROLLCALL_DAYS: a round on those weekdays, started between 09:00 and 10:30 local."""
+        towns = {f"{t}值班室" for t in TOWNS}
+        self.rc_sets = {
+            "custom": [u for u in self.units if u["kind"] == "duty_room" and u["name"] in towns],
+            "level1": [u for u in self.units if u["kind"] == "linkage" and u["level"] == 1],
+        }
+        x = self.ry
+        day = self.start_day
+        while True:
+            ts = local_at(day, 9, 0) + x.randint(0, 90) * MIN
+            if ts > until_ts:
+                break
+            plan = ROLLCALL_DAYS.get(day.weekday())
+            if plan and self.rc_sets[plan[0]]:
+                self.push(ts, self._rollcall_start, *plan)
+            day += timedelta(days=1)
+
+    def _rollcall_start(self, ts: int, set_kind: str, method: str, label: str) -> None:
+        """`RollCallRepo.start`, then each unit called in turn (`record`), then `finish`."""
+        x = self.ry
+        actor = self.officer_name[self.on_shift(ts)[1]]
+        at = iso(ts)
+        rid = self.s.insert(
+            "rollcall_rounds",
+            {
+                "label": label,
+                "set_kind": set_kind,
+                "method": method,
+                "status": "running",
+                "started_at": at,
+                "finished_at": None,
+                "position": 1,
+                "started_by": actor,
+                "note": "",
+                "updated_at": at,
+            },
+            at,
+            actor,
+            live=True,
+        )
+        members = self.rc_sets[set_kind]
+        eids = []
+        for seq, u in enumerate(members, start=1):
+            eid = self.s.insert(
+                "rollcall_entries",
+                {
+                    "round_id": rid,
+                    "seq": seq,
+                    "unit_id": u["id"],
+                    "unit_name": u["name"],
+                    "phone": u["duty_phone"] or u["backup_phone"],
+                    "outcome": None,
+                    "answered_by": "",
+                    "answer_seconds": None,
+                    "called_at": None,
+                    "attempts": 0,
+                    "note": "",
+                },
+                at,
+                actor,
+                live=True,
+            )
+            eids.append(eid)
+        t = ts
+        for seq, eid in enumerate(eids, start=1):
+            t += x.randint(40, 150)
+            self.push(t, self._rollcall_record, rid, eid, seq, len(eids))
+        self.push(t + x.randint(60, 300), self._rollcall_finish, rid, eids)
+        self.stats["rollcall_rounds"] += 1
+
+    def _rollcall_record(self, ts: int, rid: int, eid: int, seq: int, n: int) -> None:
+        """`RollCallRepo.record(round, seq, outcome, answered_by=, answer_seconds=, at=ts)`,
+        units called in order (the runner moves to the next)."""
+        x = self.ry
+        actor = self.officer_name[self.on_shift(ts)[1]]
+        now = iso(ts)
+        outcome = x.choices(RC_OUTCOMES, weights=RC_WEIGHTS)[0]
+        answered = outcome in ("on_post", "not_on_duty", "leader_absent")
+        who = x.choice(SURNAMES) + x.choice(GIVEN) if answered else ""
+        self.s.update(
+            "rollcall_entries",
+            eid,
+            {
+                "outcome": outcome,
+                "answered_by": who,
+                "answer_seconds": x.randint(3, 45) if answered else None,
+                "called_at": now,
+                "attempts": 1,
+                "note": "",
+            },
+            now,
+            actor,
+        )
+        nxt = seq + 1 if seq < n else seq
+        self.s.update("rollcall_rounds", rid, {"position": nxt, "updated_at": now}, now, actor)
+
+    def _rollcall_finish(self, ts: int, rid: int, eids: list[int]) -> None:
+        """`RollCallRepo.finish`."""
+        actor = self.officer_name[self.on_shift(ts)[1]]
+        now = iso(ts)
+        self.s.update(
+            "rollcall_rounds",
+            rid,
+            {"status": "finished", "finished_at": now, "updated_at": now},
+            now,
+            actor,
+        )
+        for eid in eids:
+            self.s.finish("rollcall_entries", eid)
+        self.s.finish("rollcall_rounds", rid)
 
     # -- the duty log ---------------------------------------------------------------------------
     def add_log(self, ts: int) -> None:
@@ -1361,6 +1537,13 @@ class Desk:
             last = rec
             return at_ts
 
+        def forgot() -> bool:
+            """A report of a closed incident never made (its clock ends missed)."""
+            if mode != "history" or not self.forgotten or self.ry.random() >= self.forgotten:
+                return False
+            self.stats["forgotten_reports"] += 1
+            return True
+
         if mode == "history" and r.random() < 0.003:
             at_ts = made(ts + r.randint(10 * MIN, 6 * HOUR))
             self.push(last, self._void, iid, r.choice(VOID_REASONS))
@@ -1372,13 +1555,15 @@ class Desk:
                 else:
                     at_ts = anchor + r.randint(lo * MIN, hi * MIN)
                 at_ts = made(at_ts)
-                if not (recent and r.random() < behind):
+                if not (recent and r.random() < behind) and not forgot():
                     events.append((last, kind.value, at_ts))
         if ReportKind.followup in due and mode != "stale":
             every = 12 * HOUR if (g in (Grade.I, Grade.II) or sens) else 24 * HOUR
             n = r.choice((1, 1, 1, 1, 1, 1, 2, 2, 2, 3)) if every == 24 * HOUR else r.randint(2, 6)
             ref = received
+            refs = []
             for _ in range(n):
+                refs.append(ref)
                 if r.random() < late_p:
                     at_ts = ref + every + r.randint(MIN, 2 * HOUR)
                 else:
@@ -1393,6 +1578,10 @@ class Desk:
             events = [e for e in events if e[0] <= self.now]
         else:
             final_at = last + r.randint(HOUR, 20 * HOUR)
+            if ReportKind.followup in due and mode != "stale" and forgot():
+                # the chain's last follow-up never made: the final report comes after it was due
+                events = [e for e in events if e[1] != "followup" or e[0] < events[-1][0]]
+                final_at = max(final_at, refs[-1] + every + self.ry.randint(10 * MIN, 4 * HOUR))
             if final_at + 240 > cap:  # history must be over by now
                 final_at = cap - 240 - r.randint(0, HOUR)
                 events = [e for e in events if e[0] < final_at - 60]
@@ -1654,6 +1843,10 @@ def _generate(
     ]
     # the incident lifecycle's tables, when present
     written += [t for t in ("figures", "log_entries") if t in tables]
+    # the desk's routine (roll-call rounds, leader-on-duty checks), when present
+    routine = ("rollcall_rounds", "rollcall_entries", "leader_checks")
+    if all(t in tables for t in routine):
+        written += routine
     if "log_entries" not in tables:
         log_per_year = 0
     conn.close()
@@ -1703,8 +1896,13 @@ def _history(
     desk = Desk(sink, rnd, now_ts, start_day, extra)
     desk.fts = "incidents_fts" in tables and grams is not None
     desk.figure_updates = figure_updates if "figures" in sink.columns else 0.0
+    desk.ry = random.Random(seed * 104729 + 31)  # the routine and forgotten reports
+    desk.routine = "leader_checks" in sink.columns
+    desk.forgotten = FORGOTTEN
     desk.setup(local_at(start_day, 9, 0) - 30 * DAY, units)
     desk.plan_roster(now_ts + 30 * DAY)
+    if desk.routine:
+        desk.plan_rollcalls(now_ts - 2 * HOUR)
 
     total = max(1, round(incidents_per_year * years))
     n_open = min(open_incidents, total // 3)

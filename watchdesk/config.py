@@ -58,6 +58,9 @@ class Settings(BaseModel):
     # Calls this close together with the same category and place, or the same caller, are
     # flagged as possible duplicates at intake (store.incident.possible_duplicates).
     duplicate_window_minutes: int = Field(default=120, ge=0, le=7 * 24 * 60)
+    # Days a unit's filing (备案) of duty phone and duty staff stays current: one day more and the
+    # directory and the first screen warn (store/filing.py). Monthly by default.
+    filing_interval_days: int = Field(default=31, ge=1, le=366)
     language: str | None = None  # zh / en; None: from the locale
     printer: str | None = None
     desk_name: str = ""

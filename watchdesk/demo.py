@@ -109,6 +109,16 @@ DUTY_ROOMS = [
     ("白沙乡值班室", "0731-84511004"),
 ]
 
+# The county's areas (辖区): its townships and subdistricts (their duty rooms above) and the
+# industrial park; every incident whose place starts with one's name is in it.
+AREAS = [
+    ("城关镇", "township"),
+    ("东坡街道", "township"),
+    ("青山铺镇", "township"),
+    ("白沙乡", "township"),
+    ("县工业园区", "other"),
+]
+
 PLACES = [
     "城关镇东街",
     "东坡街道建设路",
@@ -173,9 +183,12 @@ def build_demo(
         store.set_meta("report_to", "市应急管理局总值班室")
         _roster(store, now, tz)
         _directory(store)
+        _areas(store)
         _incidents(store, clock, now, tz, rnd)
         _outward(store, clock, now)
         _takeover(store, clock, now)
+        _dispatch(store, clock, now)
+        _filings(store, clock, now, tz)
     finally:
         store.close()
     return path
@@ -243,6 +256,19 @@ def _roster(store: Store, now: datetime, tz) -> None:
         )  # the standard 24-hour slot
 
 
+def _areas(store: Store) -> None:
+    from watchdesk.models.area import AreaInput, AreaKind
+
+    for name, kind in AREAS:
+        store.areas.add(AreaInput(name=name, kind=AreaKind(kind)))
+
+
+def _area(place: str) -> str:
+    from watchdesk.text.area import area_of_place
+
+    return area_of_place(place, [name for name, _ in AREAS]) or ""
+
+
 def _directory(store: Store) -> None:
     for name, level, duty, backup, fax, contacts in UNITS:
         store.directory.add_unit(
@@ -257,6 +283,40 @@ def _directory(store: Store) -> None:
         )
     for name, phone in DUTY_ROOMS:
         store.directory.add_unit(Unit(name=name, kind="duty_room", area=name[:3], duty_phone=phone))
+
+
+# Filings (备案) of duty phone and duty staff, days ago (seed 004: first-level units file them
+# regularly): most current, 县自然资源局 stale, 县水利局 long overdue, 县气象局 never filed;
+# 县燃气有限公司 (level 2) files of its own accord.
+FILINGS = [
+    ("县公安局指挥中心", 5, ["刘强", "陈伟", "李娜", "王涛"]),
+    ("县消防救援大队", 12, ["彭勇", "胡斌", "张磊"]),
+    ("县卫生健康局", 20, ["唐敏", "周洁"]),
+    ("县自然资源局", 76, ["曾凡", "许亮"]),
+    ("县自然资源局", 45, ["曾凡", "许亮", "宋雨"]),
+    ("县水利局", 70, ["邓超", "蔡明"]),
+    ("县燃气有限公司", 8, ["秦刚", "杜鹏"]),
+]
+
+
+def _filings(store: Store, clock: _Clock, now: datetime, tz) -> None:
+    """Each filing recorded on the day it was filed, by the demo's recorder."""
+    from watchdesk.models.directory import FilingInput
+
+    was = clock.at
+    today = now.astimezone(tz).date()
+    try:
+        for name, days_ago, staff in FILINGS:
+            unit = store.directory.find(name)
+            assert unit is not None and unit.id is not None
+            day = today - timedelta(days=days_ago)
+            clock.at = datetime.combine(day, time(9, 30), tz)
+            store.directory.filings.record(
+                unit.id,
+                FilingInput(filed_on=day, duty_phones=[unit.duty_phone], staff="、".join(staff)),
+            )
+    finally:
+        clock.at = was
 
 
 # (category, subtype, title, description, dead, injured, seriously_injured, trapped, missing,
@@ -471,6 +531,7 @@ def _incidents(store: Store, clock: _Clock, now: datetime, tz, rnd: random.Rando
                 received_at=received,
                 occurred_at=occurred,
                 place=PLACES[k % len(PLACES)],
+                area=_area(PLACES[k % len(PLACES)]),
                 source=source,
                 category=cat,
                 subtype=sub,
@@ -501,6 +562,7 @@ def _incidents(store: Store, clock: _Clock, now: datetime, tz, rnd: random.Rando
             received_at=occurred + timedelta(minutes=6),
             occurred_at=occurred,
             place="县工业园区湘化化工有限公司",
+            area="县工业园区",
             source="县公安局指挥中心",
             category="accident",
             subtype="hazchem",
@@ -530,6 +592,7 @@ def _incidents(store: Store, clock: _Clock, now: datetime, tz, rnd: random.Rando
             received_at=now - timedelta(minutes=57),
             occurred_at=now - timedelta(minutes=62),
             place="青山铺镇水库下游河段",
+            area="青山铺镇",
             source="青山铺镇值班室",
             category="natural",
             subtype="flood_drought",
@@ -589,6 +652,7 @@ def _incidents(store: Store, clock: _Clock, now: datetime, tz, rnd: random.Rando
             received_at=now - timedelta(minutes=31),
             occurred_at=now - timedelta(minutes=45),
             place="东坡街道建设路",
+            area="东坡街道",
             source="群众来电",
             category="accident",
             subtype="fire",
@@ -799,3 +863,57 @@ def _outward(store: Store, clock: _Clock, now: datetime) -> None:
         store.rollcall.record(rep.round.id, seq, outcome, answered_by=who, answer_seconds=secs)
     store.rollcall.pause(rep.round.id)
     clock.at = now
+
+
+def _dispatch(store: Store, clock: _Clock, now: datetime) -> None:
+    """Passing on and following up (传、跟, store/dispatch.py): the leader's instruction on the
+    flood passed on to three units — the fire brigade on scene in time, the police late, the
+    health bureau not there yet and chased twice — its first receiver and handover, and a notice
+    from above told to the leader and still to pass on."""
+    from watchdesk.models.dispatch import TaskInput
+
+    flood = next((i for i in store.incidents.today(now) if i.title == "青山铺镇河段群众被困"), None)
+    if flood is None:
+        return
+    was = clock.at
+    clock.at = now
+    try:
+        ids = {}
+        for name in ("县消防救援大队", "县公安局指挥中心", "县卫生健康局", "青山铺镇值班室"):
+            unit = store.directory.find(name)
+            assert unit is not None and unit.id is not None
+            ids[name] = unit.id
+        store.dispatch.set_first_receiver(
+            flood.id, unit_id=ids["青山铺镇值班室"], at=now - timedelta(minutes=58)
+        )
+        store.dispatch.hand_over_first(
+            flood.id,
+            to_unit_id=ids["县消防救援大队"],
+            at=now - timedelta(minutes=20),
+            note="先期转移沿河群众完毕，移交县消防救援大队",
+        )
+        fire, police, health = store.dispatch.add(
+            TaskInput(
+                incident_id=flood.id,
+                unit_ids=[ids["县消防救援大队"], ids["县公安局指挥中心"], ids["县卫生健康局"]],
+                instruction=store.dispatch.latest_instruction(flood.id) or "立即赶赴现场处置",
+                passed_by="孙丽娜",
+                issued_at=now - timedelta(minutes=45),
+            )
+        )
+        store.dispatch.record(fire.id, "arrive", now - timedelta(minutes=22))  # on time
+        store.dispatch.record(police.id, "arrive", now - timedelta(minutes=8))  # 7 minutes late
+        store.dispatch.record(health.id, "ack", now - timedelta(minutes=43), "值班员已接收")
+        store.dispatch.chase(health.id, "县卫健局称救护车已出发", now - timedelta(minutes=12))
+        store.dispatch.chase(
+            health.id, "再次督办：救护车途中受阻，预计10分钟到场", now - timedelta(minutes=3)
+        )
+        notice = store.dispatch.add_notice(
+            "市防指：预计今夜至明日我县有大到暴雨，请立即通知各乡镇做好防范",
+            "市防汛抗旱指挥部办公室",
+            now - timedelta(minutes=16),
+            received_by="孙丽娜",
+        )
+        store.dispatch.record(notice.id, "leader", now - timedelta(minutes=9), "已电话报告带班领导")
+    finally:
+        clock.at = was

@@ -44,6 +44,9 @@ def test_tiny_desk_checks_and_opens(desk):
     # a thousand duty-log entries (100,000 a year), some handled later; revised figure versions
     assert c["log_entries"] == 1000 and result["stats"]["log_handled_later"] > 0
     assert c["figures"] > c["incidents"] and result["stats"]["figure_versions"] > 0
+    # the desk's routine: a roll-call round (the Wednesday one) and the shifts' leader checks
+    assert c["rollcall_rounds"] >= 1 and c["rollcall_entries"] >= 10
+    assert c["leader_checks"] >= 2 * (c["shifts"] - 30)
     store = Store.open(path, clock=lambda: NOW, tz=TZ)
     try:
         assert store.check().ok

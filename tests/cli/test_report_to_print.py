@@ -70,3 +70,13 @@ def test_print_of_another_format_is_bad_input(capsys, desk):  # noqa: F811
 
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+
+
+def test_incident_show_lists_the_timeline_with_the_written_reports(capsys, desk):  # noqa: F811
+    rid = draft(capsys, desk)
+    code, out, err = run(capsys, desk, "incident", "show", "1")
+    assert code == 0, err
+    got = json.loads(out)
+    drafted = [x for x in got["timeline"] if x["kind"] == "written.drafted"]
+    assert len(drafted) == 1 and drafted[0]["data"]["written_id"] == rid
+    assert [r["id"] for r in got["written_reports"]] == [rid]

@@ -37,6 +37,7 @@ PAGES = [
     "handover.md",
     "directory.md",
     "warnings.md",
+    "dispatch.md",
     "cli.md",
     "configuration.md",
     "data.md",

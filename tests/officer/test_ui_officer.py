@@ -124,6 +124,8 @@ async def test_switching_officer_changes_the_actor_of_the_next_save(db_path, clo
         assert app.officer.officer_id == zhou.id and "周文博" in app.sub_title
         # The phone report is made: its 报告人 and its audit row are 周文博's.
         app.screen.query_one("#board").focus()
+        await pilot.press("p")  # the read-out card, then p records the call
+        await settle(pilot, lambda: app.screen.__class__.__name__ == "PhoneCard")
         await pilot.press("p")
         await settle(pilot, lambda: isinstance(app.screen, FormDialog))
         assert app.screen.values()["by_whom"] == "周文博"

@@ -26,6 +26,9 @@ LATER = [
     ("watchdesk", "m12_corrections"),
     ("watchdesk", "m13_reports"),
     ("watchdesk", "m14_report_drafts"),
+    ("watchdesk", "m15_areas_and_views"),
+    ("watchdesk", "m16_dispatch"),
+    ("watchdesk", "m17_unit_filings"),
 ]
 LATER_TABLES = {
     "pin_attempts",
@@ -35,6 +38,16 @@ LATER_TABLES = {
     "report_steps",
     "report_files",
     "report_holds",
+    "areas",
+    "desk_tz",
+    "grade_labels",
+    "category_labels",
+    "report_kind_labels",
+    "unit_filings",
+    "tasks",
+    "task_clocks",
+    "task_chases",
+    "first_receivers",
 }
 
 
@@ -42,9 +55,14 @@ def _after_later(counts: dict[str, int]) -> dict[str, int]:
     """The table counts of the fixture once LATER ran: m11_people re-baselines every officer
     (one audit entry each) and adds an empty pin_attempts; m12_corrections adds empty
     corrections and duplicates; m13_reports empty written_reports, report_steps and
-    report_files; m14_report_drafts an empty report_holds."""
+    report_files; m14_report_drafts an empty report_holds; m15_areas_and_views re-baselines
+    every incident (it gains area_id), adds an empty areas, the desk's zone (one row) and the
+    label tables (4 grades, every category and subtype, 5 report kinds); m17_unit_filings an
+    empty unit_filings."""
+    from watchdesk.rules.categories import CATEGORIES
+
     return counts | {
-        "audit": counts["audit"] + counts["officers"],
+        "audit": counts["audit"] + counts["officers"] + counts["incidents"],
         "pin_attempts": 0,
         "corrections": 0,
         "duplicates": 0,
@@ -59,6 +77,16 @@ def _after_later(counts: dict[str, int]) -> dict[str, int]:
         "written_reports_fts_data": 2,
         "written_reports_fts_docsize": 0,
         "written_reports_fts_idx": 0,
+        "areas": 0,
+        "desk_tz": 1,
+        "grade_labels": 4,
+        "category_labels": sum(1 + len(c.subtypes) for c in CATEGORIES),
+        "report_kind_labels": 5,
+        "unit_filings": 0,
+        "tasks": 0,
+        "task_clocks": 0,
+        "task_chases": 0,
+        "first_receivers": 0,
     }
 
 

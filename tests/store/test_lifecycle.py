@@ -281,3 +281,14 @@ async def test_console_maintenance_comes_back_sooner_while_merging_is_behind(db_
             app.client.call = call
             await app._checkpoint()
         assert delays == [app_module.CATCH_UP_SECONDS, app_module.CHECKPOINT_SECONDS]
+
+
+def test_a_verification_answer_without_a_request_is_refused_by_the_store(store, clock):
+    """The store refuses it (not only the CLI): the console's k gets the same message."""
+    from watchdesk.errors import InputError
+
+    inc = store.incidents.add(facts(clock, dead=1))
+    with pytest.raises(InputError) as e:
+        store.incidents.record_report(inc.id, ReportKind.verification, content="经核实")
+    assert e.value.field == "kind" and e.value.msg.key == "err.report.no_request_waiting"
+    assert store.incidents.reports(inc.id) == []

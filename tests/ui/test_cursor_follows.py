@@ -32,6 +32,9 @@ async def report(app, pilot, key: str) -> str:
     """Press a report key, save the dialog as it opens; returns the dialog's title."""
     loads = app.loads
     await pilot.press(key)
+    if key == "p":  # the phone report's read-out card first; p there records it
+        await settle(pilot, lambda: app.screen.__class__.__name__ == "PhoneCard")
+        await pilot.press("p")
     await settle(pilot, lambda: isinstance(app.screen, FormDialog), what="the report form")
     title = str(app.screen.query_one(".dialog-title", Label).render())
     await pilot.press("ctrl+s")
@@ -40,7 +43,7 @@ async def report(app, pilot, key: str) -> str:
     return title
 
 
-async def test_the_cursor_stays_with_the_incident_after_p_and_w(db_path, clock, store):
+async def test_the_cursor_stays_with_the_incident_after_p_and_W(db_path, clock, store):
     first = store.incidents.add(
         facts(clock, received_at=clock() - timedelta(minutes=10), dead=10, place="老街")
     )
@@ -62,7 +65,7 @@ async def test_the_cursor_stays_with_the_incident_after_p_and_w(db_path, clock, 
         assert main.selected_incident_id() == second.id
         assert board.selected_row().kind == ReportKind.written
 
-        title = await report(app, pilot, "w")
+        title = await report(app, pilot, "W")  # a written report sent by other means
         assert f"#{second.id}" in title and f"#{first.id}" not in title
         assert main.selected_incident_id() == second.id
         done = {d.kind for d in store.incidents.deadlines(second.id) if d.status.value == "done"}

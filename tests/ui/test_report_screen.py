@@ -194,3 +194,80 @@ async def test_a_draft_open_in_another_console_is_read_only(db_path, clock, stor
         await pilot.press("ctrl+s")
         await settle(pilot, workers=True)
         assert store.written.get(rid).version == 1
+
+
+async def test_enter_on_a_written_report_in_the_timeline_opens_it(db_path, clock, store):
+    from tests.store.test_report_signoff import _as
+    from watchdesk.screens.incident import IncidentScreen
+
+    people(store)
+    inc = store.incidents.add(facts(clock, dead=10))
+    _as(store, "孙丽娜")
+    rep = store.written.create(inc.id, ReportKind.written)
+    app = app_as(db_path, clock, "孙丽娜")
+    async with app.run_test(size=(140, 45)) as pilot:
+        await on_written_clock(app, pilot, inc.id)
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, IncidentScreen) and app.screen.items)
+        screen = app.screen
+        row = next(i for i, x in enumerate(screen.items) if x.data.get("written_id") == rep.id)
+        tl = screen.query_one("#incident-timeline")
+        tl.focus()
+        tl.move_cursor(row=row)
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, ReportScreen))
+        assert app.screen.report_id == rep.id
+
+
+async def test_f6_saves_the_draft_as_text_pdf_and_docx(db_path, clock, store, tmp_path):
+    from tests.store.test_report_signoff import needs_font
+
+    if needs_font.args[0]:
+        return  # no CJK font: the PDF cannot be rendered (the CLI tests cover the refusal)
+    people(store)
+    inc = store.incidents.add(facts(clock, dead=10))
+    out = tmp_path / "exports"
+    app = make_app(
+        db_path, settings=Settings(export_dir=str(out)), clock=clock, poll=False, actor="孙丽娜"
+    )
+    async with app.run_test(size=(140, 45)) as pilot:
+        await on_written_clock(app, pilot, inc.id)
+        await pilot.press("w")
+        await settle(pilot, lambda: isinstance(app.screen, ReportScreen))
+        screen = app.screen
+        await settle(pilot, lambda: screen.report is not None, workers=True)
+        await pilot.press("f6")
+        await settle(pilot, lambda: (out / "report-1-draft.docx").exists(), workers=True)
+        assert (out / "report-1-draft.pdf").read_bytes().startswith(b"%PDF")
+        assert "【草稿】" in (out / "report-1-draft.txt").read_text("utf-8")
+        assert (out / "report-1-draft.txt").stat().st_mode & 0o077 == 0
+
+
+async def test_f2_drafts_another_kind_the_final_report(db_path, clock, store):
+    people(store)
+    inc = store.incidents.add(facts(clock, dead=10))
+    app = app_as(db_path, clock, "孙丽娜")
+    async with app.run_test(size=(140, 45)) as pilot:
+        await on_written_clock(app, pilot, inc.id)
+        await pilot.press("w")
+        await settle(pilot, lambda: isinstance(app.screen, ReportScreen))
+        first = app.screen
+        await settle(pilot, lambda: first.report is not None, workers=True)
+        await pilot.press("f2")
+        await settle(pilot, lambda: isinstance(app.screen, FormDialog))
+        app.screen.query_one("#f-kind").value = "final"
+        await pilot.press("ctrl+s")
+        await settle(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ReportScreen)
+                and app.screen is not first
+                and app.screen.report is not None
+            ),
+            workers=True,
+        )
+        assert app.screen.report.kind == ReportKind.final
+        assert [r.kind for r in store.written.list(inc.id)] == [
+            ReportKind.written,
+            ReportKind.final,
+        ]

@@ -69,6 +69,7 @@ def build_parser(*, commands: bool = True) -> Parser:
     if not commands:
         return p
     from watchdesk.cli import (
+        area,
         correct,
         desk,
         directory,
@@ -81,6 +82,7 @@ def build_parser(*, commands: bool = True) -> Parser:
         roster,
         serve,
         stats,
+        task,
         warning,
     )
 
@@ -95,8 +97,10 @@ def build_parser(*, commands: bool = True) -> Parser:
         officer,
         roster,
         directory,
+        area,
         warning,
         rollcall,
+        task,
         handover,
         report,
         stats,

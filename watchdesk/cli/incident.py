@@ -48,6 +48,12 @@ INCIDENT_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("received_at", "接报时间", "when the desk received it (default: now)"),
     ("occurred_at", "事发时间", "when it happened, if known; deadlines count from it"),
     ("source", "信息来源", "where the information came from"),
+    (
+        "area",
+        "所属辖区",
+        "the desk's area (township, district): its name, 行政区划代码 or pinyin "
+        "(watchdesk area list)",
+    ),
     ("dead", "死亡", "people dead: a whole number (counts toward the suggested grade)"),
     ("injured", "受伤", "people injured"),
     (
@@ -311,8 +317,16 @@ def cmd_incident_list(ctx: Ctx) -> int:
 
 
 def cmd_incident_show(ctx: Ctx) -> int:
+    """The incident, its clocks and reports, and its whole timeline (written reports' drafting,
+    sign-off and sending, figures, duty-log entries, corrections) with who and when."""
     with ctx.store() as s:
-        emit(incident_json(s, s.incidents.get(ctx.args.id)))
+        inc = s.incidents.get(ctx.args.id)
+        out = incident_json(s, inc)
+        out["timeline"] = [x.model_dump(mode="json") for x in s.timeline(inc.id)]
+        out["written_reports"] = [
+            r.model_dump(mode="json", exclude={"body"}) for r in s.written.list(inc.id)
+        ]
+        emit(out)
     return EXIT_OK
 
 

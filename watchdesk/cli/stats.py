@@ -116,11 +116,79 @@ def cmd_stats(ctx: Ctx) -> int:
         period = _period(ctx, s)
         rules = _rules(ctx, s)
         st = s.stats.compute(period, rules=rules)
+        fmt = ctx.args.format
+        if fmt:
+            _write_report(ctx, s, st, rules, fmt)
         if ctx.args.json:
             emit(st.model_dump(mode="json"))
-        else:
+        elif not fmt:
             print(render(st, s.tz), end="")
     return EXIT_OK
+
+
+# -- the monthly duty report (值班工作月报) as a file ------------------------------------------
+FORMATS = ("pdf", "docx", "xlsx")
+
+
+def _serial(text: str) -> int:
+    import argparse
+
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= 9999:
+        raise argparse.ArgumentTypeError(t("monthly.cli.serial", text=text))
+    return n
+
+
+def _write_report(ctx: Ctx, s: Store, st: Stats, rules: SubordinateRules, fmt: str) -> None:
+    """The report of `st` in `fmt` to -o FILE (mode 0600): the six periods up to this one for
+    the charts, the desk's name and the optional 期号 in the header."""
+    import sys
+
+    from watchdesk.cli.base import write_output
+    from watchdesk.i18n import language
+    from watchdesk.report import monthly
+    from watchdesk.report.written_paper import serial_text
+    from watchdesk.text.period import shifted
+
+    a = ctx.args
+    if not a.output:
+        raise InputError("--format", t("monthly.cli.needs_output", format=fmt.upper()))
+    trend = [
+        s.stats.compute(shifted(st.period, s.tz, back=b), rules=rules)
+        for b in monthly.trend_periods()
+    ]
+    year = st.period.start.astimezone(s.tz).year
+    doc = monthly.build(
+        st,
+        s.tz,
+        trend=trend,
+        desk_name=ctx.settings.desk_name,
+        serial=serial_text(year, a.serial) if a.serial else "",
+        lang=language(),
+    )
+    data: bytes
+    if fmt == "pdf":
+        from watchdesk.report.monthly_pdf import render_pdf
+
+        data = render_pdf(doc, font_path=ctx.settings.pdf_font)
+    elif fmt == "docx":
+        from watchdesk.report.monthly_docx import render_docx
+
+        data = render_docx(doc, font_path=ctx.settings.pdf_font)
+    else:
+        from watchdesk.files.stats_xlsx import workbook
+
+        data = workbook(
+            doc.tables(),
+            title=doc.title,
+            header=[doc.heading, doc.serial, doc.issuer, doc.date_text],
+            summary=doc.summary,
+        )
+    write_output(a.output, data, "-o")
+    print(t("monthly.cli.written", format=fmt.upper(), path=a.output), file=sys.stderr)
 
 
 def register(commands: Commands) -> None:
@@ -153,6 +221,18 @@ def register(commands: Commands) -> None:
     )
     p.add_argument("--late-points", type=_points, default=-1.0, help="points per late report")
     p.add_argument("--missed-points", type=_points, default=-3.0, help="points per missed report")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="write the monthly duty report (值班工作月报) as a PDF, .docx or .xlsx (with -o)",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="the file --format writes (mode 0600)")
+    p.add_argument(
+        "--serial",
+        type=_serial,
+        metavar="N",
+        help="the report's issue number, printed as 〔year〕第N期 (optional)",
+    )
     json_flag(p)
     p.set_defaults(json=False)
 

@@ -8,6 +8,10 @@ One row per unit. Columns (Chinese headers on export; Chinese or English accepte
     值班电话 duty_phone · 备用电话 backup_phone · 传真 fax · 备注 notes · 启用 active (是/否) ·
     then as many contact groups as needed: 联系人1 / 职务1 / 电话1, 联系人2 / 职务2 / 电话2 …
 
+Optional on import, never exported: 备案日期 filed_on and 值班人员 duty_staff. A row with a 备案日期
+records a filing (备案) of that unit on that day: its 值班电话 as the phone filed and its 值班人员
+(names separated by 、 , ; or line breaks) as the staff list. A file without them imports as before.
+
 Import reads every row, checks every row, and reports every bad row by its spreadsheet row number
 (the header is row 1); if any row is bad nothing is written. Units are matched by name: a known
 name updates that unit (its contact list becomes the row's), a new name creates one.
@@ -27,7 +31,7 @@ from watchdesk.errors import BadValue, Msg, validation_msg
 from watchdesk.files.cells import cell_text, csv_rows, phone_msg, unescape, write_sheet
 from watchdesk.files.output import write_private
 from watchdesk.models.base import RowProblem
-from watchdesk.models.directory import Contact, UnitRecord
+from watchdesk.models.directory import Contact, FilingInput, FilingRow, UnitRecord
 
 COLUMNS = [  # (field, Chinese header, English header)
     ("name", "名称", "name"),
@@ -40,6 +44,11 @@ COLUMNS = [  # (field, Chinese header, English header)
     ("fax", "传真", "fax"),
     ("notes", "备注", "notes"),
     ("active", "启用", "active"),
+]
+# Optional, import only (see the module's description): (field, Chinese header, English header).
+FILING_COLUMNS = [
+    ("filed_on", "备案日期", "filed_on"),
+    ("duty_staff", "值班人员", "duty_staff"),
 ]
 CONTACT_PARTS = [
     ("name", "联系人", "contact"),
@@ -221,7 +230,7 @@ def _cell_text(v: object) -> str:
 
 def _header_map(header: list[str]) -> tuple[dict[str, int], dict[int, dict[str, int]], list[str]]:
     names = {}
-    for field, zh, en in COLUMNS:
+    for field, zh, en in COLUMNS + FILING_COLUMNS:
         names[zh] = field
         names[en] = field
     fields: dict[str, int] = {}
@@ -252,7 +261,15 @@ def _header_map(header: list[str]) -> tuple[dict[str, int], dict[int, dict[str, 
 
 def parse_rows(rows: list[list[str]]) -> list[UnitRecord]:
     """Validate every row; raise ImportRefused listing every problem, or return the units."""
+    return parse_directory(rows)[0]
+
+
+def parse_directory(rows: list[list[str]]) -> tuple[list[UnitRecord], list[FilingRow]]:
+    """`parse_rows`, with the filings of the rows that have a 备案日期."""
+    from watchdesk.text.timefmt import parse_date
+
     problems: list[RowProblem] = []
+    filings: list[FilingRow] = []
     if not rows or not any(c.strip() for c in rows[0]):
         raise ImportRefused([RowProblem(row=1, field="header", problem=str(Msg("err.file.empty")))])
     fields, contact_cols, unknown = _header_map(rows[0])
@@ -282,8 +299,16 @@ def parse_rows(rows: list[list[str]]) -> list[UnitRecord]:
         def bad(field: str, problem: Msg, n: int = n) -> None:
             problems.append(RowProblem(row=n, field=field, problem=str(problem)))
 
-        v = {f: cell(fields.get(f)) for f, _, _ in COLUMNS}
+        v = {f: cell(fields.get(f)) for f, _, _ in COLUMNS + FILING_COLUMNS}
         before = len(problems)
+        filed_on = None
+        if v["filed_on"]:
+            try:
+                filed_on = parse_date(v["filed_on"])
+            except ValueError as e:
+                bad("filed_on", Msg("err.file.value_problem", value=repr(v["filed_on"]), problem=e))
+        elif v["duty_staff"]:
+            bad("filed_on", Msg("err.filing.file_date_needed"))
         kind = KIND_WORDS.get(v["kind"].lower() if v["kind"] else "linkage")
         if kind is None:
             bad("kind", Msg("err.file.unit_kind", value=repr(v["kind"])))
@@ -356,15 +381,33 @@ def parse_rows(rows: list[list[str]]) -> list[UnitRecord]:
         except ValidationError as e:
             err = e.errors()[0]
             bad(".".join(str(x) for x in err.get("loc", ())) or "row", validation_msg(err))
+            continue
+        if filed_on is not None:
+            try:
+                filing = FilingInput(
+                    filed_on=filed_on,
+                    duty_phones=[v["duty_phone"]] if v["duty_phone"] else [],
+                    staff=v["duty_staff"],
+                )
+            except ValidationError as e:
+                err = e.errors()[0]
+                bad("duty_staff", validation_msg(err))
+                continue
+            filings.append(FilingRow(row=n, unit_name=v["name"], filing=filing))
     if problems:
         raise ImportRefused(problems)
     if not units:
         raise ImportRefused(
             [RowProblem(row=2, field="rows", problem=str(Msg("err.file.no_units")))]
         )
-    return units
+    return units, filings
 
 
 def read_units(path: Path) -> list[UnitRecord]:
     """Read and validate a directory file (nothing is written)."""
     return parse_rows(read_rows(path))
+
+
+def read_directory(path: Path) -> tuple[list[UnitRecord], list[FilingRow]]:
+    """`read_units`, with the filings (备案) of the rows that have a 备案日期."""
+    return parse_directory(read_rows(path))

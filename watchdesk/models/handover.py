@@ -122,5 +122,6 @@ class HandoverSheet(BaseModel):
     equipment: list[EquipmentItem] = []
     notes: str = ""
     pending: list[PendingItem] = []
+    pending_tasks: list[PendingItem] = []  # open tasks given to units (store/dispatch.py)
     outgoing: Signature | None = None
     incoming: Signature | None = None

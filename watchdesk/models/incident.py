@@ -62,6 +62,10 @@ class IncidentFacts(BaseModel):
     received_at: datetime
     occurred_at: datetime | None = None
     place: str = Field(min_length=1, max_length=200)
+    # The area (乡镇/街道/区, store/area.py): its id, or its name (or 行政区划代码) to be looked up
+    # when saved; read back, both. None and "": no area (the free-text place still says where).
+    area_id: int | None = None
+    area: str = Field(default="", max_length=40)
     source: str = Field(default="", max_length=100)
     category: str = Field(min_length=1, max_length=40)
     subtype: str = Field(default="", max_length=40)

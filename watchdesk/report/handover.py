@@ -205,6 +205,11 @@ def sections(sheet: HandoverSheet, tz: tzinfo) -> list[tuple[str, list[str]]]:
     if sheet.pending_reports:  # not numbered: the numbers are those `d` drops
         pending.append(t("rv.ho.pending_head", n=len(sheet.pending_reports)))
         pending += ["    " + pending_line(r) for r in sheet.pending_reports]
+    # open tasks given to units, with their owners (not numbered either: `d` does not drop them)
+    pending += [
+        f"· {p.matter}" + t("ho.paren", text=f"{t('ho.owner')}{t('ho.colon')}{p.owner}")
+        for p in sheet.pending_tasks
+    ]
     out.append((t("ho.s.pending"), pending or [t("ho.none")]))
     return out
 

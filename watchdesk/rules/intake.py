@@ -24,6 +24,7 @@ INT_FIELDS = ("dead", "injured", "seriously_injured", "trapped", "missing", "dir
 TIME_FIELDS = ("received_at", "occurred_at")
 TEXT_FIELDS = (
     "place",
+    "area",  # a name, 行政区划代码 or pinyin: looked up when saved (store/area.py)
     "source",
     "title",
     "description",

@@ -126,6 +126,7 @@ class RulePack(BaseModel):
     grading: tuple[GradingRule, ...] = ()
     grading_from: str = ""  # "national" when the pack has no [[grading]] of its own
     path: str = ""
+    dispatch: Any = None  # the [dispatch] table: rules.dispatch.DispatchRules (rules_of)
 
     _blank = field_validator("id", "name_zh", "name_en", "source")(_nonblank)
     _dur = field_validator("verification_default", mode="before")(_duration_or_none)
@@ -185,13 +186,13 @@ def parse_pack(text: str, where: str) -> RulePack:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise PackError("err.pack.toml", where=where, error=str(e)) from e
-    extra = set(data) - {"pack", "rule", "grading"}
+    extra = set(data) - {"pack", "rule", "grading", "dispatch"}
     if extra:
         raise PackError("err.pack.top_keys", where=where, keys=str(sorted(extra)))
     head = data.get("pack")
     if not isinstance(head, dict):
         raise PackError("err.pack.no_head", where=where)
-    reserved = sorted({"rules", "path", "grading", "grading_from"} & set(head))
+    reserved = sorted({"rules", "path", "grading", "grading_from", "dispatch"} & set(head))
     if reserved:
         raise PackError(
             "err.pack.head_field",
@@ -235,6 +236,10 @@ def parse_pack(text: str, where: str) -> RulePack:
             )
         seen[rule.id] = i
         rules.append(rule)
+    if "dispatch" in data:
+        from watchdesk.rules.dispatch import parse_dispatch
+
+        meta = meta.model_copy(update={"dispatch": parse_dispatch(data["dispatch"], where)})
     if "grading" in data:
         grading = _parse_grading(data["grading"], where)
         return meta.model_copy(update={"rules": tuple(rules), "grading": grading})

@@ -66,7 +66,13 @@ def waiting_text() -> str:
 
 
 def _show_waiting(app: App[Any], waiting: bool) -> None:
-    """On the UI thread: the waiting bar on the screen in front, or gone."""
+    """On the UI thread: the waiting bar on the screen in front, or gone. Told "waiting" again
+    while its bar is already on (or being put on) the screen in front: the bar stays as it is
+    (taking it down and up again left a moment with no bar, and a flicker)."""
+    current = _WAIT_BARS.get(app)
+    if waiting and current is not None and app.is_running:
+        if not current.is_mounted or current.screen is app.screen:
+            return
     old = _WAIT_BARS.pop(app, None)
     if old is not None and old.is_mounted:
         old.remove()

@@ -1,8 +1,10 @@
-"""Modals of the directory: the unit form, and the file-path prompt for import and export."""
+"""Modals of the directory: the unit form, the filing (备案) form, and the file-path prompt for
+import and export."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from pydantic import ValidationError
 from textual import on
@@ -13,7 +15,7 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 
 from watchdesk.errors import InputError, StoreError
 from watchdesk.i18n import t
-from watchdesk.models.directory import PHONE_CHARS, Contact, UnitRecord
+from watchdesk.models.directory import PHONE_CHARS, Contact, Filing, FilingInput, UnitRecord
 from watchdesk.screens.dialogs import Form
 from watchdesk.store.directory import input_error
 from watchdesk.widgets import localize_bindings
@@ -197,3 +199,116 @@ class PathScreen(Form[str | None]):
     def submitted(self, event: Input.Submitted) -> None:
         if event.value.strip():
             self.dismiss(event.value.strip())
+
+
+def phones_of(text: str) -> list[str]:
+    """The phones of the filing form: separated by commas, semicolons, 、 or line breaks (a
+    phone may hold spaces: 0731 8452 1110)."""
+    return [p.strip() for p in re.split(r"[,，、;；\n]+", text) if p.strip()]
+
+
+class FilingFormScreen(Form[Filing | None]):
+    """Record a unit's filing (备案) of its duty phone(s) and duty-staff list: the day (today by
+    default), the phones (the last filing's, else the unit's duty phone), the staff list (the
+    last filing's). Saves through the store and dismisses with the filing; a refused save says
+    what and where and keeps everything typed; Esc asks first."""
+
+    DEFAULT_CSS = """
+    FilingFormScreen { align: center middle; }
+    FilingFormScreen > Vertical {
+        width: 80; max-width: 95%; height: auto; max-height: 95%; border: thick $primary;
+        background: $surface; padding: 0 1;
+    }
+    FilingFormScreen .row { height: auto; }
+    FilingFormScreen .row Label { width: 16; padding: 1 1 0 0; }
+    FilingFormScreen .row Input { width: 1fr; }
+    FilingFormScreen TextArea { height: 4; }
+    FilingFormScreen #filing-error { color: $error; height: auto; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.dir.save", id="filing-save", priority=True),
+        Binding("escape", "cancel", "key.dir.cancel", id="filing-cancel"),
+    ]
+
+    def __init__(self, unit: UnitRecord, today: date, last: Filing | None = None) -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.unit = unit
+        self.today = today
+        self.last = last
+        self.saved: Filing | None = None
+
+    def _row(self, key: str, widget) -> Horizontal:
+        return Horizontal(Label(t(f"filing.field.{key}")), widget, classes="row")
+
+    def compose(self) -> ComposeResult:
+        last = self.last
+        phones = last.duty_phones if last else [self.unit.duty_phone]
+        with Vertical():
+            yield Label(t("filing.form.title", name=self.unit.name), classes="section-title")
+            yield self._row("filed_on", Input(self.today.isoformat(), id="fl-filed_on"))
+            yield self._row("duty_phones", Input("、".join(p for p in phones if p), id="fl-phones"))
+            yield Label(t("filing.field.staff"))
+            yield TextArea(last.staff if last else "", id="fl-staff")
+            yield self._row(
+                "staff_count",
+                Input("", placeholder=t("filing.form.count_ph"), id="fl-count"),
+            )
+            yield self._row("note", Input("", id="fl-note"))
+            yield Static(t("filing.form.hint"), classes="dim")
+            yield Static("", id="filing-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#fl-filed_on", Input).focus()
+
+    def form_filing(self) -> FilingInput:
+        """The form as a model; InputError names the first bad field."""
+        from watchdesk.text.timefmt import parse_date
+
+        raw_day = self.query_one("#fl-filed_on", Input).value
+        try:
+            filed_on = parse_date(raw_day) if raw_day.strip() else self.today
+        except ValueError as e:
+            raise InputError("filed_on", str(e)) from None
+        raw_count = self.query_one("#fl-count", Input).value.strip()
+        if raw_count and not raw_count.isdigit():
+            raise InputError("staff_count", "err.filing.count", value=repr(raw_count))
+        try:
+            return FilingInput(
+                filed_on=filed_on,
+                duty_phones=phones_of(self.query_one("#fl-phones", Input).value),
+                staff=self.query_one("#fl-staff", TextArea).text,
+                staff_count=int(raw_count) if raw_count else None,
+                note=self.query_one("#fl-note", Input).value,
+            )
+        except ValidationError as e:
+            raise input_error(e) from None
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#filing-error", Static).update(message)
+
+    def action_save(self) -> None:
+        self.run_write(self._save, group="filing-save", exclusive=True)
+
+    async def _save(self) -> None:
+        uid = self.unit.id
+        assert uid is not None
+        try:
+            filing = self.form_filing()
+            saved = await self.app.client.call(lambda s: s.directory.filings.record(uid, filing))
+        except InputError as e:
+            key = e.field.split("[")[0]
+            self.show_error(
+                t(
+                    "filing.refused",
+                    field=t(f"filing.field.{key}"),
+                    where=e.field,
+                    problem=e.problem,
+                )
+            )
+            return
+        except StoreError as e:
+            self.show_error(str(e))
+            return
+        self.saved = saved
+        self.dismiss(saved)

@@ -102,6 +102,8 @@ class IncidentScreen(IncidentActions):
         *LIFECYCLE_BINDINGS,
         Binding("s", "correct", "key.correct", id="incident-correct"),
         Binding("m", "duplicate", "key.duplicate", show=False, id="incident-duplicate"),
+        Binding("a", "dispatch", "key.dispatch", id="dispatch"),
+        Binding("b", "tasks", "key.tasks", id="tasks"),
     ]
 
     def __init__(self, incident_id: int):
@@ -343,6 +345,17 @@ class IncidentScreen(IncidentActions):
     def on_screen_resume(self) -> None:
         self.reload()
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a written report's line of the timeline opens that report."""
+        if event.data_table.id != "incident-timeline":
+            return
+        item = self.selected_item()
+        written_id = item.data.get("written_id") if item is not None else None
+        if isinstance(written_id, int):
+            from watchdesk.screens.report import ReportScreen
+
+            self.app.push_screen(ReportScreen(written_id), lambda _: self.reload())
+
     # -- corrections (更正) and duplicates (重复来电) ---------------------------------------------
     def selected_item(self) -> TimelineItem | None:
         tl = self.query_one("#incident-timeline", DataTable)
@@ -404,6 +417,18 @@ class IncidentScreen(IncidentActions):
                 note=explain,
             )
         )
+
+    def action_dispatch(self) -> None:
+        """Dispatch units / pass an instruction on (screens/dispatch.py)."""
+        from watchdesk.screens.dispatch import open_dispatch
+
+        open_dispatch(self.app, self.incident_id, self.reload)
+
+    def action_tasks(self) -> None:
+        """The incident's tasks: record a step, chase, cancel, roll-call (screens/dispatch.py)."""
+        from watchdesk.screens.dispatch import TasksScreen
+
+        self.app.push_screen(TasksScreen(self.incident_id))
 
     def action_duplicate(self) -> None:
         """Mark this incident a duplicate of another (merged into it)."""

@@ -3,7 +3,8 @@
 The received time is already now and the cursor is in the first field. Only place, category and
 a short description are required. Tab / Shift+Tab move, ctrl+s saves, Esc asks before throwing
 anything away, F2 picks the event type (Chinese or pinyin initials), F3 picks the caller from
-the directory. Every change is kept in a crash-safe draft until it is saved or discarded.
+the directory, F5 the area (乡镇/街道: by name, pinyin or initials; typed pinyin naming one area is
+looked up when saved). Every change is kept in a crash-safe draft until it is saved or discarded.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ FORM = [
     ("category", "form.category", False),
     ("sensitive", "form.sensitive", False),
     ("description", "form.description", True),
+    ("area", "form.area", True),  # F5 picks it (pinyin search); typed pinyin is looked up
     ("title", "form.title", False),
     ("grade", "form.grade", False),
     ("occurred_at", "form.occurred_at", False),
@@ -71,6 +73,7 @@ class IncidentForm(WatchdeskScreen[int | None]):
         Binding("escape", "cancel", "key.cancel", id="intake-cancel"),
         Binding("f2", "pick_category", "key.pick_category", id="intake-category"),
         Binding("f3", "pick_caller", "key.pick_caller", id="intake-caller"),
+        Binding("f5", "pick_area", "key.pick_area", id="intake-area"),
     ]
 
     def __init__(
@@ -444,6 +447,19 @@ class IncidentForm(WatchdeskScreen[int | None]):
             self.query_one("#f-caller_name", Input).focus()
 
         self.app.push_screen(UnitPickerScreen(query), chosen)
+
+    def action_pick_area(self) -> None:
+        from watchdesk.screens.area_picker import AreaPicker
+
+        box = self.query_one("#f-area", Input)
+
+        def chosen(area) -> None:
+            box.focus()
+            if area is not None:
+                box.value = area.name
+                self.focus_next()
+
+        self.app.push_screen(AreaPicker(box.value), chosen)
 
     async def action_cancel(self) -> None:
         async def leave() -> None:

@@ -47,6 +47,8 @@ class MainScreen(IncidentActions):
         Binding("r", "app.reload", "key.reload", show=False, id="reload"),
         Binding("o", "people", "key.people.open", show=False, id="people"),
         Binding("s", "settings", "key.settings.open", show=False, id="settings"),
+        Binding("t", "stats", "key.stats.open", show=False, id="stats"),
+        Binding("b", "task_step", "key.task_step", id="task-step"),
     ]
 
     def __init__(self) -> None:
@@ -95,7 +97,7 @@ class MainScreen(IncidentActions):
             return
         tz = self.app.settings.tz
         self.query_one(OnDutyBanner).set_duty(dash.current, dash.upcoming, now)
-        self.query_one(LeaderCheckBar).set_status(dash.duty, now)
+        self.query_one(LeaderCheckBar).set_status(dash.duty, now, dash.filings_last)
         self.query_one(WarningsStrip).set_warnings(dash.warnings)
         board = self.query_one(CountdownBoard)
         table = self.query_one("#today", FixedTable)
@@ -188,15 +190,36 @@ class MainScreen(IncidentActions):
             key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
             return int(key) if key else None
         if board.rows_data and board.cursor_row < len(board.rows_data):
-            return board.rows_data[board.cursor_row].incident_id
+            return board.rows_data[board.cursor_row].incident_id or None  # 0: a notice's task
         if table.row_count:
             key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
             return int(key) if key else None
         return None
 
+    def action_task_step(self) -> None:
+        """`b`: a task's row on the board records its next step; else the incident's tasks."""
+        from watchdesk.models.dispatch import TaskBoardRow
+        from watchdesk.screens.dispatch import TasksScreen, open_task_step
+
+        row = self.query_one(CountdownBoard).selected_row()
+        if self.focused is self.query_one(CountdownBoard) and isinstance(row, TaskBoardRow):
+            open_task_step(self.app, row.task_id)
+            return
+        inc_id = self.selected_incident_id()
+        if inc_id is not None:
+            self.app.push_screen(TasksScreen(inc_id))
+
     def action_open_incident(self) -> None:
         from watchdesk.screens.incident import IncidentScreen
 
+        row = self.query_one(CountdownBoard).selected_row()
+        if (
+            self.focused is self.query_one(CountdownBoard)
+            and row is not None
+            and not row.incident_id
+        ):
+            self.action_task_step()  # a notice's task: no incident to open
+            return
         inc_id = self.selected_incident_id()
         if inc_id is not None:
             self.app.push_screen(IncidentScreen(inc_id))
@@ -215,3 +238,8 @@ class MainScreen(IncidentActions):
         from watchdesk.screens.settings import SettingsScreen
 
         self.app.push_screen(SettingsScreen())
+
+    def action_stats(self) -> None:
+        from watchdesk.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen())

@@ -4,7 +4,8 @@ Enter reads the line. Every word that was not understood is shown under it, and 
 until it is fixed; a word meant as the event type that is not one (`爆炸` before it was an alias,
 `井喷`) opens the type picker with that word already typed. A complete line (a type and a place:
 the line writes the description) goes to a short confirmation where Enter saves; the full form
-opens only when something required is missing (the place), or when asked for (`e`).
+opens only when something required is missing (the place), or when asked for (`e`). A place that
+starts with one of the desk's areas puts the incident in it (`@青山铺镇水库下游` → 青山铺镇).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from watchdesk.rules.intake import LINE_GRAMMAR, LineProblem, facts_from_mapping
 from watchdesk.screens.base import WatchdeskModal
 from watchdesk.screens.category_picker import CategoryPicker
 from watchdesk.screens.dialogs import Form
+from watchdesk.text.area import area_of_place
 from watchdesk.text.timefmt import fmt_full
 from watchdesk.widgets import localize_bindings
 
@@ -62,6 +64,7 @@ class QuickLine(Form[dict | None]):
         super().__init__(classes="dialog-screen")
         localize_bindings(self)
         self.text = text
+        self.area_names: list[str] | None = None  # the desk's areas, read on mount
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog quickline"):
@@ -72,6 +75,11 @@ class QuickLine(Form[dict | None]):
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+        self.run_read(self._read_areas, group="quick-areas")
+
+    async def _read_areas(self) -> None:
+        areas = await self.app.client.call(lambda s: s.areas.list())
+        self.area_names = [a.name for a in areas]
 
     def show_problems(self, problems: list[LineProblem]) -> None:
         """What was not understood, under the line (hidden when nothing is wrong)."""
@@ -109,6 +117,10 @@ class QuickLine(Form[dict | None]):
         if not fields.get("place"):
             self.dismiss(fields)  # the form opens on the empty place
             return
+        if not fields.get("area"):
+            area = area_of_place(fields["place"], self.area_names or [])
+            if area:
+                fields = dict(fields, area=area)
         app = self.app
         try:
             facts = facts_from_mapping(fields, now=app.clock(), tz=app.settings.tz)
@@ -138,6 +150,8 @@ def summary(facts: IncidentFacts, tz) -> Text:
 
     row(t("form.category"), category_label(facts.category, facts.subtype))
     row(t("form.place"), facts.place)
+    if facts.area:
+        row(t("form.area"), facts.area)
     row(t("form.description"), facts.description)
     figures = [
         f"{t(f'fig.{f}')} {getattr(facts, f)}"

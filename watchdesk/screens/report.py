@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -84,10 +85,16 @@ def next_kind(s: Store, incident_id: int) -> ReportKind:
 
 
 def open_or_draft(
-    s: Store, incident_id: int, policy: SignoffPolicy, desk_name: str, report_to: str
+    s: Store,
+    incident_id: int,
+    policy: SignoffPolicy,
+    desk_name: str,
+    report_to: str,
+    kind: ReportKind | None = None,
 ) -> int:
-    """The open (unsent) report of the kind the clocks wait for, or a new draft of it."""
-    kind = next_kind(s, incident_id)
+    """The open (unsent) report of `kind` (by default the kind the clocks wait for), or a new
+    draft of it."""
+    kind = kind or next_kind(s, incident_id)
     for r in reversed(s.written.list(incident_id)):
         if r.kind == kind and r.status != "sent" and not r.correction:
             return r.id
@@ -173,10 +180,13 @@ class ReportScreen(WatchdeskScreen[None]):
         Binding("ctrl+s", "save", "key.save", id="report-save", priority=True),
         Binding("ctrl+r", "redraw", "key.rep.redraw", id="report-redraw", priority=True),
         Binding("ctrl+t", "distribution", "key.rep.to", id="report-to", priority=True),
-        Binding("f3", "pick_unit", "key.rep.pick", id="report-pick"),
+        Binding("f3", "pick_unit", "key.rep.pick", id="report-pick", priority=True),
         Binding("ctrl+g", "sign", "key.rep.sign", id="report-sign", priority=True),
         Binding("ctrl+b", "back", "key.rep.back", id="report-back", priority=True),
         Binding("ctrl+o", "send", "key.rep.send", id="report-send", priority=True),
+        Binding("f2", "other_kind", "key.rep.kind", id="report-kind", priority=True),
+        Binding("f5", "print", "key.rep.print", id="report-print", priority=True),
+        Binding("f6", "save_files", "key.rep.files", id="report-files", priority=True),
         Binding("escape", "leave", "key.back", id="report-leave"),
     ]
 
@@ -434,7 +444,7 @@ class ReportScreen(WatchdeskScreen[None]):
             fields = [
                 Field(
                     "list",
-                    t("rep.to.which", name=name),
+                    t("rep.to.list"),
                     "report_to",
                     kind="select",
                     options=[
@@ -464,7 +474,7 @@ class ReportScreen(WatchdeskScreen[None]):
                 self.reload(keep_text=True)
                 return out
 
-            app.push_screen(FormDialog(t("rep.to.title", id=rid), fields, submit))
+            app.push_screen(FormDialog(t("rep.to.which", name=name), fields, submit))
 
         app.push_screen(UnitPickerScreen(""), chosen)
 
@@ -619,6 +629,113 @@ class ReportScreen(WatchdeskScreen[None]):
             )
         else:
             open_form(unsigned)
+
+    # -- another kind ----------------------------------------------------------------------------
+    def action_other_kind(self) -> None:
+        """Another report on this incident: a follow-up before its clock, the final report (终报,
+        which has no clock of its own), a verification answer …"""
+        rep = self.report
+        if rep is None:
+            return
+        if self.dirty():
+            self.notify(t("rep.save_first"), severity="warning")
+            return
+        app, inc_id = self.app, rep.incident_id
+        fields = [
+            Field(
+                "kind",
+                t("rep.kind.which"),
+                rep.kind.value,
+                kind="select",
+                options=[(kind_label(k), k.value) for k in WRITTEN],
+            )
+        ]
+
+        async def submit(v: dict[str, Any]) -> Any:
+            pol = policy_of(app)
+            name, to = app.settings.desk_name, app.settings.report_to
+            kind = ReportKind(v["kind"])
+            return await app.client.call(lambda s: open_or_draft(s, inc_id, pol, name, to, kind))
+
+        async def switch(rid: int) -> None:
+            await self._release()
+            self.dismiss(None)
+            app.push_screen(ReportScreen(rid), lambda _: app.reload())
+
+        def chosen(rid: Any) -> None:  # once the dialog has closed: this screen is in front
+            if isinstance(rid, int) and rid != self.report_id:
+                self.run_write(lambda: switch(rid), group="report-leave")
+
+        app.push_screen(FormDialog(t("rep.kind.title", id=inc_id), fields, submit), chosen)
+
+    # -- paper -----------------------------------------------------------------------------------
+    def action_print(self) -> None:
+        self._paper(print_it=True)
+
+    def action_save_files(self) -> None:
+        self._paper(print_it=False)
+
+    def _paper(self, *, print_it: bool) -> None:
+        """The report as text, PDF and .docx in the export folder (the frozen copy once signed,
+        byte for byte; before, the draft marked 【草稿】), and with F5 its PDF to the printer.
+        Rendering and files run off the UI thread."""
+        rep = self.report
+        if rep is None:
+            return
+        if rep.status == "draft" and self.dirty():
+            self.notify(t("rep.save_first"), severity="warning")
+            return
+        app, rid, frozen = self.app, rep.id, rep.frozen
+        font, printer = app.settings.pdf_font, app.settings.printer
+
+        def read(s: Store) -> Any:
+            return s.written.frozen(rid) if frozen else s.written.paper_of(s.written.get(rid))
+
+        def write(got: Any) -> tuple[Path, str | None]:
+            from watchdesk.files.output import write_private
+            from watchdesk.report.printing import print_file
+            from watchdesk.screens.handover import export_dir
+
+            if frozen:
+                text, pdf, docx = got.text, got.pdf, got.docx
+            else:
+                from watchdesk.report.written_docx import render_docx
+                from watchdesk.report.written_pdf import render_pdf
+                from watchdesk.report.written_text import render_text
+
+                text, pdf, docx = (
+                    render_text(got),
+                    render_pdf(got, font_path=font),
+                    render_docx(got),
+                )
+            stem = export_dir(app) / (f"report-{rid}" + ("" if frozen else "-draft"))
+            write_private(stem.with_suffix(".txt"), text.encode("utf-8"))
+            write_private(stem.with_suffix(".docx"), docx)
+            write_private(stem.with_suffix(".pdf"), pdf)
+            job = (
+                print_file(stem.with_suffix(".pdf"), printer, title=f"report {rid}")
+                if print_it
+                else None
+            )
+            return stem.with_suffix(".pdf"), job
+
+        async def run() -> None:
+            import asyncio
+
+            from watchdesk.report.printing import PrintError
+
+            got = await app.client.call(read)
+            try:
+                path, job = await asyncio.to_thread(write, got)
+            except PrintError as e:
+                self.notify(t("rep.print_failed", why=str(e)), severity="error", timeout=20)
+                return
+            if job is not None:
+                self.notify(t("rep.printed", job=job, printer=printer or "-", path=str(path)))
+            else:
+                self.notify(t("rep.saved_files", path=str(path.with_suffix(".*"))), timeout=12)
+
+        self.run_read(run, group="report-paper")
 
     # -- leaving ---------------------------------------------------------------------------------
     def action_leave(self) -> None:

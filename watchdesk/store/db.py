@@ -403,7 +403,7 @@ QUICK_BUSY_MS = 150  # with someone listening, how soon a wait for the lock is a
 
 @contextlib.contextmanager
 def write_txn(
-    db: DeskDb, *, retry_seconds: float | None = None, quiet: bool = False
+    db: DeskDb, *, retry_seconds: float | None = None, quiet: bool = False, patient: bool = True
 ) -> Iterator[DeskDb]:
     """One write transaction. Takes the write lock up front (BEGIN IMMEDIATE) so two writers never
     deadlock on a lock upgrade; waits up to `retry_seconds` for another writer, then gives up
@@ -414,7 +414,9 @@ def write_txn(
     A desk opened read-only (`connect`) refuses at once, saying why. While it waits for another
     writer, `db.on_wait` hears True, then False when the wait ends (saved or given up), so the
     console can show that it is waiting the whole time; `quiet` (maintenance no one asked for)
-    keeps that to itself."""
+    keeps that to itself. Not `patient` (maintenance on the console's DB thread): another
+    writer's lock gives up at once (DeskBusy) instead of holding the thread, and the saves queued
+    behind it, for seconds."""
     conn = db.conn
     if conn.in_transaction:
         # Nested use joins the outer transaction.
@@ -426,11 +428,14 @@ def write_txn(
             "desk.write_refused", path=path or "", why=getattr(db, "read_only_why", "")
         )
     listener = None if quiet else getattr(db, "on_wait", None)
+    if not patient:
+        retry_seconds = 0.0
     deadline = time.monotonic() + (WRITE_RETRY_SECONDS if retry_seconds is None else retry_seconds)
     waiting = False
+    quick = listener is not None or not patient
     try:
-        if listener is not None:  # the first try is short, so that a wait is announced at once
-            conn.execute(f"PRAGMA busy_timeout = {QUICK_BUSY_MS}")
+        if quick:  # the first try is short: a wait is announced at once, or not waited at all
+            conn.execute(f"PRAGMA busy_timeout = {QUICK_BUSY_MS if patient else 0}")
         try:
             while True:
                 try:
@@ -449,7 +454,7 @@ def write_txn(
                         _tell(listener, True)
                     time.sleep(0.05)
         finally:
-            if listener is not None:
+            if quick:
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         try:
             yield db

@@ -15,13 +15,15 @@ from zoneinfo import ZoneInfo
 from watchdesk.models.dashboard import Dashboard
 from watchdesk.models.officer import Actor, ActorKind
 from watchdesk.store.audit import Auditor, CheckResult, verify
-from watchdesk.store.db import DeskDb, connect, refuse_foreign, write_txn
+from watchdesk.store.db import DeskBusy, DeskDb, connect, refuse_foreign, write_txn
 from watchdesk.store.stamp import LEGACY_RECORDS_SQL, SCHEMA_STAMP
 
 if TYPE_CHECKING:
-    from watchdesk.models.incident import TimelineItem
+    from watchdesk.models.incident import BoardRow, TimelineItem
     from watchdesk.rules.rulepack import RulePack
+    from watchdesk.store.area import AreaRepo
     from watchdesk.store.directory import DirectoryRepo
+    from watchdesk.store.dispatch import DispatchRepo
     from watchdesk.store.dutylog import DutyLogRepo
     from watchdesk.store.figures import FigureRepo
     from watchdesk.store.handover import HandoverRepo
@@ -200,6 +202,12 @@ class Store:
         return DirectoryRepo(self)
 
     @cached_property
+    def areas(self) -> AreaRepo:
+        from watchdesk.store.area import AreaRepo
+
+        return AreaRepo(self)
+
+    @cached_property
     def rollcall(self) -> RollCallRepo:
         from watchdesk.store.rollcall import RollCallRepo
 
@@ -210,6 +218,13 @@ class Store:
         from watchdesk.store.warning import WarningRepo
 
         return WarningRepo(self)
+
+    @cached_property
+    def dispatch(self) -> DispatchRepo:
+        """Tasks given to units, notices from above, first receivers (store/dispatch.py)."""
+        from watchdesk.store.dispatch import DispatchRepo
+
+        return DispatchRepo(self)
 
     @cached_property
     def figures(self) -> FigureRepo:
@@ -321,8 +336,13 @@ class Store:
         if self.db.read_only:  # nothing to merge or copy back on a desk no one can write
             return False
         self._wrote = True
-        with write_txn(self.db, quiet=True):  # maintenance: never shown as a save waiting
-            worked = self._merge_step(merge_pages)
+        # Maintenance: never shown as a save waiting, and never waiting for another writer (a
+        # script's long import): the console's saves queue behind this step on the DB thread.
+        try:
+            with write_txn(self.db, quiet=True, patient=False):
+                worked = self._merge_step(merge_pages)
+        except DeskBusy:
+            return True  # someone else is writing: try again soon
         self.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         return worked
 
@@ -392,15 +412,24 @@ class Store:
                 res.problems.extend(self.written.verify_frozen())
         return res
 
+    def board_rows(self) -> list[BoardRow]:
+        """The countdown board: report clocks and open tasks' next clocks, soonest first."""
+        rows: list[BoardRow] = [*self.incidents.running_clocks(), *self.dispatch.board_rows()]
+        rows.sort(key=lambda r: r.due_at)
+        return rows
+
     def dashboard(self, now: datetime | None = None) -> Dashboard:
         now = now or self.now()
+        from watchdesk.store.filing import required_last
+
         return Dashboard(
             current=self.roster.on_duty(now),
             upcoming=self.roster.next_shift(now),
-            clocks=self.incidents.running_clocks(),
+            clocks=self.board_rows(),
             today=self.incidents.today(now),
             warnings=self.warnings.in_force(now),
             duty=self.roster.duty_status(now),
+            filings_last=required_last(self.db),
         )
 
     # -- desk metadata ------------------------------------------------------------------------

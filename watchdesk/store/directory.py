@@ -23,6 +23,7 @@ from watchdesk.i18n import validation_msg
 from watchdesk.models.base import saved_id
 from watchdesk.models.directory import (
     Contact,
+    FilingRow,
     ImportResult,
     SearchHit,
     Unit,
@@ -33,6 +34,7 @@ from watchdesk.text import pinyin as search_text
 
 if TYPE_CHECKING:
     from watchdesk.store.desk import Store
+    from watchdesk.store.filing import FilingRepo
 
 UNIT_FIELDS = (
     "name",
@@ -111,6 +113,16 @@ class DirectoryRepo:
         self._writes = 0
         self._index: list[_Entry] = []
         self._index_version: tuple[int, int] | None = None
+        self._filings: FilingRepo | None = None
+
+    @property
+    def filings(self) -> FilingRepo:
+        """The units' filings (备案) of duty phone and duty staff: store/filing.py."""
+        if self._filings is None:
+            from watchdesk.store.filing import FilingRepo
+
+            self._filings = FilingRepo(self.s)
+        return self._filings
 
     # -- reads ----------------------------------------------------------------------------------
     def _unit(self, row: dict, contacts: list[Contact]) -> UnitRecord:
@@ -328,9 +340,16 @@ class DirectoryRepo:
             self._writes += 1
         return self.get(unit_id)
 
-    def import_units(self, units: list[UnitRecord], *, dry_run: bool = False) -> ImportResult:
+    def import_units(
+        self,
+        units: list[UnitRecord],
+        *,
+        dry_run: bool = False,
+        filings: list[FilingRow] | None = None,
+    ) -> ImportResult:
         """Create or update units by name, all in one transaction. The caller has validated every
-        row (see directory_io); this re-checks and refuses the whole batch on the first problem."""
+        row (see directory_io); this re-checks and refuses the whole batch on the first problem.
+        `filings` (rows with a 备案日期) are recorded in the same transaction, after the units."""
         checked = [check_unit(u) for u in units]
         names = [u.name for u in checked]
         dupes = {n for n in names if names.count(n) > 1}
@@ -348,6 +367,8 @@ class DirectoryRepo:
                         res.updated += 1
                     else:
                         res.unchanged += 1
+                if filings:
+                    res.filings = self.filings.import_rows(filings)
                 if dry_run:
                     raise _DryRun
         except _DryRun:

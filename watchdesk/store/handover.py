@@ -216,6 +216,7 @@ class HandoverRepo:
         ]
         self._contributions(sheet, start, end, now)
         sheet.written, sheet.pending_reports = self._written(start, end)
+        sheet.pending_tasks = self.s.dispatch.pending_items(now)
         from watchdesk.store.correction import annotate_sheet
 
         annotate_sheet(self.s, sheet, start, end)  # struck records, merged duplicates

@@ -36,7 +36,8 @@ _TIME_FIELDS = {"received_at", "occurred_at", "created_at", "updated_at"}
 # An incident with the one it was merged into, if it was marked a duplicate (m12_corrections).
 _SELECT = (
     "SELECT *, (SELECT of_id FROM duplicates WHERE duplicates.incident_id = incidents.id)"
-    " AS merged_into FROM incidents"
+    " AS merged_into, (SELECT name FROM areas WHERE areas.id = incidents.area_id) AS area"
+    " FROM incidents"
 )
 _NOT_MERGED = "NOT EXISTS (SELECT 1 FROM duplicates WHERE duplicates.incident_id = incidents.id)"
 DUPLICATE_WINDOW = timedelta(hours=2)  # the default; `duplicate_window_minutes` in the config
@@ -49,6 +50,7 @@ def _incident(row: dict) -> Incident:
         d[k] = from_db(d.get(k))
     for k in _BOOL_FIELDS:
         d[k] = bool(d[k])
+    d["area"] = d.get("area") or ""  # no area: none named (m15_areas_and_views)
     return Incident.model_validate(d)
 
 
@@ -229,11 +231,30 @@ class IncidentRepo:
                 },
             )
 
+    def _with_area(self, facts: IncidentFacts, current: Incident | None = None) -> IncidentFacts:
+        """`facts` with its area looked up: the name typed (or 行政区划代码, or pinyin naming one
+        area) wins over an id; an id alone must be an area's. An edit keeps the incident's own
+        area under its name even if the area was deactivated since. InputError at `area`."""
+        name = facts.area.strip()
+        if current is not None and name and name == current.area:
+            return facts.model_copy(update={"area": name, "area_id": current.area_id})
+        if name:
+            a = self.s.areas.resolve(name)
+        elif facts.area_id is not None:
+            try:
+                a = self.s.areas.get(facts.area_id)
+            except NotFound:
+                raise InputError("area", "err.area.not_found", id=facts.area_id) from None
+        else:
+            return facts.model_copy(update={"area": "", "area_id": None})
+        return facts.model_copy(update={"area": a.name, "area_id": a.id})
+
     def add(self, facts: IncidentFacts) -> Incident:
         from watchdesk.rules.deadlines import initial_clocks
 
         now = self.s.now()
         check_facts(facts, now)
+        facts = self._with_area(facts)
         # No suggestion where the pack names no thresholds for the class: the officer's grade,
         # else 一般 (the figures never raise it then).
         suggested = suggest(
@@ -247,7 +268,7 @@ class IncidentRepo:
         ).grade
         grade = facts.grade or suggested or Grade.IV
         suggested = suggested or grade
-        row = facts.model_dump(mode="python")
+        row = facts.model_dump(mode="python", exclude={"area"})  # the area by its id
         row.update(
             received_at=to_db(facts.received_at),
             occurred_at=to_db(facts.occurred_at),
@@ -300,6 +321,7 @@ class IncidentRepo:
         "received_at",
         "occurred_at",
         "place",
+        "area",  # by name here (and in the merge dialog); saved as area_id
         "source",
         "category",
         "subtype",
@@ -329,9 +351,14 @@ class IncidentRepo:
                 raise StaleVersion(incident_id, expected_version, current.version)
             if current.status == IncidentStatus.voided:
                 raise InputError("id", "err.incident.voided", id=incident_id)
+            facts = self._with_area(facts, current)
             new = facts.model_dump(mode="python", include=set(self.EDITABLE))
-            changes = {}
+            changes: dict[str, object] = {}
             for k, v in new.items():
+                if k == "area":
+                    if facts.area_id != current.area_id:
+                        changes["area_id"] = facts.area_id
+                    continue
                 if getattr(current, k) != v:
                     changes[k] = (
                         to_db(v) if k in _TIME_FIELDS else (int(v) if k in _BOOL_FIELDS else v)
@@ -489,6 +516,9 @@ class IncidentRepo:
                 if d.status == DeadlineStatus.running and d.kind == kind
             ]
             clock = running[0] if running else None
+            if kind == ReportKind.verification and clock is None:
+                # A verification answer (核报) answers a request: none waits, nothing to answer.
+                raise InputError("kind", "err.report.no_request_waiting", id=incident_id)
             seq = 0
             if kind == ReportKind.followup:
                 prev = self.s.db.execute(

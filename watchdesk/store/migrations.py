@@ -61,6 +61,12 @@ AUDITED_TABLES: tuple[str, ...] = (
     "duplicates",
     "written_reports",
     "report_steps",
+    "areas",
+    "unit_filings",
+    "tasks",
+    "task_clocks",
+    "task_chases",
+    "first_receivers",
 )
 
 
@@ -808,6 +814,297 @@ def m14_report_drafts(db: Database) -> None:
     db.conn.executemany(
         "INSERT INTO written_reports_fts (rowid, uni, bi) VALUES (?,?,?)",
         [(r[0], *grams(f"{r[1]}\n{r[2]}")) for r in rows],
+    )
+
+
+# The analysts' views of m15 (issue 15). Views hold no data: a later migration that changes them
+# runs its own `DROP VIEW IF EXISTS` + `CREATE VIEW` (never edit these, as no shipped migration
+# is edited). Local times: the stored UTC instant shifted by the desk's offset (`desk_tz`, see
+# store/views.py; exact for Asia/Shanghai, zones with DST get their standard offset).
+_LOCAL = "(SELECT printf('%+d minutes', utc_offset_minutes) FROM desk_tz WHERE id = 1)"
+_VIEWS_15 = f"""
+DROP VIEW IF EXISTS v_late_reports;
+DROP VIEW IF EXISTS v_reports;
+DROP VIEW IF EXISTS v_incidents;
+CREATE VIEW v_incidents AS
+SELECT
+    i.id,
+    datetime(i.received_at, {_LOCAL}) AS received_local,
+    date(i.received_at, {_LOCAL}) AS received_date,
+    strftime('%Y-%m', i.received_at, {_LOCAL}) AS received_month,
+    CAST(strftime('%Y', i.received_at, {_LOCAL}) AS INTEGER) AS received_year,
+    datetime(i.occurred_at, {_LOCAL}) AS occurred_local,
+    i.grade,
+    g.zh AS grade_label,
+    i.category,
+    c.zh AS category_label,
+    i.subtype,
+    st.zh AS subtype_label,
+    i.area_id,
+    a.name AS area,
+    a.code AS area_code,
+    i.place,
+    i.title,
+    i.description,
+    i.dead,
+    i.injured,
+    i.seriously_injured,
+    i.trapped,
+    i.missing,
+    i.direct_loss,
+    i.sensitive,
+    i.status,
+    CASE i.status WHEN 'open' THEN '处置中' WHEN 'closed' THEN '已终报' ELSE '已作废' END
+        AS status_label,
+    d.of_id AS merged_into,
+    CASE WHEN i.status <> 'voided' AND d.of_id IS NULL THEN 1 ELSE 0 END AS counted,
+    i.caller_unit,
+    i.source,
+    i.recorder,
+    i.received_at,
+    i.occurred_at
+FROM incidents i
+LEFT JOIN grade_labels g ON g.code = i.grade
+LEFT JOIN category_labels c ON c.category = i.category AND c.subtype = ''
+LEFT JOIN category_labels st ON st.category = i.category AND st.subtype = i.subtype
+    AND i.subtype <> ''
+LEFT JOIN areas a ON a.id = i.area_id
+LEFT JOIN duplicates d ON d.incident_id = i.id;
+CREATE VIEW v_reports AS
+SELECT
+    r.id,
+    r.incident_id,
+    r.kind,
+    k.zh AS kind_label,
+    r.seq,
+    datetime(r.at, {_LOCAL}) AS at_local,
+    date(r.at, {_LOCAL}) AS report_date,
+    strftime('%Y-%m', r.at, {_LOCAL}) AS report_month,
+    datetime(dl.due_at, {_LOCAL}) AS due_local,
+    r.late_seconds,
+    CASE WHEN r.late_seconds IS NULL THEN NULL
+        ELSE round(r.late_seconds / 60.0, 1) END AS late_minutes,
+    CASE WHEN r.late_seconds IS NULL THEN NULL WHEN r.late_seconds > 0 THEN 1 ELSE 0 END
+        AS late,
+    CASE WHEN r.late_seconds IS NULL THEN '无时限' WHEN r.late_seconds > 0 THEN '迟报'
+        ELSE '按时' END AS timeliness,
+    r.to_whom,
+    r.by_whom,
+    CASE WHEN x.id IS NULL THEN 0 ELSE 1 END AS struck,
+    i.grade,
+    i.grade_label,
+    i.category_label,
+    i.area,
+    i.title AS incident_title,
+    i.counted,
+    r.at,
+    dl.due_at
+FROM reports r
+JOIN v_incidents i ON i.id = r.incident_id
+LEFT JOIN report_kind_labels k ON k.code = r.kind
+LEFT JOIN deadlines dl ON dl.id = r.deadline_id
+LEFT JOIN corrections x ON x.record_kind = 'report' AND x.record_id = r.id;
+CREATE VIEW v_late_reports AS
+SELECT * FROM v_reports WHERE late = 1 AND struck = 0 AND counted = 1;
+"""
+
+
+@migrations()
+def m15_areas_and_views(db: Database) -> None:
+    """Accountability in numbers (issue 15). The desk's areas (`areas`: townships and
+    districts, with the 行政区划代码 where known, and their pinyin for search) and the area of
+    each incident (`incidents.area_id`, empty on the incidents of before: they keep their
+    free-text place; `watchdesk area propose` suggests one). For analysts: the desk's zone as a
+    UTC offset (`desk_tz`), label tables for grade, category and report-kind codes, and the views
+    `v_incidents`, `v_reports`, `v_late_reports` with local dates and Chinese labels. Every
+    incident row gains a column: each gets a re-baselining audit entry."""
+    from watchdesk.rules.categories import CATEGORIES
+    from watchdesk.store.views import DEFAULT_ZONE, set_desk_tz
+
+    incident_cols = [r[1] for r in db.execute("PRAGMA table_info(incidents)").fetchall()]
+    _run_script(
+        db,
+        """
+        CREATE TABLE areas (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE CHECK (trim(name) <> ''),
+            code TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL DEFAULT 'township'
+                CHECK (kind IN ('district','township','other')),
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+            pinyin TEXT NOT NULL DEFAULT '',
+            unit_id INTEGER REFERENCES units(id)
+        );
+        CREATE UNIQUE INDEX areas_code ON areas(code) WHERE code <> '';
+        CREATE TRIGGER areas_no_delete BEFORE DELETE ON areas
+            BEGIN SELECT RAISE(ABORT, 'areas are never deleted; deactivate them'); END;
+        ALTER TABLE incidents ADD COLUMN area_id INTEGER REFERENCES areas(id);
+        CREATE INDEX incidents_area ON incidents(area_id, received_at);
+        CREATE TABLE desk_tz (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            zone TEXT NOT NULL,
+            utc_offset_minutes INTEGER NOT NULL,
+            has_dst INTEGER NOT NULL DEFAULT 0 CHECK (has_dst IN (0, 1))
+        );
+        CREATE TABLE grade_labels (
+            code TEXT PRIMARY KEY,
+            rank INTEGER NOT NULL,
+            zh TEXT NOT NULL,
+            en TEXT NOT NULL
+        );
+        CREATE TABLE category_labels (
+            category TEXT NOT NULL,
+            subtype TEXT NOT NULL DEFAULT '',
+            zh TEXT NOT NULL,
+            en TEXT NOT NULL,
+            PRIMARY KEY (category, subtype)
+        );
+        CREATE TABLE report_kind_labels (
+            code TEXT PRIMARY KEY,
+            zh TEXT NOT NULL,
+            en TEXT NOT NULL
+        );
+        INSERT INTO grade_labels VALUES
+            ('I', 1, '特别重大', 'Especially major'),
+            ('II', 2, '重大', 'Major'),
+            ('III', 3, '较大', 'Relatively major'),
+            ('IV', 4, '一般', 'Ordinary');
+        INSERT INTO report_kind_labels VALUES
+            ('phone', '电话报告', 'Phone report'),
+            ('written', '书面报告', 'Written report'),
+            ('followup', '续报', 'Follow-up'),
+            ('verification', '核报', 'Verification'),
+            ('final', '终报', 'Final report');
+        """,
+    )
+    rows: list[tuple[str, str, str, str]] = []
+    for c in CATEGORIES:
+        rows.append((c.code, "", c.zh, c.en))
+        rows.extend((c.code, s.code, s.zh, s.en) for s in c.subtypes)
+    db.conn.executemany("INSERT INTO category_labels VALUES (?,?,?,?)", rows)
+    saved = db.execute("SELECT value FROM meta WHERE key = 'timezone'").fetchone()
+    set_desk_tz(db, (saved[0] if saved else "").strip() or DEFAULT_ZONE)
+    _run_script(db, _VIEWS_15)
+    _rebaseline(db, "incidents", incident_cols)
+
+
+@migrations()
+def m16_dispatch(db: Database) -> None:
+    """Passing on and following up (issue 16): tasks given to units — a linkage unit dispatched
+    to the scene, a leader's instruction passed on, a notice from above received (`tasks`:
+    which unit, what was said, by which channel, who passed it on, when; cancelled with a
+    reason, never deleted); each task's clocks from the rule pack's [dispatch] table
+    (`task_clocks`: 接收, 到场, 反馈; for a notice 报告领导, 传达, 回执), each naming its rule and
+    source and, once done, when and how late; the calls chasing a late task (`task_chases`, 督办,
+    never changed); and the first unit to receive an incident and whom it handed it over to
+    (`first_receivers`, 首接负责制). New tables only: no existing row changes."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE tasks (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('dispatch','instruction','notice')),
+            incident_id INTEGER REFERENCES incidents(id),
+            log_entry_id INTEGER REFERENCES log_entries(id),
+            parent_id INTEGER REFERENCES tasks(id),
+            warning_id INTEGER REFERENCES warnings(id),
+            unit_id INTEGER REFERENCES units(id),
+            unit_name TEXT NOT NULL DEFAULT '',
+            instruction TEXT NOT NULL CHECK (trim(instruction) <> ''),
+            channel TEXT NOT NULL DEFAULT 'phone'
+                CHECK (channel IN ('phone','fax','sms','system')),
+            passed_by TEXT NOT NULL,
+            issued_at TEXT NOT NULL,
+            urban INTEGER NOT NULL DEFAULT 0 CHECK (urban IN (0, 1)),
+            pack_id TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','done','cancelled')),
+            cancel_reason TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            by_whom TEXT NOT NULL
+        );
+        CREATE INDEX tasks_incident ON tasks(incident_id);
+        CREATE INDEX tasks_status ON tasks(status, issued_at);
+        CREATE INDEX tasks_parent ON tasks(parent_id);
+        CREATE TRIGGER tasks_no_delete BEFORE DELETE ON tasks
+            BEGIN SELECT RAISE(ABORT, 'tasks are never deleted; cancel them'); END;
+        CREATE TABLE task_clocks (
+            id INTEGER PRIMARY KEY,
+            task_id INTEGER NOT NULL REFERENCES tasks(id),
+            step TEXT NOT NULL
+                CHECK (step IN ('ack','arrive','feedback','leader','pass','receipt')),
+            due_at TEXT NOT NULL,
+            rule TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '',
+            done_at TEXT,
+            late_seconds INTEGER,
+            note TEXT NOT NULL DEFAULT '',
+            by_whom TEXT NOT NULL DEFAULT '',
+            UNIQUE (task_id, step)
+        );
+        CREATE INDEX task_clocks_due ON task_clocks(done_at, due_at);
+        CREATE TRIGGER task_clocks_no_delete BEFORE DELETE ON task_clocks
+            BEGIN SELECT RAISE(ABORT, 'task clocks are never deleted'); END;
+        CREATE TABLE task_chases (
+            id INTEGER PRIMARY KEY,
+            task_id INTEGER NOT NULL REFERENCES tasks(id),
+            step TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL,
+            outcome TEXT NOT NULL CHECK (trim(outcome) <> ''),
+            by_whom TEXT NOT NULL
+        );
+        CREATE INDEX task_chases_task ON task_chases(task_id, at);
+        CREATE TRIGGER task_chases_no_update BEFORE UPDATE ON task_chases
+            BEGIN SELECT RAISE(ABORT, 'a chasing call is never changed'); END;
+        CREATE TRIGGER task_chases_no_delete BEFORE DELETE ON task_chases
+            BEGIN SELECT RAISE(ABORT, 'a chasing call is never deleted'); END;
+        CREATE TABLE first_receivers (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL UNIQUE REFERENCES incidents(id),
+            unit_id INTEGER REFERENCES units(id),
+            unit_name TEXT NOT NULL CHECK (trim(unit_name) <> ''),
+            received_at TEXT NOT NULL,
+            handed_at TEXT,
+            handed_to TEXT NOT NULL DEFAULT '',
+            handed_to_unit_id INTEGER REFERENCES units(id),
+            note TEXT NOT NULL DEFAULT '',
+            by_whom TEXT NOT NULL
+        );
+        CREATE TRIGGER first_receivers_no_delete BEFORE DELETE ON first_receivers
+            BEGIN SELECT RAISE(ABORT, 'a first receiver is never deleted'); END;
+        """,
+    )
+
+
+@migrations()
+def m17_unit_filings(db: Database) -> None:
+    """The directory's filings (备案, issue 16): each time a unit files its duty phone(s) and
+    duty-staff list with the desk (`unit_filings`: the day filed, the phones as a JSON list, the
+    staff list as text and/or a head count, a note, whether it came from the console, an import
+    or the command line, when and by whom it was recorded). A filing is never changed nor
+    deleted: the latest per unit is the one that counts. New table only: no existing row
+    changes."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE unit_filings (
+            id INTEGER PRIMARY KEY,
+            unit_id INTEGER NOT NULL REFERENCES units(id),
+            filed_on TEXT NOT NULL
+                CHECK (filed_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            duty_phones TEXT NOT NULL DEFAULT '[]',
+            staff TEXT NOT NULL DEFAULT '',
+            staff_count INTEGER CHECK (staff_count IS NULL OR staff_count >= 0),
+            note TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT 'desk' CHECK (source IN ('desk','import','cli')),
+            recorded_at TEXT NOT NULL,
+            recorded_by TEXT NOT NULL
+        );
+        CREATE INDEX unit_filings_unit ON unit_filings(unit_id, filed_on);
+        CREATE TRIGGER unit_filings_no_update BEFORE UPDATE ON unit_filings
+            BEGIN SELECT RAISE(ABORT, 'a filing is never changed'); END;
+        CREATE TRIGGER unit_filings_no_delete BEFORE DELETE ON unit_filings
+            BEGIN SELECT RAISE(ABORT, 'a filing is never deleted'); END;
+        """,
     )
 
 

@@ -120,6 +120,10 @@ class SettingsRepo:
             for key, value in clean.items():
                 if self.s.get_meta(key) != value:
                     self._put(key, value)
+                    if key == "timezone":  # the analysts' views follow it (store/views.py)
+                        from watchdesk.store.views import DEFAULT_ZONE, set_desk_tz
+
+                        set_desk_tz(self.s.db, value or DEFAULT_ZONE)
         if clean.get("timezone"):
             self.s.tz = ZoneInfo(clean["timezone"])
         if clean.get("rule_pack"):

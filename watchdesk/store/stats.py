@@ -23,6 +23,7 @@ count nowhere.
 
 from __future__ import annotations
 
+import json
 import statistics
 from bisect import bisect_right
 from collections import defaultdict
@@ -74,21 +75,43 @@ CLOCK_KINDS = (ReportKind.phone, ReportKind.written, ReportKind.followup, Report
 _TALLY = ("on_time", "late", "missed", "pending")
 
 # The main reads, kept here so that tests can check their query plans.
-_CLOCKS_IN = f"""
+# Every clock due in the period, light: most are reported on time and need nothing more. A
+# report's lateness (rules.deadlines.lateness, stored when it was made) is the ceiling of its
+# instant minus the due instant, and `done_at` is that instant cut to the second in the same
+# text, so `done_at < due_at` (as text) means on time without reading the report.
+SQL_CLOCKS = """
+SELECT d.id, d.incident_id, d.kind, d.status, d.due_at, d.done_at
 FROM deadlines d
-JOIN incidents i ON i.id = d.incident_id
-LEFT JOIN reports r ON r.id = d.report_id
-WHERE d.due_at >= ? AND d.due_at < ? AND {COUNTED}"""
-# Every clock due in the period, in one pass. A reported one is on time or late by its report's
-# lateness (rules.deadlines.lateness, stored when the report was made).
-SQL_CLOCKS = f"""
+WHERE d.due_at >= ? AND d.due_at < ?
+ORDER BY d.due_at, d.id
+"""
+# Which of the clocks' incidents count nowhere (voided, merged into another): a scan of their id
+# range when the ids are dense, else a look-up of each.
+SQL_NOT_COUNTED_RANGE = """
+SELECT i.id FROM incidents i WHERE i.id BETWEEN ? AND ?
+AND (i.status = 'voided' OR EXISTS (SELECT 1 FROM duplicates dup WHERE dup.incident_id = i.id))
+"""
+SQL_NOT_COUNTED_IDS = """
+SELECT i.id FROM incidents i WHERE i.id IN (SELECT value FROM json_each(?))
+AND (i.status = 'voided' OR EXISTS (SELECT 1 FROM duplicates dup WHERE dup.incident_id = i.id))
+"""
+# Clocks dropped in the period: missed if the incident's final report came after they were due.
+SQL_FINALS = f"""
+SELECT j.value, (SELECT min(f.at) FROM reports f WHERE f.incident_id = j.value
+                 AND f.kind = 'final' AND {not_struck("report", "f.id")})
+FROM json_each(?) j
+"""
+# The rest (reported late or at the due second, still running past due, missed): in full.
+SQL_CLOCK_DETAILS = f"""
 SELECT d.id, d.incident_id, d.kind, d.seq, d.due_at, d.status, d.done_at, r.late_seconds,
        r.by_whom, i.title, substr(i.description, 1, 30), i.grade,
        CASE WHEN d.status = 'dropped' THEN
          (SELECT min(f.at) FROM reports f WHERE f.incident_id = d.incident_id
             AND f.kind = 'final' AND {not_struck("report", "f.id")}) END AS final_at
-{_CLOCKS_IN}
-ORDER BY d.due_at, d.id
+FROM deadlines d
+JOIN incidents i ON i.id = d.incident_id
+LEFT JOIN reports r ON r.id = d.report_id
+WHERE d.id IN (SELECT value FROM json_each(?)) AND {COUNTED}
 """
 # Delay from occurrence to receipt in whole seconds; the limit of the incident's grade (NULL: none).
 SQL_FROM_UNITS = f"""
@@ -158,6 +181,9 @@ def _median(values: Sequence[int]) -> float | None:
 class StatsRepo:
     def __init__(self, store: Store):
         self.s = store
+        # Within one `compute`: the period's shifts and their people, read once for the late
+        # clocks' officers on duty, the leader checks and the hours.
+        self._memo: dict[tuple[Any, ...], Any] | None = None
 
     # -- the whole --------------------------------------------------------------------------------
     def compute(
@@ -172,19 +198,33 @@ class StatsRepo:
             rules = SubordinateRules()
         if not rules.limits_seconds:
             rules = rules.model_copy(update={"limits_seconds": default_limits(self.s.pack)})
-        return Stats(
-            period=period,
-            computed_at=now,
-            timezone=str(self.s.tz),
-            own=self.own(period, now),
-            subordinates=self.subordinates(period, rules),
-            happened=self.happened(period),
-            desk=DeskStats(
-                rollcall=self.rollcall(period),
-                leader_checks=self.leader_checks(period, now),
-                hours=self.hours(period),
-            ),
-        )
+        self._memo = {}
+        try:
+            return Stats(
+                period=period,
+                computed_at=now,
+                timezone=str(self.s.tz),
+                own=self.own(period, now),
+                subordinates=self.subordinates(period, rules),
+                happened=self.happened(period),
+                desk=DeskStats(
+                    rollcall=self.rollcall(period),
+                    leader_checks=self.leader_checks(period, now),
+                    hours=self.hours(period),
+                ),
+            )
+        finally:
+            self._memo = None
+
+    def _people(self, shifts: list[Shift]) -> dict[int, list[RosterAssignment]]:
+        ids = [s.id for s in shifts if s.id is not None]
+        key = ("people", *ids)
+        if self._memo is not None and key in self._memo:
+            return self._memo[key]
+        people = self.s.roster._assignments(ids)
+        if self._memo is not None:
+            self._memo[key] = people
+        return people
 
     # -- our own timeliness -----------------------------------------------------------------------
     def own(self, period: Period, now: datetime) -> OwnTimeliness:
@@ -192,11 +232,34 @@ class StatsRepo:
         counts = {k.value: dict.fromkeys(_TALLY, 0) for k in CLOCK_KINDS}
         lates: dict[str, list[int]] = defaultdict(list)
         items: list[LateItem] = []
-        for row in self.s.db.execute(SQL_CLOCKS, args):
-            did, inc_id, kind, seq, due_s, status, done_s, late, by_whom = row[:9]
-            tally = counts.get(kind) or counts.setdefault(kind, dict.fromkeys(_TALLY, 0))
+        clocks = self.s.db.execute(SQL_CLOCKS, args).fetchall()
+        skip = self._not_counted({c[1] for c in clocks})
+        rest: list[tuple[int, int, str]] = []  # (id, incident, due) in (due_at, id) order
+        for did, inc_id, kind, status, due_s, done_s in clocks:
+            if inc_id in skip:
+                continue
+            if kind not in counts:
+                counts[kind] = dict.fromkeys(_TALLY, 0)
+            if status == "done" and done_s is not None and done_s < due_s:
+                counts[kind]["on_time"] += 1  # the usual case, kept quick
+            elif status == "running" and from_db_not_null(due_s) >= now:
+                counts[kind]["pending"] += 1
+            else:
+                rest.append((did, inc_id, due_s if status == "dropped" else ""))
+        # A dropped clock counts (missed) only if the final report came after it was due.
+        dropped = {inc for _, inc, due_s in rest if due_s}
+        finals = dict(self.s.db.execute(SQL_FINALS, [json.dumps(sorted(dropped))]).fetchall())
+        rest = [c for c in rest if not c[2] or (finals.get(c[1]) or "") > c[2]]
+        details = {
+            r[0]: r
+            for r in self.s.db.execute(SQL_CLOCK_DETAILS, [json.dumps([c[0] for c in rest])])
+        }
+        for did, _, _ in rest:
+            row = details[did]
+            _, inc_id, kind, seq, due_s, status, done_s, late, by_whom = row[:9]
+            tally = counts[kind]
             if status == "done" and late is not None and late <= 0:
-                tally["on_time"] += 1  # the usual case, kept quick
+                tally["on_time"] += 1
                 continue
             title, desc, grade, final_s = row[9:]
             due = from_db_not_null(due_s)
@@ -244,8 +307,19 @@ class StatsRepo:
             KindTimeliness.model_validate({f: sum(c[f] for c in counts.values()) for f in _TALLY}),
             [x for v in lates.values() for x in v],
         )
-        self._on_duty(items)
+        self._on_duty(items, period)
         return OwnTimeliness(total=total, by_kind=by_kind, items=items)
+
+    def _not_counted(self, ids: set[int]) -> set[int]:
+        """Those of `ids` that count nowhere (voided, or merged into another incident)."""
+        if not ids:
+            return set()
+        lo, hi = min(ids), max(ids)
+        if hi - lo < 4 * len(ids):
+            rows = self.s.db.execute(SQL_NOT_COUNTED_RANGE, [lo, hi])
+        else:
+            rows = self.s.db.execute(SQL_NOT_COUNTED_IDS, [json.dumps(sorted(ids))])
+        return {r[0] for r in rows} & ids
 
     @staticmethod
     def _late_figures(tally: KindTimeliness, lates: list[int]) -> KindTimeliness:
@@ -254,20 +328,27 @@ class StatsRepo:
         tally.late_worst_seconds = max(lates) if lates else None
         return tally
 
-    def _on_duty(self, items: list[LateItem]) -> None:
-        """Who was on duty when each late or missed clock fell due (leader first)."""
+    def _on_duty(self, items: list[LateItem], period: Period) -> None:
+        """Who was on duty when each late or missed clock fell due (leader first). The clocks
+        are due in the period: its shifts hold theirs (the one running at an instant is the last
+        to start before it, if it has not ended)."""
         if not items:
             return
-        lo = min(i.due_at for i in items)
-        hi = max(i.due_at for i in items) + timedelta(seconds=1)
-        shifts = self._shifts(lo, hi)  # by start; they never overlap
-        people = self.s.roster._assignments([s.id for s in shifts if s.id is not None])
+        shifts = self._shifts(period.start, period.end)  # by start; they never overlap
+        people = self._people(shifts)
         starts = [sh.starts_at for sh in shifts]
+        whole: dict[int, list[str]] = {}  # shifts whose people all stand the whole shift
         for item in items:
             k = bisect_right(starts, item.due_at) - 1
             if k >= 0 and item.due_at < shifts[k].ends_at:
                 sh = shifts[k]
-                item.on_duty = _present(people.get(sh.id or 0, []), sh, item.due_at)
+                mine = people.get(sh.id or 0, [])
+                if not any(a.starts_at or a.ends_at or a.covers_id for a in mine):
+                    if k not in whole:
+                        whole[k] = _present(mine, sh, item.due_at)
+                    item.on_duty = list(whole[k])
+                else:
+                    item.on_duty = _present(mine, sh, item.due_at)
 
     # -- subordinates -----------------------------------------------------------------------------
     def subordinates(self, period: Period, rules: SubordinateRules) -> SubordinateTimeliness:
@@ -324,28 +405,41 @@ class StatsRepo:
         return SubordinateTimeliness(rules=rules, units=ranked, items=items)
 
     # -- what happened ----------------------------------------------------------------------------
-    def _totals(self, period: Period) -> tuple[Totals, dict[str, int], dict[str, int]]:
+    def _totals(
+        self, period: Period, spans: list[tuple[str, datetime, datetime]] | None = None
+    ) -> tuple[Totals, dict[str, int], dict[str, int], list[dict[str, int]]]:
+        """The period's totals, by category and by grade; with `spans`, also by grade in each
+        span, in the same pass (`SQL_HAPPENED` grouped by span as well)."""
+        sql, args = SQL_HAPPENED, [to_db(period.start), to_db(period.end)]
+        if spans:
+            cases = " ".join(
+                f"WHEN i.received_at >= ? AND i.received_at < ? THEN {k}" for k in range(len(spans))
+            )
+            sql = sql.replace("SELECT ", f"SELECT CASE {cases} END AS m, ", 1)
+            sql = sql.replace("GROUP BY ", "GROUP BY m, ", 1)
+            args = [to_db(x) for _, a, b in spans for x in (a, b)] + args
         totals = Totals()
         by_cat: dict[str, int] = defaultdict(int)
         by_grade: dict[str, int] = defaultdict(int)
-        for r in self.s.db.query(SQL_HAPPENED, [to_db(period.start), to_db(period.end)]):
+        per_span: list[dict[str, int]] = [defaultdict(int) for _ in spans or []]
+        for r in self.s.db.query(sql, args):
             totals.incidents += r["n"]
             for f in ("dead", "injured", "seriously_injured", "missing", "trapped", "direct_loss"):
                 setattr(totals, f, getattr(totals, f) + (r[f] or 0))
             by_cat[r["category"]] += r["n"]
             by_grade[r["grade"]] += r["n"]
-        return totals, by_cat, by_grade
+            if spans and r["m"] is not None:
+                per_span[r["m"]][r["grade"]] += r["n"]
+        return totals, by_cat, by_grade, per_span
 
     def happened(self, period: Period) -> Happened:
         tz = self.s.tz
-        totals, by_cat, by_grade = self._totals(period)
-        by_month = []
         spans = months(period, tz)
-        for label, a, b in spans:
-            if len(spans) == 1:
-                grades = by_grade
-            else:
-                _, _, grades = self._totals(period.model_copy(update={"start": a, "end": b}))
+        totals, by_cat, by_grade, per_span = self._totals(period, spans if len(spans) > 1 else None)
+        if len(spans) <= 1:
+            per_span = [by_grade]
+        by_month = []
+        for (label, _a, _b), grades in zip(spans, per_span):
             by_month.append(
                 MonthCount(
                     month=label,
@@ -366,7 +460,7 @@ class StatsRepo:
         )
 
     def _compare(self, now: Totals, other: Period) -> Comparison:
-        then, _, _ = self._totals(other)
+        then, _, _, _ = self._totals(other)
         change = now.incidents - then.incidents
         return Comparison(
             period=other, totals=then, change=change, change_rate=rate(change, then.incidents)
@@ -376,15 +470,21 @@ class StatsRepo:
     def rollcall(self, period: Period) -> RollCallStats:
         args = [to_db(period.start), to_db(period.end)]
         out = RollCallStats(rounds=self.s.db.execute(SQL_ROUNDS, args).fetchone()[0])
-        units: dict[int, UnitRollCall] = {}
-        for r in self.s.db.query(SQL_ROLLCALL, args):
-            if r["outcome"] is None:  # not reached, or its outcome struck: outside the rate
+        tally: dict[int, list[Any]] = {}  # unit id -> [name (the last read), checked, on post]
+        for unit_id, unit_name, outcome, _ in self.s.db.execute(SQL_ROLLCALL, args):
+            if outcome is None:  # not reached, or its outcome struck: outside the rate
                 continue
-            u = units.setdefault(r["unit_id"], UnitRollCall(unit_id=r["unit_id"], unit=""))
-            u.unit = r["unit_name"]
-            u.checked += 1
-            u.on_post += r["outcome"] == "on_post"
-        out.units = sorted(units.values(), key=lambda u: (u.unit, u.unit_id))
+            t = tally.get(unit_id)
+            if t is None:
+                t = tally[unit_id] = [unit_name, 0, 0]
+            t[0] = unit_name
+            t[1] += 1
+            t[2] += outcome == "on_post"
+        units = [
+            UnitRollCall(unit_id=uid, unit=name, checked=checked, on_post=on_post)
+            for uid, (name, checked, on_post) in tally.items()
+        ]
+        out.units = sorted(units, key=lambda u: (u.unit, u.unit_id))
         out.checked = sum(u.checked for u in out.units)
         out.on_post = sum(u.on_post for u in out.units)
         out.most_absent = sorted(
@@ -396,7 +496,10 @@ class StatsRepo:
         from watchdesk.models.roster import Shift
 
         a, b = to_db(start), to_db(end)
-        return sorted(
+        key = ("shifts", a, b)
+        if self._memo is not None and key in self._memo:
+            return self._memo[key]
+        out = sorted(
             (
                 Shift(
                     id=r["id"],
@@ -408,6 +511,9 @@ class StatsRepo:
             ),
             key=lambda s: s.starts_at,
         )
+        if self._memo is not None:
+            self._memo[key] = out
+        return out
 
     def leader_checks(self, period: Period, now: datetime) -> LeaderCheckStats:
         from watchdesk.rules import roster as rr
@@ -417,7 +523,7 @@ class StatsRepo:
         if not shifts:
             return out
         cfg = self.s.roster.config().checks
-        cal = self.s.roster.calendar()
+        tz = self.s.tz
         ids = [s.id for s in shifts if s.id is not None]
         records: dict[int, list[CheckRecord]] = defaultdict(list)
         for i in range(0, len(ids), 500):
@@ -426,30 +532,36 @@ class StatsRepo:
             for r in self.s.db.query(sql, chunk):
                 records[r["shift_id"]].append(_check_record(r))
         grace = timedelta(minutes=cfg.escalate_after_minutes)
+        due = on_time = late = missed = pending = absences = 0
         for sh in shifts:
             assert sh.id is not None
-            in_person = bool(cal.sensitive_names(sh.starts_at.astimezone(self.s.tz).date()))
-            schedule = rr.check_schedule(sh.id, sh.starts_at, sh.ends_at, cfg, self.s.tz)
-            states = rr.check_states(
-                schedule, records.get(sh.id, []), now, cfg.escalate_after_minutes, in_person
-            )
-            for st in states:
-                if not period.start <= st.due_at < period.end:
+            # As `rules.roster.check_states` joins them (by due time, the latest record wins;
+            # records for a time not in the schedule are checks of their own), without building
+            # each check's state: only its due time and records count here.
+            by_due: dict[datetime, list[CheckRecord]] = defaultdict(list)
+            for rec in sorted(records.get(sh.id, []), key=lambda r: (r.at, r.id)):
+                by_due[rec.due_at].append(rec)
+            dues = {c.due_at for c in rr.check_schedule(sh.id, sh.starts_at, sh.ends_at, cfg, tz)}
+            dues.update(by_due)
+            for at in dues:
+                if not period.start <= at < period.end:
                     continue
-                out.due += 1
-                if st.history:
-                    first = min(st.history, key=lambda r: (r.at, r.id))
-                    if first.at <= st.due_at + grace:
-                        out.on_time += 1
+                due += 1
+                history = by_due.get(at)
+                if history:
+                    if history[0].at <= at + grace:  # the first record, by (at, id)
+                        on_time += 1
                     else:
-                        out.late += 1
-                    if st.history[-1].result != CheckOutcome.present:
-                        out.absences += 1
-                elif now >= st.due_at + grace:
-                    out.missed += 1
+                        late += 1
+                    if history[-1].result != CheckOutcome.present:
+                        absences += 1
+                elif now >= at + grace:
+                    missed += 1
                 else:
-                    out.pending += 1
-        return out
+                    pending += 1
+        return LeaderCheckStats(
+            due=due, on_time=on_time, late=late, missed=missed, pending=pending, absences=absences
+        )
 
     def hours(self, period: Period) -> list[PersonHours]:
         from watchdesk.rules import roster as rr
@@ -457,11 +569,11 @@ class StatsRepo:
         shifts = self._shifts(period.start, period.end)
         if not shifts:
             return []
-        people = self.s.roster._assignments([s.id for s in shifts if s.id is not None])
+        people = self._people(shifts)
         cal = self.s.roster.calendar()
         tz = self.s.tz
         rows = [
-            RosterShift(
+            RosterShift.model_construct(  # read from the desk: valid already
                 shift=s,
                 day=cal.info(s.starts_at.astimezone(tz).date()),
                 assignments=people.get(s.id or 0, []),

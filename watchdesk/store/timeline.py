@@ -119,6 +119,7 @@ def timeline(store: Store, incident_id: int) -> list[TimelineItem]:
         )
     if inc.status.value == "voided":
         items.append(TimelineItem(at=inc.updated_at, kind="voided", title=inc.void_reason))
+    items += store.dispatch.timeline_items(incident_id)  # tasks given to units (传、跟)
     items.sort(key=lambda x: x.at)
     return items
 

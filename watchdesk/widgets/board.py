@@ -9,6 +9,7 @@ from rich.text import Text
 
 from watchdesk.i18n import t
 from watchdesk.i18n.labels import grade_label, kind_label
+from watchdesk.models.dispatch import TaskBoardRow
 from watchdesk.models.incident import BoardRow
 from watchdesk.text.timefmt import ClockState, clock_state, countdown, fmt_hm
 from watchdesk.widgets.fixed_table import FixedTable, cell_text
@@ -17,6 +18,13 @@ if TYPE_CHECKING:
     from textual import getters
 
     from watchdesk.app import WatchdeskApp
+
+
+def task_cells(r: TaskBoardRow) -> tuple[str, str]:
+    """A task's row (store/dispatch.py): the unit and its incident, and the step it waits for."""
+    chased = t("dispatch.board.chased", n=r.chases) if r.chases else ""
+    where = f"#{r.incident_id} " if r.incident_id else ""
+    return f"{where}{r.unit_name}{chased}", t(f"dispatch.board.{r.step.value}")
 
 
 class CountdownBoard(FixedTable):
@@ -91,10 +99,11 @@ class CountdownBoard(FixedTable):
             self._states.setdefault(r.deadline_id, state)
             # Text, not str: a DataTable reads a str as markup ("[" in a place name would be
             # taken for a style), and parsing it costs time on every draw.
+            head, what = task_cells(r) if isinstance(r, TaskBoardRow) else (None, None)
             self.add_row(
-                cell_text(f"#{r.incident_id} {r.incident_headline}"),
-                cell_text(grade_label(r.grade, short=True)),
-                cell_text(kind_label(r.kind, r.seq)),
+                cell_text(head or f"#{r.incident_id} {r.incident_headline}"),
+                cell_text("" if head and not r.incident_id else grade_label(r.grade, short=True)),
+                cell_text(what or kind_label(r.kind, r.seq)),
                 cell_text(fmt_hm(r.due_at, tz, now)),
                 cell,
                 key=str(r.deadline_id),

@@ -35,6 +35,7 @@ NAV_IDS = (
     "directory",
     "rollcall",
     "warnings",
+    "stats",
     "people",
     "settings",
     "help",

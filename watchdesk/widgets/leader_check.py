@@ -7,13 +7,14 @@ on every tick of the app's `now`, so escalation needs no database read.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
 
 from watchdesk.i18n import t
+from watchdesk.models.directory import stale_count
 from watchdesk.models.roster import CheckStatus, DutyStatus
 from watchdesk.rules.roster import escalation, next_due, status_at
 from watchdesk.text.timefmt import fmt_hm, hms, remaining_seconds
@@ -94,6 +95,7 @@ class LeaderCheckBar(Static):
     def __init__(self, **kwargs):
         super().__init__("", **kwargs)
         self.duty: DutyStatus | None = None
+        self.filings: list[date | None] | None = None  # the first screen's (see set_status)
         self.escalated = False
         self.last_text = Text()
         self._rung_at: datetime | None = None
@@ -110,13 +112,24 @@ class LeaderCheckBar(Static):
                 return screen is self.screen
         return True
 
-    def set_status(self, duty: DutyStatus | None, now: datetime) -> None:
+    def set_status(
+        self, duty: DutyStatus | None, now: datetime, filings: list[date | None] | None = None
+    ) -> None:
+        """`filings`: the latest filing (备案) day of each unit that must file (the first screen
+        adds "3 个单位备案过期" when some are stale or missing)."""
         self.duty = duty
+        self.filings = filings
         self._redraw(now)
 
     def _redraw(self, now: datetime) -> None:
         tz = self.app.settings.tz
         text, escalated = duty_line(self.duty, now, tz)
+        if self.filings:
+            interval = self.app.settings.filing_interval_days
+            n = stale_count(self.filings, now.astimezone(tz).date(), interval)
+            if n:
+                text.append("   " if text else "")
+                text.append(t("filing.main.stale", n=n), style="bold #e8a300")
         self.escalated = escalated
         self.set_class(escalated, "-escalated")
         if escalated and self._rings():
