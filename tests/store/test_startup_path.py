@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import TZ, facts, roster_today
+from watchdesk.errors import StoreError
 from watchdesk.store import migrations
 from watchdesk.store.desk import Store, _stamp
 from watchdesk.store.stamp import SCHEMA_STAMP
@@ -82,19 +83,22 @@ def test_a_write_outside_a_transaction_is_committed_as_sqlite_utils_does(store, 
         list(store.db.query("DELETE FROM meta"))
 
 
-def test_opening_a_stamped_desk_and_reading_the_first_screen_loads_no_sqlite_utils(tmp_path):
+def test_a_stamped_desk_recording_a_migration_this_code_does_not_know_is_refused(tmp_path):
+    """Every opening takes the full check (the stamp shortcut did not earn its place, issue 11):
+    a desk stamped as this version but recording a newer watchdesk's migration is refused as
+    newer, where the shortcut would have opened it."""
     path = tmp_path / "desk.db"
     Store.open(path, tz=TZ).close()
-    r = _python(
-        "import sys\n"
-        "from datetime import datetime, UTC\n"
-        "from watchdesk.store.desk import Store\n"
-        f"s = Store.open({str(path)!r}, create=False)\n"
-        "s.dashboard(datetime.now(UTC))\n"
-        "print([m for m in sys.modules if m.startswith('sqlite_utils')])\n"
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+        " VALUES ('watchdesk', 'm99_from_the_future', '2027-01-01T00:00:00')"
     )
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() == "[]"
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError) as e:
+        Store.open(path, tz=TZ, create=False)
+    assert e.value.msg.key == "desk.too_new" and "m99_from_the_future" in str(e.value)
 
 
 def test_sqlite_utils_is_there_when_asked_for(store):

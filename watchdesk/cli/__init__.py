@@ -113,9 +113,11 @@ def build_parser(*, commands: bool = True) -> Parser:
 
 def main(argv: list[str] | None = None) -> int:
     # Start-up builds ~100,000 objects that live as long as the process (modules, classes,
-    # styles); letting the garbage collector walk them again and again while they are made cost
-    # ~35 ms of opening the console. The console turns it back on once its first screen is
-    # drawn (WatchdeskApp.startup_done); every other command right after parsing.
+    # styles); letting the garbage collector walk them again and again while they are made
+    # slows opening the console. Measured (bench/startup_pty.py, one core busy, against an
+    # unchanged copy in the same run; bench/README.md finding 12): 7-17% of start-up, the one
+    # start-up trick kept (issue 11: >= 10%). The console turns the collector back on once its
+    # first screen is drawn (WatchdeskApp.startup_done); every other command right after parsing.
     gc.disable()
     try:
         return _main(argv)

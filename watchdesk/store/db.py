@@ -200,9 +200,9 @@ class DeskDb:
     its own is committed, or rolled back when it fails, so a stray write outside `write_txn` can
     never leave a transaction open that would swallow the next saves; `query`: rows as dicts, for
     SELECTs); everything else sqlite-utils offers (tables, `Migrations`, introspection) goes to a
-    `sqlite_utils.Database` on the same connection, made the first time it is asked for.
-    Importing sqlite-utils costs ~35 ms, which the console's first screen does not wait for: it
-    only reads. tests/store/test_startup_path.py holds both to the same behaviour."""
+    `sqlite_utils.Database` on the same connection, made the first time it is asked for (every
+    opening asks, for the migration check). tests/store/test_startup_path.py holds both to the
+    same behaviour."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None):
         self.conn = conn
