@@ -81,6 +81,14 @@ class Settings(BaseModel):
     # [report_distribution.II] report_to = ["市应急管理局"], copy_to = ["县委办公室"] …
     report_distribution: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
     report_templates: str | None = None  # a folder of the desk's own report templates (*.txt.j2)
+    # How subordinate units' reporting is judged in the statistics (issue 15; `watchdesk stats`
+    # options override): the limit from occurrence to our receipt per grade (I..IV: "30m",
+    # "2h"; default the pack's phone limit, else its written one), beyond which a report counts
+    # as missed (漏报), and the points per late and per missed report.
+    stats_limits: dict[str, str] = Field(default_factory=dict)
+    stats_missed_after: str = "24h"
+    stats_late_points: float = Field(default=-1.0, ge=-100, le=0)
+    stats_missed_points: float = Field(default=-3.0, ge=-100, le=0)
     pdf_font: str | None = None  # a TrueType CJK font file; default: found on the system
     export_dir: str | None = None  # where sheets are saved; default: the user data dir
     backup_dir: str | None = None  # default: <desk folder>/backups/<desk name>/
@@ -95,6 +103,25 @@ class Settings(BaseModel):
     _origin: dict[str, tuple[str, str]] = PrivateAttr(default_factory=dict)
     # What a desk's own setting took the place of (with_desk): (value, origin or None).
     _under: dict[str, tuple[Any, tuple[str, str] | None]] = PrivateAttr(default_factory=dict)
+
+    @field_validator("stats_missed_after")
+    @classmethod
+    def _stats_missed_after(cls, v: str) -> str:
+        from watchdesk.rules.rulepack import parse_duration
+
+        parse_duration(v)  # BadValue: not a duration
+        return v
+
+    @field_validator("stats_limits")
+    @classmethod
+    def _stats_limits(cls, v: dict[str, str]) -> dict[str, str]:
+        from watchdesk.rules.rulepack import parse_duration
+
+        for grade, text in v.items():
+            if str(grade).strip().upper() not in ("I", "II", "III", "IV"):
+                raise BadValue("stats.err.limit", text=f"{grade}={text}")
+            parse_duration(text)
+        return v
 
     @field_validator("integrations")
     @classmethod

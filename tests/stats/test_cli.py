@@ -143,3 +143,23 @@ def test_empty_period(capsys, desk):
     assert d["happened"]["totals"]["incidents"] == 0
     code, out, err = run(capsys, desk, "--period", "2019-03-01", "--lang", "zh")
     assert code == 0 and "（无）" in out
+
+
+def test_the_config_sets_how_subordinates_are_judged_and_options_override(
+    capsys, desk, tmp_path, monkeypatch
+):
+    cfg = tmp_path / "stats.toml"
+    cfg.write_text(
+        'stats_limits = { III = "1h" }\nstats_late_points = -2\nstats_missed_after = "12h"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("WATCHDESK_CONFIG", str(cfg))
+    _, out, err = run(capsys, desk, "--month", "2026-11", "--json")
+    rules = json.loads(out)["subordinates"]["rules"]
+    assert rules["limits_seconds"]["III"] == 3600 and rules["missed_after_seconds"] == 12 * 3600
+    assert (rules["late_points"], rules["missed_points"]) == (-2.0, -3.0)
+    _, out, err = run(capsys, desk, "--month", "2026-11", "--json", "--late-points", "-1")
+    assert json.loads(out)["subordinates"]["rules"]["late_points"] == -1.0
+    cfg.write_text('stats_limits = { V = "1h" }\n', encoding="utf-8")
+    code, out, err = run(capsys, desk, "--month", "2026-11", "--json")
+    assert code == 2 and "stats_limits" in err and "Traceback" not in err

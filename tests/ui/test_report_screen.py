@@ -271,3 +271,32 @@ async def test_f2_drafts_another_kind_the_final_report(db_path, clock, store):
             ReportKind.written,
             ReportKind.final,
         ]
+
+
+async def test_f3_adds_a_unit_from_the_directory_to_copy_to(db_path, clock, store):
+    from tests.directory.fixtures import seed
+    from watchdesk.screens.directory_picker import UnitPickerScreen
+
+    people(store)
+    seed(store)
+    inc = store.incidents.add(facts(clock, dead=10))
+    app = app_as(db_path, clock, "孙丽娜")
+    async with app.run_test(size=(140, 45)) as pilot:
+        await on_written_clock(app, pilot, inc.id)
+        await pilot.press("w")
+        await settle(pilot, lambda: isinstance(app.screen, ReportScreen))
+        screen = app.screen
+        await settle(pilot, lambda: screen.report is not None, workers=True)
+        await pilot.press("f3")
+        await settle(pilot, lambda: isinstance(app.screen, UnitPickerScreen))
+        picker = app.screen
+        await pilot.press(*"xfjy")  # 消防救援 by its pinyin initials
+        await settle(pilot, lambda: picker.searches >= 2, workers=True)
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, FormDialog))
+        app.screen.query_one("#f-list").value = "copy_to"
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: store.written.get(screen.report_id).copy_to, workers=True)
+        got = store.written.get(screen.report_id)
+        assert len(got.copy_to) == 1 and "消防" in got.copy_to[0]
+        assert got.report_to == ["市应急管理局总值班室"]

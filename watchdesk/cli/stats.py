@@ -53,7 +53,7 @@ def _period(ctx: Ctx, s: Store) -> Period:
     return calendar_period(PeriodKind.month, today.replace(day=1), tz)
 
 
-def _limits(values: list[str] | None) -> dict[str, int]:
+def _limits(values: list[str] | None, option: str = "--limit") -> dict[str, int]:
     from watchdesk.models.incident import Grade
     from watchdesk.rules.rulepack import parse_duration
 
@@ -63,13 +63,13 @@ def _limits(values: list[str] | None) -> dict[str, int]:
         try:
             g = Grade(grade.strip().upper())
         except ValueError:
-            raise InputError("--limit", "stats.err.limit", text=item) from None
+            raise InputError(option, "stats.err.limit", text=item) from None
         if not sep:
-            raise InputError("--limit", "stats.err.limit", text=item)
+            raise InputError(option, "stats.err.limit", text=item)
         try:
             out[g.value] = int(parse_duration(duration).total_seconds())
         except BadValue as e:
-            raise InputError("--limit", e.msg) from None
+            raise InputError(option, e.msg) from None
     return out
 
 
@@ -79,20 +79,25 @@ def _rules(ctx: Ctx, s: Store) -> SubordinateRules:
     from watchdesk.store.stats import default_limits
 
     a = ctx.args
+    conf = ctx.settings
     limits: dict[str, int] = {g.value: v for g, v in default_limits(s.pack).items()}
+    # The desk's config first (stats_* settings), then the command's options.
+    limits.update(_limits([f"{g}={v}" for g, v in conf.stats_limits.items()], "stats_limits"))
     limits.update(_limits(a.limit))
-    missed_after = 24 * 3600
-    if a.missed_after is not None:
-        try:
-            missed_after = int(parse_duration(a.missed_after).total_seconds())
-        except BadValue as e:
-            raise InputError("--missed-after", e.msg) from None
+    given = a.missed_after if a.missed_after is not None else conf.stats_missed_after
+    option = "--missed-after" if a.missed_after is not None else "stats_missed_after"
+    try:
+        missed_after = int(parse_duration(given).total_seconds())
+    except BadValue as e:
+        raise InputError(option, e.msg) from None
     return SubordinateRules.model_validate(
         {
             "limits_seconds": limits,
             "missed_after_seconds": missed_after,
-            "late_points": a.late_points,
-            "missed_points": a.missed_points,
+            "late_points": conf.stats_late_points if a.late_points is None else a.late_points,
+            "missed_points": (
+                conf.stats_missed_points if a.missed_points is None else a.missed_points
+            ),
         }
     )
 
@@ -219,8 +224,14 @@ def register(commands: Commands) -> None:
         metavar="DURATION",
         help="a subordinate's report later than this counts as missed (漏报), default 24h",
     )
-    p.add_argument("--late-points", type=_points, default=-1.0, help="points per late report")
-    p.add_argument("--missed-points", type=_points, default=-3.0, help="points per missed report")
+    p.add_argument(
+        "--late-points", type=_points, help="points per late report (default: the config's, -1)"
+    )
+    p.add_argument(
+        "--missed-points",
+        type=_points,
+        help="points per missed report (default: the config's, -3)",
+    )
     p.add_argument(
         "--format",
         choices=FORMATS,

@@ -85,16 +85,17 @@ class UnitPickerScreen(WatchdeskModal[PickedCaller | None]):
         Binding("up", "move(-1)", "key.dir.up", id="picker-up", show=False),
     ]
 
-    def __init__(self, query: str = "", *, limit: int = 50) -> None:
+    def __init__(self, query: str = "", *, limit: int = 50, title: str | None = None) -> None:
         super().__init__()
         localize_bindings(self)
         self.initial = query
         self.limit = limit
+        self.picker_title = title or t("picker.title")  # default: choosing a caller
         self.searches = 0  # completed searches (tests wait on it)
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(t("picker.title"), classes="section-title")
+            yield Label(self.picker_title, classes="section-title")
             yield Input(
                 value=self.initial, placeholder=t("dir.search.placeholder"), id="picker-query"
             )

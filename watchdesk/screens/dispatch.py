@@ -70,22 +70,26 @@ class DispatchForm(Form[Any]):
         log_entry_id: int | None = None,
         instruction: str = "",
         urban: bool = False,
+        warning_id: int | None = None,
+        units: list[tuple[int, str]] | None = None,
     ) -> None:
         super().__init__()
         localize_bindings(self)
         self.incident_id = incident_id
         self.log_entry_id = log_entry_id
+        self.warning_id = warning_id  # a warning passed on to the units of its area
         self.instruction = instruction
         self.urban = urban
-        self.chosen: list[tuple[int, str]] = []
+        self.chosen: list[tuple[int, str]] = list(units or [])
         self.searches = 0
 
     def compose(self) -> ComposeResult:
-        title = (
-            t("dsp.title", id=self.incident_id)
-            if self.incident_id is not None
-            else t("dsp.title_log", id=self.log_entry_id)
-        )
+        if self.incident_id is not None:
+            title = t("dsp.title", id=self.incident_id)
+        elif self.warning_id is not None:
+            title = t("dsp.title_warning", id=self.warning_id)
+        else:
+            title = t("dsp.title_log", id=self.log_entry_id)
         app = self.app
         with Vertical():
             yield Label(title, classes="section-title")
@@ -124,6 +128,8 @@ class DispatchForm(Form[Any]):
     def on_mount(self) -> None:
         self.query_one("#dsp-query", Input).focus()
         self.search("")
+        if self.chosen:  # given (a warning's area): shown from the start
+            self._show_chosen()
 
     def search(self, text: str) -> None:
         self.run_read(lambda: self._search(text), group="dispatch-search")
@@ -213,6 +219,7 @@ class DispatchForm(Form[Any]):
                 kind=v["dsp-kind"],
                 incident_id=self.incident_id,
                 log_entry_id=self.log_entry_id,
+                warning_id=self.warning_id,
                 unit_ids=[u for u, _ in self.chosen],
                 instruction=v["dsp-instruction"],
                 channel=v["dsp-channel"],

@@ -24,6 +24,8 @@ class DutyLogScreen(WatchdeskScreen):
         Binding("escape", "app.pop_screen", "key.back", id="log-back"),
         Binding("a", "add", "key.log_add", id="log-add"),
         Binding("h", "handle", "key.log_handle", id="log-handle"),
+        Binding("t", "pass_on", "key.log_pass_on", id="log-pass-on"),
+        Binding("N", "notice", "key.log_notice", id="log-notice"),
         Binding("enter", "open_incident", "key.open", id="log-open"),
         Binding("[", "day(-1)", "key.prev_day", id="log-prev-day"),
         Binding("]", "day(1)", "key.next_day", id="log-next-day"),
@@ -100,6 +102,49 @@ class DutyLogScreen(WatchdeskScreen):
     def action_day(self, step: int) -> None:
         self.day_offset = min(0, self.day_offset + step)
         self.reload()
+
+    def action_pass_on(self) -> None:
+        """Pass the selected entry (a leader's instruction, a notice) on to units: one task each,
+        on the clock (screens/dispatch.py)."""
+        from watchdesk.screens.dispatch import DispatchForm
+
+        entry = self._selected()
+        if entry is None or entry.id is None:
+            return
+        self.app.push_screen(
+            DispatchForm(log_entry_id=entry.id, incident_id=None, instruction=entry.content),
+            lambda done: self.reload() if done else None,
+        )
+
+    def action_notice(self) -> None:
+        """A notice or warning received from above (上级来文 / 预警通知): logged with its clocks —
+        tell the leader on duty, pass it on, return the receipt (the rule pack's [dispatch])."""
+        from watchdesk.screens.dialogs import Field, FormDialog
+        from watchdesk.text.timefmt import fmt_full, parse_past_time
+
+        app = self.app
+        tz = app.settings.tz
+        fields = [
+            Field("at", t("report.at"), fmt_full(app.clock(), tz)),
+            Field("from", t("log.notice.from"), ""),
+            Field("content", t("log.notice.content"), "", wide=True),
+        ]
+
+        async def submit(v):
+            from watchdesk.errors import InputError
+
+            try:
+                at = parse_past_time(v["at"], tz, now=app.clock())
+            except ValueError as e:
+                raise InputError("at", str(e)) from None
+            task = await app.client.call(
+                lambda s: s.dispatch.add_notice(v["content"], v["from"], at, received_by=app.actor)
+            )
+            app.after_write(t("log.notice.saved"))
+            self.reload()
+            return task
+
+        app.push_screen(FormDialog(t("log.notice.title"), fields, submit))
 
     def action_handle(self) -> None:
         entry = self._selected()

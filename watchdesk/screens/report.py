@@ -476,7 +476,7 @@ class ReportScreen(WatchdeskScreen[None]):
 
             app.push_screen(FormDialog(t("rep.to.which", name=name), fields, submit))
 
-        app.push_screen(UnitPickerScreen(""), chosen)
+        app.push_screen(UnitPickerScreen("", title=t("rep.to.pick_title")), chosen)
 
     # -- sign-off --------------------------------------------------------------------------------
     def action_sign(self) -> None:

@@ -312,10 +312,14 @@ class StatsScreen(WatchdeskScreen):
         assert period is not None
         tz = self.app.settings.tz
 
+        settings = self.app.settings
+
         def figures(s: Store) -> Stats | None:
+            from watchdesk.store.stats import rules_from_settings
+
             if gen != self._gen:  # a newer period was asked for while this waited its turn
                 return None
-            return s.stats.compute(period)
+            return s.stats.compute(period, rules=rules_from_settings(settings, s.pack))
 
         st = await self.app.client.call(figures)
         if st is None or gen != self._gen:

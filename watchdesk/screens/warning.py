@@ -37,6 +37,7 @@ class WarningsScreen(WatchdeskScreen):
         Binding("c", "change", "key.warn.change", id="warn-change"),
         Binding("x", "lift", "key.warn.lift", id="warn-lift"),
         Binding("v", "toggle_lifted", "key.warn.show_lifted", id="warn-show-lifted"),
+        Binding("t", "pass_on", "key.warn.pass_on", id="warn-pass-on"),
     ]
 
     def __init__(self) -> None:
@@ -184,6 +185,29 @@ class WarningsScreen(WatchdeskScreen):
         w = self._in_force()
         if w is not None:
             self.app.push_screen(LiftWarningScreen(w), self._done("warn.lifted"))
+
+    def action_pass_on(self) -> None:
+        """Pass the warning on to the duty rooms of its area (issue 16): the dispatch form with
+        those units chosen and the warning's text, one task each on the clock."""
+        from watchdesk.screens.dispatch import DispatchForm
+
+        w = self.current
+        if w is None:
+            return
+        app, wid = self.app, w.id
+        text = f"{warning_title(w)}（{w.area}）" + (f"：{w.measures}" if w.measures else "")
+
+        async def go() -> None:
+            def units(s) -> list[tuple[int, str]]:
+                return [(u, s.directory.get(u).name) for u in s.dispatch.area_units(wid)]
+
+            chosen = await app.client.call(units)
+            app.push_screen(
+                DispatchForm(warning_id=wid, instruction=text, units=chosen),
+                lambda done: self.reload() if done else None,
+            )
+
+        self.run_read(go, group="warn-pass-on")
 
     def action_toggle_lifted(self) -> None:
         self.show_lifted = not self.show_lifted

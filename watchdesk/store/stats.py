@@ -165,6 +165,32 @@ def default_limits(pack: RulePack) -> dict[Grade, int]:
     return out
 
 
+def rules_from_settings(settings: Any, pack: RulePack) -> SubordinateRules:
+    """How subordinates are judged on this desk: the config's `stats_*` settings
+    (watchdesk.config.Settings) over the pack's limits. A bad value is the config's problem
+    (BadValue naming the setting)."""
+    from watchdesk.errors import BadValue
+    from watchdesk.rules.rulepack import parse_duration
+
+    limits = {g.value: v for g, v in default_limits(pack).items()}
+    for grade, text in settings.stats_limits.items():
+        try:
+            g = Grade(str(grade).strip().upper())
+        except ValueError:
+            raise BadValue("stats.err.limit", text=f"{grade}={text}") from None
+        limits[g.value] = int(parse_duration(text).total_seconds())
+    return SubordinateRules.model_validate(
+        {
+            "limits_seconds": limits,
+            "missed_after_seconds": int(
+                parse_duration(settings.stats_missed_after).total_seconds()
+            ),
+            "late_points": settings.stats_late_points,
+            "missed_points": settings.stats_missed_points,
+        }
+    )
+
+
 def _p90(values: Sequence[int]) -> int | None:
     """Nearest-rank 90th percentile."""
     if not values:
