@@ -16,7 +16,7 @@ from watchdesk.i18n import t
 if TYPE_CHECKING:
     from datetime import tzinfo
 
-    from watchdesk.models.stats import Period, Stats, SubordinateRules
+    from watchdesk.models.stats import Period, Stats, StepCount, SubordinateRules
     from watchdesk.store.desk import Store
 
 
@@ -486,4 +486,38 @@ def render(st: Stats, tz: tzinfo) -> str:
         ]
         out += table(heads, rows, right=set(range(1, 7)))
         out.append("")
+
+    # 5. units dispatched and passed instructions (issue 16)
+    out.append(t("stats.dispatch.title"))
+    if not st.dispatch:
+        out.append(t("stats.none"))
+    else:
+        heads = [t("stats.dispatch.h.unit"), t("stats.dispatch.h.tasks")]
+        heads += [t(f"stats.dispatch.h.{step}") for step in ("ack", "arrive", "feedback")]
+        heads += [t("stats.dispatch.h.worst"), t("stats.dispatch.h.chases")]
+
+        def cell(c: StepCount) -> str:
+            return f"{c.on_time}/{c.late}/{c.missed}"
+
+        rows = [
+            [
+                u.unit,
+                str(u.tasks),
+                cell(u.ack),
+                cell(u.arrive),
+                cell(u.feedback),
+                duration(
+                    max(
+                        (x.worst_late_seconds or 0 for x in (u.ack, u.arrive, u.feedback)),
+                        default=0,
+                    )
+                    or None
+                ),
+                str(u.chases),
+            ]
+            for u in st.dispatch
+        ]
+        out += table(heads, rows, right=set(range(1, 7)))
+        out.append(t("stats.dispatch.legend"))
+    out.append("")
     return "\n".join(out) + "\n"

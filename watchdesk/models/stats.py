@@ -253,6 +253,35 @@ class DeskStats(BaseModel):
     hours: list[PersonHours] = []
 
 
+class StepCount(BaseModel):
+    """One step of the tasks given to a unit (接收 / 到场 / 反馈), by its clocks due in the period."""
+
+    on_time: int = 0
+    late: int = 0
+    missed: int = 0  # past due (at the period's end or now) and not done
+    worst_late_seconds: int | None = None
+
+
+class UnitDispatch(BaseModel):
+    """A unit's tasks (dispatched or passed an instruction, issue 16) judged on their clocks."""
+
+    unit_id: int | None = None
+    unit: str
+    tasks: int = 0
+    ack: StepCount = StepCount()  # 接收
+    arrive: StepCount = StepCount()  # 到场
+    feedback: StepCount = StepCount()  # 反馈
+    chases: int = 0  # 督办 calls
+
+    @property
+    def late(self) -> int:
+        return self.ack.late + self.arrive.late + self.feedback.late
+
+    @property
+    def missed(self) -> int:
+        return self.ack.missed + self.arrive.missed + self.feedback.missed
+
+
 class Stats(BaseModel):
     period: Period
     computed_at: datetime
@@ -261,5 +290,6 @@ class Stats(BaseModel):
     subordinates: SubordinateTimeliness
     happened: Happened
     desk: DeskStats
+    dispatch: list[UnitDispatch] = []  # units ranked by missed, then late
 
     _aware_at = field_validator("computed_at")(_aware)

@@ -48,9 +48,11 @@ from watchdesk.models.stats import (
     PersonHours,
     RollCallStats,
     Stats,
+    StepCount,
     SubordinateRules,
     SubordinateTimeliness,
     Totals,
+    UnitDispatch,
     UnitLateItem,
     UnitRollCall,
     UnitTimeliness,
@@ -137,6 +139,28 @@ SELECT e.unit_id, e.unit_name, e.outcome, r.id AS round_id
 FROM rollcall_rounds r
 JOIN rollcall_entries e ON e.round_id = r.id
 WHERE r.started_at >= ? AND r.started_at < ?
+"""
+# Dispatch timeliness per unit and step (issue 16): clocks of live tasks due in [start, end).
+SQL_DISPATCH = """
+SELECT t.unit_id, t.unit_name, c.step,
+       SUM(c.done_at IS NOT NULL AND COALESCE(c.late_seconds, 0) <= 0),
+       SUM(c.done_at IS NOT NULL AND c.late_seconds > 0),
+       SUM(c.done_at IS NULL AND c.due_at <= ?),
+       MAX(CASE WHEN c.late_seconds > 0 THEN c.late_seconds END),
+       (SELECT count(DISTINCT t2.id) FROM tasks t2 JOIN task_clocks c2 ON c2.task_id = t2.id
+         WHERE t2.unit_name = t.unit_name AND t2.status <> 'cancelled'
+           AND t2.kind IN ('dispatch', 'instruction')
+           AND c2.due_at >= ? AND c2.due_at < ?) AS tasks
+FROM task_clocks c JOIN tasks t ON t.id = c.task_id
+WHERE c.due_at >= ? AND c.due_at < ? AND t.status <> 'cancelled'
+  AND t.kind IN ('dispatch', 'instruction')
+GROUP BY t.unit_id, t.unit_name, c.step
+"""
+SQL_DISPATCH_CHASES = """
+SELECT t.unit_id, t.unit_name, count(*)
+FROM task_chases h JOIN tasks t ON t.id = h.task_id
+WHERE h.at >= ? AND h.at < ? AND t.status <> 'cancelled' AND t.kind IN ('dispatch', 'instruction')
+GROUP BY t.unit_id, t.unit_name
 """
 SQL_ROUNDS = "SELECT count(*) FROM rollcall_rounds WHERE started_at >= ? AND started_at < ?"
 # Shifts never overlap: those starting in the period, and the one running at its start.
@@ -238,6 +262,7 @@ class StatsRepo:
                     leader_checks=self.leader_checks(period, now),
                     hours=self.hours(period),
                 ),
+                dispatch=self.dispatch(period, now),
             )
         finally:
             self._memo = None
@@ -493,6 +518,36 @@ class StatsRepo:
         )
 
     # -- the desk itself --------------------------------------------------------------------------
+    def dispatch(self, period: Period, now: datetime) -> list[UnitDispatch]:
+        """Dispatch and feedback timeliness per unit (issue 16): the clocks of the tasks given to
+        units (not notices, not cancelled ones) due in the period — done by their due moment
+        (or implied by a later step) on time, after it late, not done by the period's end (or
+        now, in a running period) missed; and the chasing calls. One grouped read."""
+        cut = min(now, period.end)
+        start, end = to_db(period.start), to_db(period.end)
+        args = [to_db(cut), start, end, start, end]
+        units: dict[tuple[int | None, str], UnitDispatch] = {}
+        for uid, name, step, on_time, late, missed, worst, tasks in self.s.db.execute(
+            SQL_DISPATCH, args
+        ):
+            u = units.setdefault((uid, name), UnitDispatch(unit_id=uid, unit=name))
+            u.tasks = max(u.tasks, tasks)
+            if step in ("ack", "arrive", "feedback"):
+                setattr(
+                    u,
+                    step,
+                    StepCount(
+                        on_time=on_time or 0,
+                        late=late or 0,
+                        missed=missed or 0,
+                        worst_late_seconds=worst,
+                    ),
+                )
+        for uid, name, n in self.s.db.execute(SQL_DISPATCH_CHASES, [start, end]):
+            if (uid, name) in units:
+                units[(uid, name)].chases = n
+        return sorted(units.values(), key=lambda u: (-u.missed, -u.late, u.unit))
+
     def rollcall(self, period: Period) -> RollCallStats:
         args = [to_db(period.start), to_db(period.end)]
         out = RollCallStats(rounds=self.s.db.execute(SQL_ROUNDS, args).fetchone()[0])
