@@ -140,7 +140,10 @@ def desk_file(tmp_path, monkeypatch):
     night_roster(s)
     s.close()
     cfg = tmp_path / "watchdesk.toml"
-    cfg.write_text('printer = "desk"\nhandover_width = 64\n', encoding="utf-8")
+    cfg.write_text(
+        f'printer = "desk"\nhandover_width = 64\nexport_dir = "{tmp_path / "exports"}"\n',
+        encoding="utf-8",
+    )
     monkeypatch.setenv("WATCHDESK_CONFIG", str(cfg))
     return path
 
@@ -191,7 +194,9 @@ def test_print_through_cups(cups, desk_file, tmp_path, capsys):
 
 def test_unknown_printer_says_so_and_keeps_the_file(cups, desk_file, tmp_path, monkeypatch, capsys):
     cfg = tmp_path / "other.toml"
-    cfg.write_text('printer = "no-such-printer"\n', encoding="utf-8")
+    cfg.write_text(
+        f'printer = "no-such-printer"\nexport_dir = "{tmp_path / "exports"}"\n', encoding="utf-8"
+    )
     monkeypatch.setenv("WATCHDESK_CONFIG", str(cfg))
     out = tmp_path / "h.txt"
     code = main(
@@ -228,3 +233,98 @@ def test_a_width_too_narrow_for_the_sheet_is_bad_input(desk_file, capsys):
     assert (
         err.count("\n") == 1 and err.startswith("watchdesk: --width: ") and "unexpected" not in err
     )
+
+
+def _isolated_tmp(tmp_path, monkeypatch) -> Path:
+    """tempfile's folder for this test only, to see what a print leaves behind."""
+    import tempfile
+
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    assert tempfile.gettempdir() == str(folder)
+    return folder
+
+
+def _handover(*extra: str, desk: Path) -> int:
+    return main(["handover", "--db", str(desk), "--at", "2026-11-22 21:00", *extra])
+
+
+def test_printing_leaves_no_temporary_folder(cups, desk_file, tmp_path, monkeypatch, capsys):
+    tmp = _isolated_tmp(tmp_path, monkeypatch)
+    assert _handover("--print", desk=desk_file) == 0, capsys.readouterr().err
+    assert cups.got.wait(30), "the printer received nothing"
+    assert list(tmp.iterdir()) == []
+    # A refused print: no temporary folder either, the sheet is kept in export_dir.
+    cfg = tmp_path / "other.toml"
+    cfg.write_text(
+        f'printer = "no-such-printer"\nexport_dir = "{tmp_path / "exports"}"\n', encoding="utf-8"
+    )
+    monkeypatch.setenv("WATCHDESK_CONFIG", str(cfg))
+    capsys.readouterr()
+    assert _handover("--print", "--lang", "en", desk=desk_file) == 1
+    err = capsys.readouterr().err
+    assert [p.name for p in tmp.iterdir() if p.name.startswith("watchdesk-")] == []
+    saved = next((tmp_path / "exports").glob("handover-*.txt"))
+    assert str(saved) in err and saved.stat().st_mode & 0o777 == 0o600
+
+
+def test_unknown_printer_in_chinese_is_all_chinese(cups, desk_file, tmp_path, monkeypatch, capsys):
+    import re
+
+    cfg = tmp_path / "other.toml"
+    cfg.write_text(
+        f'printer = "no-such-printer"\nexport_dir = "{tmp_path / "exports"}"\n', encoding="utf-8"
+    )
+    monkeypatch.setenv("WATCHDESK_CONFIG", str(cfg))
+    assert _handover("--print", "--lang", "zh", desk=desk_file) == 1
+    err = capsys.readouterr().err.strip()
+    saved = next((tmp_path / "exports").glob("handover-*.txt"))
+    assert "没有名为“no-such-printer”的打印机" in err and str(saved) in err
+    rest = err.replace(str(saved), "").replace("no-such-printer", "")
+    assert re.findall(r"[A-Za-z]{2,}", rest) == ["watchdesk"], err  # the program's name only
+    assert "。。" not in err and ".。" not in err and "Traceback" not in err
+
+
+def test_a_stopped_scheduler_is_not_a_missing_printer(desk_file, tmp_path, monkeypatch, capsys):
+    if shutil.which("lp") is None:
+        pytest.skip("CUPS's lp is not installed on this machine")
+    monkeypatch.setenv("CUPS_SERVER", f"127.0.0.1:{free_port()}")  # nothing listens there
+    assert _handover("--print", "--lang", "zh", desk=desk_file) == 1
+    err = capsys.readouterr().err
+    assert "打印服务（CUPS）未运行" in err and "没有名为" not in err and "does not" not in err
+    assert _handover("--print", "--lang", "en", desk=desk_file) == 1
+    err = capsys.readouterr().err
+    assert "scheduler) is not running" in err and "no printer named" not in err
+
+
+WQY = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+
+
+@pytest.mark.parametrize(
+    ("lang", "ok", "fault"), [("zh", "[正常]", "[故障]"), ("en", "[OK]", "[FAULT]")]
+)
+def test_marks_the_font_lacks_print_as_words(tmp_path, lang, ok, fault):
+    """WenQuanYi Zen Hei has no ✓ or ✗: working and broken equipment must not print the same
+    empty box, and pdftotext reads what the paper shows."""
+    from tests.handover.test_line_breaks import sheet_with_an_overdue_clock
+    from watchdesk.models.handover import EquipmentItem
+    from watchdesk.report.pdf import cjk_font, covered, missing_glyphs, render_pdf
+
+    if not Path(WQY).is_file() or shutil.which("pdftotext") is None:
+        pytest.skip("needs fonts-wqy-zenhei and poppler-utils")
+    font, warning = cjk_font(WQY)
+    assert warning is None and missing_glyphs("✓✗值班", font) == {"✓", "✗"}
+    assert covered("字\u2603", font) in ("字〔缺字 U+2603〕", "字[no glyph U+2603]")
+    sheet = sheet_with_an_overdue_clock()
+    sheet.equipment = [
+        EquipmentItem(key="phone", ok=True),
+        EquipmentItem(key="fax", ok=False, note="卡纸"),
+    ]
+    pdf = tmp_path / "h.pdf"
+    pdf.write_bytes(render_pdf(sheet, tz=TZ, lang=lang, font_path=WQY))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert text.count(ok) == 1 and text.count(fault) == 1, text
+    assert "✓" not in text and "✗" not in text and "[]" not in text.replace(" ", "")

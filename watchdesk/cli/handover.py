@@ -11,7 +11,6 @@ that is impossible the command says why, saves the file and exits 1 — it never
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +28,7 @@ from watchdesk.cli.base import (
     write_output,
 )
 from watchdesk.errors import InputError
+from watchdesk.i18n import t
 
 if TYPE_CHECKING:
     from watchdesk.store.desk import Store
@@ -82,7 +82,7 @@ def _content(ctx: Ctx, store: Store, shift_id: int, fmt: str) -> tuple[bytes, bo
 
 def cmd_handover(ctx: Ctx) -> int:
     from watchdesk.files.output import write_private
-    from watchdesk.report.printing import PrintError, print_file
+    from watchdesk.report.printing import PrintError, print_data, print_file, saved_dir
 
     a = ctx.args
     if a.format == "pdf" and not a.output and not a.print:
@@ -101,15 +101,19 @@ def cmd_handover(ctx: Ctx) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     if a.print:
-        target = out
-        if target is None:
-            target = Path(tempfile.mkdtemp(prefix="watchdesk-")) / f"handover-{shift_id}.{a.format}"
-            write_private(target, data)
+        name = f"handover-{shift_id}.{a.format}"
         try:
-            job = print_file(target, ctx.settings.printer, title=f"handover {shift_id}")
+            if out is not None:
+                job = print_file(out, ctx.settings.printer, title=f"handover {shift_id}")
+            else:  # through a temporary folder that print_data removes
+                job = print_data(data, name, ctx.settings.printer, title=f"handover {shift_id}")
         except PrintError as e:
-            raise Failure(f"{e}; the sheet is saved at {target}") from None
-        print(f"sent to {ctx.settings.printer or 'the default printer'}: {job}", file=sys.stderr)
+            target = out
+            if target is None:  # kept where saved files go, to print elsewhere
+                target = write_private(saved_dir(ctx.settings.export_dir) / name, data)
+            raise Failure(t("print.saved_at", problem=str(e), path=str(target))) from None
+        printer = ctx.settings.printer or t("print.default_printer")
+        print(t("print.sent", printer=printer, job=job), file=sys.stderr)
     return EXIT_OK
 
 

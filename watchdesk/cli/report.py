@@ -208,19 +208,20 @@ def cmd_report_to(ctx: Ctx) -> int:
 
 def _print(ctx: Ctx, r: WrittenReport, data: bytes) -> None:
     """The report's PDF to the CUPS queue in the config (else the default one)."""
-    import tempfile
-
     from watchdesk.files.output import write_private
-    from watchdesk.report.printing import PrintError, print_file
+    from watchdesk.report.printing import PrintError, print_data, print_file, saved_dir
 
     a = ctx.args
     target = Path(a.output) if a.output else None
-    if target is None:
-        target = Path(tempfile.mkdtemp(prefix="watchdesk-")) / f"report-{r.id}.pdf"
-        write_private(target, data)
+    name = f"report-{r.id}.pdf"
     try:
-        job = print_file(target, ctx.settings.printer, title=f"report {r.id}")
+        if target is not None:
+            job = print_file(target, ctx.settings.printer, title=f"report {r.id}")
+        else:  # through a temporary folder that print_data removes
+            job = print_data(data, name, ctx.settings.printer, title=f"report {r.id}")
     except PrintError as e:
+        if target is None:  # kept where saved files go, to print elsewhere
+            target = write_private(saved_dir(ctx.settings.export_dir) / name, data)
         raise Failure(t("signoff.print_failed", error=str(e), path=str(target))) from None
     print(t("signoff.printed", printer=ctx.settings.printer or "-", job=job), file=sys.stderr)
 

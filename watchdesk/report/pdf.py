@@ -81,6 +81,47 @@ def cjk_font(
     return FALLBACK, t("paper.font.fallback", font=FALLBACK)
 
 
+# A character the font has no glyph for would print as an empty box, so that a working and a
+# broken piece of equipment look alike: the marks print as what they mean, anything else as its
+# code point, saying that it is missing.
+STAND_INS = {
+    "✓": "pdf.glyph.ok",
+    "✔": "pdf.glyph.ok",
+    "✗": "pdf.glyph.fault",
+    "✘": "pdf.glyph.fault",
+}
+
+
+def missing_glyphs(text: str, font: str) -> set[str]:
+    """The characters of `text` the registered font `font` has no glyph for (white space aside).
+    Empty for a CID font such as STSong-Light: the viewer supplies its glyphs."""
+    cmap = getattr(getattr(pdfmetrics.getFont(font), "face", None), "charToGlyph", None)
+    if not cmap:
+        return set()
+    return {c for c in set(text) if not c.isspace() and ord(c) not in cmap}
+
+
+def covered(text: str, font: str) -> str:
+    """`text` with every character `font` lacks replaced (see STAND_INS), in the UI language."""
+    missing = missing_glyphs(text, font)
+    if not missing:
+        return text
+
+    def stand_in(c: str) -> str:
+        key = STAND_INS.get(c)
+        return t(key) if key else t("pdf.glyph.missing", code=f"U+{ord(c):04X}")
+
+    return "".join(stand_in(c) if c in missing else c for c in text)
+
+
+def _covered_line(line: str, font: str) -> str:
+    """A line of the sheet in what `font` can print (a struck line stays struck)."""
+    if isinstance(line, Struck):
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        return Struck(covered(line.record, font), covered(line.note, font), indent)
+    return covered(line, font)
+
+
 def _plain(line: str) -> tuple[str, int]:
     """A line's text, and how many of its first characters are struck through (更正)."""
     if isinstance(line, Struck):
@@ -153,19 +194,23 @@ def render_pdf(
     sig = ParagraphStyle("sig", parent=base, fontSize=11.5, leading=22, spaceBefore=4)
     story = []
     with using(lang):
+
+        def para(line: str, style: ParagraphStyle) -> _Lines:
+            return _Lines(_covered_line(line, font), style)
+
         head = header_lines(sheet, tz)
-        story.append(_Lines(head[0], title))
+        story.append(para(head[0], title))
         for h in head[1:]:
-            story.append(_Lines(h, sub))
+            story.append(para(h, sub))
         story.append(Spacer(1, 4 * mm))
         for n, (name, lines) in enumerate(sections(sheet, tz), 1):
-            story.append(_Lines(f"{t('ho.num.' + str(n))}{t('ho.sep')}{name}", h2))
+            story.append(para(f"{t('ho.num.' + str(n))}{t('ho.sep')}{name}", h2))
             for line in lines:
                 style = sub_item if line.startswith("    ") else item
-                story.append(_Lines(line, style))
+                story.append(para(line, style))
         story.append(Spacer(1, 8 * mm))
         for s in signature_lines(sheet, tz):
-            story.append(_Lines(s, sig))
+            story.append(para(s, sig))
         buf = io.BytesIO()
         doc = SimpleDocTemplate(
             buf,

@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
 from watchdesk.errors import InputError
+from watchdesk.files.output import write_private
 from watchdesk.i18n import language, t
 from watchdesk.models.handover import EquipmentItem
 from watchdesk.report.handover import render_markdown, render_text
@@ -267,13 +268,11 @@ class HandoverScreen(WatchdeskScreen):
         stem = f"handover-shift{self.shift_id}" + (
             "" if self.record and self.record.frozen else "-draft"
         )
-        txt = folder / f"{stem}.txt"
-        txt.write_text(self.text, encoding="utf-8")
-        (folder / f"{stem}.md").write_text(self.markdown, encoding="utf-8")
+        txt = write_private(folder / f"{stem}.txt", self.text)  # mode 0600, whole or not at all
+        write_private(folder / f"{stem}.md", self.markdown)
         pdf = None
         if self.pdf:
-            pdf = folder / f"{stem}.pdf"
-            pdf.write_bytes(self.pdf)
+            pdf = write_private(folder / f"{stem}.pdf", self.pdf)
         return txt, pdf
 
     def action_save(self) -> None:

@@ -51,6 +51,8 @@ def _system(name: str) -> Actor:
 
 # Never in an export: what would let anyone try PINs offline.
 SECRET_COLUMNS: dict[str, tuple[str, ...]] = {"officer_pins": ("salt", "hash")}
+# Never in an export at all: the record of PIN tries (whose PIN was mistyped, when, locked out).
+SECRET_TABLES: frozenset[str] = frozenset({"pin_attempts"})
 
 
 def _pending(db: DeskDb) -> list[str]:
@@ -451,12 +453,13 @@ class Store:
 
     def export(self) -> dict[str, Any]:
         """Everything, as plain JSON-ready data (for `watchdesk export --format json`). PIN
-        hashes and salts are left out (`officer_pins` says only whose PIN is set)."""
+        hashes and salts are left out (`officer_pins` says only whose PIN is set), and the PIN tries
+        (`pin_attempts`) altogether."""
         out: dict[str, Any] = {"format": "watchdesk-export", "version": 1}
         from watchdesk.store.migrations import AUDITED_TABLES
 
         for table in AUDITED_TABLES:
-            if not self.db[table].exists():
+            if table in SECRET_TABLES or not self.db[table].exists():
                 continue
             rows = [dict(r) for r in self.db.query(f"SELECT * FROM [{table}] ORDER BY id")]
             secret = SECRET_COLUMNS.get(table, ())
