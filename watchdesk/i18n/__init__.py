@@ -83,11 +83,20 @@ def _before_marks(text: str) -> tuple[str, ...]:
     return tuple(_AFTER.findall(text))
 
 
-def _fill(text: str, values: Mapping[str, object], *, strict: bool = False) -> str:
+# What would break a one-line message where a user's value is shown in it: every character
+# str.splitlines() ends a line at, written as its escape instead ("0\r" shows as 0\r).
+_LINE_BREAKS = {ord(c): repr(c)[1:-1] for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
+def _fill(
+    text: str, values: Mapping[str, object], *, strict: bool = False, one_line: bool = False
+) -> str:
     shown: dict[str, object] = {}
     for k, v in values.items():
         if isinstance(v, (Msg, BaseException)):  # worded now, in this language
             v = str(v)
+        elif one_line and isinstance(v, str):  # a value as given (a user's): kept on its line
+            v = v.translate(_LINE_BREAKS)
         shown[k] = v
     for name in _before_marks(text):
         v = shown.get(name)
@@ -106,8 +115,8 @@ def _render(key: str, params: Mapping[str, object]) -> str:
     text that is no key (already worded, or from elsewhere) as it is."""
     text = _catalog(_current).get(key) or _catalog("en").get(key)
     if text is None:
-        return _fill(key, params) if params else key
-    return _fill(text, params) if params else text
+        return _fill(key, params, one_line=True) if params else key
+    return _fill(text, params, one_line=True) if params else text
 
 
 errors.render = _render
