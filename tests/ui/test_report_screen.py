@@ -300,3 +300,32 @@ async def test_f3_adds_a_unit_from_the_directory_to_copy_to(db_path, clock, stor
         got = store.written.get(screen.report_id)
         assert len(got.copy_to) == 1 and "消防" in got.copy_to[0]
         assert got.report_to == ["市应急管理局总值班室"]
+
+
+async def test_f7_on_a_sent_report_drafts_its_correction(db_path, clock, store):
+    from tests.store.test_report_signoff import _as
+
+    people(store)
+    inc = store.incidents.add(facts(clock, dead=10))
+    _as(store, "孙丽娜")
+    rep = store.written.create(inc.id, ReportKind.written, policy=None)
+    store.written.send(rep.id, via="传真", without_chain=True)
+    app = app_as(db_path, clock, "孙丽娜")
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot, lambda: app.loads >= 1)
+        app.push_screen(ReportScreen(rep.id))
+        await settle(pilot, lambda: isinstance(app.screen, ReportScreen) and app.screen.report)
+        first = app.screen
+        await pilot.press("f7")
+        await settle(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ReportScreen)
+                and app.screen is not first
+                and app.screen.report is not None
+            ),
+            workers=True,
+        )
+        new = app.screen.report
+        assert new.corrects_id == rep.id and new.title.endswith("（更正）")
+        assert store.written.get(rep.id).status == "sent"  # the old one stays

@@ -185,6 +185,7 @@ class ReportScreen(WatchdeskScreen[None]):
         Binding("ctrl+b", "back", "key.rep.back", id="report-back", priority=True),
         Binding("ctrl+o", "send", "key.rep.send", id="report-send", priority=True),
         Binding("f2", "other_kind", "key.rep.kind", id="report-kind", priority=True),
+        Binding("f7", "correct", "key.rep.correct", id="report-correct", priority=True),
         Binding("f5", "print", "key.rep.print", id="report-print", priority=True),
         Binding("f6", "save_files", "key.rep.files", id="report-files", priority=True),
         Binding("escape", "leave", "key.back", id="report-leave"),
@@ -667,6 +668,29 @@ class ReportScreen(WatchdeskScreen[None]):
                 self.run_write(lambda: switch(rid), group="report-leave")
 
         app.push_screen(FormDialog(t("rep.kind.title", id=inc_id), fields, submit), chosen)
+
+    def action_correct(self) -> None:
+        """A sent report is corrected by a new one (更正) that names it; the old one stays."""
+        rep = self.report
+        if rep is None:
+            return
+        if rep.status != "sent":
+            self.notify(t("rep.correct_unsent"), severity="warning")
+            return
+        app, rid, inc_id, kind = self.app, rep.id, rep.incident_id, rep.kind
+
+        async def work() -> None:
+            pol = policy_of(app)
+            name, to = app.settings.desk_name, app.settings.report_to
+            new = await app.client.call(
+                lambda s: s.written.create(
+                    inc_id, kind, policy=pol, corrects=rid, desk_name=name, report_to=to
+                )
+            )
+            self.dismiss(None)
+            app.push_screen(ReportScreen(new.id), lambda _: app.reload())
+
+        self.run_write(work, group="report-correct")
 
     # -- paper -----------------------------------------------------------------------------------
     def action_print(self) -> None:
