@@ -872,7 +872,10 @@ def _dispatch(store: Store, clock: _Clock, now: datetime) -> None:
     from above told to the leader and still to pass on."""
     from watchdesk.models.dispatch import TaskInput
 
-    flood = next((i for i in store.incidents.today(now) if i.title == "青山铺镇河段群众被困"), None)
+    # By the last day's incidents, not "today's": just after local midnight the flood, received
+    # an hour before, is yesterday's (the demo then had no tasks and the manual's commands failed).
+    recent = store.incidents.list(since=now - timedelta(days=1))
+    flood = next((i for i in recent if i.title == "青山铺镇河段群众被困"), None)
     if flood is None:
         return
     was = clock.at
