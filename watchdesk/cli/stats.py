@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from watchdesk.cli.base import EXIT_OK, Commands, Ctx, emit, json_flag, when
 from watchdesk.errors import BadValue, InputError
 from watchdesk.i18n import t
+from watchdesk.i18n.labels import duration as _shared_duration
 
 if TYPE_CHECKING:
     from datetime import tzinfo
@@ -270,24 +271,7 @@ def table(headers: list[str], rows: list[list[str]], right: set[int] | None = No
     return [line(headers), rule, *(line(r) for r in rows)]
 
 
-def duration(seconds: float | int | None) -> str:
-    """`2小时5分` / `2h 5m`: the two largest units, zeros at the end left out."""
-    if seconds is None:
-        return "—"
-    sec = int(round(seconds))
-    sign = "-" if sec < 0 else ""
-    sec = abs(sec)
-    d, rem = divmod(sec, 86400)
-    h, rem = divmod(rem, 3600)
-    m, s = divmod(rem, 60)
-    parts = [(d, "d"), (h, "h"), (m, "m"), (s, "s")]
-    while len(parts) > 1 and parts[0][0] == 0:
-        parts.pop(0)
-    parts = parts[:2]
-    while len(parts) > 1 and parts[-1][0] == 0:
-        parts.pop()
-    words = [t(f"stats.dur.{u}", n=n) for n, u in parts]
-    return sign + (t("stats.dur.pair", a=words[0], b=words[1]) if len(words) == 2 else words[0])
+duration = _shared_duration  # the one wording: watchdesk.i18n.labels.duration
 
 
 def percent(r: float | None) -> str:

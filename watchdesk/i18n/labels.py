@@ -100,3 +100,24 @@ def swatch(level: Level, text: str | None = None) -> Text:
     c = COLOURS[level]
     label = text if text is not None else (c.zh if language() == "zh" else c.en)
     return Text(f" {label} ", style=f"bold {c.ink} on {c.hex}")
+
+
+def duration(seconds: float | int | None) -> str:
+    """`2小时5分` / `2h 5m`: the two largest units, zeros at the end left out (the statistics'
+    wording, shared by `watchdesk stats`, its screen and the monthly report)."""
+    if seconds is None:
+        return "—"
+    sec = int(round(seconds))
+    sign = "-" if sec < 0 else ""
+    sec = abs(sec)
+    d, rem = divmod(sec, 86400)
+    h, rem = divmod(rem, 3600)
+    m, s = divmod(rem, 60)
+    parts = [(d, "d"), (h, "h"), (m, "m"), (s, "s")]
+    while len(parts) > 1 and parts[0][0] == 0:
+        parts.pop(0)
+    parts = parts[:2]
+    while len(parts) > 1 and parts[-1][0] == 0:
+        parts.pop()
+    words = [t(f"stats.dur.{u}", n=n) for n, u in parts]
+    return sign + (t("stats.dur.pair", a=words[0], b=words[1]) if len(words) == 2 else words[0])

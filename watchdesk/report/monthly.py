@@ -21,6 +21,7 @@ from typing import Any
 
 from watchdesk.i18n import t, using
 from watchdesk.i18n.labels import category_label, grade_label, kind_label
+from watchdesk.i18n.labels import duration as _shared_duration
 from watchdesk.models.incident import Grade
 from watchdesk.models.stats import Comparison, PeriodKind, Stats, rate
 
@@ -89,24 +90,7 @@ class Monthly:
 
 
 # -- cells as text -------------------------------------------------------------------------------
-def duration_text(seconds: float | int | None) -> str:
-    """`11小时` / `1小时30分` / `11h 30m`: the two largest units, zeros at the end left out."""
-    if seconds is None:
-        return "—"
-    sec = int(round(seconds))
-    sign = "-" if sec < 0 else ""
-    sec = abs(sec)
-    d, rem = divmod(sec, 86400)
-    h, rem = divmod(rem, 3600)
-    m, s = divmod(rem, 60)
-    parts = [(d, "d"), (h, "h"), (m, "m"), (s, "s")]
-    while len(parts) > 1 and parts[0][0] == 0:
-        parts.pop(0)
-    parts = parts[:2]
-    while len(parts) > 1 and parts[-1][0] == 0:
-        parts.pop()
-    words = [t(f"stats.dur.{u}", n=n) for n, u in parts]
-    return sign + (t("stats.dur.pair", a=words[0], b=words[1]) if len(words) == 2 else words[0])
+duration_text = _shared_duration  # the one wording: watchdesk.i18n.labels.duration
 
 
 def percent(r: float | None, *, signed: bool = False) -> str:

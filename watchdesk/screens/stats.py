@@ -35,6 +35,7 @@ from textual.widgets import DataTable, Label, Static
 from watchdesk.errors import BadValue, InputError
 from watchdesk.i18n import t
 from watchdesk.i18n.labels import category_label, grade_label, kind_label
+from watchdesk.i18n.labels import duration as _shared_duration
 from watchdesk.models.incident import Grade
 from watchdesk.models.stats import LateItem, MonthCount, Period, PeriodKind, Stats
 from watchdesk.screens.base import WatchdeskScreen
@@ -54,24 +55,7 @@ KINDS = (PeriodKind.day, PeriodKind.week, PeriodKind.month, PeriodKind.quarter, 
 
 
 # -- words and numbers ---------------------------------------------------------------------------
-def duration(seconds: float | int | None) -> str:
-    """`2小时5分` / `2h 5m`: the two largest units, as `watchdesk stats` words them."""
-    if seconds is None:
-        return "—"
-    sec = int(round(seconds))
-    sign = "-" if sec < 0 else ""
-    sec = abs(sec)
-    d, rem = divmod(sec, 86400)
-    h, rem = divmod(rem, 3600)
-    m, s = divmod(rem, 60)
-    parts = [(d, "d"), (h, "h"), (m, "m"), (s, "s")]
-    while len(parts) > 1 and parts[0][0] == 0:
-        parts.pop(0)
-    parts = parts[:2]
-    while len(parts) > 1 and parts[-1][0] == 0:
-        parts.pop()
-    words = [t(f"stats.dur.{u}", n=n) for n, u in parts]
-    return sign + (t("stats.dur.pair", a=words[0], b=words[1]) if len(words) == 2 else words[0])
+duration = _shared_duration  # the one wording: watchdesk.i18n.labels.duration
 
 
 def percent(r: float | None) -> str:
