@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
+from watchdesk.models.audit import ChainHead
 from watchdesk.models.base import BaseModel
 from watchdesk.models.incident import DeadlineStatus, Grade, IncidentStatus, ReportKind
 from watchdesk.models.roster import Role
@@ -125,3 +126,5 @@ class HandoverSheet(BaseModel):
     pending_tasks: list[PendingItem] = []  # open tasks given to units (store/dispatch.py)
     outgoing: Signature | None = None
     incoming: Signature | None = None
+    # The audit chain's head when the sheet was frozen (issue 18's anchor); None on a draft.
+    chain_head: ChainHead | None = None

@@ -166,8 +166,17 @@ class _Lines(Paragraph):
 
 
 def render_pdf(
-    sheet: HandoverSheet, *, tz: tzinfo, lang: str | None = None, font_path: str | None = None
+    sheet: HandoverSheet,
+    *,
+    tz: tzinfo,
+    lang: str | None = None,
+    font_path: str | None = None,
+    draft: bool = False,
+    sha256: str | None = None,
 ) -> bytes:
+    """The sheet on A4. `draft`: not signed yet (marked 草稿 across every page); `sha256`: the
+    frozen content's hash (sheet_sha256), shown in short form on a frozen sheet's pages. The
+    audit chain's head, when the sheet carries one (`sheet.chain_head`), is printed too."""
     font, _warning = cjk_font(font_path)
     base = ParagraphStyle("base", fontName=font, fontSize=10.5, leading=15, wordWrap="CJK")
     title = ParagraphStyle("title", parent=base, fontSize=18, leading=24, alignment=1, spaceAfter=4)
