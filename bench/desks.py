@@ -129,6 +129,8 @@ def ensure(years: float, *, out: Path = OUT, force: bool = False, log=print) -> 
     log(
         f"  {db.name}: {result['counts']['incidents']:,} incidents, "
         f"{result['counts'].get('log_entries', 0):,} duty-log entries, "
+        f"{result['counts'].get('handovers', 0):,} handovers, "
+        f"{result['counts'].get('written_reports', 0):,} written reports, "
         f"{result['counts']['audit']:,} audit entries, {result['bytes'] / 2**20:,.0f} MiB, "
         f"{result['seconds']:.0f} s"
     )

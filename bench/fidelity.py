@@ -4,9 +4,10 @@
 
 `generate.py` bypasses the Store for speed. This replays the same history, write by write,
 through `Store` (roster, directory, incidents, reports, voids, figure versions, duty-log entries
-and their handling, roll-call rounds, leader-on-duty checks) at the recorded clock times and actors, into a fresh file, and compares the
-two audit logs entry by entry, and the full-text tables of incidents and of the duty log row by
-row. Identical last hashes mean identical logs and rows: the generator wrote exactly what the
+and their handling, roll-call rounds, leader-on-duty checks, sign-ins, warnings, corrections,
+written reports and their steps, handovers) at the recorded clock times and actors (an officer
+acting where the audit names one), into a fresh file, and compares the two audit logs entry by
+entry, and the full-text tables of incidents and of the duty log row by row. Identical last hashes mean identical logs and rows: the generator wrote exactly what the
 application would have.
 Slow (one transaction per write), so use it on small desks.
 """
@@ -22,9 +23,11 @@ from pathlib import Path
 from watchdesk.models.directory import Contact, Unit
 from watchdesk.models.dutylog import LogEntry, LogKind
 from watchdesk.models.incident import FIGURE_FIELDS, FigureStatus, IncidentFacts, ReportKind
-from watchdesk.models.officer import Officer
+from watchdesk.models.officer import Actor, ActorKind, Officer
 from watchdesk.models.roster import Role
-from watchdesk.store.db import from_db
+from watchdesk.models.warning import WarningInput
+from watchdesk.store.correction import correct
+from watchdesk.store.db import from_db, from_db_not_null
 from watchdesk.store.desk import Store
 
 
@@ -51,7 +54,7 @@ def replay(src: str | Path, dst: str | Path) -> Store:
     clock = _Clock()
     store = Store.open(dst, clock=clock, tz="Asia/Shanghai")
     roots = con.execute(
-        "SELECT at, actor, table_name, row_id, action, after FROM audit WHERE"
+        "SELECT at, actor, table_name, row_id, action, after, before, officer_id FROM audit WHERE"
         " (action = 'insert' AND table_name IN ('meta','officers','units','shifts','incidents',"
         "'reports','log_entries')) OR (action = 'update' AND table_name = 'incidents'"
         " AND json_extract(after, '$.status') = 'voided')"
@@ -61,13 +64,29 @@ def replay(src: str | Path, dst: str | Path) -> Store:
         " OR (action = 'insert' AND table_name IN ('rollcall_rounds', 'leader_checks'))"
         " OR (action = 'update' AND table_name = 'rollcall_entries')"
         " OR (action = 'update' AND table_name = 'rollcall_rounds'"
-        "     AND json_extract(after, '$.status') = 'finished') ORDER BY id"
+        "     AND json_extract(after, '$.status') = 'finished')"
+        # the paperwork: sign-ins, warnings, corrections, written reports, handovers
+        " OR (action = 'insert' AND table_name IN ('duty_signins', 'warning_events',"
+        "     'corrections', 'written_reports', 'report_steps', 'handovers'))"
+        " OR (action = 'update' AND table_name = 'written_reports'"
+        "     AND json_extract(after, '$.status') = 'sent'"
+        "     AND json_extract(before, '$.status') <> 'sent')"
+        " OR (action = 'update' AND table_name = 'handovers'"
+        "     AND json_extract(after, '$.status') = 'draft') ORDER BY id"
     ).fetchall()
-    for at, actor, table, row_id, action, after in roots:
+    sent = {r[0] for r in con.execute("SELECT report_id FROM written_reports")}
+    for at, actor, table, row_id, action, after, before, officer_id in roots:
         clock.at = from_db(at)
-        store.actor = actor
+        if officer_id is not None:
+            store.act_as(Actor(name=actor, officer_id=officer_id, kind=ActorKind.officer))
+        else:
+            store.actor = actor
         row = json.loads(after)
-        if table == "meta":
+        if table in PAPERWORK:
+            _paperwork(store, con, table, action, row, json.loads(before) if before else {})
+        elif table == "reports" and row_id in sent:
+            continue  # made by sending a written report (`ReportRepo.send`)
+        elif table == "meta":
             store.set_meta(row["key"], row["value"])
         elif table == "officers":
             store.roster.add_officer(Officer(**{**row, "id": None}))
@@ -168,6 +187,75 @@ def replay(src: str | Path, dst: str | Path) -> Store:
             )
     con.close()
     return store
+
+
+PAPERWORK = (
+    "duty_signins",
+    "warning_events",
+    "corrections",
+    "written_reports",
+    "report_steps",
+    "handovers",
+)
+
+
+def _paperwork(
+    store: Store, src: sqlite3.Connection, table: str, action: str, row: dict, before: dict
+) -> None:
+    """The write through the Store that made `row` (an insert's or update's after-image)."""
+    if table == "duty_signins":
+        sign = store.roster.sign_in if row["kind"] == "in" else store.roster.sign_out
+        sign(row["shift_id"], row["officer_id"], at=from_db(row["at"]), note=row["note"])
+    elif table == "warning_events" and row["action"] == "issue":
+        store.warnings.issue(
+            WarningInput(
+                kind=src.execute(  # the event does not repeat the warning's kind
+                    "SELECT kind FROM warnings WHERE id = ?", [row["warning_id"]]
+                ).fetchone()[0],
+                level=row["level"],
+                area=row["area"],
+                issuer=row["issuer"],
+                issued_at=from_db_not_null(row["at"]),
+                measures=row["measures"],
+                note=row["note"],
+            )
+        )
+    elif table == "warning_events" and row["action"] == "change":
+        store.warnings.change(
+            row["warning_id"],
+            row["level"],
+            at=from_db(row["at"]),
+            issuer=row["issuer"],
+            area=row["area"],
+            measures=row["measures"],
+            note=row["note"],
+        )
+    elif table == "warning_events":
+        store.warnings.lift(row["warning_id"], at=from_db(row["at"]), note=row["note"])
+    elif table == "corrections":
+        correct(store, f"{row['record_kind']}:{row['record_id']}", row["reason"])
+    elif table == "written_reports" and action == "insert":
+        store.written.create(row["incident_id"], row["kind"], corrects=row["corrects_id"])
+    elif table == "written_reports":
+        store.written.send(
+            row["id"], via=row["sent_via"], at=from_db(row["sent_at"]), note=row["sent_note"]
+        )
+    elif table == "report_steps" and row["action"] == "signed":
+        store.written.sign(row["written_report_id"], row["step"])
+    elif table == "report_steps":
+        store.written.back(row["written_report_id"], row["reason"])
+    elif action == "insert":  # handovers: the draft
+        store.handover.record(row["shift_id"])
+    else:
+        sid = row["shift_id"]
+        if row["notes"] != before["notes"]:
+            store.handover.set_notes(sid, row["notes"])
+        if row["pending"] != before["pending"]:
+            item = json.loads(row["pending"])[-1]
+            store.handover.add_pending(sid, item["matter"], item["owner"])
+        for side in ("outgoing", "incoming"):
+            if row[f"{side}_name"] and not before[f"{side}_name"]:
+                store.handover.sign(sid, side, row[f"{side}_name"])
 
 
 def compare(src: str | Path, dst: str | Path) -> list[str]:

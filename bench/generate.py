@@ -12,12 +12,45 @@ replays the desk's history in memory, mirroring `IncidentRepo`/`FigureRepo`/`Dut
 final rows, the full-text rows (`incidents_fts`, `log_fts`) and the log with `executemany` in one
 transaction.
 The deadline maths are the application's own (`watchdesk.rules.deadlines`).
+
+The desk's paperwork, at a county desk's rates (one 24-hour shift a day):
+
+- sign-in (接班签到) and sign-out (交班) of the chief and the two duty officers of every shift,
+  15-45 minutes before it starts and 1-20 minutes after it ends (the leader's presence is the
+  leader check; the standby is not on post): six rows a shift, about 2,200 a year;
+- every past shift handed over: the draft made and signed by the outgoing chief, signed by the
+  incoming chief (signed in by then), frozen, with notes on some and a pending matter on one in
+  five: 365 frozen sheets a year, each holding the shift's incidents, clocks, about 270 duty-log
+  lines, checks and roll-calls, so a sheet is 100-250 KB of JSON plus its text and Markdown;
+- WARNINGS_PER_YEAR (45) early warnings relayed (rainstorm, gale, lightning, heat, geological
+  hazard...: a county in the south sees 30-60 a year), 30 % re-issued at another level, each
+  lifted within three days;
+- a written report (书面报告) kept for every grade I and II incident and 5 % of grade III ones (the
+  generator's mix gives about 730 a year; a desk writes them for what the higher level asks in
+  writing): drafted by the officer, 审核 by the chief, 签发 by the leader (5 % sent back once),
+  numbered, frozen with its PDF and .docx (about 70 KB), sent; 3 % corrected (更正) by a new one;
+- struck records (更正, with a reason): 0.5 % of duty-log entries, and a tenth of the follow-ups
+  of incidents with a written report (struck, then made again).
+
+Sign-ins, warnings and struck log entries are replayed in memory like the rest. Handovers and
+written reports are made afterwards by `Paperwork`, through the Store itself (a settable clock,
+`act_as` the officer on duty), shift by shift in time order: a frozen sheet's content, its chain
+head and its text, and a report's serial, PDF and .docx are exactly what the application writes
+(an in-memory mirror of `HandoverRepo.compile` and the report renderers would be most of the
+application; rendering is most of the cost either way). Their audit entries come after the bulk
+ones (later ids, historic times), and a sheet compiled then sees the records as they ended up
+(an incident closed since shows closed; the running clocks listed are the ~130 of the desk's
+last day, about as many as run at any time on this desk, but not the ones that ran then). An
+incident with a written report is `Paperwork`'s from the start (sending a written report records
+the report and closes its clock, which only an open incident allows, and a sheet compiled before
+it came in must not see it): it is recorded then, so its id follows the bulk incidents' ids.
 """
 
 from __future__ import annotations
 
 import argparse
 import heapq
+import json
 import multiprocessing
 import queue
 import random
@@ -37,6 +70,7 @@ from watchdesk.rules.deadlines import initial_clocks, lateness, next_followup
 from watchdesk.rules.grading import suggest_grade
 from watchdesk.rules.roster import check_schedule
 from watchdesk.rules.rulepack import load_pack
+from watchdesk.rules.warning import signal_type
 from watchdesk.store.audit import GENESIS, _entry_hash, canonical
 from watchdesk.store.db import to_db
 from watchdesk.store.desk import Store
@@ -617,6 +651,37 @@ RC_OUTCOMES = ("on_post", "no_answer", "busy", "not_on_duty", "leader_absent")
 RC_WEIGHTS = (900, 40, 20, 25, 15)  # about 90 % on post
 CHECK_RATES = {"missed": 0.02, "late": 0.04}  # leader-on-duty checks; the rest on time
 FORGOTTEN = 0.01  # phone and written reports, and a chain's last follow-up, never made
+# The desk's paperwork (see `Paperwork` and the module docstring for the rates and why).
+SIGNIN_ROLES = ("chief", "officer")  # who signs in (接班签到) and out (交班) on every shift
+WARNINGS_PER_YEAR = 45  # early warnings relayed a year; 30 % re-issued at another level
+WARNING_CHANGE = 0.3
+WARNING_KINDS = (  # (signal type, weight, issuer)
+    ("rainstorm", 30, "县气象台"),
+    ("gale", 10, "县气象台"),
+    ("lightning", 10, "县气象台"),
+    ("heat", 10, "县气象台"),
+    ("cold_wave", 6, "县气象台"),
+    ("fog", 6, "县气象台"),
+    ("road_icing", 4, "县气象台"),
+    ("hail", 3, "县气象台"),
+    ("geological", 10, "县自然资源局"),
+    ("flood", 6, "县防汛抗旱指挥部办公室"),
+    ("forest_fire", 5, "县森林防灭火指挥部办公室"),
+)
+WARNING_MEASURES = (
+    "各乡镇（街道）加强值班值守，做好人员转移准备",
+    "相关单位加强巡查，及时报告险情",
+    "暂停户外高空作业，加强交通疏导",
+    "做好防范应对工作，落实24小时值班和领导带班制度",
+    "",
+)
+LOG_STRUCK = 0.005  # duty-log entries struck through (更正) with a reason
+STRIKE_REASONS = ("登记有误，已重新登记", "重复登记", "来电单位记录错误", "内容记录有误")
+WRITTEN_SHARE = {"I": 1.0, "II": 1.0, "III": 0.05}  # incidents with a written report kept
+REPORT_STRUCK = 0.1  # of those, a follow-up struck and made again
+WRITTEN_BACK = 0.05  # a draft sent back once by the chief (审核退回)
+WRITTEN_CORRECTED = 0.03  # a sent written report corrected (更正) by a new one
+HANDOVER_NOTES = ("夜间无异常", "值班设备运行正常", "", "", "")
 
 # ---------------------------------------------------------------------------------------------
 # Time: everything is integer UTC seconds here and becomes text exactly like `store.db.to_db`.
@@ -864,6 +929,13 @@ class Desk:
         self.ry = random.Random(0)
         self.routine = False  # the desk has roll-call and leader-check tables
         self.forgotten = 0.0  # share of phone/written reports never made (their clock missed)
+        # The paperwork (sign-ins, warnings, struck log entries, and the plan `Paperwork`
+        # carries out through the Store) draws from a fourth stream.
+        self.rz = random.Random(0)
+        self.paper = False  # the desk has the sign-in, warning, correction and report tables
+        self.shift_people: dict[int, tuple[int, int, list[tuple[int, str]]]] = {}
+        self.deferred: list[tuple] = []  # (kind, at, ...) for `Paperwork`, in any order
+        self.stats.update(signins=0, warnings=0, warning_changes=0, log_struck=0)
 
     # -- helpers --------------------------------------------------------------------------------
     def name(self) -> str:
@@ -899,18 +971,16 @@ class Desk:
 
         def officer(title: str) -> int:
             name = self.name()
-            oid = self.s.insert(
-                "officers",
-                {
-                    "name": name,
-                    "phone": self.phone(),
-                    "title": title,
-                    "unit": f"{COUNTY}应急管理局",
-                    "active": 1,
-                },
-                at,
-                actor,
-            )
+            row = {
+                "name": name,
+                "phone": self.phone(),
+                "title": title,
+                "unit": f"{COUNTY}应急管理局",
+                "active": 1,
+            }
+            if self.paper and title in LEADER_TITLES:  # 签发 is the leaders' (SignoffPolicy)
+                row["roles"] = '["leader"]'
+            oid = self.s.insert("officers", row, at, actor)
             self.officer_name[oid] = name
             return oid
 
@@ -1058,6 +1128,176 @@ class Desk:
             )
         if self.routine:
             self._plan_checks(sid, start, end, people[0][0])
+        if self.paper:
+            self._plan_signins(sid, start, end, people)
+
+    # -- sign-in (接班签到) and sign-out (交班) ---------------------------------------------------
+    def _plan_signins(self, sid: int, start: int, end: int, people: list) -> None:
+        """The chief and the two officers sign in 15-45 minutes before the shift starts and out
+        1-20 minutes after it ends (after the handover is signed)."""
+        self.shift_people[sid] = (start, end, people)
+        x = self.rz
+        for oid, role in people:
+            if role not in SIGNIN_ROLES:
+                continue
+            for kind, ts in (
+                ("in", start - x.randint(15, 45) * MIN),
+                ("out", end + x.randint(1, 20) * MIN),
+            ):
+                if ts <= self.now - MIN:
+                    self.push(ts, self._signin, sid, oid, kind)
+
+    def _signin(self, ts: int, sid: int, oid: int, kind: str) -> None:
+        """`DutyChecks.sign_in` / `sign_out` by the officer themself."""
+        actor, at = self.officer_name[oid], iso(ts)
+        self.s.insert(
+            "duty_signins",
+            {
+                "shift_id": sid,
+                "officer_id": oid,
+                "kind": kind,
+                "at": at,
+                "note": "",
+                "recorded_by": actor,
+            },
+            at,
+            actor,
+        )
+        self.stats["signins"] += 1
+
+    # -- early warnings (预警) relayed by the desk ------------------------------------------------
+    def plan_warnings(self, lo: int, hi: int, years: float) -> None:
+        """WARNINGS_PER_YEAR warnings issued in [lo, hi), by day more than by night; some changed
+        to another level hours later; each lifted within three days (unless that is after now)."""
+        x = self.rz
+        n = round(WARNINGS_PER_YEAR * years)
+        for ts in _received_times(x, n, lo, hi):
+            code, _, issuer = x.choices(WARNING_KINDS, weights=[w for _, w, _ in WARNING_KINDS])[0]
+            levels = signal_type(code).levels  # most severe first: the milder ones are likelier
+            level = x.choices(levels, weights=[2**i for i in range(len(levels))])[0]
+            area = "全县" if x.random() < 0.6 else "、".join(x.sample(TOWNS, x.randint(1, 4)))
+            self.push(ts, self._warn_issue, code, level.value, issuer, area)
+
+    def _warn_event(self, ts: int, wid: int, action: str, at: str, actor: str, **kw) -> None:
+        now = iso(ts)
+        self.s.insert(
+            "warning_events",
+            {
+                "warning_id": wid,
+                "action": action,
+                "at": at,
+                "level": kw.get("level"),
+                "from_level": kw.get("from_level"),
+                "issuer": kw.get("issuer", ""),
+                "area": kw.get("area", ""),
+                "measures": kw.get("measures", ""),
+                "note": "",
+                "by_whom": actor,
+                "created_at": now,
+            },
+            now,
+            actor,
+        )
+
+    def _warn_issue(self, ts: int, code: str, level: str, issuer: str, area: str) -> None:
+        """`WarningRepo.issue`, recorded 5-30 minutes after the warning was issued."""
+        x = self.rz
+        actor = self.officer_name[self.on_shift(ts)[1]]
+        at, now = iso(ts - x.randint(5, 30) * MIN), iso(ts)
+        measures = x.choice(WARNING_MEASURES)
+        row = {
+            "kind": code,
+            "level": level,
+            "area": area,
+            "issuer": issuer,
+            "issued_at": at,
+            "level_since": at,
+            "measures": measures,
+            "status": "in_force",
+            "lifted_at": None,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        wid = self.s.insert("warnings", row, now, actor, live=True)
+        self._warn_event(
+            ts, wid, "issue", at, actor, level=level, issuer=issuer, area=area, measures=measures
+        )
+        self.stats["warnings"] += 1
+        t = ts
+        levels = [lv.value for lv in signal_type(code).levels]
+        if x.random() < WARNING_CHANGE and len(levels) > 1:
+            t += x.randint(2 * HOUR, 24 * HOUR)
+            other = x.choice([lv for lv in levels if lv != level])
+            if t <= self.now - MIN:
+                self.push(t, self._warn_change, wid, other)
+        t += x.randint(3 * HOUR, 48 * HOUR)
+        if t <= self.now - MIN:  # else still in force: written at close
+            self.push(t, self._warn_lift, wid)
+
+    def _warn_change(self, ts: int, wid: int, level: str) -> None:
+        """`WarningRepo.change` to `level` (at = when recorded)."""
+        actor = self.officer_name[self.on_shift(ts)[1]]
+        row = self.s.live[("warnings", wid)][0]
+        now = iso(ts)
+        cur = row["level"]
+        self.s.update(
+            "warnings",
+            wid,
+            {
+                "level": level,
+                "level_since": now,
+                "issuer": row["issuer"],
+                "area": row["area"],
+                "measures": row["measures"],
+                "version": row["version"] + 1,
+                "updated_at": now,
+            },
+            now,
+            actor,
+        )
+        self._warn_event(
+            ts,
+            wid,
+            "change",
+            now,
+            actor,
+            level=level,
+            from_level=cur,
+            issuer=row["issuer"],
+            area=row["area"],
+            measures=row["measures"],
+        )
+        self.stats["warning_changes"] += 1
+
+    def _warn_lift(self, ts: int, wid: int) -> None:
+        """`WarningRepo.lift` (at = when recorded)."""
+        actor = self.officer_name[self.on_shift(ts)[1]]
+        row = self.s.live[("warnings", wid)][0]
+        now = iso(ts)
+        self.s.update(
+            "warnings",
+            wid,
+            {
+                "status": "lifted",
+                "lifted_at": now,
+                "version": row["version"] + 1,
+                "updated_at": now,
+            },
+            now,
+            actor,
+        )
+        self._warn_event(
+            ts,
+            wid,
+            "lift",
+            now,
+            actor,
+            from_level=row["level"],
+            issuer=row["issuer"],
+            area=row["area"],
+        )
+        self.s.finish("warnings", wid)
 
     def on_shift(self, ts: int) -> tuple[int, int]:
         """(chief, officer) staff ids of the shift at `ts`: who records and who reports."""
@@ -1265,23 +1505,22 @@ class Desk:
         later = bool(handling) and r.random() < 0.6  # handled later, not at once
         at_ts = ts - r.randint(0, 10 * MIN)
         now = iso(ts)
-        lid = self.s.insert(
-            "log_entries",
-            {
-                "at": iso(at_ts),
-                "kind": kind,
-                "incident_id": link,
-                "counterpart": counterpart,
-                "content": content,
-                "handling": "" if later else handling,
-                "by_whom": actor,
-                "created_at": now,
-            },
-            now,
-            actor,
-            live=later,
-        )
+        entry = {
+            "at": iso(at_ts),
+            "kind": kind,
+            "incident_id": link,
+            "counterpart": counterpart,
+            "content": content,
+            "handling": "" if later else handling,
+            "by_whom": actor,
+            "created_at": now,
+        }
+        lid = self.s.insert("log_entries", entry, now, actor, live=later)
         self.stats["log_entries"] += 1
+        if not later and self.paper and self.rz.random() < LOG_STRUCK:
+            struck = ts + self.rz.randint(10 * MIN, 6 * HOUR)
+            if struck <= self.now - MIN:
+                self.push(struck, self._strike_log, dict(entry))
         if later:
             self.log_later[lid] = None
             self.push(ts + r.randint(10 * MIN, 8 * HOUR), self._log_handling, lid, handling)
@@ -1295,6 +1534,28 @@ class Desk:
                     ),
                 ),
             )
+
+    def _strike_log(self, ts: int, row: dict) -> None:
+        """`correction.correct(store, "log:N", reason)` by the chief: the entry stays, struck."""
+        actor = self.officer_name[self.on_shift(ts)[0]]
+        now = iso(ts)
+        self.s.insert(
+            "corrections",
+            {
+                "record_kind": "log",
+                "record_id": row["id"],
+                "incident_id": row["incident_id"],
+                "shift_id": None,
+                "record_at": row["at"],
+                "record": json.dumps(row, ensure_ascii=False, sort_keys=True),
+                "reason": self.rz.choice(STRIKE_REASONS),
+                "at": now,
+                "by_whom": actor,
+            },
+            now,
+            actor,
+        )
+        self.stats["log_struck"] += 1
 
     def _log_handling(self, ts: int, lid: int, handling: str) -> None:
         """`DutyLogRepo.set_handling` at `ts`."""
@@ -1481,7 +1742,6 @@ class Desk:
         actor = self.officer_name[officer]
         facts["recorder"] = actor
         facts["created_at"] = facts["updated_at"] = at = iso(ts)
-        iid = self.s.insert("incidents", facts, at, actor, live=True)
         g, sens = Grade(facts["grade"]), bool(facts["sensitive"])
         specs = initial_clocks(
             self.pack,
@@ -1491,6 +1751,18 @@ class Desk:
             received_at=dt(received),
             tz=TZ,
         )
+        # A written report kept (拟稿/审核/签发, sent): the whole incident is `Paperwork`'s, made
+        # through the Store after the bulk history (see the docstring).
+        kept = (
+            self.paper
+            and mode == "history"
+            and any(c.kind == ReportKind.written for c in specs)
+            and self.rz.random() < WRITTEN_SHARE.get(g.value, 0.0)
+        )
+        if kept:
+            self._kept(ts, received, facts, occurred, specs, g)
+            return
+        iid = self.s.insert("incidents", facts, at, actor, live=True)
         state = {
             "id": iid,
             "row": facts,
@@ -1608,6 +1880,54 @@ class Desk:
                         )
                     ),
                 )
+
+    def _kept(self, ts: int, received: int, facts: dict, occurred, specs, g: Grade) -> None:
+        """An incident with a written report: `Paperwork` records it (`IncidentRepo.add`) at `ts`,
+        then its reports as the desk makes them: phone, the written report (drafted 20 minutes
+        before it goes), follow-ups, final; rarely a void instead. Its id is given then."""
+        x = self.rz
+        handle: dict = {"facts": facts, "id": None}
+        self.deferred.append(("incident", ts, handle))
+        due = {c.kind: int(c.due_at.timestamp()) for c in specs}
+        anchor = occurred or received
+        last = ts
+
+        def made(at_ts: int) -> int:
+            nonlocal last
+            at_ts = max(at_ts, last + 60)
+            last = at_ts + x.randint(0, 240)
+            return at_ts
+
+        if x.random() < 0.003:
+            self.deferred.append(("void", made(ts + x.randint(10 * MIN, 6 * HOUR)), handle))
+            return
+        events = []
+        for kind, lo, hi in ((ReportKind.phone, 8, 28), (ReportKind.written, 35, 58)):
+            if kind in due:
+                if x.random() < 0.04:
+                    at_ts = due[kind] + x.randint(MIN, 40 * MIN)
+                else:
+                    at_ts = anchor + x.randint(lo * MIN, hi * MIN)
+                if kind == ReportKind.written:  # drafted 20 minutes before, after it came in
+                    at_ts = max(at_ts, ts + 22 * MIN)
+                at_ts = made(at_ts)
+                events.append((kind.value, at_ts, last))
+        if ReportKind.followup in due:
+            every = 12 * HOUR if (g in (Grade.I, Grade.II) or facts["sensitive"]) else 24 * HOUR
+            ref = received
+            for _ in range(x.randint(2, 6) if every == 12 * HOUR else x.choice((1, 1, 2, 3))):
+                at_ts = made(ref + int(every * x.uniform(0.15, 0.95)))
+                events.append(("followup", at_ts, last))
+                ref = at_ts
+        final_at = last + x.randint(HOUR, 20 * HOUR)
+        cap = self.now - 5 * MIN
+        if final_at + 240 > cap:  # history must be over by now
+            final_at = cap - 240 - x.randint(0, HOUR)
+            events = [e for e in events if e[2] < final_at - 60]
+        events.append(("final", final_at, final_at + x.randint(0, 240)))
+        for kind, at_ts, rec in events:
+            item = "written" if kind == "written" else "report"
+            self.deferred.append((item, at_ts, rec, handle, kind))
 
     def _insert_clocks(self, state: dict, specs, at: str, actor: str) -> None:
         for c in specs:
@@ -1739,6 +2059,185 @@ class Desk:
 
 
 # ---------------------------------------------------------------------------------------------
+# The paperwork, through the Store
+# ---------------------------------------------------------------------------------------------
+
+
+class _Clock:
+    def __init__(self, ts: int) -> None:
+        self.at = dt(ts)
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+class Paperwork:
+    """The second pass: on the desk the bulk history wrote, through the application's own Store
+    (a settable clock, `act_as` the officer on duty), in time order: each shift's handover
+    (drafted and signed by the outgoing chief, signed by the incoming one: frozen), and the
+    incidents with a written report kept: the report drafted by the officer on duty, 审核 by
+    the chief, 签发 by the leader (now and then sent back once first), sent (closing its clock),
+    then their follow-ups and final report, a follow-up now and then struck and made again, a
+    sent report now and then corrected (更正) by a new one."""
+
+    def __init__(self, desk: Desk, path: Path) -> None:
+        self.d = desk
+        self.x = random.Random(desk.rz.random())
+        self.clock = _Clock(desk.now)
+        self.st = Store.open(path, clock=self.clock, tz=TZ)
+        self.st.db.conn.execute("PRAGMA synchronous = OFF")  # a bench desk: no fsync per write
+        self.stats = {
+            "incidents_with_written_report": 0,
+            "handovers": 0,
+            "written_reports": 0,
+            "written_sent_back": 0,
+            "written_corrections": 0,
+            "reports_struck": 0,
+        }
+
+    def _as(self, ts: int, oid: int) -> None:
+        from watchdesk.models.officer import Actor, ActorKind
+
+        self.clock.at = dt(ts)
+        self.st.act_as(Actor(name=self.d.officer_name[oid], officer_id=oid, kind=ActorKind.officer))
+
+    def plan(self) -> list[tuple]:
+        d, x = self.d, self.x
+        items = list(d.deferred)
+        ids = sorted(d.shift_people)
+        for sid in ids:
+            start, end, people = d.shift_people[sid]
+            nxt = d.shift_people.get(sid + 1)
+            if nxt is None or end + 25 * MIN > d.now or nxt[0] != end:
+                continue
+            out_ts = end - x.randint(5, 14) * MIN
+            items.append(("handover", out_ts, sid, end - x.randint(0, 4) * MIN))
+        items.sort(key=lambda it: (it[1], it[0]))
+        return items
+
+    def run(self) -> dict:
+        self.queue = [(it[1], n, it) for n, it in enumerate(self.plan())]
+        heapq.heapify(self.queue)
+        self.n = len(self.queue)
+        spent: dict[str, float] = {}
+        t0 = time.perf_counter()
+        while self.queue:
+            item = heapq.heappop(self.queue)[2]
+            t = time.perf_counter()
+            getattr(self, f"_{item[0]}")(*item[1:])
+            spent[item[0]] = spent.get(item[0], 0.0) + time.perf_counter() - t
+        self.st.close()
+        self.stats["paperwork_seconds"] = round(time.perf_counter() - t0, 1)
+        self.stats["paperwork_seconds_by_kind"] = {k: round(v, 1) for k, v in spent.items()}
+        return self.stats
+
+    def later(self, *item) -> None:
+        self.n += 1
+        heapq.heappush(self.queue, (item[1], self.n, item))
+
+    def _handover(self, out_ts: int, sid: int, in_ts: int) -> None:
+        """`HandoverRepo.record`/`set_notes`/`add_pending`/`sign` twice (the second freezes)."""
+        d, x, h = self.d, self.x, self.st.handover
+        _, end, people = d.shift_people[sid]
+        chief = next(oid for oid, role in people if role == "chief")
+        incoming = next(oid for oid, role in d.shift_people[sid + 1][2] if role == "chief")
+        self._as(out_ts - x.randint(10, 30) * MIN, chief)
+        h.record(sid)
+        notes = x.choice(HANDOVER_NOTES)
+        if notes:
+            h.set_notes(sid, notes)
+        if x.random() < 0.2:
+            h.add_pending(sid, x.choice(MEASURES[-2:]), d.officer_name[incoming])
+        self._as(out_ts, chief)
+        h.sign(sid, "outgoing", d.officer_name[chief])
+        self._as(in_ts, incoming)
+        h.sign(sid, "incoming", d.officer_name[incoming])
+        self.stats["handovers"] += 1
+
+    def _incident(self, ts: int, handle: dict) -> None:
+        """`IncidentRepo.add` by the officer on duty (its id is the next one then)."""
+        from watchdesk.models.incident import IncidentFacts
+
+        facts = handle["facts"]
+        fields = {k: facts[k] for k in IncidentFacts.model_fields if k in facts}
+        fields["received_at"] = datetime.fromisoformat(fields["received_at"])
+        if fields["occurred_at"]:
+            fields["occurred_at"] = datetime.fromisoformat(fields["occurred_at"])
+        self._as(ts, self.d.on_shift(ts)[1])
+        handle["id"] = self.st.incidents.add(IncidentFacts(**fields)).id
+        self.stats["incidents_with_written_report"] += 1
+
+    def _void(self, ts: int, handle: dict) -> None:
+        self._as(ts, self.d.on_shift(ts)[0])
+        self.st.incidents.void(handle["id"], self.x.choice(VOID_REASONS))
+
+    def _report(self, at_ts: int, rec: int, handle: dict, kind: str) -> None:
+        d, x = self.d, self.x
+        chief, officer = d.on_shift(rec)
+        inc = self.st.incidents
+        iid = handle["id"]
+        self._as(rec, officer)
+        content = {
+            "phone": "电话报告：事件基本情况、伤亡及处置情况",
+            "followup": f"续报：现场处置进展，{d.officer_name[chief]}跟踪落实",
+            "final": "终报：事件处置完毕，善后工作有序开展",
+        }[kind]
+        made = inc.record_report(
+            iid,
+            ReportKind(kind),
+            at=dt(at_ts),
+            to_whom=x.choice(TO_WHOM),
+            by_whom=d.officer_name[officer],
+            content=content,
+        )
+        if kind == "followup" and x.random() < REPORT_STRUCK:
+            from watchdesk.store.correction import correct
+
+            t = rec + x.randint(10, 30) * MIN
+            self._as(t, chief)
+            correct(self.st, f"report:{made.id}", "续报内容有误，重新报送")
+            t += x.randint(5, 15) * MIN
+            self._as(t, officer)
+            inc.record_report(
+                iid,
+                ReportKind.followup,
+                at=dt(t),
+                to_whom=x.choice(TO_WHOM),
+                by_whom=d.officer_name[officer],
+                content=content + "（更正后重报）",
+            )
+            self.stats["reports_struck"] += 1
+
+    def _written(
+        self, at_ts: int, rec: int, handle: dict, kind: str, corrects: int | None = None
+    ) -> None:
+        """`ReportRepo.create` 20 minutes before the report goes, the chain signed, `send`."""
+        d, x, w = self.d, self.x, self.st.written
+        iid = handle["id"]
+        t = at_ts - 20 * MIN
+        chief, officer = d.on_shift(t)
+        leader = d.leader_on_shift(t)
+        self._as(t, officer)
+        rep = w.create(iid, "written", corrects=corrects)
+        self._as(t + 4 * MIN, officer)
+        w.sign(rep.id, "drafted")
+        if x.random() < WRITTEN_BACK:
+            self._as(t + 7 * MIN, chief)
+            w.back(rep.id, "请补充事件伤亡及处置情况")
+            self._as(t + 10 * MIN, officer)
+            w.sign(rep.id, "drafted")
+            self.stats["written_sent_back"] += 1
+        self._as(t + 13 * MIN, chief)
+        w.sign(rep.id, "checked")
+        self._as(t + 16 * MIN, leader)
+        w.sign(rep.id, "signed")
+        self._as(max(rec, at_ts), officer)
+        w.send(rep.id, via=x.choice(("fax", "fax", "gov", "email")), at=dt(at_ts))
+        self.stats["written_reports" if corrects is None else "written_corrections"] += 1
+        if corrects is None and x.random() < WRITTEN_CORRECTED:
+            t = rec + x.randint(40, 90) * MIN
+            if t + 30 * MIN < d.now:
+                self.later("written", t + 20 * MIN, t + 22 * MIN, handle, kind, rep.id)
 
 
 def _received_times(rnd: random.Random, n: int, lo: int, hi: int) -> list[int]:
@@ -1849,10 +2348,17 @@ def _generate(
         written += routine
     if "log_entries" not in tables:
         log_per_year = 0
+    # the desk's paperwork (sign-ins, warnings, corrections, handovers, written reports)
+    paper = ("duty_signins", "warnings", "warning_events", "corrections")
+    if (
+        all(t in tables for t in (*paper, "handovers", "written_reports"))
+        and "leader_checks" in written
+    ):
+        written += paper
     conn.close()
     sink = Sink(out, written)
     try:
-        stats = _history(
+        stats, desk = _history(
             sink,
             tables,
             years=years,
@@ -1869,6 +2375,9 @@ def _generate(
     except BaseException:
         sink.abort()
         raise
+    if desk.paper:
+        stats.update(Paperwork(desk, out).run())
+        written += ["handovers", "written_reports", "report_steps"]
     return _report_figures(
         out, written, stats, years=years, seed=seed, now_ts=now_ts, t0=t0, quiet=quiet
     )
@@ -1887,7 +2396,7 @@ def _history(
     stale: float,
     log_per_year: int = 0,
     figure_updates: float = 0.0,
-) -> dict:
+) -> tuple[dict, Desk]:
     rnd = random.Random(seed)
     extra = random.Random(seed * 7919 + 17)  # duty log and figure versions
 
@@ -1899,10 +2408,14 @@ def _history(
     desk.ry = random.Random(seed * 104729 + 31)  # the routine and forgotten reports
     desk.routine = "leader_checks" in sink.columns
     desk.forgotten = FORGOTTEN
+    desk.rz = random.Random(seed * 15485863 + 47)  # the paperwork
+    desk.paper = "corrections" in sink.columns
     desk.setup(local_at(start_day, 9, 0) - 30 * DAY, units)
     desk.plan_roster(now_ts + 30 * DAY)
     if desk.routine:
         desk.plan_rollcalls(now_ts - 2 * HOUR)
+    if desk.paper:
+        desk.plan_warnings(local_at(start_day, 9, 0), now_ts - HOUR, years)
 
     total = max(1, round(incidents_per_year * years))
     n_open = min(open_incidents, total // 3)
@@ -1945,7 +2458,7 @@ def _history(
         desk.add_log(ts)
     desk.run_until(now_ts)  # what lies beyond now has not happened
     desk.finish_log()
-    return {"open_incidents": len(desk.inc), **desk.stats}
+    return {"open_incidents": len(desk.inc), **desk.stats}, desk
 
 
 def _report_figures(
@@ -1991,6 +2504,11 @@ def _report_figures(
             f"running clocks {running[0]} ({stats['overdue_clocks']} overdue), "
             f"late reports {stats['late_reports']:,}"
         )
+        if "paperwork_seconds" in stats:
+            print(
+                f"  paperwork through the Store {stats['paperwork_seconds']:.1f} s "
+                f"{stats['paperwork_seconds_by_kind']}"
+            )
         print(f"  size {result['bytes'] / 2**20:,.0f} MiB, {elapsed:.1f} s")
     return result
 

@@ -1,7 +1,7 @@
 """A month's and a year's statistics (issue 15) on the one-year and ten-year desks.
 
     python bench/stats.py [--years 1 --years 10] [--rounds 15] [--load quiet,busy] [--parts]
-                          [--no-make] [--db FILE] [--json FILE]
+                          [--no-make] [--db FILE ...] [--before FILE] [--json FILE]
 
 Issue 15's targets, on the ten-year desk: a month's statistics (`StatsRepo.compute` for the
 period, every section: our own timeliness, subordinates', what happened with 同比/环比, roll-calls,
@@ -19,10 +19,15 @@ smallest read a period can cost), `rows` a plain SELECT of the period's incident
 clocks due in it, fetched (what the statistics read, without joins, models or arithmetic).
 
 The desks are `desks.py`'s (made if missing or stale, unless `--no-make`; `--db` measures another
-desk with its sidecar). Statistics only read, and
-the store is opened on the desk itself with the desk's clock (`desks.desk_clock`). `--load
+desk with its sidecar, e.g. a copy migrated to this version). Statistics only read: the desk is
+opened read-only (`mode=ro`), without the migration check, with the desk's clock
+(`desks.desk_clock`), so a desk made before the latest migrations is measured as it is and never
+written (the table says whether it has m19's statistics indexes). `--load
 quiet,busy` measures with nothing of ours running, then with one core kept busy (`while True:
-pass` in another process). `--parts` times each section alone as well (one pass per round).
+pass` in another process). `--parts` times each section alone as well (one pass per round). `--before FILE` also times
+another version of `watchdesk/store/stats.py` (e.g. `git show HEAD:watchdesk/store/stats.py >
+/tmp/before.py`) in the same loop, on the same connection: column `× before`, and checks that
+both give the same statistics. `--db` may be given more than once (a desk and its migrated copy).
 Medians and p95 over the rounds, after one warm-up round.
 """
 
@@ -48,7 +53,7 @@ sys.path.insert(0, str(HERE))
 from desks import OUT, desk_clock, ensure, load  # noqa: E402
 
 from watchdesk.models.stats import Period, PeriodKind  # noqa: E402
-from watchdesk.store.db import to_db  # noqa: E402
+from watchdesk.store.db import connect, to_db  # noqa: E402
 from watchdesk.store.desk import Store  # noqa: E402
 from watchdesk.text.period import calendar_period, custom_period, midnight  # noqa: E402
 
@@ -120,17 +125,41 @@ def _stats(xs: list[float]) -> dict[str, float]:
     return {"median": statistics.median(s), "p95": s[k], "n": len(s)}
 
 
+def _before_repo(path: Path | None) -> Any:
+    """The StatsRepo class of another version of watchdesk/store/stats.py, or None."""
+    if path is None:
+        return None
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("stats_before", path)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.StatsRepo
+
+
 def measure(
-    path: Path, meta: dict, *, rounds: int, with_parts: bool, first_day: date | None
+    path: Path,
+    meta: dict,
+    *,
+    rounds: int,
+    with_parts: bool,
+    first_day: date | None,
+    before: Any = None,
 ) -> dict[str, Any]:
     clock = desk_clock(meta)
-    store = Store.open(path, clock=clock, tz="Asia/Shanghai")
+    store = Store(connect(path, create=False, readonly=True), clock=clock, tz="Asia/Shanghai")
     try:
+        indexed = store.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'deadlines_stats'"
+        ).fetchone()
         now = clock()
         ps = periods(now, first_day)
         subjects: dict[str, Callable[[], Any]] = {}
         for name, p in ps.items():
             subjects[f"stats {name}"] = partial(store.stats.compute, p, now=now)
+            if before is not None:
+                subjects[f"before {name}"] = partial(before(store).compute, p, now=now)
             for b, fn in baselines(store, p).items():
                 subjects[f"{b} {name}"] = fn
             if with_parts:
@@ -145,6 +174,13 @@ def measure(
                 if r:
                     times[name].append(dt)
         sample = {name: store.stats.compute(p, now=now) for name, p in ps.items()}
+        same = None
+        if before is not None:
+            same = all(
+                before(store).compute(p, now=now).model_dump(exclude={"dispatch"})
+                == sample[name].model_dump(exclude={"dispatch"})
+                for name, p in ps.items()
+            )
         facts = {
             name: {
                 "label": p.label,
@@ -166,7 +202,12 @@ def measure(
         }
     finally:
         store.close()
-    return {"periods": facts, "times": {k: _stats(v) for k, v in times.items()}}
+    return {
+        "periods": facts,
+        "m19_indexes": bool(indexed),
+        "same_as_before": same,
+        "times": {k: _stats(v) for k, v in times.items()},
+    }
 
 
 def run(desks: list[tuple[str, Path, dict, date | None]], a: argparse.Namespace) -> dict:
@@ -177,7 +218,14 @@ def run(desks: list[tuple[str, Path, dict, date | None]], a: argparse.Namespace)
         try:
             time.sleep(0.2 if busy else 0)
             result["loads"][load_name] = {
-                label: measure(path, meta, rounds=a.rounds, with_parts=a.parts, first_day=first_day)
+                label: measure(
+                    path,
+                    meta,
+                    rounds=a.rounds,
+                    with_parts=a.parts,
+                    first_day=first_day,
+                    before=_before_repo(a.before),
+                )
                 for label, path, meta, first_day in desks
             }
         finally:
@@ -191,10 +239,14 @@ def report(result: dict) -> str:
     lines = []
     for load_name, per_desk in result["loads"].items():
         lines.append(f"\n### {load_name} ({result['rounds']} rounds; ms median (p95))\n")
-        lines.append("| desk | period | incidents | clocks | stats | × count | × rows | target |")
-        lines.append("|---|---|---:|---:|---:|---:|---:|---:|")
+        lines.append(
+            "| desk | period | incidents | clocks | stats | × count | × rows | × before | target |"
+        )
+        lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|")
         for desk, m in per_desk.items():
             t = m["times"]
+            if not m.get("m19_indexes", True):
+                desk = f"{desk} (no m19)"
             for name, f in m["periods"].items():
                 s, c, r = t[f"stats {name}"], t[f"count {name}"], t[f"rows {name}"]
                 target = TARGETS[name.split()[0]]
@@ -207,13 +259,17 @@ def report(result: dict) -> str:
                     f"| {desk} | {name} ({f['label']}) | {f['incidents']:,} | {f['clocks']:,} | "
                     f"{s['median'] * 1e3:.1f} ({s['p95'] * 1e3:.1f}) | "
                     f"{s['median'] / c['median']:.0f} | {s['median'] / r['median']:.2f} | "
-                    f"{target * 1e3:.0f}: {ok} |"
+                    f"{_before(t, name)} | {target * 1e3:.0f}: {ok} |"
                 )
-            extra = sorted({k.split()[0] for k in t} - {"stats", "count", "rows"})
+            if m.get("same_as_before") is not None:
+                lines.append(
+                    f"|   | same statistics as before: {m['same_as_before']} | | | | | | | |"
+                )
+            extra = sorted({k.split()[0] for k in t} - {"stats", "count", "rows", "before"})
             if extra:
                 for name in m["periods"]:
                     cells = ", ".join(f"{p} {t[f'{p} {name}']['median'] * 1e3:.1f}" for p in extra)
-                    lines.append(f"|   | {name} parts (ms): {cells} | | | | | | |")
+                    lines.append(f"|   | {name} parts (ms): {cells} | | | | | | | |")
         base = [
             f"{desk}: count month {m['times']['count month']['median'] * 1e3:.2f} ms, "
             f"rows month {m['times']['rows month']['median'] * 1e3:.1f} ms, "
@@ -239,23 +295,35 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
+def _before(t: dict, name: str) -> str:
+    b = t.get(f"before {name}")
+    if not b:
+        return ""
+    return f"{t[f'stats {name}']['median'] / b['median']:.2f} (of {b['median'] * 1e3:.0f})"
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--years", type=float, action="append", help="desks.py desks (default 1, 10)")
-    p.add_argument("--db", type=Path, help="measure this desk (with its desks.py sidecar)")
+    p.add_argument(
+        "--db", type=Path, action="append", help="measure this desk (with its desks.py sidecar)"
+    )
+    p.add_argument("--before", type=Path, help="another store/stats.py to time alongside")
     p.add_argument("--rounds", type=int, default=15)
     p.add_argument("--load", default="quiet,busy", help="quiet, busy or both (comma-separated)")
     p.add_argument("--parts", action="store_true", help="time each section alone too")
     p.add_argument("--no-make", action="store_true", help="use the desks as they are")
     p.add_argument("--json", type=Path, default=OUT / "stats.json")
     a = p.parse_args(argv)
-    desks = []
-    if a.db:
-        side = a.db.with_suffix(".json")
-        meta = json.loads(side.read_text())
+    desks: list[tuple[str, Path, dict, date | None]] = []
+    for db in a.db or []:
+        meta = json.loads(db.with_suffix(".json").read_text())
         years = meta["years"]
-        desks.append((f"{years:g}y", a.db, meta, _first_day(meta) if years > 1 else None))
-    else:
+        label = f"{years:g}y"
+        if any(d[0] == label for d in desks):
+            label = f"{label} ({db})"
+        desks.append((label, db, meta, _first_day(meta) if years > 1 else None))
+    if not a.db:
         for y in a.years or [1, 10]:
             meta = load(y) if a.no_make else ensure(y)
             if meta is None:

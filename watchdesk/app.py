@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import getpass
 import os
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette, Provider
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 
 from watchdesk.client import DeskClient, start_first_load, store_kwargs
@@ -26,14 +29,14 @@ from watchdesk.models.dashboard import Dashboard
 from watchdesk.models.officer import Actor, ActorKind
 from watchdesk.screens.main import MainScreen
 from watchdesk.store.desk import system_clock
-from watchdesk.widgets import localize_bindings
+from watchdesk.widgets import chops, localize_bindings
 from watchdesk.widgets.console import ConsoleNode
 
 Clock = Callable[[], datetime]
 
 POLL_SECONDS = 1.0  # how often to ask SQLite whether another process wrote (PRAGMA data_version)
 CHECKPOINT_SECONDS = 20.0  # the console's WAL checkpoint, off the save path
-CATCH_UP_SECONDS = 1.0  # ... and sooner while full-text merging is behind (Store.checkpoint)
+CATCH_UP_SECONDS = 0.25  # ... and sooner while full-text merging is behind (12 ms steps)
 
 
 def _actions_provider() -> type[Provider]:
@@ -82,10 +85,15 @@ class WatchdeskApp(ConsoleNode, App):
     ]
     COMMANDS = App.COMMANDS | {_actions_provider, _incident_provider}
 
-    now: reactive[datetime] = reactive(system_clock, init=False, always_update=True)
+    # A var, not a reactive: setting it must not repaint the whole screen every second (the
+    # widgets that show the time watch it and redraw only what changed).
+    now: var[datetime] = var(system_clock, init=False, always_update=True)
     # The officer proposed when the console asks who is at the keyboard at start (an id):
     # `watchdesk --as NAME` on a desk that requires PINs (startup.open_console).
     propose: int | None = None
+    # Set a moment after start-up when no embeddable Chinese font is installed: what to install
+    # (screens/handover.py `warn_if_no_font`; the bar it puts up, and every print, say it).
+    font_warning: str | None = None
 
     def __init__(
         self,
@@ -140,8 +148,10 @@ class WatchdeskApp(ConsoleNode, App):
 
     def run(self, *args, **kwargs):
         """Everything imported before the console starts lives as long as the process: freezing
-        it keeps the garbage collector from walking it again and again (measured: ~140 ms)."""
+        it keeps the garbage collector from walking it again and again (measured: ~140 ms).
+        Partial screen updates send the terminal only the changed cells (widgets/chops.py)."""
         gc.freeze()
+        chops.install()
         return super().run(*args, **kwargs)
 
     def startup_done(self) -> None:
@@ -170,9 +180,11 @@ class WatchdeskApp(ConsoleNode, App):
         self.run_read(self._identify, group="identify")
         if self.offer_setup:
             self.call_after_refresh(self._offer_setup)
+        self.set_timer(4, self._replicate)  # the desk's Litestream replicator (store/replica.py)
         self.set_timer(5, self._daily_backup)  # not on the path to the first screen
         self.set_timer(3, self.startup_done)  # in case the first load failed
         self.set_timer(3, self._checkpoint)  # soon: a desk fed by scripts may have merging to do
+        self.set_timer(1.5, self._check_font)  # reportlab and the font file: off the first paint
         if self._poll:
             self.set_timer(POLL_SECONDS, self.poll_once)
 
@@ -521,21 +533,36 @@ class WatchdeskApp(ConsoleNode, App):
                 self.notify(t("palette.quit_hint", keys=shown), title=t("palette.quit_hint.title"))
                 return
 
+    def _check_font(self) -> None:
+        from watchdesk.screens.handover import warn_if_no_font
+
+        self.run_read(lambda: warn_if_no_font(self), group="font-check")
+
     def handover_frozen(self) -> None:
         """A handover was just frozen: take the online backup that goes with it."""
         self.backup("handover")
 
     def backup(self, reason: str, *, only_if_due: bool = False) -> None:
-        """An online backup (SQLite's backup API) in a worker thread: at every handover, and once
-        a day while a console is open."""
+        """A restore point in a worker thread (store/replica.py: the desk's Litestream replica
+        brought up to date and recorded, well under a second): at every handover, and once a day
+        while a console is open. The daily one waits quietly while the replicator is still
+        making its first copy of the desk."""
         from watchdesk.store import backup as backups
+        from watchdesk.store import replica
 
         folder, keep = self.settings.backup_dir, self.settings.backup_keep
 
         def run() -> None:
             if only_if_due and not backups.due_daily(self.db_path, folder):
                 return
-            backups.take(self.db_path, reason=reason, directory=folder, keep=keep)
+            try:
+                replica.take_point(
+                    self.db_path, reason=reason, directory=folder, keep=keep, cancel=self._quitting
+                )
+            except replica.ReplicaError as e:
+                if only_if_due or e.msg.key == "backup.replica.cancelled":
+                    return  # the next hourly check takes the daily one; quitting is not a failure
+                raise
 
         async def guarded() -> None:
             import asyncio
@@ -546,6 +573,52 @@ class WatchdeskApp(ConsoleNode, App):
                 self.notify(t("backup.failed", why=str(e)), severity="error", timeout=20)
 
         self.run_read(guarded, group="backup", exclusive=False)
+
+    _replicator: Any = None  # store.replica.Replicator, when this console runs the desk's one
+
+    @property
+    def _quitting(self) -> threading.Event:
+        """Set when this console unmounts: a backup under way stops (store/replica.py)."""
+        ev = self.__dict__.get("_quit_event")
+        if ev is None:
+            ev = self.__dict__["_quit_event"] = threading.Event()
+        return ev
+
+    def _replicate(self) -> None:
+        """The desk's one Litestream replicator: started by the first console to get its lock
+        (on the main thread: it dies with this process), looked after every minute (another
+        console that quits hands it over); not on a desk opened read-only. The first time,
+        a warning when the backups are on the desk's own disk."""
+        from watchdesk.errors import StoreError
+        from watchdesk.store import backup as backups
+        from watchdesk.store import replica
+
+        folder = self.settings.backup_dir
+        if self._replicator is None and not getattr(self, "_replica_warned", False):
+            self._replica_warned = True
+            with contextlib.suppress(OSError, StoreError):
+                backups.sweep(self.db_path, folder)  # what a killed backup left behind
+            if replica.same_device(self.db_path, folder):
+                folder_path = replica.layout(self.db_path, folder).folder
+                self.notify(
+                    t("backup.same_device", folder=folder_path, desk=self.db_path),
+                    title=t("backup.same_device.title"),
+                    severity="warning",
+                    timeout=20,
+                )
+        if not self.client.read_only and not (self._replicator and self._replicator.alive()):
+            if self._replicator is not None:
+                self._replicator.stop()
+                self._replicator = None
+            try:
+                self._replicator = replica.Replicator.start(self.db_path, folder)
+            except (StoreError, OSError) as e:
+                if str(e) != getattr(self, "_replica_failed", None):  # said once, not every minute
+                    self._replica_failed = str(e)
+                    msg = t("backup.replicator.failed", why=str(e))
+                    self.notify(msg, severity="error", timeout=20)
+        if self.is_running:
+            self.set_timer(60, self._replicate)
 
     async def _checkpoint(self) -> None:
         """The WAL checkpoint and full-text merging this console's saves no longer do inline
@@ -658,6 +731,9 @@ class WatchdeskApp(ConsoleNode, App):
                 self.set_timer(POLL_SECONDS, self.poll_once)
 
     def on_unmount(self) -> None:
+        self._quitting.set()  # a backup under way stops now, leaving nothing half-written
+        if self._replicator is not None:
+            self._replicator.stop()  # its last sync: at most STOP_SECONDS
         self.client.close()
 
 

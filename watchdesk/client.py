@@ -97,6 +97,8 @@ def store_kwargs(settings: Settings, clock: Callable[[], datetime], actor: str) 
         actor=actor,
         tz=settings.tz,
         rule_pack=settings.rule_pack,
+        dispatch_within=settings.dispatch_within,
+        dispatch_within_where=settings.describe("dispatch_within"),
         autocheckpoint=False,
     )
 

@@ -89,6 +89,11 @@ class Settings(BaseModel):
     stats_missed_after: str = "24h"
     stats_late_points: float = Field(default=-1.0, ge=-100, le=0)
     stats_missed_points: float = Field(default=-3.0, ge=-100, le=0)
+    # The desk's own dispatch timings (issue 16) in place of the rule pack's `[dispatch]`: step
+    # = duration, by the pack's entry (ack, rapid / urban / other or all three as arrive, feedback,
+    # leader, pass, receipt): {rapid = "10m", feedback = "2h"}. A task's clock then names this
+    # setting as its source (rules/dispatch.py `with_desk`, store/dispatch.py).
+    dispatch_within: dict[str, str] = Field(default_factory=dict)
     pdf_font: str | None = None  # a TrueType CJK font file; default: found on the system
     export_dir: str | None = None  # where sheets are saved; default: the user data dir
     backup_dir: str | None = None  # default: <desk folder>/backups/<desk name>/
@@ -121,6 +126,14 @@ class Settings(BaseModel):
             if str(grade).strip().upper() not in ("I", "II", "III", "IV"):
                 raise BadValue("stats.err.limit", text=f"{grade}={text}")
             parse_duration(text)
+        return v
+
+    @field_validator("dispatch_within", mode="before")
+    @classmethod
+    def _dispatch_within(cls, v: Any) -> Any:
+        from watchdesk.rules.dispatch import parse_within
+
+        parse_within(v)  # BadValue naming the step: unknown, or not a usable duration
         return v
 
     @field_validator("integrations")
@@ -325,9 +338,9 @@ def load_settings(
     try:
         settings = Settings(**data)
     except ValidationError as e:
+        _speak(overrides.get("language"), data.get("language"))  # first: the problem is worded
         key, msg = _first(e)
         kind, where = origin.get(key, (DEFAULT, ""))
-        _speak(overrides.get("language"), data.get("language"))
         if kind in OVERRIDES:
             value = os.environ.get(where, "") if kind == ENV else data.get(key)
             message = _t("config.env.bad", name=where, value=value, problem=msg)

@@ -47,6 +47,11 @@ def test_tiny_desk_checks_and_opens(desk):
     # the desk's routine: a roll-call round (the Wednesday one) and the shifts' leader checks
     assert c["rollcall_rounds"] >= 1 and c["rollcall_entries"] >= 10
     assert c["leader_checks"] >= 2 * (c["shifts"] - 30)
+    # the paperwork: every past shift handed over (frozen) and signed in and out by its chief
+    # and two officers, written reports signed and sent, struck records
+    assert c["handovers"] >= 2 and c["duty_signins"] >= 6 * c["handovers"]
+    assert c["written_reports"] >= 1 and c["report_steps"] >= 3 * c["written_reports"]
+    assert c["corrections"] >= 1 and "warnings" in c
     store = Store.open(path, clock=lambda: NOW, tz=TZ)
     try:
         assert store.check().ok

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from tests.handover.test_sheet import night_roster
@@ -74,14 +75,18 @@ async def test_handover_from_the_keyboard(tmp_path):
             pilot,
             lambda: isinstance(app.screen, HandoverScreen) and s.handover.record(night_id).frozen,
         )
-        await settle(pilot, lambda: "赵磊" in app.screen.text and app.screen.pdf)
+        await settle(
+            pilot,
+            lambda: "赵磊" in app.screen.text and app.screen.record and app.screen.record.frozen,
+        )
         frozen = s.handover.frozen(night_id)
         assert app.screen.text == frozen.text
-        # The freeze took an online backup of the desk.
-        from watchdesk.store import backup
+        # The freeze recorded a restore point on the desk's replica (store/replica.py), with
+        # the audit chain head it saw.
+        from watchdesk.store import replica
 
-        await settle(pilot, lambda: backup.list_backups(db, reason="handover"))
-        assert backup.verify(backup.list_backups(db, reason="handover")[0].path).ok
+        await settle(pilot, lambda: replica.list_points(db, reason="handover"), delay=0.05)
+        assert replica.list_points(db, reason="handover")[0].head is not None
         # The history lists it; opening it shows the frozen sheet.
         await pilot.press("h")
         await settle(
@@ -92,10 +97,13 @@ async def test_handover_from_the_keyboard(tmp_path):
         await settle(
             pilot, lambda: isinstance(app.screen, HandoverScreen) and app.screen.text == frozen.text
         )
-        # Save the files (the PDF is the frozen one, byte for byte).
+        # Save the files: the PDF is rendered from the frozen content, and the rendering recorded.
         await pilot.press("s")
         await settle(
             pilot, lambda: (tmp_path / "exports" / f"handover-shift{night_id}.pdf").exists()
         )
-        assert (tmp_path / "exports" / f"handover-shift{night_id}.pdf").read_bytes() == frozen.pdf
+        pdf = (tmp_path / "exports" / f"handover-shift{night_id}.pdf").read_bytes()
+        (saved,) = s.handover.renderings(night_id)
+        assert saved.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
+        assert (saved.purpose, saved.by_whom) == ("save", "孙丽娜")
     s.close()

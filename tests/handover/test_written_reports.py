@@ -191,7 +191,7 @@ def test_a_frozen_sheet_keeps_what_it_printed(night):
         s.written.sign(r["follow"].id, step)
     s.written.send(r["follow"].id, via="fax")
     again = s.handover.frozen(night_id)
-    assert (again.text, again.markdown, again.pdf) == (first.text, first.markdown, first.pdf)
+    assert (again.text, again.markdown, again.sheet) == (first.text, first.markdown, first.sheet)
     assert s.check().ok
 
 

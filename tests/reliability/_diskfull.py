@@ -23,7 +23,7 @@ def main(root: str) -> dict:
         res = run_main(["incident", "add", "--json", str(inp), "--db", str(desk)])
         assert res["code"] == 0, res
         acked.append(json.loads(res["out"])["id"])
-    first_backup = run_main(["backup", "--db", str(desk), "--json"])
+    first_backup = run_main(["backup", "--full", "--db", str(desk), "--json"])
     assert first_backup["code"] == 0, first_backup
     filler = d / "filler"
     with open(filler, "wb") as f:  # fill the disk to the last byte, then give back a little
@@ -42,7 +42,7 @@ def main(root: str) -> dict:
             failure = res
             break
         acked.append(json.loads(res["out"])["id"])
-    backup_when_full = run_main(["backup", "--db", str(desk)])
+    backup_when_full = run_main(["backup", "--full", "--db", str(desk)])
     leftovers = sorted(p.name for p in (d / "backups" / "desk").iterdir())
     s = Store.open(desk, migrate=False)
     try:
@@ -52,7 +52,7 @@ def main(root: str) -> dict:
         s.close()
     filler.unlink()
     again = run_main(["incident", "add", "--json", str(inp), "--db", str(desk)])
-    backup_after = run_main(["backup", "--db", str(desk)])
+    backup_after = run_main(["backup", "--full", "--db", str(desk)])
     return {
         "acked": acked,
         "failure": failure,

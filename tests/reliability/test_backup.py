@@ -232,12 +232,15 @@ def test_a_damaged_desk_does_not_rotate_good_backups_away(desk):
 
 # -- the commands ------------------------------------------------------------------------------
 def test_cli_backup_list_restore(desk, capsys):
-    res = run_main(["backup", "--db", str(desk), "--reason", "handover", "--verify", "--json"])
+    # Full copies (`--full`; a plain `backup` records a restore point: tests/store/test_backup_replica.py)
+    res = run_main(
+        ["backup", "--db", str(desk), "--full", "--reason", "handover", "--verify", "--json"]
+    )
     assert res["code"] == 0, res["err"]
     made = json.loads(res["out"])
     assert made["reason"] == "handover" and made["check"]["ok"]
-    res = run_main(["backup", "--db", str(desk)])
-    assert res["code"] == 0 and res["out"].startswith("backup written to ")
+    res = run_main(["backup", "--db", str(desk), "--full"])
+    assert res["code"] == 0 and res["out"].startswith("full copy written to ")
     listed = json.loads(run_main(["backup", "--list", "--json", "--db", str(desk)])["out"])
     assert [b["reason"] for b in listed] == ["manual", "handover"]
     text = run_main(["backup", "--list", "--db", str(desk)])["out"].splitlines()
@@ -257,7 +260,7 @@ def test_cli_backup_list_restore(desk, capsys):
     assert "restored" in res["out"] and "pre-restore" in res["out"]
     assert _count(desk) == 3
     res = run_main(["restore", "no-such-backup.db", "--yes", "--db", str(desk)])
-    assert res["code"] == 2 and "no backup at" in one_line_error(res)
+    assert res["code"] == 2 and "no restore point or backup called" in one_line_error(res)
     res = run_main(["backup", "--keep", "0", "--db", str(desk)])
     assert res["code"] == 2
     res = run_main(["backup", "--db", str(desk.parent / "none.db")])

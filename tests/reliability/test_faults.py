@@ -81,7 +81,7 @@ def _warm_up(scratch: Path, inp: Path):
             ["incident", "add", "--json", str(inp)],
             ["incident", "list"],
             ["check"],
-            ["backup", "--dir", str(scratch / "b")],
+            ["backup", "--full", "--dir", str(scratch / "b")],
         ):
             run_main([*argv, "--db", str(db)])
 
@@ -115,7 +115,9 @@ def test_read_only_desk(world, what):
             "add": run_main(["incident", "add", "--json", str(inp), "--db", str(desk)]),
             "list": run_main(["incident", "list", "--db", str(desk)]),
         }
-        out["backup"] = run_main(["backup", "--db", str(desk), "--dir", str(scratch / "bk")])
+        out["backup"] = run_main(
+            ["backup", "--full", "--db", str(desk), "--dir", str(scratch / "bk")]
+        )
         return out
 
     res = in_child(attempt, as_nobody=root, setup=_warm_up(scratch, inp), timeout=60)
@@ -193,7 +195,7 @@ def test_backup_to_a_full_disk_leaves_no_partial_file(tmp_path):
     def backup_under_limit() -> dict:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
-        return run_main(["backup", "--db", str(desk), "--dir", str(out)])
+        return run_main(["backup", "--full", "--db", str(desk), "--dir", str(out)])
 
     before = desk.read_bytes()
     res = in_child(backup_under_limit, setup=_warm_up(tmp_path, inp), timeout=60)
@@ -257,7 +259,7 @@ def test_missing_desk_and_the_way_back(tmp_path):
     desk = tmp_path / "desk.db"
     seed_desk(desk)
     saved = _incidents(desk)
-    assert run_main(["backup", "--db", str(desk)])["code"] == 0
+    assert run_main(["backup", "--full", "--db", str(desk)])["code"] == 0
     inp, inp_bytes = _input(tmp_path)
     desk.unlink()
     res = run_main(["incident", "add", "--json", str(inp), "--db", str(desk)])
@@ -324,7 +326,7 @@ def test_corrupt_desk_and_the_way_back(tmp_path, how):
     desk = tmp_path / "desk.db"
     seed_desk(desk, incidents=60)
     inp, inp_bytes = _input(tmp_path)
-    res = run_main(["backup", "--db", str(desk), "--json"])
+    res = run_main(["backup", "--full", "--db", str(desk), "--json"])
     assert res["code"] == 0
     backup_name = json.loads(res["out"])["name"]
     in_backup = _incidents(desk)
@@ -343,7 +345,7 @@ def test_corrupt_desk_and_the_way_back(tmp_path, how):
         assert "watchdesk restore" in line, line
         add = run_main(["incident", "add", "--json", str(inp), "--db", str(desk)])
         assert add["code"] == 1 and one_line_error(add) == line
-    backup = run_main(["backup", "--db", str(desk)])
+    backup = run_main(["backup", "--full", "--db", str(desk)])
     assert backup["code"] == 1  # a damaged desk never pushes good backups out of the rotation
     one_line_error(backup)
     assert [b.path.name for b in backups.list_backups(desk, reason="manual")] == [backup_name]

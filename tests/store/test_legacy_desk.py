@@ -29,6 +29,9 @@ LATER = [
     ("watchdesk", "m15_areas_and_views"),
     ("watchdesk", "m16_dispatch"),
     ("watchdesk", "m17_unit_filings"),
+    ("watchdesk", "m18_handover_renderings"),
+    ("watchdesk", "m19_stats_indexes"),
+    ("watchdesk", "m20_search_filters"),
 ]
 LATER_TABLES = {
     "pin_attempts",
@@ -48,6 +51,7 @@ LATER_TABLES = {
     "task_clocks",
     "task_chases",
     "first_receivers",
+    "handover_renderings",
 }
 
 
@@ -58,7 +62,8 @@ def _after_later(counts: dict[str, int]) -> dict[str, int]:
     report_files; m14_report_drafts an empty report_holds; m15_areas_and_views re-baselines
     every incident (it gains area_id), adds an empty areas, the desk's zone (one row) and the
     label tables (4 grades, every category and subtype, 5 report kinds); m17_unit_filings an
-    empty unit_filings."""
+    empty unit_filings; m18_handover_renderings an empty handover_renderings; m20_search_filters
+    FTS5 settings (rows of the *_fts_config tables)."""
     from watchdesk.rules.categories import CATEGORIES
 
     return counts | {
@@ -72,7 +77,6 @@ def _after_later(counts: dict[str, int]) -> dict[str, int]:
         "report_holds": 0,
         # an empty FTS5 table's shadow tables: its config row and two structure records
         "written_reports_fts": 0,
-        "written_reports_fts_config": 1,
         "written_reports_fts_content": 0,
         "written_reports_fts_data": 2,
         "written_reports_fts_docsize": 0,
@@ -87,6 +91,11 @@ def _after_later(counts: dict[str, int]) -> dict[str, int]:
         "task_clocks": 0,
         "task_chases": 0,
         "first_receivers": 0,
+        "handover_renderings": 0,
+        # m20_search_filters: crisismerge on every full-text table, automerge off on the reports'
+        "incidents_fts_config": counts["incidents_fts_config"] + 1,
+        "log_fts_config": counts["log_fts_config"] + 1,
+        "written_reports_fts_config": 3,
     }
 
 

@@ -161,8 +161,11 @@ def _main(argv: list[str] | None) -> int:
 def _set_language(ctx: Ctx) -> None:
     try:
         set_language(getattr(ctx.args, "lang", None) or ctx.settings.language)
-    except ValueError as e:  # the config file's (--lang has its choices)
-        raise UserError(f"config {ctx.config_path}: language: {e}") from None
+    except ValueError:  # the config file's (--lang has its choices)
+        from watchdesk.i18n import t
+
+        value = repr(ctx.settings.language)
+        raise UserError(t("clitext.config.language", path=ctx.config_path, value=value)) from None
 
 
 def _explain(e: Exception, ctx: Ctx) -> tuple[str, int]:

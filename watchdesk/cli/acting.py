@@ -86,7 +86,7 @@ def actor_named(store: Store, settings: Settings, name: str, source: str) -> Act
         try:
             o = store.officers.get(int(m[1]))
         except InputError as e:
-            raise UserError(f"{said}: {e.problem}") from None
+            raise UserError(t("clitext.acting.problem", said=said, problem=e.problem)) from None
         if not o.active:
             raise UserError(t("acting.deactivated", said=said, who=o.label()))
         return officer_actor(o, settings)

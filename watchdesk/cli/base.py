@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -50,14 +51,71 @@ class Parser(argparse.ArgumentParser):
     def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
         # The messages of bad arguments (an id too large …) are made while parsing, before the
         # config is read: in the language --lang names, else the locale's.
-        _early_language(sys.argv[1:] if args is None else list(args))
+        _early_language(sys.argv[1:] if args is None else list(args), top=self.top)
         return super().parse_known_args(args, namespace)
 
+    top = True  # the whole command line; a command's parser (SubParser) sees only its part
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        kwargs["parser_class"] = SubParser
+        return super().add_subparsers(**kwargs)
+
     def error(self, message: str) -> NoReturn:  # one line, status 2
-        self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see --help)\n")
+        from watchdesk.i18n import t
+
+        line = t("clitext.args.error", prog=self.prog, message=args_message(message))
+        self.exit(EXIT_INPUT, line + "\n")
 
 
-def _early_language(argv: list[str]) -> None:
+# argparse's messages (its English, whatever the locale), each as the catalog's words for it; the
+# option names and the values given stay as argparse shows them.
+_ARGPARSE: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"argument (?P<name>[^:]+): (?P<message>.*)", re.S), "clitext.args.argument"),
+    (re.compile(r"invalid (?P<type>\S+) value: (?P<value>.*)", re.S), "clitext.args.invalid_value"),
+    (
+        re.compile(r"invalid choice: (?P<value>.*) \(choose from (?P<choices>.*)\)", re.S),
+        "clitext.args.invalid_choice",
+    ),
+    (
+        re.compile(r"the following arguments are required: (?P<names>.*)", re.S),
+        "clitext.args.required",
+    ),
+    (re.compile(r"unrecognized arguments: (?P<args>.*)", re.S), "clitext.args.unrecognized"),
+    (re.compile(r"expected one argument"), "clitext.args.expected_one"),
+    (re.compile(r"expected at least one argument"), "clitext.args.expected_at_least_one"),
+    (re.compile(r"not allowed with argument (?P<other>.*)", re.S), "clitext.args.not_allowed_with"),
+    (
+        re.compile(r"one of the arguments (?P<names>.*) is required", re.S),
+        "clitext.args.one_required",
+    ),
+    (
+        re.compile(r"ambiguous option: (?P<option>\S+) could match (?P<matches>.*)", re.S),
+        "clitext.args.ambiguous",
+    ),
+]
+
+
+def args_message(message: str) -> str:
+    """An argparse error message in the UI language (one it does not know: as it is)."""
+    from watchdesk.i18n import t
+
+    for pattern, key in _ARGPARSE:
+        if m := pattern.fullmatch(message):
+            parts = m.groupdict()
+            if "message" in parts:
+                parts["message"] = args_message(parts["message"])
+            return t(key, **parts)
+    return message
+
+
+class SubParser(Parser):
+    """A command's parser: it keeps the language the whole command line chose (`watchdesk --lang
+    zh serve …` hands it `serve`'s arguments only), unless its own part says --lang."""
+
+    top = False
+
+
+def _early_language(argv: list[str], *, top: bool = True) -> None:
     from watchdesk.i18n import LANGS, detect_language, set_language
 
     lang = None
@@ -66,7 +124,8 @@ def _early_language(argv: list[str]) -> None:
             lang = argv[i + 1]
         elif arg.startswith("--lang="):
             lang = arg.partition("=")[2]
-    set_language(lang if lang in LANGS else detect_language())
+    if lang in LANGS or top:
+        set_language(lang if lang in LANGS else detect_language())
 
 
 # -- output -----------------------------------------------------------------------------------
@@ -144,6 +203,8 @@ class Ctx:
             create=create,
             tz=s.tz,
             rule_pack=s.rule_pack,
+            dispatch_within=s.dispatch_within,
+            dispatch_within_where=s.describe("dispatch_within"),
             actor=Actor(name=login(), os_user=login(), seat=seat(s)),
         )
         assert isinstance(store, CliStore)
@@ -200,6 +261,24 @@ class Ctx:
             )
 
 
+def os_problem(e: OSError) -> str:
+    """Why the system refused a file or a socket, in the UI language: the common reasons (no such
+    file, permission denied, a folder, not a folder, exists, a full or read-only disk, a port in
+    use) worded by the catalogs; any other in the system's own words."""
+    import errno
+
+    from watchdesk.errors import os_msg
+    from watchdesk.i18n import t
+
+    key = {
+        errno.ENOTDIR: "clitext.os.not_dir",
+        errno.EEXIST: "clitext.os.exists",
+        errno.EADDRINUSE: "clitext.os.addr_in_use",
+        errno.EADDRNOTAVAIL: "clitext.os.addr_not_avail",
+    }.get(e.errno or 0)
+    return t(key) if key else str(os_msg(e))
+
+
 # -- reading arguments: every bad value is one line naming the option, exit 2 ------------------
 def read_json(src: str, option: str = "--json") -> Any:
     """The JSON in file `src` (`-`: stdin), given with --json or --set. UTF-8, with or without a
@@ -215,7 +294,7 @@ def read_json(src: str, option: str = "--json") -> Any:
         else:
             text = Path(src).read_text(encoding="utf-8-sig")
     except OSError as e:
-        raise UserError(f"{where}: {e.strerror}") from None
+        raise UserError(f"{where}: {os_problem(e)}") from None
     except UnicodeDecodeError:
         raise UserError(f"{where}: {t('cli.json.not_utf8')}") from None
     try:
@@ -340,7 +419,7 @@ def write_output(path: str | Path, data: bytes | str, option: str = "--output") 
     try:
         write_private(path, data)
     except OSError as e:
-        raise Failure(f"{option} {path}: {e.strerror or e}") from None
+        raise Failure(f"{option} {path}: {os_problem(e)}") from None
 
 
 # -- PINs: never in JSON, never in a file ----------------------------------------------------------
@@ -358,9 +437,7 @@ class PinInput:
             line = ""
         pin = line.rstrip("\r\n")
         if not pin:
-            raise InputError(
-                option, f"no PIN given: pass {option}, type it at a terminal, or give it on stdin"
-            )
+            raise InputError(option, "clitext.pin.none_given", option=option)
         return pin
 
     def read(self, value: str | None, prompt: str, option: str, *, confirm: bool = False) -> str:
@@ -370,8 +447,10 @@ class PinInput:
             import getpass
 
             pin = getpass.getpass(prompt)
-            if confirm and getpass.getpass("Again: ") != pin:
-                raise InputError(option, "the two entries differ; nothing was changed")
+            from watchdesk.i18n import t
+
+            if confirm and getpass.getpass(t("clitext.pin.prompt_again")) != pin:
+                raise InputError(option, "clitext.pin.differ")
             return pin
         return self._line(option)
 

@@ -99,7 +99,9 @@ def cmd_demo(ctx: Ctx) -> int:
     path = Path(db) if db else default_demo_path()
     build_demo(path, settings=ctx.settings, force=ctx.args.force)
     if ctx.args.no_ui:
-        print(f"demo desk written to {path}", file=sys.stderr)
+        from watchdesk.i18n import t
+
+        print(t("clitext.desk.demo_written", path=path), file=sys.stderr)
         return EXIT_OK
     _console(ctx, path, actor=login())
     return EXIT_OK
@@ -126,97 +128,53 @@ def check_json(res: CheckResult) -> dict[str, Any]:
 
 
 def cmd_check(ctx: Ctx) -> int:
+    from watchdesk.cli.backup import backup_warnings
+    from watchdesk.cli.handover import font_warnings
+    from watchdesk.cli.tamper import against_anchor, check_anchors, summary, typed_heads
+
+    typed, against = typed_heads(ctx), against_anchor(ctx)  # bad input: exit 2 before reading
     with ctx.store() as s:
         res = s.check()
+        # the chain against the anchors outside the file (sheets, backups, typed; issue 18)
+        anchors = check_anchors(ctx, s, typed, against) if res.integrity == "ok" else None
+    ok = res.ok and not (anchors and anchors.problems)
+    warnings = font_warnings(ctx)  # said, but not a failure: the desk's records are intact
+    warnings += backup_warnings(ctx)  # backups on the desk's own disk (cli/backup.py)
     if ctx.args.json:
-        emit(check_json(res))
-    else:
-        print(f"integrity_check: {res.integrity}")
-        print(
-            f"audit chain: {res.audit_entries} entries, "
-            f"{'verified' if not res.problems else f'{len(res.problems)} problem(s)'}"
-        )
-        for p in res.problems:
-            print(f"  - {p}")
-    return EXIT_OK if res.ok else EXIT_FAIL
-
-
-# -- backups: watchdesk backup / restore ------------------------------------------------------
-def cmd_backup(ctx: Ctx) -> int:
-    from watchdesk.store import backup as backups
-
-    a = ctx.args
-    if a.list:
-        folder = a.dir or ctx.settings.backup_dir
-        items = backups.list_backups(ctx.db_path, folder)
-        if a.json:
-            emit([b.to_json() for b in items])
-        elif not items:
-            print(
-                f"no backups of {ctx.db_path} in {backups.backup_dir(ctx.db_path, folder)}",
-                file=sys.stderr,
-            )
-        for b in [] if a.json else items:
-            print(f"{b.path}  {b.reason}  {b.taken_at:%Y-%m-%d %H:%M:%S} UTC  {b.size:,} bytes")
-        return EXIT_OK
-    if a.keep is not None and a.keep < 1:
-        raise UserError("--keep: must be at least 1")
-    if not ctx.db_path.exists():
-        raise Failure(f"no desk database at {ctx.db_path}")
-    info = backups.take(
-        ctx.db_path,
-        reason=a.reason,
-        directory=a.dir or ctx.settings.backup_dir,
-        keep=a.keep or ctx.settings.backup_keep,
-    )
-    out = info.to_json()
-    ok = True
-    if a.verify:
-        res = backups.verify(info.path)
-        out["check"], ok = check_json(res), res.ok
-    if a.json:
+        out = check_json(res) | {"warnings": warnings}
+        if anchors is not None:
+            out |= {"ok": ok, "problems": [*res.problems, *anchors.problems]}
+            out["anchors"] = anchors.to_json()
         emit(out)
     else:
-        print(f"backup written to {info.path} ({info.size:,} bytes)")
-        if a.verify:
-            print(f"verified: {'ok' if ok else '; '.join(out['check']['problems'][:3])}")
+        from watchdesk.i18n import t
+
+        print(t("clitext.desk.integrity", result=res.integrity))
+        n, bad = res.audit_entries, len(res.problems)
+        chain = "clitext.desk.chain_problems" if bad else "clitext.desk.chain_verified"
+        print(t(chain, n=n, problems=bad))
+        for p in res.problems:
+            print(f"  - {p}")
+        for line in summary(anchors) if anchors is not None else []:
+            print(line)
+        for p in anchors.problems if anchors is not None else []:
+            print(f"  - {p}")
+        for w in warnings:
+            print(w)
     return EXIT_OK if ok else EXIT_FAIL
 
 
-def cmd_restore(ctx: Ctx) -> int:
-    from watchdesk.store import backup as backups
+# -- backups: watchdesk backup / restore (cli/backup.py) --------------------------------------
+def cmd_backup(ctx: Ctx) -> int:
+    from watchdesk.cli.backup import cmd_backup as run
 
-    a = ctx.args
-    folder = a.dir or ctx.settings.backup_dir
-    try:
-        src = backups.find(a.backup, ctx.db_path, folder)
-    except backups.BackupError as e:
-        raise UserError(str(e)) from None
-    if not a.yes:
-        if not sys.stdin.isatty():
-            raise UserError(
-                "restore replaces the whole desk: pass --yes to confirm (nothing was changed)"
-            )
-        print(
-            f"Replace the desk {ctx.db_path} with {src}? The current desk is backed up "
-            f"first. Type yes to go on: ",
-            end="",
-            file=sys.stderr,
-            flush=True,
-        )
-        if sys.stdin.readline().strip().lower() not in ("yes", "y", "是"):
-            raise Failure("nothing was changed")
-    res = backups.restore(src, ctx.db_path, directory=folder)
-    if a.json:
-        emit(res.to_json())
-    else:
-        print(f"restored {ctx.db_path} from {src}")
-        if res.pre_restore:
-            print(f"the desk as it was is in {res.pre_restore.path}")
-        for p in res.set_aside:
-            print(f"set aside: {p}")
-        print(f"check: {'ok' if res.check.ok else '; '.join(res.check.problems[:3])}")
-    return EXIT_OK if res.check.ok else EXIT_FAIL
+    return run(ctx)
+
+
+def cmd_restore(ctx: Ctx) -> int:
+    from watchdesk.cli.backup import cmd_restore as run
+
+    return run(ctx)
 
 
 def register(commands: Commands) -> None:
@@ -235,12 +193,31 @@ def register(commands: Commands) -> None:
         "integrity check and audit-chain verification (exit 1 when either fails)",
     )
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--anchor",
+        action="append",
+        metavar="N:HASH",
+        help="an audit chain head as printed on a handover sheet (entry number and 8+ hex "
+        "digits of its hash): the chain must still hold it (repeatable)",
+    )
+    p.add_argument(
+        "--against",
+        metavar="BACKUP",
+        help="compare the audit chain with a backup's (a file, or its name from "
+        "`watchdesk backup --list`) and name the first entry where they differ",
+    )
 
     p = commands.add(
         "backup",
         cmd_backup,
-        "take an online backup of the desk now (safe while consoles "
-        "are writing), rotate old ones; --list shows them",
+        "record a restore point now (the desk's Litestream replica brought up to date; safe "
+        "while consoles are writing); --full writes a full copy instead; --list shows them",
+    )
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="write a full, standalone copy of the desk (to move it elsewhere) instead of a "
+        "restore point",
     )
     p.add_argument(
         "--reason",
@@ -255,7 +232,8 @@ def register(commands: Commands) -> None:
         "--keep",
         type=int,
         metavar="N",
-        help="keep the newest N backups of this reason (default: handover 14, daily 14, manual 10)",
+        help="keep the newest N backups (restore points, or full copies with --full) of this "
+        "reason (default: handover 14, daily 14, manual 10)",
     )
     p.add_argument(
         "--verify",
@@ -271,15 +249,23 @@ def register(commands: Commands) -> None:
         "replace the desk with a verified backup (the current desk is backed up first)",
     )
     p.description = (
-        "Replace the desk with a backup. The backup is verified first (integrity and audit "
-        "chain); the current desk is backed up (reason pre-restore) or, if damaged, set aside "
+        "Replace the desk with a restore point (rebuilt from the replica) or a full copy. The "
+        "backup is verified first (integrity, audit chain and its anchors); the current desk is backed up (reason pre-restore) or, if damaged, set aside "
         "in the backup folder. Consoles may stay open unless the desk file is missing or "
         "unreadable. Asks for confirmation on a terminal; otherwise refuses without --yes."
     )
     p.add_argument(
         "backup",
         metavar="BACKUP",
-        help="a backup file, or its name in the backup folder (see `watchdesk backup --list`)",
+        nargs="?",
+        help="a restore point's name, a full copy's file, or its name in the backup folder "
+        "(see `watchdesk backup --list`)",
+    )
+    p.add_argument(
+        "--at",
+        metavar="TIME",
+        help="restore the newest restore point at or before TIME (e.g. '2026-12-03 08:00', in "
+        "the desk's time zone)",
     )
     p.add_argument(
         "--yes", action="store_true", help="do not ask; required when stdin is not a terminal"

@@ -3,7 +3,10 @@
     watchdesk handover [--shift ID | --at TIME] --format txt|pdf|md [--output FILE] [--print]
 
 Without --output the text or Markdown goes to stdout (a PDF needs --output or --print). A frozen
-sheet is always given exactly as it was signed; an unsigned one is compiled from the records now.
+sheet's text and Markdown are given exactly as they were signed, and its PDF is rendered from its
+frozen content in the font installed now (each rendering is recorded); an unsigned one is compiled
+from the records now (its PDF marked 草稿). Without an embeddable Chinese font every PDF says so on
+stderr, with what to install.
 `--print` sends it to the CUPS queue named in the config (`printer`), else the default one; when
 that is impossible the command says why, saves the file and exits 1 — it never fails silently.
 """
@@ -39,32 +42,37 @@ def _shift_id(ctx: Ctx, store: Store) -> int:
     a = ctx.args
     if a.shift is not None:
         if store.roster.view(a.shift) is None:
-            raise InputError("--shift", f"no shift #{a.shift}")
+            raise InputError("--shift", "clitext.handover.no_shift", id=a.shift)
         return int(a.shift)
     now = store.now()
     at = when(ctx, "at", a.at, now=now) or now
     view = store.roster.on_duty(at)
     if view is None:
-        raise InputError("--at", "no shift on the roster at that time")
+        raise InputError("--at", "clitext.handover.no_shift_at")
     return view.shift.id
 
 
 def _content(ctx: Ctx, store: Store, shift_id: int, fmt: str) -> tuple[bytes, bool]:
-    """The sheet's bytes in `fmt`, and whether they are the frozen original."""
+    """The sheet's bytes in `fmt`, and whether they are the frozen sheet's (a PDF: rendered now
+    from the frozen content, and recorded)."""
     from watchdesk.i18n import language
     from watchdesk.report.handover import render_markdown, render_text
-    from watchdesk.report.pdf import render_pdf
 
+    s = ctx.settings
+    if fmt == "pdf":
+        got = store.handover.render_pdf(
+            shift_id, font_path=s.pdf_font, purpose="print" if ctx.args.print else "file"
+        )
+        if got.warning:  # on every PDF: the Chinese would print as boxes
+            print(t("frozen.font.pdf", warning=got.warning), file=sys.stderr)
+        return got.pdf, got.frozen
     rec = store.handover.record(shift_id)
     if rec.frozen:
         fz = store.handover.frozen(shift_id)
         if fmt == "txt":
             return fz.text.encode("utf-8"), True
-        if fmt == "md":
-            return fz.markdown.encode("utf-8"), True
-        return fz.pdf, True
+        return fz.markdown.encode("utf-8"), True
     sheet = store.handover.compile(shift_id)
-    s = ctx.settings
     if fmt == "txt":
         try:
             text = render_text(
@@ -75,9 +83,16 @@ def _content(ctx: Ctx, store: Store, shift_id: int, fmt: str) -> tuple[bytes, bo
                 raise
             raise InputError("--width", f"{e}: {ctx.args.width}") from None
         return text.encode("utf-8"), False
-    if fmt == "md":
-        return render_markdown(sheet, tz=store.tz, lang=language()).encode("utf-8"), False
-    return render_pdf(sheet, tz=store.tz, lang=language(), font_path=s.pdf_font), False
+    return render_markdown(sheet, tz=store.tz, lang=language()).encode("utf-8"), False
+
+
+def font_warnings(ctx: Ctx) -> list[str]:
+    """For `watchdesk check`: a warning, in the UI language, when no embeddable Chinese font is
+    installed (the PDFs printed now would show boxes); empty when one is."""
+    from watchdesk.report.pdf import cjk_font
+
+    _, warning = cjk_font(ctx.settings.pdf_font)
+    return [t("frozen.font.check", warning=warning)] if warning else []
 
 
 def cmd_handover(ctx: Ctx) -> int:
@@ -86,17 +101,15 @@ def cmd_handover(ctx: Ctx) -> int:
 
     a = ctx.args
     if a.format == "pdf" and not a.output and not a.print:
-        raise UserError("--format pdf: give --output FILE or --print")
+        raise UserError(t("clitext.handover.pdf_needs_output"))
     with ctx.store() as s:
         shift_id = _shift_id(ctx, s)
         data, frozen = _content(ctx, s, shift_id, a.format)
     out: Path | None = Path(a.output) if a.output else None
     if out is not None:
         write_output(out, data)
-        print(
-            f"handover of shift #{shift_id} ({'frozen' if frozen else 'draft'}) written to {out}",
-            file=sys.stderr,
-        )
+        state = t("clitext.handover.frozen" if frozen else "clitext.handover.draft")
+        print(t("clitext.handover.written", id=shift_id, state=state, path=out), file=sys.stderr)
     elif not a.print:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -145,15 +158,17 @@ def cmd_handover_sign(ctx: Ctx) -> int:
 
 
 def _backup_after_freeze(ctx: Ctx) -> None:
-    """A backup of the desk as the sheet was frozen; its failure is said, loudly, but the
-    command has done its work."""
-    from watchdesk.store import backup as backups
+    """A restore point of the desk as the sheet was frozen (store/replica.py); its failure is
+    said, loudly, but the command has done its work."""
+    from watchdesk.store import replica
 
-    with ctx.store() as s:
-        try:
-            backups.take(s, reason="handover")
-        except Exception as e:
-            print(f"watchdesk: the handover is frozen, but the backup failed: {e}", file=sys.stderr)
+    s = ctx.settings
+    try:
+        replica.take_point(
+            ctx.db_path, reason="handover", directory=s.backup_dir, keep=s.backup_keep
+        )
+    except Exception as e:
+        print(t("backup.handover_failed", why=e), file=sys.stderr)
 
 
 def cmd_handover_history(ctx: Ctx) -> int:

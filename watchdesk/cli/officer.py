@@ -75,17 +75,14 @@ def pick(
         except InputError as e:
             raise InputError(field, e.problem) from None
         if state == "active" and not o.active:
-            raise InputError(
-                field,
-                f"{o.label()} is deactivated; reactivate them with `watchdesk officer activate`",
-            )
+            raise InputError(field, "clitext.officer.deactivated", who=o.label())
         if state == "inactive" and o.active:
-            raise InputError(field, f"{o.label()} is active")
+            raise InputError(field, "clitext.officer.active", who=o.label())
         return o
     if state == "active":
         return store.officers.resolve(who, title=title, phone=phone, field=field)
     if not who:
-        raise InputError(field, "give an officer's name")
+        raise InputError(field, "clitext.officer.give_name")
     everyone = store.officers.find(who)
     found = [o for o in everyone if _matches(o, title, phone)]
     if state == "inactive":
@@ -97,13 +94,13 @@ def pick(
     if len(pool) > 1:
         listed = "; ".join(f"#{o.id} {o.label()}" for o in pool)
         raise InputError(
-            field, f"{len(pool)} officers are named {who!r}: {listed}; say which by title or phone"
+            field, "clitext.officer.ambiguous", n=len(pool), name=repr(who), listed=listed
         )
     if state == "inactive" and found:
-        raise InputError(field, f"{found[0].label()} is active")
+        raise InputError(field, "clitext.officer.active", who=found[0].label())
     if everyone and (title or phone):
-        raise InputError(field, f"no officer named {who!r} with that title or phone")
-    raise InputError(field, f"no officer named {who!r}")
+        raise InputError(field, "clitext.officer.unknown_with", name=repr(who))
+    raise InputError(field, "clitext.officer.unknown", name=repr(who))
 
 
 def _who(p: Any) -> None:
@@ -120,9 +117,7 @@ def _roles(text: str | None, option: str) -> list[Role] | None:
     try:
         return parse_roles(text)
     except ValueError as e:
-        raise InputError(
-            option, f"{e} (roles: leader, chief, officer, standby; empty: any)"
-        ) from None
+        raise InputError(option, "clitext.officer.roles", problem=e) from None
 
 
 def _no_twin(
@@ -133,11 +128,7 @@ def _no_twin(
     for o in store.officers.find(name):
         if o.id != besides and o.active and o.title == title.strip():
             if _digits(o.phone) == _digits(phone):
-                raise InputError(
-                    "name",
-                    f"{o.label()} is on the desk already; give the new one a different "
-                    f"title or phone to tell them apart",
-                )
+                raise InputError("name", "clitext.officer.twin", who=o.label())
 
 
 # -- the officers ---------------------------------------------------------------------------------
@@ -149,7 +140,7 @@ def cmd_officer_add(ctx: Ctx) -> int:
     a = ctx.args
     name = a.name.strip()
     if not name:
-        raise InputError("name", "must not be blank")
+        raise InputError("name", "cli.text.blank")
     roles = _roles(a.roles, "--roles") or []
     try:
         new = Officer(
@@ -173,10 +164,9 @@ def cmd_officer_edit(ctx: Ctx) -> int:
     roles = _roles(a.set_roles, "--set-roles")
     changes = (a.set_name, a.set_title, a.set_phone, a.set_unit, roles, a.admin)
     if all(c is None for c in changes):
-        raise UserError(
-            "nothing to change: give --set-name, --set-title, --set-phone, --set-unit, "
-            "--set-roles, --admin or --no-admin"
-        )
+        from watchdesk.i18n import t
+
+        raise UserError(t("clitext.officer.nothing_to_change"))
     with ctx.store() as s:
         o = pick(s, a.name, a.title, a.phone, state="any")
         assert o.id is not None
@@ -245,7 +235,9 @@ def cmd_officer_import(ctx: Ctx) -> int:
         try:
             res = s.officers.import_rows(rows, dry_run=a.dry_run, errors=errors)
         except OfficerImportError as e:
-            lines = [f"{a.file}: {len(e.errors)} bad row(s); nothing was imported"]
+            from watchdesk.i18n import t
+
+            lines = [t("clitext.import.bad_rows", file=a.file, n=len(e.errors))]
             raise UserError("\n".join(lines + [f"  {err}" for err in e.errors])) from None
         emit(res)
     return EXIT_OK
@@ -253,20 +245,21 @@ def cmd_officer_import(ctx: Ctx) -> int:
 
 def cmd_officer_export(ctx: Ctx) -> int:
     from watchdesk.files.officer import OfficerFileError, format_of, write_csv, write_xlsx
-    from watchdesk.i18n import language
+    from watchdesk.i18n import language, t
 
     a = ctx.args
     to_file = bool(a.output) and a.output != "-"
     try:
         fmt = format_of(a.output if to_file else f"x.{a.format or 'csv'}", a.format)
     except OfficerFileError as e:
-        raise UserError(f"--format: {e}" if a.format else f"--output: {e}") from None
+        option = "--format" if a.format else "--output"
+        raise UserError(t("clitext.officer.option_problem", option=option, problem=e)) from None
     with ctx.store() as s:
         people = s.officers.list(active_only=a.active)
     data = (write_csv if fmt == "csv" else write_xlsx)(people, language())
     if to_file:
         write_output(a.output, data)  # mode 0600: names and phone numbers
-        print(f"{len(people)} officer(s) written to {a.output}", file=sys.stderr)
+        print(t("clitext.officer.exported", n=len(people), path=a.output), file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -283,6 +276,8 @@ def _pin_json(store: Store, o: Officer) -> dict[str, Any]:
 
 
 def cmd_pin_set(ctx: Ctx) -> int:
+    from watchdesk.i18n import t
+
     a = ctx.args
     pins = PinInput()
     with ctx.store() as s:
@@ -290,26 +285,26 @@ def cmd_pin_set(ctx: Ctx) -> int:
         assert o.id is not None
         ctx.act_as_if_unnamed(s, o)
         if s.officers.has_pin(o.id):  # said before asking for a PIN that cannot be used
-            raise InputError(
-                "pin",
-                f"{o.name} already has a PIN: change it with `watchdesk officer pin change`, "
-                f"or ask an administrator to reset it",
-            )
-        pin = pins.read(a.pin, f"New PIN for {o.name}: ", "--pin", confirm=True)
+            raise InputError("pin", "clitext.officer.has_pin", name=o.name)
+        prompt = t("clitext.pin.prompt_new", name=o.name)
+        pin = pins.read(a.pin, prompt, "--pin", confirm=True)
         s.officers.set_pin(o.id, pin)
         emit(_pin_json(s, o))
     return EXIT_OK
 
 
 def cmd_pin_change(ctx: Ctx) -> int:
+    from watchdesk.i18n import t
+
     a = ctx.args
     pins = PinInput()
     with ctx.store() as s:
         o = pick(s, a.name, a.title, a.phone)
         assert o.id is not None
         ctx.act_as_if_unnamed(s, o)
-        old = pins.read(a.pin, f"Current PIN of {o.name}: ", "--pin")
-        new = pins.read(a.new_pin, f"New PIN for {o.name}: ", "--new-pin", confirm=True)
+        old = pins.read(a.pin, t("clitext.pin.prompt_current", name=o.name), "--pin")
+        prompt = t("clitext.pin.prompt_new", name=o.name)
+        new = pins.read(a.new_pin, prompt, "--new-pin", confirm=True)
         s.officers.change_pin(o.id, old, new)
         emit(_pin_json(s, o))
     return EXIT_OK
@@ -317,25 +312,24 @@ def cmd_pin_change(ctx: Ctx) -> int:
 
 def cmd_pin_reset(ctx: Ctx) -> int:
     from watchdesk.cli.acting import given_name
+    from watchdesk.i18n import t
 
     a = ctx.args
     pins = PinInput()
     if given_name(a) is None:
-        raise UserError("--as: a PIN is reset by an administrator of the desk: pass --as NAME")
+        raise UserError(t("clitext.officer.reset_needs_as"))
     with ctx.store() as s:
         o = pick(s, a.name, a.title, a.phone, state="any")
         assert o.id is not None
         actor = ctx.acting(s)
         if actor.officer_id is None:
-            raise InputError(
-                "--as", f"{actor.name} is not an officer; an administrator resets PINs"
-            )
+            raise InputError("--as", "clitext.officer.not_an_officer", name=actor.name)
         admin = s.officers.get(actor.officer_id)
         if not admin.admin:
-            raise InputError("--as", f"{admin.label()} is not an administrator of the desk")
+            raise InputError("--as", "clitext.officer.not_admin", who=admin.label())
         by_pin = None
         if s.officers.has_pin(actor.officer_id) and admin.id != o.id:
-            by_pin = pins.read(a.pin, f"PIN of {admin.name}: ", "--pin")
+            by_pin = pins.read(a.pin, t("clitext.pin.prompt_admin", name=admin.name), "--pin")
         s.officers.reset_pin(o.id, admin, by_pin=by_pin)
         emit(_pin_json(s, o))
     return EXIT_OK

@@ -73,7 +73,9 @@ def _range(ctx: Ctx, store: Store, *, days: int = 7) -> tuple[datetime, datetime
     first = day("from", getattr(ctx.args, "from_", None), today)
     last = day("to", getattr(ctx.args, "to", None), first + timedelta(days=days - 1))
     if last < first:
-        raise UserError("--to: is before --from")
+        from watchdesk.i18n import t
+
+        raise UserError(t("clitext.roster.to_before_from"))
     return (
         datetime.combine(first, time(0), tzinfo=store.tz),
         datetime.combine(last + timedelta(days=1), time(0), tzinfo=store.tz),
@@ -191,28 +193,26 @@ def cmd_roster_import(ctx: Ctx) -> int:
 def _import_refusal(file: str, errors: list[RowProblem], unknown: dict[str, list[int]]) -> str:
     """The refused import: the file, every bad row, and the names the desk does not know (never
     added unless asked: `--add-officers`, or `watchdesk officer add` first)."""
-    if not unknown:
-        lines = [f"{file}: {len(errors)} bad row(s); nothing was imported"]
-        return "\n".join(lines + [f"  {err}" for err in errors])
-    rows = {r for found in unknown.values() for r in found}
     from watchdesk.i18n import t
 
+    if not unknown:
+        lines = [t("clitext.import.bad_rows", file=file, n=len(errors))]
+        return "\n".join(lines + [f"  {err}" for err in errors])
+    rows = {r for found in unknown.values() for r in found}
     said = {t("err.roster.row_unknown", name=name) for name in unknown}
     other = [e for e in errors if not (e.row in rows and e.field == "name" and e.problem in said)]
-    head = f"{file}: {len(unknown)} name(s) not on the desk"
+    n = len(unknown)
     if other:
-        head += f" and {len(other)} bad row(s)"
-    lines = [head + "; nothing was imported"]
-    lines += [f"  {err}" for err in other]
+        head = t("clitext.import.unknown_names_and_rows", file=file, n=n, bad=len(other))
+    else:
+        head = t("clitext.import.unknown_names", file=file, n=n)
+    lines = [head] + [f"  {err}" for err in other]
     for name, at in unknown.items():
-        lines.append(
-            f"  no officer named {name!r}: row{'s' if len(at) > 1 else ''} "
-            + ", ".join(map(str, at))
+        key = (
+            "clitext.import.unknown_name_rows" if len(at) > 1 else "clitext.import.unknown_name_row"
         )
-    lines.append(
-        "  add them with `watchdesk officer add NAME` (or `watchdesk officer import FILE`) "
-        "and import again, or import with --add-officers to add them as new officers"
-    )
+        lines.append("  " + t(key, name=repr(name), rows=", ".join(map(str, at))))
+    lines.append("  " + t("clitext.import.add_them"))
     return "\n".join(lines)
 
 
@@ -455,7 +455,9 @@ def cmd_roster_sensitive(ctx: Ctx) -> int:
     with ctx.store() as s:
         if a.name:
             if not a.from_ or not a.to:
-                raise UserError("--from and --to are required to add a sensitive period")
+                from watchdesk.i18n import t
+
+                raise UserError(t("clitext.roster.sensitive_needs_range"))
             s.roster.add_sensitive_period(
                 a.name, day("from", a.from_), day("to", a.to), a.note or ""
             )
@@ -468,7 +470,9 @@ def cmd_roster_leave(ctx: Ctx) -> int:
     with ctx.store() as s:
         if a.name:
             if not a.from_ or not a.to:
-                raise UserError("--from and --to are required to add leave")
+                from watchdesk.i18n import t
+
+                raise UserError(t("clitext.roster.leave_needs_range"))
             start, end = when(ctx, "from", a.from_), when(ctx, "to", a.to)
             assert start is not None and end is not None  # both given
             oid = _officer(s, a.name, "name")
@@ -507,7 +511,9 @@ def cmd_signin(ctx: Ctx) -> int:
             if view is None and not a.out:
                 view = s.roster.next_shift(at or now)
             if view is None:
-                raise UserError("no current or next shift; pass --shift ID")
+                from watchdesk.i18n import t
+
+                raise UserError(t("clitext.roster.no_shift"))
             sid = view.shift.id
         oid = _officer(s, a.name, "name")
         fn = s.roster.sign_out if a.out else s.roster.sign_in

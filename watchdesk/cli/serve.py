@@ -25,18 +25,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from watchdesk.cli.base import EXIT_OK, Commands, Ctx, Failure, UserError
+from watchdesk.cli.base import EXIT_OK, Commands, Ctx, Failure, UserError, os_problem
 
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
 
 
 def port_number(text: str) -> int:
+    from watchdesk.i18n import t
+
     try:
         port = int(text, 10)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+        raise argparse.ArgumentTypeError(t("clitext.serve.not_port", value=repr(text))) from None
     if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"{port} is outside 1-65535")
+        raise argparse.ArgumentTypeError(t("clitext.serve.port_range", port=port))
     return port
 
 
@@ -87,18 +89,36 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
+def _unresolved(e: Exception) -> str:
+    """Why a host name cannot be looked up, in the UI language where the reason is a usual one."""
+    from watchdesk.i18n import t
+
+    code = getattr(e, "errno", None)
+    if code in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", None)):
+        return t("clitext.os.no_name")
+    if code == socket.EAI_AGAIN:
+        return t("clitext.os.dns_unavailable")
+    return str(e)
+
+
 def _check_port_free(host: str, port: int) -> None:
+    from watchdesk.i18n import t
+
     try:
         infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as e:
-        raise UserError(f"--host {host}: cannot resolve ({e})") from None
+        why = _unresolved(e)
+        raise UserError(t("clitext.serve.cannot_resolve", host=host, why=why)) from None
     family, _, _, _, addr = infos[0]
     with socket.socket(family, socket.SOCK_STREAM) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp binds
         try:
             s.bind(addr)
         except OSError as e:
-            raise UserError(f"--port {port}: cannot listen on {host}: {e.strerror or e}") from None
+            why = os_problem(e)
+            raise UserError(
+                t("clitext.serve.cannot_listen", port=port, host=host, why=why)
+            ) from None
 
 
 def make_server(command: str, host: str, port: int, *, public: bool = False):
@@ -163,7 +183,7 @@ def parse_host(text: str) -> str:
 
     host = text.strip()
     if not host:
-        raise UserError("--host: empty")
+        raise UserError(t("clitext.serve.host_empty"))
     if host.startswith("[") or host.endswith("]"):
         inner = host[1:-1] if host.startswith("[") and host.endswith("]") else ""
         try:
@@ -181,47 +201,29 @@ def parse_host(text: str) -> str:
 
 
 def cmd_serve(ctx: Ctx) -> int:
+    from watchdesk.i18n import t
+
     a = ctx.args
     host = parse_host(a.host)
     if not a.public and not is_loopback(host):
-        raise UserError(
-            f"--host {host}: not a loopback address; binding to the network needs --public "
-            f"(and a desk that requires PINs)"
-        )
+        raise UserError(t("clitext.serve.not_loopback", host=host))
     if a.public and not ctx.settings.handover_pin:
-        raise UserError(
-            "--public: the desk must require PINs before it is served to the network; set "
-            f"handover_pin = true in the config ({ctx.config_path}) and give each officer a PIN "
-            "(`watchdesk officer pin set NAME`)"
-        )
+        raise UserError(t("clitext.serve.public_needs_pins", path=ctx.config_path))
     if not ctx.db_path.exists():
-        raise Failure(
-            f"no desk database at {ctx.db_path}; create one with `watchdesk init` "
-            f"or try `watchdesk demo`"
-        )
+        raise Failure(t("desk.missing", path=ctx.db_path))
     with ctx.store():  # migrate and validate once, before any tab starts a console
         pass
     try:
         import textual_serve  # noqa: F401
     except ImportError:
-        raise Failure(
-            "textual-serve is not installed (pip install 'textual-serve>=1.1,<2')"
-        ) from None
+        raise Failure(t("clitext.serve.no_textual_serve")) from None
     _check_port_free(host, a.port)
     url = f"http://{_url_host(host)}:{a.port}"
     if a.public and not is_loopback(host):
-        print(
-            f"watchdesk: WARNING: --public: the console is open to the network at {url}; "
-            f"anyone who can reach this port can read and change the desk {ctx.db_path} "
-            f"(handover signatures need each officer's PIN)",
-            file=sys.stderr,
-        )
-    print(
-        f"watchdesk: serving the desk {ctx.db_path.resolve()} on {url} "
-        f"(one console per browser tab; ctrl+c stops)",
-        file=sys.stderr,
-        flush=True,
-    )
+        warning = t("clitext.serve.public_warning", url=url, path=ctx.db_path)
+        print(f"watchdesk: {warning}", file=sys.stderr)
+    serving = t("clitext.serve.serving", path=ctx.db_path.resolve(), url=url)
+    print(f"watchdesk: {serving}", file=sys.stderr, flush=True)
     make_server(console_command(ctx), host, a.port, public=a.public).serve()
     return EXIT_OK
 

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 from watchdesk.cli.base import EXIT_OK, Commands, Ctx, emit, json_flag, when
 from watchdesk.errors import BadValue, InputError
 from watchdesk.i18n import t
-from watchdesk.i18n.labels import duration as _shared_duration
 
 if TYPE_CHECKING:
     from datetime import tzinfo
 
-    from watchdesk.models.stats import Period, Stats, StepCount, SubordinateRules
+    from watchdesk.models.stats import Period, Stats, SubordinateRules
+    from watchdesk.report.stats_rows import Table
     from watchdesk.store.desk import Store
 
 
@@ -271,237 +271,70 @@ def table(headers: list[str], rows: list[list[str]], right: set[int] | None = No
     return [line(headers), rule, *(line(r) for r in rows)]
 
 
-duration = _shared_duration  # the one wording: watchdesk.i18n.labels.duration
-
-
-def percent(r: float | None) -> str:
-    return "—" if r is None else f"{r * 100:.1f}%"
-
-
-def _signed(n: int) -> str:
-    return f"+{n}" if n > 0 else str(n)
+def _table(tb: Table, *, title: bool = False) -> list[str]:
+    """A table of `report/stats_rows.py` as lines: numbers right-aligned, dates with the year."""
+    return ([tb.title] if title else []) + table(tb.headers, tb.texts(long_dates=True), tb.right)
 
 
 def render(st: Stats, tz: tzinfo) -> str:
-    from watchdesk.i18n.labels import category_label, grade_label, kind_label
-
-    def hm(dt: object) -> str:
-        from datetime import datetime
-
-        assert isinstance(dt, datetime)
-        return dt.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    from watchdesk.report import stats_rows as rows
 
     out: list[str] = []
     p = st.period
-    out.append(t("stats.title", label=p.label, start=hm(p.start), end=hm(p.end), tz=st.timezone))
+    out.append(
+        t(
+            "stats.title",
+            label=p.label,
+            start=rows.hm(p.start, tz),
+            end=rows.hm(p.end, tz),
+            tz=st.timezone,
+        )
+    )
     out.append("")
 
     # 1. our own timeliness
-    own = st.own
-    out.append(t("stats.own.title"))
-    heads = [t(f"stats.own.h.{k}") for k in ("kind", "on_time", "late", "missed", "pending")]
-    heads += [t(f"stats.own.h.{k}") for k in ("rate", "median", "p90", "worst")]
-    rows = []
-    for k in [*own.by_kind, own.total]:
-        rows.append(
-            [
-                kind_label(k.kind) if k.kind else t("stats.total"),
-                str(k.on_time),
-                str(k.late),
-                str(k.missed),
-                str(k.pending),
-                percent(k.on_time_rate),
-                duration(k.late_median_seconds),
-                duration(k.late_p90_seconds),
-                duration(k.late_worst_seconds),
-            ]
-        )
-    out += table(heads, rows, right=set(range(1, 9)))
+    out += _table(rows.own_kinds(st), title=True)
     out.append("")
-    if own.items:
-        out.append(t("stats.own.items"))
-        heads = [
-            t(f"stats.item.h.{k}") for k in ("incident", "kind", "due", "outcome", "late", "who")
-        ]
-        rows = [
-            [
-                f"#{i.incident_id} {i.headline}",
-                kind_label(i.kind, i.seq),
-                hm(i.due_at),
-                t(f"stats.outcome.{i.outcome.value}"),
-                duration(i.late_seconds),
-                i.reporter or t("stats.on_duty", names=t("stats.sep").join(i.on_duty) or "—"),
-            ]
-            for i in own.items
-        ]
-        out += table(heads, rows, right={4})
+    if st.own.items:
+        out += _table(rows.own_items(st, tz), title=True)
         out.append("")
 
     # 2. subordinates
-    sub = st.subordinates
-    limits = t("stats.sep").join(
-        f"{grade_label(g, short=True)} {duration(v)}"
-        for g, v in sorted(sub.rules.limits_seconds.items(), key=lambda kv: kv[0].rank)
-    )
-    out.append(t("stats.sub.title"))
-    out.append(
-        t(
-            "stats.sub.rules",
-            limits=limits or "—",
-            missed=duration(sub.rules.missed_after_seconds),
-            late_points=f"{sub.rules.late_points:g}",
-            missed_points=f"{sub.rules.missed_points:g}",
-        )
-    )
-    if sub.units:
-        heads = [
-            t(f"stats.sub.h.{k}")
-            for k in ("unit", "incidents", "on_time", "late", "missed", "unknown", "rate")
-        ]
-        heads += [t("stats.sub.h.worst"), t("stats.sub.h.score")]
-        rows = [
-            [
-                u.unit,
-                str(u.incidents),
-                str(u.on_time),
-                str(u.late),
-                str(u.missed),
-                str(u.unknown),
-                percent(u.on_time_rate),
-                duration(u.delay_worst_seconds),
-                f"{u.score:g}",
-            ]
-            for u in sub.units
-        ]
-        out += table(heads, rows, right=set(range(1, 9)))
-    else:
-        out.append(t("stats.none"))
+    units = rows.units(st)
+    out += [units.title, units.note]
+    out += _table(units) if units.rows else [t("stats.none")]
     out.append("")
 
     # 3. what happened
-    h = st.happened
     out.append(t("stats.what.title"))
-    tot = h.totals
-    out.append(
-        t(
-            "stats.what.totals",
-            n=tot.incidents,
-            dead=tot.dead,
-            injured=tot.injured,
-            missing=tot.missing,
-            loss=f"{tot.direct_loss:,}",
-        )
-    )
-    for key, cmp_ in (("yoy", h.year_on_year), ("mom", h.previous)):
-        if cmp_ is None:
-            continue
-        out.append(
-            t(
-                f"stats.what.{key}",
-                label=cmp_.period.label,
-                n=cmp_.totals.incidents,
-                change=_signed(cmp_.change),
-                rate=percent(cmp_.change_rate),
-            )
-        )
+    out += rows.happened_lines(st)
     out.append("")
-    rows = [[category_label(c.key), str(c.incidents)] for c in h.by_category]
-    if rows:
-        out += table([t("stats.what.h.category"), t("stats.what.h.incidents")], rows, right={1})
+    cats = rows.categories(st)
+    if cats.rows:
+        out += _table(cats)
         out.append("")
-    from watchdesk.models.incident import Grade
-
-    heads = [t("stats.what.h.month"), t("stats.what.h.incidents")]
-    heads += [grade_label(g, short=True) for g in Grade]
-    rows = [
-        [m.month, str(m.incidents), *(str(m.by_grade.get(g, 0)) for g in Grade)] for m in h.by_month
-    ]
-    out += table(heads, rows, right=set(range(1, 6)))
+    out += _table(rows.months(st))
     out.append("")
 
     # 4. the desk itself
-    d = st.desk
-    out.append(t("stats.desk.title"))
-    rc = d.rollcall
-    out.append(
-        t(
-            "stats.desk.rollcall",
-            rounds=rc.rounds,
-            checked=rc.checked,
-            on_post=rc.on_post,
-            rate=percent(rc.rate),
-        )
-    )
-    if rc.most_absent:
-        heads = [t(f"stats.rc.h.{k}") for k in ("unit", "checked", "absent", "rate")]
-        rows = [[u.unit, str(u.checked), str(u.absent), percent(u.rate)] for u in rc.most_absent]
-        out += table(heads, rows, right={1, 2, 3})
+    out += [t("stats.desk.title"), rows.rollcall_line(st)]
+    absent = rows.rollcall(st)
+    if absent.rows:
+        out += _table(absent)
         out.append("")
-    lc = d.leader_checks
-    out.append(
-        t(
-            "stats.desk.checks",
-            due=lc.due,
-            on_time=lc.on_time,
-            late=lc.late,
-            missed=lc.missed,
-            pending=lc.pending,
-            absences=lc.absences,
-            rate=percent(lc.on_time_rate),
-        )
-    )
-    out.append("")
-    if d.hours:
-        heads = [
-            t(f"stats.hours.h.{k}")
-            for k in ("name", "shifts", "hours", "night", "rest", "holiday", "holiday_shifts")
-        ]
-        rows = [
-            [
-                x.name,
-                str(x.shifts),
-                f"{x.hours:g}",
-                f"{x.night_hours:g}",
-                f"{x.rest_day_hours:g}",
-                f"{x.holiday_hours:g}",
-                str(x.holiday_shifts),
-            ]
-            for x in d.hours
-        ]
-        out += table(heads, rows, right=set(range(1, 7)))
+    out += [rows.checks_line(st), ""]
+    hours = rows.hours(st)
+    if hours.rows:
+        out += _table(hours)
         out.append("")
 
     # 5. units dispatched and passed instructions (issue 16)
-    out.append(t("stats.dispatch.title"))
-    if not st.dispatch:
+    tasks = rows.dispatch(st)
+    out.append(tasks.title)
+    if not tasks.rows:
         out.append(t("stats.none"))
     else:
-        heads = [t("stats.dispatch.h.unit"), t("stats.dispatch.h.tasks")]
-        heads += [t(f"stats.dispatch.h.{step}") for step in ("ack", "arrive", "feedback")]
-        heads += [t("stats.dispatch.h.worst"), t("stats.dispatch.h.chases")]
-
-        def cell(c: StepCount) -> str:
-            return f"{c.on_time}/{c.late}/{c.missed}"
-
-        rows = [
-            [
-                u.unit,
-                str(u.tasks),
-                cell(u.ack),
-                cell(u.arrive),
-                cell(u.feedback),
-                duration(
-                    max(
-                        (x.worst_late_seconds or 0 for x in (u.ack, u.arrive, u.feedback)),
-                        default=0,
-                    )
-                    or None
-                ),
-                str(u.chases),
-            ]
-            for u in st.dispatch
-        ]
-        out += table(heads, rows, right=set(range(1, 7)))
-        out.append(t("stats.dispatch.legend"))
+        out += _table(tasks)
+        out.append(tasks.note)
     out.append("")
     return "\n".join(out) + "\n"

@@ -277,10 +277,13 @@ def signature_lines(sheet: HandoverSheet, tz: tzinfo) -> list[str]:
     def sig(s: Signature | None) -> str:
         return f"{s.name}  {_fmt(s.at, tz)}" if s else "________________"
 
-    return [
+    lines = [
         t("ho.outgoing_sig", sig=sig(sheet.outgoing)),
         t("ho.incoming_sig", sig=sig(sheet.incoming)),
     ]
+    if sheet.chain_head is not None:  # the audit chain's head at freezing, read back by `check`
+        lines.append(t("ho.anchor", anchor=sheet.chain_head.short))
+    return lines
 
 
 def render_text(

@@ -1,6 +1,7 @@
 """The monthly duty report (值班工作月报, issue 15): what the PDF (`monthly_pdf`), the .docx
 (`monthly_docx`) and the .xlsx workbook (`watchdesk.files.stats_xlsx`) show, built once from the
-statistics (`models/stats.py`) so the three agree.
+statistics (`models/stats.py`) so the three agree; the tables the console shows too come from
+`stats_rows`, the one builder of rows.
 
 A `Monthly` is the header (the desk, 值班工作月报, the optional 〔2026〕第N期, the period and the
 date), a summary worded from the figures, and sections of `Table`s. A table's cells are typed
@@ -20,49 +21,25 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from watchdesk.i18n import t, using
-from watchdesk.i18n.labels import category_label, grade_label, kind_label
-from watchdesk.i18n.labels import duration as _shared_duration
-from watchdesk.models.incident import Grade
+from watchdesk.i18n.labels import grade_label
 from watchdesk.models.stats import Comparison, PeriodKind, Stats, rate
-
-# the kinds of a column: how a cell is printed, and its number format in the workbook
-TEXT, COUNT, RATE, CHANGE, SECONDS, DATETIME, NUMBER = (
-    "text",
-    "count",
-    "rate",
-    "change",
-    "seconds",
-    "datetime",
-    "number",
+from watchdesk.report import stats_rows as rows_
+from watchdesk.report.stats_rows import (  # noqa: F401  (the renderers and tests use them here)
+    CHANGE,
+    COUNT,
+    DATETIME,
+    GRADES,
+    NUMBER,
+    RATE,
+    SECONDS,
+    TEXT,
+    Chart,
+    Column,
+    Table,
+    cell_text,
+    duration_text,
+    percent,
 )
-GRADES = (Grade.I, Grade.II, Grade.III, Grade.IV)
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    kind: str = TEXT
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A chart of a table's columns: `values` (column indexes) against `category` (the row
-    labels). kind: bar, stacked, line (a rate), barh (ranked, stacked, worst at the top)."""
-
-    kind: str
-    title: str
-    category: int
-    values: tuple[int, ...]
-
-
-@dataclass
-class Table:
-    key: str  # stable name (tests, the workbook's order)
-    title: str
-    columns: list[Column]
-    rows: list[list[Any]]
-    chart: Chart | None = None
-    note: str = ""
 
 
 @dataclass
@@ -87,34 +64,6 @@ class Monthly:
 
     def tables(self) -> list[Table]:
         return [tb for s in self.sections for tb in s.tables]
-
-
-# -- cells as text -------------------------------------------------------------------------------
-duration_text = _shared_duration  # the one wording: watchdesk.i18n.labels.duration
-
-
-def percent(r: float | None, *, signed: bool = False) -> str:
-    if r is None:
-        return "—"
-    text = f"{r * 100:.1f}%"
-    return f"+{text}" if signed and r > 0 else text
-
-
-def cell_text(value: Any, kind: str) -> str:
-    """A cell as the paper prints it; None is a dash."""
-    if value is None:
-        return "—"
-    if kind == RATE:
-        return percent(value)
-    if kind == CHANGE:
-        return percent(value, signed=True)
-    if kind == SECONDS:
-        return duration_text(value)
-    if kind == DATETIME and isinstance(value, datetime):
-        return value.strftime("%m-%d %H:%M")
-    if kind == NUMBER and isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
 
 
 # -- the words ----------------------------------------------------------------------------------
@@ -255,6 +204,10 @@ def summary(st: Stats, tz: tzinfo) -> list[str]:
             hours=_num(sum(x.hours for x in d.hours)),
         )
     out.append(text + t("monthly.sum.end"))
+
+    # units dispatched and passed instructions (issue 16)
+    if st.dispatch:
+        out.append(t("monthly.sum.dispatch", **rows_.dispatch_totals(st)) + t("monthly.sum.end"))
     return out
 
 
@@ -263,44 +216,7 @@ def _cols(*spec: tuple[str, str]) -> list[Column]:
     return [Column(t(f"monthly.col.{key}"), kind) for key, kind in spec]
 
 
-def _local(dt: datetime | None, tz: tzinfo) -> datetime | None:
-    """A local wall-clock time without a zone (a spreadsheet has none)."""
-    return None if dt is None else dt.astimezone(tz).replace(tzinfo=None)
-
-
 def _own_tables(st: Stats, trend: Sequence[Stats], tz: tzinfo) -> Section:
-    own = st.own
-    kinds = Table(
-        "own_kinds",
-        t("monthly.table.own_kinds"),
-        _cols(
-            ("kind", TEXT),
-            ("counted", COUNT),
-            ("on_time", COUNT),
-            ("late", COUNT),
-            ("missed", COUNT),
-            ("pending", COUNT),
-            ("rate", RATE),
-            ("median", SECONDS),
-            ("p90", SECONDS),
-            ("worst", SECONDS),
-        ),
-        [
-            [
-                kind_label(k.kind) if k.kind else t("stats.total"),
-                k.counted,
-                k.on_time,
-                k.late,
-                k.missed,
-                k.pending,
-                k.on_time_rate,
-                k.late_median_seconds,
-                k.late_p90_seconds,
-                k.late_worst_seconds,
-            ]
-            for k in [*own.by_kind, own.total]
-        ],
-    )
     rates = Table(
         "own_trend",
         t("monthly.table.own_trend"),
@@ -325,80 +241,14 @@ def _own_tables(st: Stats, trend: Sequence[Stats], tz: tzinfo) -> Section:
         ],
         chart=Chart("line", t("monthly.chart.rate"), 0, (5,)),
     )
-    items = Table(
-        "own_items",
-        t("monthly.table.own_items"),
-        _cols(
-            ("incident", TEXT),
-            ("grade", TEXT),
-            ("report", TEXT),
-            ("due", DATETIME),
-            ("reported", DATETIME),
-            ("outcome", TEXT),
-            ("how_late", SECONDS),
-            ("who", TEXT),
-        ),
-        [
-            [
-                f"#{i.incident_id} {i.headline}",
-                grade_label(i.grade, short=True),
-                kind_label(i.kind, i.seq),
-                _local(i.due_at, tz),
-                _local(i.reported_at, tz),
-                t(f"stats.outcome.{i.outcome.value}"),
-                i.late_seconds,
-                i.reporter or t("stats.on_duty", names=t("stats.sep").join(i.on_duty) or "—"),
-            ]
-            for i in own.items
-        ],
+    return Section(
+        t("monthly.section.own"),
+        [rows_.own_kinds(st, paper=True), rates, rows_.own_items(st, tz, paper=True)],
     )
-    return Section(t("monthly.section.own"), [kinds, rates, items])
 
 
 def _sub_tables(st: Stats, tz: tzinfo) -> Section:
     sub = st.subordinates
-    limits = t("stats.sep").join(
-        f"{grade_label(g, short=True)} {duration_text(v)}"
-        for g, v in sorted(sub.rules.limits_seconds.items(), key=lambda kv: kv[0].rank)
-    )
-    note = t(
-        "monthly.sub.rules",
-        limits=limits or "—",
-        missed=duration_text(sub.rules.missed_after_seconds),
-        late_points=f"{sub.rules.late_points:g}",
-        missed_points=f"{sub.rules.missed_points:g}",
-    )
-    units = Table(
-        "units",
-        t("monthly.table.units"),
-        _cols(
-            ("unit", TEXT),
-            ("incidents", COUNT),
-            ("on_time", COUNT),
-            ("late", COUNT),
-            ("missed", COUNT),
-            ("unknown", COUNT),
-            ("rate", RATE),
-            ("worst_delay", SECONDS),
-            ("score", NUMBER),
-        ),
-        [
-            [
-                u.unit,
-                u.incidents,
-                u.on_time,
-                u.late,
-                u.missed,
-                u.unknown,
-                u.on_time_rate,
-                u.delay_worst_seconds,
-                float(u.score),
-            ]
-            for u in sub.units
-        ],
-        chart=Chart("barh", t("monthly.chart.units"), 0, (3, 4)),
-        note=note,
-    )
     items = Table(
         "unit_items",
         t("monthly.table.unit_items"),
@@ -417,8 +267,8 @@ def _sub_tables(st: Stats, tz: tzinfo) -> Section:
                 i.unit,
                 f"#{i.incident_id} {i.headline}",
                 grade_label(i.grade, short=True),
-                _local(i.occurred_at, tz),
-                _local(i.received_at, tz),
+                rows_.local(i.occurred_at, tz),
+                rows_.local(i.received_at, tz),
                 i.delay_seconds,
                 i.limit_seconds,
                 t(f"stats.outcome.{i.outcome.value}"),
@@ -426,7 +276,7 @@ def _sub_tables(st: Stats, tz: tzinfo) -> Section:
             for i in sub.items
         ],
     )
-    return Section(t("monthly.section.sub"), [units, items])
+    return Section(t("monthly.section.sub"), [rows_.units(st, paper=True), items])
 
 
 def _happened_tables(st: Stats, trend: Sequence[Stats], tz: tzinfo) -> Section:
@@ -458,13 +308,6 @@ def _happened_tables(st: Stats, trend: Sequence[Stats], tz: tzinfo) -> Section:
             mom=mom.period.label if mom else "—",
         ),
     )
-    n = h.totals.incidents
-    grades = Table(
-        "grades",
-        t("monthly.table.grades"),
-        _cols(("grade", TEXT), ("incidents", COUNT), ("share", RATE)),
-        [[grade_label(c.key, short=True), c.incidents, rate(c.incidents, n)] for c in h.by_grade],
-    )
     by_grade_trend = Table(
         "grade_trend",
         t("monthly.table.grade_trend"),
@@ -486,43 +329,20 @@ def _happened_tables(st: Stats, trend: Sequence[Stats], tz: tzinfo) -> Section:
         ],
         chart=Chart("stacked", t("monthly.chart.grades"), 0, (1, 2, 3, 4)),
     )
-    cats = Table(
-        "categories",
-        t("monthly.table.categories"),
-        _cols(("category", TEXT), ("incidents", COUNT), ("share", RATE)),
-        [[category_label(c.key), c.incidents, rate(c.incidents, n)] for c in h.by_category],
-    )
-    months = Table(
-        "months",
-        t("monthly.table.months"),
+    return Section(
+        t("monthly.section.happened"),
         [
-            Column(t("monthly.col.month")),
-            Column(t("monthly.col.incidents"), COUNT),
-            *(Column(grade_label(g, short=True), COUNT) for g in GRADES),
+            compare,
+            rows_.grades(st, paper=True),
+            by_grade_trend,
+            rows_.categories(st, paper=True),
+            rows_.months(st, paper=True),
         ],
-        [[m.month, m.incidents, *(m.by_grade.get(g, 0) for g in GRADES)] for m in h.by_month],
     )
-    return Section(t("monthly.section.happened"), [compare, grades, by_grade_trend, cats, months])
 
 
 def _desk_tables(st: Stats) -> Section:
-    d = st.desk
-    rc = d.rollcall
-    rollcall = Table(
-        "rollcall",
-        t("monthly.table.rollcall"),
-        _cols(
-            ("unit", TEXT),
-            ("checked", COUNT),
-            ("on_post", COUNT),
-            ("absent", COUNT),
-            ("on_post_rate", RATE),
-        ),
-        [[u.unit, u.checked, u.on_post, u.absent, u.rate] for u in rc.units]
-        + ([[t("stats.total"), rc.checked, rc.on_post, rc.checked - rc.on_post, rc.rate]]),
-        note=t("monthly.rollcall.note", rounds=rc.rounds),
-    )
-    lc = d.leader_checks
+    lc = st.desk.leader_checks
     checks = Table(
         "leader_checks",
         t("monthly.table.leader_checks"),
@@ -537,32 +357,15 @@ def _desk_tables(st: Stats) -> Section:
         ),
         [[lc.due, lc.on_time, lc.late, lc.missed, lc.pending, lc.absences, lc.on_time_rate]],
     )
-    hours = Table(
-        "hours",
-        t("monthly.table.hours"),
-        _cols(
-            ("name", TEXT),
-            ("shifts", COUNT),
-            ("hours", NUMBER),
-            ("night", NUMBER),
-            ("rest", NUMBER),
-            ("holiday", NUMBER),
-            ("holiday_shifts", COUNT),
-        ),
-        [
-            [
-                x.name,
-                x.shifts,
-                float(x.hours),
-                float(x.night_hours),
-                float(x.rest_day_hours),
-                float(x.holiday_hours),
-                x.holiday_shifts,
-            ]
-            for x in d.hours
-        ],
+    return Section(
+        t("monthly.section.desk"),
+        [rows_.rollcall(st, paper=True), checks, rows_.hours(st, paper=True)],
     )
-    return Section(t("monthly.section.desk"), [rollcall, checks, hours])
+
+
+def _dispatch_tables(st: Stats) -> Section:
+    """Units dispatched and passed instructions (issue 16): each step's timeliness per unit."""
+    return Section(t("monthly.section.dispatch"), [rows_.dispatch(st, paper=True)])
 
 
 def build(
@@ -590,6 +393,7 @@ def build(
                     _sub_tables(st, tz),
                     _happened_tables(st, series, tz),
                     _desk_tables(st),
+                    _dispatch_tables(st),
                 ],
                 start=2,
             )

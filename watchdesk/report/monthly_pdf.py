@@ -23,12 +23,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Flowable,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -37,6 +34,7 @@ from reportlab.platypus import (
 
 from watchdesk.report import monthly as m
 from watchdesk.report.monthly_charts import drawing
+from watchdesk.report.pdf_page import build, page_number_foot, text_block_doc
 from watchdesk.report.textfmt import break_spans
 from watchdesk.report.written_pdf import (
     BODY_SIZE,
@@ -274,22 +272,6 @@ def _story(doc: m.Monthly, font: str) -> list[Flowable]:
     return story
 
 
-def _page_number(font: str, label: str):
-    def draw(canvas: Any, doc: Any) -> None:
-        n = doc.page
-        text = label.replace("{n}", str(n))
-        y = BOTTOM - 7 * mm - PAGE_NO_SIZE * 0.85
-        canvas.saveState()
-        canvas.setFont(font, PAGE_NO_SIZE)
-        if n % 2:
-            canvas.drawRightString(LEFT + WIDTH - PAGE_NO_SIZE, y, text)
-        else:
-            canvas.drawString(LEFT + PAGE_NO_SIZE, y, text)
-        canvas.restoreState()
-
-    return draw
-
-
 def render_pdf(doc: m.Monthly, *, font_path: str | None = None) -> bytes:
     """The report as A4 PDF bytes (the same report gives the same bytes). Raises
     `PaperFontError` when no embeddable CJK TrueType font is there."""
@@ -300,34 +282,23 @@ def render_pdf(doc: m.Monthly, *, font_path: str | None = None) -> bytes:
         page_label = t("monthly.page", n="{n}")
         story = _story(doc, font)  # durations worded in the report's language
     buf = io.BytesIO()
-    pdf = BaseDocTemplate(
+    pdf = text_block_doc(
         buf,
+        left=LEFT,
+        top=TOP,
+        width=WIDTH,
+        height=HEIGHT,
         pagesize=(PAGE_W, PAGE_H),
-        leftMargin=LEFT,
-        rightMargin=PAGE_W - LEFT - WIDTH,
-        topMargin=TOP,
-        bottomMargin=BOTTOM,
         title=doc.title,
         author=doc.desk_name,
         subject=doc.heading,
         creator="watchdesk",
         producer="watchdesk",
-        invariant=1,
         initialFontName=font,
     )
-    frame = Frame(
-        LEFT,
-        BOTTOM,
-        WIDTH,
-        HEIGHT,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="text",
+    y = BOTTOM - 7 * mm - PAGE_NO_SIZE * 0.85  # the written report's — 1 —
+    foot = page_number_foot(
+        font, PAGE_NO_SIZE, page_label, y=y, left=LEFT, width=WIDTH, inset=PAGE_NO_SIZE, outer=True
     )
-    pdf.addPageTemplates(
-        [PageTemplate(id="page", frames=[frame], onPage=_page_number(font, page_label))]
-    )
-    pdf.build(story)
+    build(pdf, story, foot)
     return buf.getvalue()

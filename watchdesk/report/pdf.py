@@ -27,11 +27,22 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from watchdesk.i18n import t, using
+from watchdesk.models.audit import SHORT_HASH
 from watchdesk.models.handover import HandoverSheet
-from watchdesk.report.handover import Struck, header_lines, sections, signature_lines
+from watchdesk.report.handover import Struck, header_lines, signature_lines
+from watchdesk.report.handover_tables import Grid, blocks
+from watchdesk.report.pdf_page import build, diagonal_mark, text_block_doc
 from watchdesk.report.textfmt import break_spans
 
 CANDIDATES = [
@@ -79,6 +90,13 @@ def cjk_font(
     if name is not None:
         return name, None
     return FALLBACK, t("paper.font.fallback", font=FALLBACK)
+
+
+def font_file(name: str) -> str:
+    """What a font `cjk_font` returned is, as a record of a rendering names it: the TrueType
+    file it was registered from, else the name itself (STSong-Light, not embedded)."""
+    face = getattr(pdfmetrics.getFont(name), "face", None)
+    return str(getattr(face, "filename", "") or name)
 
 
 # A character the font has no glyph for would print as an empty box, so that a working and a
@@ -149,6 +167,7 @@ class _Lines(Paragraph):
         # line is None for the halves reportlab makes when it splits one across pages
         super().__init__(None if line is None else _markup(line), style, **kw)
         self._line, self._width = line, -1.0
+        self.texts: list[str] = []
 
     def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
         if self._line is not None and self._width != availWidth:
@@ -159,10 +178,102 @@ class _Lines(Paragraph):
                 indent=-st.firstLineIndent,
                 measure=lambda s: pdfmetrics.stringWidth(s, st.fontName, st.fontSize),
             )
+            plain = _plain(self._line)[0]
+            self.texts = [plain[sp.start : sp.end].strip() for sp in spans]  # as set, line by line
             lines = [_markup(self._line, sp.start, sp.end) for sp in spans]
             Paragraph.__init__(self, "<br/>".join(lines), st, self.bulletText)
             self._width = availWidth
         return super().wrap(availWidth, availHeight)
+
+
+# -- the sheet on paper ---------------------------------------------------------------------------
+MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 20 * mm, 15 * mm, 22 * mm  # the foot lives in the bottom
+TEXT_W = A4[0] - 2 * MARGIN_X
+TEXT_H = A4[1] - MARGIN_TOP - MARGIN_BOTTOM
+FOOT_SIZE = 8.5
+GREY = colors.HexColor("#444444")
+
+
+class _KeepHeading(CondPageBreak):
+    """A heading never ends a page: a new page starts before it unless the heading and the
+    start of what follows it (the table's header and first row, or a paragraph's first lines)
+    fit in what is left of this one."""
+
+    def __init__(self, heading: Flowable, following: Flowable) -> None:
+        super().__init__(0)
+        self.heading, self.following = heading, following
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
+        _, h = self.heading.wrap(availWidth, availHeight)
+        h += self.heading.getSpaceBefore() + self.heading.getSpaceAfter()
+        _, fh = self.following.wrap(availWidth, 10_000)
+        if isinstance(self.following, Table):
+            fh = sum(self.following._rowHeights[:2])  # the header row and the first record
+        else:
+            fh = min(fh, 3 * getattr(getattr(self.following, "style", None), "leading", 15))
+        self.height = h + fh + 2
+        return super().wrap(availWidth, availHeight)
+
+
+def _widths(grid: Grid, head: ParagraphStyle, cell: ParagraphStyle, width: float) -> list[float]:
+    """Each column's width: a column of weight 0 as wide as its widest line (times, grades,
+    names: never wrapped, up to a third of the table), the rest of the width shared among the
+    others by their weights."""
+    pad = 6 + 5  # the cell's left and right padding, and some air
+
+    def w(text: str, style: ParagraphStyle) -> float:  # as printed: with its stand-ins
+        shown = _plain(_covered_line(text, style.fontName))[0]
+        return pdfmetrics.stringWidth(shown, style.fontName, style.fontSize) + pad
+
+    natural = []
+    for i, (title, weight) in enumerate(zip(grid.columns, grid.widths, strict=True)):
+        if weight:
+            natural.append(0.0)
+            continue
+        lines = [x for row in grid.rows if len(row) > 1 for x in row[i]]
+        widest = max([w(title, head), *(w(x, cell) for x in lines)])
+        natural.append(min(max(widest, 12 * mm), width / 3))
+    flexible = sum(grid.widths)
+    rest = width - sum(natural)
+    if not flexible or rest < 20 * mm * sum(1 for x in grid.widths if x):
+        scale = width / (sum(natural) + (20 * mm if flexible else 0) * len(grid.widths))
+        natural = [x * scale for x in natural]
+        rest = width - sum(natural)
+    return [
+        x if not weight else rest * weight / flexible
+        for x, weight in zip(natural, grid.widths, strict=True)
+    ]
+
+
+def _table(grid: Grid, para, head: ParagraphStyle, cell: ParagraphStyle, width: float) -> Table:
+    """A section's records as a table: the header row repeated on every page it runs onto, each
+    cell's lines broken by the sheet's rules at the cell's width."""
+    n = len(grid.columns)
+    widths = _widths(grid, head, cell, width)
+    data: list[list] = [[para(c, head) for c in grid.columns]]
+    style: list[tuple] = []
+    for r, row in enumerate(grid.rows, 1):
+        cells = [[para(x, cell) for x in c if x.strip()] or "" for c in row]
+        if len(row) == 1 and n > 1:
+            cells += [""] * (n - 1)
+            style.append(("SPAN", (0, r), (-1, r)))
+        data.append(cells)
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#777777")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+                *style,
+            ]
+        )
+    )
+    return table
 
 
 def render_pdf(
@@ -174,9 +285,12 @@ def render_pdf(
     draft: bool = False,
     sha256: str | None = None,
 ) -> bytes:
-    """The sheet on A4. `draft`: not signed yet (marked 草稿 across every page); `sha256`: the
-    frozen content's hash (sheet_sha256), shown in short form on a frozen sheet's pages. The
-    audit chain's head, when the sheet carries one (`sheet.chain_head`), is printed too."""
+    """The sheet on A4: the sections' records in tables (their header rows repeated across
+    pages), no heading left at a page's foot, and on every page a foot with the desk, the shift
+    and 第 N 页 共 M 页. `draft`: not signed yet, marked 草稿 across every page and in the foot;
+    `sha256`: the frozen content's hash (sheet_sha256), shown in short form in a frozen sheet's
+    foot. The audit chain's head, when the sheet carries one (`sheet.chain_head`), is printed
+    with the signatures (`signature_lines`)."""
     font, _warning = cjk_font(font_path)
     base = ParagraphStyle("base", fontName=font, fontSize=10.5, leading=15, wordWrap="CJK")
     title = ParagraphStyle("title", parent=base, fontSize=18, leading=24, alignment=1, spaceAfter=4)
@@ -185,60 +299,74 @@ def render_pdf(
         "h2",
         parent=base,
         fontSize=12.5,
-        leading=18,
-        spaceBefore=8,
+        leading=17,
+        spaceBefore=5,
         spaceAfter=2,
         textColor=colors.HexColor("#8b0000"),
     )
-    item = ParagraphStyle("item", parent=base, leftIndent=10 * mm, firstLineIndent=-4 * mm)
-    sub_item = ParagraphStyle(
-        "subitem",
-        parent=base,
-        leftIndent=16 * mm,
-        firstLineIndent=-4 * mm,
-        fontSize=9.5,
-        leading=13,
-        textColor=colors.HexColor("#333333"),
-    )
-    sig = ParagraphStyle("sig", parent=base, fontSize=11.5, leading=22, spaceBefore=4)
-    story = []
+    item = ParagraphStyle("item", parent=base, leftIndent=4 * mm, leading=14)
+    head = ParagraphStyle("th", parent=base, fontSize=9, leading=12, alignment=1)
+    cell = ParagraphStyle("td", parent=base, fontSize=9, leading=12.5)
+    sig = ParagraphStyle("sig", parent=base, fontSize=11.5, leading=20, spaceBefore=3)
+    story: list[Flowable] = []
     with using(lang):
 
         def para(line: str, style: ParagraphStyle) -> _Lines:
             return _Lines(_covered_line(line, font), style)
 
-        head = header_lines(sheet, tz)
-        story.append(para(head[0], title))
-        for h in head[1:]:
+        top = header_lines(sheet, tz)
+        story.append(para(top[0], title))
+        for h in top[1:]:
             story.append(para(h, sub))
+        story.append(Spacer(1, 2 * mm))
+        for n, (name, block) in enumerate(blocks(sheet, tz), 1):
+            heading = para(f"{t('ho.num.' + str(n))}{t('ho.sep')}{name}", h2)
+            body: list[Flowable]
+            if isinstance(block, Grid):
+                body = [_table(block, para, head, cell, TEXT_W)]
+                body += [para(x, item) for x in block.after]
+            else:
+                body = [para(x, item) for x in block]
+            story += [_KeepHeading(heading, body[0]), heading, *body]
         story.append(Spacer(1, 4 * mm))
-        for n, (name, lines) in enumerate(sections(sheet, tz), 1):
-            story.append(para(f"{t('ho.num.' + str(n))}{t('ho.sep')}{name}", h2))
-            for line in lines:
-                style = sub_item if line.startswith("    ") else item
-                story.append(para(line, style))
-        story.append(Spacer(1, 8 * mm))
-        for s in signature_lines(sheet, tz):
-            story.append(para(s, sig))
-        buf = io.BytesIO()
-        doc = SimpleDocTemplate(
-            buf,
-            pagesize=A4,
-            leftMargin=20 * mm,
-            rightMargin=20 * mm,
-            topMargin=18 * mm,
-            bottomMargin=18 * mm,
-            title=head[0],
-            author="watchdesk",
-            invariant=1,
-        )
-        page_label = t("ho.page")
+        story.append(KeepTogether([para(s, sig) for s in signature_lines(sheet, tz)]))
 
-        def footer(canvas, doc_) -> None:
+        desk_shift = t("hop.foot_sep").join(x for x in (sheet.desk_name, top[-2]) if x)
+        page_label = t("hop.page", n="{n}", total="{total}")
+        if draft:
+            second = t("hop.draft_foot")
+        elif sha256:
+            second = t("hop.sha", short=sha256[:SHORT_HASH])
+        else:
+            second = ""
+        desk_shift, second = covered(desk_shift, font), covered(second, font)
+
+        def foot(canvas, n: int, total: int) -> None:
+            y = MARGIN_BOTTOM - 7 * mm
             canvas.saveState()
-            canvas.setFont(font, 8.5)
-            canvas.drawCentredString(A4[0] / 2, 10 * mm, page_label.format(n=doc_.page))
+            canvas.setStrokeColor(colors.HexColor("#999999"))
+            canvas.setLineWidth(0.4)
+            canvas.line(MARGIN_X, y + FOOT_SIZE + 2, MARGIN_X + TEXT_W, y + FOOT_SIZE + 2)
+            canvas.setFont(font, FOOT_SIZE)
+            canvas.setFillColor(GREY)
+            canvas.drawString(MARGIN_X, y, desk_shift)
+            label = page_label.replace("{n}", str(n)).replace("{total}", str(total))
+            canvas.drawRightString(MARGIN_X + TEXT_W, y, label)
+            if second:
+                canvas.drawString(MARGIN_X, y - FOOT_SIZE - 3, second)
             canvas.restoreState()
 
-        doc.build(story, onFirstPage=footer, onLaterPages=footer)
+        buf = io.BytesIO()
+        doc = text_block_doc(
+            buf,
+            left=MARGIN_X,
+            top=MARGIN_TOP,
+            width=TEXT_W,
+            height=TEXT_H,
+            on_page=diagonal_mark(covered(t("hop.draft"), font), font) if draft else None,
+            title=top[0],
+            author="watchdesk",
+            initialFontName=font,
+        )
+        build(doc, story, foot)
     return buf.getvalue()

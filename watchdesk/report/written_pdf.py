@@ -36,13 +36,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from watchdesk.errors import StoreError
 from watchdesk.i18n import t
 from watchdesk.i18n.labels import cn_number
 from watchdesk.models.report import Paper
 from watchdesk.report.pdf import CANDIDATES, cjk_font, register_ttf
+from watchdesk.report.pdf_page import build, page_number_foot, text_block_doc
 from watchdesk.report.written_paper import foot_line
 from watchdesk.rules.report_elements import KIND_ZH
 
@@ -365,23 +366,6 @@ def _story(paper: Paper, f: dict[str, str]) -> list[Flowable]:
     return story
 
 
-def _page_number(font: str):
-    def draw(canvas: Any, doc: Any) -> None:
-        n = doc.page
-        text = f"— {n} —"
-        y = BOTTOM - 7 * mm - PAGE_NO_SIZE * 0.85
-        canvas.saveState()
-        canvas.setFont(font, PAGE_NO_SIZE)
-        canvas.setFillColor(colors.black)
-        if n % 2:
-            canvas.drawRightString(LEFT + WIDTH - PAGE_NO_SIZE, y, text)
-        else:
-            canvas.drawString(LEFT + PAGE_NO_SIZE, y, text)
-        canvas.restoreState()
-
-    return draw
-
-
 def render_pdf(
     paper: Paper, *, font_path: str | None = None, fonts: Mapping[str, str] | None = None
 ) -> bytes:
@@ -393,32 +377,29 @@ def render_pdf(
     label = KIND_ZH[paper.kind]
     if paper.kind.value == "followup" and paper.seq:
         label = f"续报{cn_number(paper.seq)}"
-    doc = BaseDocTemplate(
+    doc = text_block_doc(
         buf,
-        pagesize=A4,
-        leftMargin=LEFT,
-        rightMargin=PAGE_W - LEFT - WIDTH,
-        topMargin=TOP,
-        bottomMargin=BOTTOM,
+        left=LEFT,
+        top=TOP,
+        width=WIDTH,
+        height=HEIGHT,
         title=paper.title,
         author=paper.desk_name,
         subject=label,
         creator="watchdesk",
         producer="watchdesk",
-        invariant=1,
         initialFontName=f["body"],
     )
-    frame = Frame(
-        LEFT,
-        BOTTOM,
-        WIDTH,
-        HEIGHT,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="text",
+    y = BOTTOM - 7 * mm - PAGE_NO_SIZE * 0.85  # — 1 —, 7 mm under the text block
+    foot = page_number_foot(
+        f["body"],
+        PAGE_NO_SIZE,
+        "— {n} —",
+        y=y,
+        left=LEFT,
+        width=WIDTH,
+        inset=PAGE_NO_SIZE,
+        outer=True,
     )
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_page_number(f["body"]))])
-    doc.build(_story(paper, f))
+    build(doc, _story(paper, f), foot)
     return buf.getvalue()

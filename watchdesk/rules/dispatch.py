@@ -127,6 +127,57 @@ class DispatchRules(BaseModel):
 
 DEFAULT_RULES = DispatchRules()
 
+# The timings a desk may set for itself (the `dispatch_within` setting, config.py), by the name
+# of the pack's entry: `rapid`, `urban` and `other` are the on-scene clock by unit kind and area
+# (`arrive` sets all three), the others one step each.
+WITHIN_KEYS = ("ack", "rapid", "urban", "other", "feedback", "leader", "pass", "receipt")
+ARRIVE_KEYS = ("rapid", "urban", "other")
+MAX_WITHIN = timedelta(days=7)
+
+
+def parse_within(raw: Any) -> dict[str, timedelta]:
+    """A desk's `dispatch_within` ({"rapid": "10m", "feedback": "2h"}) as durations, `arrive`
+    spread over the three on-scene entries (a named one wins). BadValue naming the entry: one
+    the pack does not have, or a duration that is not one, not positive or over 7 days."""
+    from watchdesk.rules.rulepack import parse_duration
+
+    if not isinstance(raw, dict):
+        raise BadValue("err.dispatch.within_table")
+    out: dict[str, timedelta] = {}
+    for key, text in raw.items():
+        name = str(key).strip().lower()
+        if name not in (*WITHIN_KEYS, "arrive"):
+            raise BadValue(
+                "err.dispatch.within_key", step=str(key), known=", ".join((*WITHIN_KEYS, "arrive"))
+            )
+        if not isinstance(text, str):
+            raise BadValue("err.dispatch.within_value", step=name, value=repr(text))
+        try:
+            within = parse_duration(text)
+        except BadValue:
+            raise BadValue("err.dispatch.within_value", step=name, value=text) from None
+        if not timedelta(minutes=1) <= within <= MAX_WITHIN:
+            raise BadValue("err.dispatch.within_value", step=name, value=text)
+        for k in ARRIVE_KEYS if name == "arrive" else (name,):
+            if name == "arrive" and any(str(x).strip().lower() == k for x in raw):
+                continue  # rapid / urban / other named on their own win over arrive
+            out[k] = within
+    return out
+
+
+def with_desk(
+    rules: DispatchRules, within: dict[str, timedelta], sources: dict[str, str]
+) -> DispatchRules:
+    """The pack's rules with the desk's own timings in their place, each naming the desk's
+    setting (`sources`, worded by the caller) as its source instead of the pack's document."""
+    if not within:
+        return rules
+    update: dict[str, Any] = {}
+    for key, value in within.items():
+        update[f"{key}_within"] = value
+        update[f"{key}_source"] = sources[key]
+    return rules.model_copy(update=update)
+
 
 def parse_dispatch(raw: Any, where: str) -> DispatchRules:
     """A pack's `[dispatch]` table validated; `where` names the pack in the error."""

@@ -623,6 +623,10 @@ def hours_report(
     not one. Rest-day hours are the holiday hours plus those on ordinary weekends."""
     rows: dict[int, HoursRow] = {}
     counted: set[tuple[int, int]] = set()
+    # The people of a shift mostly stand the same hours: each stretch is cut once (statistics of
+    # a year: 1,800 assignments, 370 stretches; bench/README.md finding 11).
+    cut: dict[tuple[datetime, datetime], list[tuple[float, DayKind, bool]]] = {}
+    sums: dict[int, list[float]] = {}  # hours, rest-day, holiday, night: set on the rows at the end
     for rs in shifts:
         sh = rs.shift
         for a in rs.assignments:
@@ -635,27 +639,45 @@ def hours_report(
                 for c in rs.assignments
                 if c.covers_id == a.id
             ]
-            row = rows.setdefault(
-                a.officer_id, HoursRow(officer_id=a.officer_id, name=a.officer_name)
-            )
+            row = rows.get(a.officer_id)
+            if row is None:  # not setdefault: a row is validated, once a person (a year: 60)
+                row = rows[a.officer_id] = HoursRow(officer_id=a.officer_id, name=a.officer_name)
             if (a.officer_id, sh.id or 0) not in counted and a.covers_id is None:
                 counted.add((a.officer_id, sh.id or 0))
                 row.shifts += 1
             for lo, hi in _subtract(s, e, cuts):
-                pts = _boundaries(lo, hi, tz)
-                for p, q in zip(pts, pts[1:]):
-                    h = (q - p).total_seconds() / 3600
-                    local = p.astimezone(tz)
-                    kind = cal.kind(local.date())[0]
-                    row.hours += h
+                pieces = cut.get((lo, hi))
+                if pieces is None:
+                    pts = _boundaries(lo, hi, tz)
+                    pieces = cut[(lo, hi)] = []
+                    for p, q in zip(pts, pts[1:]):
+                        local = p.astimezone(tz)
+                        lt = local.time()
+                        pieces.append(
+                            (
+                                (q - p).total_seconds() / 3600,
+                                cal.kind(local.date())[0],
+                                lt >= NIGHT_START or lt < NIGHT_END,
+                            )
+                        )
+                acc = sums.setdefault(a.officer_id, [0.0, 0.0, 0.0, 0.0])
+                for h, kind, night in pieces:
+                    acc[0] += h
                     row.by_role[a.role] = row.by_role.get(a.role, 0.0) + h
                     if kind in (DayKind.weekend, DayKind.holiday):
-                        row.rest_day_hours += h
+                        acc[1] += h
                     if kind == DayKind.holiday:
-                        row.holiday_hours += h
-                    lt = local.time()
-                    if lt >= NIGHT_START or lt < NIGHT_END:
-                        row.night_hours += h
+                        acc[2] += h
+                    if night:
+                        acc[3] += h
+    for oid, (total, rest_day, holiday, at_night) in sums.items():
+        r = rows[oid]
+        r.hours, r.rest_day_hours, r.holiday_hours, r.night_hours = (
+            total,
+            rest_day,
+            holiday,
+            at_night,
+        )
     out = sorted(rows.values(), key=lambda r: (-r.hours, r.name))
     for r in out:
         r.hours = round(r.hours, 2)

@@ -1,5 +1,7 @@
 """The end-of-shift handover (交接班): review, add notes and pending matters, check equipment,
-sign twice, then print. A frozen sheet is shown (and printed) exactly as it was signed."""
+sign twice, then print. A frozen sheet is shown exactly as it was signed; its PDF is rendered from
+the frozen content at each print or save (and recorded), in the font installed then. Without an
+embeddable Chinese font the console says so at start-up (`warn_if_no_font`) and at every print."""
 
 from __future__ import annotations
 
@@ -24,6 +26,35 @@ from watchdesk.store.handover import DEFAULT_EQUIPMENT, HandoverRecord
 from watchdesk.widgets import localize_bindings
 from watchdesk.widgets.footer import KeyFooter
 from watchdesk.widgets.header import DeskHeader
+
+
+async def warn_if_no_font(app) -> None:
+    """A moment after start-up: when no embeddable Chinese font is installed, a bar on the
+    screen in front (and on the handover screen) says the PDFs would print as boxes and what to
+    install."""
+    import asyncio
+
+    from watchdesk.report.pdf import cjk_font
+
+    _, warning = await asyncio.to_thread(cjk_font, app.settings.pdf_font)
+    if warning is None:
+        return
+    app.font_warning = t("frozen.font.missing")  # a bar, not a notice over the first dialog
+    screen = next((s for s in reversed(app.screen_stack) if isinstance(s, WatchdeskScreen)), None)
+    if screen is not None:
+        font_bar(screen)
+
+
+def font_bar(screen: WatchdeskScreen) -> None:
+    """The missing-font bar at the top of `screen` (once), when the app found no font."""
+    from watchdesk.screens.base import DeskNotice
+
+    warning = getattr(screen.app, "font_warning", None)
+    if not warning or screen.query("#font-missing"):
+        return
+    bar = DeskNotice(warning, id="font-missing", classes="read-only", markup=False)
+    first = next((w for w in screen.children if w.styles.dock == "none"), None)
+    screen.mount(bar, before=first) if first is not None else screen.mount(bar)
 
 
 def export_dir(app) -> Path:
@@ -55,7 +86,6 @@ class HandoverScreen(WatchdeskScreen):
         self.shift_id = shift_id
         self.record: HandoverRecord | None = None
         self.text = ""
-        self.pdf: bytes | None = None
         self.markdown = ""
         self.shift_people: set[int] = set()  # the officers on this (the outgoing) shift
 
@@ -67,6 +97,7 @@ class HandoverScreen(WatchdeskScreen):
         yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        font_bar(self)
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -93,14 +124,13 @@ class HandoverScreen(WatchdeskScreen):
             people = {a.officer_id for a in view.assignments} if view else set()
             if rec.frozen:
                 fz = s.handover.frozen(sid)
-                return sid, rec, fz.text, fz.markdown, fz.pdf, people
+                return sid, rec, fz.text, fz.markdown, people
             sheet = s.handover.compile(sid)
             return (
                 sid,
                 rec,
                 render_text(sheet, tz=s.tz, width=width, lang=lang),
                 render_markdown(sheet, tz=s.tz, lang=lang),
-                None,
                 people,
             )
 
@@ -110,7 +140,6 @@ class HandoverScreen(WatchdeskScreen):
                 self.record,
                 self.text,
                 self.markdown,
-                self.pdf,
                 self.shift_people,
             ) = await app.client.call(read)
         except InputError as e:
@@ -261,38 +290,46 @@ class HandoverScreen(WatchdeskScreen):
         self.app.push_screen(HandoverHistoryScreen())
 
     # -- output ----------------------------------------------------------------------------------
-    def _write_files(self) -> tuple[Path, Path | None]:
-        """The text sheet, and the PDF when frozen (drafts print as text: the PDF is rendered
-        at signing)."""
-        folder = export_dir(self.app)
-        stem = f"handover-shift{self.shift_id}" + (
-            "" if self.record and self.record.frozen else "-draft"
+    async def _write_files(self, purpose: str) -> Path:
+        """The text, Markdown and PDF in the export folder; the PDF rendered now (a frozen
+        sheet's from its frozen content, recorded; a draft's marked 草稿), in the font installed
+        now: without an embeddable one, said at once. Returns the PDF's path."""
+        app, sid, font = self.app, self.shift_id, self.app.settings.pdf_font
+        if sid is None:
+            raise InputError("shift", "err.shift.not_found", id="")
+        got = await app.client.call(
+            lambda s: s.handover.render_pdf(sid, font_path=font, purpose=purpose)
         )
-        txt = write_private(folder / f"{stem}.txt", self.text)  # mode 0600, whole or not at all
+        if got.warning:  # on every print and save
+            self.notify(t("frozen.font.pdf", warning=got.warning), severity="error", timeout=30)
+        folder = export_dir(app)
+        stem = f"handover-shift{sid}" + ("" if got.frozen else "-draft")
+        write_private(folder / f"{stem}.txt", self.text)  # mode 0600, whole or not at all
         write_private(folder / f"{stem}.md", self.markdown)
-        pdf = None
-        if self.pdf:
-            pdf = write_private(folder / f"{stem}.pdf", self.pdf)
-        return txt, pdf
+        return write_private(folder / f"{stem}.pdf", got.pdf)
 
     def action_save(self) -> None:
         if not self.text:
             return
-        txt, pdf = self._write_files()
-        self.notify(t("hos.saved_files", path=str(pdf or txt)), timeout=12)
+
+        async def run() -> None:
+            pdf = await self._write_files("save")
+            self.notify(t("hos.saved_files", path=str(pdf)), timeout=12)
+
+        self.run_read(run, group="ho-save")
 
     def action_print(self) -> None:
         if not self.text:
             return
-        txt, pdf = self._write_files()
-        target = pdf or txt
         printer = self.app.settings.printer
-
-        def work() -> str:
-            return print_file(target, printer, title=t("ho.title"))
 
         async def run() -> None:
             import asyncio
+
+            target = await self._write_files("print")
+
+            def work() -> str:
+                return print_file(target, printer, title=t("ho.title"))
 
             try:
                 job = await asyncio.to_thread(work)
@@ -313,7 +350,7 @@ class HandoverScreen(WatchdeskScreen):
 
 class HandoverHistoryScreen(WatchdeskScreen):
     """Every frozen handover, newest first; Enter shows one exactly as it was signed (and `p`
-    reprints it byte for byte)."""
+    prints it, rendered from its frozen content)."""
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "key.back", id="ho-history-back"),

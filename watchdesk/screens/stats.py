@@ -8,7 +8,10 @@ local time, with charts. `t` on the first screen opens it; the same figures as `
   ranked by late and missed reports.
 - Tables: our own timeliness per report kind; every late and missed report (Enter opens its
   incident); subordinate units' timeliness and scores; what happened (category, grade, month,
-  同比 / 环比); the desk itself (roll-call, leader checks, hours).
+  同比 / 环比); the desk itself (roll-call, leader checks, hours); units dispatched and passed
+  instructions (issue 16: each step acknowledged / on scene / fed back on time, late or missed,
+  and chases). The rows are built by report/stats_rows.py, as for `watchdesk stats` and the
+  monthly report.
 
 Every figure is read on the console's database thread (`app.client.call`, `StatsRepo`), in two
 reads: the period's figures, then the charts' months. A read a newer period has overtaken is
@@ -34,10 +37,10 @@ from textual.widgets import DataTable, Label, Static
 
 from watchdesk.errors import BadValue, InputError
 from watchdesk.i18n import t
-from watchdesk.i18n.labels import category_label, grade_label, kind_label
-from watchdesk.i18n.labels import duration as _shared_duration
-from watchdesk.models.incident import Grade
+from watchdesk.i18n.labels import duration
 from watchdesk.models.stats import LateItem, MonthCount, Period, PeriodKind, Stats
+from watchdesk.report import stats_rows as rows_
+from watchdesk.report.stats_rows import hm as _hm
 from watchdesk.screens.base import WatchdeskScreen
 from watchdesk.screens.dialogs import Field, FormDialog
 from watchdesk.text.period import calendar_period, custom_period, months, parse_period, shifted
@@ -55,21 +58,6 @@ KINDS = (PeriodKind.day, PeriodKind.week, PeriodKind.month, PeriodKind.quarter, 
 
 
 # -- words and numbers ---------------------------------------------------------------------------
-duration = _shared_duration  # the one wording: watchdesk.i18n.labels.duration
-
-
-def percent(r: float | None) -> str:
-    return "—" if r is None else f"{r * 100:.1f}%"
-
-
-def _signed(n: int) -> str:
-    return f"+{n}" if n > 0 else str(n)
-
-
-def _hm(dt: datetime, tz: tzinfo) -> str:
-    return dt.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-
-
 def period_name(p: Period, tz: tzinfo) -> str:
     """The period as a person says it: `2026年11月`, `November 2026`, `2026-W47` …"""
     first = p.start.astimezone(tz).date()
@@ -135,9 +123,10 @@ def read_trend(s: Store, window: Period, now: datetime) -> Trend:
     return Trend(window=window, by_month=happened.by_month, rates=rates)
 
 
-def _table(headers: list[str], rows: list[list[str]], right: set[int] | None = None) -> Table:
-    """A Rich table: widths in terminal cells (a Chinese character is two)."""
-    right = right or set()
+def _table(tb: rows_.Table) -> Table:
+    """A table of `report/stats_rows.py` as a Rich table: widths in terminal cells (a Chinese
+    character is two), numbers right-aligned."""
+    headers, rows, right = tb.headers, tb.texts(long_dates=True), tb.right
     table = Table(
         box=box.SIMPLE_HEAD,
         pad_edge=False,
@@ -216,6 +205,8 @@ class StatsScreen(WatchdeskScreen):
             yield Static("", id="stats-what", classes="stats-block")
             yield Label(t("stats.desk.title"), classes="section-title stats-section")
             yield Static("", id="stats-desk", classes="stats-block")
+            yield Label(t("stats.dispatch.title"), classes="section-title stats-section")
+            yield Static("", id="stats-dispatch", classes="stats-block")
         yield KeyFooter(compact=True, show_command_palette=False)
 
     DEFAULT_CSS = """
@@ -348,6 +339,7 @@ class StatsScreen(WatchdeskScreen):
         self.query_one(RankedBars).set_units(subs, [duration(u.delay_worst_seconds) for u in subs])
         self.query_one("#stats-what", Static).update(self._what(st))
         self.query_one("#stats-desk", Static).update(self._desk(st))
+        self.query_one("#stats-dispatch", Static).update(self._dispatch(st))
 
     def _show_trend(self, tr: Trend) -> None:
         tz = self.app.settings.tz
@@ -363,43 +355,17 @@ class StatsScreen(WatchdeskScreen):
         self.query_one(RateLine).set_points(tr.rates)
 
     def _own(self, st: Stats) -> RenderableType:
-        own = st.own
-        heads = [t(f"stats.own.h.{k}") for k in ("kind", "on_time", "late", "missed", "pending")]
-        heads += [t(f"stats.own.h.{k}") for k in ("rate", "median", "p90", "worst")]
-        rows = [
-            [
-                kind_label(k.kind) if k.kind else t("stats.total"),
-                str(k.on_time),
-                str(k.late),
-                str(k.missed),
-                str(k.pending),
-                percent(k.on_time_rate),
-                duration(k.late_median_seconds),
-                duration(k.late_p90_seconds),
-                duration(k.late_worst_seconds),
-            ]
-            for k in [*own.by_kind, own.total]
-        ]
-        return _table(heads, rows, right=set(range(1, 9)))
+        return _table(rows_.own_kinds(st))
 
     def _items(self, st: Stats, tz: tzinfo) -> None:
         table = self.query_one("#stats-items", FixedTable)
         was = table.cursor_row if table.row_count else 0
         table.clear()
         self.items = list(st.own.items)
-        for i in self.items:
-            outcome = cell_text(t(f"stats.outcome.{i.outcome.value}"))
-            outcome.stylize("red" if i.outcome.value == "missed" else "yellow")
-            who = i.reporter or t("stats.on_duty", names=t("stats.sep").join(i.on_duty) or "—")
-            table.add_row(
-                cell_text(f"#{i.incident_id} {i.headline}"),
-                cell_text(kind_label(i.kind, i.seq)),
-                cell_text(_hm(i.due_at, tz)),
-                outcome,
-                cell_text(duration(i.late_seconds)),
-                cell_text(who),
-                key=str(i.deadline_id),
-            )
+        for i, cells in zip(self.items, rows_.own_items(st, tz).texts(long_dates=True)):
+            row = [cell_text(c) for c in cells]
+            row[3].stylize("red" if i.outcome.value == "missed" else "yellow")  # the outcome
+            table.add_row(*row, key=str(i.deadline_id))
         table.size_now()
         table.display = bool(self.items)
         if self.items:
@@ -414,148 +380,39 @@ class StatsScreen(WatchdeskScreen):
         self.query_one("#stats-items-title", Label).update(title)
 
     def _sub(self, st: Stats) -> RenderableType:
-        sub = st.subordinates
-        limits = t("stats.sep").join(
-            f"{grade_label(g, short=True)} {duration(v)}"
-            for g, v in sorted(sub.rules.limits_seconds.items(), key=lambda kv: kv[0].rank)
-        )
-        rules = Text(
-            t(
-                "stats.sub.rules",
-                limits=limits or "—",
-                missed=duration(sub.rules.missed_after_seconds),
-                late_points=f"{sub.rules.late_points:g}",
-                missed_points=f"{sub.rules.missed_points:g}",
-            ),
-            style="dim",
-        )
-        if not sub.units:
+        units = rows_.units(st)
+        rules = Text(units.note, style="dim")
+        if not units.rows:
             return Group(rules, Text(t("stats.none")))
-        heads = [
-            t(f"stats.sub.h.{k}")
-            for k in ("unit", "incidents", "on_time", "late", "missed", "unknown", "rate")
-        ]
-        heads += [t("stats.sub.h.worst"), t("stats.sub.h.score")]
-        rows = [
-            [
-                u.unit,
-                str(u.incidents),
-                str(u.on_time),
-                str(u.late),
-                str(u.missed),
-                str(u.unknown),
-                percent(u.on_time_rate),
-                duration(u.delay_worst_seconds),
-                f"{u.score:g}",
-            ]
-            for u in sub.units
-        ]
-        return Group(rules, _table(heads, rows, right=set(range(1, 9))))
+        return Group(rules, _table(units))
 
     def _what(self, st: Stats) -> RenderableType:
-        h = st.happened
-        tot = h.totals
-        lines: list[RenderableType] = [
-            Text(
-                t(
-                    "stats.what.totals",
-                    n=tot.incidents,
-                    dead=tot.dead,
-                    injured=tot.injured,
-                    missing=tot.missing,
-                    loss=f"{tot.direct_loss:,}",
-                )
-            )
-        ]
-        for key, cmp_ in (("yoy", h.year_on_year), ("mom", h.previous)):
-            if cmp_ is None:
-                continue
-            line = Text(
-                t(
-                    f"stats.what.{key}",
-                    label=cmp_.period.label,
-                    n=cmp_.totals.incidents,
-                    change=_signed(cmp_.change),
-                    rate=percent(cmp_.change_rate),
-                )
-            )
-            lines.append(line)
-        cats = _table(
-            [t("stats.what.h.category"), t("stats.what.h.incidents")],
-            [[category_label(c.key), str(c.incidents)] for c in h.by_category]
-            or [[t("stats.none"), "0"]],
-            right={1},
-        )
-        grades = _table(
-            [t("statsui.h.grade"), t("stats.what.h.incidents")],
-            [[grade_label(c.key), str(c.incidents)] for c in h.by_grade],
-            right={1},
-        )
-        heads = [t("stats.what.h.month"), t("stats.what.h.incidents")]
-        heads += [grade_label(g, short=True) for g in Grade]
-        month_rows = [
-            [m.month, str(m.incidents), *(str(m.by_grade.get(g, 0)) for g in Grade)]
-            for m in h.by_month
-        ]
+        lines: list[RenderableType] = [Text(line) for line in rows_.happened_lines(st)]
+        cats = rows_.categories(st)
+        if not cats.rows:
+            cats.rows = [[t("stats.none"), 0]]
         side = Table.grid(padding=(0, 4))
-        side.add_row(cats, grades)
-        lines += [Text(""), side, Text(""), _table(heads, month_rows, right=set(range(1, 6)))]
+        side.add_row(_table(cats), _table(rows_.grades(st)))
+        lines += [Text(""), side, Text(""), _table(rows_.months(st))]
         return Group(*lines)
 
     def _desk(self, st: Stats) -> RenderableType:
-        d = st.desk
-        rc, lc = d.rollcall, d.leader_checks
-        out: list[RenderableType] = [
-            Text(
-                t(
-                    "stats.desk.rollcall",
-                    rounds=rc.rounds,
-                    checked=rc.checked,
-                    on_post=rc.on_post,
-                    rate=percent(rc.rate),
-                )
-            )
-        ]
-        if rc.most_absent:
-            heads = [t(f"stats.rc.h.{k}") for k in ("unit", "checked", "absent", "rate")]
-            rows = [
-                [u.unit, str(u.checked), str(u.absent), percent(u.rate)] for u in rc.most_absent
-            ]
-            out.append(_table(heads, rows, right={1, 2, 3}))
-        out.append(
-            Text(
-                t(
-                    "stats.desk.checks",
-                    due=lc.due,
-                    on_time=lc.on_time,
-                    late=lc.late,
-                    missed=lc.missed,
-                    pending=lc.pending,
-                    absences=lc.absences,
-                    rate=percent(lc.on_time_rate),
-                )
-            )
-        )
-        if d.hours:
-            heads = [
-                t(f"stats.hours.h.{k}")
-                for k in ("name", "shifts", "hours", "night", "rest", "holiday", "holiday_shifts")
-            ]
-            rows = [
-                [
-                    x.name,
-                    str(x.shifts),
-                    f"{x.hours:g}",
-                    f"{x.night_hours:g}",
-                    f"{x.rest_day_hours:g}",
-                    f"{x.holiday_hours:g}",
-                    str(x.holiday_shifts),
-                ]
-                for x in d.hours
-            ]
-            out += [Text(""), Text(t("statsui.hours"), style="bold")]
-            out.append(_table(heads, rows, right=set(range(1, 7))))
+        out: list[RenderableType] = [Text(rows_.rollcall_line(st))]
+        absent = rows_.rollcall(st)
+        if absent.rows:
+            out.append(_table(absent))
+        out.append(Text(rows_.checks_line(st)))
+        hours = rows_.hours(st)
+        if hours.rows:
+            out += [Text(""), Text(hours.title, style="bold"), _table(hours)]
         return Group(*out)
+
+    def _dispatch(self, st: Stats) -> RenderableType:
+        """Units dispatched and passed instructions (issue 16): each step per unit."""
+        tasks = rows_.dispatch(st)
+        if not tasks.rows:
+            return Text(t("stats.none"))
+        return Group(_table(tasks), Text(tasks.note, style="dim"))
 
     # -- keys ------------------------------------------------------------------------------------
     def action_step(self, back: int) -> None:

@@ -30,6 +30,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from watchdesk.errors import StoreError, os_msg
+from watchdesk.models.audit import ChainHead
 from watchdesk.store.audit import CheckResult
 from watchdesk.store.db import (
     BUSY_TIMEOUT_MS,
@@ -195,13 +196,62 @@ def rotate(
 
 
 def _sweep_parts(d: Path) -> None:
-    """Half-written copies of backups killed mid-way (older than an hour)."""
-    cutoff = time.time() - 3600
+    """Half-written copies (`.….part`) left by a backup or restore that was killed: removed as
+    soon as the process that wrote them is gone (its pid is in the name)."""
+    from watchdesk.store.replica import _pid_alive, _pid_in
+
     with contextlib.suppress(OSError):
-        for p in d.glob(".*.part"):
+        for p in d.glob(".*.part*"):
+            pid = _pid_in(p.name)
+            if pid is None or pid == os.getpid() or _pid_alive(pid):
+                continue
             with contextlib.suppress(OSError):
-                if p.stat().st_mtime < cutoff:
-                    p.unlink()
+                p.unlink()
+
+
+def sweep(db_path: str | Path, directory: str | Path | None = None) -> None:
+    """At start (console, `watchdesk backup`): remove what a killed backup left behind."""
+    _sweep_parts(backup_dir(db_path, directory))
+
+
+def rotate_points(
+    db_path: str | Path,
+    directory: str | Path | None = None,
+    *,
+    keep: int | Mapping[str, int] | None = None,
+    reasons: Iterable[str] = REASONS,
+) -> list[Path]:
+    """Delete all but the newest `keep` restore-point records of each reason (Litestream's own
+    retention removes what the replica no longer needs)."""
+    from watchdesk.store.replica import list_points
+
+    removed: list[Path] = []
+    points = list_points(db_path, directory)
+    for reason in reasons:
+        for pt in [p for p in points if p.reason == reason][_keep_for(keep, reason) :]:
+            with contextlib.suppress(FileNotFoundError):
+                pt.path.unlink()
+                removed.append(pt.path)
+    return removed
+
+
+def recorded_heads(
+    db_path: str | Path, directory: str | Path | None = None
+) -> list[tuple[str, ChainHead, Path | None]]:
+    """The audit chain heads this desk's backups recorded: each restore point's record (no file
+    of its own: None), and each full copy's newest entry (the copy is the record)."""
+    from watchdesk.store.replica import chain_head_of, list_points
+
+    out: list[tuple[str, ChainHead, Path | None]] = [
+        (pt.name, pt.head, None) for pt in list_points(db_path, directory) if pt.head is not None
+    ]
+    for b in list_backups(db_path, directory):
+        if b.reason == DAMAGED:
+            continue
+        head = chain_head_of(b.path)
+        if head is not None:
+            out.append((b.path.name, head, b.path))
+    return out
 
 
 def due_daily(
@@ -211,10 +261,13 @@ def due_daily(
     now: datetime | None = None,
     every: timedelta = DAILY_EVERY,
 ) -> bool:
-    """True when no daily backup is younger than `every` (24 h)."""
+    """True when no daily backup (a restore point or a full copy) is younger than `every`."""
+    from watchdesk.store.replica import list_points
+
     now = now or datetime.now(UTC)
-    newest = list_backups(db_path, directory, reason="daily")
-    return not newest or now - newest[0].taken_at >= every
+    times = [b.taken_at for b in list_backups(db_path, directory, reason="daily")]
+    times += [p.taken_at for p in list_points(db_path, directory, reason="daily")]
+    return not times or now - max(times) >= every
 
 
 # -- low-level copying ---------------------------------------------------------------------------
@@ -538,6 +591,7 @@ def restore(
     if not res.ok:
         first = res.problems[0] if res.problems else f"integrity_check: {res.integrity[:200]}"
         raise BackupError("err.backup.failed_check", path=src_path, problem=first)
+    check_anchors(src_path, db_path, directory)
     result = RestoreResult(backup=src_path, db_path=db_path, pre_restore=None)
     state = _state(db_path)
     if state == "ok":
@@ -561,6 +615,55 @@ def restore(
     rotate(db_path, directory, keep=keep, reasons=[DAMAGED])
     result.check = verify(db_path)
     return result
+
+
+def check_anchors(candidate: Path, db_path: Path, directory: str | Path | None) -> None:
+    """The one call site of the anchors check (issue 18): a candidate whose audit chain does
+    not hold the heads recorded since (frozen sheets, other backups) is refused before anything
+    is touched. `store.anchors` raises its own worded error."""
+    from watchdesk.store import anchors
+
+    verify_candidate = getattr(anchors, "verify_restore_candidate", None)
+    if verify_candidate is not None:
+        verify_candidate(candidate, db_path, directory, chain_verified=True)
+
+
+def restore_point(
+    point: Any,
+    db_path: str | Path,
+    *,
+    directory: str | Path | None = None,
+    keep: int | Mapping[str, int] | None = None,
+    now: datetime | None = None,
+) -> RestoreResult:
+    """Replace the desk with the desk as it stood at a restore point (a
+    `replica.RestorePoint`) or at a time (a datetime): rebuilt from the replica into a new
+    file in the backup folder, then restored like a full copy (verified, anchors, pre-restore
+    copy), and the file removed."""
+    from watchdesk.store import replica
+
+    db_path = Path(db_path)
+    lay = replica.layout(db_path, directory)
+    _sweep_parts(lay.folder)
+    if isinstance(point, datetime):
+        cand, _ = replica.restore_candidate(lay, when=point)
+    else:
+        cand, _ = replica.restore_candidate(lay, txid=point.txid)
+    try:
+        if not isinstance(point, datetime) and point.head is not None:
+            got = replica.chain_head_of(cand)
+            if got is None or got.seq < point.head.seq:
+                raise BackupError(
+                    "backup.point.short",
+                    name=point.name,
+                    want=point.head.short,
+                    got=got.short if got else "-",
+                )
+        result = restore(cand, db_path, directory=directory, keep=keep, now=now)
+        result.backup = Path(point.name if not isinstance(point, datetime) else point.isoformat())
+        return result
+    finally:
+        replica.remove_candidate(cand)
 
 
 def _restore_live(src_path: Path, db_path: Path) -> None:

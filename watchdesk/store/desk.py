@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from functools import cached_property
@@ -37,6 +37,14 @@ if TYPE_CHECKING:
     from watchdesk.store.signoff import ReportRepo
     from watchdesk.store.stats import StatsRepo
     from watchdesk.store.warning import WarningRepo
+
+# The desk's full-text tables (FTS5; each kept by the repository of its noun, in the same
+# transaction as the row). Their segments are merged by `Store.checkpoint`, never in a save.
+FTS_TABLES = ("incidents_fts", "log_fts", "written_reports_fts")
+# A maintenance step merges in slices of this many pages, for this long at most (issue 19:
+# steps small enough never to hold a save; a 200-page step took up to 100 ms on a desk of years).
+MERGE_SLICE_PAGES = 32
+MERGE_BUDGET = 0.012
 
 Clock = Callable[[], datetime]
 
@@ -151,6 +159,8 @@ class Store:
         actor: str | Actor = "system",
         tz: str | ZoneInfo = "Asia/Shanghai",
         rule_pack: str = "national",
+        dispatch_within: Mapping[str, str] | None = None,
+        dispatch_within_where: str = "",
     ):
         self.db = db
         self.clock = clock
@@ -160,6 +170,10 @@ class Store:
         self.tz = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
         self.rule_pack_id = rule_pack
         self._pack: RulePack | None = None
+        # The desk's own dispatch timings (the dispatch_within setting) over the pack's, and
+        # where they were set (store/dispatch.py names them as a clock's source).
+        self.dispatch_within: dict[str, str] = dict(dispatch_within or {})
+        self.dispatch_within_where = dispatch_within_where
         self.auditor = Auditor(db, clock, lambda: self.acting)
         self._wrote = False  # written through write() since opening (see close)
         self._autocheckpoint = True  # False: an owner checkpoints from a timer (Store.open)
@@ -332,13 +346,17 @@ class Store:
         store._autocheckpoint = autocheckpoint
         return store
 
-    def checkpoint(self, merge_pages: int = 200) -> bool:
+    def checkpoint(
+        self, merge_pages: int = MERGE_SLICE_PAGES, budget: float = MERGE_BUDGET
+    ) -> bool:
         """Maintenance kept off the save path, for a timer: a bounded step of full-text segment
         merging (see migrations.m10_fts_merge_off_save_path), then copying committed WAL pages
         back into the database file without waiting for readers (PASSIVE). Durability does not depend on it:
         a commit is on disk in the WAL already. Returns whether the step found merging to do
-        (then the next step should come soon: a backlog left unmerged ends in FTS5's "crisis
-        merge" inside some save, seconds long on a desk of years; bench/README.md finding 5)."""
+        (then the next step should come soon: see `_merge_step` and m20 for why a backlog no
+        longer ends in a save paying seconds for FTS5's crisis merge; bench/README.md finding 5,
+        bench/saves.py). The step is `budget` seconds of merging at most (and one slice of
+        `merge_pages` pages a table at least): a save that comes while it runs waits for it."""
         if self.db.read_only:  # nothing to merge or copy back on a desk no one can write
             return False
         self._wrote = True
@@ -346,19 +364,30 @@ class Store:
         # script's long import): the console's saves queue behind this step on the DB thread.
         try:
             with write_txn(self.db, quiet=True, patient=False):
-                worked = self._merge_step(merge_pages)
+                worked = self._merge_step(merge_pages, budget)
         except DeskBusy:
             return True  # someone else is writing: try again soon
         self.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         return worked
 
-    def _merge_step(self, pages: int) -> bool:
+    def _merge_step(self, pages: int, budget: float = 0.0) -> bool:
+        """Slices of `pages` pages of merging, table after table, each table until a slice finds
+        nothing to do or `budget` seconds have gone by since the step began. Small slices: a
+        merge of a level of large segments (a bulk load's, years of them) goes on over many
+        steps instead of holding the DB thread for one long one; FTS5 keeps where it stopped."""
+        import time
+
+        deadline = time.perf_counter() + budget
         worked = False
-        for table in ("incidents_fts", "log_fts"):
-            before = self.db.conn.total_changes
-            self.db.execute(f"INSERT INTO {table}({table}, rank) VALUES('merge', ?)", [pages])
-            # FTS5: a difference of 2 or more means the merge did work.
-            worked = worked or self.db.conn.total_changes - before >= 2
+        for table in FTS_TABLES:
+            while True:
+                before = self.db.conn.total_changes
+                self.db.execute(f"INSERT INTO {table}({table}, rank) VALUES('merge', ?)", [pages])
+                # FTS5: a difference of 2 or more means the merge did work.
+                did = self.db.conn.total_changes - before >= 2
+                worked = worked or did
+                if not did or time.perf_counter() >= deadline:
+                    break
         return worked
 
     def close(self) -> None:
@@ -372,7 +401,7 @@ class Store:
 
             with contextlib.suppress(StoreError, sqlite3.Error):
                 with write_txn(self.db, retry_seconds=1.0, quiet=True):
-                    self._merge_step(200)
+                    self._merge_step(MERGE_SLICE_PAGES, MERGE_BUDGET)
         self.db.close()
 
     @property

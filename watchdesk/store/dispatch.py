@@ -80,7 +80,28 @@ class DispatchRepo:
 
     @property
     def rules(self) -> DispatchRules:
-        return rules_of(self.s.pack)
+        """The pack's `[dispatch]`, with the desk's own timings (the `dispatch_within` setting)
+        in place of the pack's where it sets them, each then naming the setting as its source."""
+        rules = rules_of(self.s.pack)
+        given = self.s.dispatch_within
+        if not given:
+            return rules
+        from watchdesk.i18n import t
+        from watchdesk.rules.dispatch import parse_within, with_desk
+
+        within = parse_within(given)
+        texts = {str(k).strip().lower(): v for k, v in given.items()}
+        where = self.s.dispatch_within_where or "dispatch_within"
+        sources = {
+            k: t(
+                "dispatch.src.desk",
+                step=k if k in texts else "arrive",
+                value=texts.get(k, texts.get("arrive", "")),
+                where=where,
+            )
+            for k in within
+        }
+        return with_desk(rules, within, sources)
 
     # -- reads ----------------------------------------------------------------------------------
     def _load(self, where: str, args: list) -> builtins.list[Task]:

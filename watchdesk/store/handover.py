@@ -1,8 +1,12 @@
 """Handover (交接班): compile the sheet from the shift's records, sign it twice, freeze it.
 
-Once both the outgoing and the incoming officer have signed, the sheet is rendered (JSON, text,
-Markdown, PDF), hashed and stored; later edits to the records never change it, and it can be
-reprinted byte for byte. A shift with no incoming officer signed in cannot be handed over; open
+Once both the outgoing and the incoming officer have signed, the sheet is frozen: its canonical
+content (JSON, with the audit chain's head at that moment: `chain_head`), its text and Markdown
+are stored with their hashes; later edits to the records never change them. The PDF is not part of
+the record: it is rendered from the frozen JSON whenever it is needed (`render_pdf`), in the font
+installed at that moment, and each rendering is recorded (`handover_renderings`: when, by whom,
+in which font, the PDF's hash), so installing a font later fixes the paper without touching the
+record. Sheets frozen before kept their PDF (`handover_pdfs`); `check` still verifies it. A shift with no incoming officer signed in cannot be handed over; open
 incidents can (they go on the sheet).
 
 Who signs: the outgoing signature is given by someone assigned to the shift, the incoming one by
@@ -20,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from watchdesk.errors import InputError, Msg, StoreError
+from watchdesk.models.audit import ChainHead
 from watchdesk.models.handover import (
     EquipmentItem,
     HandoverSheet,
@@ -67,11 +72,42 @@ class HandoverRecord(BaseModel):
 
 
 class FrozenHandover(BaseModel):
+    """A frozen sheet as stored: its content and text. Its PDF is rendered when needed
+    (`HandoverRepo.render_pdf`)."""
+
     record: HandoverRecord
     sheet: HandoverSheet
     text: str
     markdown: str
+
+
+RENDER_PURPOSES = ("print", "save", "file")
+
+
+class HandoverPdf(BaseModel):
+    """A PDF of a handover sheet, rendered now: a frozen sheet's from its frozen content (and
+    recorded), a draft's from the records as they stand (marked 草稿, not recorded)."""
+
     pdf: bytes
+    sha256: str
+    font: str  # the font file, or STSong-Light (not embedded)
+    embedded: bool
+    warning: str | None = None  # no embeddable CJK font: what to install, in the UI language
+    frozen: bool
+    recorded: bool = False
+
+
+class HandoverRendering(BaseModel):
+    """One recorded rendering of a frozen sheet (`handover_renderings`)."""
+
+    id: int
+    handover_id: int
+    rendered_at: datetime
+    by_whom: str
+    font: str
+    embedded: bool
+    purpose: str
+    pdf_sha256: str
 
 
 def _sha(data: str | bytes) -> str:
@@ -559,17 +595,25 @@ class HandoverRepo:
                 self._freeze(rec, now, lang=lang, width=width, font_path=font_path)
         return self.record(shift_id)
 
+    def chain_head(self) -> ChainHead | None:
+        """The newest audit entry (its number and hash); None on a desk with no audit yet."""
+        row = self.s.db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        return ChainHead(seq=row[0], hash=row[1]) if row else None
+
     def _freeze(
         self, rec: HandoverRecord, now: datetime, *, lang: str, width: int, font_path: str | None
     ) -> None:
+        """The sheet's content, text and Markdown with their hashes; no PDF (`render_pdf` makes
+        one from the frozen content when it is needed: `font_path` is not used any more). The
+        audit chain's head before this update goes into the content (`chain_head`), so the
+        printed sheet carries an anchor a rewriter of the desk file cannot reach."""
         from watchdesk.report.handover import render_markdown, render_text
-        from watchdesk.report.pdf import render_pdf
 
         sheet = self.compile(rec.shift_id, now)
+        sheet.chain_head = self.chain_head()
         sheet_json = sheet.model_dump_json()
         text = render_text(sheet, tz=self.s.tz, width=width, lang=lang)
         md = render_markdown(sheet, tz=self.s.tz, lang=lang)
-        pdf = render_pdf(sheet, tz=self.s.tz, lang=lang, font_path=font_path)
         self.s.auditor.update(
             "handovers",
             rec.id,
@@ -583,12 +627,8 @@ class HandoverRepo:
                 "markdown": md,
                 "sheet_sha256": _sha(sheet_json),
                 "text_sha256": _sha(text),
-                "pdf_sha256": _sha(pdf),
                 "updated_at": to_db(now),
             },
-        )
-        self.s.db.execute(
-            "INSERT INTO handover_pdfs (handover_id, pdf) VALUES (?, ?)", [rec.id, pdf]
         )
 
     # -- frozen sheets ---------------------------------------------------------------------------
@@ -598,16 +638,97 @@ class HandoverRepo:
         )
         if row is None or row["status"] != "frozen":
             raise InputError("shift", "err.handover.not_frozen", id=shift_id)
-        pdf = self.s.db.execute(
-            "SELECT pdf FROM handover_pdfs WHERE handover_id = ?", [row["id"]]
-        ).fetchone()
         return FrozenHandover(
             record=_record(row),
             sheet=HandoverSheet.model_validate_json(row["sheet_json"]),
             text=row["text"],
             markdown=row["markdown"],
-            pdf=pdf[0] if pdf else b"",
         )
+
+    def render_pdf(
+        self, shift_id: int, *, font_path: str | None = None, purpose: str = "file"
+    ) -> HandoverPdf:
+        """The sheet as a PDF, rendered now in the CJK font installed now (`font_path`: the
+        config's `pdf_font`). A frozen sheet is rendered from its frozen content, in the language
+        it was frozen in, with its hash on the page, and the rendering is recorded (who, when,
+        which font, the PDF's SHA-256; not on a desk opened read-only); a draft is compiled from
+        the records now and marked 草稿 (not recorded: it is not the record). `warning` says when
+        no embeddable font is installed (the Chinese would print as boxes)."""
+        from watchdesk.i18n import language
+        from watchdesk.report import pdf as paper
+
+        if purpose not in RENDER_PURPOSES:
+            raise ValueError(f"purpose {purpose!r}")
+        rec = self.record(shift_id)
+        font, warning = paper.cjk_font(font_path)
+        if not rec.frozen:
+            data = paper.render_pdf(
+                self.compile(shift_id),
+                tz=self.s.tz,
+                lang=language(),
+                font_path=font_path,
+                draft=True,
+            )
+            return HandoverPdf(
+                pdf=data,
+                sha256=_sha(data),
+                font=paper.font_file(font),
+                embedded=warning is None,
+                warning=warning,
+                frozen=False,
+            )
+        fz = self.frozen(shift_id)
+        data = paper.render_pdf(
+            fz.sheet,
+            tz=self.s.tz,
+            lang=rec.lang,
+            font_path=font_path,
+            sha256=rec.sheet_sha256,
+        )
+        out = HandoverPdf(
+            pdf=data,
+            sha256=_sha(data),
+            font=paper.font_file(font),
+            embedded=warning is None,
+            warning=warning,
+            frozen=True,
+        )
+        if self.s.read_only is None:
+            with self.s.write():
+                self.s.auditor.insert(
+                    "handover_renderings",
+                    {
+                        "handover_id": rec.id,
+                        "rendered_at": to_db(self.s.now()),
+                        "by_whom": self.s.actor,
+                        "font": out.font,
+                        "embedded": int(out.embedded),
+                        "purpose": purpose,
+                        "pdf_sha256": out.sha256,
+                    },
+                )
+            out.recorded = True
+        return out
+
+    def renderings(self, shift_id: int) -> list[HandoverRendering]:
+        """The recorded renderings of the shift's frozen sheet, oldest first."""
+        return [
+            HandoverRendering(
+                id=r["id"],
+                handover_id=r["handover_id"],
+                rendered_at=from_db_not_null(r["rendered_at"]),
+                by_whom=r["by_whom"],
+                font=r["font"],
+                embedded=bool(r["embedded"]),
+                purpose=r["purpose"],
+                pdf_sha256=r["pdf_sha256"],
+            )
+            for r in self.s.db.query(
+                """SELECT r.* FROM handover_renderings r JOIN handovers h ON h.id = r.handover_id
+                   WHERE h.shift_id = ? ORDER BY r.id""",
+                [shift_id],
+            )
+        ]
 
     def history(self, limit: int = 100) -> list[HandoverRecord]:
         return [
@@ -619,9 +740,18 @@ class HandoverRepo:
         ]
 
     def verify_frozen(self) -> list[str]:
-        """Problems with stored sheets (for `watchdesk check`)."""
+        """Problems with stored sheets (for `watchdesk check`), in the UI language: content or
+        text that differs from its hash; for a sheet frozen before PDFs were rendered on demand
+        (it has `pdf_sha256`), its stored PDF missing or different; for one frozen since, a
+        stored PDF it should not have."""
+        from watchdesk.i18n import t
+
         problems = []
-        for row in self.s.db.query("SELECT * FROM handovers WHERE status = 'frozen'"):
+        for row in self.s.db.query(
+            """SELECT id, shift_id, sheet_json, text, sheet_sha256, text_sha256, pdf_sha256
+               FROM handovers WHERE status = 'frozen' ORDER BY id"""
+        ):
+            where = {"id": row["id"], "shift": row["shift_id"]}
             pdf = self.s.db.execute(
                 "SELECT pdf FROM handover_pdfs WHERE handover_id = ?", [row["id"]]
             ).fetchone()
@@ -629,7 +759,10 @@ class HandoverRepo:
                 _sha(row["sheet_json"] or "") != row["sheet_sha256"]
                 or _sha(row["text"] or "") != row["text_sha256"]
             ):
-                problems.append(f"handover #{row['id']} content differs from its hash")
-            if pdf is None or _sha(pdf[0]) != row["pdf_sha256"]:
-                problems.append(f"handover #{row['id']} PDF is missing or differs from its hash")
+                problems.append(t("frozen.check.content", **where))
+            if row["pdf_sha256"] is not None:  # frozen with its PDF (before m18)
+                if pdf is None or _sha(pdf[0]) != row["pdf_sha256"]:
+                    problems.append(t("frozen.check.pdf", **where))
+            elif pdf is not None:
+                problems.append(t("frozen.check.stray_pdf", **where))
         return problems

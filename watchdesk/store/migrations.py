@@ -67,6 +67,7 @@ AUDITED_TABLES: tuple[str, ...] = (
     "task_clocks",
     "task_chases",
     "first_receivers",
+    "handover_renderings",
 )
 
 
@@ -1106,6 +1107,89 @@ def m17_unit_filings(db: Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'a filing is never deleted'); END;
         """,
     )
+
+
+@migrations()
+def m18_handover_renderings(db: Database) -> None:
+    """The handover sheet's paper is made when it is needed (issue 17): a frozen sheet keeps its
+    JSON and text with their hashes, and each PDF rendered from that JSON — printed, saved,
+    written by the command line — is recorded here (`handover_renderings`: which handover, when,
+    by whom, in which font, whether that font was embedded, what for, and the PDF's SHA-256).
+    New frozen sheets store no PDF; the PDFs of sheets frozen before stay in `handover_pdfs`.
+    A rendering is never changed nor deleted. New table only: no existing row changes."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE handover_renderings (
+            id INTEGER PRIMARY KEY,
+            handover_id INTEGER NOT NULL REFERENCES handovers(id),
+            rendered_at TEXT NOT NULL,
+            by_whom TEXT NOT NULL,
+            font TEXT NOT NULL,
+            embedded INTEGER NOT NULL CHECK (embedded IN (0, 1)),
+            purpose TEXT NOT NULL DEFAULT 'file' CHECK (purpose IN ('print','save','file')),
+            pdf_sha256 TEXT NOT NULL CHECK (length(pdf_sha256) = 64)
+        );
+        CREATE INDEX handover_renderings_handover ON handover_renderings(handover_id, id);
+        CREATE TRIGGER handover_renderings_no_update BEFORE UPDATE ON handover_renderings
+            BEGIN SELECT RAISE(ABORT, 'a rendering is never changed'); END;
+        CREATE TRIGGER handover_renderings_no_delete BEFORE DELETE ON handover_renderings
+            BEGIN SELECT RAISE(ABORT, 'a rendering is never deleted'); END;
+        """,
+    )
+
+
+@migrations()
+def m19_stats_indexes(db: Database) -> None:
+    """Statistics read a period's clocks without visiting their rows (issue 15; bench/README.md
+    finding 11). `deadlines_stats` holds every column the count of a period's clocks needs
+    (due, status, when done, kind, incident), so a year's ~110,000 clocks are counted from the
+    index alone; `reports_final` finds an incident's final report without reading its other
+    reports (a clock dropped by the final report after it was due is missed); `incidents_stats`
+    holds what the counts of a period's incidents read (status, grade, category, caller unit,
+    occurrence, figures), so what happened, 同比, 环比 and subordinates' timeliness read a
+    tenth of the pages the incidents' rows fill. Indexes only: no row changes."""
+    _run_script(
+        db,
+        """
+        CREATE INDEX deadlines_stats ON deadlines(due_at, status, done_at, kind, incident_id);
+        CREATE INDEX reports_final ON reports(incident_id, kind, at) WHERE kind = 'final';
+        CREATE INDEX incidents_stats ON incidents(received_at, status, grade, category,
+            caller_unit, occurred_at, dead, injured, seriously_injured, missing, trapped,
+            direct_loss);
+        """,
+    )
+
+
+@migrations()
+def m20_search_filters(db: Database) -> None:
+    """Issue 19, two things a person waits for.
+
+    Searching: a search with words and a filter (grade, category, status, area, dates) checks
+    each full-text match against the filter. Through the table's rows that was one read of a
+    wide row per match, 31x slower for 10x the history; `incidents_filters` holds the filter
+    columns in id order (about 40 bytes an incident), a narrow read (`store/search.py`).
+
+    Saving: FTS5's crisis merge (a level of `crisismerge` segments merged whole, and every full
+    level above it, inside the write that adds the last) is what made a save on a desk whose
+    index is behind (a bulk load's levels of large segments, a copy or a restore of such a
+    desk) take seconds. Merging is the maintenance's (`Store.checkpoint`, in small steps), and
+    FTS5 gives a merge already under way precedence over starting one on level 0, so while it
+    catches up on a large level, level 0 only gets merged once it holds as many segments as that
+    level: with crisismerge at its default 16 a few saves were enough to reach it. At 64 a save
+    is never the one that merges unless 64 saves came with no maintenance step between them.
+    Written reports' index had automerge on (m14 came after m10): off, merged by the same
+    steps. Index and FTS5 settings only: no row changes."""
+    _run_script(
+        db,
+        """
+        CREATE INDEX IF NOT EXISTS incidents_filters
+            ON incidents(id, received_at, category, grade, status, area_id);
+        """,
+    )
+    for table in ("incidents_fts", "log_fts", "written_reports_fts"):
+        db.execute(f"INSERT INTO {table}({table}, rank) VALUES('automerge', 0)")
+        db.execute(f"INSERT INTO {table}({table}, rank) VALUES('crisismerge', 64)")
 
 
 # -- applying -------------------------------------------------------------------------------------

@@ -6,12 +6,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.widgets import Static
 
 from watchdesk.i18n import language, t
 from watchdesk.i18n.labels import role_label
 from watchdesk.models.roster import Role, ShiftView
 from watchdesk.text.timefmt import fmt_hm, hms, remaining_seconds
+from watchdesk.widgets.textline import TextLine
 
 if TYPE_CHECKING:
     from textual import getters
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from watchdesk.app import WatchdeskApp
 
 
-class OnDutyBanner(Static):
+class OnDutyBanner(TextLine):
     if TYPE_CHECKING:
         app = getters.app(WatchdeskApp)
 
@@ -28,10 +28,9 @@ class OnDutyBanner(Static):
     """
 
     def __init__(self, **kwargs):
-        super().__init__("", **kwargs)
+        super().__init__(**kwargs)
         self.current: ShiftView | None = None
         self.upcoming: ShiftView | None = None
-        self.last_text = Text()
 
     def on_mount(self) -> None:
         self.watch(self.app, "now", self._redraw, init=False)
@@ -81,5 +80,4 @@ class OnDutyBanner(Static):
             nxt = self._people(self.upcoming)
             nxt.stylize("dim")
             second.append_text(nxt)
-        self.last_text = Text("\n").join([first, second])
-        self.update(self.last_text)
+        self.show(Text("\n").join([first, second]))

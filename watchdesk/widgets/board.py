@@ -42,6 +42,7 @@ class CountdownBoard(FixedTable):
         self.amber_minutes = amber_minutes
         self.rows_data: list[BoardRow] = []
         self._states: dict[int, ClockState] = {}
+        self._shown: dict[str, Text] = {}  # the time-left cell each row shows, by row key
         self._styles = {
             ClockState.ok: "",
             ClockState.amber: "bold black on #e8a300",
@@ -91,6 +92,7 @@ class CountdownBoard(FixedTable):
         was = self.selected_row()
         self.rows_data = rows
         self.clear()
+        self._shown = {}
         tz = self.app.settings.tz
         for r in rows:
             cell, state = self._left_cell(r, now)
@@ -108,6 +110,7 @@ class CountdownBoard(FixedTable):
                 cell,
                 key=str(r.deadline_id),
             )
+            self._shown[str(r.deadline_id)] = cell
         self.size_now()
         if was is None:
             return True
@@ -118,6 +121,8 @@ class CountdownBoard(FixedTable):
         return self.select_incident(was.incident_id)
 
     def tick(self, now: datetime) -> None:
+        """Only the cells whose text or colour changed are updated (and repainted: FixedTable):
+        a clock days away changes once a minute."""
         rang = False
         for r in self.rows_data:
             cell, state = self._left_cell(r, now)
@@ -126,7 +131,12 @@ class CountdownBoard(FixedTable):
                 self.app.bell()
                 rang = True
             self._states[r.deadline_id] = state
-            self.update_cell(str(r.deadline_id), "left", cell)
+            key = str(r.deadline_id)
+            shown = self._shown.get(key)
+            if shown is not None and shown.plain == cell.plain and shown.style == cell.style:
+                continue
+            self._shown[key] = cell
+            self.update_cell(key, "left", cell)
 
     def state_of(self, deadline_id: int) -> ClockState | None:
         return self._states.get(deadline_id)

@@ -7,7 +7,15 @@ was ~15 ms of opening the console, and the countdown board paid it again every s
 time-left cell it updates. This table skips the measuring when there is nothing to size: any
 auto-width column, labelled row or auto-height row hands the work back to DataTable unchanged.
 
-It overrides two private DataTable methods; Textual is pinned to an exact version in
+An updated cell repaints only itself: DataTable.update_cell repaints the whole table, and on the
+first screen the countdown board's tick then sent every row of the board to the terminal each
+second (what `watchdesk serve` and an SSH session carry) instead of the time-left cells. And
+only that cell is drawn again: DataTable forgets every drawn cell on any update (its caches are
+keyed by a count of updates), so each tick drew all the cells of every row with a clock; here
+drawn cells are kept by a count of the table's other updates and each cell's own.
+
+It overrides two private DataTable methods (and uses its private caches' counter and the
+`_require_update_dimensions` flag); Textual is pinned to an exact version in
 pyproject.toml and tests/ui/test_fixed_table.py compares it with a plain DataTable.
 """
 
@@ -15,10 +23,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellKey, RowKey
+from textual.widgets.data_table import CellKey, CellType, ColumnKey, RowKey
 
 
 def cell_text(value: str) -> Text:
@@ -29,6 +40,13 @@ def cell_text(value: str) -> Text:
 
 
 class FixedTable(DataTable):
+    def __init__(self, *args, **kwargs) -> None:
+        # before DataTable's own: its watchers clear the caches while it starts
+        self._cell_updates = 0  # the updates of `_update_count` made by update_cell here
+        self._cell_versions: dict[tuple[RowKey, ColumnKey], int] = {}
+        self._drawn_cells: LRUCache[tuple, list[list[Segment]]] = LRUCache(10000)
+        super().__init__(*args, **kwargs)
+
     def _nothing_to_size(self) -> bool:
         return bool(self.columns) and not any(c.auto_width for c in self.columns.values())
 
@@ -50,6 +68,81 @@ class FixedTable(DataTable):
         self.virtual_size = Size(
             width + self._row_label_column_width, self._total_row_height + header
         )
+
+    def update_cell(
+        self,
+        row_key: RowKey | str,
+        column_key: ColumnKey | str,
+        value: CellType,
+        *,
+        update_width: bool = False,
+    ) -> None:
+        """DataTable.update_cell, repainting only the cell when nothing has to be measured."""
+        row_key = RowKey(row_key) if isinstance(row_key, str) else row_key
+        column_key = ColumnKey(column_key) if isinstance(column_key, str) else column_key
+        if (
+            update_width
+            or not self._nothing_to_size()
+            or self._total_row_height != self.row_count  # a row of more than one line
+            or self.fixed_rows
+            or self.fixed_columns
+            or row_key not in self._row_locations
+            or column_key not in self._column_locations
+        ):
+            super().update_cell(row_key, column_key, value, update_width=update_width)
+            return
+        self._data[row_key][column_key] = value
+        self._update_count += 1  # the render caches' key: the rows are drawn anew ...
+        self._cell_updates += 1  # ... from their cells as drawn, but for this one
+        self._cell_versions[row_key, column_key] = self._cell_updates
+        row_index = self._row_locations.get(row_key) or 0  # (both known: checked above)
+        column_index = self._column_locations.get(column_key) or 0
+        columns = self.ordered_columns
+        x = self._row_label_column_width + sum(
+            c.get_render_width(self) for c in columns[:column_index]
+        )
+        y = row_index + (self.header_height if self.show_header else 0)
+        self._refresh_region(Region(x, y, columns[column_index].get_render_width(self), 1))
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> list[list[Segment]]:
+        if row_index < 0 or column_index < 0:  # the header, a row label
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        key = (
+            row_key,
+            column_key,
+            row_index,
+            base_style,
+            width,
+            cursor,
+            hover,
+            self._show_hover_cursor,
+            self._update_count - self._cell_updates,  # any other change: all drawn anew
+            self._cell_versions.get((row_key, column_key), 0),  # type: ignore[arg-type]
+            self._pseudo_class_state,
+        )
+        lines = self._drawn_cells.get(key)
+        if lines is None:
+            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+            self._drawn_cells[key] = lines
+        return lines
+
+    def _clear_caches(self) -> None:
+        super()._clear_caches()
+        self._drawn_cells.clear()
+
+    def notify_style_update(self) -> None:
+        self._drawn_cells.clear()
+        super().notify_style_update()
 
     def size_now(self) -> None:
         """Size the table for the rows just added, now rather than when the app is next idle

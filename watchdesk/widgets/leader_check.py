@@ -11,13 +11,13 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.widgets import Static
 
 from watchdesk.i18n import t
 from watchdesk.models.directory import stale_count
 from watchdesk.models.roster import CheckStatus, DutyStatus
 from watchdesk.rules.roster import escalation, next_due, status_at
 from watchdesk.text.timefmt import fmt_hm, hms, remaining_seconds
+from watchdesk.widgets.textline import TextLine
 
 if TYPE_CHECKING:
     from textual import getters
@@ -83,7 +83,7 @@ def duty_line(duty: DutyStatus | None, now: datetime, tz: tzinfo) -> tuple[Text,
     return line, esc.active
 
 
-class LeaderCheckBar(Static):
+class LeaderCheckBar(TextLine):
     if TYPE_CHECKING:
         app = getters.app(WatchdeskApp)
 
@@ -93,11 +93,10 @@ class LeaderCheckBar(Static):
     """
 
     def __init__(self, **kwargs):
-        super().__init__("", **kwargs)
+        super().__init__(**kwargs)
         self.duty: DutyStatus | None = None
         self.filings: list[date | None] | None = None  # the first screen's (see set_status)
         self.escalated = False
-        self.last_text = Text()
         self._rung_at: datetime | None = None
         self.bells = 0
 
@@ -139,5 +138,4 @@ class LeaderCheckBar(Static):
                 self.app.bell()
         else:
             self._rung_at = None
-        self.last_text = text
-        self.update(text)
+        self.show(text)
