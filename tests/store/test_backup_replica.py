@@ -267,3 +267,27 @@ def test_a_point_is_restored_from_the_compacted_level_once_litestream_dropped_it
     res = backups.restore_point(point, desk)
     assert res.check.ok, res.check.problems
     assert _count(desk) in (5, 6)  # the handover's, and maybe what was saved within 30 s after
+
+
+def test_check_after_a_restore_to_an_earlier_point_is_not_a_rewrite(desk):
+    """A deliberate restore steps back in history: the restore points taken before it that
+    hold the later history are set aside as anchors (recorded beside the backups), so `check`
+    stays green; a rewrite after the restore is still caught by the anchors that remain."""
+    first = replica.take_point(desk, reason="handover")
+    _add(desk, 2, "later")
+    later = replica.take_point(desk, reason="manual")
+    assert later.head.seq > first.head.seq
+    backups.restore_point(first, desk)
+
+    labels = [label for label, _, _ in backups.recorded_heads(desk)]
+    assert first.name in labels and later.name not in labels
+    (record,) = backups.backup_dir(desk).glob("*.restored.json")
+    assert oct(record.stat().st_mode & 0o777) == "0o600"
+    assert json.loads(record.read_text())["head"]["seq"] == first.head.seq
+    out = run_main(["check", "--db", str(desk)])
+    assert out["code"] == 0, out["out"] + out["err"]
+
+    # Without the record, the later point would report the restore as deleted history.
+    record.unlink()
+    out = run_main(["check", "--db", str(desk)])
+    assert out["code"] == 1

@@ -15,6 +15,8 @@ last good backups out of the rotation. Never imports textual.
 from __future__ import annotations
 
 import contextlib
+import glob
+import json
 import os
 import re
 import shutil
@@ -242,14 +244,17 @@ def recorded_heads(
     of its own: None), and each full copy's newest entry (the copy is the record)."""
     from watchdesk.store.replica import chain_head_of, list_points
 
+    done = restores(db_path, directory)
     out: list[tuple[str, ChainHead, Path | None]] = [
-        (pt.name, pt.head, None) for pt in list_points(db_path, directory) if pt.head is not None
+        (pt.name, pt.head, None)
+        for pt in list_points(db_path, directory)
+        if pt.head is not None and not superseded(pt.taken_at, pt.head, done)
     ]
     for b in list_backups(db_path, directory):
         if b.reason == DAMAGED:
             continue
         head = chain_head_of(b.path)
-        if head is not None:
+        if head is not None and not superseded(b.taken_at, head, done):
             out.append((b.path.name, head, b.path))
     return out
 
@@ -614,7 +619,66 @@ def restore(
         _restore_fresh(src_path, db_path)
     rotate(db_path, directory, keep=keep, reasons=[DAMAGED])
     result.check = verify(db_path)
+    _record_restore(d, db_path.stem, now, src_path)
     return result
+
+
+# -- restores on record: a deliberate step back in history ------------------------------------
+RESTORED_SUFFIX = ".restored.json"
+
+
+def _record_restore(d: Path, stem: str, at: datetime, source: Path) -> None:
+    """Write down, beside the backups, that the desk was put back to the chain head of
+    `source` at `at`. Backups taken before this restore that hold later history are anchors of
+    a history the office abandoned on purpose: `recorded_heads` sets them aside instead of
+    reporting every later `check` as a rewrite. The record is only as strong as the backup
+    folder it sits in, as those backups themselves are."""
+    from watchdesk.store.replica import chain_head_of
+
+    head = chain_head_of(source)
+    if head is None:
+        return
+    path = d / f"{stem}-{at.strftime(_STAMP)}{RESTORED_SUFFIX}"
+    body = json.dumps(
+        {"at": at.isoformat(), "head": head.model_dump(), "from": source.name},
+        ensure_ascii=False,
+    )
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(body)
+            f.flush()
+            os.fsync(f.fileno())
+        _fsync(d, directory=True)
+    except OSError as e:
+        raise _write_failure(e, path) from e
+
+
+def restores(
+    db_path: str | Path, directory: str | Path | None = None
+) -> list[tuple[datetime, ChainHead]]:
+    """(when, head the desk was put back to) of each recorded restore of this desk, oldest
+    first; unreadable records are skipped (they only ever set anchors aside)."""
+    d = backup_dir(db_path, directory)
+    stem = Path(db_path).stem
+    out = []
+    try:
+        names = sorted(d.glob(f"{glob.escape(stem)}-*{RESTORED_SUFFIX}"))
+    except OSError:
+        return []
+    for path in names:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            out.append((datetime.fromisoformat(data["at"]), ChainHead(**data["head"])))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return sorted(out, key=lambda r: r[0])
+
+
+def superseded(taken_at: datetime, head: ChainHead, done: list[tuple[datetime, ChainHead]]) -> bool:
+    """True when a restore after `taken_at` put the desk back before `head`: that backup holds
+    history the office stepped back from on purpose."""
+    return any(taken_at < at and head.seq > back.seq for at, back in done)
 
 
 def check_anchors(candidate: Path, db_path: Path, directory: str | Path | None) -> None:
