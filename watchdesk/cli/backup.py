@@ -51,9 +51,6 @@ def cmd_backup(ctx: Ctx) -> int:
         raise Failure(t("err.backup.no_desk", path=ctx.db_path))
     backups.sweep(ctx.db_path, folder)
     keep = a.keep or ctx.settings.backup_keep
-    warning = warn_same_device(ctx, folder)
-    if warning:
-        print(warning, file=sys.stderr)
     if a.full:
         info = backups.take(ctx.db_path, reason=a.reason, directory=folder, keep=keep)
         out: dict[str, Any] = info.to_json()
@@ -91,6 +88,10 @@ def cmd_backup(ctx: Ctx) -> int:
         if a.verify:
             result = "ok" if ok else "; ".join(out["check"]["problems"][:3])
             print(t("backup.verified", result=result))
+    # Said after the backup is taken: a failed one's only line is its error.
+    warning = warn_same_device(ctx, folder)
+    if warning:
+        print(warning, file=sys.stderr)
     return EXIT_OK if ok else EXIT_FAIL
 
 
