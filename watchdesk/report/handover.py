@@ -219,10 +219,9 @@ def _report_name(r: SheetReport) -> str:
     return f"#{r.incident_id} {kind_label(r.kind, r.seq)}《{r.title}》"
 
 
-def written_line(r: SheetReport, tz: tzinfo) -> str:
-    """A written report sent during the shift: when, its serial number, which, how it went,
-    and on time or late (or a correction, which closes no clock; or sent without sign-off)."""
-    head = " ".join(x for x in (_hm(r.sent_at, tz), r.serial or t("rv.ho.no_serial")) if x)
+def written_how(r: SheetReport) -> list[str]:
+    """How a sent report went: the channel, then a correction (which closes no clock) or on time
+    / late, and "sent without sign-off" when so."""
     how = [t(f"rep.via.{r.sent_via}")] if r.sent_via else []
     if r.corrects:
         how.append(t("rv.ho.corrects", what=r.corrects))
@@ -234,7 +233,14 @@ def written_line(r: SheetReport, tz: tzinfo) -> str:
         )
     if r.without_chain:
         how.append(t("rv.ho.without_chain"))
-    line = f"{head} {_report_name(r)} —— {t('rv.ho.list_sep').join(how)}"
+    return how
+
+
+def written_line(r: SheetReport, tz: tzinfo) -> str:
+    """A written report sent during the shift: when, its serial number, which, how it went,
+    and on time or late (or a correction, which closes no clock; or sent without sign-off)."""
+    head = " ".join(x for x in (_hm(r.sent_at, tz), r.serial or t("rv.ho.no_serial")) if x)
+    line = f"{head} {_report_name(r)} —— {t('rv.ho.list_sep').join(written_how(r))}"
     if r.struck:
         return Struck(line, r.struck)
     return ("！" if r.without_chain else "") + line

@@ -22,9 +22,9 @@ from watchdesk.report.handover import (
     _line,
     _report_name,
     clock_state,
-    duration,
     overdue,
     pending_line,
+    written_how,
     written_line,
 )
 
@@ -160,17 +160,7 @@ def _written(reports: list[SheetReport], tz: tzinfo) -> Block:
         if r.struck:
             rows.append([[written_line(r, tz)]])
             continue
-        how = [t(f"rep.via.{r.sent_via}")] if r.sent_via else []
-        if r.corrects:
-            how.append(t("rv.ho.corrects", what=r.corrects))
-        elif r.late_seconds is not None:
-            how.append(
-                t("rv.ho.late", late=duration(r.late_seconds))
-                if r.late_seconds > 0
-                else t("rv.ho.on_time")
-            )
-        if r.without_chain:
-            how.append(t("rv.ho.without_chain"))
+        how = written_how(r)
         rows.append(
             [
                 [_hm(r.sent_at, tz)],
