@@ -151,16 +151,18 @@ def litestream_cfg(work: Path, desk: Path, sock: Path) -> Path:
     return cfg
 
 
-def bench_desk(years: float, work: Path, restic: bool, *, session: bool = True) -> dict:
+def bench_desk(
+    years: float, work: Path, restic: bool, *, session: bool = True, desk_dir: Path | None = None
+) -> dict:
     import desks
 
     from watchdesk.store import backup as backups
     from watchdesk.store import replica
     from watchdesk.store.desk import Store
 
-    meta = desks.load(years)
+    meta = desks.load(years, desk_dir or desks.OUT)
     assert meta is not None, f"no bench desk for {years} years: python bench/desks.py"
-    src = Path(meta["path"])
+    src = desks.paths(years, desk_dir)[0] if desk_dir else Path(meta["path"])
     clock = desks.desk_clock(meta)
     for p in list(work.glob("*")):
         if p.is_dir():
@@ -375,12 +377,17 @@ def main(argv: list[str] | None = None) -> int:
         help="skip the session diff (it needs a second full copy of the desk on disk)",
     )
     p.add_argument("--out", type=Path, default=HERE / "out" / "backup.json")
+    p.add_argument(
+        "--desk-dir", type=Path, help="the desks.py desks in this folder (default bench/out)"
+    )
     a = p.parse_args(argv)
     restic = not a.no_restic and shutil.which("restic") is not None
     a.work.mkdir(parents=True, exist_ok=True)
     out = {}
     for y in a.years or [1, 10]:
-        out[f"desk-{y:g}y"] = bench_desk(y, a.work, restic, session=not a.no_session)
+        out[f"desk-{y:g}y"] = bench_desk(
+            y, a.work, restic, session=not a.no_session, desk_dir=a.desk_dir
+        )
         print(json.dumps({f"desk-{y:g}y": out[f"desk-{y:g}y"]}, indent=1), flush=True)
     a.out.write_text(json.dumps(out, indent=1))
     return 0

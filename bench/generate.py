@@ -10,7 +10,8 @@ Instead of the per-row Store API (one transaction, several SELECTs and an fsync 
 replays the desk's history in memory, mirroring `IncidentRepo`/`FigureRepo`/`DutyLogRepo`/
 `RosterRepo`/`DirectoryRepo`/`RollCallRepo`/`DutyChecks` and `Auditor`, and bulk-inserts the
 final rows, the full-text rows (`incidents_fts`, `log_fts`) and the log with `executemany` in one
-transaction.
+transaction. An incident's full-text row is written after its final row, its `tag` column (m21)
+read from that row with the store's own `TAGS_SQL`, as `IncidentRepo._index` writes it.
 The deadline maths are the application's own (`watchdesk.rules.deadlines`).
 
 The desk's paperwork, at a county desk's rates (one 24-hour shift a day):
@@ -74,6 +75,7 @@ from watchdesk.rules.warning import signal_type
 from watchdesk.store.audit import GENESIS, _entry_hash, canonical
 from watchdesk.store.db import to_db
 from watchdesk.store.desk import Store
+from watchdesk.store.search import TAGS_SQL
 
 try:  # the incident lifecycle (versioned figures, full-text search), when the package has it
     from watchdesk.text.fulltext import grams, incident_text, log_text
@@ -709,7 +711,15 @@ AUDIT_SQL = (
     "INSERT INTO audit (id, at, actor, table_name, row_id, action, before, after,"
     " prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)"
 )
-FTS_SQL = "INSERT INTO incidents_fts (rowid, uni, bi) VALUES (?,?,?)"
+# An incident's full-text row has a `tag` (m21), read from its final row with the store's
+# TAGS_SQL, a batch of rows in one query (the incidents' rows are written first:
+# `Sink.raw_insert`); a SELECT per row, as `IncidentRepo._index` does, would cost the writer four
+# times as much as the rest of the row.
+FTS_SQL = "INSERT INTO incidents_fts (rowid, uni, bi, tag) VALUES (?,?,?,?)"
+TAGS_OF_SQL = (
+    f"SELECT i.id, {TAGS_SQL.format(r='i')} FROM incidents i"
+    " WHERE i.id IN (SELECT value FROM json_each(?))"
+)
 LOG_FTS_SQL = "INSERT INTO log_fts (rowid, uni, bi) VALUES (?,?,?)"
 FTS_SQLS = (FTS_SQL, LOG_FTS_SQL)
 
@@ -730,6 +740,10 @@ def _writer_process(path: str, batches, done) -> None:
             for sql, values in rows:
                 if sql in FTS_SQLS:  # (rowid, text): the grams are made here, off the main core
                     values = [(rowid, *grams(text)) for rowid, text in sorted(values)]
+                if sql == FTS_SQL:
+                    ids = json.dumps([v[0] for v in values])
+                    tags = dict(conn.execute(TAGS_OF_SQL, [ids]).fetchall())
+                    values = [(*v, tags[v[0]]) for v in values]
                 conn.executemany(sql, values)
             chained = []
             for entry in audit:
@@ -777,6 +791,7 @@ class Sink:
         self.next_id = {t: 1 for t in tables}
         self.rows: dict[str, list[tuple]] = {t: [] for t in tables}
         self.raw: dict[str, list[tuple]] = {}  # sql -> rows outside the audit (search index)
+        self.waiting: dict[int, tuple] = {}  # incident id -> its full-text row, until it is final
         self.audit: list[tuple] = []
         self.live: dict[tuple[str, int], list] = {}  # (table, id) -> [row dict, last after-json]
         ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
@@ -827,6 +842,12 @@ class Sink:
         self._emit(table, row)
 
     def raw_insert(self, sql: str, values: tuple) -> None:
+        """A row outside the audit. An incident's full-text row (FTS_SQL) reads its `tag` from
+        the incident's final row: while the incident may still change it waits, and goes out
+        with that row (in the same batch, after the tables' rows)."""
+        if sql == FTS_SQL and ("incidents", values[0]) in self.live:
+            self.waiting[values[0]] = values
+            return
         self.raw.setdefault(sql, []).append(values)
 
     def _emit(self, table: str, row: dict) -> None:
@@ -837,6 +858,8 @@ class Sink:
                 f"{sorted(row)}, the table has {sorted(cols)}"
             )
         self.rows[table].append(tuple([row[c] for c in cols]))
+        if table == "incidents" and (fts := self.waiting.pop(row["id"], None)) is not None:
+            self.raw.setdefault(FTS_SQL, []).append(fts)
 
     def flush(self) -> None:
         rows = [(self.sql[t], sorted(r)) for t, r in self.rows.items() if r]

@@ -1,10 +1,12 @@
 """What an idle console costs: bytes to the terminal and CPU while only the clocks run.
 
-    python bench/idle.py [--db DESK --as NAME] [--seconds 30] [--settle 8] [--busy] [--lang en]
+    python bench/idle.py [--db DESK [--as NAME] [--now ISO]] [--seconds 30] [--settle 8] [--busy]
     python bench/idle.py --other OLD_TREE ...     # before/after: another checkout, same run
 
 Opens the console in a real terminal (a pty at 140x45, `_pty.Term`) on a copy of a desk (by
-default a fresh demo desk, opened as its duty chief 赵磊), waits for the first complete screen,
+default a fresh demo desk, opened as its duty chief 赵磊; a bench desk is opened by whoever is on
+duty at the instant it stands at, with the console's clock set back to that instant, as
+`keys.py` does, so its clocks run), waits for the first complete screen,
 lets the one-off work of the first seconds pass (the first WAL checkpoint at 3 s, the daily
 backup check at 5 s: `--settle`), then counts for `--seconds` the bytes the console writes to
 the terminal, the writes (about one per frame), the rows of the screen that changed (seen in a
@@ -27,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _pty import Term, busy_core, env_for_console, watchdesk_cmd  # noqa: E402
+from keys import desk_age, on_duty  # noqa: E402
 
 
 def bare_app(tick: bool) -> None:
@@ -87,17 +90,22 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--bare-app", choices=["still", "tick"], help=argparse.SUPPRESS)
     p.add_argument("--db", type=Path, help="a desk to copy and open (default: a new demo desk)")
-    p.add_argument("--as", dest="actor", default="赵磊", help="who opens the console")
+    p.add_argument("--as", dest="actor", help="who opens the console (default: on duty)")
+    p.add_argument("--now", help="the instant a --db desk stands at (ISO; default: its own)")
     p.add_argument("--lang", default="en")
     p.add_argument("--seconds", type=float, default=30.0)
     p.add_argument("--settle", type=float, default=8.0)
     p.add_argument("--busy", action="store_true", help="keep one core busy while measuring")
     p.add_argument("--show", action="store_true", help="print the console's last screen")
+    p.add_argument("--json", type=Path, help="also write the figures here (bench/suite.py)")
     p.add_argument("--other", type=Path, metavar="TREE", help="also this checkout's console")
     a = p.parse_args(argv)
     if a.bare_app:
         bare_app(a.bare_app == "tick")
         return 0
+    # a bench desk is opened at the instant it stands at, its clocks running (as keys.py does)
+    age = desk_age(a.db, a.now) if a.db else 0.0
+    a.actor = a.actor or (on_duty(a.db, age) if a.db else "赵磊")
     trees = {"watchdesk": Path(__file__).resolve().parents[1]}
     if a.other:
         trees[f"watchdesk, other {a.other.name}"] = a.other.resolve()
@@ -125,8 +133,11 @@ def main(argv: list[str] | None = None) -> int:
                     subprocess.run(
                         [*wd, "backup"], check=True, capture_output=True, env=env, cwd=tree
                     )
+                cmd = watchdesk_cmd(desk, a.actor, a.lang)
+                if age:
+                    cmd[1:3] = [str(Path(__file__).with_name("keys.py")), "--console", str(age)]
                 results[name] = measure(
-                    watchdesk_cmd(desk, a.actor, a.lang),
+                    cmd,
                     ["Countdown" if a.lang == "en" else "倒计时"],
                     a.seconds,
                     a.settle,
@@ -146,6 +157,14 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"| {name} | {r['bytes_per_s']:,.0f} | {r['writes_per_s']:.1f} "
             f"| {r['rows_per_s']:.1f} | {r['cpu_pct']:.2f} |"
+        )
+    if a.json:  # the suite's record: bench/results.py renders RESULTS.md from it
+        import json
+
+        record = {"seconds": a.seconds, "busy": a.busy, "db": str(a.db) if a.db else None}
+        subjects = {k: {f: v for f, v in r.items() if f != "screen"} for k, r in results.items()}
+        a.json.write_text(
+            json.dumps({**record, "subjects": subjects}, indent=1, ensure_ascii=False)
         )
     return 0
 

@@ -30,7 +30,6 @@ import argparse
 import asyncio
 import json
 import shutil
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -43,8 +42,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from watchdesk.models.incident import IncidentFacts
+from saving import PlainSaves, incident_facts, open_console_store, pct
+
 from watchdesk.store.desk import Store
+
+__all__ = ["QUERIES", "pct"]  # bench/search.py takes both from here
 
 Clock = Callable[[], datetime]
 
@@ -85,12 +87,6 @@ QUERIES = [
 ]
 
 
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    k = max(0, min(len(values) - 1, int(round(p / 100 * (len(values) - 1)))))
-    return values[k]
-
-
 def ms(x: float) -> str:
     return f"{x * 1000:.2f} ms"
 
@@ -111,10 +107,7 @@ def bench_save(
     steps until the full-text index has no backlog (a generated desk's bulk-loaded index has
     one; left alone, one save in a thousand pays seconds for FTS5's crisis merge: bench/README
     finding 5). Its steps and time are reported as `catch_up`."""
-    stores = {
-        name: Store.open(path, actor="bench", clock=clock, autocheckpoint=False)
-        for name, (path, clock) in subjects.items()
-    }
+    stores = {name: open_console_store(path, clock) for name, (path, clock) in subjects.items()}
     catch_up = {}
     for name, store in stores.items():
         t0, steps, longest = time.perf_counter(), 0, 0.0
@@ -130,46 +123,21 @@ def bench_save(
             "seconds": time.perf_counter() - t0,
             "longest_step": longest,
         }
-    raw_path = workdir / "baseline-save.db"
-    for side in ("", "-wal", "-shm"):
-        Path(str(raw_path) + side).unlink(missing_ok=True)
-    raw = sqlite3.connect(raw_path, isolation_level=None)
-    raw.execute("PRAGMA journal_mode = WAL")
-    raw.execute("PRAGMA synchronous = FULL")
-    raw.execute(
-        "CREATE TABLE t (id INTEGER PRIMARY KEY, received_at TEXT, place TEXT, "
-        "category TEXT, description TEXT, dead INTEGER)"
-    )
+    raw = PlainSaves(workdir / "baseline-save.db")
     times: dict[str, list[float]] = {name: [] for name in stores}
     base: list[float] = []
     for i in range(warmup + n):
         for name, store in stores.items():
-            now = store.now()
-            facts = IncidentFacts(
-                received_at=now - timedelta(seconds=30),
-                place="城关镇东街",
-                category="accident",
-                subtype="fire",
-                dead=i % 12,
-                injured=3,
-                description=f"居民楼起火，{i % 5}人被困，消防已到场",
-                sensitive=i % 7 == 0,
-            )
+            facts = incident_facts(store.now(), i)
             t0 = time.perf_counter()
             store.incidents.add(facts)
             if i >= warmup:
                 times[name].append(time.perf_counter() - t0)
             if i % 20 == 19:
                 store.checkpoint()
-        t0 = time.perf_counter()
-        raw.execute("BEGIN IMMEDIATE")
-        raw.execute(
-            "INSERT INTO t (received_at, place, category, description, dead) VALUES (?,?,?,?,?)",
-            [datetime.now(UTC).isoformat(), "城关镇东街", "accident", "居民楼起火，消防已到场", i],
-        )
-        raw.execute("COMMIT")
+        took = raw.save(i)
         if i >= warmup:
-            base.append(time.perf_counter() - t0)
+            base.append(took)
     for store in stores.values():
         store.close()
     raw.close()

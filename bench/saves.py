@@ -1,78 +1,91 @@
 """Saves never stall, on a desk whose full-text index is far behind (issue 19).
 
-    python bench/saves.py [--desk bench/out/desk-1y.db] [--saves 3000] [--saves-per-step 1]
-                          [--chunk 1500] [--json bench/out/saves.json]
+    python bench/saves.py [--desk /tmp/benchdesk/desk-1y.db] [--saves 2000] [--interval 0.1]
+                          [--chunk 100] [--behind PATH | --keep-behind PATH]
+                          [--subjects db-thread,own-thread] [--json PATH] [--work DIR]
 
 How a desk gets behind. FTS5 writes each transaction's new index entries as a new segment and
 merges segments level by level. Automerge is off (m10: merging inside a save made one save in a
-hundred slow), so merging is the maintenance's job: the console's timer (`Store.checkpoint`,
-every second while it reports a backlog) and one step when a command-line store that wrote
-closes. A bulk load — the bench's generator, an import, a migration that indexes a table, a
-desk fed for months by scripts only — leaves levels holding up to 15 large segments, and a copy
-or a restore of such a desk carries them along. FTS5's own safety net is the "crisis merge":
-when level 0 reaches `crisismerge` segments (16 by default), the write that adds the last one
-merges that level, and every level above that is full too, inside its own transaction. On such a
-desk that write was a save, and the merge seconds long (bench/README.md finding 5; issue 19:
-"one save in a few hundred stalls for ~2 s").
+hundred slow), so merging is the maintenance's job: the console's timer (watchdesk/app.py
+`_checkpoint`, every CATCH_UP_SECONDS while merging is behind, CHECKPOINT_SECONDS after) and
+one step when a command-line store that wrote closes. A bulk load — the bench's generator, an
+import, a migration that indexes a table, a desk fed for months by scripts only — leaves levels
+holding up to 15 large segments, and a copy or a restore of such a desk carries them along.
+m20 keeps FTS5's "crisis merge" out of saves (crisismerge 64) and the maintenance merges in
+steps of ~12 ms (`Store.merge_step`); each step also checkpoints the WAL (`Store.checkpoint_wal`,
+PASSIVE). What is measured here is where that maintenance runs, and what a save waits for.
 
-What this measures:
+1. The desk is copied into a scratch folder (the original is never written) and its full-text
+   tables are put far behind the way a bulk load does it: every row deleted and inserted again,
+   `--chunk` rows a transaction, with crisismerge 16 as before m20 (`--behind PATH`: a desk put
+   behind by an earlier run with `--keep-behind PATH`, only copied).
+2. One copy per subject, each opened by a `DeskClient` as the console opens it (its DB thread,
+   no inline WAL checkpoint), with the console's maintenance timer beside it in a thread of its
+   own. The subjects (`--subjects`, default db-thread,own-thread; `name:N` for merge slices of
+   N pages) differ in where a maintenance step runs:
+   - `db-thread` (session 6): `Store.checkpoint()` — merge step, then WAL checkpoint — as a job
+     on the DB thread, in line with the saves and reads;
+   - `merge-on-db-thread`: the merge step on the DB thread, the WAL checkpoint on the
+     maintenance connection;
+   - `own-thread` (the console now): both on the maintenance thread's own connection
+     (`DeskClient.maintain_now`, what `DeskClient.maintain` runs).
+3. Saves: `store.incidents.add` (one transaction, synchronous=FULL) submitted to each subject's
+   DB thread in turn from the bench's main thread, as the UI does, waiting for the result; then
+   the baseline, a plain INSERT + COMMIT into a one-table file beside them. A round every
+   `--interval` seconds (or at once when the previous one took longer).
+4. Reported per save: wall (submit to result: what the officer waits), `queued` (submit until the
+   DB thread starts it: waiting in line behind a maintenance step), `lock` (its BEGIN IMMEDIATE:
+   waiting for another connection's write lock, i.e. the maintenance connection's merge step),
+   `commit` (its COMMIT: the WAL write and fsync, disk time), the DB thread's CPU time and the
+   rows it wrote. "Held by maintenance" = queued + lock: the part of a save's time the
+   maintenance caused (the rest is the save's own work and the disk, on a machine shared with
+   others). Maintenance: steps, merge and checkpoint times, the largest WAL. Load average at the
+   start and the end.
 
-1. the desk is copied into a scratch folder (the original is never written), and its
-   full-text tables (incidents_fts, log_fts) are put far behind the way a bulk load does it:
-   every row deleted and inserted again, `--chunk` rows a transaction, as FTS5 was configured
-   before m20 (crisismerge 16);
-2. two copies of that desk are opened as the console opens them (`autocheckpoint=False`):
-   "before", with the maintenance of before m20 (crisismerge 16, 200-page merge steps), and
-   "now" (m20's crisismerge, `Store.checkpoint`'s time-bounded steps). Both get `--saves`
-   saves (`store.incidents.add`, one transaction each, synchronous=FULL), alternating, and
-   the console's maintenance between them: one step every `--saves-per-step` saves while it
-   reports a backlog (the console comes back every second then, so 1 means a save a second,
-   a flood-night rate), one every 20 saves after;
-3. the baseline: a plain INSERT + COMMIT of a similar row in a one-table file beside them;
-4. reported: saves p50 / p99 / p99.9 / max (wall time), the saving thread's CPU time (p99.9,
-   max: what the save itself did, without the waits of a shared machine for a core or for an
-   fsync), the rows each save wrote (a crisis merge writes thousands: the one figure no load
-   can blur), the maintenance steps (count, longest: a save made while a step runs waits for
-   it), and the full-text structure before and after.
-
-Target (issue 19): no save over 50 ms, and no maintenance step either.
+Target (issue 19): no save over 50 ms; a save held by maintenance for one step at most.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sqlite3
 import statistics
 import sys
 import tempfile
+import threading
 import time
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from desks import desk_clock
+from saving import PlainSaves, console_store_kwargs, incident_facts, pct
 
-from watchdesk.models.incident import IncidentFacts
-from watchdesk.store.desk import FTS_TABLES, Store
+from watchdesk.app import CATCH_UP_SECONDS, CHECKPOINT_SECONDS
+from watchdesk.client import DeskClient
+from watchdesk.store.desk import FTS_TABLES, MERGE_SLICE_PAGES, Store
 from watchdesk.store.search import fts_levels
 
 TARGET_MS = 50.0
-
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    k = max(0, min(len(values) - 1, int(round(p / 100 * (len(values) - 1)))))
-    return values[k]
+SUBJECTS = ("db-thread", "merge-on-db-thread", "own-thread")
 
 
 def put_behind(path: Path, chunk: int, log=print) -> dict:
-    """Re-insert every full-text row, `chunk` rows a transaction, with FTS5 as it was before
-    m20 (automerge off, crisismerge 16): the structure a bulk load leaves."""
+    """Migrates the desk to this code's schema (the migrations rebuild full-text tables), then
+    re-inserts every full-text row, `chunk` rows a transaction, with FTS5 as it was before
+    m20 (automerge off, crisismerge 16): the structure a bulk load leaves. The desk's own
+    settings (m20's crisismerge 64) are put back afterwards."""
+    t0 = time.perf_counter()
+    Store.open(path, actor="bench").close()
+    log(f"  migrated in {time.perf_counter() - t0:.0f} s")
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = OFF")
@@ -80,18 +93,21 @@ def put_behind(path: Path, chunk: int, log=print) -> dict:
     for table in FTS_TABLES:
         if not db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [table]).fetchone():
             continue
+        own = dict(db.execute(f"SELECT k, v FROM {table}_config WHERE k LIKE '%merge'"))
         db.execute(f"INSERT INTO {table}({table}, rank) VALUES('automerge', 0)")
         db.execute(f"INSERT INTO {table}({table}, rank) VALUES('crisismerge', 16)")
-        rows = db.execute(f"SELECT rowid, uni, bi FROM {table} ORDER BY rowid").fetchall()
+        cols = ", ".join(["rowid"] + [r[1] for r in db.execute(f"PRAGMA table_info({table})")])
+        marks = ", ".join("?" * (cols.count(",") + 1))
+        rows = db.execute(f"SELECT {cols} FROM {table} ORDER BY rowid").fetchall()
         db.execute(f"DELETE FROM {table}")
         db.execute(f"INSERT INTO {table}({table}) VALUES('optimize')")  # empty: one pass
         for i in range(0, len(rows), chunk):
             db.execute("BEGIN")
-            db.executemany(
-                f"INSERT INTO {table}(rowid, uni, bi) VALUES (?,?,?)", rows[i : i + chunk]
-            )
+            db.executemany(f"INSERT INTO {table}({cols}) VALUES ({marks})", rows[i : i + chunk])
             db.execute("COMMIT")
-        log(f"  {table}: {len(rows):,} rows re-inserted, {chunk} a transaction")
+        for k, v in own.items():
+            db.execute(f"INSERT INTO {table}({table}, rank) VALUES(?, ?)", [k, v])
+        log(f"  {table}: {len(rows):,} rows re-inserted, {chunk} a transaction; {own}")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     return {"seconds": time.perf_counter() - t0}
@@ -101,192 +117,336 @@ def structure(store: Store) -> dict:
     return {t: fts_levels(store.db, t) for t in FTS_TABLES}
 
 
-def _before_m20(store: Store) -> None:
-    """The FTS5 configuration and maintenance step of before m20, for the "before" subject."""
-    with store.write():
-        for table in FTS_TABLES:
-            store.db.execute(f"INSERT INTO {table}({table}, rank) VALUES('crisismerge', 16)")
+class TimedConn:
+    """The DB thread's connection, timing its BEGIN IMMEDIATE (a wait for another connection's
+    write lock shows here) and its COMMIT (the WAL write and fsync)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self._conn = conn
+        self.lock = 0.0
+        self.commit = 0.0
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        if sql not in ("BEGIN IMMEDIATE", "COMMIT"):
+            return self._conn.execute(sql, *args)
+        t0 = time.perf_counter()
+        try:
+            return self._conn.execute(sql, *args)
+        finally:
+            took = time.perf_counter() - t0
+            if sql == "COMMIT":
+                self.commit += took
+            else:
+                self.lock += took
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
 
 
-def _old_step(store: Store) -> bool:
-    """Store.checkpoint() as it was before m20: 200 pages of merging per table, then a PASSIVE
-    WAL checkpoint; True when the merge did work."""
-    worked = False
-    with store.write():
-        for table in ("incidents_fts", "log_fts"):
-            before = store.db.conn.total_changes
-            store.db.execute(f"INSERT INTO {table}({table}, rank) VALUES('merge', 200)")
-            worked = worked or store.db.conn.total_changes - before >= 2
-    store.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-    return worked
+def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    t0 = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t0
+
+
+class Subject:
+    """One copy of the desk, its DB thread, and the console's maintenance timer beside it."""
+
+    def __init__(self, name: str, path: Path, clock: Callable[[], datetime]):
+        self.name, self.path = name, path
+        # "own-thread:8": merge slices of 8 pages instead of MERGE_SLICE_PAGES
+        self.kind, _, pages = name.partition(":")
+        self.pages = int(pages) if pages else MERGE_SLICE_PAGES
+        self.client = DeskClient(path, **console_store_kwargs(clock))
+        self.conn: TimedConn = self.client.call_sync(self._instrument)
+        self.saves: list[dict] = []
+        self.steps: list[dict] = []
+        self.caught_up_at: float | None = None
+        self.wal_max = 0
+        self._stop = threading.Event()
+        self._timer = threading.Thread(target=self._run, name=f"timer-{name}", daemon=True)
+
+    @staticmethod
+    def _instrument(s: Store) -> TimedConn:
+        timed = TimedConn(s.db.conn)
+        s.db.conn = timed  # type: ignore[assignment]
+        return timed
+
+    def start(self) -> None:
+        self.t0 = time.perf_counter()
+        self._timer.start()
+
+    # -- the console's maintenance timer (app._checkpoint), re-armed after each step ----------
+    def _run(self) -> None:
+        delay = 0.0
+        while not self._stop.wait(delay):
+            more = self.step()
+            if not more and self.caught_up_at is None:
+                self.caught_up_at = time.perf_counter() - self.t0
+            delay = CATCH_UP_SECONDS if more else CHECKPOINT_SECONDS
+
+    def step(self) -> bool:
+        c = self.client
+        t0 = time.perf_counter()
+        pages = self.pages
+        aside = False
+        if self.kind == "db-thread":
+
+            def both(s: Store) -> tuple[bool, float, float]:
+                more, merge = _timed(lambda: s.merge_step(pages))
+                _, ckpt = _timed(s.checkpoint_wal)
+                return more, merge, ckpt
+
+            more, merge, ckpt = c.submit(both).result()
+        elif self.kind == "merge-on-db-thread":
+            more, merge = c.submit(lambda s: _timed(lambda: s.merge_step(pages))).result()
+            _, ckpt = _timed(lambda: c.maintain_now(merge=False))
+        else:
+            if c._upkeep is None:
+                c.maintain_now(merge=False)  # opens the maintenance connection
+            up = c._upkeep  # maintain_now's two calls, timed one by one
+            assert up is not None
+            n = up._asides_in_a_row
+            more, merge = _timed(lambda: up.merge_step(pages))
+            aside = up._asides_in_a_row > n  # stepped aside for a save
+            _, ckpt = _timed(up.checkpoint_wal)
+        try:
+            self.wal_max = max(self.wal_max, os.stat(str(self.path) + "-wal").st_size)
+        except OSError:
+            pass
+        self.steps.append(
+            {
+                "at": t0 - self.t0,
+                "wall": time.perf_counter() - t0,
+                "merge": merge,
+                "ckpt": ckpt,
+                "aside": aside,
+            }
+        )
+        return bool(more)
+
+    # -- one save, as the UI makes it -------------------------------------------------------
+    def save(self, i: int) -> dict:
+        conn = self.conn
+        started: list[float] = []
+
+        def job(s: Store) -> tuple[float, float, float, int]:
+            started.append(time.perf_counter())
+            conn.lock = conn.commit = 0.0
+            c0, r0 = time.thread_time(), conn.total_changes
+            s.incidents.add(incident_facts(s.now(), i, numbered=True))
+            return conn.lock, conn.commit, time.thread_time() - c0, conn.total_changes - r0
+
+        t0 = time.perf_counter()
+        lock, commit, cpu, rows = self.client.submit(job).result()
+        wall = time.perf_counter() - t0
+        queued = started[0] - t0
+        rec = dict(wall=wall, queued=queued, lock=lock, commit=commit, cpu=cpu, rows=rows)
+        self.saves.append(rec)
+        return rec
+
+    def close(self) -> float:
+        """Stops the timer and quits as the console does; how long the quit took."""
+        self._stop.set()
+        self._timer.join()
+        t0 = time.perf_counter()
+        self.client.close()
+        return time.perf_counter() - t0
+
+
+def summary(xs: list[dict], steps: list[dict]) -> dict:
+    wall = [x["wall"] for x in xs]
+    held = [x["queued"] + x["lock"] for x in xs]
+    over = [x for x in xs if x["wall"] * 1000 > TARGET_MS]
+    out = {
+        "n": len(xs),
+        "p50": statistics.median(wall),
+        "p99": pct(wall, 99),
+        "p999": pct(wall, 99.9),
+        "max": max(wall),
+        "n_over": len(over),
+        # of the saves over the target, those the maintenance held for half their time or more,
+        # and those whose COMMIT (the disk) took half their time or more
+        "over_held": sum(1 for x in over if x["queued"] + x["lock"] >= x["wall"] / 2),
+        "over_disk": sum(1 for x in over if x["commit"] >= x["wall"] / 2),
+        "held_n": sum(1 for h in held if h > 0.010),  # held more than 10 ms
+        "held_p99": pct(held, 99),
+        "held_p999": pct(held, 99.9),
+        "held_max": max(held),
+        "queued_max": max(x["queued"] for x in xs),
+        "lock_max": max(x["lock"] for x in xs),
+        "commit_p50": statistics.median(x["commit"] for x in xs),
+        "commit_p999": pct([x["commit"] for x in xs], 99.9),
+        "commit_max": max(x["commit"] for x in xs),
+        "cpu_p50": statistics.median(x["cpu"] for x in xs),
+        "cpu_p999": pct([x["cpu"] for x in xs], 99.9),
+        "cpu_max": max(x["cpu"] for x in xs),
+        "rows_p50": statistics.median(x["rows"] for x in xs),
+        "rows_max": max(x["rows"] for x in xs),
+        "steps": len(steps),
+        "steps_aside": sum(1 for s in steps if s["aside"]),
+    }
+    if steps:
+        for k in ("wall", "merge", "ckpt"):
+            v = [s[k] for s in steps]
+            out[f"step_{k}_p50"] = statistics.median(v)
+            out[f"step_{k}_p99"] = pct(v, 99)
+            out[f"step_{k}_max"] = max(v)
+    return out
 
 
 def bench(
     src: Path,
     work: Path,
     n: int,
-    saves_per_step: int,
+    interval: float,
     chunk: int,
-    in_place: bool = False,
+    names: list[str],
+    behind: Path | None = None,
+    keep_behind: Path | None = None,
     log=print,
 ) -> dict:
-    if in_place:  # a scratch desk that is behind already (a copy of the generated ten-year one)
-        made: dict = {"in_place": True}
-        paths = {"now": src}
-    else:
+    made: dict = {}
+    if behind is None:
         behind = work / "behind.db"
         log(f"copying {src} …")
         shutil.copyfile(src, behind)
         log("putting its full-text index behind …")
         made = put_behind(behind, chunk, log)
-        paths = {"before": work / "before.db", "now": work / "now.db"}
-        for p in paths.values():
+        if keep_behind is not None:
+            shutil.copyfile(behind, keep_behind)
+    paths = {name: work / f"{name}.db" for name in names}
+    for k, p in enumerate(paths.values()):
+        if made and k == len(paths) - 1:
+            behind.rename(p)  # the last subject takes the scratch copy itself: one copy fewer
+        else:
             shutil.copyfile(behind, p)
-        behind.unlink()
     side = src.with_suffix(".json")
     clock = desk_clock(json.loads(side.read_text())) if side.exists() else lambda: datetime.now(UTC)
-    stores = {
-        name: Store.open(p, actor="bench", clock=clock, autocheckpoint=False)
-        for name, p in paths.items()
-    }
-    if "before" in stores:
-        _before_m20(stores["before"])
-    steps = {"before": _old_step, "now": lambda s: s.checkpoint()}
-    out: dict = {"n": n, "saves_per_step": saves_per_step, "chunk": chunk, "made": made}
-    out["structure_before"] = structure(stores["now"])
-    raw_path = work / "baseline.db"
-    raw = sqlite3.connect(raw_path, isolation_level=None)
-    raw.execute("PRAGMA journal_mode = WAL")
-    raw.execute("PRAGMA synchronous = FULL")
-    raw.execute(
-        "CREATE TABLE t (id INTEGER PRIMARY KEY, received_at TEXT, place TEXT, "
-        "category TEXT, description TEXT, dead INTEGER)"
-    )
-    times: dict[str, list[float]] = {name: [] for name in stores}
-    step_times: dict[str, list[float]] = {name: [] for name in stores}
-    cpu: dict[str, list[float]] = {name: [] for name in stores}  # the saving thread's CPU time
-    step_cpu: dict[str, list[float]] = {name: [] for name in stores}
-    rows: dict[str, list[int]] = {name: [] for name in stores}  # rows each save wrote
-    behind_until: dict[str, int | None] = {name: None for name in stores}
-    more = {name: True for name in stores}
-    since_step = {name: 0 for name in stores}
+    out: dict = {"n": n, "interval": interval, "chunk": chunk, "made": made}
+    out["load_start"] = os.getloadavg()
+    subjects = [Subject(name, p, clock) for name, p in paths.items()]
+    out["structure_before"] = subjects[0].client.call_sync(structure)
+    raw = PlainSaves(work / "baseline.db")
     base: list[float] = []
+    for s in subjects:
+        s.start()
+    t_next = time.perf_counter()
+    loads = []
     for i in range(n):
-        for name, store in stores.items():
-            now = store.now()
-            facts = IncidentFacts(
-                received_at=now - timedelta(seconds=30),
-                place="城关镇东街",
-                category="accident",
-                subtype="fire",
-                dead=i % 12,
-                injured=3,
-                description=f"居民楼起火，{i % 5}人被困，消防已到场（第{i}次）",
-                sensitive=i % 7 == 0,
-            )
-            c0, r0 = time.thread_time(), store.db.conn.total_changes
-            t0 = time.perf_counter()
-            store.incidents.add(facts)
-            times[name].append(time.perf_counter() - t0)
-            cpu[name].append(time.thread_time() - c0)
-            rows[name].append(store.db.conn.total_changes - r0)
-            # The console's timer: every second while merging is behind, every 20 s after.
-            since_step[name] += 1
-            if since_step[name] >= (saves_per_step if more[name] else 20):
-                since_step[name] = 0
-                t0, c0 = time.perf_counter(), time.thread_time()
-                more[name] = bool(steps[name](store))
-                step_times[name].append(time.perf_counter() - t0)
-                step_cpu[name].append(time.thread_time() - c0)
-                if not more[name] and behind_until[name] is None:
-                    behind_until[name] = i + 1
-        t0 = time.perf_counter()
-        raw.execute("BEGIN IMMEDIATE")
-        raw.execute(
-            "INSERT INTO t (received_at, place, category, description, dead) VALUES (?,?,?,?,?)",
-            [datetime.now(UTC).isoformat(), "城关镇东街", "accident", "居民楼起火", i],
-        )
-        raw.execute("COMMIT")
-        base.append(time.perf_counter() - t0)
-        if i % 500 == 499:
+        for s in subjects:
+            s.save(i)
+        base.append(raw.save(i))
+        if i % 250 == 249:
+            loads.append(os.getloadavg()[0])
             log(
-                f"  {i + 1} saves: max "
-                + ", ".join(f"{k} {max(v) * 1000:.0f} ms" for k, v in times.items())
+                f"  {i + 1} saves (load {loads[-1]:.1f}): max "
+                + ", ".join(
+                    f"{s.name} {max(x['wall'] for x in s.saves) * 1000:.0f} ms" for s in subjects
+                )
+                + f", plain {max(base) * 1000:.0f} ms"
             )
-    out["structure_after"] = structure(stores["now"])
-    for store in stores.values():
-        store.close()
+        t_next += interval
+        pause = t_next - time.perf_counter()
+        if pause > 0:
+            time.sleep(pause)
+        else:
+            t_next = time.perf_counter()
+    out["structure_after"] = {
+        s.name: s.client.call_sync(structure) for s in subjects if s.name == "own-thread"
+    }
+    out["quit"] = {s.name: s.close() for s in subjects}
     raw.close()
-    out["base_p50"] = statistics.median(base)
-    out["base_max"] = max(base)
+    out["load_end"] = os.getloadavg()
+    out["load_1min_during"] = loads
+    out["base"] = {
+        "p50": statistics.median(base),
+        "p99": pct(base, 99),
+        "p999": pct(base, 99.9),
+        "max": max(base),
+        "n_over": sum(1 for b in base if b * 1000 > TARGET_MS),
+    }
     out["subjects"] = {}
-    for name, xs in times.items():
-        st = step_times[name]
-        slow = [
-            (k, round(x * 1000), round(cpu[name][k] * 1000), rows[name][k])
-            for k, x in enumerate(xs)
-            if x * 1000 > TARGET_MS or cpu[name][k] * 1000 > TARGET_MS
+    for s in subjects:
+        res = summary(s.saves, s.steps)
+        res["caught_up_after_s"] = s.caught_up_at
+        res["saves_raw"] = [  # wall, queued, lock, commit, CPU (ms), rows
+            [round(x[k] * 1000, 1) for k in ("wall", "queued", "lock", "commit", "cpu")]
+            + [x["rows"]]
+            for x in s.saves
         ]
-        out["subjects"][name] = {
-            "p50": statistics.median(xs),
-            "p99": pct(xs, 99),
-            "p999": pct(xs, 99.9),
-            "max": max(xs),
-            "cpu_p999": pct(cpu[name], 99.9),
-            "cpu_max": max(cpu[name]),
-            "rows_p50": statistics.median(rows[name]),
-            "rows_max": max(rows[name]),
-            "over_target": slow[:20],
-            "n_over_target": len(slow),
-            "ratio_p50": statistics.median(xs) / out["base_p50"],
-            "steps": len(st),
-            "step_max": max(st) if st else 0.0,
-            "step_p99": pct(st, 99) if st else 0.0,
-            "step_cpu_max": max(step_cpu[name]) if st else 0.0,
-            "caught_up_after_saves": behind_until[name],
-        }
+        res["steps_raw"] = [
+            [round(st["at"], 2), round(st["merge"] * 1000, 1), round(st["ckpt"] * 1000, 1)]
+            for st in s.steps
+        ]
+        res["wal_max_bytes"] = s.wal_max
+        res["ratio_p50"] = res["p50"] / out["base"]["p50"]
+        out["subjects"][s.name] = res
     return out
 
 
+def _s(x: float | None) -> str:
+    return "not yet" if x is None else f"{x:.0f} s"
+
+
 def report(res: dict) -> str:
-    lines = []
+    def m(x: float) -> str:
+        return f"{x * 1000:.1f}"
+
+    b = res["base"]
+    lines = [
+        f"load average {res['load_start'][0]:.1f} at the start, "
+        f"{res['load_end'][0]:.1f} at the end (1 min; during: "
+        f"{', '.join(f'{x:.1f}' for x in res['load_1min_during'])})",
+        "| saves | p50 | p99 | p99.9 | max | over 50 ms | of them held / disk | held by "
+        "maintenance: saves over 10 ms, p99.9, max | commit p50 / p99.9 / max | CPU p50 / p99.9 / max | "
+        "rows p50 / max | steps | merge step p99 / max | WAL checkpoint p99 / max | caught up "
+        "after | largest WAL | quit |",
+        "|---|" + "---:|" * 15,
+    ]
     for name, s in res["subjects"].items():
         lines.append(
-            f"- {name}: saves p50 {s['p50'] * 1000:.1f} ms ({s['ratio_p50']:.2f}x plain), "
-            f"p99 {s['p99'] * 1000:.1f} ms, p99.9 {s['p999'] * 1000:.1f} ms, "
-            f"max {s['max'] * 1000:.1f} ms; CPU p99.9 {s['cpu_p999'] * 1000:.1f} ms, "
-            f"max {s['cpu_max'] * 1000:.1f} ms; rows written p50 {s['rows_p50']:.0f}, "
-            f"max {s['rows_max']}; {s['n_over_target']} over {TARGET_MS:.0f} ms "
-            f"(wall or CPU; save #, wall ms, CPU ms, rows: {s['over_target'][:6]}); "
-            f"maintenance {s['steps']} steps, longest {s['step_max'] * 1000:.1f} ms "
-            f"(p99 {s['step_p99'] * 1000:.1f} ms, CPU max {s['step_cpu_max'] * 1000:.1f} ms); "
-            f"a step first found nothing to merge after {s['caught_up_after_saves']} saves"
+            f"| {name} | {m(s['p50'])} | {m(s['p99'])} | {m(s['p999'])} | {m(s['max'])} | "
+            f"{s['n_over']} | {s['over_held']} / {s['over_disk']} | {s['held_n']}, "
+            f"{m(s['held_p999'])}, {m(s['held_max'])} | {m(s['commit_p50'])} / "
+            f"{m(s['commit_p999'])} / {m(s['commit_max'])} | {m(s['cpu_p50'])} / "
+            f"{m(s['cpu_p999'])} / {m(s['cpu_max'])} | {s['rows_p50']:.0f} / {s['rows_max']} | "
+            f"{s['steps']} ({s['steps_aside']} aside) | {m(s.get('step_merge_p99', 0))} / {m(s.get('step_merge_max', 0))} | "
+            f"{m(s.get('step_ckpt_p99', 0))} / {m(s.get('step_ckpt_max', 0))} | "
+            f"{_s(s['caught_up_after_s'])} | {s['wal_max_bytes'] / 2**20:.0f} MiB | "
+            f"{m(res['quit'][name])} |"
         )
     lines.append(
-        f"- plain INSERT+COMMIT: p50 {res['base_p50'] * 1000:.2f} ms, "
-        f"max {res['base_max'] * 1000:.1f} ms"
+        f"| plain INSERT+COMMIT | {m(b['p50'])} | {m(b['p99'])} | {m(b['p999'])} | "
+        f"{m(b['max'])} | {b['n_over']} |" + " |" * 10
     )
+    lines.append("(times in ms)")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--desk", type=Path, default=HERE / "out" / "desk-1y.db")
-    p.add_argument("--saves", type=int, default=3000)
-    p.add_argument("--saves-per-step", type=int, default=1)
-    p.add_argument("--chunk", type=int, default=1500)
+    p.add_argument("--desk", type=Path, default=Path("/tmp/benchdesk/desk-1y.db"))
+    p.add_argument("--saves", type=int, default=2000)
+    p.add_argument("--interval", type=float, default=0.1, help="seconds from round to round")
+    p.add_argument("--chunk", type=int, default=100)
+    p.add_argument(
+        "--subjects",
+        default="db-thread,own-thread",
+        help="which, comma-separated; name:N for merge slices of N pages",
+    )
+    p.add_argument("--behind", type=Path, default=None, help="a desk already put behind")
+    p.add_argument("--keep-behind", type=Path, default=None, help="keep the desk put behind")
     p.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp one)")
     p.add_argument("--json", type=Path, default=None)
-    p.add_argument(
-        "--in-place",
-        action="store_true",
-        help="save into --desk itself (a scratch copy already behind), the 'now' subject only",
-    )
     a = p.parse_args(argv)
+    names = [x for x in a.subjects.split(",") if x]
+    if unknown := {x.partition(":")[0] for x in names} - set(SUBJECTS):
+        p.error(f"unknown subjects: {', '.join(sorted(unknown))} (known: {', '.join(SUBJECTS)})")
     if not a.desk.exists():
         p.error(f"no desk at {a.desk}; make it with bench/desks.py")
     with tempfile.TemporaryDirectory(dir=a.work) as tmp:
-        res = bench(a.desk, Path(tmp), a.saves, a.saves_per_step, a.chunk, a.in_place)
+        res = bench(a.desk, Path(tmp), a.saves, a.interval, a.chunk, names, a.behind, a.keep_behind)
     res["desk"] = str(a.desk)
     print(report(res))
     for when in ("structure_before", "structure_after"):

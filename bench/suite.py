@@ -1,28 +1,36 @@
-"""The whole benchmark suite in one run: every figure on a one-year and a ten-year desk, each
-against a baseline measured in the same run, and how it grows from one to ten years.
+"""Every benchmark of the suite in one run, each part's figures written as JSON, RESULTS.md
+rendered from that JSON only.
 
-    python bench/suite.py [--runs 15] [--saves 300] [--searches 150] [--repeat 5]
-                          [--results bench/RESULTS.md] [--json bench/out/results.json]
+    bench/run.sh [--only idle,keys] [--skip backup] [--desks 1,10] [--desk-dir DIR]
+                 [--loads quiet,busy] [--make | --as-is] [--dry-run] [per-part options]
 
-(`bench/run.sh` runs this.) Steps:
+(`bench/run.sh` runs this; `--help` lists every option.) Steps:
 
-1. desks (`desks.py`): `bench/out/desk-1y.db` and `desk-10y.db`, made by `generate.py` when
-   missing or when their fingerprint (schema, generator, parameters) no longer matches;
-2. start-up to the first painted screen and peak memory, against a bare Textual app
-   (`startup.py`, fresh processes, alternating);
-3. rendering the handover of the last complete shift on copies of both desks (compile, text,
-   PDF) against plain SELECTs, plain text and a minimal reportlab document
-   (`handover_bench.py`);
-4. saving an incident p50/p99 into a new desk and into those copies, against a plain
-   INSERT+COMMIT (`lifecycle_bench.bench_save`); the copies are deleted afterwards;
-5. search p95 over incidents and the duty log, and the dashboard read, against the 50 newest
-   incidents by index (`lifecycle_bench.bench_search`);
-6. one countdown tick with 100 of the desk's running clocks, against 100 plain cell updates;
-7. the roster: each desk's month page read and grid drawn, a synthetic busy month drawn, a year
-   of rotations generated (`roster_bench.py`);
-   with `--check`, also `watchdesk check` on both desks (time and peak memory);
-8. RESULTS.md: the figures, a scaling table (1 → 10 years, flagged when a figure grows faster
-   than the data, or grows at all where it should not), the machine and the exact command.
+1. the desks (`desks.py`): `DIR/desk-1y.db` and `desk-10y.db` (`--desk-dir`, default
+   `bench/out`). A desk that is missing, has no sidecar or whose fingerprint (schema, generator,
+   parameters) no longer matches is *not* made again silently (the ten-year desk takes well over
+   an hour on a busy machine): the run says which and why, and stops. `--make` makes them
+   (`desks.ensure`), `--as-is` measures them as they are (RESULTS.md says so).
+2. the parts, each a command line run in a fresh process, one after the other, in this order:
+
+   - `core`: this file's own measurements on both desks in one process (start-up to first paint
+     and peak memory `startup.py`, the handover of the last shift `handover_bench.py`, saving an
+     incident and search `lifecycle_bench.py`, a tick, the roster `roster_bench.py`);
+   - `startup` (`startup_pty.py`), `keys` (`keys.py`), `idle` (`idle.py`): per desk, quiet and
+     with one core busy (`--busy`);
+   - `saves` (`saves.py`): per desk, quiet (the script has no `--busy`);
+   - `search` (`search.py`): both desks in one run, quiet;
+   - `stats` (`stats.py`): both desks, its own `--load quiet,busy`;
+   - `backup` (`backup.py`): per desk, quiet;
+   - `check`: `watchdesk check` on a copy of each desk (it migrates what it opens), against
+     SQLite's `PRAGMA integrity_check` of the same copy.
+
+   Each part writes its JSON into the run's folder `bench/out/runs/<UTC time>/`, next to its
+   output (`<part>.log`) and the run's record `run.json` (the machine, the git state, the
+   command, the desks, and per part the exact command line, its start, duration, exit status
+   and the load average at its start and end), rewritten after every part.
+3. RESULTS.md (`results.py`) from `run.json` and the parts' JSON: a part that did not run or
+   wrote no JSON is shown as "not measured in this run", never with older figures.
 """
 
 from __future__ import annotations
@@ -49,12 +57,20 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 import desks
+from results import ALL_PARTS as PARTS
+from results import PAPERWORK_COLUMNS as PAPERWORK
 
-YEARS = (1, 10)
+LOADS = ("quiet", "busy")
+# the keys issue 19 names (the intake form first), and the screens added since
+KEYS = "n,:,enter,p,w,/,l,j,d,g,y,z,c,t,o"
 
 
 def log(msg: str) -> None:
     print(f"[{datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
+
+
+def loadavg() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
 
 
 # -- the machine -------------------------------------------------------------------------------
@@ -89,12 +105,13 @@ def machine() -> dict:
         "memory": mem,
         "kernel": platform.release(),
         "python": sys.version.split()[0],
+        "executable": sys.executable,
         "sqlite": sqlite3.sqlite_version,
         "textual": ver("textual"),
         "sqlite-utils": ver("sqlite-utils"),
         "pydantic": ver("pydantic"),
         "reportlab": ver("reportlab"),
-        "load_start": os.getloadavg(),
+        "load_start": loadavg(),
     }
 
 
@@ -119,47 +136,247 @@ def git_state() -> str:
         return "(not a git checkout)"
 
 
-# -- running it --------------------------------------------------------------------------------
-CHECK = """
-import sys
-from watchdesk.__main__ import main
-rc = main(["check", "--db", sys.argv[1]])
-for line in open("/proc/self/status"):
-    if line.startswith("VmHWM:"):
-        print("VmHWM", line.split()[1], file=sys.stderr)
-sys.exit(rc)
-"""
+# -- the desks ---------------------------------------------------------------------------------
+def read_only(db: Path) -> sqlite3.Connection:
+    """The desk opened without writing anything beside it (no -shm, no -wal)."""
+    return sqlite3.connect(f"file:{db}?mode=ro&immutable=1", uri=True)
 
 
-def check(db: Path) -> dict:
-    """`watchdesk check` on a desk in a fresh process: result, seconds, peak memory."""
-    t0 = time.perf_counter()
-    p = subprocess.run(
-        [sys.executable, "-c", CHECK, str(db)], capture_output=True, text=True, check=False
+def counted(db: Path) -> dict:
+    """What a desk without a sidecar holds (largest rowid per table: no full scans) and the
+    instant it stands at (its last audit entry)."""
+    con = read_only(db)
+    try:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        counts = {
+            t: con.execute(f"SELECT coalesce(max(rowid), 0) FROM {t}").fetchone()[0]
+            for t in ("incidents", "log_entries", "audit", *PAPERWORK)
+            if t in tables
+        }
+        now = con.execute("SELECT max(at) FROM audit").fetchone()[0] if "audit" in tables else None
+    finally:
+        con.close()
+    return {"counts": counts, "now": now}
+
+
+def on_duty(db: Path, instants: list[str]) -> str | None:
+    """Who the console benchmarks open a desk as when --actor is not given: someone on the shift
+    on duty at every one of `instants` (ISO, UTC: the instant the desk stands at, now), the duty
+    chief first; else at the first of them."""
+    con = read_only(db)
+    try:
+        found = []
+        for at in instants:
+            rows = con.execute(
+                "SELECT o.name FROM shifts s JOIN assignments a ON a.shift_id = s.id"
+                " JOIN officers o ON o.id = a.officer_id"
+                " WHERE s.starts_at <= ? AND s.ends_at > ? AND o.active"
+                " ORDER BY CASE a.role WHEN 'chief' THEN 0 WHEN 'officer' THEN 1"
+                " WHEN 'leader' THEN 2 ELSE 3 END",
+                [at, at],
+            ).fetchall()
+            found.append([r[0] for r in rows])
+    except sqlite3.Error:
+        return None
+    finally:
+        con.close()
+    both = [n for n in found[0] if all(n in f for f in found[1:])] if found else []
+    return (both or (found[0] if found else []) or [None])[0]
+
+
+def desk_state(years: float, desk_dir: Path) -> dict:
+    """Where the desk is, whether it is fit to measure ("problem" when not), what it holds."""
+    db, side = desks.paths(years, desk_dir)
+    st: dict = {"name": f"{years:g}y", "years": years, "path": str(db)}
+    if not db.exists():
+        st["problem"] = "missing"
+        return st
+    st["bytes"] = db.stat().st_size
+    meta = desks.load(years, desk_dir)
+    if meta is None:
+        st["problem"] = f"no sidecar {side.name}: its fingerprint is unknown"
+        st.update(counted(db))
+        return st
+    want = desks.fingerprint(years)
+    have = meta.get("fingerprint", {})
+    diff = [k for k in want if have.get(k) != want[k]]
+    if diff:
+        st["problem"] = "fingerprint does not match (" + ", ".join(diff) + " changed)"
+    st.update(
+        counts=meta.get("counts", {}),
+        now=meta.get("now"),
+        made_at=meta.get("made_at"),
+        generated_seconds=meta.get("seconds"),
+        sidecar=str(side),
     )
-    rss = next((int(x.split()[1]) for x in p.stderr.splitlines() if x.startswith("VmHWM")), 0)
-    return {
-        "ok": p.returncode == 0,
-        "seconds": time.perf_counter() - t0,
-        "rss_kib": rss,
-        "output": p.stdout.strip()[-500:],
+    missing = [t for t in PAPERWORK if t not in st["counts"]]
+    if missing:  # a sidecar of an older generator does not list them: count them
+        extra = counted(db)["counts"]
+        st["counts"] = {**extra, **st["counts"]}
+    return st
+
+
+def prepare_desks(a: argparse.Namespace) -> dict[str, dict]:
+    """The desks' states; stops (SystemExit 2) when one is unfit and neither --make nor --as-is."""
+    states = {f"{y:g}y": desk_state(y, a.desk_dir) for y in a.desks}
+    bad = {k: s for k, s in states.items() if "problem" in s}
+    if bad and a.make:
+        for k, s in bad.items():
+            log(f"desk {k}: {s['problem']}: making it (--make) …")
+            desks.ensure(s["years"], out=a.desk_dir, force=False, log=log)
+            states[k] = desk_state(s["years"], a.desk_dir)
+    elif bad and not a.as_is:
+        lines = [f"  {s['path']}: {s['problem']}" for s in bad.values()]
+        raise SystemExit(
+            "These desks do not fit this tree:\n"
+            + "\n".join(lines)
+            + "\nNothing was measured. Make them again with --make (the ten-year desk takes well "
+            "over an hour on a busy machine), or measure them as they are with --as-is (RESULTS.md "
+            "will say so), or pick other desks with --desk-dir."
+        )
+    for s in states.values():
+        if "problem" in s:
+            s["as_is"] = True
+    return states
+
+
+# -- the parts ---------------------------------------------------------------------------------
+def plan(a: argparse.Namespace, states: dict[str, dict], run_dir: Path) -> list[dict]:
+    """Every part to run: its id, the command line and where its JSON goes."""
+    py = sys.executable
+    work = a.work
+    names = [n for n in states if "missing" != states[n].get("problem")]
+    dbs = {n: states[n]["path"] for n in names}
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    actors = {
+        n: a.actor or on_duty(Path(dbs[n]), [x for x in (states[n].get("now"), now) if x])
+        for n in names
     }
+    out: list[dict] = []
+
+    def add(part: str, argv: list[str], desk: str | None = None, load: str = "quiet") -> None:
+        pid = "-".join(x for x in (part, desk, load if load != "quiet" else None) if x)
+        js = run_dir / f"{pid}.json"
+        argv = [x.replace("{json}", str(js)) for x in argv]
+        out.append({"id": pid, "part": part, "desk": desk, "load": load, "argv": argv})
+        out[-1]["json"] = js.name
+
+    busy = {"quiet": [], "busy": ["--busy"]}
+    for part in [x for x in PARTS if x in a.only and x not in a.skip]:
+        if part == "core":
+            add(
+                "core",
+                [py, str(HERE / "suite.py"), "--core-json", "{json}", "--desk-dir",
+                 str(a.desk_dir), "--desks", ",".join(f"{states[n]['years']:g}" for n in names),
+                 "--runs", str(a.runs), "--core-saves", str(a.core_saves),
+                 "--searches", str(a.searches), "--repeat", str(a.repeat)],
+            )  # fmt: skip
+        elif part in ("startup", "keys", "idle"):
+            for load in a.loads:
+                for n in names:
+                    actor = ["--as", actors[n]] if actors[n] else []
+                    argv = {
+                        "startup": [str(HERE / "startup_pty.py"), "--runs", str(a.runs), *actor],
+                        "keys": [str(HERE / "keys.py"), "--runs", str(a.key_runs), "--keys",
+                                 a.keys, *actor],
+                        "idle": [str(HERE / "idle.py"), "--seconds", f"{a.idle_seconds:g}",
+                                 *actor],
+                    }[part]  # fmt: skip
+                    add(part, [py, *argv, "--db", dbs[n], *busy[load], "--json", "{json}"], n, load)
+        elif part == "saves":
+            for n in names:
+                extra = ["--work", str(work)] if work else []
+                add(
+                    part,
+                    [py, str(HERE / "saves.py"), "--desk", dbs[n], "--saves", str(a.saves),
+                     *extra, "--json", "{json}"],
+                    n,
+                )  # fmt: skip
+        elif part == "search":
+            many = [x for n in names for x in ("--db", dbs[n])]
+            add(
+                part,
+                [py, str(HERE / "search.py"), *many, "--repeat", str(a.search_repeat),
+                 "--json", "{json}"],
+            )  # fmt: skip
+        elif part == "stats":
+            many = [x for n in names for x in ("--db", dbs[n])]
+            add(
+                part,
+                [py, str(HERE / "stats.py"), *many, "--rounds", str(a.stats_rounds),
+                 "--load", ",".join(a.loads), "--json", "{json}"],
+            )  # fmt: skip
+        elif part == "backup":
+            for n in names:
+                extra = ["--work", str(work / "backup")] if work else []
+                add(
+                    part,
+                    [py, str(HERE / "backup.py"), "--years", f"{states[n]['years']:g}",
+                     "--desk-dir", str(a.desk_dir), *extra, "--out", "{json}"],
+                    n,
+                )  # fmt: skip
+        elif part == "check":
+            for n in names:
+                extra = ["--work", str(work)] if work else []
+                add(
+                    part,
+                    [py, str(HERE / "suite.py"), "--check-db", dbs[n], *extra, "--json",
+                     "{json}"],
+                    n,
+                )  # fmt: skip
+    return out
 
 
-def run(a: argparse.Namespace) -> dict:
+def shown(argv: list[str]) -> str:
+    """A command line as it was run, with `python` for this interpreter and paths under the
+    checkout relative to it."""
+    root = str(ROOT) + "/"
+    parts = ["python" if x == sys.executable else x.replace(root, "") for x in argv]
+    return shlex.join(parts)
+
+
+def run_parts(steps: list[dict], run_dir: Path, record: dict) -> None:
+    record["parts"] = []
+    for step in steps:
+        entry = {k: step[k] for k in ("id", "part", "desk", "load", "json")}
+        entry["command"] = shown(step["argv"])
+        entry["started"] = datetime.now(UTC).isoformat(timespec="seconds")
+        entry["load_start"] = loadavg()
+        log(f"{step['id']}: {entry['command']}")
+        t0 = time.perf_counter()
+        with open(run_dir / f"{step['id']}.log", "w") as out:
+            rc = subprocess.run(
+                step["argv"], stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, check=False
+            ).returncode
+        entry["seconds"] = round(time.perf_counter() - t0, 1)
+        entry["load_end"] = loadavg()
+        entry["rc"] = rc
+        entry["log"] = f"{step['id']}.log"
+        if rc or not (run_dir / step["json"]).exists():
+            tail = (run_dir / entry["log"]).read_text(errors="replace").strip().splitlines()[-5:]
+            entry["error"] = "\n".join(tail)
+            log(f"{step['id']}: exit {rc}, {'no JSON' if rc == 0 else 'failed'}: {tail[-1:]}")
+        else:
+            log(f"{step['id']}: {entry['seconds']:.0f} s")
+        record["parts"].append(entry)
+        write_record(run_dir, record)
+
+
+def write_record(run_dir: Path, record: dict) -> None:
+    (run_dir / "run.json").write_text(
+        json.dumps(record, indent=1, ensure_ascii=False, default=str) + "\n"
+    )
+
+
+# -- part `core`: this file's own measurements, both desks in one process -----------------------
+def core(desk_dir: Path, years: list[float], a: argparse.Namespace) -> dict:
     import handover_bench
     import lifecycle_bench
     import roster_bench
     import startup
 
     t_start = time.perf_counter()
-    res: dict = {
-        "started": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
-        "git": git_state(),
-        "args": vars(a).copy(),
-    }
-    res["args"] = {k: str(v) for k, v in res["args"].items()}
+    res: dict = {"started": datetime.now(UTC).isoformat(timespec="seconds")}
     timings: dict[str, float] = {}
 
     def step(name: str):
@@ -168,20 +385,29 @@ def run(a: argparse.Namespace) -> dict:
                 log(f"{name} …")
                 self.t = time.perf_counter()
 
-            def __exit__(self, *exc):
+            def __exit__(self, kind, value, tb):
                 timings[name] = round(time.perf_counter() - self.t, 1)
-                if exc[0] is None:
-                    log(f"{name}: {timings[name]:.0f} s")
+                if kind is None or not issubclass(kind, Exception):
+                    return False
+                # one step failing leaves the others' figures: it is named in the JSON
+                res.setdefault("errors", {})[name] = f"{kind.__name__}: {value}"[-500:]
+                log(f"{name}: failed: {kind.__name__}: {value}")
+                return True
 
         return _Step()
 
-    with step("desks"):
-        metas = {y: desks.ensure(y, force=a.regenerate, log=log) for y in YEARS}
-    res["desks"] = {f"{y}y": m for y, m in metas.items()}
-    names = {y: f"{y}y" for y in YEARS}
-    paths = {y: desks.paths(y)[0] for y in YEARS}
-    clocks = {y: desks.desk_clock(metas[y]) for y in YEARS}
-    originals = {names[y]: (paths[y], clocks[y]) for y in YEARS}
+    metas = {}
+    for y in years:
+        meta = desks.load(y, desk_dir)
+        if meta is None:  # no sidecar (--as-is): the desk stands at its last audit entry
+            c = counted(desks.paths(y, desk_dir)[0])
+            meta = {"now": c["now"] or datetime.now(UTC).isoformat(), "counts": c["counts"]}
+        metas[y] = meta
+    names = {y: f"{y:g}y" for y in years}
+    paths = {y: desks.paths(y, desk_dir)[0] for y in years}
+    clocks = {y: desks.desk_clock(metas[y]) for y in years}
+    originals = {names[y]: (paths[y], clocks[y]) for y in years}
+    res["desks"] = {names[y]: {"counts": metas[y].get("counts", {})} for y in years}
 
     with step("start-up and peak memory"):
         subjects = [("bare Textual app", ["bare"])] + [
@@ -189,15 +415,15 @@ def run(a: argparse.Namespace) -> dict:
                 f"watchdesk {names[y]}",
                 ["watchdesk", str(paths[y]), f"{desks.desk_offset(metas[y]).total_seconds():.0f}"],
             )
-            for y in YEARS
+            for y in years
         ]
         res["startup"] = startup.measure(None, a.runs, subjects=subjects)
 
-    work = Path(tempfile.mkdtemp(prefix="work-", dir=desks.OUT))
+    work = Path(tempfile.mkdtemp(prefix="work-", dir=a.work))
     try:
         with step("copying the desks (saves and handover write into copies)"):
             copies = {}
-            for y in YEARS:
+            for y in years:
                 copy = work / paths[y].name
                 shutil.copyfile(paths[y], copy)
                 copies[names[y]] = (copy, clocks[y])
@@ -211,7 +437,7 @@ def run(a: argparse.Namespace) -> dict:
             res["save"] = lifecycle_bench.bench_save(
                 {"new desk": (work / "new.db", lifecycle_bench._system_clock), **copies},
                 work,
-                a.saves,
+                a.core_saves,
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -236,427 +462,178 @@ def run(a: argparse.Namespace) -> dict:
         for p in pages.values():
             del p["page"]
         res["roster"] = {"pages": pages, "grid": grid, "rotation": rotation}
-    if a.check:
-        with step("watchdesk check"):
-            res["check"] = {names[y]: check(paths[y]) for y in YEARS}
-    res["machine"]["load_end"] = os.getloadavg()
     res["step_seconds"] = timings
     res["seconds"] = round(time.perf_counter() - t_start, 1)
     return res
 
 
-# -- the figures -------------------------------------------------------------------------------
-# (label, unit, expectation, getter(res, name) -> (value, ratio, baseline text))
-# expectation "flat": must not depend on the length of the history; "data": may grow with it,
-# never faster.
-def figures(res: dict) -> list[dict]:
-    s = res["search"]["subjects"]
-    sv = res["save"]["subjects"]
-    h = res["handover"]["subjects"]
-    tk = res["tick"]["subjects"]
-    pg = res["roster"]["pages"]
-    gd = res["roster"]["grid"]["desks"]
+# -- part `check`: `watchdesk check` on a copy, against PRAGMA integrity_check -----------------
+CHECK = """
+import sys
+from watchdesk.__main__ import main
+rc = main(["check", "--db", sys.argv[1]])
+for line in open("/proc/self/status"):
+    if line.startswith("VmHWM:"):
+        print("VmHWM", line.split()[1], file=sys.stderr)
+sys.exit(rc)
+"""
+INTEGRITY = """
+import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("PRAGMA integrity_check").fetchone()[0])
+"""
 
-    def st(name):
-        return next(r for r in res["startup"]["rows"] if r["subject"] == f"watchdesk {name}")
 
-    spec = [
-        (
-            "start-up to first paint, median",
-            "ms",
-            "flat",
-            "bare Textual app",
-            lambda n: (st(n)["paint_median_s"], st(n)["paint_ratio"]),
-        ),
-        (
-            "start-up to exit, median",
-            "ms",
-            "flat",
-            "bare Textual app",
-            lambda n: (st(n)["median_s"], st(n)["ratio"]),
-        ),
-        (
-            "peak memory (VmHWM = own ru_maxrss)",
-            "MiB",
-            "flat",
-            "bare Textual app",
-            lambda n: (st(n)["maxrss_kib"] / 1024, st(n)["rss_ratio"]),
-        ),
-        (
-            "save an incident, p50",
-            "ms",
-            "flat",
-            "plain INSERT+COMMIT",
-            lambda n: (sv[n]["p50"], sv[n]["ratio_p50"]),
-        ),
-        (
-            "save an incident, p99",
-            "ms",
-            "flat",
-            "plain INSERT+COMMIT p99",
-            lambda n: (sv[n]["p99"], sv[n]["ratio_p99"]),
-        ),
-        (
-            "search incidents + duty log, p95",
-            "ms",
-            "data",
-            "50 newest incidents",
-            lambda n: (s[n]["all"]["p95"], s[n]["all"]["ratio_p95"]),
-        ),
-        (
-            "search incidents only, p95",
-            "ms",
-            "data",
-            "50 newest incidents",
-            lambda n: (s[n]["incidents_only"]["p95"], s[n]["incidents_only"]["ratio_p95"]),
-        ),
-        (
-            "search, last 30 days, p95",
-            "ms",
-            "data",
-            "50 newest incidents",
-            lambda n: (s[n]["since_30d"]["p95"], s[n]["since_30d"]["ratio_p95"]),
-        ),
-        (
-            "search, category filter, p95",
-            "ms",
-            "data",
-            "50 newest incidents",
-            lambda n: (s[n]["category"]["p95"], s[n]["category"]["ratio_p95"]),
-        ),
-        (
-            "dashboard read, median",
-            "ms",
-            "flat",
-            "50 newest incidents",
-            lambda n: (s[n]["dashboard"]["p50"], s[n]["dashboard"]["ratio_p50"]),
-        ),
-        (
-            "one tick, 100 clocks, median",
-            "ms",
-            "flat",
-            "100 plain cell updates",
-            lambda n: (tk[n]["p50"], tk[n]["ratio_p50"]),
-        ),
-        (
-            "handover: compile",
-            "ms",
-            "flat",
-            "plain SELECTs of the same rows",
-            lambda n: (h[n]["compile_median"], h[n]["compile_ratio"]),
-        ),
-        (
-            "handover: text",
-            "ms",
-            "flat",
-            "textwrap of the same lines",
-            lambda n: (h[n]["text_median"], h[n]["text_ratio"]),
-        ),
-        (
-            "handover: PDF",
-            "ms",
-            "flat",
-            "minimal reportlab doc, same lines",
-            lambda n: (h[n]["pdf_median"], h[n]["pdf_ratio"]),
-        ),
-        (
-            "handover: compile + text + PDF",
-            "ms",
-            "flat",
-            "sum of the three baselines",
-            lambda n: (h[n]["total_median"], h[n]["total_ratio"]),
-        ),
-        (
-            "roster month page read, median",
-            "ms",
-            "flat",
-            "plain SELECT of the month",
-            lambda n: (pg[n]["read_median"], pg[n]["ratio"]),
-        ),
-        (
-            "roster month grid draw, median",
-            "ms",
-            "flat",
-            "empty DataTable, same size",
-            lambda n: (gd[n]["draw_median"], gd[n]["ratio_vs_empty_table"]),
-        ),
-    ]
-    d1, d10 = res["desks"]["1y"]["counts"], res["desks"]["10y"]["counts"]
-    data_growth = (d10["incidents"] + d10.get("log_entries", 0)) / (
-        d1["incidents"] + d1.get("log_entries", 0)
-    )
-    out = []
-    for label, unit, expect, base, get in spec:
-        v1, r1 = get("1y")
-        v10, r10 = get("10y")
-        scale = 1000 if unit == "ms" else 1
-        g = v10 / v1 if v1 else float("nan")
-        # A tail (p95, p99) is a handful of samples: on a shared machine it moves more.
-        tol = 2.0 if ("p95" in label or "p99" in label) else 1.5
-        if expect == "flat":
-            verdict = (
-                "flat"
-                if g < tol
-                else (
-                    "**grows with history**"
-                    if g < data_growth / 2
-                    else "**grows with the data (O(n))**"
-                )
+def check(db: Path, work: Path | None) -> dict:
+    """`watchdesk check` in a fresh process on a copy of the desk (it migrates what it opens):
+    result, seconds, peak memory; the baseline, on the same copy afterwards, is SQLite's
+    integrity check alone (in a fresh process too)."""
+    with tempfile.TemporaryDirectory(prefix="check-", dir=work) as d:
+        copy = Path(d) / db.name
+        shutil.copyfile(db, copy)
+        os.sync()
+        t0 = time.perf_counter()
+        p = subprocess.run(
+            [sys.executable, "-c", CHECK, str(copy)], capture_output=True, text=True, check=False
+        )
+        took = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        b = subprocess.run(
+            [sys.executable, "-c", INTEGRITY, str(copy)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        base = time.perf_counter() - t0
+    rss = next((int(x.split()[1]) for x in p.stderr.splitlines() if x.startswith("VmHWM")), 0)
+    return {
+        "ok": p.returncode == 0,
+        "seconds": took,
+        "rss_kib": rss,
+        "output": p.stdout.strip()[-500:],
+        "base_seconds": base,
+        "base_result": b.stdout.strip()[-200:],
+        "ratio": took / base if base else None,
+    }
+
+
+# -- the command line --------------------------------------------------------------------------
+def csv(choices: tuple[str, ...] | None = None):
+    def parse(text: str) -> list[str]:
+        items = [x.strip() for x in text.split(",") if x.strip()]
+        bad = [x for x in items if choices is not None and x not in choices]
+        if bad:
+            raise argparse.ArgumentTypeError(
+                f"not one of {', '.join(choices or ())}: {', '.join(bad)}"
             )
-        else:
-            verdict = (
-                "slower than data"
-                if g <= data_growth * 0.7
-                else "with the data"
-                if g <= data_growth * 1.4
-                else "**FASTER than data**"
-            )
-        out.append(
-            {
-                "label": label,
-                "unit": unit,
-                "expect": expect,
-                "baseline": base,
-                "v1": v1 * scale,
-                "r1": r1,
-                "v10": v10 * scale,
-                "r10": r10,
-                "growth": g,
-                "verdict": verdict,
-                "flag": verdict.startswith("**"),
-            }
-        )
-    return out, data_growth
+        return items
+
+    return parse
 
 
-# -- RESULTS.md --------------------------------------------------------------------------------
-def _n(x: float, unit: str) -> str:
-    if unit == "ms":
-        return f"{x:.1f} ms" if x < 100 else f"{x:,.0f} ms"
-    return f"{x:,.0f} {unit}"
-
-
-def markdown(res: dict, command: str) -> str:
-    import startup
-
-    figs, data_growth = figures(res)
-    m = res["machine"]
-    out = [
-        "# Results",
-        "",
-        f"Measured {res['started'][:16].replace('T', ' ')} UTC on the working tree at "
-        f"{res['git']}, by",
-        "",
-        "```bash",
-        command,
-        "```",
-        "",
-        f"The whole run took {res['seconds'] / 60:.1f} min ("
-        + ", ".join(f"{k} {v:.0f} s" for k, v in res["step_seconds"].items())
-        + ").",
-        "",
-        "## Machine",
-        "",
-        f"- `nproc` {m['nproc']}; CPU {m['cpu']}; memory {m['memory']}; Linux {m['kernel']}",
-        f"- load average at the start {' / '.join(f'{x:.1f}' for x in m['load_start'])}, "
-        f"at the end {' / '.join(f'{x:.1f}' for x in m['load_end'])} (1 / 5 / 15 min)",
-        f"- Python {m['python']}, SQLite {m['sqlite']}, Textual {m['textual']}, sqlite-utils "
-        f"{m['sqlite-utils']}, pydantic {m['pydantic']}, reportlab {m['reportlab']}",
-        "",
-        "## Desks",
-        "",
-        "| desk | incidents | duty log | reports | figure versions | deadlines | shifts | "
-        "units | audit entries | size | made in | this run |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    for key, d in res["desks"].items():
-        c = d["counts"]
-        out.append(
-            f"| {key} | {c['incidents']:,} | {c.get('log_entries', 0):,} | {c['reports']:,} | "
-            f"{c.get('figures', 0):,} | {c['deadlines']:,} | {c['shifts']:,} | {c['units']:,} | "
-            f"{c['audit']:,} | {d['bytes'] / 2**20:,.0f} MiB | {d['seconds']:.0f} s | "
-            f"{'reused (made ' + d.get('made_at', '?')[:16] + ')' if d.get('reused') else 'made'}"
-            " |"
-        )
-    g10 = res["desks"]["10y"]["stats"]["grades"]
-    out += [
-        "",
-        "Ten years: grades "
-        + ", ".join(f"{k} {g10.get(k, 0):,}" for k in ("I", "II", "III", "IV"))
-        + f"; {res['desks']['10y']['stats']['open_incidents']} incidents open, "
-        f"{res['desks']['10y']['stats']['running_clocks']} running clocks. Each desk stands "
-        f"at the instant it was made; the benchmarks run the application with its clock "
-        f"set back by the desk's age.",
-        "",
-    ]
-
-    out += [
-        "## Figures",
-        "",
-        "Every figure is the application's time (or memory) next to a baseline measured in "
-        "the same run, as a ratio (× baseline). Growth: the ten-year figure over the "
-        f"one-year one; the data grows {data_growth:.1f}× (incidents + duty-log entries). "
-        '"flat" figures must not depend on the length of the history; search may grow '
-        "with the data, never faster.",
-        "",
-        "| figure | 1 year | × base | 10 years | × base | baseline | growth 1→10 y | "
-        "expected | verdict |",
-        "|---|---:|---:|---:|---:|---|---:|---|---|",
-    ]
-    for f in figs:
-        out.append(
-            f"| {f['label']} | {_n(f['v1'], f['unit'])} | {f['r1']:.2f} | "
-            f"{_n(f['v10'], f['unit'])} | {f['r10']:.2f} | {f['baseline']} | "
-            f"{f['growth']:.2f}× | {f['expect']} | {f['verdict']} |"
-        )
-    flagged = [f for f in figs if f["flag"]]
-    out += [
-        "",
-        (
-            "**Flagged:** "
-            + "; ".join(f"{f['label']} ({f['growth']:.1f}×)" for f in flagged)
-            + ". See the findings in "
-            "[README.md](README.md#findings)."
-        )
-        if flagged
-        else "Nothing grows faster than the data, and no figure that should be flat grows.",
-        "",
-    ]
-
-    sv = res["save"]
-    nd = sv["subjects"]["new desk"]
-    tk = res["tick"]
-    out += [
-        "### Details",
-        "",
-        f"- **Save** ({sv['n']} saves per desk after 10 warm-up, alternating): new desk "
-        f"p50 {nd['p50'] * 1000:.2f} ms / p99 {nd['p99'] * 1000:.2f} ms; plain INSERT+COMMIT "
-        f"p50 {sv['base_p50'] * 1000:.2f} ms / p99 {sv['base_p99'] * 1000:.2f} ms. Slowest "
-        f"saves (p99.9 / max): "
-        + ", ".join(
-            f"{k} {v['p999'] * 1000:.0f} / {v['max'] * 1000:.0f} ms"
-            for k, v in sv["subjects"].items()
-        )
-        + ". Target p99 ≤ 10 ms: "
-        + ", ".join(
-            f"{k} {'ok' if v['p99'] <= 0.010 else 'MISSED'}" for k, v in sv["subjects"].items()
-        )
-        + ". Before the saves, full-text merging "
-        "caught up as a console open on the desk does (steps, DB-thread time, longest step): "
-        + ", ".join(
-            f"{k} {c['steps']}, {c['seconds']:.1f} s, {c['longest_step'] * 1000:.0f} ms"
-            for k, c in sv.get("catch_up", {}).items()
-        )
-        + ".",
-        f"- **Tick**: {tk['n_clocks']} clocks; p95 "
-        + ", ".join(f"{k} {v['p95'] * 1000:.2f} ms" for k, v in tk["subjects"].items())
-        + f"; 100 plain cell updates {tk['base_p50'] * 1000:.2f} ms. Target ≤ 5 ms.",
-    ]
-    se = res["search"]
-    out.append(
-        f"- **Search** ({se['n']} searches per desk over {se['queries']} queries, "
-        "typed as in the search screen; p50 / p95):"
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    for k, v in se["subjects"].items():
-        out.append(
-            f"  - {k} ({v['incidents']:,} incidents, {v['log_entries']:,} duty-log entries): "
-            f"incidents + log {v['all']['p50'] * 1000:.1f} / {v['all']['p95'] * 1000:.1f} ms, "
-            f"incidents only {v['incidents_only']['p50'] * 1000:.1f} / "
-            f"{v['incidents_only']['p95'] * 1000:.1f} ms, last 30 days "
-            f"{v['since_30d']['p50'] * 1000:.1f} / {v['since_30d']['p95'] * 1000:.1f} ms, "
-            f"category {v['category']['p50'] * 1000:.1f} / {v['category']['p95'] * 1000:.1f} ms; "
-            f"baseline {v['base_p50'] * 1000:.2f} / {v['base_p95'] * 1000:.2f} ms; "
-            f"{v['mean_hits']:.0f} hits on average ({v['mean_log_hits']:.0f} from the log); "
-            f"slowest: {v['worst'][1]} {v['worst'][0] * 1000:.0f} ms. Target p95 ≤ 50 ms."
-        )
-    ho = res["handover"]
-    out.append(
-        f"- **Handover** of the last complete shift ({ho['repeat']} runs, medians; font "
-        f"{ho['font']}{' — ' + ho['font_warning'] if ho['font_warning'] else ''}):"
+    g = p.add_argument_group("what to run")
+    g.add_argument("--only", type=csv(PARTS), default=list(PARTS), help=", ".join(PARTS))
+    g.add_argument("--skip", type=csv(PARTS), default=[], help="parts to leave out")
+    g.add_argument("--desks", default="1,10", help="years of the desks (default 1,10)")
+    g.add_argument("--desk-dir", type=Path, default=desks.OUT, help="where desk-Ny.db are")
+    g.add_argument("--loads", type=csv(LOADS), default=list(LOADS), help="quiet,busy")
+    g.add_argument("--make", action="store_true", help="make a desk that is missing or stale")
+    g.add_argument("--as-is", action="store_true", help="measure stale desks as they are")
+    g.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
+    g.add_argument("--work", type=Path, help="scratch folder for desk copies (default /tmp)")
+    g.add_argument(
+        "--actor",
+        help="open the console as this officer (startup, keys, idle; default: someone on duty)",
     )
-    for k, v in ho["subjects"].items():
-        out.append(
-            f"  - {k}: shift #{v['shift_id']}, {v['incidents']} incidents ({v['clocks']} "
-            f"clocks), {v['log']} duty-log entries, {v['running']} running clocks; "
-            f"{v['lines']} lines, {v['text_lines']} lines of text, {v['pdf_pages']} PDF pages. "
-            f"compile {v['compile_median'] * 1000:.0f} ms (plain SELECTs "
-            f"{v['compile_base_median'] * 1000:.0f} ms), text {v['text_median'] * 1000:.0f} ms "
-            f"(textwrap {v['text_base_median'] * 1000:.0f} ms), Markdown "
-            f"{v['markdown_median'] * 1000:.0f} ms, PDF {v['pdf_median'] * 1000:.0f} ms "
-            f"(minimal document {v['pdf_base_median'] * 1000:.0f} ms)."
-        )
-    ro = res["roster"]
-    gr, rot = ro["grid"], ro["rotation"]
-    out.append(
-        f"- **Roster**: synthetic busy month ({gr['rows']} day and night shifts × "
-        f"{gr['columns']} columns, changes and problems) drawn in {gr['draw_median'] * 1000:.1f} "
-        f"ms median (p95 {gr['draw_p95'] * 1000:.1f} ms) against "
-        f"{gr['empty_table_median'] * 1000:.1f} ms for the empty table: "
-        f"{gr['ratio_vs_empty_table']:.2f}× (target ≤ 100 ms). Desks' months: "
-        + ", ".join(
-            f"{k} {v['rows']} shifts, read {v['read_median'] * 1000:.1f} ms (plain "
-            f"{v['base_median'] * 1000:.2f} ms)"
-            for k, v in ro["pages"].items()
-        )
-        + f". A year of rotations ({rot['shifts']} shifts, {rot['assigned']} assignments, "
-        f"audited): {rot['generate_median'] * 1000:.0f} ms median, "
-        f"{rot['ratio_vs_raw_insert']:.1f}× plain INSERTs of the same rows "
-        f"({rot['raw_insert_median'] * 1000:.0f} ms); target ≤ 1 s."
-    )
-    if "check" in res:
-        out.append(
-            "- **`watchdesk check`** (integrity check, audit chain, every row against its "
-            "last audited state): "
-            + "; ".join(
-                f"{k} {'passes' if v['ok'] else 'FAILS'} in {v['seconds']:.0f} s, peak "
-                f"{v['rss_kib'] / 1024:,.0f} MiB"
-                for k, v in res["check"].items()
-            )
-            + "."
-        )
-    out += [
-        "",
-        "### Start-up",
-        "",
-        startup.table(res["startup"]),
-        "",
-        "Raw figures: `bench/out/results.json`.",
-        "",
-    ]
-    return "\n".join(out)
+    g = p.add_argument_group("output")
+    g.add_argument("--out-dir", type=Path, default=desks.OUT / "runs", help="runs' folders")
+    g.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
+    g.add_argument("--command", help="the command line to record (run.sh passes its own)")
+    g = p.add_argument_group("sizes")
+    g.add_argument("--runs", type=int, default=10, help="start-up runs per subject")
+    g.add_argument("--key-runs", type=int, default=15, help="keys.py runs per key")
+    g.add_argument("--keys", default=KEYS, help=f"keys.py keys (default {KEYS})")
+    g.add_argument("--idle-seconds", type=float, default=30.0)
+    g.add_argument("--saves", type=int, default=3000, help="saves.py saves per desk")
+    g.add_argument("--core-saves", type=int, default=1000, help="core: saves per desk")
+    g.add_argument("--searches", type=int, default=150, help="core: searches per desk")
+    g.add_argument("--repeat", type=int, default=5, help="core: handover renders per desk")
+    g.add_argument("--grid-repeat", type=int, default=20)
+    g.add_argument("--rotations", type=int, default=3)
+    g.add_argument("--search-repeat", type=int, default=3, help="search.py --repeat")
+    g.add_argument("--stats-rounds", type=int, default=15, help="stats.py --rounds")
+    # the parts this file runs itself, in a fresh process
+    p.add_argument("--core-json", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--check-db", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--json", type=Path, help=argparse.SUPPRESS)
+    return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--runs", type=int, default=15, help="start-up runs per subject")
-    p.add_argument("--saves", type=int, default=1000, help="per desk")
-    p.add_argument("--searches", type=int, default=150, help="per desk")
-    p.add_argument("--repeat", type=int, default=5, help="handover renders per desk")
-    p.add_argument("--grid-repeat", type=int, default=20)
-    p.add_argument("--rotations", type=int, default=3)
-    p.add_argument("--regenerate", action="store_true", help="make the desks again")
-    p.add_argument(
-        "--check",
-        action="store_true",
-        help="also run `watchdesk check` on both desks (about 4 min more)",
-    )
-    p.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
-    p.add_argument("--json", type=Path, default=desks.OUT / "results.json")
-    p.add_argument("--command", help="the command line to record (run.sh passes its own)")
+    p = parser()
     a = p.parse_args(argv)
-    command = a.command or " ".join(
-        shlex.quote(x)
-        for x in ["python", "bench/suite.py", *(argv if argv is not None else sys.argv[1:])]
+    try:
+        a.desks = [float(x) for x in a.desks.split(",") if x.strip()]
+    except ValueError:
+        p.error(f"--desks: years separated by commas, e.g. 1,10 (not {a.desks!r})")
+    a.desk_dir = a.desk_dir.resolve()
+    if a.work:
+        a.work = a.work.resolve()
+        a.work.mkdir(parents=True, exist_ok=True)
+    if a.core_json:
+        res = core(a.desk_dir, a.desks, a)
+        a.core_json.write_text(json.dumps(res, indent=1, ensure_ascii=False, default=str) + "\n")
+        return 0
+    if a.check_db:
+        if a.json is None:
+            p.error("--check-db needs --json")
+        a.json.write_text(json.dumps(check(a.check_db, a.work), indent=1, ensure_ascii=False))
+        return 0
+    if a.make and a.as_is:
+        p.error("--make and --as-is: one or the other")
+    a.only = [x for x in PARTS if x in a.only and x not in a.skip]
+    command = a.command or shlex.join(
+        ["python", "bench/suite.py", *(argv if argv is not None else sys.argv[1:])]
     )
-    desks.OUT.mkdir(parents=True, exist_ok=True)
-    res = run(a)
-    res["command"] = command
-    a.json.write_text(json.dumps(res, indent=1, ensure_ascii=False, default=str) + "\n")
-    text = markdown(res, command)
+    states = prepare_desks(a)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%MZ")
+    run_dir = a.out_dir / stamp
+    steps = plan(a, states, run_dir)
+    for k, st in states.items():
+        log(
+            f"desk {k}: {st['path']}" + (f" — as it is: {st['problem']}" if "problem" in st else "")
+        )
+    if a.dry_run:
+        for s in steps:
+            print(shown(s["argv"]))
+        return 0
+    run_dir.mkdir(parents=True, exist_ok=True)
+    record: dict = {
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": command,
+        "git": git_state(),
+        "machine": machine(),
+        "desks": states,
+        "selected": {"parts": a.only, "loads": a.loads, "desks": list(states)},
+        "settings": {k: str(v) for k, v in vars(a).items() if k not in ("command",)},
+    }
+    write_record(run_dir, record)
+    log(f"run folder {run_dir}")
+    run_parts(steps, run_dir, record)
+    record["machine"]["load_end"] = loadavg()
+    record["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+    write_record(run_dir, record)
+    import results
+
+    text = results.render(run_dir)
     a.results.write_text(text)
-    figs, _ = figures(res)
-    print(text.split("## Figures", 1)[1].split("### Details", 1)[0].strip())
-    return 0
+    log(f"wrote {a.results} from {run_dir}")
+    print(results.summary(run_dir))
+    failed = [e["id"] for e in record["parts"] if e.get("error")]
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

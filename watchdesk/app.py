@@ -34,7 +34,7 @@ from watchdesk.widgets.console import ConsoleNode
 
 Clock = Callable[[], datetime]
 
-POLL_SECONDS = 1.0  # how often to ask SQLite whether another process wrote (PRAGMA data_version)
+POLL_SECONDS = 1.0  # how often to ask SQLite whether another process wrote (the 1 s tick's)
 CHECKPOINT_SECONDS = 20.0  # the console's WAL checkpoint, off the save path
 CATCH_UP_SECONDS = 0.25  # ... and sooner while full-text merging is behind (12 ms steps)
 
@@ -133,10 +133,12 @@ class WatchdeskApp(ConsoleNode, App):
             self.db_path, **store_kwargs(self.settings, clock, self.officer.name)
         )
         self.dashboard: Dashboard | None = None
-        self._data_version: int | None = None
+        self._mark: tuple[int, int] | None = None  # Store.change_mark of the dashboard shown
         self._poll = poll
+        self._polling: asyncio.Task | None = None  # the poll under way (at most one)
         self._day: date | None = None
         self.loads = 0  # completed dashboard loads (tests wait on it)
+        self.polled_reloads = 0  # reloads because another connection changed records
         self.first_load_done = asyncio.Event()  # set when the first screen has its data
         self._first_load: Future | None = first_load
         # Opened as `watchdesk` opens a desk (startup.open_console): a new desk gets the first-run
@@ -157,10 +159,18 @@ class WatchdeskApp(ConsoleNode, App):
     def startup_done(self) -> None:
         """The first screen is drawn with its data: what start-up built is frozen out of the
         garbage collector's way, and the collector (which `watchdesk` turns off while the
-        console starts, see __main__.main) runs again."""
+        console starts, see __main__.main) runs again. The work that is not on the way to the
+        first screen starts from here, not from mounting: on a busy machine the first screen
+        can take longer than their delays, and the font check alone imports reportlab (~150 ms)."""
         if not gc.isenabled():
             gc.freeze()
             gc.enable()
+        if not self._after_start:  # once: the first load, or the timer in case it failed
+            self._after_start = True
+            self.set_timer(1.5, self._check_font)  # reportlab and the font file
+            self.set_timer(3, self._checkpoint)  # soon: a desk fed by scripts may need merging
+            self.set_timer(4, self._replicate)  # the desk's Litestream replica (store/replica.py)
+            self.set_timer(5, self._daily_backup)
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen()
@@ -176,17 +186,11 @@ class WatchdeskApp(ConsoleNode, App):
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         self.reload()
-        self.set_interval(1, self.tick, name="tick")
+        self.set_interval(POLL_SECONDS, self.tick, name="tick")  # the poll rides on it
         self.run_read(self._identify, group="identify")
         if self.offer_setup:
             self.call_after_refresh(self._offer_setup)
-        self.set_timer(4, self._replicate)  # the desk's Litestream replicator (store/replica.py)
-        self.set_timer(5, self._daily_backup)  # not on the path to the first screen
-        self.set_timer(3, self.startup_done)  # in case the first load failed
-        self.set_timer(3, self._checkpoint)  # soon: a desk fed by scripts may have merging to do
-        self.set_timer(1.5, self._check_font)  # reportlab and the font file: off the first paint
-        if self._poll:
-            self.set_timer(POLL_SECONDS, self.poll_once)
+        self.set_timer(3, self.startup_done)  # in case the first load failed (it starts the rest)
 
     # -- the desk's own settings and its first-run setup -----------------------------------------
     def _offer_setup(self) -> None:
@@ -575,6 +579,7 @@ class WatchdeskApp(ConsoleNode, App):
         self.run_read(guarded, group="backup", exclusive=False)
 
     _replicator: Any = None  # store.replica.Replicator, when this console runs the desk's one
+    _after_start = False  # the work after the first screen is armed (startup_done)
 
     @property
     def _quitting(self) -> threading.Event:
@@ -621,12 +626,13 @@ class WatchdeskApp(ConsoleNode, App):
             self.set_timer(60, self._replicate)
 
     async def _checkpoint(self) -> None:
-        """The WAL checkpoint and full-text merging this console's saves no longer do inline
-        (re-armed, never stacked; every second while merging has a backlog to catch up on)."""
+        """The WAL checkpoint and full-text merging this console's saves no longer do inline,
+        on the client's maintenance thread and connection, not the DB thread the saves go
+        through (re-armed, never stacked; every CATCH_UP_SECONDS while merging is behind)."""
         more = False
         try:
-            more = bool(await self.client.call(lambda s: s.checkpoint()))
-        except Exception:  # a busy reader elsewhere: the next one catches up
+            more = bool(await self.client.maintain())
+        except Exception:  # a busy reader elsewhere, or quitting: the next one catches up
             pass
         finally:
             if self.is_running:
@@ -652,6 +658,9 @@ class WatchdeskApp(ConsoleNode, App):
         reload is asked for only when a shift boundary or midnight has passed."""
         now = self.clock()
         self.now = now
+        if self._poll and self._polling is None and not self.client.closed:
+            self._polling = asyncio.create_task(self.poll_once())  # never two at once
+            self._polling.add_done_callback(self._polled)
         dash = self.dashboard
         if dash is None:
             return
@@ -676,12 +685,12 @@ class WatchdeskApp(ConsoleNode, App):
     async def _load(self) -> None:
         first, self._first_load = self._first_load, None
         if first is not None:
-            now, dash, version = await asyncio.wrap_future(first)
+            now, dash, mark = await asyncio.wrap_future(first)
         else:
             now = self.clock()
-            # data_version first: a write landing while the dashboard is read is seen next poll
-            version, dash = await self.client.call(lambda s: (s.data_version(), s.dashboard(now)))
-        self._loaded(now, dash, version)
+            # the mark first: a write landing while the dashboard is read is seen next poll
+            mark, dash = await self.client.call(lambda s: (s.change_mark(), s.dashboard(now)))
+        self._loaded(now, dash, mark)
         screen = self.get_screen_main()
         if screen is not None and screen.ready:
             screen.show(dash, self.clock())
@@ -693,13 +702,13 @@ class WatchdeskApp(ConsoleNode, App):
         if first is None or not first.done() or first.exception() is not None:
             return None
         self._first_load = None
-        now, dash, version = first.result()
-        self._loaded(now, dash, version)
+        now, dash, mark = first.result()
+        self._loaded(now, dash, mark)
         return dash
 
-    def _loaded(self, now: datetime, dash: Dashboard, version: int) -> None:
+    def _loaded(self, now: datetime, dash: Dashboard, mark: tuple[int, int]) -> None:
         self.dashboard = dash
-        self._data_version = version
+        self._mark = mark
         self._day = now.astimezone(self.settings.tz).date()
         self.loads += 1
         if self.loads == 1:
@@ -712,23 +721,36 @@ class WatchdeskApp(ConsoleNode, App):
                 return screen
         return None
 
+    def _polled(self, task: asyncio.Task) -> None:
+        self._polling = None
+        error = None if task.cancelled() else task.exception()
+        if isinstance(error, Exception) and not self.client.closed:  # (not: quitting)
+            self._handle_exception(error)  # as a timer's callback failing would
+
     async def poll_once(self) -> None:
-        """Re-armed after each poll finishes, so slow I/O never stacks up polls."""
+        """Started by the 1 s tick unless the last one is still under way, so slow I/O never
+        stacks up polls. Reloads only when another connection changed records
+        (Store.change_mark): not for this console's maintenance commits or Litestream's."""
         if self.client.closed:  # the app is shutting down: its DB thread is gone
             return
+        last = self._mark
+        if last is None:  # the first load has not arrived yet
+            return
         try:
-            version = await self.client.call(lambda s: s.data_version())
-            if self._data_version is not None and version != self._data_version:
-                self.reload()
-                for screen in self.screen_stack:
-                    refresh = getattr(screen, "refresh_data", None)
-                    if refresh is not None:
-                        refresh()
+            mark = await self.client.call(lambda s: s.change_mark(last))
         except StoreError as e:
             self.notify(str(e), severity="error", timeout=10)
-        finally:
-            if self.is_running:
-                self.set_timer(POLL_SECONDS, self.poll_once)
+            return
+        if mark[1] == last[1]:  # nothing, or only commits that change no record
+            if self._mark == last:  # (unless a load stored a newer mark meanwhile)
+                self._mark = mark
+            return
+        self.polled_reloads += 1
+        self.reload()
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "refresh_data", None)
+            if refresh is not None:
+                refresh()
 
     def on_unmount(self) -> None:
         self._quitting.set()  # a backup under way stops now, leaving nothing half-written

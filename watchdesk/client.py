@@ -3,11 +3,18 @@
 Every store call runs on that thread (a SQLite connection belongs to the thread that uses it, and
 one writer means no two writes of this process ever race). The UI awaits the result, so the
 event loop never blocks on I/O.
+
+Maintenance (full-text merging, the WAL checkpoint) is not queued there: it runs on a second
+thread with a connection of its own (`maintain`), so no save or read waits in line behind it. The
+PASSIVE WAL checkpoint takes no lock a save needs. A merge step takes the write lock, but steps
+aside for a save of this console (`_writing`, Store.merge_step): the save waits in SQLite's busy
+handler for the merge slice under way, or a commit already started, at most.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
@@ -28,6 +35,10 @@ class DeskClient:
         self.path = Path(path)
         self._store_kwargs = store_kwargs
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="watchdesk-db")
+        # The maintenance thread and its connection (opened at its first step, see maintain).
+        self._upkeep_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="watchdesk-upkeep")
+        self._upkeep: Store | None = None
+        self._saving = 0  # write transactions under way on the DB thread (0 or 1)
         self.closed = False  # close() was called
         self._store: Store | None = None
         self._failed: BaseException | None = None
@@ -44,6 +55,12 @@ class DeskClient:
         self._store = store
         self.read_only = store.read_only
         store.db.on_wait = self._heard
+        store.db.on_write = self._writing
+
+    def _writing(self, starts: bool) -> None:
+        """A save begins (True) or ended (False) on the DB thread: a maintenance merge step
+        under way steps aside at its next slice (see Store.merge_step)."""
+        self._saving += 1 if starts else -1
 
     def _heard(self, waiting: bool) -> None:
         self.waiting = waiting
@@ -78,6 +95,30 @@ class DeskClient:
         """For code already off the event loop (thread workers, shutdown)."""
         return self._pool.submit(lambda: fn(self._ensure())).result()
 
+    async def maintain(self, *, merge: bool = True) -> bool:
+        """One maintenance step on the maintenance thread, on its own connection (never on the
+        DB thread): a bounded full-text merge step (not with `merge=False`), then a PASSIVE WAL
+        checkpoint. Returns whether merging is behind (come back soon). Nothing on a desk opened
+        read-only, before the desk was opened here (its migrations first), or after close."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._upkeep_pool, lambda: self.maintain_now(merge=merge))
+
+    def maintain_now(self, *, merge: bool = True) -> bool:
+        """`maintain`'s step, on the calling thread (the maintenance thread, or a bench's)."""
+        if self.closed or self._store is None or self.read_only:
+            return False
+        if self._upkeep is None:
+            from watchdesk.store.desk import Store
+
+            upkeep = Store.for_maintenance(self.path)
+            upkeep.step_aside = lambda: self._saving > 0
+            self._upkeep = upkeep
+        upkeep = self._upkeep
+        worked = upkeep.merge_step() if merge else False
+        if not self.closed:
+            upkeep.checkpoint_wal()
+        return worked
+
     def close(self) -> None:
         def _close() -> None:
             if self._store is not None:
@@ -85,6 +126,17 @@ class DeskClient:
                 self._store = None
 
         self.closed = True  # set first: a timer firing during shutdown sees it (app.poll_once)
+        # A maintenance step under way stops now (a merge step is rolled back, a checkpoint left
+        # for next time: neither loses a commit), and none starts after it.
+        upkeep = self._upkeep
+        if upkeep is not None:
+            with contextlib.suppress(Exception):
+                upkeep.interrupt()
+        self._upkeep_pool.shutdown(wait=True, cancel_futures=True)
+        if self._upkeep is not None:
+            with contextlib.suppress(Exception):
+                self._upkeep.db.close()
+            self._upkeep = None
         self._pool.submit(_close).result()
         self._pool.shutdown(wait=True)
 
@@ -104,14 +156,14 @@ def store_kwargs(settings: Settings, clock: Callable[[], datetime], actor: str) 
 
 
 def start_first_load(client: DeskClient, clock: Callable[[], datetime]) -> Future[Any]:
-    """The first screen's data, read on the DB thread: (read at, dashboard, data version).
+    """The first screen's data, read on the DB thread: (read at, dashboard, Store.change_mark).
 
-    The connection's data_version is read first, so a write that lands after the dashboard was
+    The connection's change mark is read first, so a write that lands after the dashboard was
     read is always noticed by the console's poll."""
     now = clock()
 
-    def first(s: Store) -> tuple[datetime, Any, int]:
-        version = s.data_version()
-        return now, s.dashboard(now), version
+    def first(s: Store) -> tuple[datetime, Any, tuple[int, int]]:
+        mark = s.change_mark()
+        return now, s.dashboard(now), mark
 
     return client.submit(first)

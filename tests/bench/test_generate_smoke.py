@@ -6,13 +6,19 @@ Store's write path changes, the last test fails until bench/generate.py follows 
 from __future__ import annotations
 
 import importlib.util
+import sqlite3
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from watchdesk.cli import main
+from watchdesk.store.db import to_db
 from watchdesk.store.desk import Store
+from watchdesk.store.search import TAGS_SQL
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 22, 14, 29, tzinfo=TZ)
@@ -82,3 +88,76 @@ def test_tiny_desk_is_what_the_store_writes(desk, tmp_path):
     fidelity = _bench("fidelity")
     fidelity.replay(path, tmp_path / "replayed.db").close()
     assert fidelity.compare(path, tmp_path / "replayed.db") == []
+
+
+# m21: the generated full-text rows carry each incident's filter values as `tag` tokens, read from
+# its final row (the bulk pass closes and voids incidents after adding them), as the store writes
+# them: a filtered word search on a generated desk finds what filtering the word's hits finds.
+NOW_DEC = datetime(2026, 12, 3, 10, 0, tzinfo=TZ)
+
+
+@pytest.fixture(scope="module")
+def month_desk(tmp_path_factory):
+    """About 18 days across a month's end (--years 0.05: 1,500 incidents)."""
+    path = tmp_path_factory.mktemp("bench") / "desk-months.db"
+    _bench("generate").generate(path, years=0.05, now=NOW_DEC, units=40, quiet=True)
+    return path
+
+
+def test_generated_tags_are_what_tags_sql_computes(month_desk, capsys):
+    con = sqlite3.connect(month_desk)
+    try:
+        rows = con.execute(
+            f"SELECT i.id, f.tag, {TAGS_SQL.format(r='i')} FROM incidents i"
+            " LEFT JOIN incidents_fts f ON f.rowid = i.id ORDER BY i.id"
+        ).fetchall()
+        n_fts = con.execute("SELECT count(*) FROM incidents_fts").fetchone()[0]
+        statuses = {r[0] for r in con.execute("SELECT DISTINCT status FROM incidents")}
+    finally:
+        con.close()
+    assert len(rows) == n_fts == 1500 and {"open", "closed", "voided"} <= statuses
+    assert [(i, tag) for i, tag, _ in rows] == [(i, want) for i, _, want in rows]
+    code = main(["check", "--db", str(month_desk), "--lang", "en"])
+    out = capsys.readouterr().out
+    assert code == 0 and "integrity_check: ok" in out and "verified" in out
+
+
+def test_filtered_word_search_on_generated_desk(month_desk):
+    store = Store.open(month_desk, clock=lambda: NOW_DEC, tz=TZ)
+    try:
+        rows = {
+            r[0]: r
+            for r in store.db.execute(
+                "SELECT id, category, grade, status, received_at FROM incidents"
+            )
+        }
+
+        def found(word: str, **filters) -> list[int]:
+            hits = store.search.search(
+                word, include_log=False, include_reports=False, limit=10**6, **filters
+            )
+            assert {h.kind for h in hits} <= {"incident"}
+            return [h.id for h in hits]
+
+        nov, dec = datetime(2026, 11, 1, tzinfo=TZ), datetime(2026, 12, 1, tzinfo=TZ)
+        cases: list[tuple[dict[str, Any], Callable[[tuple], bool]]] = [
+            # (filter, the same filter over the incident's row)
+            ({"category": "accident"}, lambda r: r[1] == "accident"),
+            ({"grade": "III"}, lambda r: r[2] == "III"),
+            ({"status": "open"}, lambda r: r[3] == "open"),
+            ({"since": nov, "until": dec}, lambda r: to_db(nov) <= r[4] < to_db(dec)),
+            ({"since": dec}, lambda r: r[4] >= to_db(dec)),
+        ]
+        narrowed = set()  # the cases that left out some of a word's hits
+        for word in ("事故", "起火", "现场"):
+            every = found(word)
+            assert len(every) > 50, word
+            for n, (filters, keep) in enumerate(cases):
+                want = [i for i in every if keep(rows[i])]
+                assert want, (word, filters)
+                assert found(word, **filters) == want, (word, filters)
+                if len(want) < len(every):
+                    narrowed.add(n)
+        assert narrowed == set(range(len(cases)))
+    finally:
+        store.close()

@@ -223,3 +223,44 @@ def test_a_quiet_shift_fits_one_page_and_keeps_its_signatures(tmp_path):
     assert len(out) == 1 and re.search(r"第\s*1\s*页\s*共\s*1\s*页", out[0])
     assert "交班人签字" in out[0] and "接班人签字" in out[0]
     assert ("[正常]" in out[0] or "[✓]" in out[0]) and ("[故障]" in out[0] or "[✗]" in out[0])
+
+
+SIGNED = re.compile(r"^(交班人签字|接班人签字|审计链)")
+
+
+def _before_signatures(page: str) -> list[str]:
+    """The page's lines above the foot that are not the signature block."""
+    body = [x.strip() for x in page.splitlines() if x.strip() and not FOOT.search(x)]
+    return [x for x in body if not SIGNED.match(x)]
+
+
+@needs_poppler
+@pytest.mark.parametrize("grow", ["log", "pending"])
+def test_the_signatures_never_stand_alone_on_a_page(tmp_path, grow):
+    """The sheet grows a record at a time (the log, or the pending list, the last section, a
+    table) until what comes before the signatures fills a page exactly, then runs onto the next
+    one: at every length the signatures share their page with the last records before them
+    (under their table's header again when they start the page), never alone on it."""
+    from watchdesk.models.handover import PendingItem
+
+    pages_seen: set[int] = set()
+    crossed = 0  # lengths at which the last records went over to the signatures' page
+    for n in range(0, 30) if grow == "log" else range(14, 26):
+        s = sheet(2, n if grow == "log" else 12)
+        if grow == "pending":
+            s.pending = [
+                PendingItem(matter=f"跟踪城关镇停电抢修进度第{k}项", owner="赵磊") for k in range(n)
+            ]
+        out = pages(render_pdf(s, tz=TZ, lang="zh"), tmp_path)
+        pages_seen.add(len(out))
+        assert "接班人签字" in out[-1] and "交班人签字" in out[-1], (grow, n)
+        for page in out:
+            assert _before_signatures(page), (grow, n, page)  # no page of signatures alone
+        last = _before_signatures(out[-1])
+        if grow == "pending":  # the pending list's last rows, under their header when they lead
+            assert f"第{n - 1}项" in out[-1], (n, last)
+            if "十一、" not in out[-1]:
+                assert re.search(r"序号\s+事项\s+责任人", last[0]), (n, last)
+        crossed += len(last) <= 4
+    assert len(pages_seen) > 1, pages_seen  # the lengths searched cross a page's foot
+    assert crossed, "no length put the signatures at the top of a page's worth of content"

@@ -195,6 +195,29 @@ def test_by_month_over_a_quarter(desk):
     assert q.happened.previous is not None and q.happened.previous.period.label == "2026-Q3"
 
 
+@pytest.mark.parametrize("window", ["2026-Q4", "2026", "part"])
+@pytest.mark.parametrize("now", [NOW, local(11, 10, 12)])
+def test_trend_is_each_months_figures(desk, window, now):
+    """The statistics screen's charts (`trend`): each month's incidents by grade as `happened`
+    counts them, and its on-time rate as `own` gives it, with `now` inside a month too."""
+    from watchdesk.models.stats import Period, PeriodKind
+    from watchdesk.text.period import months
+
+    s = desk.store
+    if window == "part":  # cut inside its first and last months
+        p = custom_period(local(10, 15, 6), local(12, 2, 9), TZ)
+    else:
+        p = parse_period(window, TZ)
+    by_month, rates = s.stats.trend(p, now)
+    assert by_month == s.stats.happened(p).by_month
+    expected = [
+        (label, s.stats.own(Period(kind=PeriodKind.month, start=a, end=b, label=label), now))
+        for label, a, b in months(p, TZ)
+    ]
+    assert rates == [(label, own.total.on_time_rate) for label, own in expected]
+    assert any(r is not None for _, r in rates)
+
+
 # -- the desk itself ------------------------------------------------------------------------------
 def test_rollcall(nov):
     rc = nov.desk.rollcall
@@ -242,7 +265,15 @@ def test_empty_desk(store):
 # -- bounded by the period ------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "name",
-    ["SQL_CLOCKS", "SQL_FROM_UNITS", "SQL_HAPPENED", "SQL_ROLLCALL", "SQL_SHIFTS"],
+    [
+        "SQL_CLOCKS",
+        "SQL_FROM_UNITS",
+        "SQL_HAPPENED",
+        "SQL_ROLLCALL",
+        "SQL_SHIFTS",
+        "SQL_ON_TIME_COUNT",
+        "SQL_CLOCKS_REST_TALLY",
+    ],
 )
 def test_main_queries_use_a_time_index(desk, name):
     from watchdesk.store import stats

@@ -32,6 +32,7 @@ LATER = [
     ("watchdesk", "m18_handover_renderings"),
     ("watchdesk", "m19_stats_indexes"),
     ("watchdesk", "m20_search_filters"),
+    ("watchdesk", "m21_search_tags"),
 ]
 LATER_TABLES = {
     "pin_attempts",
@@ -63,7 +64,8 @@ def _after_later(counts: dict[str, int]) -> dict[str, int]:
     every incident (it gains area_id), adds an empty areas, the desk's zone (one row) and the
     label tables (4 grades, every category and subtype, 5 report kinds); m17_unit_filings an
     empty unit_filings; m18_handover_renderings an empty handover_renderings; m20_search_filters
-    FTS5 settings (rows of the *_fts_config tables)."""
+    FTS5 settings (rows of the *_fts_config tables); m21_search_tags builds incidents_fts again
+    with a third column (the same rows: one per incident, the same settings)."""
     from watchdesk.rules.categories import CATEGORIES
 
     return counts | {

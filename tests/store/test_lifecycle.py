@@ -275,10 +275,10 @@ async def test_console_maintenance_comes_back_sooner_while_merging_is_behind(db_
         app.set_timer = lambda delay, callback, **kw: delays.append(delay)
         for more in (True, False):
 
-            async def call(fn, more=more):
+            async def maintain(more=more, **kw):
                 return more
 
-            app.client.call = call
+            app.client.maintain = maintain
             await app._checkpoint()
         assert delays == [app_module.CATCH_UP_SECONDS, app_module.CHECKPOINT_SECONDS]
 

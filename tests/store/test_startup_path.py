@@ -84,9 +84,9 @@ def test_a_write_outside_a_transaction_is_committed_as_sqlite_utils_does(store, 
 
 
 def test_a_stamped_desk_recording_a_migration_this_code_does_not_know_is_refused(tmp_path):
-    """Every opening takes the full check (the stamp shortcut did not earn its place, issue 11):
-    a desk stamped as this version but recording a newer watchdesk's migration is refused as
-    newer, where the shortcut would have opened it."""
+    """Only a desk recording exactly this version's migrations skips the full check: a desk
+    stamped as this version but recording a newer watchdesk's migration is refused as newer
+    (issue 11's stamp-only shortcut would have opened it)."""
     path = tmp_path / "desk.db"
     Store.open(path, tz=TZ).close()
     conn = sqlite3.connect(path)
@@ -101,6 +101,49 @@ def test_a_stamped_desk_recording_a_migration_this_code_does_not_know_is_refused
     assert e.value.msg.key == "desk.too_new" and "m99_from_the_future" in str(e.value)
 
 
+def test_an_up_to_date_desk_opens_without_sqlite_utils_or_the_migrations(db_path):
+    """Issue 19: a desk stamped as this version and recording exactly its migrations opens on a
+    read of the stamp and the records, without loading sqlite-utils (click, dateutil, pluggy)
+    nor the migrations module; the first opening (it migrates) loads them."""
+    probe = (
+        "import sys\n"
+        "from watchdesk.store.desk import Store\n"
+        f"Store.open({str(db_path)!r}, tz='Asia/Shanghai').close()\n"
+        "print(sorted(m for m in ('sqlite_utils', 'click', 'dateutil', 'pluggy',"
+        " 'watchdesk.store.migrations') if m in sys.modules))\n"
+    )
+    first = _python(probe)
+    assert first.returncode == 0, first.stderr
+    assert "sqlite_utils" in first.stdout  # a new desk: migrated
+    again = _python(probe)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == "[]"
+
+
+def test_a_stamped_desk_lacking_a_migration_record_takes_the_full_check(db_path, clock):
+    """The stamp alone is not enough: a desk stamped as this version whose records lack one
+    migration (a restored or hand-edited file) has it found pending and applied."""
+    s = Store.open(db_path, clock=clock, tz=TZ)
+    with s.write():
+        s.db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm09_deadlines_due'")
+        s.db.execute("DROP INDEX deadlines_due")
+    assert _stamp(s.db) == SCHEMA_STAMP
+    s.close()
+    s = Store.open(db_path, clock=clock, tz=TZ)
+    assert s.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'deadlines_due'").fetchone()
+    assert migrations.pending(s.db) == []
+    s.close()
+
+
+def test_the_stamp_lists_every_migration_by_name():
+    from sqlite_utils import Database
+
+    from watchdesk.store.stamp import MIGRATION_NAMES
+
+    names = tuple(m.name for m in migrations.migrations.pending(Database(memory=True)))
+    assert names == MIGRATION_NAMES and len(names) == SCHEMA_STAMP
+
+
 def test_sqlite_utils_is_there_when_asked_for(store):
     assert "incidents" in store.db.table_names()  # sqlite-utils' Database, built on demand
     assert store.db["incidents"].exists()
@@ -109,8 +152,8 @@ def test_sqlite_utils_is_there_when_asked_for(store):
 
 
 def test_console_sees_a_write_made_after_the_first_screen_was_read(db_path, clock):
-    """The console's connection reads data_version before the first screen: a write that
-    lands after that point changes it, so the console's poll reloads."""
+    """The console's connection reads its change mark before the first screen: a write that
+    lands after that point moves it, so the console's poll reloads."""
     from watchdesk.client import DeskClient, start_first_load
 
     s = Store.open(db_path, clock=clock, actor="测试员", tz=TZ)
@@ -120,7 +163,7 @@ def test_console_sees_a_write_made_after_the_first_screen_was_read(db_path, cloc
         now, dash, version = start_first_load(client, clock).result(timeout=30)
         assert dash.today == []
         s.incidents.add(facts(clock))  # another seat saves after the snapshot
-        assert client.call_sync(lambda st: st.data_version()) != version
+        assert client.call_sync(lambda st: st.change_mark(version))[1] != version[1]
     finally:
         client.close()
         s.close()

@@ -173,3 +173,43 @@ async def test_key_footer_recovers_when_a_modal_closes_at_once():
             delay=0.01,
         )
         assert "phone" in {k.description for k in footer.query(FooterKey)}
+
+
+async def test_updated_cells_are_drawn_into_the_row_as_a_datatable_draws_it():
+    """A row whose cells only changed is drawn from its last line with the new cells put in:
+    the same segments (text and styles) as a DataTable drawing the whole row, under the row
+    cursor, on striped rows, and after a change that is not a cell's."""
+
+    class Striped(Pair):
+        def on_mount(self) -> None:  # after Pair's (Textual runs each class's handler)
+            for table in self.query(DataTable):
+                table.zebra_stripes = True
+                table.cursor_type = "row"
+
+    def segments(table: DataTable) -> list[list]:
+        return [list(table.render_line(y)) for y in range(table.size.height)]
+
+    app = Striped()
+    async with app.run_test(size=(80, 30)) as pilot:
+        app.set_focus(None)  # the first table would be drawn focused
+        await pilot.pause()
+        plain, fixed = app.query_one("#plain", DataTable), app.query_one("#fixed", FixedTable)
+        assert segments(fixed) == segments(plain)
+        for n in range(3):
+            for table in (plain, fixed):
+                for row in (0, 1, 2, 5):
+                    style = "bold white on red" if (row + n) % 2 else ""
+                    table.update_cell(str(row), "d", Text(f"{n}:0{row}", style=style))
+                table.update_cell("1", "a", Text(f"改了 {n} 次 [!]"))
+            await pilot.pause()
+            assert segments(fixed) == segments(plain)
+        for table in (plain, fixed):
+            table.move_cursor(row=2)
+            table.update_cell("2", "d", Text("9:99"))
+        await pilot.pause()
+        assert segments(fixed) == segments(plain)
+        for table in (plain, fixed):
+            table.add_row(*(Text(c) for c in ROWS[0]), key="new")
+            table.update_cell("3", "b", Text("特大"))
+        await pilot.pause()
+        assert segments(fixed) == segments(plain)

@@ -6,6 +6,7 @@ what it shows is the same as with Textual's own way of writing an update."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 import pyte
@@ -29,7 +30,8 @@ from watchdesk.widgets.textline import changed_cells
 async def test_a_tick_repaints_only_what_the_clocks_changed(db_path, clock, store, monkeypatch):
     roster_today(store, clock)
     for i in range(3):
-        store.incidents.add(facts(clock, dead=3 + i, occurred_at=clock() - timedelta(minutes=20)))
+        # 30 minutes left on the 2-hour clocks (mm:ss), 22 h 30 on the 24-hour ones (h:mm)
+        store.incidents.add(facts(clock, dead=3 + i, received_at=clock() - timedelta(minutes=90)))
     app = make_app(db_path, settings=Settings(), clock=clock, poll=False)
     painted: list[str | list] = []
 
@@ -67,10 +69,85 @@ async def test_a_tick_repaints_only_what_the_clocks_changed(db_path, clock, stor
         assert all(r.height == 1 for r in regions), regions
         left = board.region.x + sum(c.get_render_width(board) for c in board.ordered_columns[:-1])
         in_board = [r for r in regions if board.region.contains_region(r)]
-        assert len(in_board) == len(board.rows_data)  # one per clock, each its own cell
+        # one per clock that shows seconds (under an hour left), each its own cell; the clocks
+        # an hour or more away show h:mm and are not drawn again this second
+        changed = sum(a != b for a, b in zip(after, before, strict=True))
+        assert 0 < changed < len(board.rows_data), after
+        assert len(in_board) == changed
         assert all(r.x >= left for r in in_board)
         # the rest: the banner's and the leader-check bar's changed text, not whole lines
         assert sum(r.width for r in regions if r not in in_board) < 140
+
+
+async def test_an_idle_tick_draws_each_change_once_and_runs_one_clock(
+    db_path, clock, store, monkeypatch
+):
+    """What a tick costs, counted rather than timed: no board row is drawn again from all its
+    cells (a countdown cell is drawn into the row as it was), each changed cell is drawn once,
+    each text bar whose text changed is laid out once (not again when it is painted), and the
+    only repeating timer anywhere on the screen is the app's one clock."""
+    from textual.visual import Visual
+    from textual.widgets import DataTable
+
+    from watchdesk.widgets.textline import TextLine
+
+    roster_today(store, clock)
+    for i in range(3):
+        # 30 minutes left on the 2-hour clocks (mm:ss), 22 h 30 on the 24-hour ones (h:mm)
+        store.incidents.add(facts(clock, dead=3 + i, received_at=clock() - timedelta(minutes=90)))
+    app = make_app(db_path, settings=Settings(), clock=clock, poll=False)
+    rows: list[int] = []
+    cells: list[int] = []
+    laid_out: list[str] = []  # by widget
+    real_row, real_cell = DataTable._render_line_in_row, DataTable._render_cell
+    real_strips = Visual.to_strips
+
+    def draw_row(self, *args, **kwargs):
+        rows.append(1)
+        return real_row(self, *args, **kwargs)
+
+    def draw_cell(self, row_index, *args, **kwargs):
+        if row_index >= 0:
+            cells.append(row_index)
+        return real_cell(self, row_index, *args, **kwargs)
+
+    def to_strips(widget, *args, **kwargs):
+        if isinstance(widget, TextLine):
+            laid_out.append(widget.id or "")
+        return real_strips(widget, *args, **kwargs)
+
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot, lambda: app.loads >= 1, what="the dashboard", workers=True)
+        await pilot.pause()
+        board = app.screen.query_one(CountdownBoard)
+        assert len(board.rows_data) >= 3
+        for _ in range(2):  # what start-up left to draw
+            clock.advance(seconds=1)
+            app.tick()
+            await pilot.pause()
+        monkeypatch.setattr(DataTable, "_render_line_in_row", draw_row)
+        monkeypatch.setattr(DataTable, "_render_cell", draw_cell)
+        monkeypatch.setattr(Visual, "to_strips", staticmethod(to_strips))
+        ticks = 5
+        for _ in range(ticks):
+            clock.advance(seconds=1)
+            app.tick()
+            await pilot.pause()
+            await pilot.pause()
+        assert rows == []
+        near = [r for r in board.rows_data if r.due_at - clock() < timedelta(hours=1)]
+        assert 0 < len(near) < len(board.rows_data)
+        assert len(cells) == ticks * len(near)  # only the clocks that show seconds
+        # the banner's "ends in" and the leader-check bar show h:mm here (an hour or more
+        # away): laid out when their minute turns, at most once a tick
+        assert all(n <= ticks for n in Counter(laid_out).values()), laid_out
+        repeating = {
+            (timer.name, timer._interval)
+            for node in (app, *app.screen_stack, *app.screen.walk_children())
+            for timer in node._timers
+            if timer._repeat is None and timer.name != "screen_update"  # Textual's frames
+        }
+        assert repeating == {("tick", 1)}
 
 
 def test_changed_cells_of_a_line():

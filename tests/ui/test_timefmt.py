@@ -22,7 +22,14 @@ DUE = datetime(2026, 11, 22, 6, 30, tzinfo=UTC)
         (timedelta(0), "+00:00", ClockState.overdue),  # overdue from the due instant
         (timedelta(seconds=-1), "+00:01", ClockState.overdue),
         (timedelta(seconds=-1.5), "+00:01", ClockState.overdue),
-        (timedelta(hours=-2, minutes=-3, seconds=-4), "+2:03:04", ClockState.overdue),
+        (
+            timedelta(hours=-2, minutes=-3, seconds=-4),
+            "+2h03m",
+            ClockState.overdue,
+        ),  # hours carry their unit
+        (timedelta(hours=1, seconds=1), "1h00m", ClockState.ok),  # seconds under an hour only
+        (timedelta(hours=1), "1h00m", ClockState.ok),
+        (timedelta(minutes=59, seconds=59), "59:59", ClockState.ok),
         (timedelta(days=1, hours=2), "1d 02:00", ClockState.ok),
     ],
 )
@@ -33,7 +40,12 @@ def test_countdown_and_state(before, text, state):
 
 
 def test_hms():
-    assert hms(0) == "00:00" and hms(59) == "00:59" and hms(3600) == "1:00:00"
+    assert hms(0) == "00:00" and hms(59) == "00:59" and hms(3599) == "59:59"
+    # seconds only under an hour: `1h02m` beyond it (minutes rounded down), `Nd hh:mm` past a day
+    assert hms(3600) == "1h00m" and hms(3659) == "1h00m" and hms(3660) == "1h01m"
+    assert hms(86399) == "23h59m" and hms(86400) == "1d 00:00" and hms(-3725) == "1h02m"
+    # an hour-long time never reads like the minutes and seconds beside it in a column
+    assert ":" not in hms(11 * 3600 + 120)
 
 
 def test_parse_time_naive_is_desk_zone_and_bare_time_is_today():

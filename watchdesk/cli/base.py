@@ -19,8 +19,9 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, overload
+from typing import TYPE_CHECKING, Any, NoReturn, cast, overload
 
 from watchdesk.errors import InputError
 
@@ -47,7 +48,138 @@ class Failure(UserError):
     code = EXIT_FAIL
 
 
+# -- help in the UI language ---------------------------------------------------------------------
+# argparse's own words in a help text, by what argparse writes, and the catalog's key for each.
+_ARGPARSE_HELP = {
+    "positional arguments": "clihelp.argparse.positionals",
+    "options": "clihelp.argparse.options",
+    "optional arguments": "clihelp.argparse.options",
+    "show this help message and exit": "clihelp.argparse.help",
+    "show program's version number and exit": "clihelp.argparse.version",
+}
+
+
+def help_text(keys: list[str], english: str) -> str:
+    """A help text of the command line in the UI language: the first of `keys` whose English in
+    the catalog is `english` as the code writes it (a key whose English has since changed is
+    not used: its translation would say the old thing), else `english` as it is."""
+    from watchdesk.i18n import t, using
+
+    for key in keys:
+        with using("en"):
+            if t(key) != english:
+                continue
+        return t(key)
+    return english
+
+
+def help_keys(path: tuple[str, ...], part: str) -> list[str]:
+    """The catalog keys of a help text: the command's own (`clihelp.roster.show.--json`…),
+    then the one shared by every command that says the same (`clihelp.any.--json`)."""
+    own = "clihelp." + ".".join((*path, part)) if path else f"clihelp.{part}"
+    return [own, f"clihelp.any.{part}"]
+
+
+def _part(action: argparse.Action) -> str:
+    """An argument's name in its help's key: its first option string (`--json`), else its dest."""
+    return action.option_strings[-1] if action.option_strings else action.dest
+
+
+class _Localized:
+    """Mixed into a parser's formatter class: the help's words in the UI language."""
+
+    parser: Parser
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        from watchdesk.i18n import t
+
+        if prefix is None:
+            prefix = t("clihelp.argparse.usage")
+        super().add_usage(usage, actions, groups, prefix)  # type: ignore[misc]
+
+    def _format_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None) -> str:
+        # argparse measures the prefix in characters: set it as as many cells of x, then put the
+        # words in their place, so that the lines wrap and align by what the terminal shows
+        if prefix is None or prefix.isascii():
+            return super()._format_usage(usage, actions, groups, prefix)  # type: ignore[misc]
+        from rich.cells import cell_len
+
+        stand_in = "x" * cell_len(prefix)
+        text = super()._format_usage(usage, actions, groups, stand_in)  # type: ignore[misc]
+        return prefix + text.removeprefix(stand_in)
+
+    def start_section(self, heading: str | None) -> None:
+        from watchdesk.i18n import t
+
+        if heading in _ARGPARSE_HELP:
+            heading = t(_ARGPARSE_HELP[heading])
+        elif heading == "commands":
+            heading = t("clihelp.argparse.commands")
+        elif heading and heading.endswith(" commands"):
+            heading = t("clihelp.argparse.actions", name=heading.removesuffix(" commands"))
+        super().start_section(heading)  # type: ignore[misc]
+
+    def add_text(self, text: str | None) -> None:
+        if text and text is not argparse.SUPPRESS:
+            parser = self.parser
+            if text == parser.description:
+                part = "help" if text == parser.command_help else "description"
+                text = help_text(help_keys(parser.path, part), text)
+            elif text == parser.epilog:
+                text = help_text(help_keys(parser.path, "epilog"), text)
+        super().add_text(text)  # type: ignore[misc]
+
+    # argparse wraps by characters; a Chinese character takes two cells of the terminal
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        if text.isascii():
+            return super()._split_lines(text, width)  # type: ignore[misc]
+        from watchdesk.report.textfmt import wrap_cells
+
+        return wrap_cells(" ".join(text.split()), max(width, 12))
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.isascii() or "\n" in text:  # (Listing's lines stay as they are written)
+            return super()._fill_text(text, width, indent)  # type: ignore[misc]
+        from watchdesk.report.textfmt import wrap_cells
+
+        lines = wrap_cells(" ".join(text.split()), max(width - len(indent), 12))
+        return "\n".join(indent + line for line in lines)
+
+    def _expand_help(self, action: argparse.Action) -> str:
+        from watchdesk.i18n import t
+
+        english = action.help or ""
+        if english in _ARGPARSE_HELP:
+            translated = t(_ARGPARSE_HELP[english])
+        elif isinstance(action, argparse._SubParsersAction._ChoicesPseudoAction):
+            path = (*self.parser.path, action.dest)
+            translated = help_text(help_keys(path, "help"), english)
+        else:
+            translated = help_text(help_keys(self.parser.path, _part(action)), english)
+        if translated is english:
+            return super()._expand_help(action)  # type: ignore[misc]
+        saved = action.help
+        action.help = translated.replace("%", "%%")
+        try:
+            return super()._expand_help(action)  # type: ignore[misc]
+        finally:
+            action.help = saved
+
+
+@cache
+def _localized(formatter_class: type) -> type:
+    return type("Localized" + formatter_class.__name__, (_Localized, formatter_class), {})
+
+
 class Parser(argparse.ArgumentParser):
+    path: tuple[str, ...] = ()  # the command's words after `watchdesk` (roster, show)
+    command_help: str | None = None  # its line in the list of its parent's commands
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        formatter = _localized(cast(type, self.formatter_class))(prog=self.prog)
+        formatter.parser = self
+        return cast(argparse.HelpFormatter, formatter)
+
     def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
         # The messages of bad arguments (an id too large …) are made while parsing, before the
         # config is read: in the language --lang names, else the locale's.
@@ -527,22 +659,26 @@ class Commands:
     """One level of commands. Each noun's module adds its own in `register(commands)`; every
     command takes the common options (--db, --lang, --config)."""
 
-    def __init__(self, action: Any, common: Parser):
+    def __init__(self, action: Any, common: Parser, path: tuple[str, ...] = ()):
         self._action = action  # argparse's subparsers action
         self._common = common
+        self._path = path  # the words of the command these are actions of
+
+    def _parser(self, name: str, help: str, **kw: Any) -> Parser:
+        p: Parser = self._action.add_parser(name, help=help, **kw)
+        p.path, p.command_help = (*self._path, name), help  # its help's keys (`help_keys`)
+        return p
 
     def add(self, name: str, func: Command | None, help: str) -> Parser:
         """A command: `help` is also its description (every command has --help). `func` None:
         only its actions run (see `under`); alone, it shows its help."""
-        p: Parser = self._action.add_parser(
-            name, parents=[self._common], help=help, description=help
-        )
+        p = self._parser(name, help, parents=[self._common], description=help)
         p.set_defaults(func=func or help_only(p))
         return p
 
     def group(self, name: str, help: str, description: str | None = None) -> Commands:
         """A noun whose actions are commands (`watchdesk roster show`); alone, its help."""
-        g: Parser = self._action.add_parser(name, help=help, description=description or help)
+        g = self._parser(name, help, description=description or help)
         g.set_defaults(func=help_only(g))
         return self.under(g, name)
 
@@ -551,4 +687,4 @@ class Commands:
         action = parser.add_subparsers(
             title=f"{name} commands", metavar="ACTION", parser_class=Parser
         )
-        return Commands(action, self._common)
+        return Commands(action, self._common, parser.path)

@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
 
 from watchdesk.cli.base import EXIT_OK, Commands, Ctx, Failure, UserError, os_problem
 
@@ -121,11 +122,46 @@ def _check_port_free(host: str, port: int) -> None:
             ) from None
 
 
+# What a browser shows of textual-serve's own page (its template's English), in the UI language.
+PAGE_WORDS = {
+    ">Start</button>": "clitext.serve.page.start",
+    ">Session ended.</div>": "clitext.serve.page.ended",
+    ">Restart</button>": "clitext.serve.page.restart",
+}
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+
+
+def page_in_language(html: str) -> str:
+    """textual-serve's page with its words (Start, Session ended., Restart) in the UI language
+    and the language named on `<html>`, so that the browser picks a font for it."""
+    from watchdesk.i18n import language, t
+
+    for english, key in PAGE_WORDS.items():
+        html = html.replace(english, english[0] + escape(t(key)) + english[english.index("<") :])
+    return html.replace("<html>", f'<html lang="{HTML_LANG.get(language(), "en")}">', 1)
+
+
 def make_server(command: str, host: str, port: int, *, public: bool = False):
     """A textual-serve Server that only serves pages and websockets to its own origin, and
-    starts each tab's console as a seat of its own."""
+    starts each tab's console as a seat of its own. What a browser reads of it (the page's
+    buttons, a refusal, a page not found) is in the UI language."""
     from aiohttp import web
     from textual_serve.server import Server
+
+    from watchdesk.i18n import t
+
+    @web.middleware
+    async def in_language(request: web.Request, handler: Any) -> Any:
+        try:
+            return await handler(request)
+        except web.HTTPNotFound as e:  # aiohttp's own "404: Not Found"
+            if e.text == "404: Not Found":
+                raise web.HTTPNotFound(text=t("clitext.serve.not_found")) from None
+            raise
+        except web.HTTPMethodNotAllowed as e:
+            raise web.HTTPMethodNotAllowed(
+                e.method, e.allowed_methods, text=t("clitext.serve.not_allowed")
+            ) from None
 
     class DeskServer(Server):
         # textual-serve reads `self.command` once per tab, when the tab's websocket starts its
@@ -142,15 +178,20 @@ def make_server(command: str, host: str, port: int, *, public: bool = False):
         async def on_startup(self, app: web.Application) -> None:
             pass  # serve says what it serves, on stderr (textual-serve's banner names a tab)
 
+        async def _make_app(self) -> web.Application:
+            app = await super()._make_app()
+            app.middlewares.append(in_language)
+            return app
+
         def _refusal(self, request: web.Request, *, websocket: bool = False) -> str | None:
             hostname = urlsplit(f"//{request.host}").hostname or ""
             if not public and not _is_loopback_literal(hostname):
-                return f"Host {request.host!r} is not this machine"
+                return t("clitext.serve.refused_host", host=repr(request.host))
             origin = request.headers.get("Origin")
             if origin is None and websocket:  # every browser sends one with a websocket
-                return "a websocket without an Origin is not this console's page"
+                return t("clitext.serve.refused_no_origin")
             if origin is not None and urlsplit(origin).netloc.lower() != request.host.lower():
-                return f"Origin {origin!r} is not this console's page"
+                return t("clitext.serve.refused_origin", origin=repr(origin))
             return None
 
         async def handle_index(self, request: web.Request) -> Any:
@@ -159,12 +200,25 @@ def make_server(command: str, host: str, port: int, *, public: bool = False):
             # The page's websocket URL names the host the browser used (one event loop, and
             # nothing is awaited between setting it and the page's context being built).
             self.public_url = f"{request.scheme}://{request.host}"
-            return await super().handle_index(request)
+            response = await super().handle_index(request)  # the page, rendered
+            assert isinstance(response, web.Response) and response.text is not None
+            response.text = page_in_language(response.text)
+            return response
 
         async def handle_websocket(self, request: web.Request) -> Any:
             if why := self._refusal(request, websocket=True):
                 raise web.HTTPForbidden(text=why)
             return await super().handle_websocket(request)
+
+        async def handle_download(self, request: web.Request) -> Any:
+            key = request.match_info["key"]
+            try:
+                await self.download_manager.get_download_metadata(key)
+            except KeyError:  # textual-serve's own words are English
+                raise web.HTTPNotFound(
+                    text=t("clitext.serve.no_download", name=repr(key))
+                ) from None
+            return await super().handle_download(request)
 
     return DeskServer(
         command,

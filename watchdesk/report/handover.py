@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from rich.cells import cell_len
+
 from watchdesk.i18n import t, using
 from watchdesk.i18n.labels import category_label, grade_label, kind_label, role_label, status_label
 from watchdesk.models.handover import HandoverSheet, SheetClock, SheetLine, SheetReport, Signature
 from watchdesk.models.incident import DeadlineStatus
-from watchdesk.report.textfmt import rule, wrap_cells
+from watchdesk.report.textfmt import _PARAGRAPH, rule, wrap_cells
 
 SECTIONS = (
     "people",
@@ -292,6 +294,14 @@ def signature_lines(sheet: HandoverSheet, tz: tzinfo) -> list[str]:
     return lines
 
 
+def _wrap(text: str, width: int, indent: int = 0) -> list[str]:
+    """`wrap_cells`, with a line that fits as it is (most of a sheet's) taken at once: a busy
+    shift's sheet has over a thousand lines, and breaking each costs ~0.1 ms."""
+    if cell_len(text) <= width and _PARAGRAPH.search(text) is None:
+        return [text.rstrip()]
+    return wrap_cells(text, width, indent=indent)
+
+
 def render_text(
     sheet: HandoverSheet, *, tz: tzinfo, width: int = 80, lang: str | None = None
 ) -> str:
@@ -299,20 +309,36 @@ def render_text(
     if width < 6:  # a line must hold its indent and a Chinese character
         raise ValueError("width too small")
     with using(lang):
-        out: list[str] = []
-        for h in header_lines(sheet, tz):
-            out.extend(wrap_cells(h, width))
-        out.append(rule(width, "="))
-        for n, (title, lines) in enumerate(sections(sheet, tz), 1):
-            out.extend(wrap_cells(f"{t('ho.num.' + str(n))}{t('ho.sep')}{title}", width))
-            for line in lines:
-                lead = 2 + len(line) - len(line.lstrip(" "))  # a sub-line's runs on under it
-                out.extend(wrap_cells("  " + line, width, indent=min(lead + 2, width - 2)))
-            out.append("")
-        out.append(rule(width, "-"))
-        for s in signature_lines(sheet, tz):
-            out.extend(wrap_cells(s, width))
-        return "\n".join(out) + "\n"
+        return _text(sheet, tz, width, sections(sheet, tz))
+
+
+def _text(sheet: HandoverSheet, tz: tzinfo, width: int, secs: list[tuple[str, list[str]]]) -> str:
+    out: list[str] = []
+    for h in header_lines(sheet, tz):
+        out.extend(_wrap(h, width))
+    out.append(rule(width, "="))
+    for n, (title, lines) in enumerate(secs, 1):
+        out.extend(_wrap(f"{t('ho.num.' + str(n))}{t('ho.sep')}{title}", width))
+        for line in lines:
+            lead = 2 + len(line) - len(line.lstrip(" "))  # a sub-line's runs on under it
+            out.extend(_wrap("  " + line, width, min(lead + 2, width - 2)))
+        out.append("")
+    out.append(rule(width, "-"))
+    for s in signature_lines(sheet, tz):
+        out.extend(_wrap(s, width))
+    return "\n".join(out) + "\n"
+
+
+def render_text_markdown(
+    sheet: HandoverSheet, *, tz: tzinfo, width: int = 80, lang: str | None = None
+) -> tuple[str, str]:
+    """`render_text` and `render_markdown` of one sheet, its sections worded once (the
+    handover screen shows the one and saves the other)."""
+    if width < 6:
+        raise ValueError("width too small")
+    with using(lang):
+        secs = sections(sheet, tz)
+        return _text(sheet, tz, width, secs), _markdown(sheet, tz, secs)
 
 
 def _md(line: str) -> str:
@@ -324,14 +350,18 @@ def _md(line: str) -> str:
 
 def render_markdown(sheet: HandoverSheet, *, tz: tzinfo, lang: str | None = None) -> str:
     with using(lang):
-        head = header_lines(sheet, tz)
-        out = [f"# {head[0]}", "", *[f"**{h}**  " for h in head[1:]], ""]
-        for n, (title, lines) in enumerate(sections(sheet, tz), 1):
-            out += [f"## {t('ho.num.' + str(n))}{t('ho.sep')}{title}", ""]
-            out += [
-                (f"- {_md(line)}" if not line.startswith("    ") else f"  - {_md(line)}")
-                for line in lines
-            ]
-            out.append("")
-        out += ["---", "", *[f"{s}  " for s in signature_lines(sheet, tz)], ""]
-        return "\n".join(out)
+        return _markdown(sheet, tz, sections(sheet, tz))
+
+
+def _markdown(sheet: HandoverSheet, tz: tzinfo, secs: list[tuple[str, list[str]]]) -> str:
+    head = header_lines(sheet, tz)
+    out = [f"# {head[0]}", "", *[f"**{h}**  " for h in head[1:]], ""]
+    for n, (title, lines) in enumerate(secs, 1):
+        out += [f"## {t('ho.num.' + str(n))}{t('ho.sep')}{title}", ""]
+        out += [
+            (f"- {_md(line)}" if not line.startswith("    ") else f"  - {_md(line)}")
+            for line in lines
+        ]
+        out.append("")
+    out += ["---", "", *[f"{s}  " for s in signature_lines(sheet, tz)], ""]
+    return "\n".join(out)

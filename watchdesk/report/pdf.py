@@ -215,6 +215,34 @@ class _KeepHeading(CondPageBreak):
         return super().wrap(availWidth, availHeight)
 
 
+class _TableTail(Flowable):
+    """A table's last rows, kept with the signatures after them: set under the rest of their
+    table as they are, or, when they start a page, under the table's header row again."""
+
+    def __init__(self, with_header: Table, bare: Table) -> None:
+        super().__init__()
+        self.with_header, self.bare = with_header, bare
+        self._shown = bare
+
+    def _pick(self) -> Table:
+        frame = getattr(self, "_frame", None)
+        return self.with_header if getattr(frame, "_atTop", 0) else self.bare
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
+        self._shown = self._pick()
+        self.width, self.height = self._shown.wrapOn(self.canv, availWidth, availHeight)
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
+        return self._pick().splitOn(self.canv, availWidth, availHeight)
+
+    def drawOn(self, canvas, x, y, _sW=0):  # noqa: N802, N803 (reportlab's names)
+        self._shown.drawOn(canvas, x, y, _sW)
+
+
+TAIL = 2  # the records (a table's rows, or lines) that go over to the signatures' page with them
+
+
 def _widths(grid: Grid, head: ParagraphStyle, cell: ParagraphStyle, width: float) -> list[float]:
     """Each column's width: a column of weight 0 as wide as its widest line (times, grades,
     names: never wrapped, up to a third of the table), the rest of the width shared among the
@@ -245,25 +273,37 @@ def _widths(grid: Grid, head: ParagraphStyle, cell: ParagraphStyle, width: float
     ]
 
 
-def _table(grid: Grid, para, head: ParagraphStyle, cell: ParagraphStyle, width: float) -> Table:
+def _table(
+    grid: Grid,
+    para,
+    head: ParagraphStyle,
+    cell: ParagraphStyle,
+    width: float,
+    *,
+    widths: list[float] | None = None,
+    header: bool = True,
+) -> Table:
     """A section's records as a table: the header row repeated on every page it runs onto, each
-    cell's lines broken by the sheet's rules at the cell's width."""
+    cell's lines broken by the sheet's rules at the cell's width. `widths`: the columns' widths
+    (default: measured from `grid`); `header=False`: the rows alone (a table's last rows, set
+    under the rest of it)."""
     n = len(grid.columns)
-    widths = _widths(grid, head, cell, width)
-    data: list[list] = [[para(c, head) for c in grid.columns]]
+    widths = widths or _widths(grid, head, cell, width)
+    data: list[list] = [[para(c, head) for c in grid.columns]] if header else []
     style: list[tuple] = []
-    for r, row in enumerate(grid.rows, 1):
+    for r, row in enumerate(grid.rows, len(data)):
         cells = [[para(x, cell) for x in c if x.strip()] or "" for c in row]
         if len(row) == 1 and n > 1:
             cells += [""] * (n - 1)
             style.append(("SPAN", (0, r), (-1, r)))
         data.append(cells)
-    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")))
+    table = Table(data, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#777777")),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 3),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 3),
@@ -319,17 +359,47 @@ def render_pdf(
         for h in top[1:]:
             story.append(para(h, sub))
         story.append(Spacer(1, 2 * mm))
-        for n, (name, block) in enumerate(blocks(sheet, tz), 1):
+        sections = blocks(sheet, tz)
+        signatures = [Spacer(1, 4 * mm), *(para(s, sig) for s in signature_lines(sheet, tz))]
+        for n, (name, block) in enumerate(sections, 1):
             heading = para(f"{t('ho.num.' + str(n))}{t('ho.sep')}{name}", h2)
             body: list[Flowable]
+            kept: list[Flowable] = []  # the last section's end, on the signatures' page
+            last = n == len(sections)
             if isinstance(block, Grid):
-                body = [_table(block, para, head, cell, TEXT_W)]
-                body += [para(x, item) for x in block.after]
+                widths = _widths(block, head, cell, TEXT_W)
+                after = [para(x, item) for x in block.after]
+
+                def table(rows: list, header: bool = True, grid: Grid = block, w=widths) -> Table:
+                    return _table(
+                        grid._replace(rows=rows),
+                        para,
+                        head,
+                        cell,
+                        TEXT_W,
+                        widths=w,
+                        header=header,
+                    )
+
+                if not last:
+                    body = [table(block.rows), *after]
+                elif len(block.rows) <= TAIL:  # a short table goes over whole, with its heading
+                    body, kept = [], [table(block.rows), *after]
+                else:  # its last rows go over, under its header again if they start a page
+                    end = block.rows[-TAIL:]
+                    body = [table(block.rows[:-TAIL])]
+                    kept = [_TableTail(table(end), table(end, header=False)), *after]
             else:
                 body = [para(x, item) for x in block]
-            story += [_KeepHeading(heading, body[0]), heading, *body]
-        story.append(Spacer(1, 4 * mm))
-        story.append(KeepTogether([para(s, sig) for s in signature_lines(sheet, tz)]))
+                if last:
+                    cut = 0 if len(body) <= TAIL + 1 else len(body) - TAIL
+                    body, kept = body[:cut], body[cut:]
+            if body:
+                story += [_KeepHeading(heading, body[0]), heading, *body]
+                if last:
+                    story.append(KeepTogether([*kept, *signatures]))
+            else:  # the whole section goes with the signatures, never they alone on a page
+                story.append(KeepTogether([heading, *kept, *signatures]))
 
         desk_shift = t("hop.foot_sep").join(x for x in (sheet.desk_name, top[-2]) if x)
         page_label = t("hop.page", n="{n}", total="{total}")

@@ -68,35 +68,56 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# A character's cells (as cell_len says) and whether it is `_wordish`, looked up once: breaking
+# a line looks at every character, and a busy shift's handover sheet has hundreds of long lines.
+_CHARS: dict[str, tuple[int, bool]] = {}
+
+
+def _char(ch: str) -> tuple[int, bool]:
+    c = _CHARS.get(ch)
+    if c is None:
+        w = cell_len(ch)
+        c = _CHARS[ch] = (w, w == 1 or ("\uff10" <= ch <= "\uff5a" and ch.isalnum()))
+    return c
+
+
 def _wordish(ch: str) -> bool:
     """Part of a Latin word or a number: narrow, or a full-width letter or digit."""
-    return cell_len(ch) == 1 or ("\uff10" <= ch <= "\uff5a" and ch.isalnum())
+    return _char(ch)[1]
 
 
 def _can_break(before: str, after: str, spaced: bool) -> bool:
-    if before in OPENING or after in CLOSING or cell_len(after) == 0:
+    if before in OPENING or after in CLOSING or _char(after)[0] == 0:
         return False
     return spaced or not (_wordish(before) and _wordish(after))
 
 
 def _units(text: str, a: int, b: int) -> list[tuple[int, int]]:
     """The pieces of text[a:b] that no line breaks inside, with only spaces between them; the
-    first keeps the paragraph's leading spaces."""
+    first keeps the paragraph's leading spaces. (`_can_break`, inlined.)"""
     units: list[tuple[int, int]] = []
     start, prev = a, -1  # prev: the last character that is not a space
+    before, before_word = "", False  # that character, and whether it is `_wordish`
     for i in range(a, b):
-        if text[i].isspace():
+        ch = text[i]
+        if ch.isspace():
             continue
-        if prev >= 0 and _can_break(text[prev], text[i], spaced=prev + 1 < i):
+        cells, word = _char(ch)
+        if (
+            prev >= 0
+            and not (before in OPENING or ch in CLOSING or cells == 0)
+            and (prev + 1 < i or not (before_word and word))
+        ):
             units.append((start, prev + 1))
             start = i
-        prev = i
+        prev, before, before_word = i, ch, word
     if prev >= 0:
         units.append((start, prev + 1))
     return units
 
 
 _PAIRS = dict(zip("（【(《“‘「『〈〔［｛[{", "）】)》”’」』〉〕］｝]}", strict=True))
+_OPENERS = re.compile("[" + re.escape("".join(_PAIRS)) + "]")
 _DATE_TIME = re.compile(r"\d{1,4}-\d{1,2}(?:-\d{1,2})? \d{1,2}:\d{2}")
 
 
@@ -106,12 +127,11 @@ def _keeps(
     """The stretches of text[a:b] kept on one line when they fit: dates with their times, and
     bracketed groups no wider than `group`."""
     out = [m.span() for m in _DATE_TIME.finditer(text, a, b)]
-    for i in range(a, b):
-        close = _PAIRS.get(text[i])
-        if close is not None:
-            j = text.find(close, i + 1, min(b, i + 80))
-            if j > 0 and measure(text[i : j + 1]) <= group:
-                out.append((i, j + 1))
+    for m in _OPENERS.finditer(text, a, b):
+        i, close = m.start(), _PAIRS[m[0]]
+        j = text.find(close, i + 1, min(b, i + 80))
+        if j > 0 and measure(text[i : j + 1]) <= group:
+            out.append((i, j + 1))
     return out
 
 
@@ -119,10 +139,19 @@ def _chunks(
     units: list[tuple[int, int]], keeps: list[tuple[int, int]]
 ) -> list[list[tuple[int, int]]]:
     """Units grouped where a break between them would fall inside a kept stretch."""
+    if not keeps:
+        return [[u] for u in units]
     chunks: list[list[tuple[int, int]]] = []
     for u in units:
-        if chunks and any(ks < chunks[-1][-1][1] and u[0] < ke for ks, ke in keeps):
-            chunks[-1].append(u)
+        if chunks:
+            last, start = chunks[-1], u[0]
+            end = last[-1][1]
+            for ks, ke in keeps:
+                if ks < end and start < ke:
+                    last.append(u)
+                    break
+            else:
+                chunks.append([u])
         else:
             chunks.append([u])
     return chunks

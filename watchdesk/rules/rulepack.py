@@ -6,8 +6,8 @@ so every timing is data. Shipped packs live in `watchdesk/rules/packs/*.toml`.
 
 from __future__ import annotations
 
+import os
 import re
-import tomllib
 from datetime import time, timedelta
 from functools import cache
 from importlib.resources import files
@@ -182,6 +182,8 @@ def _check_shape(rule: PackRule) -> tuple[str, Msg] | None:
 
 def parse_pack(text: str, where: str) -> RulePack:
     """Validate pack TOML `text`; `where` names the file in error messages."""
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -316,7 +318,88 @@ def shipped_packs() -> list[str]:
 @cache
 def _load_shipped(pack_id: str) -> RulePack:
     res = _packs_dir().joinpath(f"{pack_id}.toml")
-    return parse_pack(res.read_text(encoding="utf-8"), f"{pack_id}.toml")
+    return _parsed(res.read_text(encoding="utf-8"), f"{pack_id}.toml")
+
+
+# The code a validated pack depends on besides its text: a cached pack is made again when one of
+# these changed (watchdesk upgraded, or edited in a checkout).
+_CODE = (
+    "rules/rulepack.py",
+    "rules/dispatch.py",
+    "rules/categories.py",
+    "rules/grading.py",
+    "models/incident.py",
+)
+
+
+def _parsed(text: str, where: str) -> RulePack:
+    """`parse_pack(text, where)`, kept in the cache folder: every start-up loads the desk's pack,
+    and parsing and validating it (TOML, three pydantic schemas, the categories) cost ~15-18 ms
+    of CPU on the main thread before the UI's imports begin; the kept copy loads in ~2 ms
+    (issue 19; fresh processes, median of 12, the modules start-up imports anyway loaded).
+    Named by a hash of the text, of national.toml (a pack without [[grading]] takes its
+    grading), of the Python and pydantic versions and of the names, sizes and times of the code
+    that validates it. A pack that does not validate is never kept (its error is said each
+    time)."""
+    import pickle
+
+    path = _cache_path(text, where)
+    if path is not None:
+        try:
+            with open(path, "rb") as f:
+                st = os.fstat(f.fileno())
+                # a pickle runs code: only one this user wrote, no one else may write
+                if st.st_uid == getattr(os, "getuid", lambda: -1)() and not st.st_mode & 0o022:
+                    pack = pickle.loads(f.read())
+                    if isinstance(pack, RulePack) and pack.path == where:
+                        return pack
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            pass
+        except (AttributeError, ImportError, IndexError):  # a class moved or renamed
+            pass
+    pack = parse_pack(text, where)
+    if path is not None:
+        _keep(path, pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL))
+    return pack
+
+
+def _cache_path(text: str, where: str) -> Path | None:
+    import hashlib
+    import sys
+
+    from watchdesk.paths import cache_dir
+
+    root = Path(__file__).resolve().parents[1]
+    try:
+        national = (root / "rules" / "packs" / f"{DEFAULT_PACK}.toml").read_bytes()
+        stats = [(n, st.st_size, st.st_mtime_ns) for n in _CODE for st in [(root / n).stat()]]
+        folder = cache_dir()
+    except OSError:
+        return None
+    import pydantic
+
+    key = hashlib.sha1(repr((sys.version, pydantic.VERSION, str(root), stats, where)).encode())
+    key.update(text.encode("utf-8"))
+    key.update(national)
+    return folder / f"rulepack-{key.hexdigest()[:20]}.pickle"
+
+
+def _keep(target: Path, data: bytes) -> None:
+    """Best effort (a cache folder that cannot be written only costs the parsing next time),
+    readable and writable by this user only. Copies of packs since edited stay (a few KiB each:
+    a desk may use several packs, which must not evict each other)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        import threading
+
+        # two threads may parse the same pack at once (the console's main and DB threads)
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+    except OSError:
+        pass
 
 
 def load_pack(pack_id_or_path: str = DEFAULT_PACK) -> RulePack:
@@ -330,7 +413,7 @@ def load_pack(pack_id_or_path: str = DEFAULT_PACK) -> RulePack:
             raise PackError("err.pack.unreadable", path=path, error=os_msg(e)) from e
         except UnicodeDecodeError as e:
             raise PackError("err.pack.unreadable", path=path, error=Msg("err.file.not_utf8")) from e
-        return parse_pack(text, str(path))
+        return _parsed(text, str(path))
     if ref not in shipped_packs():
         raise PackError("err.pack.unknown", value=ref, packs=", ".join(shipped_packs()))
     return _load_shipped(ref)

@@ -218,10 +218,15 @@ class FormDialog(Form[Any]):
                 yield Button(t("dialog.cancel"), id="cancel")
 
     def on_mount(self) -> None:
-        for f in self.fields:
-            if f.kind != "static":
-                self.query_one(f"#f-{f.name}").focus()
-                break
+        # Focused once, here, before the first paint: a second focus change after it would
+        # restyle and paint the dialog again.
+        first = self.first_field()
+        if first is not None:
+            self.query_one(f"#f-{first.name}").focus()
+
+    def first_field(self) -> Field | None:
+        """The field the form opens on: the first that takes input."""
+        return next((f for f in self.fields if f.kind != "static"), None)
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

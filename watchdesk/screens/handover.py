@@ -8,17 +8,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
+from rich.segment import Segment
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.widgets import Label, Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Label
 
 from watchdesk.errors import InputError
 from watchdesk.files.output import write_private
 from watchdesk.i18n import language, t
 from watchdesk.models.handover import EquipmentItem
-from watchdesk.report.handover import render_markdown, render_text
+from watchdesk.report.handover import render_text_markdown
 from watchdesk.report.printing import PrintError, print_file
 from watchdesk.screens.base import WatchdeskScreen
 from watchdesk.screens.dialogs import Field, FormDialog
@@ -66,6 +70,36 @@ def export_dir(app) -> Path:
     return path
 
 
+class SheetView(ScrollView, can_focus=True):
+    """The sheet's text, laid out already (`handover_width` cells a line), drawn a screenful at
+    a time: a day's sheet is over a thousand lines, which a Static would lay out and paint whole
+    on the UI thread (~150-300 ms) before the screen could show."""
+
+    DEFAULT_CSS = "SheetView { height: 1fr; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.lines: list[str] = []
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def show(self, text: str) -> None:
+        self.lines = text.split("\n")
+        width = max((cell_len(line) for line in self.lines), default=0)
+        self.virtual_size = Size(width, len(self.lines))
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        x0, y0 = self.scroll_offset
+        width = self.scrollable_content_region.width
+        style = self.rich_style
+        if not 0 <= y0 + y < len(self.lines):
+            return Strip.blank(width, style)
+        return Strip([Segment(self.lines[y0 + y], style)]).crop_extend(x0, x0 + width, style)
+
+
 class HandoverScreen(WatchdeskScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "key.back", id="handover-back"),
@@ -92,8 +126,7 @@ class HandoverScreen(WatchdeskScreen):
     def compose(self) -> ComposeResult:
         yield DeskHeader()
         yield Label("", id="ho-status", classes="section-title")
-        with VerticalScroll(id="ho-scroll"):
-            yield Static("", id="ho-text")
+        yield SheetView(id="ho-text")
         yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -126,13 +159,8 @@ class HandoverScreen(WatchdeskScreen):
                 fz = s.handover.frozen(sid)
                 return sid, rec, fz.text, fz.markdown, people
             sheet = s.handover.compile(sid)
-            return (
-                sid,
-                rec,
-                render_text(sheet, tz=s.tz, width=width, lang=lang),
-                render_markdown(sheet, tz=s.tz, lang=lang),
-                people,
-            )
+            text, markdown = render_text_markdown(sheet, tz=s.tz, width=width, lang=lang)
+            return sid, rec, text, markdown, people
 
         try:
             (
@@ -168,7 +196,7 @@ class HandoverScreen(WatchdeskScreen):
                 + t("hos.incoming", who=rec.incoming.name if rec.incoming else t("hos.unsigned"))
             )
         self.query_one("#ho-status", Label).update(status)
-        self.query_one("#ho-text", Static).update(Text(self.text))
+        self.query_one("#ho-text", SheetView).show(self.text)
 
     # -- editing the draft -----------------------------------------------------------------------
     def _editable(self) -> HandoverRecord | None:

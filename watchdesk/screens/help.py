@@ -15,7 +15,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.screen import Screen
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from watchdesk.i18n import t
@@ -63,7 +66,7 @@ class HelpScreen(WatchdeskModal[None]):
                 ):
                     if section:
                         yield Label(title, classes="help-section")
-                        yield Static(key_table(section, widths))
+                        yield KeyTable(key_table(section, widths))
                 if self.modal:
                     yield Static(t("help.modal_note"), classes="help-note")
             yield Label(self.note, classes="help-note")
@@ -99,6 +102,34 @@ def rows(entries: list[KeyEntry]) -> list[Row]:
         )
         for action, es in grouped.items()
     ]
+
+
+class KeyTable(Widget):
+    """A table of keys, laid out by Rich once per width (a Static would lay the whole table out
+    again for every measurement and paint of the dialog: about fifteen times as it opens)."""
+
+    DEFAULT_CSS = "KeyTable { height: auto; }"
+
+    def __init__(self, table: Table) -> None:
+        super().__init__()
+        self.table = table
+        self._laid: tuple[int, list[Strip]] = (-1, [])
+
+    def lines(self, width: int) -> list[Strip]:
+        if self._laid[0] != width:
+            options = self.app.console_options.update_width(width).update(highlight=False)
+            laid = self.app.console.render_lines(self.table, options, pad=True)
+            self._laid = (width, [Strip(line, width) for line in laid])
+        return self._laid[1]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines(width))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_size.width
+        lines = self.lines(width)
+        line = lines[y] if 0 <= y < len(lines) else Strip.blank(width)
+        return line.apply_style(self.rich_style)
 
 
 def key_table(rows: list[Row], widths: tuple[int, int]) -> Table:

@@ -51,15 +51,9 @@ ONCE = (ReportKind.phone, ReportKind.written)
 class ReportDialog(FormDialog):
     """A report's form: it opens on its first empty field (the time is already now)."""
 
-    def on_mount(self) -> None:
-        # After FormDialog's own on_mount, which focuses the first field.
-        self.call_after_refresh(self.focus_first_empty)
-
-    def focus_first_empty(self) -> None:
-        for f in self.fields:
-            if f.kind == "input" and not str(f.value).strip():
-                self.query_one(f"#f-{f.name}").focus()
-                return
+    def first_field(self) -> Field | None:
+        empty = (f for f in self.fields if f.kind == "input" and not str(f.value).strip())
+        return next(empty, None) or super().first_field()
 
 
 def follow(app: WatchdeskApp, incident_id: int) -> None:

@@ -27,6 +27,7 @@ from watchdesk.models.rollcall import (
     RollCallRound,
     RoundReport,
     RoundSet,
+    RoundSummary,
 )
 from watchdesk.screens.base import WatchdeskScreen
 from watchdesk.screens.dialogs import Form
@@ -205,7 +206,7 @@ class RollCallScreen(WatchdeskScreen):
     def __init__(self) -> None:
         super().__init__()
         localize_bindings(self)
-        self.rounds: list[tuple[RollCallRound, RoundReport]] = []
+        self.rounds: list[tuple[RollCallRound, RoundSummary]] = []
         self.loads = 0
 
     def compose(self) -> ComposeResult:
@@ -235,29 +236,19 @@ class RollCallScreen(WatchdeskScreen):
         self.run_read(self._load, group="rc-load")
 
     async def _load(self) -> None:
+        # The hundred rounds' tallies in one grouped read (`summaries`), not a read of each
+        # round's entries.
         def read(s):
-            return (
-                [(r, s.rollcall.report(r.id)) for r in s.rollcall.rounds(limit=100)],
-                s.rollcall.higher_checks(limit=100),
-            )
+            rounds = s.rollcall.rounds(limit=100)
+            tallies = s.rollcall.summaries([r.id for r in rounds])
+            return [(r, tallies[r.id]) for r in rounds], s.rollcall.higher_checks(limit=100)
 
         self.rounds, checks = await self.app.client.call(read)
-        tz = self.app.settings.tz
-        now = self.app.clock()
         table = self.query_one("#rc-rounds", DataTable)
         table.clear()
-        for r, rep in self.rounds:
-            sm = rep.summary
-            table.add_row(
-                fmt_hm(r.started_at, tz, now),
-                set_label(r.set_kind),
-                method_label(r.method),
-                t(f"rc.status.{r.status.value}"),
-                f"{sm.checked}/{sm.total}",
-                sm.rate_text(),
-                r.label,
-                key=str(r.id),
-            )
+        self._add_rounds(self.rounds)
+        tz = self.app.settings.tz
+        now = self.app.clock()
         higher = self.query_one("#rc-higher", DataTable)
         higher.clear()
         for c in checks:
@@ -272,6 +263,22 @@ class RollCallScreen(WatchdeskScreen):
                 key=str(c.id),
             )
         self.loads += 1
+
+    def _add_rounds(self, rounds: list[tuple[RollCallRound, RoundSummary]]) -> None:
+        tz = self.app.settings.tz
+        now = self.app.clock()
+        table = self.query_one("#rc-rounds", DataTable)
+        for r, sm in rounds:
+            table.add_row(
+                fmt_hm(r.started_at, tz, now),
+                set_label(r.set_kind),
+                method_label(r.method),
+                t(f"rc.status.{r.status.value}"),
+                f"{sm.checked}/{sm.total}",
+                sm.rate_text(),
+                r.label,
+                key=str(r.id),
+            )
 
     def action_back(self) -> None:
         self.app.pop_screen()

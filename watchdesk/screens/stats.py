@@ -115,12 +115,8 @@ class Trend:
 
 def read_trend(s: Store, window: Period, now: datetime) -> Trend:
     """On the database thread: incidents per month by grade and the on-time rate per month."""
-    happened = s.stats.happened(window)
-    rates = []
-    for label, start, end in months(window, s.tz):
-        p = Period(kind=PeriodKind.month, start=start, end=end, label=label)
-        rates.append((label, s.stats.own(p, now).total.on_time_rate))
-    return Trend(window=window, by_month=happened.by_month, rates=rates)
+    by_month, rates = s.stats.trend(window, now)
+    return Trend(window=window, by_month=by_month, rates=rates)
 
 
 def _table(tb: rows_.Table) -> Table:

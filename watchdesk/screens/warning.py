@@ -79,11 +79,17 @@ class WarningsScreen(WatchdeskScreen):
 
     async def _load(self) -> None:
         lifted = self.show_lifted
-        self.items = await self.app.client.call(lambda s: s.warnings.list(include_lifted=lifted))
+        keep = self.current.id if self.current else None
+
+        def read(s):  # the list and the history of the row the cursor lands on: one paint
+            items = s.warnings.list(include_lifted=lifted)
+            on = next((w for w in items if w.id == keep), items[0] if items else None)
+            return items, on, (s.warnings.history(on.id) if on else [])
+
+        self.items, on, events = await self.app.client.call(read)
         tz = self.app.settings.tz
         now = self.app.clock()
         table = self.query_one("#warn-table", DataTable)
-        keep = self.current.id if self.current else None
         table.clear()
         live = 0
         for w in self.items:
@@ -107,7 +113,9 @@ class WarningsScreen(WatchdeskScreen):
         for i, w in enumerate(self.items):
             if w.id == keep:
                 table.move_cursor(row=i)
-        if not self.items:
+        if on is not None:
+            self._show(on, events)
+        else:
             self.query_one("#warn-detail", Static).update(Text(t("warn.none"), style="dim"))
         self.loads += 1
 
@@ -121,7 +129,7 @@ class WarningsScreen(WatchdeskScreen):
     @on(DataTable.RowHighlighted, "#warn-table")
     def _highlighted(self) -> None:
         w = self.current
-        if w is None:
+        if w is None or w is self._shown:  # shown with the list it came in
             return
         wid = w.id
 
@@ -131,7 +139,10 @@ class WarningsScreen(WatchdeskScreen):
 
         self.run_read(go, group="warn-detail")
 
+    _shown: EarlyWarning | None = None  # the warning in the detail pane
+
     def _show(self, w: EarlyWarning, events: list[WarningEvent]) -> None:
+        self._shown = w
         tz = self.app.settings.tz
         out = Text()
         out.append_text(swatch(w.level))

@@ -213,6 +213,9 @@ class DeskDb:
         # Told True when a write starts waiting for another writer's lock, False when that
         # wait ends (the console shows it: `client.DeskClient`). None: no one listens.
         self.on_wait: Callable[[bool], None] | None = None
+        # Told True before a write transaction begins, False when it ended (committed or not):
+        # the console's maintenance steps aside for a save (`client.DeskClient`).
+        self.on_write: Callable[[bool], None] | None = None
 
     def execute(self, sql: str, parameters: Sequence | dict | None = None) -> sqlite3.Cursor:
         was_in_transaction = self.conn.in_transaction
@@ -433,6 +436,9 @@ def write_txn(
     deadline = time.monotonic() + (WRITE_RETRY_SECONDS if retry_seconds is None else retry_seconds)
     waiting = False
     quick = listener is not None or not patient
+    writing = getattr(db, "on_write", None)
+    if writing is not None:
+        _tell(writing, True)
     try:
         if quick:  # the first try is short: a wait is announced at once, or not waited at all
             conn.execute(f"PRAGMA busy_timeout = {QUICK_BUSY_MS if patient else 0}")
@@ -471,6 +477,8 @@ def write_txn(
     finally:
         if waiting:  # saved or not: the wait is over
             _tell(listener, False)  # type: ignore[arg-type]
+        if writing is not None:
+            _tell(writing, False)
 
 
 def _busy(path: Path | None) -> Msg:

@@ -16,7 +16,12 @@ from watchdesk.models.dashboard import Dashboard
 from watchdesk.models.officer import Actor, ActorKind
 from watchdesk.store.audit import Auditor, CheckResult, verify
 from watchdesk.store.db import DeskBusy, DeskDb, connect, refuse_foreign, write_txn
-from watchdesk.store.stamp import LEGACY_RECORDS_SQL, SCHEMA_STAMP
+from watchdesk.store.stamp import (
+    LEGACY_RECORDS_SQL,
+    MIGRATION_NAMES,
+    MIGRATION_SET,
+    SCHEMA_STAMP,
+)
 
 if TYPE_CHECKING:
     from watchdesk.models.incident import BoardRow, TimelineItem
@@ -45,6 +50,14 @@ FTS_TABLES = ("incidents_fts", "log_fts", "written_reports_fts")
 # steps small enough never to hold a save; a 200-page step took up to 100 ms on a desk of years).
 MERGE_SLICE_PAGES = 32
 MERGE_BUDGET = 0.012
+# A maintenance step on a connection of its own steps aside for a save (see merge_step), except
+# after this many steps in a row did: so a flood of saves cannot keep the index from catching up.
+MAX_ASIDE_IN_A_ROW = 3
+
+
+class _StepAside(Exception):
+    """A save began: the merge step under way gives the write lock back (rolled back)."""
+
 
 Clock = Callable[[], datetime]
 
@@ -95,6 +108,20 @@ def _legacy(db: DeskDb) -> bool:
         return False
 
 
+def _up_to_date(db: DeskDb) -> bool:
+    """Whether the desk is stamped as this version and records exactly this version's
+    migrations (stamp.MIGRATION_NAMES, set "watchdesk", each once, nothing else): then nothing is
+    pending, nothing unknown or legacy is recorded, and it is a watchdesk desk. A plain read of
+    ~20 rows, so the usual opening loads neither sqlite-utils nor the migrations module."""
+    if _stamp(db) != SCHEMA_STAMP:
+        return False
+    try:
+        records = db.execute("SELECT migration_set, name FROM _sqlite_migrations").fetchall()
+    except sqlite3.OperationalError:  # no _sqlite_migrations table
+        return False
+    return sorted(records) == sorted((MIGRATION_SET, n) for n in MIGRATION_NAMES)
+
+
 def _restamp(db: DeskDb) -> None:
     """A desk with nothing pending, made before stamps or recording its migrations under their
     legacy names: rename the records and stamp it, so the next opening is quick. A desk this user
@@ -117,7 +144,7 @@ def _check_desk(db: DeskDb, *, create: bool) -> None:
     """Refuse, before anything is written, a file that is not a watchdesk desk (an SQLite
     database of something else; an empty database unless `create`, i.e. `watchdesk init`) and a
     desk that a newer watchdesk wrote (its stamp, or migrations this code does not know).
-    Only a desk whose stamp is not this version's comes here: the usual opening pays nothing."""
+    Only a desk that is not `_up_to_date` comes here: the usual opening pays nothing."""
     from watchdesk.errors import StoreError
     from watchdesk.store.stamp import LEGACY_NAMES
 
@@ -177,6 +204,11 @@ class Store:
         self.auditor = Auditor(db, clock, lambda: self.acting)
         self._wrote = False  # written through write() since opening (see close)
         self._autocheckpoint = True  # False: an owner checkpoints from a timer (Store.open)
+        self._stopped = False  # interrupt() was called: no further maintenance here
+        # On a maintenance connection: whether a save on the owner's connection is under way
+        # (set by client.DeskClient); a merge step then steps aside (see merge_step).
+        self.step_aside: Callable[[], bool] | None = None
+        self._asides_in_a_row = 0
 
     @property
     def actor(self) -> str:
@@ -313,13 +345,18 @@ class Store:
         the owner then calls `checkpoint()` from a timer, off the save path."""
         db = connect(path, create=create)
         try:
-            # Every opening takes the full check. Skipping it on a desk whose stamp is this
-            # version's (without loading sqlite-utils and the migrations module) was measured
-            # with bench/startup_pty.py, one core busy, 20 runs against an unchanged copy in the
-            # same run: about 3% of start-up, under the 10% a start-up trick must earn (issue 11;
-            # bench/README.md finding 12). The stamp still refuses a newer desk at once.
-            _check_desk(db, create=create)  # a watchdesk desk, and not a newer one
-            if migrate:
+            # A desk stamped as this version recording exactly its migrations opens without the
+            # full check, which loads sqlite-utils (click, dateutil, pluggy) and the migrations
+            # module (issue 19): Store.open 254 -> 198 ms of CPU (fresh processes, median of 15);
+            # the console to its first screen on the one-year desk, bench/startup_pty.py, 25
+            # runs interleaved with the tree before, load 4.8: 2.41 -> 2.28 x bare (CPU). Issue
+            # 11 had measured a stamp-only shortcut at ~3% and removed it, against a control that
+            # opened on another screen (no --as); unlike that one, a record this code does not
+            # know still refuses the desk.
+            current = _up_to_date(db)
+            if not current:
+                _check_desk(db, create=create)  # a watchdesk desk, and not a newer one
+            if migrate and not current:
                 from watchdesk.store import migrations
 
                 pending = _pending(db)
@@ -346,31 +383,120 @@ class Store:
         store._autocheckpoint = autocheckpoint
         return store
 
+    @classmethod
+    def for_maintenance(cls, path: str | Path) -> Store:
+        """A second connection to a desk already opened (and migrated) by its owner, for the
+        maintenance thread (client.DeskClient.maintain): the same pragmas as every connection
+        (WAL, synchronous=FULL), no migration check, no inline WAL checkpoint. It only merges
+        full-text segments and checkpoints the WAL, so the owner's own connection never does."""
+        db = connect(path, create=False, fallback=False)
+        try:
+            db.execute("PRAGMA wal_autocheckpoint = 0")
+        except BaseException:
+            db.close()
+            raise
+        store = cls(db)
+        store._autocheckpoint = False
+        return store
+
     def checkpoint(
         self, merge_pages: int = MERGE_SLICE_PAGES, budget: float = MERGE_BUDGET
     ) -> bool:
-        """Maintenance kept off the save path, for a timer: a bounded step of full-text segment
-        merging (see migrations.m10_fts_merge_off_save_path), then copying committed WAL pages
-        back into the database file without waiting for readers (PASSIVE). Durability does not depend on it:
-        a commit is on disk in the WAL already. Returns whether the step found merging to do
-        (then the next step should come soon: see `_merge_step` and m20 for why a backlog no
-        longer ends in a save paying seconds for FTS5's crisis merge; bench/README.md finding 5,
-        bench/saves.py). The step is `budget` seconds of merging at most (and one slice of
-        `merge_pages` pages a table at least): a save that comes while it runs waits for it."""
-        if self.db.read_only:  # nothing to merge or copy back on a desk no one can write
-            return False
-        self._wrote = True
-        # Maintenance: never shown as a save waiting, and never waiting for another writer (a
-        # script's long import): the console's saves queue behind this step on the DB thread.
-        try:
-            with write_txn(self.db, quiet=True, patient=False):
-                worked = self._merge_step(merge_pages, budget)
-        except DeskBusy:
-            return True  # someone else is writing: try again soon
-        self.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        """Maintenance kept off the save path: a bounded step of full-text segment merging
+        (`merge_step`), then a PASSIVE WAL checkpoint (`checkpoint_wal`). Returns whether the
+        step found merging to do (then the next step should come soon). The console runs it on
+        a connection of its own, on its own thread (client.DeskClient.maintain), never on the
+        DB thread its saves and reads go through."""
+        worked = self.merge_step(merge_pages, budget)
+        self.checkpoint_wal()
         return worked
 
-    def _merge_step(self, pages: int, budget: float = 0.0) -> bool:
+    def merge_step(
+        self, merge_pages: int = MERGE_SLICE_PAGES, budget: float = MERGE_BUDGET
+    ) -> bool:
+        """A bounded step of full-text segment merging (see migrations.m10_fts_merge_off_save_path
+        and m20 for why a backlog no longer ends in a save paying seconds for FTS5's crisis
+        merge; bench/README.md finding 5, bench/saves.py), in one write transaction: `budget`
+        seconds of merging at most (and one slice of `merge_pages` pages a table at least). It
+        takes the write lock: a save on another connection waits for it (busy_timeout), for one
+        step at most. It never waits for another writer: a save (or a script) holding the lock
+        makes it give up at once and ask to come back soon (True). Returns whether it found
+        merging to do.
+
+        On a maintenance connection (`step_aside` set) it also steps aside for a save of this
+        process: none begins while a save is under way, and when a save began during the step
+        it is rolled back at the end of the slice under way (or instead of its commit), giving
+        the lock back at once: the save waits for one slice at most, not for the step nor its
+        fsync. Nothing is lost: the next step merges again. (Not sqlite3_interrupt: an
+        interrupt that lands on a COMMIT can leave the transaction open, holding the lock.)
+        Except after MAX_ASIDE_IN_A_ROW steps in a row stepped aside: then one step runs to its
+        end (a save that comes meanwhile waits for it), so a flood of saves cannot starve the
+        merging."""
+        if self.db.read_only:  # nothing to merge on a desk no one can write
+            return False
+        self._wrote = True
+        aside = self.step_aside if self._asides_in_a_row < MAX_ASIDE_IN_A_ROW else None
+        if aside is not None and aside():
+            self._asides_in_a_row += 1
+            return True
+        try:
+            with write_txn(self.db, quiet=True, patient=False):
+                worked = self._merge_step(merge_pages, budget, aside)
+                if aside is not None and aside():
+                    raise _StepAside  # rather than make the save wait for this commit's fsync
+            self._asides_in_a_row = 0
+            return worked
+        except DeskBusy:
+            return True  # someone else is writing: try again soon
+        except _StepAside:
+            self._asides_in_a_row += 1
+            return True
+        except sqlite3.OperationalError as e:
+            if not self._stopped or "interrupt" not in str(e).lower():
+                raise
+            return True  # quitting (interrupt): the connection is closed next, rolling back
+
+    def checkpoint_wal(self, rounds: int = 4) -> tuple[int, int, int]:
+        """Copies committed WAL pages back into the database file, PASSIVE: as far as no reader
+        is in the way, never waiting for a reader or a writer, never taking the write lock, so a
+        save on another connection goes on meanwhile. (TRUNCATE and RESTART would wait, up to
+        busy_timeout, for every reader to finish — Litestream always holds one — and keep new
+        writers out while they wait: never used.)
+
+        The WAL does not grow without bound: once a checkpoint copied all of it, the next write
+        starts it again from its beginning. Saves on another connection may add to it while a
+        checkpoint copies (seconds on a busy disk); had it stopped there, no write would ever
+        find it all copied while saves keep coming, and it would grow save after save. So while
+        a round copied more but not all, another round copies what came meanwhile (a few
+        pages: quick), up to `rounds`. Durability does not depend on this: a commit is on disk
+        in the WAL already. Returns SQLite's (busy, frames in the WAL, frames copied) of the
+        last round."""
+        if self.db.read_only or self._stopped:
+            return (0, 0, 0)
+        busy, log, done = 0, 0, -1
+        for _ in range(rounds):
+            before = done
+            try:
+                row = self.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            except sqlite3.OperationalError as e:
+                if "interrupt" not in str(e).lower():
+                    raise
+                return (1, -1, -1)  # stopped (quitting): copied back next time
+            busy, log, done = int(row[0]), int(row[1]), int(row[2])
+            if busy or done >= log or done <= before or self._stopped:
+                break  # all copied; or a reader holds the rest back (no progress)
+        return busy, log, done
+
+    def interrupt(self) -> None:
+        """From another thread, when quitting (the connection is closed next): the maintenance
+        statement under way stops now (a merge step is rolled back, a checkpoint left for next
+        time: no commit is lost), and no further merge slice or checkpoint starts here."""
+        self._stopped = True
+        self.db.conn.interrupt()
+
+    def _merge_step(
+        self, pages: int, budget: float = 0.0, aside: Callable[[], bool] | None = None
+    ) -> bool:
         """Slices of `pages` pages of merging, table after table, each table until a slice finds
         nothing to do or `budget` seconds have gone by since the step began. Small slices: a
         merge of a level of large segments (a bulk load's, years of them) goes on over many
@@ -380,7 +506,9 @@ class Store:
         deadline = time.perf_counter() + budget
         worked = False
         for table in FTS_TABLES:
-            while True:
+            while not self._stopped:
+                if aside is not None and aside():
+                    raise _StepAside
                 before = self.db.conn.total_changes
                 self.db.execute(f"INSERT INTO {table}({table}, rank) VALUES('merge', ?)", [pages])
                 # FTS5: a difference of 2 or more means the merge did work.
@@ -428,6 +556,20 @@ class Store:
     def data_version(self) -> int:
         """Changes whenever another connection commits; cheap enough to poll."""
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def change_mark(self, last: tuple[int, int] | None = None) -> tuple[int, int]:
+        """(data_version, audit head): the head moves only when another connection changed
+        records. data_version also moves for commits that change none: this console's own
+        maintenance (full-text merge steps, checkpoints), Litestream's _litestream_* tables.
+        Every record write appends to the audit chain in its own transaction (edit holds are
+        not records, and no screen polls them), so the head tells them apart. The head is read
+        only when data_version moved since `last`, and after it: a write committed at the same
+        moment as a merge step is in the head read now or moves data_version for the next."""
+        version = self.data_version()
+        if last is not None and last[0] == version:
+            return last
+        head = self.db.execute("SELECT max(id) FROM audit").fetchone()[0]
+        return version, int(head or 0)
 
     def timeline(self, incident_id: int) -> list[TimelineItem]:
         from watchdesk.store.timeline import timeline

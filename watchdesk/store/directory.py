@@ -6,7 +6,7 @@ rows to units by name.
 
 Search runs over an in-memory index of every unit and contact (name, pinyin readings, phone
 digits). The directory is small (hundreds of units); the index is rebuilt when this connection
-writes or when `PRAGMA data_version` says another connection did, and the pinyin of a name is
+writes or when another connection changed records (Store.change_mark), and the pinyin of a name is
 cached, so a rebuild is one read of two small tables.
 """
 
@@ -112,7 +112,8 @@ class DirectoryRepo:
         self.s = store
         self._writes = 0
         self._index: list[_Entry] = []
-        self._index_version: tuple[int, int] | None = None
+        self._index_version: tuple[int, int] | None = None  # (audit head, self._writes)
+        self._mark: tuple[int, int] | None = None  # Store.change_mark when the index was checked
         self._filings: FilingRepo | None = None
 
     @property
@@ -182,7 +183,10 @@ class DirectoryRepo:
 
     # -- search ---------------------------------------------------------------------------------
     def _ensure_index(self) -> list[_Entry]:
-        version = (self.s.data_version(), self._writes)
+        # Another connection's records (not a maintenance merge step or checkpoint, which also
+        # move data_version: Store.change_mark), or this one's writes.
+        self._mark = self.s.change_mark(self._mark)
+        version = (self._mark[1], self._writes)
         if version != self._index_version:
             entries: list[_Entry] = []
             for u in self.units():

@@ -40,7 +40,7 @@ from watchdesk.models.incident import FIGURE_FIELDS, DeadlineStatus, IncidentSta
 from watchdesk.store.db import from_db, from_db_not_null, to_db
 
 if TYPE_CHECKING:
-    from watchdesk.models.incident import Deadline, Incident
+    from watchdesk.models.incident import Incident
     from watchdesk.models.roster import ShiftView
     from watchdesk.store.desk import Store
     from watchdesk.store.signoff import WrittenReport
@@ -278,26 +278,49 @@ class HandoverRepo:
         ]
 
     def _incidents(self, start: datetime, end: datetime) -> list[SheetIncident]:
-        """Received during the shift, or received earlier with a clock due inside it."""
-        ids = [
-            r[0]
-            for r in self.s.db.execute(
-                """SELECT id FROM incidents WHERE received_at >= ? AND received_at < ?
-               UNION SELECT incident_id FROM deadlines WHERE due_at >= ? AND due_at < ?
-               ORDER BY 1""",
-                [to_db(start), to_db(end), to_db(start), to_db(end)],
-            )
+        """Received during the shift, or received earlier with a clock due inside it. Read in
+        two queries (the incidents, then all their clocks with how late each was reported), not
+        two or more per incident: a busy shift has two hundred."""
+        from watchdesk.store.incident import _SELECT, _incident
+
+        on_sheet = """SELECT id FROM incidents WHERE received_at >= ? AND received_at < ?
+               UNION SELECT incident_id FROM deadlines WHERE due_at >= ? AND due_at < ?"""
+        window = [to_db(start), to_db(end), to_db(start), to_db(end)]
+        incs = [
+            _incident(r)
+            for r in self.s.db.query(f"{_SELECT} WHERE id IN ({on_sheet}) ORDER BY id", window)
         ]
+        clocks: dict[int, list[dict]] = {}
+        for r in self.s.db.query(
+            f"""SELECT d.incident_id, d.kind, d.seq, d.due_at, d.status, d.done_at,
+                      r.late_seconds
+               FROM deadlines d LEFT JOIN reports r ON r.id = d.report_id AND d.report_id
+               WHERE d.incident_id IN ({on_sheet})
+               ORDER BY d.incident_id, d.due_at, d.id""",
+            window,
+        ):
+            clocks.setdefault(r["incident_id"], []).append(r)
         out = []
-        for inc_id in ids:
-            inc = self.s.incidents.get(inc_id)
+        for inc in incs:
             if inc.status == IncidentStatus.voided and inc.received_at < start:
                 continue
-            clocks = [
-                self._sheet_clock(d, inc)
-                for d in self.s.incidents.deadlines(inc_id)
-                if d.due_at < end or d.status == DeadlineStatus.done or inc.received_at >= start
-            ]
+            sheet_clocks = []
+            for d in clocks.get(inc.id, []):
+                due_at = from_db_not_null(d["due_at"])
+                status = DeadlineStatus(d["status"])
+                if due_at < end or status == DeadlineStatus.done or inc.received_at >= start:
+                    sheet_clocks.append(
+                        SheetClock(
+                            incident_id=inc.id,
+                            headline=inc.headline,
+                            kind=d["kind"],
+                            seq=d["seq"],
+                            due_at=due_at,
+                            status=status,
+                            done_at=from_db(d["done_at"]),
+                            late_seconds=d["late_seconds"],
+                        )
+                    )
             out.append(
                 SheetIncident(
                     id=inc.id,
@@ -310,7 +333,7 @@ class HandoverRepo:
                     status=inc.status,
                     sensitive=inc.sensitive,
                     figures=_figures(inc),
-                    clocks=clocks,
+                    clocks=sheet_clocks,
                 )
             )
         return out
@@ -377,24 +400,6 @@ class HandoverRepo:
             late_seconds=late,
             corrects=corrects,
             struck=struck,
-        )
-
-    def _sheet_clock(self, d: Deadline, inc: Incident) -> SheetClock:
-        late = None
-        if d.report_id:
-            row = self.s.db.execute(
-                "SELECT late_seconds FROM reports WHERE id = ?", [d.report_id]
-            ).fetchone()
-            late = row[0] if row else None
-        return SheetClock(
-            incident_id=inc.id,
-            headline=inc.headline,
-            kind=d.kind,
-            seq=d.seq,
-            due_at=d.due_at,
-            status=d.status,
-            done_at=d.done_at,
-            late_seconds=late,
         )
 
     def _clocks(
@@ -607,13 +612,12 @@ class HandoverRepo:
         one from the frozen content when it is needed: `font_path` is not used any more). The
         audit chain's head before this update goes into the content (`chain_head`), so the
         printed sheet carries an anchor a rewriter of the desk file cannot reach."""
-        from watchdesk.report.handover import render_markdown, render_text
+        from watchdesk.report.handover import render_text_markdown
 
         sheet = self.compile(rec.shift_id, now)
         sheet.chain_head = self.chain_head()
         sheet_json = sheet.model_dump_json()
-        text = render_text(sheet, tz=self.s.tz, width=width, lang=lang)
-        md = render_markdown(sheet, tz=self.s.tz, lang=lang)
+        text, md = render_text_markdown(sheet, tz=self.s.tz, width=width, lang=lang)
         self.s.auditor.update(
             "handovers",
             rec.id,

@@ -309,11 +309,15 @@ class IncidentRepo:
 
     def _index(self, incident_id: int) -> None:
         """Keep the full-text row in step with the incident, in the same transaction."""
+        from watchdesk.store.search import TAGS_SQL  # here: not loaded at start-up for this
+
         row = next(iter(self.s.db.query("SELECT * FROM incidents WHERE id = ?", [incident_id])))
         uni, bi = grams(incident_text(row))
         self.s.db.execute("DELETE FROM incidents_fts WHERE rowid = ?", [incident_id])
-        self.s.db.execute(
-            "INSERT INTO incidents_fts (rowid, uni, bi) VALUES (?,?,?)", [incident_id, uni, bi]
+        self.s.db.execute(  # `tag`: the filter values as tokens (m21, search.TAGS_SQL)
+            "INSERT INTO incidents_fts (rowid, uni, bi, tag)"
+            f" SELECT i.id, ?, ?, {TAGS_SQL.format(r='i')} FROM incidents i WHERE i.id = ?",
+            [uni, bi, incident_id],
         )
 
     # Fields an edit may change (figures go through update_figures, status through reports/void).

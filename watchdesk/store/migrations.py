@@ -14,13 +14,14 @@ matches the table, and the log says why the rows changed.
 from __future__ import annotations
 
 import sqlite3
+import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlite_utils.migrations import Migrations
 
 from watchdesk.store.db import DeskDb
-from watchdesk.store.stamp import LEGACY_NAMES, SCHEMA_STAMP
+from watchdesk.store.stamp import LEGACY_NAMES, MIGRATION_NAMES, MIGRATION_SET, SCHEMA_STAMP
 from watchdesk.text.fulltext import grams, incident_text
 
 if TYPE_CHECKING:
@@ -1192,6 +1193,53 @@ def m20_search_filters(db: Database) -> None:
         db.execute(f"INSERT INTO {table}({table}, rank) VALUES('crisismerge', 64)")
 
 
+# m21: an incident's filter values as tokens of its full-text row's `tag` column, from the row
+# `{r}` (SQL). Kept as m21 made it; `store/search.py` TAGS_SQL must say the same (a test checks).
+M21_TAGS = (
+    "'k' || lower(hex({r}.category)) || ' g' || lower(hex({r}.grade))"
+    " || ' s' || lower(hex({r}.status)) || iif({r}.area_id IS NULL, '', ' p' || {r}.area_id)"
+    " || ' m' || substr({r}.received_at, 1, 4) || substr({r}.received_at, 6, 2)"
+    " || ' y' || substr({r}.received_at, 1, 4)"
+)
+
+
+@migrations()
+def m21_search_tags(db: Database) -> None:
+    """Issue 19: a search with words and a common filter (accidents are two thirds of a desk)
+    whose words are rare in it read every match of the words and checked each against the
+    filter. The full-text index gets a third column, `tag`, holding each incident's category,
+    grade, status, area, month and year of receipt as tokens (`k`, `g`, `s` + the value's
+    UTF-8 in hex, `p` + the area's id, `m` + yyyymm, `y` + yyyy, UTC), so FTS5 intersects them with the words and
+    skips through its doclist index (`store/search.py`). A person's words never reach this
+    column: every term `match_query` makes names `uni` or `bi`.
+
+    FTS5 cannot add a column: the index is built again from its own stored text (no grams are
+    computed again), the old one dropped and the new one renamed, with m10's and m20's
+    settings. A trigger keeps `tag` in step whenever one of those columns of an incident
+    changes (an edit, a status, a re-grading, a correction); saving an incident's words writes
+    it too (`IncidentRepo._index`). Takes about 40 s a year of history (bench/RESULTS.md)."""
+    tags = M21_TAGS.format(r="i")
+    new = M21_TAGS.format(r="NEW")
+    _run_script(
+        db,
+        f"""
+        CREATE VIRTUAL TABLE incidents_fts_m21 USING fts5(uni, bi, tag, tokenize = 'unicode61');
+        INSERT INTO incidents_fts_m21 (rowid, uni, bi, tag)
+            SELECT c.id, c.c0, c.c1, {tags}
+            FROM incidents_fts_content c JOIN incidents i ON i.id = c.id ORDER BY c.id;
+        DROP TABLE incidents_fts;
+        ALTER TABLE incidents_fts_m21 RENAME TO incidents_fts;
+        CREATE TRIGGER incidents_fts_tag
+            AFTER UPDATE OF category, grade, status, area_id, received_at ON incidents
+        BEGIN
+            UPDATE incidents_fts SET tag = {new} WHERE rowid = NEW.id;
+        END;
+        """,
+    )
+    db.execute("INSERT INTO incidents_fts(incidents_fts, rank) VALUES('automerge', 0)")
+    db.execute("INSERT INTO incidents_fts(incidents_fts, rank) VALUES('crisismerge', 64)")
+
+
 # -- applying -------------------------------------------------------------------------------------
 def _records(db: DeskDb) -> list[tuple[str, str]]:
     """(set, name) of every migration record the desk holds; none before the first migration."""
@@ -1237,8 +1285,56 @@ def apply(db: DeskDb) -> None:
     check_stamp()
     with write_txn(db):
         fold_legacy(db)
+        slow = _announce_slow(db)
         migrations.apply(db.utils)
         db.execute(f"PRAGMA user_version = {SCHEMA_STAMP}")
+    if slow is not None:
+        import sys
+
+        from watchdesk.i18n import t
+
+        print(
+            f"watchdesk: {t('migrate.done', seconds=round(time.monotonic() - slow))}",
+            file=sys.stderr,
+        )
+
+
+# Pending migrations that rebuild an index from every incident, and how many incidents they
+# index a second (m21: 300,000 in 96 s on the ten-year bench desk, load 6; bench/RESULTS.md).
+REBUILDS = {"m21_search_tags": 3000}
+# Below this many seconds nothing is said.
+ANNOUNCE_AFTER = 3
+
+
+def _announce_slow(db: DeskDb) -> float | None:
+    """Before a migration that rebuilds an index of every incident on a desk large enough for
+    it to take a while (a console's start-up on an old desk, `watchdesk init`, a command): one
+    line on stderr, before the terminal is taken, saying what is being done and about how long
+    it takes (the older index-building migrations said nothing: m03 at most a few seconds, m19
+    and m20 an index each). The start (time.monotonic()) when announced, else None."""
+    names = {m.name for m in migrations.pending(db.utils)}
+    rate = min((r for name, r in REBUILDS.items() if name in names), default=None)
+    if (
+        rate is None
+        or not db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'incidents'"
+        ).fetchone()
+    ):
+        return None
+    n = db.execute("SELECT coalesce(max(id), 0) FROM incidents").fetchone()[0]
+    if n < rate * ANNOUNCE_AFTER:
+        return None
+    import sys
+
+    from watchdesk.i18n import t
+
+    minutes = max(1, -(-n // (rate * 60)))  # rounded up
+    print(
+        f"watchdesk: {t('migrate.rebuilding', incidents=n, minutes=minutes)}",
+        file=sys.stderr,
+        flush=True,
+    )
+    return time.monotonic()
 
 
 def pending(db: DeskDb) -> list[str]:
@@ -1251,13 +1347,19 @@ def pending(db: DeskDb) -> list[str]:
 
 
 def check_stamp() -> None:
-    """A migration added without raising SCHEMA_STAMP would let desks that lack it open
-    without it: refuse to migrate at all (the test suite runs this)."""
+    """A migration added without raising SCHEMA_STAMP (or without its name in MIGRATION_NAMES)
+    would let desks that lack it open without it: refuse to migrate at all (the test suite runs
+    this)."""
     from sqlite_utils import Database
 
-    n = len(migrations.pending(Database(memory=True)))
+    names = [m.name for m in migrations.pending(Database(memory=True))]
+    n = len(names)
     if n != SCHEMA_STAMP:
         raise RuntimeError(
             f"store/stamp.py: SCHEMA_STAMP is {SCHEMA_STAMP} but there are {n} "
             f"migrations; set it to {n}"
+        )
+    if tuple(names) != MIGRATION_NAMES or SET_NAME != MIGRATION_SET:  # Store.open trusts them
+        raise RuntimeError(
+            f"store/stamp.py: MIGRATION_NAMES is not the list of migrations; set it to {names}"
         )

@@ -5,8 +5,7 @@ report's incident, the date range to when it was sent, or drafted if not sent ye
 from __future__ import annotations
 
 import json
-import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from watchdesk.models.dutylog import LogKind
@@ -18,27 +17,20 @@ if TYPE_CHECKING:
     from watchdesk.store.db import DeskDb
     from watchdesk.store.desk import Store
 
-# The full-text walk reads matches newest first, a batch at a time, and checks each batch against
-# the filters in one query: WALK_FIRST at first (enough when the filter is common), four times
-# as many each time after, up to WALK_BATCH.
+# With a date range the full-text matches are read newest first, a batch at a time, and their
+# dates checked in one query: WALK_FIRST at first, four times as many each time after, up to
+# WALK_BATCH.
 WALK_FIRST = 100
 WALK_BATCH = 6400
-# When the first batch has too few hits: a filter holding at most READ_MAX incidents (below where
-# the walk has reached) is read, its incidents' words checked on the index's stored text; one of
-# at most SET_MAX is the set the rest of the walk is checked against.
-READ_MAX = 300
-SET_MAX = 50000
-# With several filters, the smallest set (when it holds at most REFINE_MAX incidents) is narrowed
-# by the others before choosing between reading it and walking against it.
-REFINE_MAX = 5000
-# Checking a match in the walk costs about as much as putting four of a filter's incidents in
-# the set; the rate of hits in the first batch is a rough guess, so the set is preferred.
-SET_PER_MATCH = 10
-# Each filter's own index (migrations: incidents_<name> ON incidents(<column>, received_at)).
-_INDEX = {"grade": "grade", "category": "category", "status": "status", "area_id": "area"}
-# One term of `match_query`: a column and a quoted phrase, a trailing * for a prefix.
-_TERM = re.compile(r'^(uni|bi):"([^"]*)"(\*?)$')
-_CJK = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f ]+$")
+# m21: the filter values of an incident as the tokens of its full-text row's `tag` column (the
+# SQL that writes them, from the incident's row `{r}`; migrations.M21_TAGS is the same text).
+TAGS_SQL = (
+    "'k' || lower(hex({r}.category)) || ' g' || lower(hex({r}.grade))"
+    " || ' s' || lower(hex({r}.status)) || iif({r}.area_id IS NULL, '', ' p' || {r}.area_id)"
+    " || ' m' || substr({r}.received_at, 1, 4) || substr({r}.received_at, 6, 2)"
+    " || ' y' || substr({r}.received_at, 1, 4)"
+)
+_TAG_PREFIX = {"category": "k", "grade": "g", "status": "s"}
 
 
 class SearchRepo:
@@ -176,154 +168,67 @@ class SearchRepo:
     ) -> list[int]:
         """The ids of the incidents that match `match` and the filters, newest (highest id) first.
 
-        Reading the full-text index newest first is cheap (a fraction of a microsecond a match);
-        checking each match against a filter is what costs. So: the newest WALK_FIRST matches are
-        checked in `incidents_filters` (m20: the filter columns in id order, one narrow read)
-        — enough when the filter is common among them. Otherwise the smallest of the filters'
-        sets (each counted in its own index, capped) decides: a tiny one (a grade, open, voided)
-        is read and its incidents' words checked on the stored text; one of up to SET_MAX
-        incidents becomes a set the rest of the walk is checked against in SQLite; only when
-        every filter holds most of the desk does the walk go on in growing batches."""
+        The grade, category, status and area are tokens of the full-text row's `tag` column
+        (m21), so FTS5 intersects them with the words, skipping through each doclist with its
+        doclist index: the search reads what the words and the filter have in common, not every
+        match of the words. A date range is its months as tokens too (whole years as a year's
+        token: `periods`), so the index reads only the range's months, however old; the dates
+        within the first and last month are then checked in `incidents_filters`, a batch of
+        matches at a time. Nothing is read in proportion to the history."""
         db = self.s.db
-        lo = None  # with a date range: the walk stops at the range's first id
-        if since is not None:
-            lo = db.execute(
-                "SELECT coalesce(min(id), 0) FROM incidents INDEXED BY incidents_received"
-                " WHERE received_at >= ?",
-                [to_db(since)],
-            ).fetchone()[0]
+        terms = [match, *(f'tag:"{tag_token(col, value)}"' for col, value in filters)]
+        if since is not None or until is not None:
+            first, last = db.execute(  # the desk's first and last, each from the index's end
+                "SELECT (SELECT min(received_at) FROM incidents),"
+                " (SELECT max(received_at) FROM incidents)"
+            ).fetchone()
+            if first is None:
+                return []
+            a = max(first, to_db(since)) if since is not None else first
+            b = min(last, to_db(until - timedelta(seconds=1))) if until is not None else last
+            if a > b:
+                return []
+            terms.append("(" + " OR ".join(f'tag:"{p}"' for p in periods(a, b)) + ")")
+        full = " AND ".join(terms)
+        if since is None and until is None:
+            return [
+                r[0]
+                for r in db.execute(
+                    "SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ?"
+                    " ORDER BY rowid DESC LIMIT ?",
+                    [full, limit],
+                )
+            ]
+        # The dates within the first and last months: checked, a batch of matches at a time.
         cond = "".join(f" AND {c}" for c in where)
         found: list[int] = []
         upper: int | None = None
         size = WALK_FIRST
         while len(found) < limit:
-            bound, bargs = _bounds(lo, upper)
+            below = " AND rowid < ?" if upper is not None else ""
             batch = [
                 r[0]
                 for r in db.execute(
-                    f"SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ?{bound}"
+                    f"SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ?{below}"
                     " ORDER BY rowid DESC LIMIT ?",
-                    [match, *bargs, size],
+                    [full, *([upper] if upper is not None else []), size],
                 )
             ]
             if not batch:
                 break
-            if where:
-                found += [
-                    r[0]
-                    for r in db.execute(
-                        "SELECT i.id FROM incidents i INDEXED BY incidents_filters WHERE i.id IN"
-                        f" (SELECT value FROM json_each(?)){cond} ORDER BY i.id DESC",
-                        [json.dumps(batch), *args],
-                    )
-                ]
-            else:
-                found += batch
-            if len(batch) < size or len(found) >= limit:
-                break
-            upper = batch[-1]
-            if size == WALK_FIRST and where:  # the filter is rare among these words
-                rest = self._through_filter(
-                    match,
-                    cond,
-                    args,
-                    filters,
-                    since,
-                    until,
-                    lo,
-                    upper,
-                    limit - len(found),
-                    walk=(limit - len(found)) * WALK_FIRST // len(found) if found else SET_MAX,
-                )
-                if rest is not None:
-                    found += rest
-                    break
-            size = min(size * 4, WALK_BATCH)
-        return found[:limit]
-
-    def _through_filter(
-        self,
-        match: str,
-        cond: str,
-        args: list,
-        filters: list[tuple[str, object]],
-        since: datetime | None,
-        until: datetime | None,
-        lo: int | None,
-        upper: int,
-        limit: int,
-        walk: int,
-    ) -> list[int] | None:
-        """The matching incidents below id `upper`, found through the filter that holds the
-        fewest incidents there; None when every filter holds more than SET_MAX of them, or
-        more than SET_PER_MATCH times `walk`, the matches the walk would likely still read at
-        the first batch's rate of hits."""
-        db = self.s.db
-        dates, dargs = "", []
-        if since is not None:
-            dates += " AND received_at >= ?"
-            dargs.append(to_db(since))
-        if until is not None:
-            dates += " AND received_at < ?"
-            dargs.append(to_db(until))
-        ways: list[tuple[str, list]] = [
-            (
-                f"SELECT id FROM incidents INDEXED BY incidents_{_INDEX[col]} WHERE {col} = ?"
-                f"{dates} AND +id < ?",
-                [value, *dargs, upper],
-            )
-            for col, value in filters
-        ]
-        if dates:
-            ways.append(
-                (
-                    f"SELECT id FROM incidents INDEXED BY incidents_received WHERE {dates[5:]}"
-                    " AND +id < ?",
-                    [*dargs, upper],
-                )
-            )
-        best: tuple[int, str, list] | None = None
-        for sql, wargs in ways:  # each a covering read of the filter's own index
-            n = db.execute(
-                f"SELECT count(*) FROM ({sql} LIMIT ?)", [*wargs, SET_MAX + 1]
-            ).fetchone()[0]
-            if best is None or n < best[0]:
-                best = (n, sql, wargs)
-        if best is None or best[0] > min(SET_MAX, SET_PER_MATCH * walk):
-            return None
-        n, sql, wargs = best
-        if len(ways) > 1 and n <= REFINE_MAX:  # the other filters too, in the narrow index
-            sql = (
-                f"SELECT i.id FROM incidents i INDEXED BY incidents_filters WHERE i.id IN ({sql})"
-                f"{cond}"
-            )
-            wargs = [*wargs, *args]
-            n = db.execute(f"SELECT count(*) FROM ({sql})", wargs).fetchone()[0]
-        checks = _stored_checks(match) if n <= READ_MAX else None
-        if checks is not None:  # few: read them, check their words on the stored text
-            text = "".join(f" AND instr(' ' || c.{col} || ' ', ?) > 0" for col, _ in checks)
-            return [
+            found += [
                 r[0]
                 for r in db.execute(
-                    "SELECT i.id FROM incidents i INDEXED BY incidents_filters"
-                    " JOIN incidents_fts_content c ON c.id = i.id"
-                    f" WHERE i.id IN ({sql}){cond}{text} ORDER BY i.id DESC LIMIT ?",
-                    [*wargs, *args, *(needle for _, needle in checks), limit],
+                    "SELECT i.id FROM incidents i INDEXED BY incidents_filters WHERE i.id IN"
+                    f" (SELECT value FROM json_each(?)){cond} ORDER BY i.id DESC",
+                    [json.dumps(batch), *args],
                 )
             ]
-        # The walk goes on, each match checked against the set (`+`: a membership test, not
-        # one full-text lookup per member), the other filters in the narrow index.
-        bound, bargs = _bounds(lo, upper)
-        return [
-            r[0]
-            for r in db.execute(
-                "SELECT f.rowid FROM incidents_fts f"
-                " JOIN incidents i INDEXED BY incidents_filters ON i.id = f.rowid"
-                f" WHERE incidents_fts MATCH ?{bound.replace('rowid', 'f.rowid')}"
-                f" AND +f.rowid IN ({sql}){cond} ORDER BY f.rowid DESC LIMIT ?",
-                [match, *bargs, *wargs, *args, limit],
-            )
-        ]
+            if len(batch) < size:
+                break
+            upper = batch[-1]
+            size = min(size * 4, WALK_BATCH)
+        return found[:limit]
 
     def _reports(
         self,
@@ -396,43 +301,31 @@ def around(text: str, query: str, before: int = 8, width: int = 80) -> str:
     return ("…" if start else "") + flat[start : start + width]
 
 
-def _stored_checks(match: str) -> list[tuple[str, str]] | None:
-    """What `match` (from `match_query`) asks of a row's stored full-text columns, as
-    (content column, text to find in ' ' + column + ' '): a unigram is a whole token of `uni`
-    (c0), a phrase of bigrams whole consecutive tokens of `bi` (c1), a Latin word the start of a
-    token of `uni`. Exact for what the index stores (`grams`: lower case, tokens split by single
-    spaces) when the words are ideographs, ASCII letters and digits; None for anything else
-    (letters with accents, which the tokenizer folds): those take the full-text walk."""
-    out: list[tuple[str, str]] = []
-    for part in match.split(" AND "):
-        m = _TERM.match(part)
-        if m is None:
-            return None
-        col, phrase, prefix = m.groups()
-        if not phrase:
-            return None
-        if phrase.isascii():
-            if not (prefix and col == "uni" and phrase.isalnum()):
-                return None
-            out.append(("c0", f" {phrase}"))
-        elif not prefix and _CJK.match(phrase):
-            out.append(("c0" if col == "uni" else "c1", f" {phrase} "))
-        else:
-            return None
+def tag_token(column: str, value: object) -> str:
+    """The `tag` token of an incident's filter value (as TAGS_SQL writes it): `k`, `g`, `s` and
+    the value's UTF-8 in hex for a category, grade and status, `p` and the id for an area.
+    Letters and digits only: one token for FTS5, and no word a person types is looked up in
+    this column (match_query names `uni` or `bi` in every term)."""
+    if column == "area_id":
+        return f"p{int(str(value))}"
+    return _TAG_PREFIX[column] + str(value).encode().hex()
+
+
+def periods(first: str, last: str) -> list[str]:
+    """The `tag` tokens of the months from the one of `first` to the one of `last` (stored
+    instants, UTC): a year's token for each whole year among them (`y` + yyyy), the months'
+    (`m` + yyyymm) for the rest: at most 22 months and a token a year."""
+    y, m = int(first[:4]), int(first[5:7])
+    end = (int(last[:4]), int(last[5:7]))
+    out: list[str] = []
+    while (y, m) <= end:
+        if m == 1 and (y, 12) <= end:
+            out.append(f"y{y:04d}")
+            y += 1
+            continue
+        out.append(f"m{y:04d}{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
-
-
-def _bounds(lo: int | None, upper: int | None) -> tuple[str, list]:
-    """The full-text walk's rowid range: from `lo` (the date range's first id) up to, not
-    including, `upper` (where the walk has reached)."""
-    sql, args = "", []
-    if lo is not None:
-        sql += " AND rowid >= ?"
-        args.append(lo)
-    if upper is not None:
-        sql += " AND rowid < ?"
-        args.append(upper)
-    return sql, args
 
 
 def fts_levels(db: DeskDb, table: str) -> list[list[int]]:

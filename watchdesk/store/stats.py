@@ -129,6 +129,26 @@ JOIN incidents i ON i.id = d.incident_id
 LEFT JOIN reports r ON r.id = d.report_id
 WHERE d.id IN (SELECT value FROM json_each(?)) AND {COUNTED}
 """
+# The rest again, for a tally alone (`StatsRepo.trend`): how each went, without the incident
+# (those that count nowhere are taken out by id, `SQL_NOT_COUNTED`) nor who was on duty; read
+# from deadlines_stats alone, and the reported ones' lateness after (`SQL_LATENESS`).
+SQL_CLOCKS_REST_TALLY = f"""
+SELECT d.id, d.status, d.due_at, d.done_at, d.incident_id,
+       CASE WHEN d.status = 'dropped' THEN {FINAL_AT} END AS final_at
+FROM deadlines d
+WHERE d.due_at >= ? AND d.due_at < ? AND NOT ({ON_TIME})
+  AND (d.status <> 'dropped' OR {FINAL_AT} > d.due_at)
+"""
+SQL_LATENESS = """
+SELECT d.id, r.late_seconds FROM deadlines d JOIN reports r ON r.id = d.report_id
+WHERE d.id IN (SELECT value FROM json_each(?))
+"""
+# The clocks reported on time, all kinds together, with the range of their incidents.
+SQL_ON_TIME_COUNT = f"""
+SELECT count(*), min(d.incident_id), max(d.incident_id)
+FROM deadlines d
+WHERE d.due_at >= ? AND d.due_at < ? AND {ON_TIME}
+"""
 # Delay from occurrence to receipt in whole seconds; the limit of the incident's grade (NULL: none).
 # Sorted by (received, id) in Python and the late ones' headlines read after (SQL_HEADLINES):
 # so that it reads m19's incidents_stats alone, as SQL_HAPPENED does.
@@ -362,30 +382,19 @@ class StatsRepo:
             row = details.get(did)
             if row is None:
                 continue
-            kind, due_s, status, done_s, late = row[2], row[4], row[5], row[6], row[7]
+            kind = row[2]
             tally = counts.setdefault(kind, dict.fromkeys(_TALLY, 0))
-            if status == "done" and late is not None and late <= 0:
-                tally["on_time"] += 1
+            judged = _judge(row[5], row[4], row[6], row[7], row[12], now)
+            if judged is None:  # no longer owed
                 continue
-            due = from_db_not_null(due_s)
-            reported_at = None
-            if status == "done" and done_s:
-                reported_at = from_db_not_null(done_s)
-                if late is None:  # a report made before its lateness was stored
-                    late = lateness(due, reported_at)
-                outcome = ClockOutcome.late if late > 0 else ClockOutcome.on_time
-            elif status == "running":
-                if due >= now:
-                    tally["pending"] += 1
-                    continue
-                outcome, late = ClockOutcome.missed, lateness(due, now)
-            elif row[12] and from_db_not_null(row[12]) > due:  # the final report's time
-                outcome, late = ClockOutcome.missed, lateness(due, from_db_not_null(row[12]))
-            else:  # dropped before it fell due, or by a lower grade: no longer owed
+            outcome, late, due, reported_at = judged
+            if outcome is None:
+                tally["pending"] += 1
                 continue
             tally[outcome.value] += 1
             if outcome == ClockOutcome.on_time:
                 continue
+            assert late is not None and due is not None  # late or missed: both known
             if outcome == ClockOutcome.late:
                 lates[kind].append(late)
             found.append((outcome, late, due, reported_at, row))
@@ -547,15 +556,7 @@ class StatsRepo:
         totals, by_cat, by_grade, per_span = self._totals(spans)
         yoy, prev = shifted(period, tz, years=1), shifted(period, tz, back=1)
         then_yoy, then_prev = self._two_totals(yoy, prev)
-        by_month = []
-        for (label, _a, _b), grades in zip(spans, per_span):
-            by_month.append(
-                MonthCount(
-                    month=label,
-                    incidents=sum(grades.values()),
-                    by_grade={Grade(g): grades.get(g.value, 0) for g in Grade},
-                )
-            )
+        by_month = _by_month(spans, per_span)
         return Happened(
             totals=totals,
             by_category=[
@@ -567,6 +568,58 @@ class StatsRepo:
             year_on_year=self._compare(totals, yoy, then_yoy),
             previous=self._compare(totals, prev, then_prev),
         )
+
+    # -- the charts' months -------------------------------------------------------------------------
+    def trend(
+        self, window: Period, now: datetime
+    ) -> tuple[list[MonthCount], list[tuple[str, float | None]]]:
+        """What the statistics screen's charts show for the local months of `window`: the
+        incidents of each by grade (`happened(window).by_month`) and our own on-time rate of
+        each (`own(month, now).total.on_time_rate`), counted as those are but without what the
+        charts do not show (同比/环比, the late clocks' list and who was on duty, by kind): a
+        year's charts read each clock once, through the due-time index."""
+        spans = months(window, self.s.tz)
+        *_, per_span = self._totals(spans)
+        rates = [(label, self._on_time_rate(a, b, now)) for label, a, b in spans]
+        return _by_month(spans, per_span), rates
+
+    def _on_time_rate(self, start: datetime, end: datetime, now: datetime) -> float | None:
+        """`own(start–end, now).total.on_time_rate`, from the tallies alone."""
+        args = [to_db(start), to_db(end)]
+        on_time, lo, hi = self.s.db.execute(SQL_ON_TIME_COUNT, args).fetchone()
+        skip = self._not_counted(lo, hi) if on_time else []
+        if skip:
+            for _kind, n in self.s.db.execute(SQL_ON_TIME_NOT_COUNTED, [json.dumps(skip), *args]):
+                on_time -= n
+        rows = self.s.db.execute(SQL_CLOCKS_REST_TALLY, args).fetchall()
+        skip_rest: set[int] = set()  # the incidents that count nowhere, in the rows' id range
+        late_of: dict[int, int | None] = {}  # the reported clocks': their report's
+        if rows:
+            ids = [r[4] for r in rows]
+            skip_rest = set(self._not_counted(min(ids), max(ids)))
+            done = json.dumps([r[0] for r in rows if r[1] == "done"])
+            late_of = dict(self.s.db.execute(SQL_LATENESS, [done]).fetchall())
+        late = missed = 0
+        for did, status, due_s, done_s, incident_id, final_s in rows:
+            if incident_id in skip_rest:
+                continue
+            late_s = late_of.get(did)
+            if status == "done" and late_s is not None:  # as `_judge`, without reading times
+                if late_s <= 0:
+                    on_time += 1
+                elif done_s:
+                    late += 1
+                continue
+            judged = _judge(status, due_s, done_s, late_s, final_s, now)
+            if judged is None or judged[0] is None:
+                continue
+            if judged[0] == ClockOutcome.on_time:
+                on_time += 1
+            elif judged[0] == ClockOutcome.late:
+                late += 1
+            else:
+                missed += 1
+        return rate(on_time, on_time + late + missed)
 
     def _two_totals(self, a: Period, b: Period) -> tuple[Totals, Totals]:
         """The totals of `a` and of `b` (`SQL_TOTALS`): one read when they are the same period
@@ -756,6 +809,49 @@ class StatsRepo:
             )
             for h in rr.hours_report(rows, period.start, period.end, cal, tz)
         ]
+
+
+def _by_month(
+    spans: list[tuple[str, datetime, datetime]], per_span: list[dict[str, int]]
+) -> list[MonthCount]:
+    """The incidents of each month by grade, from `StatsRepo._totals`."""
+    return [
+        MonthCount(
+            month=label,
+            incidents=sum(grades.values()),
+            by_grade={Grade(g): grades.get(g.value, 0) for g in Grade},
+        )
+        for (label, _a, _b), grades in zip(spans, per_span, strict=True)
+    ]
+
+
+def _judge(
+    status: str,
+    due_s: str,
+    done_s: str | None,
+    late: int | None,
+    final_s: str | None,
+    now: datetime,
+) -> tuple[ClockOutcome | None, int | None, datetime | None, datetime | None] | None:
+    """How a clock not counted on time in SQL went (`StatsRepo.own`, `StatsRepo.trend`):
+    (outcome, late seconds, due, reported at); outcome None for a clock still running and not
+    due yet (pending); None for one no longer owed (dropped before it fell due, or by a lower
+    grade). `final_s`: the incident's final report's time, read for a dropped clock only."""
+    if status == "done" and late is not None and late <= 0:
+        return ClockOutcome.on_time, late, None, None
+    due = from_db_not_null(due_s)
+    if status == "done" and done_s:
+        reported_at = from_db_not_null(done_s)
+        if late is None:  # a report made before its lateness was stored
+            late = lateness(due, reported_at)
+        return (ClockOutcome.late if late > 0 else ClockOutcome.on_time), late, due, reported_at
+    if status == "running":
+        if due >= now:
+            return None, None, due, None
+        return ClockOutcome.missed, lateness(due, now), due, None
+    if final_s and (final := from_db_not_null(final_s)) > due:  # the final report's time
+        return ClockOutcome.missed, lateness(due, final), due, None
+    return None
 
 
 def _read(cls: type[M], **values: Any) -> M:

@@ -32,7 +32,11 @@ def clock_state(due: datetime, now: datetime, amber_minutes: int) -> ClockState:
 
 
 def hms(seconds: int) -> str:
-    """`mm:ss` under an hour, `h:mm:ss` under a day, `Nd hh:mm` beyond."""
+    """`mm:ss` under an hour, `1h02m` under a day, `Nd hh:mm` beyond (minutes rounded down):
+    seconds only when a deadline is near, so a clock an hour or more away (or overdue by
+    that much) changes once a minute, not every second (issue 19: idle redraws). The hours
+    carry their unit so `11h02m` can never be read as the `11:02` of eleven minutes beside
+    it in the same column."""
     seconds = abs(seconds)
     d, rem = divmod(seconds, 86400)
     h, rem = divmod(rem, 3600)
@@ -40,7 +44,7 @@ def hms(seconds: int) -> str:
     if d:
         return f"{d}d {h:02d}:{m:02d}"
     if h:
-        return f"{h}:{m:02d}:{s:02d}"
+        return f"{h}h{m:02d}m"
     return f"{m:02d}:{s:02d}"
 
 
@@ -63,6 +67,25 @@ def fmt_hm(dt: datetime, tz: tzinfo, now: datetime | None = None) -> str:
     if now is not None and ld.date() == now.astimezone(tz).date():
         return ld.strftime("%H:%M")
     return ld.strftime("%m-%d %H:%M")
+
+
+def fmt_span(start: datetime, end: datetime, tz: tzinfo, now: datetime | None = None) -> str:
+    """A span such as a shift, never read as empty: the start as `fmt_hm` (its date unless it
+    is today), the end with its date when it falls on another day than the start.
+    `12-03 08:30–12-04 08:30` (a 24-hour shift that began yesterday), `20:00–12-05 08:00` (a
+    night shift beginning today), `08:30–17:30` (today's day shift)."""
+    e = end.astimezone(tz)
+    shown = f"{e:%H:%M}" if e.date() == start.astimezone(tz).date() else f"{e:%m-%d %H:%M}"
+    return f"{fmt_hm(start, tz, now)}–{shown}"
+
+
+def fmt_clock_span(start: datetime, end: datetime, tz: tzinfo) -> str:
+    """A span on a line that already names its day (a roster row): the clock times only, the
+    end marked `+1` (`+2` …) when it falls on a later day: `08:30–08:30+1` for a 24-hour shift,
+    `08:30–17:30` for a day shift."""
+    s, e = start.astimezone(tz), end.astimezone(tz)
+    days = (e.date() - s.date()).days
+    return f"{s:%H:%M}–{e:%H:%M}" + (f"+{days}" if days > 0 else "")
 
 
 def fmt_full(dt: datetime | None, tz: tzinfo) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -10,7 +10,7 @@ from rich.text import Text
 from watchdesk.i18n import language, t
 from watchdesk.i18n.labels import role_label
 from watchdesk.models.roster import Role, ShiftView
-from watchdesk.text.timefmt import fmt_hm, hms, remaining_seconds
+from watchdesk.text.timefmt import fmt_span, hms, remaining_seconds
 from watchdesk.widgets.textline import TextLine
 
 if TYPE_CHECKING:
@@ -31,6 +31,8 @@ class OnDutyBanner(TextLine):
         super().__init__(**kwargs)
         self.current: ShiftView | None = None
         self.upcoming: ShiftView | None = None
+        # what only a new duty, a new day or another zone changes: (day, zone, lines)
+        self._duty_lines: tuple[date, tzinfo, Text, Text] | None = None
 
     def on_mount(self) -> None:
         self.watch(self.app, "now", self._redraw, init=False)
@@ -39,6 +41,7 @@ class OnDutyBanner(TextLine):
         self, current: ShiftView | None, upcoming: ShiftView | None, now: datetime
     ) -> None:
         self.current, self.upcoming = current, upcoming
+        self._duty_lines = None
         self._redraw(now)
 
     def _people(self, view: ShiftView) -> Text:
@@ -55,29 +58,36 @@ class OnDutyBanner(TextLine):
         return line
 
     def _redraw(self, now: datetime) -> None:
+        """Every tick: the time left in the shift, after the rest as drawn for this duty."""
         tz = self.app.settings.tz
+        day = now.astimezone(tz).date()
+        if self._duty_lines is None or self._duty_lines[:2] != (day, tz):
+            self._duty_lines = (day, tz, *self._duty(now, tz))
+        first, second = self._duty_lines[2:]
+        if self.current is not None:
+            left = remaining_seconds(self.current.shift.ends_at, now)
+            first = first + Text("   " + t("duty.ends_in", time=hms(max(left, 0))), style="dim")
+        self.show(Text("\n").join([first, second]))
+
+    def _duty(self, now: datetime, tz: tzinfo) -> tuple[Text, Text]:
         if self.current is None:
             first = Text(t("duty.none"), style="bold reverse red")
         else:
             s = self.current.shift
             first = Text()
             first.append(t("duty.now") + " ", style="bold")
-            first.append(f"{fmt_hm(s.starts_at, tz, now)}–{fmt_hm(s.ends_at, tz, now)}  ")
+            first.append(f"{fmt_span(s.starts_at, s.ends_at, tz, now)}  ")
             first.append_text(self._people(self.current))
             if not self.current.names(Role.leader):
                 first.append("   " + t("duty.no_leader"), style="bold reverse red")
-            left = remaining_seconds(s.ends_at, now)
-            first.append("   " + t("duty.ends_in", time=hms(max(left, 0))), style="dim")
         second = Text()
         second.append(t("duty.next") + " ", style="bold dim")
         if self.upcoming is None:
             second.append(t("duty.next_none"), style="dim")
         else:
             s = self.upcoming.shift
-            second.append(
-                f"{fmt_hm(s.starts_at, tz, now)}–{fmt_hm(s.ends_at, tz, now)}  ", style="dim"
-            )
+            second.append(f"{fmt_span(s.starts_at, s.ends_at, tz, now)}  ", style="dim")
             nxt = self._people(self.upcoming)
             nxt.stylize("dim")
             second.append_text(nxt)
-        self.show(Text("\n").join([first, second]))
+        return first, second

@@ -42,7 +42,8 @@ class CountdownBoard(FixedTable):
         self.amber_minutes = amber_minutes
         self.rows_data: list[BoardRow] = []
         self._states: dict[int, ClockState] = {}
-        self._shown: dict[str, Text] = {}  # the time-left cell each row shows, by row key
+        # what each row's time-left cell shows (the countdown and the clock's state), by row key
+        self._shown: dict[str, tuple[str, ClockState]] = {}
         self._styles = {
             ClockState.ok: "",
             ClockState.amber: "bold black on #e8a300",
@@ -63,12 +64,13 @@ class CountdownBoard(FixedTable):
             self._styles[ClockState.overdue] = f"bold white on {err}"
         self.watch(self.app, "now", self.tick, init=False)
 
-    def _left_cell(self, row: BoardRow, now: datetime) -> tuple[Text, ClockState]:
-        state = clock_state(row.due_at, now, self.amber_minutes)
-        text = countdown(row.due_at, now)
+    def _left(self, row: BoardRow, now: datetime) -> tuple[str, ClockState]:
+        return countdown(row.due_at, now), clock_state(row.due_at, now, self.amber_minutes)
+
+    def _left_cell(self, text: str, state: ClockState) -> Text:
         if state == ClockState.overdue:
             text = t("board.overdue", time=text.lstrip("+"))
-        return Text(text, style=self._styles[state], justify="right", no_wrap=True), state
+        return Text(text, style=self._styles[state], justify="right", no_wrap=True)
 
     def selected_row(self) -> BoardRow | None:
         """The clock under the cursor."""
@@ -95,7 +97,8 @@ class CountdownBoard(FixedTable):
         self._shown = {}
         tz = self.app.settings.tz
         for r in rows:
-            cell, state = self._left_cell(r, now)
+            left = self._left(r, now)
+            state = left[1]
             # A clock seen for the first time already overdue does not ring: the bell marks the
             # moment a deadline passes while someone is watching.
             self._states.setdefault(r.deadline_id, state)
@@ -107,10 +110,10 @@ class CountdownBoard(FixedTable):
                 cell_text("" if head and not r.incident_id else grade_label(r.grade, short=True)),
                 cell_text(what or kind_label(r.kind, r.seq)),
                 cell_text(fmt_hm(r.due_at, tz, now)),
-                cell,
+                self._left_cell(*left),
                 key=str(r.deadline_id),
             )
-            self._shown[str(r.deadline_id)] = cell
+            self._shown[str(r.deadline_id)] = left
         self.size_now()
         if was is None:
             return True
@@ -121,22 +124,24 @@ class CountdownBoard(FixedTable):
         return self.select_incident(was.incident_id)
 
     def tick(self, now: datetime) -> None:
-        """Only the cells whose text or colour changed are updated (and repainted: FixedTable):
-        a clock days away changes once a minute."""
+        """Only the cells whose text or colour changed are made and updated (and repainted:
+        FixedTable): a clock days away changes once a minute."""
         rang = False
+        changed = []
         for r in self.rows_data:
-            cell, state = self._left_cell(r, now)
+            left = self._left(r, now)
+            state = left[1]
             before = self._states.get(r.deadline_id)
             if state == ClockState.overdue and before != ClockState.overdue and not rang:
                 self.app.bell()
                 rang = True
             self._states[r.deadline_id] = state
             key = str(r.deadline_id)
-            shown = self._shown.get(key)
-            if shown is not None and shown.plain == cell.plain and shown.style == cell.style:
+            if self._shown.get(key) == left:
                 continue
-            self._shown[key] = cell
-            self.update_cell(key, "left", cell)
+            self._shown[key] = left
+            changed.append((key, "left", self._left_cell(*left)))
+        self.update_cells(changed)
 
     def state_of(self, deadline_id: int) -> ClockState | None:
         return self._states.get(deadline_id)

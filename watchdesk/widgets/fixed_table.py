@@ -12,11 +12,14 @@ first screen the countdown board's tick then sent every row of the board to the 
 second (what `watchdesk serve` and an SSH session carry) instead of the time-left cells. And
 only that cell is drawn again: DataTable forgets every drawn cell on any update (its caches are
 keyed by a count of updates), so each tick drew all the cells of every row with a clock; here
-drawn cells are kept by a count of the table's other updates and each cell's own.
+drawn cells are kept by a count of the table's other updates and each cell's own. And a row whose
+cells only were updated is not put together again from all its cells and the table's styles
+(several style look-ups up the DOM per row): its line as last drawn gets the new cells put in.
 
-It overrides two private DataTable methods (and uses its private caches' counter and the
+It overrides five private DataTable methods (and uses its private caches' counter and the
 `_require_update_dimensions` flag); Textual is pinned to an exact version in
-pyproject.toml and tests/ui/test_fixed_table.py compares it with a plain DataTable.
+pyproject.toml and tests/ui/test_fixed_table.py compares it with a plain DataTable, segment by
+segment.
 """
 
 from __future__ import annotations
@@ -27,7 +30,9 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.cache import LRUCache
+from textual.coordinate import Coordinate
 from textual.geometry import Region, Size
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellKey, CellType, ColumnKey, RowKey
 
@@ -45,6 +50,9 @@ class FixedTable(DataTable):
         self._cell_updates = 0  # the updates of `_update_count` made by update_cell here
         self._cell_versions: dict[tuple[RowKey, ColumnKey], int] = {}
         self._drawn_cells: LRUCache[tuple, list[list[Segment]]] = LRUCache(10000)
+        # each line of a row as last drawn, by y: (what else it was drawn with, its cells'
+        # versions, the row's style, the line); at most one per line of the table
+        self._drawn_lines: dict[int, tuple[tuple, tuple[int, ...], Style, Strip]] = {}
         super().__init__(*args, **kwargs)
 
     def _nothing_to_size(self) -> bool:
@@ -78,31 +86,44 @@ class FixedTable(DataTable):
         update_width: bool = False,
     ) -> None:
         """DataTable.update_cell, repainting only the cell when nothing has to be measured."""
-        row_key = RowKey(row_key) if isinstance(row_key, str) else row_key
-        column_key = ColumnKey(column_key) if isinstance(column_key, str) else column_key
-        if (
-            update_width
-            or not self._nothing_to_size()
-            or self._total_row_height != self.row_count  # a row of more than one line
-            or self.fixed_rows
-            or self.fixed_columns
-            or row_key not in self._row_locations
-            or column_key not in self._column_locations
-        ):
-            super().update_cell(row_key, column_key, value, update_width=update_width)
-            return
-        self._data[row_key][column_key] = value
-        self._update_count += 1  # the render caches' key: the rows are drawn anew ...
-        self._cell_updates += 1  # ... from their cells as drawn, but for this one
-        self._cell_versions[row_key, column_key] = self._cell_updates
-        row_index = self._row_locations.get(row_key) or 0  # (both known: checked above)
-        column_index = self._column_locations.get(column_key) or 0
-        columns = self.ordered_columns
-        x = self._row_label_column_width + sum(
-            c.get_render_width(self) for c in columns[:column_index]
+        if update_width:
+            super().update_cell(row_key, column_key, value, update_width=True)
+        else:
+            self.update_cells([(row_key, column_key, value)])
+
+    def update_cells(self, cells: Iterable[tuple[RowKey | str, ColumnKey | str, CellType]]) -> None:
+        """`update_cell` for each (row, column, value), with one repaint of the changed cells
+        (the countdown board's tick)."""
+        one_line = (
+            self._nothing_to_size()
+            and self._total_row_height == self.row_count  # no row of more than one line
+            and not self.fixed_rows
+            and not self.fixed_columns
         )
-        y = row_index + (self.header_height if self.show_header else 0)
-        self._refresh_region(Region(x, y, columns[column_index].get_render_width(self), 1))
+        columns = self.ordered_columns
+        top = self.header_height if self.show_header else 0
+        regions = []
+        for row, column, value in cells:
+            row_key = RowKey(row) if isinstance(row, str) else row
+            column_key = ColumnKey(column) if isinstance(column, str) else column
+            row_index = self._row_locations.get(row_key)
+            column_index = self._column_locations.get(column_key)
+            if not one_line or row_index is None or column_index is None:
+                super().update_cell(row_key, column_key, value)
+                continue
+            self._data[row_key][column_key] = value
+            self._update_count += 1  # the render caches' key: the rows are drawn anew ...
+            self._cell_updates += 1  # ... from their cells as drawn, but for this one
+            self._cell_versions[row_key, column_key] = self._cell_updates
+            x = self._row_label_column_width + sum(
+                c.get_render_width(self) for c in columns[:column_index]
+            )
+            width = columns[column_index].get_render_width(self)
+            regions.append(Region(x, top + row_index, width, 1))
+        window = self.window_region
+        shown = [r.translate(-self.scroll_offset) for r in regions if window.overlaps(r)]
+        if shown:
+            self.refresh(*shown)
 
     def _render_cell(
         self,
@@ -136,12 +157,73 @@ class FixedTable(DataTable):
             self._drawn_cells[key] = lines
         return lines
 
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        """A line of a row whose cells only were updated since it was last drawn is that line
+        with the new cells put in: DataTable draws the whole row again from its cells and the
+        table's styles (on the first screen, every row of the countdown board every second)."""
+        width = self.size.width
+        if x1 or self.fixed_columns or not self._nothing_to_size() or self._labelled_row_exists:
+            return super()._render_line(y, x1, x2, base_style)
+        try:
+            row_key, line_no = self._get_offsets(y)
+        except LookupError:
+            return super()._render_line(y, x1, x2, base_style)
+        if row_key is self._header_row_key or line_no:
+            return super()._render_line(y, x1, x2, base_style)
+        key = (
+            row_key,
+            x2,
+            width,
+            self.cursor_coordinate,
+            self.hover_coordinate,
+            base_style,
+            self.cursor_type,
+            self._show_hover_cursor,
+            self._update_count - self._cell_updates,
+            self._pseudo_class_state,
+        )
+        columns = self.ordered_columns
+        versions = tuple(self._cell_versions.get((row_key, c.key), 0) for c in columns)
+        drawn = self._drawn_lines.get(y)
+        if drawn is None or drawn[0] != key:
+            strip = super()._render_line(y, x1, x2, base_style)
+            row_index = self._row_locations.get(row_key)
+            row_style = self._get_row_style(-1 if row_index is None else row_index, base_style)
+            self._drawn_lines[y] = (key, versions, row_style, strip)
+            return strip
+        _, was, row_style, strip = drawn
+        if was == versions:
+            return strip
+        row_index = self._row_locations.get(row_key) or 0
+        cursor, hover, kind = self.cursor_coordinate, self.hover_coordinate, self.cursor_type
+        x = self._row_label_column_width
+        for column_index, column in enumerate(columns):
+            cell_width = column.get_render_width(self)
+            if versions[column_index] != was[column_index] and x < x2:
+                at = Coordinate(row_index, column_index)
+                lines = self._render_cell(
+                    row_index,
+                    column_index,
+                    row_style,
+                    cell_width,
+                    cursor=self._should_highlight(cursor, at, kind),
+                    hover=self._should_highlight(hover, at, kind),
+                )
+                cell = Strip(lines[0]).crop(0, x2 - x)
+                strip = Strip.join([strip.crop(0, x), cell, strip.crop(x + cell_width)])
+            x += cell_width
+        strip = strip.simplify()
+        self._drawn_lines[y] = (key, versions, row_style, strip)
+        return strip
+
     def _clear_caches(self) -> None:
         super()._clear_caches()
         self._drawn_cells.clear()
+        self._drawn_lines.clear()
 
     def notify_style_update(self) -> None:
         self._drawn_cells.clear()
+        self._drawn_lines.clear()
         super().notify_style_update()
 
     def size_now(self) -> None:

@@ -5,7 +5,9 @@ A `Static` would repaint all of its lines and lay the whole screen out again eac
 unchanged text does nothing, and a new text that takes as many lines (a countdown going from
 7:42:56 to 7:42:55) repaints only the lines that changed, from their first changed cell, without
 a layout pass (and `watchdesk.widgets.chops` then sends the terminal only those cells). The
-lines compared are the ones drawn, wrapped to the widget's width as Textual wraps them.
+lines compared are the ones drawn, wrapped to the widget's width as Textual wraps them, and
+they are what the repaint shows (Widget would draw the whole text again: a private Textual
+method, `_render_content`, is replaced; Textual is pinned to an exact version).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from rich.text import Text
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.visual import Visual, visualize
-from textual.widget import Widget
+from textual.widget import Widget, _RenderCache
 
 
 def changed_cells(old: Strip, new: Strip) -> tuple[int, int] | None:
@@ -47,6 +49,20 @@ class TextLine(Widget):
 
     def render(self) -> Text:
         return self.last_text
+
+    def _render_content(self) -> None:
+        """The lines `show` just drew, rather than drawing the text again (Widget's own draws
+        all of it on every repaint, however small the region)."""
+        drawn = self._drawn
+        if drawn is None or (drawn[0], len(drawn[1])) != tuple(self.size):
+            super()._render_content()
+            return
+        self._render_cache = _RenderCache(self.size, drawn[1])
+        self._dirty_regions.clear()
+
+    def notify_style_update(self) -> None:
+        self._drawn = None  # drawn in the old styles: drawn again, all of it
+        super().notify_style_update()
 
     def _lines(self, text: Text, width: int) -> list[Strip]:
         visual = visualize(self, text, markup=False)

@@ -31,7 +31,7 @@ from watchdesk.rules.roster import next_due
 from watchdesk.screens.dialogs import Field, FormDialog
 from watchdesk.screens.roster.grid import period
 from watchdesk.screens.roster.modals import PickOfficerModal
-from watchdesk.text.timefmt import parse_time, parse_time_in_shift
+from watchdesk.text.timefmt import fmt_span, parse_time, parse_time_in_shift
 
 if TYPE_CHECKING:
     from watchdesk.app import WatchdeskApp
@@ -39,8 +39,7 @@ if TYPE_CHECKING:
 
 
 def shift_title(rs: RosterShift, tz: tzinfo) -> str:
-    s, e = rs.shift.starts_at.astimezone(tz), rs.shift.ends_at.astimezone(tz)
-    return f"{s:%m-%d %H:%M}–{e:%H:%M}"
+    return fmt_span(rs.shift.starts_at, rs.shift.ends_at, tz)
 
 
 def time_in_shift(text: str, sh: Shift, tz: tzinfo, field: str) -> datetime:

@@ -25,6 +25,7 @@ from watchdesk.models.roster import (
     RosterShift,
     Violation,
 )
+from watchdesk.text.timefmt import fmt_clock_span
 
 COLUMNS = ("date", "time", *(r.value for r in ROLES), "signin", "problems", "change")
 ROLE_COLUMNS = {r.value: r for r in ROLES}
@@ -98,7 +99,7 @@ def date_cell(rs: RosterShift, tz: tzinfo, current: bool) -> Text:
 def time_cell(rs: RosterShift, tz: tzinfo) -> Text:
     s, e = rs.shift.starts_at.astimezone(tz), rs.shift.ends_at.astimezone(tz)
     label = rs.shift.label
-    out = Text(f"{s:%H:%M}–{e:%H:%M}")
+    out = Text(fmt_clock_span(s, e, tz))
     if label and label not in ("24h",):
         out.append(
             " " + t(f"roster.slot.{label}") if label in ("day", "night") else " " + label,
@@ -238,7 +239,7 @@ class RosterGrid(DataTable):
     def on_mount(self) -> None:
         widths = {
             "date": 14,
-            "time": 11,
+            "time": 13,  # 08:30–08:30+1
             "leader": 10,
             "chief": 8,
             "officer": 22,
